@@ -1,0 +1,43 @@
+// The seller's catalog, shared by the storefront (rendering, Buy links) and the
+// worker (naming the product of a paid Checkout Session). DOM-free on purpose.
+import data from './catalog.json';
+
+export type StripeMode = 'test' | 'live';
+
+export interface PaymentLinkRef {
+  /** The Payment Link's id (`plink_…`): Checkout Sessions report it as `payment_link`. */
+  id: string | null;
+  /** The Payment Link's URL (`https://buy.stripe.com/…`). */
+  url: string | null;
+}
+
+export interface Product {
+  id: string;
+  name: string;
+  description: string;
+  image: string;
+  imageAlt: string;
+  /** Display price in the currency's minor unit; Stripe's Price is what is charged. */
+  price: { amount: number; currency: string };
+  /** Digital goods get a delivery token on fulfilment. */
+  digital: boolean;
+  paymentLinks: Record<StripeMode, PaymentLinkRef>;
+}
+
+export interface Catalog {
+  shopName: string;
+  products: Product[];
+}
+
+export const catalog: Catalog = data;
+
+export function findProduct(id: string): Product | undefined {
+  return catalog.products.find((product) => product.id === id);
+}
+
+export function findProductByPaymentLink(paymentLinkId: string): Product | undefined {
+  return catalog.products.find(
+    (product) =>
+      product.paymentLinks.test.id === paymentLinkId || product.paymentLinks.live.id === paymentLinkId,
+  );
+}
