@@ -1,0 +1,12 @@
+import type { D1Migration } from 'cloudflare:test';
+import type { Env as WorkerEnv } from '../../../worker/env';
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends WorkerEnv {
+      TEST_MIGRATIONS: D1Migration[];
+      /** wrangler.toml's [vars], as a deployed worker gets them. */
+      PRODUCTION_VARS: Record<string, string>;
+    }
+  }
+}

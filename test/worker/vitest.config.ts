@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { unstable_readConfig } from 'wrangler';
+import { defineProject } from 'vitest/config';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+// Worker tests run inside workerd with the production wrangler.toml: real local
+// D1, the numbered migrations applied by the setup file, as `wrangler d1
+// migrations apply` would.
+export default defineProject(async () => {
+  const migrations = await readD1Migrations(path.join(root, 'migrations'));
+  const production = unstable_readConfig({ config: path.join(root, 'wrangler.toml') });
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: path.join(root, 'wrangler.toml') },
+        miniflare: {
+          // The worker under test never serves assets here; avoid requiring a built dist/.
+          assets: undefined,
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            PRODUCTION_VARS: production.vars as Record<string, string>,
+          },
+        },
+      }),
+    ],
+    server: { fs: { allow: [root, path.join(root, '../shared')] } },
+    test: {
+      name: 'worker',
+      root,
+      include: ['test/worker/**/*.test.ts'],
+      setupFiles: ['test/worker/support/apply-migrations.ts'],
+    },
+  };
+});

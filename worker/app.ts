@@ -1,0 +1,56 @@
+import { Hono, type Context } from 'hono';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { devCheckout } from './dev/checkout';
+import type { AppEnv, Dependencies } from './env';
+import { fulfil } from './fulfil';
+import { orders } from './routes/orders';
+import { webhooks } from './routes/webhooks';
+
+export function createApp(overrides: Partial<Dependencies> = {}) {
+  const deps: Dependencies = { fulfil, now: Date.now, ...overrides };
+  const app = new Hono<AppEnv>();
+
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use(
+    '/api/*',
+    cors({
+      origin: (origin, c: Context<AppEnv>) => (allowedOrigins(c.env.ALLOWED_ORIGINS).includes(origin) ? origin : null),
+      allowMethods: ['GET', 'POST'],
+      maxAge: 600,
+    }),
+  );
+  app.use('/api/*', async (c, next) => {
+    await next();
+    // Order data is per-buyer and changes while the success page polls.
+    c.header('Cache-Control', 'no-store');
+  });
+
+  app.route('/webhooks', webhooks);
+  app.route('/api/orders', orders);
+  app.route('/dev', devCheckout((request, env, ctx) => app.fetch(request, env, ctx)));
+
+  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      const log = error.status >= 500 ? console.error : console.warn;
+      log(JSON.stringify({ msg: 'request rejected', path: new URL(c.req.url).pathname, status: error.status, reason: error.message }));
+      const response = c.json({ error: error.message }, error.status);
+      error.res?.headers.forEach((value, name) => response.headers.set(name, value));
+      return response;
+    }
+    console.error(JSON.stringify({ msg: 'unhandled error', path: new URL(c.req.url).pathname, error: String(error), stack: (error as Error).stack }));
+    return c.json({ error: 'internal error' }, 500);
+  });
+
+  return app;
+}
+
+function allowedOrigins(configured: string | undefined): string[] {
+  return (configured ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+}

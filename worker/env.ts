@@ -1,0 +1,24 @@
+import type { FulfilHook } from './fulfil';
+
+/** Bindings and variables, as configured in wrangler.toml, `.dev.vars` and `wrangler secret put`. */
+export interface Env {
+  DB: D1Database;
+  ASSETS?: Fetcher;
+  /** One or more webhook signing secrets (`whsec_…`), comma-separated. A secret: never in wrangler.toml. */
+  STRIPE_WEBHOOK_SECRET?: string;
+  /** Comma-separated origins allowed to call /api/* cross-origin (a site hosted on Pages). */
+  ALLOWED_ORIGINS?: string;
+  /** "true" only in local development: enables the /dev/checkout stand-in. */
+  DEV_CHECKOUT?: string;
+}
+
+/** What the app is built with; tests replace parts of it. */
+export interface Dependencies {
+  fulfil: FulfilHook;
+  now: () => number;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: { deps: Dependencies };
+}

@@ -1,0 +1,45 @@
+import { claimEvent, markFailed, markProcessed, recordIgnored } from '../store/ledger';
+import type { StripeEvent } from '../stripe/event';
+import { handlerFor, type HandlerContext } from './registry';
+
+/** How long one delivery may hold an event before a redelivery may take it over. */
+export const EVENT_LEASE_MS = 30_000;
+
+export type Outcome =
+  | { status: 200; body: { received: true; outcome: 'processed' | 'ignored' | 'duplicate' } }
+  | { status: 409 | 500; body: { error: string } };
+
+/**
+ * Handles one verified event at most once to completion. A failure is recorded
+ * and answered with 5xx so that Stripe retries; a retry of a failed event runs
+ * again, a retry of a processed or ignored one does nothing.
+ */
+export async function receiveEvent(event: StripeEvent, payload: string, context: HandlerContext): Promise<Outcome> {
+  const { db } = context;
+  const handler = handlerFor(event.type);
+  if (!handler) {
+    await recordIgnored(db, event, payload, context.now());
+    return { status: 200, body: { received: true, outcome: 'ignored' } };
+  }
+
+  const claim = await claimEvent(db, event, payload, context.now(), EVENT_LEASE_MS);
+  if (!claim.claimed) {
+    if (claim.status === 'received') {
+      return { status: 409, body: { error: `event ${event.id} is being processed by another delivery; retry later` } };
+    }
+    return { status: 200, body: { received: true, outcome: 'duplicate' } };
+  }
+
+  try {
+    const writes = await handler(event, context);
+    await db.batch([...writes, markProcessed(db, event.id, context.now())]);
+    return { status: 200, body: { received: true, outcome: 'processed' } };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(JSON.stringify({ msg: 'webhook event failed', event: event.id, type: event.type, attempt: claim.attempts, error: message }));
+    await markFailed(db, event.id, message).catch((markError: unknown) =>
+      console.error(JSON.stringify({ msg: 'could not mark event failed', event: event.id, error: String(markError) })),
+    );
+    return { status: 500, body: { error: `handling ${event.type} failed; Stripe will retry` } };
+  }
+}

@@ -1,0 +1,26 @@
+import type { Dependencies, Env } from '../env';
+import type { StripeEvent } from '../stripe/event';
+import { checkoutHandlers } from './checkout';
+
+export interface HandlerContext extends Dependencies {
+  db: D1Database;
+  env: Env;
+}
+
+/**
+ * A handler reads what it needs, runs any side effect, and returns the writes
+ * to commit. The caller commits them in one D1 batch with the ledger update,
+ * so an event's effects and its "processed" mark land together or not at all.
+ */
+export type EventHandler = (event: StripeEvent, context: HandlerContext) => Promise<D1PreparedStatement[]>;
+
+export type HandlerMap = Partial<Record<StripeEvent['type'], EventHandler>>;
+
+/** One entry per object family; each family file owns its event types. */
+export const handlers: HandlerMap = {
+  ...checkoutHandlers,
+};
+
+export function handlerFor(type: string): EventHandler | undefined {
+  return Object.hasOwn(handlers, type) ? handlers[type as StripeEvent['type']] : undefined;
+}

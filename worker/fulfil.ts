@@ -1,0 +1,33 @@
+// The seller's fulfilment hook: what happens once an order is paid. Replace the
+// default with your own (send the file, notify the warehouse, grant access).
+//
+// Contract: the worker calls it before committing the order as fulfilled and
+// records what it returns in the same transaction. If it throws, nothing is
+// recorded, the event is marked failed and Stripe's retry calls it again. It
+// is called once per delivery of a paid session; should two different events
+// for the same session race (rare), only one result is recorded, so make any
+// external side effect idempotent on `order.id` (e.g. as an Idempotency-Key).
+import type { Product } from '../site/catalog';
+import type { Env } from './env';
+import { randomId } from './ids';
+import type { Order } from './orders/order';
+
+export interface FulfilmentRequest {
+  order: Order;
+  /** The catalog product the session was for, when it names one. */
+  product: Product | undefined;
+  env: Env;
+}
+
+export interface Fulfilment {
+  /** Shown on the success page for digital goods; null when there is nothing to download. */
+  deliveryToken: string | null;
+}
+
+export type FulfilHook = (request: FulfilmentRequest) => Promise<Fulfilment>;
+
+export const fulfil: FulfilHook = async ({ order, product }) => {
+  const deliveryToken = product?.digital ? `dl_${randomId(32)}` : null;
+  console.log(JSON.stringify({ msg: 'order fulfilled', order: order.id, product: product?.id ?? null, digital: Boolean(deliveryToken) }));
+  return { deliveryToken };
+};

@@ -1,0 +1,76 @@
+import type Stripe from 'stripe';
+import { findProduct, findProductByPaymentLink, type Product } from '../../site/catalog';
+import type { OrderStatus } from './status';
+
+/** An order is a Checkout Session as the shop sees it, keyed by the session id. */
+export interface Order {
+  id: string;
+  status: OrderStatus;
+  clientReferenceId: string | null;
+  paymentLink: string | null;
+  productId: string | null;
+  amountTotal: number | null;
+  currency: string | null;
+  customerEmail: string | null;
+  mode: string;
+  livemode: boolean;
+  deliveryToken: string | null;
+  fulfilledAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export const CHECKOUT_SESSION_ID = /^cs_(test|live)_[A-Za-z0-9]{1,250}$/;
+
+export function orderFromSession(session: Stripe.Checkout.Session, status: OrderStatus, now: number): Order {
+  return {
+    id: session.id,
+    status,
+    clientReferenceId: session.client_reference_id,
+    paymentLink: idOf(session.payment_link),
+    productId: productOf(session)?.id ?? null,
+    amountTotal: session.amount_total,
+    currency: session.currency,
+    customerEmail: session.customer_details?.email ?? session.customer_email ?? null,
+    mode: session.mode,
+    livemode: session.livemode,
+    deliveryToken: null,
+    fulfilledAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/**
+ * A Payment Link names its product through the catalog; a session created any
+ * other way (the worker, the local stand-in) carries `metadata.product_id`.
+ */
+export function productOf(session: Stripe.Checkout.Session): Product | undefined {
+  const paymentLink = idOf(session.payment_link);
+  const byLink = paymentLink ? findProductByPaymentLink(paymentLink) : undefined;
+  const productId = session.metadata?.product_id;
+  return byLink ?? (productId ? findProduct(productId) : undefined);
+}
+
+/** What the buyer's success page may see: nothing beyond their own order, no email. */
+export function orderView(order: Order) {
+  const product = order.productId ? findProduct(order.productId) : undefined;
+  return {
+    id: order.id,
+    status: order.status,
+    clientReferenceId: order.clientReferenceId,
+    amountTotal: order.amountTotal,
+    currency: order.currency,
+    product: product ? { id: product.id, name: product.name } : null,
+    fulfilledAt: order.fulfilledAt === null ? null : new Date(order.fulfilledAt).toISOString(),
+    deliveryToken: order.deliveryToken,
+    livemode: order.livemode,
+    createdAt: new Date(order.createdAt).toISOString(),
+    updatedAt: new Date(order.updatedAt).toISOString(),
+  };
+}
+
+function idOf(value: string | { id: string } | null | undefined): string | null {
+  if (!value) return null;
+  return typeof value === 'string' ? value : value.id;
+}

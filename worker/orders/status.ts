@@ -1,0 +1,24 @@
+// The order state machine. Orders only move forward: a late or redelivered
+// event can never undo a fulfilment, whatever order Stripe delivers events in.
+
+export const ORDER_STATUSES = ['pending', 'paid', 'fulfilled', 'payment_failed', 'expired'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** For each target status, the statuses an existing order may move to it from. */
+const MOVES_INTO: Record<OrderStatus, readonly OrderStatus[]> = {
+  pending: [],
+  paid: ['pending'],
+  fulfilled: ['pending', 'paid'],
+  payment_failed: ['pending'],
+  expired: ['pending'],
+};
+
+/** `null` is "no order recorded yet": any status may be the first one. */
+export function canTransition(from: OrderStatus | null, to: OrderStatus): boolean {
+  return from === null || MOVES_INTO[to].includes(from);
+}
+
+/** The statuses from which `to` may be reached; the store turns this into the SQL guard. */
+export function statusesMovingInto(to: OrderStatus): readonly OrderStatus[] {
+  return MOVES_INTO[to];
+}

@@ -1,0 +1,19 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { AppEnv } from '../env';
+import { CHECKOUT_SESSION_ID, orderView } from '../orders/order';
+import { findOrder } from '../store/orders';
+
+export const orders = new Hono<AppEnv>();
+
+// The session id is the buyer's capability: unguessable, and only ever shown to
+// them by Stripe's redirect. Malformed ids are refused before any query runs.
+orders.get('/:sessionId', async (c) => {
+  const sessionId = c.req.param('sessionId');
+  if (!CHECKOUT_SESSION_ID.test(sessionId)) {
+    throw new HTTPException(400, { message: 'not a Checkout Session id (expected cs_test_… or cs_live_…)' });
+  }
+  const order = await findOrder(c.env.DB, sessionId);
+  if (!order) throw new HTTPException(404, { message: 'order not found' });
+  return c.json(orderView(order));
+});

@@ -1,0 +1,86 @@
+import type { Order } from '../orders/order';
+import type { OrderStatus } from '../orders/status';
+
+interface OrderRow {
+  id: string;
+  status: OrderStatus;
+  client_reference_id: string | null;
+  payment_link: string | null;
+  product_id: string | null;
+  amount_total: number | null;
+  currency: string | null;
+  customer_email: string | null;
+  mode: string;
+  livemode: number;
+  delivery_token: string | null;
+  fulfilled_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export async function findOrder(db: D1Database, id: string): Promise<Order | null> {
+  const row = await db.prepare('SELECT * FROM orders WHERE id = ?').bind(id).first<OrderRow>();
+  return row ? fromRow(row) : null;
+}
+
+/**
+ * Records `order` as new, or moves the stored order to `order.status` — but only
+ * when the stored status is one of `from`. The guard lives in SQL so that two
+ * deliveries racing each other cannot both apply the same transition.
+ */
+export function saveOrderTransition(db: D1Database, order: Order, from: readonly OrderStatus[]): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO orders (id, status, client_reference_id, payment_link, product_id, amount_total, currency,
+         customer_email, mode, livemode, delivery_token, fulfilled_at, created_at, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+       ON CONFLICT (id) DO UPDATE SET
+         status = excluded.status,
+         client_reference_id = coalesce(excluded.client_reference_id, orders.client_reference_id),
+         payment_link = coalesce(excluded.payment_link, orders.payment_link),
+         product_id = coalesce(excluded.product_id, orders.product_id),
+         amount_total = coalesce(excluded.amount_total, orders.amount_total),
+         currency = coalesce(excluded.currency, orders.currency),
+         customer_email = coalesce(excluded.customer_email, orders.customer_email),
+         delivery_token = coalesce(orders.delivery_token, excluded.delivery_token),
+         fulfilled_at = coalesce(orders.fulfilled_at, excluded.fulfilled_at),
+         updated_at = excluded.updated_at
+       WHERE orders.status IN (SELECT value FROM json_each(?15))`,
+    )
+    .bind(
+      order.id,
+      order.status,
+      order.clientReferenceId,
+      order.paymentLink,
+      order.productId,
+      order.amountTotal,
+      order.currency,
+      order.customerEmail,
+      order.mode,
+      order.livemode ? 1 : 0,
+      order.deliveryToken,
+      order.fulfilledAt,
+      order.createdAt,
+      order.updatedAt,
+      JSON.stringify(from),
+    );
+}
+
+function fromRow(row: OrderRow): Order {
+  return {
+    id: row.id,
+    status: row.status,
+    clientReferenceId: row.client_reference_id,
+    paymentLink: row.payment_link,
+    productId: row.product_id,
+    amountTotal: row.amount_total,
+    currency: row.currency,
+    customerEmail: row.customer_email,
+    mode: row.mode,
+    livemode: row.livemode === 1,
+    deliveryToken: row.delivery_token,
+    fulfilledAt: row.fulfilled_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
