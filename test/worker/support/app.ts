@@ -13,18 +13,24 @@ export function testEnv(overrides: Partial<Env> = {}): Env {
 /** The app with a fulfil hook that counts its calls (and can be told to fail). */
 export function testApp(overrides: Partial<Dependencies> = {}) {
   const calls: FulfilmentRequest[] = [];
+  const tokens: string[] = [];
   let failure: Error | null = null;
   const app = createApp({
     fulfil: async (request) => {
       calls.push(request);
       if (failure) throw failure;
-      return { deliveryToken: request.product?.digital ? `dl_test_${calls.length}` : null };
+      if (!request.product?.digital) return { deliveryToken: null };
+      const deliveryToken = `dl_test_${crypto.randomUUID()}`;
+      tokens.push(deliveryToken);
+      return { deliveryToken };
     },
     ...overrides,
   });
   return {
     app,
     calls,
+    /** Delivery tokens the hook issued, in call order. */
+    tokens,
     failNextWith(error: Error | null) {
       failure = error;
     },

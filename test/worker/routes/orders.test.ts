@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { testApp } from '../support/app';
+import { checkoutSession, delivery, event } from '../support/stripe';
+
+const get = (path: string, headers: HeadersInit = {}) => new Request(`https://shop.example${path}`, { headers });
+
+describe('GET /api/orders/:sessionId', () => {
+  it('answers what the worker recorded for a fulfilled session', async () => {
+    const { send, tokens } = testApp();
+    const session = checkoutSession();
+    await send(await delivery(event('checkout.session.completed', session)));
+
+    const response = await send(get(`/api/orders/${session.id}`));
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      id: session.id,
+      status: 'fulfilled',
+      clientReferenceId: 'buyer_123',
+      amountTotal: 1200,
+      currency: 'usd',
+      product: { id: 'field-notes', name: 'Field Notes Pattern Pack' },
+      deliveryToken: tokens[0],
+      livemode: false,
+    });
+    expect(new Date(body.fulfilledAt as string).getTime()).not.toBeNaN();
+    // The buyer's email and the payment link stay server-side.
+    expect(JSON.stringify(body)).not.toContain('example@example.com');
+    expect(Object.keys(body).sort()).toEqual(
+      ['amountTotal', 'clientReferenceId', 'createdAt', 'currency', 'deliveryToken', 'fulfilledAt', 'id', 'livemode', 'product', 'status', 'updatedAt'],
+    );
+  });
+
+  it('shows a pending order as pending, without a token', async () => {
+    const { send } = testApp();
+    const session = checkoutSession({ payment_status: 'unpaid' });
+    await send(await delivery(event('checkout.session.completed', session)));
+    const body = await (await send(get(`/api/orders/${session.id}`))).json();
+    expect(body).toMatchObject({ status: 'pending', fulfilledAt: null, deliveryToken: null });
+  });
+
+  it('404 for an unknown session, the same shape for any unknown id, no-store', async () => {
+    const { send } = testApp();
+    const responses = await Promise.all(['cs_test_unknown1', 'cs_live_unknown2'].map((id) => send(get(`/api/orders/${id}`))));
+    for (const response of responses) {
+      expect(response.status).toBe(404);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(await response.json()).toEqual({ error: 'order not found' });
+    }
+  });
+
+  it.each(['pi_123', 'cs_prod_123', 'cs_test_', "cs_test_1' OR 1=1", 'evt_1', 'cs_test_a%2Fb'])('400 for %j, which is not a Checkout Session id', async (id) => {
+    const { send } = testApp();
+    const response = await send(get(`/api/orders/${encodeURIComponent(id)}`));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: 'not a Checkout Session id (expected cs_test_… or cs_live_…)' });
+  });
+
+  it('allows only configured origins to read it cross-origin', async () => {
+    const { send } = testApp();
+    const allowed = await send(get('/api/orders/cs_test_unknown1', { origin: 'https://shop.pages.dev' }));
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.pages.dev');
+    const other = await send(get('/api/orders/cs_test_unknown1', { origin: 'https://evil.example' }));
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('unknown routes', () => {
+  it('404 with a JSON reason', async () => {
+    const { send } = testApp();
+    const response = await send(get('/api/nothing-here'));
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: 'no route for GET /api/nothing-here' });
+  });
+});
