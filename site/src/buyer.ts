@@ -1,0 +1,145 @@
+// Who is buying: the `client_reference_id` (and optional email) sent with every Buy link, so the
+// worker can tie a paid Checkout Session back to the buyer.
+//
+// By default that is a random id kept in localStorage. A seller whose site knows the user can use
+// its own user id instead, either through the `window.storefrontBuyer` hook or `setBuyer()`.
+import { isValidClientReferenceId } from './checkout-link';
+
+export { isValidClientReferenceId };
+
+export const CLIENT_REFERENCE_ID_KEY = 'storefront.clientReferenceId';
+export const EMAIL_KEY = 'storefront.email';
+
+export interface BuyerHint {
+  /** Your user id; Stripe's rule: 1–200 characters of A-Z, a-z, 0-9, `_` or `-`. `null` clears it. */
+  id?: string | null;
+  /** Prefills the email field in Checkout. `null` clears it. */
+  email?: string | null;
+}
+
+export interface Buyer {
+  /** Always valid for Stripe (see `isValidClientReferenceId`). */
+  clientReferenceId: string;
+  email: string | null;
+}
+
+declare global {
+  interface Window {
+    /**
+     * Seller hook: tell the storefront who the buyer is. Set it before the storefront's script
+     * runs, e.g. in an external script included ahead of it (the CSP forbids inline scripts):
+     *
+     *     window.storefrontBuyer = { id: 'user_123', email: 'ada@example.com' };
+     *
+     * Both fields are optional. `id` becomes Checkout's `client_reference_id`, so it must be
+     * 1–200 characters of A-Z, a-z, 0-9, `_` or `-`; an invalid id is reported with
+     * `console.error` and the random per-browser id is used instead. It takes precedence over
+     * `setBuyer()` and is not stored.
+     */
+    storefrontBuyer?: BuyerHint;
+  }
+}
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+$/;
+const memory = new Map<string, string>(); // stands in when localStorage is unavailable (privacy modes)
+const reported = new Set<string>();
+
+function read(key: string): string | null {
+  try {
+    return globalThis.localStorage.getItem(key);
+  } catch {
+    return memory.get(key) ?? null;
+  }
+}
+
+function write(key: string, value: string | null): void {
+  if (value === null) memory.delete(key);
+  else memory.set(key, value);
+  try {
+    if (value === null) globalThis.localStorage.removeItem(key);
+    else globalThis.localStorage.setItem(key, value);
+  } catch {
+    // Storage blocked or full: the in-memory copy lasts for this page view.
+  }
+}
+
+function reportOnce(message: string): void {
+  if (reported.has(message)) return;
+  reported.add(message);
+  console.error(message);
+}
+
+function randomId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  // randomUUID needs a secure context; plain-http previews still get 128 random bits.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function isValidEmail(email: string): boolean {
+  return email.length <= 254 && EMAIL_PATTERN.test(email);
+}
+
+function checkedId(id: unknown, from: string, instead: string): string | null {
+  if (isValidClientReferenceId(id)) return id;
+  const shown = typeof id === 'string' ? JSON.stringify(id.length > 60 ? `${id.slice(0, 60)}…` : id) : typeof id;
+  reportOnce(
+    `storefront: ignoring ${from} ${shown}: a Stripe client_reference_id must be 1–200 characters of ` +
+      `A-Z, a-z, 0-9, "_" or "-" (Stripe silently drops other values). ${instead}`,
+  );
+  return null;
+}
+
+function checkedEmail(email: unknown, from: string): string | null {
+  const trimmed = typeof email === 'string' ? email.trim() : '';
+  if (trimmed && isValidEmail(trimmed)) return trimmed;
+  reportOnce(`storefront: ignoring ${from}: not an email address.`);
+  return null;
+}
+
+/** The stored id, creating (and storing) a random one on first use or if the stored one is invalid. */
+function storedClientReferenceId(): string {
+  const stored = read(CLIENT_REFERENCE_ID_KEY);
+  if (isValidClientReferenceId(stored)) return stored;
+  const id = randomId();
+  write(CLIENT_REFERENCE_ID_KEY, id);
+  return id;
+}
+
+/**
+ * The current buyer: `window.storefrontBuyer` fields when present and valid, else what
+ * `setBuyer()` stored, else a random id created now and kept in localStorage.
+ */
+export function getBuyer(): Buyer {
+  const hint = typeof window === 'undefined' ? undefined : window.storefrontBuyer;
+  const hintId =
+    hint?.id == null
+      ? null
+      : checkedId(hint.id, 'window.storefrontBuyer.id', 'Using the stored or random buyer id instead.');
+  const hintEmail = hint?.email == null ? null : checkedEmail(hint.email, 'window.storefrontBuyer.email');
+  const storedEmail = read(EMAIL_KEY);
+  return {
+    clientReferenceId: hintId ?? storedClientReferenceId(),
+    email: hintEmail ?? (storedEmail && isValidEmail(storedEmail) ? storedEmail : null),
+  };
+}
+
+/**
+ * Store the buyer in localStorage for later page views (e.g. after your site's sign-in).
+ * Omitted fields are left alone; `null` clears a field (a cleared id is replaced by a new
+ * random one on next use). An invalid id or email is reported with `console.error` and not
+ * stored. Returns the buyer now in effect.
+ */
+export function setBuyer(buyer: BuyerHint): Buyer {
+  if (buyer.id === null) write(CLIENT_REFERENCE_ID_KEY, null);
+  else if (buyer.id !== undefined) {
+    const id = checkedId(buyer.id, 'setBuyer() id', 'Keeping the current buyer id.');
+    if (id) write(CLIENT_REFERENCE_ID_KEY, id);
+  }
+  if (buyer.email === null) write(EMAIL_KEY, null);
+  else if (buyer.email !== undefined) {
+    const email = checkedEmail(buyer.email, 'setBuyer() email');
+    if (email) write(EMAIL_KEY, email);
+  }
+  return getBuyer();
+}

@@ -1,0 +1,158 @@
+// Order status polling for the success page. DOM-free: fetch, timers and clock are injectable.
+
+/** What `GET /api/orders/:sessionId` returns. */
+export interface Order {
+  id: string;
+  /** `pending | paid | fulfilled | payment_failed | expired`, later maybe more (`refunded`, …). */
+  status: string;
+  clientReferenceId: string | null;
+  amountTotal: number | null;
+  currency: string | null;
+  product: { id: string; name: string } | null;
+  fulfilledAt: string | null;
+  deliveryToken: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const SESSION_ID_PATTERN = /^cs_(test|live)_[A-Za-z0-9]+$/;
+
+export function isValidSessionId(value: string | null | undefined): value is string {
+  return typeof value === 'string' && SESSION_ID_PATTERN.test(value);
+}
+
+/** `pending` (async payment processing) and `paid` (fulfilment running) can still change. */
+const IN_PROGRESS = new Set(['pending', 'paid']);
+
+/** Terminal: `fulfilled`, `payment_failed`, `expired` and any status this page does not know. */
+export function isTerminalStatus(status: string): boolean {
+  return !IN_PROGRESS.has(status);
+}
+
+export const POLLING = {
+  /** Waits: 0, 500, 750, 1125, … ×1.5, capped at 5 s. */
+  firstRetryMs: 500,
+  factor: 1.5,
+  maxDelayMs: 5_000,
+  /** Show the "still confirming" message after this long without a terminal status. */
+  slowAfterMs: 60_000,
+  /** Stop polling altogether after this long. */
+  giveUpAfterMs: 10 * 60_000,
+  /** Abort a single request that hangs this long (it then counts as an error and is retried). */
+  requestTimeoutMs: 10_000,
+} as const;
+
+/** The wait before the next request, given the previous wait (0 before the first retry). */
+export function nextDelay(previousMs: number): number {
+  if (previousMs <= 0) return POLLING.firstRetryMs;
+  return Math.min(previousMs * POLLING.factor, POLLING.maxDelayMs);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/** Validates the response body; `null` when it does not look like an order. */
+export function parseOrder(body: unknown): Order | null {
+  if (!isObject(body) || typeof body.id !== 'string' || typeof body.status !== 'string' || !body.status) {
+    return null;
+  }
+  const product = body.product;
+  return {
+    id: body.id,
+    status: body.status,
+    clientReferenceId: stringOrNull(body.clientReferenceId),
+    amountTotal: typeof body.amountTotal === 'number' && Number.isFinite(body.amountTotal) ? body.amountTotal : null,
+    currency: stringOrNull(body.currency),
+    product:
+      isObject(product) && typeof product.id === 'string' && typeof product.name === 'string'
+        ? { id: product.id, name: product.name }
+        : null,
+    fulfilledAt: stringOrNull(body.fulfilledAt),
+    deliveryToken: stringOrNull(body.deliveryToken),
+    createdAt: stringOrNull(body.createdAt) ?? '',
+    updatedAt: stringOrNull(body.updatedAt) ?? '',
+  };
+}
+
+export interface PollOptions {
+  sessionId: string;
+  /** Normalized API base, `''` for same origin. */
+  apiBase: string;
+  /** Every order received (also non-terminal ones). */
+  onOrder: (order: Order) => void;
+  /** Called once, when `slowAfterMs` has passed without a terminal status. */
+  onSlow?: () => void;
+  signal?: AbortSignal;
+  fetch?: typeof fetch;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now?: () => number;
+}
+
+/** `terminal`: a terminal order was passed to onOrder; `gave-up`: `giveUpAfterMs` passed. */
+export type PollOutcome = 'terminal' | 'gave-up' | 'aborted';
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** One request: the order, or `null` for 404 (webhook not received yet), errors and bad bodies. */
+async function fetchOrder(options: PollOptions, fetchImpl: typeof fetch): Promise<Order | null> {
+  // A hung request is aborted (then retried); so is everything when the caller aborts.
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  const timer = setTimeout(abort, POLLING.requestTimeoutMs);
+  options.signal?.addEventListener('abort', abort);
+  try {
+    const response = await fetchImpl(`${options.apiBase}/api/orders/${encodeURIComponent(options.sessionId)}`, {
+      cache: 'no-store',
+      headers: { accept: 'application/json' },
+      signal: controller.signal,
+    });
+    if (response.status !== 200) return null;
+    return parseOrder(await response.json());
+  } catch {
+    return null; // network error, timeout, non-JSON body: retried with backoff
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', abort);
+  }
+}
+
+/**
+ * Polls the order until it reaches a terminal status: first request at once, then after
+ * 500 ms, growing ×1.5 up to 5 s between requests; gives up after 10 minutes.
+ */
+export async function pollOrder(options: PollOptions): Promise<PollOutcome> {
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const sleep = options.sleep ?? defaultSleep;
+  const now = options.now ?? Date.now;
+  const started = now();
+  let delay = 0;
+  let slowReported = false;
+
+  for (;;) {
+    if (delay > 0) await sleep(delay, options.signal);
+    if (options.signal?.aborted) return 'aborted';
+
+    const order = await fetchOrder(options, fetchImpl);
+    if (options.signal?.aborted) return 'aborted';
+    if (order) {
+      options.onOrder(order);
+      if (isTerminalStatus(order.status)) return 'terminal';
+    }
+
+    const elapsed = now() - started;
+    if (!slowReported && elapsed >= POLLING.slowAfterMs) {
+      slowReported = true;
+      options.onSlow?.();
+    }
+    delay = nextDelay(delay);
+    if (elapsed + delay > POLLING.giveUpAfterMs) return 'gave-up';
+  }
+}

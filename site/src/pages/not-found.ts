@@ -1,0 +1,4 @@
+// 404 page: static content, only the shared chrome needs script.
+import { initLayout } from '../layout';
+
+initLayout();

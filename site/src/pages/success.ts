@@ -1,0 +1,165 @@
+// `/success?session_id=cs_…`: Stripe sends the buyer here after paying, but the URL proves
+// nothing, so the outcome shown is whatever the worker says about that Checkout Session.
+import { findProduct } from '../../catalog';
+import { API_BASE } from '../config';
+import { byId, h, queryParam } from '../dom';
+import { initLayout } from '../layout';
+import { formatMoney } from '../money';
+import { isTerminalStatus, isValidSessionId, pollOrder, type Order } from '../order-status';
+
+initLayout();
+
+type Icon = 'progress' | 'success' | 'error' | 'neutral';
+
+const IN_PROGRESS_TEXT: Record<string, string> = {
+  pending: 'Payment processing — your bank is confirming the payment. This page updates by itself.',
+  paid: 'Payment received — preparing your order…',
+};
+const SLOW_TEXT =
+  'Still confirming your payment — this can take a few minutes. You can safely leave this page; we will email you.';
+
+const region = byId('order-status');
+
+function show(status: string, ...content: (Node | null)[]): void {
+  region.dataset.status = status;
+  region.replaceChildren(...content.filter((node): node is Node => node !== null));
+}
+
+function statusTitle(icon: Icon, text: string, long = false): HTMLParagraphElement {
+  return h('p', { class: long ? 'status-title status-title--long' : 'status-title' }, h('span', { class: `status-icon status-icon--${icon}`, 'aria-hidden': 'true' }), text);
+}
+
+function actions(href: string, label: string): HTMLParagraphElement {
+  return h('p', { class: 'panel__actions' }, h('a', { class: 'button button--large', href }, label));
+}
+
+function retryHref(order: Order): string {
+  const product = order.product && findProduct(order.product.id);
+  return product ? `/product?id=${encodeURIComponent(product.id)}` : '/';
+}
+
+function amount(order: Order): string | null {
+  if (order.amountTotal === null || !order.currency) return null;
+  try {
+    return formatMoney(order.amountTotal, order.currency);
+  } catch {
+    return null; // unknown currency code
+  }
+}
+
+function summary(order: Order): HTMLDListElement {
+  const rows: [string, Node | string][] = [];
+  if (order.product) rows.push(['Product', order.product.name]);
+  const total = amount(order);
+  if (total) rows.push(['Amount', total]);
+  rows.push(['Order reference', h('code', { class: 'reference' }, order.id)]);
+  return h('dl', { class: 'order-summary' }, ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
+}
+
+function copyButton(text: string): HTMLButtonElement | null {
+  if (!navigator.clipboard) return null; // secure contexts only
+  const button = h('button', { class: 'button button--secondary button--small', type: 'button' }, 'Copy code');
+  button.addEventListener('click', () => {
+    navigator.clipboard.writeText(text).then(
+      () => {
+        button.textContent = 'Copied';
+        setTimeout(() => (button.textContent = 'Copy code'), 2000);
+      },
+      () => {
+        button.textContent = 'Select the code to copy it';
+      },
+    );
+  });
+  return button;
+}
+
+function delivery(token: string): HTMLElement {
+  return h(
+    'section',
+    { class: 'delivery', 'aria-labelledby': 'delivery-heading' },
+    h('h2', { id: 'delivery-heading', class: 'delivery__heading' }, 'Your download code'),
+    h('p', { class: 'delivery__code' }, h('code', { id: 'delivery-token' }, token), copyButton(token)),
+    h('p', { class: 'delivery__hint' }, 'Keep this code somewhere safe.'),
+  );
+}
+
+function renderTerminal(order: Order): void {
+  switch (order.status) {
+    case 'fulfilled':
+      show(
+        'fulfilled',
+        statusTitle('success', 'Paid and fulfilled — thank you!'),
+        summary(order),
+        order.deliveryToken ? delivery(order.deliveryToken) : null,
+        actions('/', 'Continue shopping'),
+      );
+      return;
+    case 'payment_failed':
+      show(
+        'payment_failed',
+        statusTitle('error', 'Your payment did not go through. You have not been charged.'),
+        actions(retryHref(order), 'Try again'),
+      );
+      return;
+    case 'expired':
+      show('expired', statusTitle('neutral', 'This checkout expired before payment.'), actions(retryHref(order), 'Try again'));
+      return;
+    default:
+      // A status this page does not know yet (refunded, disputed, …): say it plainly.
+      show(
+        order.status,
+        statusTitle('neutral', `Order status: ${order.status.replaceAll('_', ' ')}`),
+        summary(order),
+        actions('/', 'Back to the shop'),
+      );
+  }
+}
+
+const sessionId = queryParam('session_id');
+
+if (!isValidSessionId(sessionId)) {
+  region.dataset.polling = 'off';
+  show(
+    'unknown-reference',
+    statusTitle('neutral', 'We could not find your order reference.'),
+    h('p', {}, 'If you completed a payment, your receipt email has the details.'),
+    actions('/', 'Back to the shop'),
+  );
+} else {
+  let latest: Order | null = null;
+  let slow = false;
+  let stopped = false;
+  const render = () => {
+    if (latest && isTerminalStatus(latest.status)) renderTerminal(latest);
+    else if (stopped) {
+      show(
+        'slow',
+        statusTitle('neutral', SLOW_TEXT, true),
+        h('p', { class: 'status-detail' }, 'We stopped checking automatically. Reload this page to check again.'),
+      );
+    } else if (slow) {
+      const detail = latest && IN_PROGRESS_TEXT[latest.status];
+      show('slow', statusTitle('progress', SLOW_TEXT, true), detail ? h('p', { class: 'status-detail' }, detail) : null);
+    } else if (latest) show(latest.status, statusTitle('progress', IN_PROGRESS_TEXT[latest.status] ?? ''));
+  };
+
+  region.dataset.polling = 'active';
+  void pollOrder({
+    sessionId,
+    apiBase: API_BASE,
+    onOrder(order) {
+      latest = order;
+      render();
+    },
+    onSlow() {
+      slow = true;
+      render();
+    },
+  }).then((outcome) => {
+    region.dataset.polling = outcome === 'terminal' ? 'done' : 'stopped';
+    if (outcome === 'gave-up') {
+      stopped = true;
+      render();
+    }
+  });
+}
