@@ -14,6 +14,8 @@ describe('GET /api/orders/:sessionId', () => {
 
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     const body = (await response.json()) as Record<string, unknown>;
     expect(body).toMatchObject({
       id: session.id,
