@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
+import { commaSeparated } from './config';
 import { devCheckout } from './dev/checkout';
 import type { AppEnv, Dependencies } from './env';
 import { fulfil } from './fulfil';
@@ -20,7 +21,7 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
   app.use(
     '/api/*',
     cors({
-      origin: (origin, c: Context<AppEnv>) => (allowedOrigins(c.env.ALLOWED_ORIGINS).includes(origin) ? origin : null),
+      origin: (origin, c: Context<AppEnv>) => (commaSeparated(c.env.ALLOWED_ORIGINS).includes(origin) ? origin : null),
       allowMethods: ['GET', 'POST'],
       maxAge: 600,
     }),
@@ -49,8 +50,4 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
   });
 
   return app;
-}
-
-function allowedOrigins(configured: string | undefined): string[] {
-  return (configured ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
 }

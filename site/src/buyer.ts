@@ -41,25 +41,28 @@ declare global {
 }
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+$/;
-const memory = new Map<string, string>(); // stands in when localStorage is unavailable (privacy modes)
+// Writes localStorage refused (privacy modes, storage full), `null` for a removal; they win over
+// localStorage for this page view.
+const memory = new Map<string, string | null>();
 const reported = new Set<string>();
 
 function read(key: string): string | null {
+  if (memory.has(key)) return memory.get(key) ?? null;
   try {
     return globalThis.localStorage.getItem(key);
   } catch {
-    return memory.get(key) ?? null;
+    return null;
   }
 }
 
 function write(key: string, value: string | null): void {
-  if (value === null) memory.delete(key);
-  else memory.set(key, value);
   try {
     if (value === null) globalThis.localStorage.removeItem(key);
     else globalThis.localStorage.setItem(key, value);
+    memory.delete(key);
   } catch {
     // Storage blocked or full: the in-memory copy lasts for this page view.
+    memory.set(key, value);
   }
 }
 

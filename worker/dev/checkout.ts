@@ -6,8 +6,9 @@ import { Hono, type ExecutionContext } from 'hono';
 import { html } from 'hono/html';
 import { HTTPException } from 'hono/http-exception';
 import { findProduct, type Product } from '../../site/catalog';
+import { commaSeparated } from '../config';
 import type { AppEnv, Env } from '../env';
-import { parseSecrets, signPayload } from '../stripe/signature';
+import { signPayload } from '../stripe/signature';
 import { checkoutSession, stripeEvent, type SessionInput } from './stripe-objects';
 
 export type Deliver = (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
@@ -42,7 +43,7 @@ export function devCheckout(deliver: Deliver) {
     if (!ACTIONS.includes(action)) throw new HTTPException(400, { message: `unknown action; expected one of ${ACTIONS.join(', ')}` });
     if (action === 'cancel') return c.redirect(`/cancel?product=${encodeURIComponent(product.id)}`, 303);
 
-    const secret = parseSecrets(c.env.STRIPE_WEBHOOK_SECRET)[0];
+    const secret = commaSeparated(c.env.STRIPE_WEBHOOK_SECRET)[0];
     if (!secret) throw new HTTPException(500, { message: 'STRIPE_WEBHOOK_SECRET is not set: copy .dev.vars.example to .dev.vars' });
     const reference = String(form.get('client_reference_id') ?? '');
     const email = String(form.get('email') ?? '');

@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { commaSeparated } from '../config';
 import type { AppEnv } from '../env';
 import { receiveEvent } from '../events/process';
 import { decodeEvent } from '../stripe/event';
-import { parseSecrets, verifySignature } from '../stripe/signature';
+import { verifySignature } from '../stripe/signature';
 
 /** Stripe's own events stay far below this; anything larger is not from Stripe. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -20,7 +21,7 @@ webhooks.post(
     },
   }),
   async (c) => {
-    const secrets = parseSecrets(c.env.STRIPE_WEBHOOK_SECRET);
+    const secrets = commaSeparated(c.env.STRIPE_WEBHOOK_SECRET);
     if (secrets.length === 0) {
       // 500, not 400: the event is fine and Stripe should retry once the secret is set.
       throw new HTTPException(500, { message: 'STRIPE_WEBHOOK_SECRET is not configured' });

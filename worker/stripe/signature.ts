@@ -47,14 +47,6 @@ export function parseSignatureHeader(value: string | null | undefined): HeaderPa
   return { ok: true, header: { timestamp, signatures } };
 }
 
-/** `STRIPE_WEBHOOK_SECRET` may hold several secrets, comma-separated; stray whitespace is common in pasted secrets. */
-export function parseSecrets(configured: string | undefined): string[] {
-  return (configured ?? '')
-    .split(',')
-    .map((secret) => secret.trim())
-    .filter((secret) => secret.length > 0);
-}
-
 export interface VerifyInput {
   payload: Uint8Array;
   header: string | null | undefined;

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { parseSecrets, parseSignatureHeader, signPayload, verifySignature } from '../../../worker/stripe/signature';
+import { parseSignatureHeader, signPayload, verifySignature } from '../../../worker/stripe/signature';
 
 const secret = 'whsec_test_signature_secret';
 const payload = JSON.stringify({ id: 'evt_1', object: 'event' });
@@ -74,13 +74,6 @@ describe('parseSignatureHeader', () => {
     ['t=12,v1=nothex', /no v1/],
   ])('rejects %j', (header, reason) => {
     expect(parseSignatureHeader(header)).toMatchObject({ ok: false, reason: expect.stringMatching(reason) });
-  });
-});
-
-describe('parseSecrets', () => {
-  it('splits on commas and trims stray whitespace and newlines', () => {
-    expect(parseSecrets(' whsec_a ,\nwhsec_b\n,, ')).toEqual(['whsec_a', 'whsec_b']);
-    expect(parseSecrets(undefined)).toEqual([]);
   });
 });
 

@@ -1,0 +1,222 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { catalog, type Product } from '../../site/catalog';
+import {
+  buyUrl,
+  isValidClientReferenceId,
+  normalizeApiBase,
+  parseStripeMode,
+} from '../../site/src/checkout-link';
+
+// Stripe's rule for client_reference_id, written out here rather than imported, so the test is
+// an independent statement of it.
+const STRIPE_RULE = /^[A-Za-z0-9_-]{1,200}$/;
+const ALLOWED = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
+
+const TEST_LINK = 'https://buy.stripe.com/test_abc123';
+const LIVE_LINK = 'https://buy.stripe.com/live_xyz789';
+
+function product(links: { test?: string | null; live?: string | null } = {}): Product {
+  return {
+    id: 'field-notes',
+    name: 'Field Notes Pattern Pack',
+    description: 'Printable notebook layouts.',
+    image: '/images/field-notes.svg',
+    imageAlt: 'Notebook pages',
+    price: { amount: 1200, currency: 'usd' },
+    digital: true,
+    paymentLinks: {
+      test: { id: links.test ? 'plink_test' : null, url: links.test ?? null },
+      live: { id: links.live ? 'plink_live' : null, url: links.live ?? null },
+    },
+  };
+}
+
+const both = product({ test: TEST_LINK, live: LIVE_LINK });
+const ref = 'buyer_123-abc';
+
+describe('isValidClientReferenceId', () => {
+  it.each([
+    ['1 char', 'a'],
+    ['200 chars', 'a'.repeat(200)],
+    ['all allowed characters', ALLOWED],
+    ['a UUID', '3f1c2b9e-8d4a-4f6b-9c1e-2a7d5e8f0b13'],
+    ['underscores and hyphens only', '_-_-'],
+  ])('accepts %s', (_label, id) => {
+    expect(isValidClientReferenceId(id)).toBe(true);
+  });
+
+  it.each([
+    ['the empty string', ''],
+    ['201 chars', 'a'.repeat(201)],
+    ['a space', 'user 123'],
+    ['a leading space', ' user123'],
+    ['a trailing newline', 'user123\n'],
+    ['a dot', 'user.123'],
+    ['an @', 'ada@example.com'],
+    ['a slash', 'a/b'],
+    ['a plus', 'a+b'],
+    ['accented letters', 'usér'],
+    ['non-Latin letters', 'ユーザー'],
+    ['an emoji', 'user🙂'],
+    ['a fullwidth digit', 'user１'],
+  ])('rejects %s', (_label, id) => {
+    expect(isValidClientReferenceId(id)).toBe(false);
+  });
+
+  it.each([null, undefined, 123, {}, ['abc'], true])('rejects the non-string %j', (value) => {
+    expect(isValidClientReferenceId(value)).toBe(false);
+  });
+
+  it('is valid exactly when the string is 1–200 characters of [A-Za-z0-9_-]', () => {
+    const allowedOnly = fc.string({ unit: fc.constantFrom(...ALLOWED), minLength: 0, maxLength: 210 });
+    const nearBoundary = fc
+      .tuple(fc.constantFrom(...ALLOWED), fc.integer({ min: 195, max: 205 }))
+      .map(([c, n]) => c.repeat(n));
+    const anything = fc.oneof(
+      allowedOnly,
+      nearBoundary,
+      fc.string({ maxLength: 250 }),
+      fc.string({ unit: 'grapheme', maxLength: 50 }),
+      fc.string({ unit: 'binary', maxLength: 50 }),
+      // Mostly valid with one arbitrary character spliced in.
+      fc.tuple(allowedOnly, fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), allowedOnly).map((p) => p.join('')),
+    );
+    fc.assert(
+      fc.property(anything, (id) => isValidClientReferenceId(id) === STRIPE_RULE.test(id)),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('parseStripeMode', () => {
+  it('is live only for exactly "live"', () => {
+    expect(parseStripeMode('live')).toBe('live');
+    expect(parseStripeMode('test')).toBe('test');
+    expect(parseStripeMode(undefined)).toBe('test');
+    expect(parseStripeMode('')).toBe('test');
+    expect(parseStripeMode('LIVE')).toBe('test');
+    expect(parseStripeMode(' live')).toBe('test');
+  });
+});
+
+describe('normalizeApiBase', () => {
+  it('trims whitespace and trailing slashes', () => {
+    expect(normalizeApiBase(undefined)).toBe('');
+    expect(normalizeApiBase('')).toBe('');
+    expect(normalizeApiBase('/')).toBe('');
+    expect(normalizeApiBase(' https://api.example.com/ ')).toBe('https://api.example.com');
+    expect(normalizeApiBase('https://api.example.com/shop///')).toBe('https://api.example.com/shop');
+    expect(normalizeApiBase('/shop-api/')).toBe('/shop-api');
+  });
+});
+
+describe('buyUrl', () => {
+  it('uses the test Payment Link in test mode with client_reference_id added', () => {
+    const url = new URL(buyUrl(both, { mode: 'test', apiBase: '', clientReferenceId: ref }));
+    expect(`${url.origin}${url.pathname}`).toBe(TEST_LINK);
+    expect(url.searchParams.get('client_reference_id')).toBe(ref);
+    expect(url.searchParams.has('prefilled_email')).toBe(false);
+    expect([...url.searchParams.keys()]).toEqual(['client_reference_id']);
+  });
+
+  it('uses the live Payment Link in live mode', () => {
+    const url = new URL(buyUrl(both, { mode: 'live', apiBase: '', clientReferenceId: ref }));
+    expect(`${url.origin}${url.pathname}`).toBe(LIVE_LINK);
+    expect(url.searchParams.get('client_reference_id')).toBe(ref);
+  });
+
+  it('adds prefilled_email (trimmed) only when an email is given', () => {
+    const withEmail = new URL(
+      buyUrl(both, { mode: 'test', apiBase: '', clientReferenceId: ref, email: ' ada+shop@example.com ' }),
+    );
+    expect(withEmail.searchParams.get('prefilled_email')).toBe('ada+shop@example.com');
+    expect(withEmail.searchParams.get('client_reference_id')).toBe(ref);
+
+    for (const email of [null, undefined, '', '   ']) {
+      const url = new URL(buyUrl(both, { mode: 'test', apiBase: '', clientReferenceId: ref, email }));
+      expect(url.searchParams.has('prefilled_email'), JSON.stringify(email)).toBe(false);
+    }
+  });
+
+  it('keeps query parameters the Payment Link already has', () => {
+    const linked = product({ test: `${TEST_LINK}?locale=fr&utm_source=site&utm_campaign=spring%20sale` });
+    const url = new URL(buyUrl(linked, { mode: 'test', apiBase: '', clientReferenceId: ref, email: 'ada@example.com' }));
+    expect(`${url.origin}${url.pathname}`).toBe(TEST_LINK);
+    expect(url.searchParams.get('locale')).toBe('fr');
+    expect(url.searchParams.get('utm_source')).toBe('site');
+    expect(url.searchParams.get('utm_campaign')).toBe('spring sale');
+    expect(url.searchParams.get('client_reference_id')).toBe(ref);
+    expect(url.searchParams.get('prefilled_email')).toBe('ada@example.com');
+  });
+
+  it('replaces a client_reference_id already on the link instead of sending two', () => {
+    const linked = product({ test: `${TEST_LINK}?client_reference_id=stale&prefilled_email=old%40example.com` });
+    const url = new URL(buyUrl(linked, { mode: 'test', apiBase: '', clientReferenceId: ref, email: 'new@example.com' }));
+    expect(url.searchParams.getAll('client_reference_id')).toEqual([ref]);
+    expect(url.searchParams.getAll('prefilled_email')).toEqual(['new@example.com']);
+  });
+
+  it("falls back to the worker's /dev/checkout when the mode has no link", () => {
+    const liveOnly = product({ live: LIVE_LINK });
+    const href = buyUrl(liveOnly, { mode: 'test', apiBase: '', clientReferenceId: ref });
+    expect(href.startsWith('/dev/checkout?')).toBe(true);
+    const params = new URLSearchParams(href.slice(href.indexOf('?') + 1));
+    expect(params.get('product')).toBe('field-notes');
+    expect(params.get('client_reference_id')).toBe(ref);
+    expect(params.has('prefilled_email')).toBe(false);
+
+    const testOnly = product({ test: TEST_LINK });
+    const live = buyUrl(testOnly, {
+      mode: 'live',
+      apiBase: 'https://api.example.com/shop',
+      clientReferenceId: ref,
+      email: 'ada@example.com',
+    });
+    const url = new URL(live);
+    expect(`${url.origin}${url.pathname}`).toBe('https://api.example.com/shop/dev/checkout');
+    expect(url.searchParams.get('product')).toBe('field-notes');
+    expect(url.searchParams.get('client_reference_id')).toBe(ref);
+    expect(url.searchParams.get('prefilled_email')).toBe('ada@example.com');
+  });
+
+  it('falls back for every product of the sample catalog (it has no links yet)', () => {
+    expect(catalog.products.length).toBeGreaterThan(0);
+    for (const p of catalog.products) {
+      const href = buyUrl(p, { mode: 'test', apiBase: '', clientReferenceId: ref });
+      const params = new URLSearchParams(href.slice(href.indexOf('?') + 1));
+      expect(href.startsWith('/dev/checkout?')).toBe(true);
+      expect(params.get('product')).toBe(p.id);
+    }
+  });
+
+  it('encodes the product id in the fallback URL', () => {
+    const odd = { ...product(), id: 'a&b=c d' };
+    const href = buyUrl(odd, { mode: 'test', apiBase: '', clientReferenceId: ref });
+    const params = new URLSearchParams(href.slice(href.indexOf('?') + 1));
+    expect(params.get('product')).toBe('a&b=c d');
+    expect(params.get('client_reference_id')).toBe(ref);
+  });
+
+  it.each(['', ' ', 'a'.repeat(201), 'user.123', 'ada@example.com', 'ユーザー'])(
+    'throws for the invalid client reference %j',
+    (bad) => {
+      expect(() => buyUrl(both, { mode: 'test', apiBase: '', clientReferenceId: bad })).toThrow(TypeError);
+      expect(() => buyUrl(product(), { mode: 'test', apiBase: '', clientReferenceId: bad })).toThrow(TypeError);
+    },
+  );
+
+  it('round-trips any valid reference and any email through the URL', () => {
+    const id = fc.string({ unit: fc.constantFrom(...ALLOWED), minLength: 1, maxLength: 200 });
+    const email = fc.option(fc.string({ maxLength: 40 }), { nil: null });
+    fc.assert(
+      fc.property(id, email, fc.constantFrom<'test' | 'live'>('test', 'live'), (clientReferenceId, mail, mode) => {
+        const url = new URL(buyUrl(both, { mode, apiBase: '', clientReferenceId, email: mail }));
+        expect(`${url.origin}${url.pathname}`).toBe(mode === 'live' ? LIVE_LINK : TEST_LINK);
+        expect(url.searchParams.get('client_reference_id')).toBe(clientReferenceId);
+        const expectedEmail = mail?.trim() || null;
+        expect(url.searchParams.get('prefilled_email')).toBe(expectedEmail);
+      }),
+    );
+  });
+});

@@ -1,0 +1,108 @@
+// Checks on the built site (`npm test` runs `vite build` before vitest): nothing secret is
+// shipped, and dist/_headers carries the security headers Cloudflare serves with every page.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const dist = fileURLToPath(new URL('../../dist', import.meta.url));
+const SECRET = /\b(sk|rk)_(test|live)_[A-Za-z0-9]+|\bwhsec_[A-Za-z0-9]+/;
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(full) : [full];
+  });
+}
+
+/** `Header-Name: value` lines of the `/*` block of a Cloudflare `_headers` file. */
+function headersForAllPaths(text: string): Map<string, string> {
+  const headers = new Map<string, string>();
+  let inBlock = false;
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.trim() || line.trimStart().startsWith('#')) continue;
+    if (!/^\s/.test(line)) {
+      inBlock = line.trim() === '/*';
+      continue;
+    }
+    const match = /^\s+([^:\s]+):\s*(.*)$/.exec(line);
+    if (inBlock && match) headers.set(match[1]!.toLowerCase(), match[2]!.trim());
+  }
+  return headers;
+}
+
+/** CSP directive name → its sources. */
+function cspDirectives(policy: string): Map<string, string[]> {
+  const directives = new Map<string, string[]>();
+  for (const part of policy.split(';')) {
+    const [name, ...values] = part.trim().split(/\s+/);
+    if (name) directives.set(name.toLowerCase(), values);
+  }
+  return directives;
+}
+
+describe('the secret pattern', () => {
+  // Guards the guard: built from pieces so this file does not itself look like a leak.
+  it.each([
+    ['sk', 'test'],
+    ['sk', 'live'],
+    ['rk', 'test'],
+    ['rk', 'live'],
+  ])('matches %s_%s_ keys', (prefix, mode) => {
+    expect(SECRET.test(`const key = "${prefix}_${mode}_51AbCdEf0123456789";`)).toBe(true);
+  });
+
+  it('matches webhook signing secrets', () => {
+    expect(SECRET.test(['whsec', 'abcDEF0123456789'].join('_'))).toBe(true);
+  });
+
+  it('does not match publishable keys, session ids or Payment Links', () => {
+    expect(SECRET.test('pk_test_51AbCdEf cs_test_a1B2c3 https://buy.stripe.com/test_abc plink_123 task_test_x')).toBe(
+      false,
+    );
+  });
+});
+
+describe('dist/', () => {
+  beforeAll(() => {
+    if (!existsSync(path.join(dist, 'index.html'))) {
+      throw new Error(`${dist}/index.html is missing: run \`npm run build\` (vite build) before these tests.`);
+    }
+  });
+
+  it('contains no Stripe secret key, restricted key or webhook secret', () => {
+    const files = filesUnder(dist);
+    const relative = files.map((file) => path.relative(dist, file).split(path.sep).join('/'));
+    // The scan must have something to look at, or it proves nothing.
+    expect(files.length).toBeGreaterThan(0);
+    expect(relative).toContain('index.html');
+    expect(relative.some((file) => file.endsWith('.js'))).toBe(true);
+
+    const leaks: string[] = [];
+    for (const [i, file] of files.entries()) {
+      const match = SECRET.exec(readFileSync(file).toString('latin1'));
+      // Name the kind of secret and where, without echoing it into the test log.
+      if (match) leaks.push(`${relative[i]}: ${match[0].replace(/_[A-Za-z0-9]+$/, '_…')} at offset ${match.index}`);
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('has _headers with a strict CSP, nosniff and a Referrer-Policy for every path', () => {
+    const file = path.join(dist, '_headers');
+    expect(existsSync(file), 'dist/_headers is missing').toBe(true);
+    const headers = headersForAllPaths(readFileSync(file, 'utf8'));
+
+    const policy = headers.get('content-security-policy');
+    expect(policy, 'Content-Security-Policy for /*').toBeTruthy();
+    const csp = cspDirectives(policy!);
+    const scriptSrc = csp.get('script-src');
+    expect(scriptSrc, 'script-src directive').toBeDefined();
+    expect(scriptSrc).toContain("'self'");
+    expect(scriptSrc).not.toContain("'unsafe-inline'");
+    expect(scriptSrc).not.toContain("'unsafe-eval'");
+    expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
+
+    expect(headers.get('x-content-type-options')).toBe('nosniff');
+    expect(headers.get('referrer-policy')).toBeTruthy();
+  });
+});

@@ -1,0 +1,455 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  isTerminalStatus,
+  isValidSessionId,
+  nextDelay,
+  parseOrder,
+  POLLING,
+  pollOrder,
+  type Order,
+  type PollOptions,
+} from '../../site/src/order-status';
+
+const SESSION = 'cs_test_a1B2c3';
+
+function orderBody(status: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: SESSION,
+    status,
+    clientReferenceId: 'buyer_1',
+    amountTotal: 1200,
+    currency: 'usd',
+    product: { id: 'field-notes', name: 'Field Notes Pattern Pack' },
+    fulfilledAt: status === 'fulfilled' ? '2026-01-01T00:00:05Z' : null,
+    deliveryToken: status === 'fulfilled' ? 'dl_abc' : null,
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:05Z',
+    ...extra,
+  };
+}
+
+/** One scripted answer of the fake fetch. */
+type Step =
+  | { kind: 'json'; status: number; body: unknown }
+  | { kind: 'text'; status: number; body: string }
+  | { kind: 'network-error' };
+
+const order = (status: string): Step => ({ kind: 'json', status: 200, body: orderBody(status) });
+const notFound: Step = { kind: 'json', status: 404, body: { error: 'not_found' } };
+const serverError: Step = { kind: 'text', status: 503, body: 'Service Unavailable' };
+const networkError: Step = { kind: 'network-error' };
+
+interface Harness {
+  options: PollOptions;
+  fetch: ReturnType<typeof vi.fn<typeof fetch>>;
+  /** Every wait pollOrder asked for, in order. */
+  sleeps: number[];
+  orders: Order[];
+  /** Fake time (ms since start) at each onSlow call. */
+  slowAt: number[];
+  time: () => number;
+}
+
+/**
+ * pollOrder with fake fetch, sleep and clock: time only moves when pollOrder sleeps. The fetch
+ * answers from `steps`, then with `rest` (404 unless given; a function gets the fake time elapsed).
+ */
+function harness(
+  steps: Step[],
+  { rest = notFound, ...overrides }: Partial<PollOptions> & { rest?: Step | ((elapsedMs: number) => Step) } = {},
+): Harness {
+  const start = 1_700_000_000_000;
+  let t = start;
+  const queue = [...steps];
+  const sleeps: number[] = [];
+  const orders: Order[] = [];
+  const slowAt: number[] = [];
+  const fetchFake = vi.fn<typeof fetch>(async () => {
+    const step = queue.shift() ?? (typeof rest === 'function' ? rest(t - start) : rest);
+    return responseFor(step);
+  });
+  const options: PollOptions = {
+    sessionId: SESSION,
+    apiBase: '',
+    onOrder: (o) => orders.push(o),
+    onSlow: () => slowAt.push(t - start),
+    fetch: fetchFake,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      t += ms;
+    },
+    now: () => t,
+    ...overrides,
+  };
+  return { options, fetch: fetchFake, sleeps, orders, slowAt, time: () => t - start };
+}
+
+/** The fake server's answer; a network error rejects like fetch does. */
+function responseFor(step: Step): Response {
+  if (step.kind === 'network-error') throw new TypeError('fetch failed');
+  const nullBody = [204, 205, 304].includes(step.status);
+  const body = nullBody ? null : step.kind === 'json' ? JSON.stringify(step.body) : step.body;
+  return new Response(body, { status: step.status, headers: { 'content-type': 'application/json' } });
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+describe('isValidSessionId', () => {
+  it.each(['cs_test_a1B2c3', 'cs_live_a1B2c3', 'cs_test_' + 'x'.repeat(60)])('accepts %s', (id) => {
+    expect(isValidSessionId(id)).toBe(true);
+  });
+
+  it.each([
+    '',
+    'cs_test_',
+    'cs_live_',
+    'cs_prod_abc',
+    'pi_test_abc',
+    'cs_abc',
+    'CS_TEST_abc',
+    ' cs_test_abc',
+    'cs_test_abc ',
+    'cs_test_abc\n',
+    'cs_test_abc/../../admin',
+    'cs_test_abc?x=1',
+    'cs_test_ab-c',
+    'cs_test_ab_c',
+  ])('rejects %j', (id) => {
+    expect(isValidSessionId(id)).toBe(false);
+  });
+
+  it('rejects null and undefined', () => {
+    expect(isValidSessionId(null)).toBe(false);
+    expect(isValidSessionId(undefined)).toBe(false);
+  });
+});
+
+describe('isTerminalStatus', () => {
+  it.each(['pending', 'paid'])('%s is still in progress', (status) => {
+    expect(isTerminalStatus(status)).toBe(false);
+  });
+
+  it.each(['fulfilled', 'payment_failed', 'expired', 'refunded', 'something_new', ''])('%j is terminal', (status) => {
+    expect(isTerminalStatus(status)).toBe(true);
+  });
+});
+
+describe('POLLING', () => {
+  it('documents the schedule the success page relies on', () => {
+    expect(POLLING).toMatchObject({
+      firstRetryMs: 500,
+      factor: 1.5,
+      maxDelayMs: 5_000,
+      slowAfterMs: 60_000,
+      giveUpAfterMs: 600_000,
+      requestTimeoutMs: 10_000,
+    });
+  });
+});
+
+describe('nextDelay', () => {
+  it('starts at 500 ms', () => {
+    expect(nextDelay(0)).toBe(500);
+    expect(nextDelay(-1)).toBe(500);
+  });
+
+  it('grows ×1.5 per retry and is capped at 5 s', () => {
+    const delays: number[] = [];
+    let delay = 0;
+    for (let i = 0; i < 10; i++) {
+      delay = nextDelay(delay);
+      delays.push(delay);
+    }
+    expect(delays).toEqual([500, 750, 1125, 1687.5, 2531.25, 3796.875, 5000, 5000, 5000, 5000]);
+  });
+
+  it('never exceeds the cap', () => {
+    expect(nextDelay(4000)).toBe(5000);
+    expect(nextDelay(5000)).toBe(5000);
+    expect(nextDelay(1e9)).toBe(5000);
+  });
+});
+
+describe('parseOrder', () => {
+  it('accepts a full order body', () => {
+    expect(parseOrder(orderBody('fulfilled'))).toEqual({
+      id: SESSION,
+      status: 'fulfilled',
+      clientReferenceId: 'buyer_1',
+      amountTotal: 1200,
+      currency: 'usd',
+      product: { id: 'field-notes', name: 'Field Notes Pattern Pack' },
+      fulfilledAt: '2026-01-01T00:00:05Z',
+      deliveryToken: 'dl_abc',
+      createdAt: '2026-01-01T00:00:00Z',
+      updatedAt: '2026-01-01T00:00:05Z',
+    });
+  });
+
+  it('fills in nulls for missing optional fields', () => {
+    expect(parseOrder({ id: SESSION, status: 'pending' })).toEqual({
+      id: SESSION,
+      status: 'pending',
+      clientReferenceId: null,
+      amountTotal: null,
+      currency: null,
+      product: null,
+      fulfilledAt: null,
+      deliveryToken: null,
+      createdAt: '',
+      updatedAt: '',
+    });
+  });
+
+  it('drops fields of the wrong type instead of passing them on', () => {
+    const parsed = parseOrder(
+      orderBody('paid', {
+        clientReferenceId: 42,
+        amountTotal: '1200',
+        currency: { code: 'usd' },
+        product: { id: 'field-notes' },
+        deliveryToken: ['x'],
+        createdAt: 0,
+      }),
+    );
+    expect(parsed).not.toBeNull();
+    expect(parsed).toMatchObject({
+      status: 'paid',
+      clientReferenceId: null,
+      amountTotal: null,
+      currency: null,
+      product: null,
+      deliveryToken: null,
+      createdAt: '',
+    });
+  });
+
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])('rejects the amount %s', (amountTotal) => {
+    expect(parseOrder(orderBody('paid', { amountTotal }))?.amountTotal).toBeNull();
+  });
+
+  it('does not copy unknown fields', () => {
+    const parsed = parseOrder(orderBody('paid', { secret: 'x', internalNote: 'y' }));
+    expect(parsed).not.toHaveProperty('secret');
+    expect(Object.keys(parsed ?? {}).sort()).toEqual(
+      [
+        'amountTotal',
+        'clientReferenceId',
+        'createdAt',
+        'currency',
+        'deliveryToken',
+        'fulfilledAt',
+        'id',
+        'product',
+        'status',
+        'updatedAt',
+      ].sort(),
+    );
+  });
+
+  it.each([
+    ['null', null],
+    ['undefined', undefined],
+    ['a string', 'fulfilled'],
+    ['a number', 200],
+    ['an array', [orderBody('fulfilled')]],
+    ['an empty object', {}],
+    ['an error body', { error: 'not_found' }],
+    ['no status', { id: SESSION }],
+    ['an empty status', { id: SESSION, status: '' }],
+    ['a numeric status', { id: SESSION, status: 1 }],
+    ['no id', { status: 'paid' }],
+    ['a numeric id', { id: 1, status: 'paid' }],
+  ])('rejects %s', (_label, body) => {
+    expect(parseOrder(body)).toBeNull();
+  });
+});
+
+describe('pollOrder', () => {
+  it('requests /api/orders/<id> under the API base, uncached, asking for JSON', async () => {
+    const h = harness([order('fulfilled')], { apiBase: 'https://api.example.com/shop' });
+    await expect(pollOrder(h.options)).resolves.toBe('terminal');
+    expect(h.fetch).toHaveBeenCalledTimes(1);
+    const [input, init] = h.fetch.mock.calls[0]!;
+    expect(input).toBe(`https://api.example.com/shop/api/orders/${SESSION}`);
+    expect(init?.cache).toBe('no-store');
+    expect(new Headers(init?.headers).get('accept')).toBe('application/json');
+    expect(init?.signal).toBeInstanceOf(AbortSignal);
+  });
+
+  it('uses a same-origin path when the API base is empty', async () => {
+    const h = harness([order('fulfilled')]);
+    await pollOrder(h.options);
+    expect(h.fetch.mock.calls[0]![0]).toBe(`/api/orders/${SESSION}`);
+  });
+
+  it('URL-encodes the session id', async () => {
+    const h = harness([order('fulfilled')], { sessionId: 'cs_test_a/b?c' });
+    await pollOrder(h.options);
+    expect(h.fetch.mock.calls[0]![0]).toBe('/api/orders/cs_test_a%2Fb%3Fc');
+  });
+
+  it.each(['fulfilled', 'payment_failed', 'expired'])('stops at %s', async (status) => {
+    const h = harness([order(status)], { rest: order('paid') });
+    await expect(pollOrder(h.options)).resolves.toBe('terminal');
+    expect(h.fetch).toHaveBeenCalledTimes(1);
+    expect(h.sleeps).toEqual([]);
+    expect(h.orders.map((o) => o.status)).toEqual([status]);
+  });
+
+  it('makes the first request at once, then waits 500 ms growing ×1.5', async () => {
+    const h = harness([notFound, notFound, notFound, notFound, order('fulfilled')]);
+    await pollOrder(h.options);
+    expect(h.fetch).toHaveBeenCalledTimes(5);
+    expect(h.sleeps).toEqual([500, 750, 1125, 1687.5]);
+  });
+
+  it('keeps polling through pending and paid, reporting each order', async () => {
+    const h = harness([order('pending'), order('pending'), order('paid'), order('paid'), order('fulfilled')], {
+      rest: order('paid'),
+    });
+    await expect(pollOrder(h.options)).resolves.toBe('terminal');
+    expect(h.orders.map((o) => o.status)).toEqual(['pending', 'pending', 'paid', 'paid', 'fulfilled']);
+    expect(h.fetch).toHaveBeenCalledTimes(5);
+    expect(h.orders.at(-1)?.deliveryToken).toBe('dl_abc');
+  });
+
+  it('keeps polling through 404, 5xx, network errors and bad bodies without reporting an order', async () => {
+    const h = harness([
+      notFound,
+      serverError,
+      { kind: 'text', status: 500, body: '{"error":"internal"}' },
+      networkError,
+      { kind: 'text', status: 200, body: '<html>not json</html>' },
+      { kind: 'json', status: 200, body: { error: 'weird' } },
+      { kind: 'json', status: 201, body: orderBody('fulfilled') },
+      { kind: 'json', status: 204, body: null },
+      networkError,
+      order('paid'),
+      notFound,
+      order('fulfilled'),
+    ]);
+    await expect(pollOrder(h.options)).resolves.toBe('terminal');
+    expect(h.fetch).toHaveBeenCalledTimes(12);
+    expect(h.orders.map((o) => o.status)).toEqual(['paid', 'fulfilled']);
+  });
+
+  it('calls onSlow once, after about 60 s without a terminal status', async () => {
+    // Pending for 90 s of fake time, then fulfilled.
+    const h = harness([], { rest: (elapsed) => order(elapsed >= 90_000 ? 'fulfilled' : 'pending') });
+    await expect(pollOrder(h.options)).resolves.toBe('terminal');
+    expect(h.slowAt).toHaveLength(1);
+    expect(h.slowAt[0]).toBeGreaterThanOrEqual(60_000);
+    expect(h.slowAt[0]).toBeLessThanOrEqual(60_000 + 5_000);
+    expect(h.time()).toBeGreaterThanOrEqual(90_000);
+  });
+
+  it('does not call onSlow when a terminal status arrives in time', async () => {
+    const h = harness([notFound, order('pending'), order('paid'), order('fulfilled')]);
+    await pollOrder(h.options);
+    expect(h.slowAt).toEqual([]);
+    expect(h.time()).toBeLessThan(60_000);
+  });
+
+  it('gives up after 10 minutes, calling onSlow once on the way', async () => {
+    const h = harness([], { rest: notFound });
+    await expect(pollOrder(h.options)).resolves.toBe('gave-up');
+    expect(h.time()).toBeLessThanOrEqual(600_000);
+    expect(h.time()).toBeGreaterThan(600_000 - 5_000);
+    expect(h.slowAt).toHaveLength(1);
+    expect(h.orders).toEqual([]);
+    // Requests stay spaced out: at most one every 5 s once the backoff is capped.
+    expect(Math.max(...h.sleeps)).toBe(5_000);
+    expect(h.fetch.mock.calls.length).toBe(h.sleeps.length + 1);
+    expect(h.fetch.mock.calls.length).toBeLessThan(140);
+  });
+
+  it('gives up after 10 minutes of in-progress orders too', async () => {
+    const h = harness([], { rest: order('paid') });
+    await expect(pollOrder(h.options)).resolves.toBe('gave-up');
+    expect(h.orders.length).toBe(h.fetch.mock.calls.length);
+    expect(h.orders.every((o) => o.status === 'paid')).toBe(true);
+  });
+
+  it('works without onSlow', async () => {
+    const h = harness([], { rest: serverError, onSlow: undefined });
+    await expect(pollOrder(h.options)).resolves.toBe('gave-up');
+  });
+
+  it('stops with "aborted" when aborted during a wait, without another request', async () => {
+    const controller = new AbortController();
+    const h = harness([notFound, notFound], { rest: order('fulfilled') });
+    const sleep = h.options.sleep!;
+    h.options.signal = controller.signal;
+    h.options.sleep = async (ms, signal) => {
+      if (h.sleeps.length === 1) controller.abort();
+      await sleep(ms, signal);
+    };
+    await expect(pollOrder(h.options)).resolves.toBe('aborted');
+    expect(h.fetch).toHaveBeenCalledTimes(2);
+    expect(h.orders).toEqual([]);
+  });
+
+  it('aborts the request in flight when the caller aborts', async () => {
+    const controller = new AbortController();
+    let requestSignal: AbortSignal | undefined;
+    const h = harness([], {
+      signal: controller.signal,
+      fetch: (_input, init) =>
+        new Promise<Response>((_resolve, reject) => {
+          requestSignal = init?.signal ?? undefined;
+          requestSignal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+          controller.abort();
+        }),
+    });
+    await expect(pollOrder(h.options)).resolves.toBe('aborted');
+    expect(requestSignal?.aborted).toBe(true);
+    expect(h.orders).toEqual([]);
+  });
+
+  it('does not request at all when already aborted', async () => {
+    const h = harness([order('fulfilled')], { signal: AbortSignal.abort() });
+    await expect(pollOrder(h.options)).resolves.toBe('aborted');
+    expect(h.fetch).not.toHaveBeenCalled();
+  });
+
+  it('aborts a request that hangs for 10 s and retries it', async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    let firstSignal: AbortSignal | undefined;
+    const h = harness([], {
+      fetch: (_input, init) => {
+        calls++;
+        if (calls === 1) {
+          firstSignal = init?.signal ?? undefined;
+          return new Promise<Response>((_resolve, reject) => {
+            firstSignal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+          });
+        }
+        return Promise.resolve(responseFor(order('fulfilled')));
+      },
+    });
+    const outcome = pollOrder(h.options);
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(calls).toBe(1);
+    expect(firstSignal?.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(outcome).resolves.toBe('terminal');
+    expect(firstSignal?.aborted).toBe(true);
+    expect(calls).toBe(2);
+    expect(h.orders.map((o) => o.status)).toEqual(['fulfilled']);
+  });
+
+  it('uses the global fetch when none is injected', async () => {
+    const globalFetch = vi.fn<typeof fetch>(async () => responseFor(order('expired')));
+    vi.stubGlobal('fetch', globalFetch);
+    const h = harness([]);
+    delete h.options.fetch;
+    await expect(pollOrder(h.options)).resolves.toBe('terminal');
+    expect(globalFetch).toHaveBeenCalledTimes(1);
+    expect(h.orders.map((o) => o.status)).toEqual(['expired']);
+  });
+});
