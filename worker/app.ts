@@ -5,12 +5,14 @@ import { secureHeaders } from 'hono/secure-headers';
 import { commaSeparated } from './config';
 import { devCheckout } from './dev/checkout';
 import type { AppEnv, Dependencies } from './env';
-import { fulfil } from './fulfil';
+import { fulfil, revoke } from './fulfil';
+import { deliveries } from './routes/deliveries';
+import { entitlements } from './routes/entitlements';
 import { orders } from './routes/orders';
 import { webhooks } from './routes/webhooks';
 
 export function createApp(overrides: Partial<Dependencies> = {}) {
-  const deps: Dependencies = { fulfil, now: Date.now, ...overrides };
+  const deps: Dependencies = { fulfil, revoke, now: Date.now, ...overrides };
   const app = new Hono<AppEnv>();
 
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
@@ -34,6 +36,8 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
 
   app.route('/webhooks', webhooks);
   app.route('/api/orders', orders);
+  app.route('/api/deliveries', deliveries);
+  app.route('/api/entitlements', entitlements);
   app.route('/dev', devCheckout((request, env, ctx) => app.fetch(request, env, ctx)));
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));

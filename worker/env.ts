@@ -1,4 +1,4 @@
-import type { FulfilHook } from './fulfil';
+import type { FulfilHook, RevokeHook } from './fulfil';
 
 /** Bindings and variables, as configured in wrangler.toml, `.dev.vars` and `wrangler secret put`. */
 export interface Env {
@@ -15,6 +15,7 @@ export interface Env {
 /** What the app is built with; tests replace parts of it. */
 export interface Dependencies {
   fulfil: FulfilHook;
+  revoke: RevokeHook;
   now: () => number;
 }
 

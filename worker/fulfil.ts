@@ -26,8 +26,24 @@ export interface Fulfilment {
 
 export type FulfilHook = (request: FulfilmentRequest) => Promise<Fulfilment>;
 
+export interface RevocationRequest extends FulfilmentRequest {
+  reason: 'refunded' | 'disputed';
+}
+
+/**
+ * The counterpart of `fulfil`: the money went back (a full refund) or is being
+ * contested (a dispute). Same contract: called before the order is committed as
+ * revoked, once per order, and a throw means Stripe retries.
+ */
+export type RevokeHook = (request: RevocationRequest) => Promise<void>;
+
 export const fulfil: FulfilHook = async ({ order, product }) => {
   const deliveryToken = product?.digital ? `dl_${randomId(32)}` : null;
   console.log(JSON.stringify({ msg: 'order fulfilled', order: order.id, product: product?.id ?? null, digital: Boolean(deliveryToken) }));
   return { deliveryToken };
+};
+
+/** The default: the order's status change is the revocation — its delivery token stops working. */
+export const revoke: RevokeHook = async ({ order, reason }) => {
+  console.log(JSON.stringify({ msg: 'order revoked', order: order.id, reason }));
 };

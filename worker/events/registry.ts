@@ -1,6 +1,12 @@
 import type { Dependencies, Env } from '../env';
 import type { StripeEvent } from '../stripe/event';
+import { chargeHandlers } from './charges';
 import { checkoutHandlers } from './checkout';
+import { customerHandlers } from './customers';
+import { paymentLinkHandlers } from './payment-links';
+import { priceHandlers } from './prices';
+import { productHandlers } from './products';
+import { subscriptionHandlers } from './subscriptions';
 
 export interface HandlerContext extends Dependencies {
   db: D1Database;
@@ -19,6 +25,12 @@ export type HandlerMap = Partial<Record<StripeEvent['type'], EventHandler>>;
 /** One entry per object family; each family file owns its event types. */
 export const handlers: HandlerMap = {
   ...checkoutHandlers,
+  ...chargeHandlers,
+  ...productHandlers,
+  ...priceHandlers,
+  ...customerHandlers,
+  ...subscriptionHandlers,
+  ...paymentLinkHandlers,
 };
 
 export function handlerFor(type: string): EventHandler | undefined {

@@ -1,13 +1,14 @@
 import type Stripe from 'stripe';
 import type { HandlerContext } from '../events/registry';
-import { findOrder, saveOrderTransition } from '../store/orders';
+import { findOrder, findOrderByPaymentIntent, saveOrderTransition } from '../store/orders';
+import { findProduct } from '../../site/catalog';
 import { orderFromSession, productOf } from './order';
 import { canTransition, statusesMovingInto, type OrderStatus } from './status';
 
 /** Records the session's order in `status`, if the order may move there. */
 export async function recordOrder(
   session: Stripe.Checkout.Session,
-  status: Exclude<OrderStatus, 'fulfilled'>,
+  status: 'pending' | 'payment_failed' | 'expired',
   { db, now }: HandlerContext,
 ): Promise<D1PreparedStatement[]> {
   const order = orderFromSession(session, status, now());
@@ -26,4 +27,24 @@ export async function fulfilOrder(session: Stripe.Checkout.Session, context: Han
   const order = orderFromSession(session, 'fulfilled', now);
   const { deliveryToken } = await context.fulfil({ order, product: productOf(session), env: context.env });
   return [saveOrderTransition(context.db, { ...order, deliveryToken, fulfilledAt: now }, statusesMovingInto('fulfilled'))];
+}
+
+/**
+ * Moves the order paid through `paymentIntent` to `refunded` or `disputed`,
+ * calling the seller's revoke hook the first time its order is revoked.
+ */
+export async function revokeOrder(paymentIntent: string, status: 'refunded' | 'disputed', context: HandlerContext): Promise<D1PreparedStatement[]> {
+  const stored = await findOrderByPaymentIntent(context.db, paymentIntent);
+  if (!stored) {
+    // Not bought through this shop (or not yet recorded: then Stripe's order of delivery wins, and the seller sees it in the ledger).
+    console.warn(JSON.stringify({ msg: 'no order for payment intent', paymentIntent, status }));
+    return [];
+  }
+  if (!canTransition(stored.status, status)) return [];
+  const now = context.now();
+  if (stored.revokedAt === null) {
+    const product = stored.productId ? findProduct(stored.productId) : undefined;
+    await context.revoke({ order: stored, product, env: context.env, reason: status });
+  }
+  return [saveOrderTransition(context.db, { ...stored, status, revokedAt: stored.revokedAt ?? now, updatedAt: now }, statusesMovingInto(status))];
 }

@@ -14,8 +14,11 @@ export interface Order {
   customerEmail: string | null;
   mode: string;
   livemode: boolean;
+  paymentIntent: string | null;
+  subscription: string | null;
   deliveryToken: string | null;
   fulfilledAt: number | null;
+  revokedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -34,8 +37,11 @@ export function orderFromSession(session: Stripe.Checkout.Session, status: Order
     customerEmail: session.customer_details?.email ?? session.customer_email ?? null,
     mode: session.mode,
     livemode: session.livemode,
+    paymentIntent: idOf(session.payment_intent),
+    subscription: idOf(session.subscription),
     deliveryToken: null,
     fulfilledAt: null,
+    revokedAt: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -70,7 +76,7 @@ export function orderView(order: Order) {
   };
 }
 
-function idOf(value: string | { id: string } | null | undefined): string | null {
+export function idOf(value: string | { id: string } | null | undefined): string | null {
   if (!value) return null;
   return typeof value === 'string' ? value : value.id;
 }

@@ -12,14 +12,27 @@ interface OrderRow {
   customer_email: string | null;
   mode: string;
   livemode: number;
+  payment_intent: string | null;
+  subscription: string | null;
   delivery_token: string | null;
   fulfilled_at: number | null;
+  revoked_at: number | null;
   created_at: number;
   updated_at: number;
 }
 
 export async function findOrder(db: D1Database, id: string): Promise<Order | null> {
   const row = await db.prepare('SELECT * FROM orders WHERE id = ?').bind(id).first<OrderRow>();
+  return row ? fromRow(row) : null;
+}
+
+export async function findOrderByPaymentIntent(db: D1Database, paymentIntent: string): Promise<Order | null> {
+  const row = await db.prepare('SELECT * FROM orders WHERE payment_intent = ?').bind(paymentIntent).first<OrderRow>();
+  return row ? fromRow(row) : null;
+}
+
+export async function findOrderByDeliveryToken(db: D1Database, token: string): Promise<Order | null> {
+  const row = await db.prepare('SELECT * FROM orders WHERE delivery_token = ?').bind(token).first<OrderRow>();
   return row ? fromRow(row) : null;
 }
 
@@ -32,8 +45,9 @@ export function saveOrderTransition(db: D1Database, order: Order, from: readonly
   return db
     .prepare(
       `INSERT INTO orders (id, status, client_reference_id, payment_link, product_id, amount_total, currency,
-         customer_email, mode, livemode, delivery_token, fulfilled_at, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         customer_email, mode, livemode, delivery_token, fulfilled_at, created_at, updated_at,
+         payment_intent, subscription, revoked_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?16, ?17, ?18)
        ON CONFLICT (id) DO UPDATE SET
          status = excluded.status,
          client_reference_id = coalesce(excluded.client_reference_id, orders.client_reference_id),
@@ -44,6 +58,9 @@ export function saveOrderTransition(db: D1Database, order: Order, from: readonly
          customer_email = coalesce(excluded.customer_email, orders.customer_email),
          delivery_token = coalesce(orders.delivery_token, excluded.delivery_token),
          fulfilled_at = coalesce(orders.fulfilled_at, excluded.fulfilled_at),
+         payment_intent = coalesce(excluded.payment_intent, orders.payment_intent),
+         subscription = coalesce(excluded.subscription, orders.subscription),
+         revoked_at = coalesce(orders.revoked_at, excluded.revoked_at),
          updated_at = excluded.updated_at
        WHERE orders.status IN (SELECT value FROM json_each(?15))`,
     )
@@ -63,6 +80,9 @@ export function saveOrderTransition(db: D1Database, order: Order, from: readonly
       order.createdAt,
       order.updatedAt,
       JSON.stringify(from),
+      order.paymentIntent,
+      order.subscription,
+      order.revokedAt,
     );
 }
 
@@ -78,8 +98,11 @@ function fromRow(row: OrderRow): Order {
     customerEmail: row.customer_email,
     mode: row.mode,
     livemode: row.livemode === 1,
+    paymentIntent: row.payment_intent,
+    subscription: row.subscription,
     deliveryToken: row.delivery_token,
     fulfilledAt: row.fulfilled_at,
+    revokedAt: row.revoked_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -13,9 +13,17 @@ describe('order status transitions', () => {
   });
 
   it('never leaves a final status, and never re-fulfils', () => {
-    for (const final of ['fulfilled', 'payment_failed', 'expired'] as const) {
+    for (const final of ['payment_failed', 'expired', 'refunded'] as const) {
       for (const to of ORDER_STATUSES) expect(canTransition(final, to)).toBe(false);
     }
+    expect(canTransition('fulfilled', 'fulfilled')).toBe(false);
+  });
+
+  it('leaves fulfilled only when the money goes back', () => {
+    const from = ORDER_STATUSES.filter((to) => canTransition('fulfilled', to));
+    expect(from).toEqual(['refunded', 'disputed']);
+    expect(canTransition('disputed', 'refunded')).toBe(true);
+    expect(canTransition('pending', 'refunded')).toBe(false);
   });
 
   it('never moves back to pending', () => {

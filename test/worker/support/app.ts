@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { createApp } from '../../../worker/app';
 import type { Dependencies, Env } from '../../../worker/env';
-import type { FulfilmentRequest } from '../../../worker/fulfil';
+import type { FulfilmentRequest, RevocationRequest } from '../../../worker/fulfil';
 import { WEBHOOK_SECRET } from './stripe';
 
 /** The env a local developer has: the test secret, dev checkout on. */
@@ -14,6 +14,7 @@ export function testEnv(overrides: Partial<Env> = {}): Env {
 export function testApp(overrides: Partial<Dependencies> = {}) {
   const calls: FulfilmentRequest[] = [];
   const tokens: string[] = [];
+  const revocations: RevocationRequest[] = [];
   let failure: Error | null = null;
   const app = createApp({
     fulfil: async (request) => {
@@ -24,6 +25,9 @@ export function testApp(overrides: Partial<Dependencies> = {}) {
       tokens.push(deliveryToken);
       return { deliveryToken };
     },
+    revoke: async (request) => {
+      revocations.push(request);
+    },
     ...overrides,
   });
   return {
@@ -31,6 +35,7 @@ export function testApp(overrides: Partial<Dependencies> = {}) {
     calls,
     /** Delivery tokens the hook issued, in call order. */
     tokens,
+    revocations,
     failNextWith(error: Error | null) {
       failure = error;
     },

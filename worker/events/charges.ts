@@ -1,0 +1,19 @@
+import type Stripe from 'stripe';
+import { idOf } from '../orders/order';
+import { revokeOrder } from '../orders/fulfilment';
+import type { HandlerMap } from './registry';
+
+export const chargeHandlers: HandlerMap = {
+  'charge.refunded': async (event, context) => {
+    const charge = event.data.object as unknown as Stripe.Charge;
+    const paymentIntent = idOf(charge.payment_intent);
+    // A partial refund leaves the order as it is: the buyer keeps what they paid for.
+    if (!charge.refunded || !paymentIntent) return [];
+    return revokeOrder(paymentIntent, 'refunded', context);
+  },
+  'charge.dispute.created': async (event, context) => {
+    const dispute = event.data.object as unknown as Stripe.Dispute;
+    const paymentIntent = idOf(dispute.payment_intent);
+    return paymentIntent ? revokeOrder(paymentIntent, 'disputed', context) : [];
+  },
+};

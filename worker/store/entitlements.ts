@@ -1,0 +1,45 @@
+export interface Entitlements {
+  /** One-off purchases, fulfilled and not refunded or disputed. */
+  orders: { orderId: string; productId: string | null; fulfilledAt: number | null }[];
+  /** Subscriptions bought through Checkout that are currently in force. */
+  subscriptions: { subscriptionId: string; status: string; cancelAtPeriodEnd: boolean; products: { id: string; name: string | null }[] }[];
+}
+
+/** Subscription statuses under which the buyer keeps access (Stripe retries a past_due payment). */
+const IN_FORCE = ['active', 'trialing', 'past_due'];
+
+export async function entitlementsFor(db: D1Database, clientReferenceId: string): Promise<Entitlements> {
+  const [orders, subscriptions] = await db.batch([
+    db
+      .prepare(`SELECT id, product_id, fulfilled_at FROM orders WHERE client_reference_id = ? AND status = 'fulfilled' AND subscription IS NULL ORDER BY created_at`)
+      .bind(clientReferenceId),
+    db
+      .prepare(
+        `SELECT s.id, s.status, s.cancel_at_period_end, i.product, p.name
+         FROM orders o
+         JOIN stripe_subscriptions s ON s.id = o.subscription
+         LEFT JOIN stripe_subscription_items i ON i.subscription = s.id
+         LEFT JOIN stripe_products p ON p.id = i.product
+         WHERE o.client_reference_id = ?1 AND s.deleted = 0 AND s.status IN (SELECT value FROM json_each(?2))
+         ORDER BY s.id, i.id`,
+      )
+      .bind(clientReferenceId, JSON.stringify(IN_FORCE)),
+  ]);
+  const bySubscription = new Map<string, Entitlements['subscriptions'][number]>();
+  for (const row of subscriptions!.results as { id: string; status: string; cancel_at_period_end: number; product: string | null; name: string | null }[]) {
+    let subscription = bySubscription.get(row.id);
+    if (!subscription) {
+      subscription = { subscriptionId: row.id, status: row.status, cancelAtPeriodEnd: row.cancel_at_period_end === 1, products: [] };
+      bySubscription.set(row.id, subscription);
+    }
+    if (row.product) subscription.products.push({ id: row.product, name: row.name });
+  }
+  return {
+    orders: (orders!.results as { id: string; product_id: string | null; fulfilled_at: number | null }[]).map((row) => ({
+      orderId: row.id,
+      productId: row.product_id,
+      fulfilledAt: row.fulfilled_at,
+    })),
+    subscriptions: [...bySubscription.values()],
+  };
+}

@@ -1,0 +1,76 @@
+// SQL for the Stripe mirror. Every write goes through one guarded upsert, so an
+// older version of an object never overwrites a newer one, whatever order
+// Stripe delivers events in.
+
+/** Where a mirrored row came from: the event's `created`, ties broken by event id. */
+export interface SyncVersion {
+  created: number;
+  eventId: string;
+}
+
+export const MIRROR_COLUMNS = {
+  stripe_products: ['active', 'name', 'description', 'default_price'],
+  stripe_prices: ['product', 'active', 'currency', 'unit_amount', 'type', 'recurring_interval'],
+  stripe_customers: ['email', 'name'],
+  stripe_subscriptions: ['customer', 'status', 'cancel_at_period_end'],
+  stripe_payment_links: ['active', 'url'],
+} as const;
+
+export type MirrorTable = keyof typeof MIRROR_COLUMNS;
+
+export type MirrorRow<T extends MirrorTable> = { id: string; deleted: boolean; raw: object } & {
+  [column in (typeof MIRROR_COLUMNS)[T][number]]: string | number | null;
+};
+
+/**
+ * Inserts or updates a mirrored object — only when the stored row is not deleted
+ * and the incoming version is not older. A deletion is final and wins over any
+ * version: Stripe never revives a deleted product, price, customer or subscription.
+ */
+export function upsertMirrored<T extends MirrorTable>(db: D1Database, table: T, row: MirrorRow<T>, version: SyncVersion, now: number): D1PreparedStatement {
+  const columns: readonly string[] = MIRROR_COLUMNS[table];
+  const all = ['id', ...columns, 'deleted', 'raw', 'synced_created', 'synced_event', 'updated_at'];
+  const values = [
+    row.id,
+    ...columns.map((column) => (row as Record<string, string | number | null>)[column] ?? null),
+    row.deleted ? 1 : 0,
+    JSON.stringify(row.raw),
+    version.created,
+    version.eventId,
+    now,
+  ];
+  return db
+    .prepare(
+      `INSERT INTO ${table} (${all.join(', ')}) VALUES (${all.map((_, index) => `?${index + 1}`).join(', ')})
+       ON CONFLICT (id) DO UPDATE SET ${all.slice(1).map((column) => `${column} = excluded.${column}`).join(', ')}
+       WHERE ${table}.deleted = 0 AND (
+         excluded.deleted = 1
+         OR excluded.synced_created > ${table}.synced_created
+         OR (excluded.synced_created = ${table}.synced_created AND excluded.synced_event >= ${table}.synced_event))`,
+    )
+    .bind(...values);
+}
+
+export interface SubscriptionItemRow {
+  id: string;
+  price: string;
+  product: string;
+  quantity: number | null;
+}
+
+/**
+ * Replaces a subscription's items, in the same batch as its upsert and only if
+ * that upsert took this event (the row now carries its id): a stale event
+ * leaves the items of the newer version alone.
+ */
+export function replaceSubscriptionItems(db: D1Database, subscriptionId: string, items: SubscriptionItemRow[], version: SyncVersion): D1PreparedStatement[] {
+  const tookThisEvent = `(SELECT synced_event FROM stripe_subscriptions WHERE id = ?1) = ?2`;
+  return [
+    db.prepare(`DELETE FROM stripe_subscription_items WHERE subscription = ?1 AND ${tookThisEvent}`).bind(subscriptionId, version.eventId),
+    ...items.map((item) =>
+      db
+        .prepare(`INSERT INTO stripe_subscription_items (id, subscription, price, product, quantity) SELECT ?3, ?1, ?4, ?5, ?6 WHERE ${tookThisEvent}`)
+        .bind(subscriptionId, version.eventId, item.id, item.price, item.product, item.quantity),
+    ),
+  ];
+}
