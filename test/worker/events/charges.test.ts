@@ -1,0 +1,81 @@
+import type Stripe from 'stripe';
+import { describe, expect, it } from 'vitest';
+import { orderRow, testApp } from '../support/app';
+import { checkoutSession, delivery, event, fixture } from '../support/stripe';
+
+async function fulfilledOrder(app: ReturnType<typeof testApp>) {
+  const paymentIntent = `pi_${crypto.randomUUID().replaceAll('-', '')}`;
+  const session = checkoutSession({ payment_intent: paymentIntent });
+  await app.send(await delivery(event('checkout.session.completed', session)));
+  return { session, paymentIntent, token: app.tokens.at(-1)! };
+}
+
+const charge = (overrides: Partial<Stripe.Charge>) => ({ ...fixture<Stripe.Charge>('charge'), ...overrides });
+const dispute = (overrides: Partial<Stripe.Dispute>) => ({ ...fixture<Stripe.Dispute>('dispute'), ...overrides });
+const download = (app: ReturnType<typeof testApp>, token: string) => app.send(new Request(`https://shop.example/api/deliveries/${token}`));
+
+describe('refunds and disputes', () => {
+  it('a full refund revokes the order once and its delivery token stops working', async () => {
+    const app = testApp();
+    const { session, paymentIntent, token } = await fulfilledOrder(app);
+    expect((await download(app, token)).status).toBe(200);
+
+    const refunded = event('charge.refunded', charge({ payment_intent: paymentIntent, refunded: true, amount_refunded: 1200 }));
+    expect((await app.send(await delivery(refunded))).status).toBe(200);
+
+    expect(await orderRow(session.id)).toMatchObject({ status: 'refunded' });
+    expect(app.revocations).toHaveLength(1);
+    expect(app.revocations[0]).toMatchObject({ reason: 'refunded', order: { id: session.id } });
+    const gone = await download(app, token);
+    expect(gone.status).toBe(404);
+    expect(await gone.json()).toEqual({ error: 'delivery not found or no longer available' });
+  });
+
+  it('a partial refund leaves the order fulfilled', async () => {
+    const app = testApp();
+    const { session, paymentIntent, token } = await fulfilledOrder(app);
+    await app.send(await delivery(event('charge.refunded', charge({ payment_intent: paymentIntent, refunded: false, amount_refunded: 200 }))));
+    expect(await orderRow(session.id)).toMatchObject({ status: 'fulfilled' });
+    expect(app.revocations).toHaveLength(0);
+    expect((await download(app, token)).status).toBe(200);
+  });
+
+  it('a dispute revokes; a refund after it changes the status without revoking twice', async () => {
+    const app = testApp();
+    const { session, paymentIntent } = await fulfilledOrder(app);
+    await app.send(await delivery(event('charge.dispute.created', dispute({ payment_intent: paymentIntent }))));
+    expect(await orderRow(session.id)).toMatchObject({ status: 'disputed' });
+    await app.send(await delivery(event('charge.refunded', charge({ payment_intent: paymentIntent, refunded: true }))));
+    expect(await orderRow(session.id)).toMatchObject({ status: 'refunded' });
+    expect(app.revocations.map((revocation) => revocation.reason)).toEqual(['disputed']);
+  });
+
+  it('a failing revoke hook → 500 and the order stays fulfilled until the retry succeeds', async () => {
+    let fail = true;
+    const app = testApp({
+      revoke: async () => {
+        if (fail) throw new Error('licence server down');
+      },
+    });
+    const { session, paymentIntent } = await fulfilledOrder(app);
+    const refunded = event('charge.refunded', charge({ payment_intent: paymentIntent, refunded: true }));
+    expect((await app.send(await delivery(refunded))).status).toBe(500);
+    expect(await orderRow(session.id)).toMatchObject({ status: 'fulfilled', revoked_at: null });
+    fail = false;
+    expect((await app.send(await delivery(refunded))).status).toBe(200);
+    expect(await orderRow(session.id)).toMatchObject({ status: 'refunded' });
+  });
+
+  it('a refund for a payment this shop never saw is processed without effect', async () => {
+    const app = testApp();
+    const response = await app.send(await delivery(event('charge.refunded', charge({ payment_intent: 'pi_not_ours', refunded: true }))));
+    expect(response.status).toBe(200);
+    expect(app.revocations).toHaveLength(0);
+  });
+
+  it('delivery tokens of the wrong shape are refused before any lookup', async () => {
+    const app = testApp();
+    const response = await download(app, 'not-a-token');
+    expect(response.status).toBe(400);
+  });
+});
