@@ -1,0 +1,273 @@
+// Steps 2–3: one bundle at a time in workerd through Miniflare's API (not wrangler dev),
+// on loopback, with a fresh D1; signed deliveries at a fixed concurrency over keep-alive.
+import http from 'node:http';
+import { closeSync, fdatasyncSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { Miniflare } from 'miniflare';
+import { REPO_ROOT } from './paths.mjs';
+import { onCleanup, tempDir } from './proc.mjs';
+
+/** Where the D1 file may live: the OS temp dir (a disk here), or tmpfs when asked and available. */
+export const TMPFS_DIR = '/dev/shm';
+
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Keeps the last lines a worker printed and counts lines matching `count` patterns. */
+class WorkerLog {
+  /** @param {Record<string, string>} count name → substring */
+  constructor(count = {}) {
+    this.count = count;
+    /** @type {Record<string, number>} */
+    this.counts = Object.fromEntries(Object.keys(count).map((name) => [name, 0]));
+    /** @type {string[]} */
+    this.tail = [];
+    this.lines = 0;
+    this.partial = { out: '', err: '' };
+  }
+
+  /** @param {'out' | 'err'} stream @param {Buffer} chunk */
+  write(stream, chunk) {
+    const text = this.partial[stream] + chunk.toString('utf8');
+    const lines = text.split('\n');
+    this.partial[stream] = lines.pop() ?? '';
+    for (const line of lines) {
+      this.lines++;
+      for (const [name, needle] of Object.entries(this.count)) if (line.includes(needle)) this.counts[name]++;
+      this.tail.push(`[${stream}] ${line}`);
+      if (this.tail.length > 40) this.tail.shift();
+    }
+  }
+}
+
+/**
+ * Starts a bundle in workerd through Miniflare with a fresh persisted D1.
+ * @param {{ scriptPath: string, compatibilityDate: string }} bundle
+ * @param {Record<string, string>} bindings
+ * @param {Record<string, string>} [logCounters]
+ * @param {{ d1OnTmpfs?: boolean, base?: object }} [options] `base`: more Miniflare worker options (e.g. assets)
+ */
+export async function startMiniflare(bundle, bindings, logCounters = {}, { d1OnTmpfs = false, base = {} } = {}) {
+  const log = new WorkerLog(logCounters);
+  const mf = new Miniflare({
+    ...base,
+    scriptPath: bundle.scriptPath,
+    // Module names are relative to modulesRoot; the bundle lives outside the cwd.
+    modulesRoot: path.dirname(bundle.scriptPath),
+    modules: true,
+    compatibilityDate: bundle.compatibilityDate,
+    d1Databases: ['DB'],
+    d1Persist: tempDir('bench-d1-', d1OnTmpfs ? TMPFS_DIR : undefined),
+    bindings,
+    host: '127.0.0.1',
+    port: 0,
+    handleRuntimeStdio(stdout, stderr) {
+      stdout.on('data', (chunk) => log.write('out', chunk));
+      stderr.on('data', (chunk) => log.write('err', chunk));
+    },
+  });
+  const unregister = onCleanup(() => mf.dispose());
+  const url = await mf.ready;
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new Error(`Miniflare is not on loopback: ${url.href}`);
+  return {
+    mf,
+    url,
+    log,
+    async dispose() {
+      unregister();
+      await mf.dispose();
+    },
+  };
+}
+
+/** Applies migrations/*.sql in name order, each file as one D1 batch (a transaction). */
+export async function applyMigrations(mf) {
+  const { unstable_splitSqlQuery: splitSqlQuery } = await import('wrangler');
+  const db = await mf.getD1Database('DB');
+  const dir = path.join(REPO_ROOT, 'migrations');
+  const files = readdirSync(dir).filter((file) => file.endsWith('.sql')).sort();
+  for (const file of files) {
+    const statements = splitSqlQuery(readFileSync(path.join(dir, file), 'utf8'));
+    if (statements.length > 0) await db.batch(statements.map((sql) => db.prepare(sql)));
+  }
+  return files;
+}
+
+/**
+ * @typedef {{ elapsedMs: number, latenciesMs: number[], errors: number, statuses: Record<string, number>, bodies: Record<string, number>, errorSamples: string[] }} LoadResult
+ */
+
+/**
+ * Sends every delivery once, `concurrency` at a time over keep-alive connections.
+ * @param {URL} base
+ * @param {import('./events.mjs').Delivery[]} deliveries
+ * @param {{ concurrency: number, agent: http.Agent }} options
+ * @returns {Promise<LoadResult>}
+ */
+export async function sendAll(base, deliveries, { concurrency, agent }) {
+  const url = new URL('/webhooks/stripe', base);
+  const latenciesMs = new Array(deliveries.length);
+  /** @type {Record<string, number>} */
+  const statuses = {};
+  /** @type {Record<string, number>} */
+  const bodies = {};
+  const errorSamples = [];
+  let errors = 0;
+  let next = 0;
+
+  async function lane() {
+    for (;;) {
+      const index = next++;
+      if (index >= deliveries.length) return;
+      const delivery = /** @type {import('./events.mjs').Delivery} */ (deliveries[index]);
+      const started = performance.now();
+      try {
+        const { status, body } = await post(url, delivery, agent);
+        latenciesMs[index] = performance.now() - started;
+        statuses[status] = (statuses[status] ?? 0) + 1;
+        const key = body.length > 120 ? `${body.slice(0, 117)}...` : body;
+        if (key in bodies || Object.keys(bodies).length < 10) bodies[key] = (bodies[key] ?? 0) + 1;
+        if (status < 200 || status > 299) {
+          errors++;
+          if (errorSamples.length < 5) errorSamples.push(`${status} ${key}`);
+        }
+      } catch (error) {
+        latenciesMs[index] = performance.now() - started;
+        errors++;
+        statuses.network = (statuses.network ?? 0) + 1;
+        if (errorSamples.length < 5) errorSamples.push(`network: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  const started = performance.now();
+  await Promise.all(Array.from({ length: Math.min(concurrency, deliveries.length) }, lane));
+  const elapsedMs = performance.now() - started;
+  return { elapsedMs, latenciesMs, errors, statuses, bodies, errorSamples };
+}
+
+/** One webhook delivery as Stripe makes it. @returns {Promise<{ status: number, body: string }>} */
+export function post(url, delivery, agent) {
+  return new Promise((resolve, reject) => {
+    const payload = Buffer.from(delivery.body, 'utf8');
+    const request = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': payload.length,
+          'stripe-signature': delivery.header,
+          'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+        },
+        timeout: REQUEST_TIMEOUT_MS,
+      },
+      (response) => {
+        const chunks = [];
+        response.on('data', (chunk) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error(`no response within ${REQUEST_TIMEOUT_MS} ms`)));
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
+
+/**
+ * How long this disk takes to make a small write durable (4 KiB write + fdatasync, as a
+ * SQLite commit does) in `dir`: every D1 call in Miniflare pays at least one of these.
+ */
+export function fsyncProbe(dir, count = 200) {
+  const file = path.join(dir, `fsync-probe-${process.pid}.dat`);
+  const fd = openSync(file, 'w');
+  const block = Buffer.alloc(4096, 1);
+  const times = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      writeSync(fd, block, 0, block.length, (i % 8) * block.length);
+      fdatasyncSync(fd);
+      times.push(performance.now() - started);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(file, { force: true });
+  }
+  times.sort((a, b) => a - b);
+  return { dir, count, p50Ms: percentile(times, 50), p90Ms: percentile(times, 90) };
+}
+
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return /** @type {number} */ (sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]);
+}
+
+/** @param {LoadResult} result */
+export function summarize(result) {
+  const sorted = result.latenciesMs.filter((value) => typeof value === 'number').sort((a, b) => a - b);
+  const count = result.latenciesMs.length;
+  return {
+    requests: count,
+    seconds: result.elapsedMs / 1000,
+    perSecond: count / (result.elapsedMs / 1000),
+    p50Ms: percentile(sorted, 50),
+    p90Ms: percentile(sorted, 90),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted.at(-1) ?? NaN,
+    errors: result.errors,
+    statuses: result.statuses,
+    bodies: result.bodies,
+    errorSamples: result.errorSamples,
+  };
+}
+
+/**
+ * Checks the ledger and the orders against exactly what was sent.
+ * @param {Miniflare} mf
+ * @param {import('./events.mjs').Delivery[]} sent
+ * @param {WorkerLog} log
+ */
+export async function verifyLedger(mf, sent, log) {
+  const db = await mf.getD1Database('DB');
+  const eventIds = new Set(sent.map((delivery) => delivery.eventId));
+  const sessionIds = new Set(sent.map((delivery) => delivery.sessionId));
+  const scalar = async (sql) => /** @type {{ n: number }} */ (await db.prepare(sql).first()).n;
+
+  const ledgerRows = await scalar('SELECT count(*) AS n FROM stripe_events');
+  const ledgerProcessed = await scalar(`SELECT count(*) AS n FROM stripe_events WHERE status = 'processed'`);
+  const orderRows = await scalar('SELECT count(*) AS n FROM orders');
+  const ordersFulfilled = await scalar(`SELECT count(*) AS n FROM orders WHERE status = 'fulfilled'`);
+  const ordersComplete = await scalar(
+    `SELECT count(*) AS n FROM orders WHERE status = 'fulfilled' AND fulfilled_at IS NOT NULL AND delivery_token IS NOT NULL
+       AND product_id = 'field-notes' AND amount_total = 1200 AND currency = 'usd'`,
+  );
+  const distinctTokens = await scalar('SELECT count(DISTINCT delivery_token) AS n FROM orders');
+  const processedIds = new Set((await db.prepare(`SELECT id FROM stripe_events WHERE status = 'processed'`).all()).results.map((row) => row.id));
+  const fulfilledIds = (await db.prepare(`SELECT id FROM orders WHERE status = 'fulfilled'`).all()).results.map((row) => row.id);
+  const missingEvents = [...eventIds].filter((id) => !processedIds.has(id)).length;
+  const fulfilledSet = new Set(fulfilledIds);
+  const missingOrders = [...sessionIds].filter((id) => !fulfilledSet.has(id)).length;
+
+  // The fulfil hook logs one line per call; the worker's stdout may trail the last response a little.
+  const deadline = Date.now() + 3_000;
+  while (log.counts.fulfilled < sessionIds.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const hookCalls = log.counts.fulfilled ?? NaN;
+
+  const checks = [
+    { what: 'ledger rows = events sent', expected: eventIds.size, actual: ledgerRows },
+    { what: `ledger rows with status 'processed'`, expected: eventIds.size, actual: ledgerProcessed },
+    { what: 'sent events missing from processed ledger rows', expected: 0, actual: missingEvents },
+    { what: 'order rows = distinct sessions sent', expected: sessionIds.size, actual: orderRows },
+    { what: `orders with status 'fulfilled'`, expected: sessionIds.size, actual: ordersFulfilled },
+    { what: 'fulfilled orders with fulfilled_at, delivery token, product, amount', expected: sessionIds.size, actual: ordersComplete },
+    { what: 'distinct delivery tokens', expected: sessionIds.size, actual: distinctTokens },
+    { what: 'sent sessions missing from fulfilled orders', expected: 0, actual: missingOrders },
+    { what: 'fulfil hook calls (worker log lines)', expected: sessionIds.size, actual: hookCalls },
+  ];
+  return { ok: checks.every((check) => check.expected === check.actual), events: eventIds.size, sessions: sessionIds.size, checks };
+}
