@@ -6,6 +6,9 @@ import { commaSeparated } from './config';
 import { devCheckout } from './dev/checkout';
 import type { AppEnv, Dependencies } from './env';
 import { fulfil, revoke } from './fulfil';
+import { admin } from './routes/admin';
+import { catalogRoute } from './routes/catalog';
+import { checkout } from './routes/checkout';
 import { deliveries } from './routes/deliveries';
 import { entitlements } from './routes/entitlements';
 import { orders } from './routes/orders';
@@ -38,6 +41,9 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
   app.route('/api/orders', orders);
   app.route('/api/deliveries', deliveries);
   app.route('/api/entitlements', entitlements);
+  app.route('/api/catalog', catalogRoute);
+  app.route('/api/checkout', checkout);
+  app.route('/api/admin', admin);
   app.route('/dev', devCheckout((request, env, ctx) => app.fetch(request, env, ctx)));
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));

@@ -8,6 +8,14 @@ export interface Env {
   STRIPE_WEBHOOK_SECRET?: string;
   /** Comma-separated origins allowed to call /api/* cross-origin (a site hosted on Pages). */
   ALLOWED_ORIGINS?: string;
+  /** Stripe secret or restricted key. Optional: without it the shop runs on Payment Links alone. A secret. */
+  STRIPE_SECRET_KEY?: string;
+  /** Stripe's API origin; tests and local runs point it at a fake. Default https://api.stripe.com. */
+  STRIPE_API_BASE?: string;
+  /** Bearer token for /api/admin/* (the `stripe:sync` backfill). A secret. */
+  SYNC_TOKEN?: string;
+  /** A cache of the live catalog. D1 stays the source of truth. */
+  CATALOG?: KVNamespace;
   /** "true" only in local development: enables the /dev/checkout stand-in. */
   DEV_CHECKOUT?: string;
 }

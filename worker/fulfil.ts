@@ -11,6 +11,7 @@ import type { Product } from '../site/catalog';
 import type { Env } from './env';
 import { randomId } from './ids';
 import type { Order } from './orders/order';
+import type { LineItem } from './store/orders';
 
 export interface FulfilmentRequest {
   order: Order;
@@ -19,12 +20,17 @@ export interface FulfilmentRequest {
   env: Env;
 }
 
+export interface FulfilmentRequestWithItems extends FulfilmentRequest {
+  /** What was bought, line by line (see worker/orders/line-items.ts). */
+  lineItems: LineItem[];
+}
+
 export interface Fulfilment {
   /** Shown on the success page for digital goods; null when there is nothing to download. */
   deliveryToken: string | null;
 }
 
-export type FulfilHook = (request: FulfilmentRequest) => Promise<Fulfilment>;
+export type FulfilHook = (request: FulfilmentRequestWithItems) => Promise<Fulfilment>;
 
 export interface RevocationRequest extends FulfilmentRequest {
   reason: 'refunded' | 'disputed';

@@ -1,3 +1,4 @@
+import { changesCatalog, refreshCatalog } from '../catalog/live';
 import { claimEvent, markFailed, markProcessed, recordIgnored } from '../store/ledger';
 import type { StripeEvent } from '../stripe/event';
 import { handlerFor, type HandlerContext } from './registry';
@@ -33,6 +34,7 @@ export async function receiveEvent(event: StripeEvent, payload: string, context:
   try {
     const writes = await handler(event, context);
     await db.batch([...writes, markProcessed(db, event.id, context.now())]);
+    if (changesCatalog(event.type)) context.waitUntil(refreshCatalog(context.env));
     return { status: 200, body: { received: true, outcome: 'processed' } };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

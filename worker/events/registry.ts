@@ -11,6 +11,8 @@ import { subscriptionHandlers } from './subscriptions';
 export interface HandlerContext extends Dependencies {
   db: D1Database;
   env: Env;
+  /** Work that may finish after the response (cache refreshes). */
+  waitUntil: (promise: Promise<unknown>) => void;
 }
 
 /**

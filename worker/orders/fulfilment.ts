@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { HandlerContext } from '../events/registry';
-import { findOrder, findOrderByPaymentIntent, saveOrderTransition } from '../store/orders';
+import { findOrder, findOrderByPaymentIntent, saveLineItems, saveOrderTransition } from '../store/orders';
+import { lineItemsOf } from './line-items';
 import { findProduct } from '../../site/catalog';
 import { orderFromSession, productOf } from './order';
 import { canTransition, statusesMovingInto, type OrderStatus } from './status';
@@ -25,8 +26,12 @@ export async function fulfilOrder(session: Stripe.Checkout.Session, context: Han
   if (stored && !canTransition(stored.status, 'fulfilled')) return [];
   const now = context.now();
   const order = orderFromSession(session, 'fulfilled', now);
-  const { deliveryToken } = await context.fulfil({ order, product: productOf(session), env: context.env });
-  return [saveOrderTransition(context.db, { ...order, deliveryToken, fulfilledAt: now }, statusesMovingInto('fulfilled'))];
+  const lineItems = await lineItemsOf(session, context);
+  const { deliveryToken } = await context.fulfil({ order, product: productOf(session), env: context.env, lineItems });
+  return [
+    saveOrderTransition(context.db, { ...order, deliveryToken, fulfilledAt: now }, statusesMovingInto('fulfilled')),
+    ...saveLineItems(context.db, order.id, lineItems),
+  ];
 }
 
 /**

@@ -2,7 +2,9 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../env';
 import { CHECKOUT_SESSION_ID, orderView } from '../orders/order';
-import { findOrder } from '../store/orders';
+import { recordFromStripe } from '../orders/landing';
+import { findLineItems, findOrder } from '../store/orders';
+import { handlerContext } from './context';
 
 export const orders = new Hono<AppEnv>();
 
@@ -13,7 +15,7 @@ orders.get('/:sessionId', async (c) => {
   if (!CHECKOUT_SESSION_ID.test(sessionId)) {
     throw new HTTPException(400, { message: 'not a Checkout Session id (expected cs_test_… or cs_live_…)' });
   }
-  const order = await findOrder(c.env.DB, sessionId);
+  const order = (await findOrder(c.env.DB, sessionId)) ?? (await recordFromStripe(sessionId, handlerContext(c)));
   if (!order) throw new HTTPException(404, { message: 'order not found' });
-  return c.json(orderView(order));
+  return c.json({ ...orderView(order), lineItems: await findLineItems(c.env.DB, order.id) });
 });

@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { commaSeparated } from '../config';
 import type { AppEnv } from '../env';
 import { receiveEvent } from '../events/process';
+import { handlerContext } from './context';
 import { decodeEvent } from '../stripe/event';
 import { verifySignature } from '../stripe/signature';
 
@@ -27,12 +28,11 @@ webhooks.post(
       throw new HTTPException(500, { message: 'STRIPE_WEBHOOK_SECRET is not configured' });
     }
     const payload = new Uint8Array(await c.req.arrayBuffer());
-    const { deps } = c.var;
     const verdict = await verifySignature({
       payload,
       header: c.req.header('stripe-signature'),
       secrets,
-      nowSeconds: Math.floor(deps.now() / 1000),
+      nowSeconds: Math.floor(c.var.deps.now() / 1000),
     });
     if (!verdict.ok) throw new HTTPException(400, { message: verdict.reason });
 
@@ -40,7 +40,7 @@ webhooks.post(
     const decoded = decodeEvent(body);
     if (!decoded.ok) throw new HTTPException(400, { message: decoded.reason });
 
-    const outcome = await receiveEvent(decoded.event, body, { ...deps, db: c.env.DB, env: c.env });
+    const outcome = await receiveEvent(decoded.event, body, handlerContext(c));
     return c.json(outcome.body, outcome.status);
   },
 );

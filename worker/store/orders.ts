@@ -107,3 +107,32 @@ function fromRow(row: OrderRow): Order {
     updatedAt: row.updated_at,
   };
 }
+
+export interface LineItem {
+  price: string | null;
+  product: string | null;
+  description: string | null;
+  quantity: number;
+  amountTotal: number | null;
+  currency: string | null;
+}
+
+/** Recorded once per order: a redelivery or a second path to the same session adds nothing. */
+export function saveLineItems(db: D1Database, orderId: string, items: LineItem[]): D1PreparedStatement[] {
+  return items.map((item, position) =>
+    db
+      .prepare(
+        `INSERT INTO order_line_items (order_id, position, price, product, description, quantity, amount_total, currency)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (order_id, position) DO NOTHING`,
+      )
+      .bind(orderId, position, item.price, item.product, item.description, item.quantity, item.amountTotal, item.currency),
+  );
+}
+
+export async function findLineItems(db: D1Database, orderId: string): Promise<LineItem[]> {
+  const { results } = await db
+    .prepare('SELECT price, product, description, quantity, amount_total AS amountTotal, currency FROM order_line_items WHERE order_id = ? ORDER BY position')
+    .bind(orderId)
+    .all<LineItem>();
+  return results;
+}

@@ -26,12 +26,14 @@ describe('GET /api/orders/:sessionId', () => {
       product: { id: 'field-notes', name: 'Field Notes Pattern Pack' },
       deliveryToken: tokens[0],
       livemode: false,
+      // No Stripe key here: the line is the catalog product the session sold.
+      lineItems: [{ price: null, product: 'field-notes', description: 'Field Notes Pattern Pack', quantity: 1, amountTotal: 1200, currency: 'usd' }],
     });
     expect(new Date(body.fulfilledAt as string).getTime()).not.toBeNaN();
     // The buyer's email and the payment link stay server-side.
     expect(JSON.stringify(body)).not.toContain('example@example.com');
     expect(Object.keys(body).sort()).toEqual(
-      ['amountTotal', 'clientReferenceId', 'createdAt', 'currency', 'deliveryToken', 'fulfilledAt', 'id', 'livemode', 'product', 'status', 'updatedAt'],
+      ['amountTotal', 'clientReferenceId', 'createdAt', 'currency', 'deliveryToken', 'fulfilledAt', 'id', 'lineItems', 'livemode', 'product', 'status', 'updatedAt'],
     );
   });
 

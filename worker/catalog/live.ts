@@ -1,0 +1,27 @@
+// The live catalog: what the seller currently sells in Stripe, from the D1
+// mirror, cached in KV. KV is only a cache (eventually consistent, one write a
+// second per key): a missing or failed snapshot is rebuilt from D1.
+import type { Env } from '../env';
+import { activeProducts, type LiveProduct } from '../store/catalog';
+
+const SNAPSHOT_KEY = 'catalog:v1';
+/** Bounds staleness should a refresh write be lost (KV allows one write a second per key). */
+const SNAPSHOT_TTL_SECONDS = 300;
+
+export async function liveCatalog(env: Env): Promise<LiveProduct[]> {
+  const cached = await env.CATALOG?.get<LiveProduct[]>(SNAPSHOT_KEY, 'json');
+  return cached ?? refreshCatalog(env);
+}
+
+export async function refreshCatalog(env: Env): Promise<LiveProduct[]> {
+  const products = await activeProducts(env.DB);
+  try {
+    await env.CATALOG?.put(SNAPSHOT_KEY, JSON.stringify(products), { expirationTtl: SNAPSHOT_TTL_SECONDS });
+  } catch (error) {
+    console.warn(JSON.stringify({ msg: 'catalog snapshot not written', error: String(error) }));
+  }
+  return products;
+}
+
+/** Product and price events change what the storefront shows. */
+export const changesCatalog = (eventType: string) => eventType.startsWith('product.') || eventType.startsWith('price.');

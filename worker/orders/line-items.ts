@@ -1,0 +1,29 @@
+import type Stripe from 'stripe';
+import type { HandlerContext } from '../events/registry';
+import { stripeClient } from '../stripe/client';
+import type { LineItem } from '../store/orders';
+import { productOf } from './order';
+
+/**
+ * The session's line items: expanded on the session, or fetched from Stripe when
+ * the worker has a key (webhook payloads never carry them), or else the one
+ * catalog product a Payment Link sells.
+ */
+export async function lineItemsOf(session: Stripe.Checkout.Session, context: HandlerContext): Promise<LineItem[]> {
+  const stripe = stripeClient(context.env);
+  const items = session.line_items?.data ?? (stripe ? (await stripe.checkout.sessions.listLineItems(session.id, { limit: 100 })).data : null);
+  if (items) {
+    return items.map((item) => ({
+      price: item.price?.id ?? null,
+      product: typeof item.price?.product === 'string' ? item.price.product : (item.price?.product?.id ?? null),
+      description: item.description ?? null,
+      quantity: item.quantity ?? 1,
+      amountTotal: item.amount_total,
+      currency: item.currency,
+    }));
+  }
+  const product = productOf(session);
+  return product
+    ? [{ price: null, product: product.id, description: product.name, quantity: 1, amountTotal: session.amount_total, currency: session.currency }]
+    : [];
+}
