@@ -1,0 +1,74 @@
+// One Chromium per test file (launched in beforeAll, closed in afterAll) and a fresh
+// context per test, so no cookies, storage or buyer id leak from one test to the next.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
+import { ARTIFACTS_DIR, CHROMIUM_PATH } from './constants';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** A page plus what it did: every request URL and every console error / uncaught exception. */
+export interface TrackedPage {
+  page: Page;
+  requests: string[];
+  errors: string[];
+}
+
+export interface BrowserHarness {
+  /** Base URL of the worker under test, e.g. `http://127.0.0.1:41234`. */
+  readonly baseUrl: string;
+  /** A new page in a fresh browser context, with request and console tracking. */
+  newPage(): Promise<TrackedPage>;
+}
+
+/** Call at the top level of a test file. */
+export function useBrowser(): BrowserHarness {
+  const baseUrl = inject('baseUrl');
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  return {
+    baseUrl,
+    async newPage() {
+      if (!browser) throw new Error('useBrowser(): the browser is not launched yet (call newPage() inside a test)');
+      const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 } });
+      contexts.push(context);
+      const page = await context.newPage();
+      const requests: string[] = [];
+      const errors: string[] = [];
+      page.on('request', (request) => requests.push(request.url()));
+      page.on('console', (message: ConsoleMessage) => {
+        if (message.type() === 'error') errors.push(`console.error at ${message.location().url}: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+      return { page, requests, errors };
+    },
+  };
+}
+
+/** Saves a full-page PNG under test/artifacts/ and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const file = path.join(ARTIFACTS_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}

@@ -1,0 +1,92 @@
+// Steps of the purchase flow, written against the site's public contract:
+// `[data-buy="<id>"]` Buy links, the worker's /dev/checkout form, `#order-status[data-status]`.
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+export type CheckoutAction = 'pay' | 'pay_later' | 'fail' | 'cancel';
+
+/** What `GET /api/orders/:sessionId` answers (only the fields the tests look at). */
+export interface ApiOrder {
+  id: string;
+  status: string;
+  product: { id: string; name: string } | null;
+  deliveryToken: string | null;
+}
+
+/** Loads the product grid and waits until the product cards are rendered. */
+export async function openGrid(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.waitForSelector('[data-buy]');
+}
+
+/** Loads `/product?id=<id>` and waits for its Buy link. */
+export async function openProduct(page: Page, productId: string): Promise<void> {
+  await page.goto(`/product?id=${encodeURIComponent(productId)}`);
+  await page.waitForSelector(`[data-buy="${productId}"]`);
+}
+
+/** Clicks the product's Buy link on the current page and waits for the local test checkout. */
+export async function clickBuy(page: Page, productId: string): Promise<void> {
+  await Promise.all([page.waitForURL((url) => url.pathname === '/dev/checkout'), page.click(`[data-buy="${productId}"]`)]);
+  const url = new URL(page.url());
+  expect(url.searchParams.get('product')).toBe(productId);
+  expect(url.searchParams.get('client_reference_id')).toMatch(/^[A-Za-z0-9_-]{1,200}$/);
+}
+
+/** Submits the local checkout form with one of its actions; resolves once the redirect target loaded. */
+export async function checkout(page: Page, action: CheckoutAction): Promise<URL> {
+  const target = action === 'cancel' ? '/cancel' : '/success';
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === target),
+    page.click(`button[name="action"][value="${action}"]`),
+  ]);
+  return new URL(page.url());
+}
+
+/** The Checkout Session id the success page was sent, from its URL. */
+export function sessionIdOf(url: URL): string {
+  const sessionId = url.searchParams.get('session_id');
+  expect(sessionId).toMatch(/^cs_test_[A-Za-z0-9]+$/);
+  return sessionId as string;
+}
+
+/** Waits (Playwright's own waiting, no sleeps) until the status region shows `status`. */
+export async function waitForStatus(page: Page, status: string, timeout = 30_000): Promise<void> {
+  await page.waitForSelector(`#order-status[data-status="${status}"]`, { timeout });
+}
+
+/**
+ * Records every `data-status` the status region takes, in order, on every page this Page
+ * loads from now on, so a short-lived status cannot slip between two checks.
+ * Call before navigating to the success page.
+ */
+export async function recordStatusHistory(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const history: string[] = [];
+    (window as unknown as { __statusHistory: string[] }).__statusHistory = history;
+    const note = () => {
+      const status = document.getElementById('order-status')?.getAttribute('data-status');
+      if (status && history[history.length - 1] !== status) history.push(status);
+    };
+    new MutationObserver(note).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+  });
+}
+
+/** Waits until the recorded history contains `status` (see `recordStatusHistory`). */
+export async function waitForStatusInHistory(page: Page, status: string, timeout = 30_000): Promise<void> {
+  await page.waitForFunction((wanted) => (window as unknown as { __statusHistory?: string[] }).__statusHistory?.includes(wanted), status, {
+    timeout,
+  });
+}
+
+/** The statuses the region has shown so far on the current page, consecutive repeats collapsed. */
+export async function statusHistory(page: Page): Promise<string[]> {
+  return page.evaluate(() => [...((window as unknown as { __statusHistory?: string[] }).__statusHistory ?? [])]);
+}
+
+/** The worker's view of the order, fetched directly (not through the page). */
+export async function apiOrder(baseUrl: string, sessionId: string): Promise<ApiOrder> {
+  const response = await fetch(`${baseUrl}/api/orders/${encodeURIComponent(sessionId)}`, { headers: { accept: 'application/json' } });
+  expect(response.status).toBe(200);
+  return (await response.json()) as ApiOrder;
+}
