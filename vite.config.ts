@@ -74,6 +74,7 @@ export default defineConfig(({ mode }) => {
         input: {
           index: page('index.html'),
           product: page('product.html'),
+          cart: page('cart.html'),
           success: page('success.html'),
           cancel: page('cancel.html'),
           404: page('404.html'),

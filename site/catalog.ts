@@ -22,6 +22,12 @@ export interface Product {
   /** Digital goods get a delivery token on fulfilment. */
   digital: boolean;
   paymentLinks: Record<StripeMode, PaymentLinkRef>;
+  /**
+   * The Stripe Product and Price this catalog entry was seeded as (written by the seed tool).
+   * The live catalog matches on `productId`; `priceId` is what the cart charges until the live
+   * catalog names a current price.
+   */
+  stripe?: { productId: string; priceId: string };
 }
 
 export interface Catalog {

@@ -39,3 +39,22 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 export function queryParam(name: string): string | null {
   return new URLSearchParams(window.location.search).get(name);
 }
+
+const FOCUS_KEYS = ['data-add-to-cart', 'data-buy', 'data-view', 'data-remove', 'data-quantity', 'id'];
+
+/**
+ * `container.replaceChildren(...nodes)` for a re-render: when focus was inside, it moves to the
+ * new element carrying the same `data-add-to-cart` / `data-buy` / `data-view` / … / `id` value.
+ */
+export function rerender(container: HTMLElement, ...nodes: Node[]): void {
+  const active = document.activeElement;
+  const key =
+    active instanceof HTMLElement && container.contains(active)
+      ? FOCUS_KEYS.map((name) => [name, active.getAttribute(name)] as const).find(([, value]) => value !== null)
+      : undefined;
+  container.replaceChildren(...nodes);
+  if (!key) return;
+  const [name, value] = key;
+  const next = [...container.querySelectorAll<HTMLElement>(`[${name}]`)].find((el) => el.getAttribute(name) === value);
+  next?.focus();
+}

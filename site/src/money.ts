@@ -11,3 +11,9 @@ export function formatMoney(amount: number, currency: string, locale?: string): 
   const decimals = format.resolvedOptions().maximumFractionDigits ?? 2;
   return format.format(amount / 10 ** decimals);
 }
+
+/** A displayed price: `formatMoney`, plus ` / month` for a recurring price. */
+export function formatPrice(price: { amount: number; currency: string }, interval: string | null = null, locale?: string): string {
+  const money = formatMoney(price.amount, price.currency, locale);
+  return interval ? `${money} / ${interval}` : money;
+}

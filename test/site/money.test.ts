@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney } from '../../site/src/money';
+import { formatMoney, formatPrice } from '../../site/src/money';
 
 // Intl puts a no-break space between a currency code and the number; compare with plain spaces.
 const plain = (text: string) => text.replace(/\s/g, ' ');
@@ -29,5 +29,16 @@ describe('formatMoney', () => {
 
   it('throws for a malformed currency code (callers catch it)', () => {
     expect(() => formatMoney(100, 'dollars', 'en-US')).toThrow(RangeError);
+  });
+});
+
+describe('formatPrice', () => {
+  it('is formatMoney for a one-time price', () => {
+    expect(formatPrice({ amount: 1200, currency: 'usd' }, null, 'en-US')).toBe('$12.00');
+    expect(formatPrice({ amount: 1200, currency: 'usd' }, undefined, 'en-US')).toBe('$12.00');
+  });
+
+  it('adds the interval of a recurring price', () => {
+    expect(formatPrice({ amount: 500, currency: 'usd' }, 'month', 'en-US')).toBe('$5.00 / month');
   });
 });

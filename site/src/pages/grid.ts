@@ -1,13 +1,15 @@
-// `/`: the product grid.
-import { catalog, type Product } from '../../catalog';
+// `/`: the product grid, from the build-time catalog at once, then from the live catalog.
+import { addToCartButton } from '../add-to-cart';
 import { buyLink } from '../buy-link';
-import { byId, h, visuallyHidden } from '../dom';
+import { byId, h, rerender, visuallyHidden } from '../dom';
 import { initLayout } from '../layout';
-import { formatMoney } from '../money';
+import { canAddToCart, type ShopProduct } from '../live-catalog';
+import { formatPrice } from '../money';
+import { withShop, type Shop } from '../shop';
 
 initLayout();
 
-function productCard(product: Product): HTMLLIElement {
+function productCard(product: ShopProduct, shop: Shop): HTMLLIElement {
   const href = `/product?id=${encodeURIComponent(product.id)}`;
   return h(
     'li',
@@ -28,11 +30,12 @@ function productCard(product: Product): HTMLLIElement {
       h(
         'div',
         { class: 'card__footer' },
-        h('p', { class: 'price', 'data-price': product.id }, formatMoney(product.price.amount, product.price.currency)),
+        h('p', { class: 'price', 'data-price': product.id }, formatPrice(product.price, product.interval)),
         h(
           'div',
           { class: 'card__actions' },
           h('a', { class: 'button button--secondary', href, 'data-view': product.id }, 'View', visuallyHidden(` ${product.name}`)),
+          canAddToCart(shop, product) ? addToCartButton(product, 'button button--secondary') : null,
           buyLink(product, 'button', 'Buy', visuallyHidden(` ${product.name}`)),
         ),
       ),
@@ -40,4 +43,13 @@ function productCard(product: Product): HTMLLIElement {
   );
 }
 
-byId('product-grid').replaceChildren(...catalog.products.map(productCard));
+const grid = byId('product-grid');
+
+withShop((shop) => {
+  grid.dataset.catalog = shop.live ? 'live' : 'build';
+  if (shop.products.length === 0) {
+    rerender(grid, h('li', { class: 'notice product-grid__empty', id: 'no-products' }, 'Nothing is for sale right now. Please check back soon.'));
+    return;
+  }
+  rerender(grid, ...shop.products.map((product) => productCard(product, shop)));
+});

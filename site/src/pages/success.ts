@@ -1,9 +1,10 @@
 // `/success?session_id=cs_…`: Stripe sends the buyer here after paying, but the URL proves
 // nothing, so the outcome shown is whatever the worker says about that Checkout Session.
 import { findProduct } from '../../catalog';
+import { clearCart } from '../cart';
 import { API_BASE } from '../config';
 import { byId, h, queryParam } from '../dom';
-import { initLayout } from '../layout';
+import { initLayout, updateCartBadge } from '../layout';
 import { formatMoney } from '../money';
 import { isTerminalStatus, isValidSessionId, pollOrder, type Order } from '../order-status';
 
@@ -86,6 +87,10 @@ function delivery(token: string): HTMLElement {
 function renderTerminal(order: Order): void {
   switch (order.status) {
     case 'fulfilled':
+      // The order is confirmed: what was in the cart has been bought (a cart checkout keeps the
+      // cart until here, so a cancelled or failed payment loses nothing).
+      clearCart();
+      updateCartBadge([]);
       show(
         'fulfilled',
         statusTitle('success', 'Paid and fulfilled — thank you!'),
