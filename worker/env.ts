@@ -12,6 +12,8 @@ export interface Env {
   STRIPE_SECRET_KEY?: string;
   /** Stripe's API origin; tests and local runs point it at a fake. Default https://api.stripe.com. */
   STRIPE_API_BASE?: string;
+  /** "true": mirror handlers refetch objects from Stripe instead of trusting event payloads (needs STRIPE_SECRET_KEY). */
+  STRIPE_REFETCH?: string;
   /** Bearer token for /api/admin/* (the `stripe:sync` backfill). A secret. */
   SYNC_TOKEN?: string;
   /** A cache of the live catalog. D1 stays the source of truth. */

@@ -1,9 +1,11 @@
 import { customerRow } from '../mirror/rows';
-import { mirrorHandler } from './mirror';
+import { mirrorHandler, type Retrieve } from './mirror';
 import type { HandlerMap } from './registry';
 
+const retrieve: Retrieve<Parameters<typeof customerRow>[0]> = (stripe, id) => stripe.customers.retrieve(id);
+
 export const customerHandlers: HandlerMap = {
-  'customer.created': mirrorHandler('stripe_customers', customerRow),
-  'customer.updated': mirrorHandler('stripe_customers', customerRow),
-  'customer.deleted': mirrorHandler('stripe_customers', customerRow, { deletes: true }),
+  'customer.created': mirrorHandler('stripe_customers', customerRow, retrieve),
+  'customer.updated': mirrorHandler('stripe_customers', customerRow, retrieve),
+  'customer.deleted': mirrorHandler('stripe_customers', customerRow, retrieve, { deletes: true }),
 };

@@ -1,9 +1,11 @@
 import { paymentLinkRow } from '../mirror/rows';
-import { mirrorHandler } from './mirror';
+import { mirrorHandler, type Retrieve } from './mirror';
 import type { HandlerMap } from './registry';
+
+const retrieve: Retrieve<Parameters<typeof paymentLinkRow>[0]> = (stripe, id) => stripe.paymentLinks.retrieve(id);
 
 // Payment Links are deactivated, never deleted.
 export const paymentLinkHandlers: HandlerMap = {
-  'payment_link.created': mirrorHandler('stripe_payment_links', paymentLinkRow),
-  'payment_link.updated': mirrorHandler('stripe_payment_links', paymentLinkRow),
+  'payment_link.created': mirrorHandler('stripe_payment_links', paymentLinkRow, retrieve),
+  'payment_link.updated': mirrorHandler('stripe_payment_links', paymentLinkRow, retrieve),
 };

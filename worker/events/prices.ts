@@ -1,9 +1,11 @@
 import { priceRow } from '../mirror/rows';
-import { mirrorHandler } from './mirror';
+import { mirrorHandler, type Retrieve } from './mirror';
 import type { HandlerMap } from './registry';
 
+const retrieve: Retrieve<Parameters<typeof priceRow>[0]> = (stripe, id) => stripe.prices.retrieve(id);
+
 export const priceHandlers: HandlerMap = {
-  'price.created': mirrorHandler('stripe_prices', priceRow),
-  'price.updated': mirrorHandler('stripe_prices', priceRow),
-  'price.deleted': mirrorHandler('stripe_prices', priceRow, { deletes: true }),
+  'price.created': mirrorHandler('stripe_prices', priceRow, retrieve),
+  'price.updated': mirrorHandler('stripe_prices', priceRow, retrieve),
+  'price.deleted': mirrorHandler('stripe_prices', priceRow, retrieve, { deletes: true }),
 };

@@ -1,9 +1,11 @@
 import { productRow } from '../mirror/rows';
-import { mirrorHandler } from './mirror';
+import { mirrorHandler, type Retrieve } from './mirror';
 import type { HandlerMap } from './registry';
 
+const retrieve: Retrieve<Parameters<typeof productRow>[0]> = (stripe, id) => stripe.products.retrieve(id);
+
 export const productHandlers: HandlerMap = {
-  'product.created': mirrorHandler('stripe_products', productRow),
-  'product.updated': mirrorHandler('stripe_products', productRow),
-  'product.deleted': mirrorHandler('stripe_products', productRow, { deletes: true }),
+  'product.created': mirrorHandler('stripe_products', productRow, retrieve),
+  'product.updated': mirrorHandler('stripe_products', productRow, retrieve),
+  'product.deleted': mirrorHandler('stripe_products', productRow, retrieve, { deletes: true }),
 };

@@ -1,15 +1,20 @@
 import type Stripe from 'stripe';
 import { subscriptionItems, subscriptionRow } from '../mirror/rows';
 import { replaceSubscriptionItems, upsertMirrored } from '../store/mirror';
-import { versionOf } from './mirror';
+import { objectToMirror } from './mirror';
 import type { EventHandler, HandlerMap } from './registry';
 
 /** The subscription and its items, committed together; a stale event changes neither. */
 const mirrorSubscription =
   (deleted: boolean): EventHandler =>
-  async (event, { db, now }) => {
-    const subscription = event.data.object as unknown as Stripe.Subscription;
-    const version = versionOf(event);
+  async (event, context) => {
+    const { db, now } = context;
+    const { object: subscription, version } = await objectToMirror<Stripe.Subscription>(
+      event,
+      context,
+      (stripe, id) => stripe.subscriptions.retrieve(id),
+      deleted,
+    );
     return [
       upsertMirrored(db, 'stripe_subscriptions', subscriptionRow(subscription, deleted), version, now()),
       ...replaceSubscriptionItems(db, subscription.id, subscriptionItems(subscription), version),
