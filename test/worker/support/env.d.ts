@@ -5,6 +5,7 @@ declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
+      CATALOG: KVNamespace;
       /** wrangler.toml's [vars], as a deployed worker gets them. */
       PRODUCTION_VARS: Record<string, string>;
     }

@@ -1,0 +1,56 @@
+import { env } from 'cloudflare:workers';
+import type Stripe from 'stripe';
+import { describe, expect, it } from 'vitest';
+import { testApp, testEnv } from '../support/app';
+import { delivery, event, fixture } from '../support/stripe';
+
+type Catalog = { checkout: boolean; products: { id: string; name: string; catalogId: string | null; prices: { id: string; unitAmount: number | null }[] }[] };
+
+const product = (id: string, overrides: Partial<Stripe.Product> = {}) => ({ ...fixture<Stripe.Product>('product'), id, metadata: { catalog_id: 'field-notes' }, ...overrides });
+const price = (id: string, productId: string, overrides: Partial<Stripe.Price> = {}) => ({
+  ...fixture<Stripe.Price>('price'),
+  id,
+  product: productId,
+  type: 'one_time' as const,
+  recurring: null,
+  unit_amount: 1500,
+  ...overrides,
+});
+
+describe('GET /api/catalog', () => {
+  it('serves active products with active prices, follows webhooks, and rebuilds from D1 when KV is empty', async () => {
+    const app = testApp();
+    const environment = testEnv({ CATALOG: env.CATALOG });
+    const read = async () => (await (await app.send(new Request('https://shop.example/api/catalog'), environment)).json()) as Catalog;
+    const id = `prod_${crypto.randomUUID().slice(0, 8)}`;
+
+    await app.send(await delivery(event('product.created', product(id), { created: 100 })), environment);
+    await app.send(await delivery(event('price.created', price(`price_${id}`, id), { created: 100 })), environment);
+    let catalog = await read();
+    expect(catalog.checkout).toBe(false);
+    expect(catalog.products.find((entry) => entry.id === id)).toMatchObject({ name: 'T-shirt', catalogId: 'field-notes', prices: [{ id: `price_${id}`, unitAmount: 1500 }] });
+
+    // The seller renames it and changes the price in the dashboard.
+    await app.send(await delivery(event('product.updated', product(id, { name: 'Renamed' }), { created: 200 })), environment);
+    await app.send(await delivery(event('price.updated', price(`price_${id}`, id, { active: false }), { created: 200 })), environment);
+    await app.send(await delivery(event('price.created', price(`price_${id}_2`, id, { unit_amount: 1800 }), { created: 200 })), environment);
+    catalog = await read();
+    expect(catalog.products.find((entry) => entry.id === id)).toMatchObject({ name: 'Renamed', prices: [{ id: `price_${id}_2`, unitAmount: 1800 }] });
+
+    // Archived: gone from the catalog without a redeploy.
+    await app.send(await delivery(event('product.updated', product(id, { name: 'Renamed', active: false }), { created: 300 })), environment);
+    catalog = await read();
+    expect(catalog.products.some((entry) => entry.id === id)).toBe(false);
+
+    // KV is a cache: without it the catalog is rebuilt from D1.
+    await env.CATALOG.delete('catalog:v1');
+    expect((await read()).products.some((entry) => entry.id === id)).toBe(false);
+    expect(await env.CATALOG.get('catalog:v1')).not.toBeNull();
+  });
+
+  it('says checkout is available when the worker has a Stripe key', async () => {
+    const app = testApp();
+    const response = await app.send(new Request('https://shop.example/api/catalog'), testEnv({ STRIPE_SECRET_KEY: 'sk_test_x' }));
+    expect(((await response.json()) as Catalog).checkout).toBe(true);
+  });
+});
