@@ -1,0 +1,168 @@
+// tools/stripe-seed.mjs against the fake Stripe API, on a temporary copy of the catalog.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeStripe, type FakeStripe } from '../fake-stripe/server';
+import { closedPort, ROOT, runCli } from './run-cli';
+
+const SEED = 'tools/stripe-seed.mjs';
+const SHOP = 'http://127.0.0.1:8787';
+
+interface CatalogFile {
+  shopName: string;
+  products: {
+    id: string;
+    name: string;
+    price: { amount: number; currency: string };
+    paymentLinks: { test: { id: string | null; url: string | null }; live: { id: string | null; url: string | null } };
+    stripe?: { productId: string; priceId: string };
+  }[];
+}
+
+let fake: FakeStripe;
+let dir: string;
+let catalogPath: string;
+let original: string;
+
+const seed = (env: Record<string, string> = {}, args: string[] = []) =>
+  runCli(SEED, ['--catalog', catalogPath, '--shop-url', SHOP, ...args], { STRIPE_SECRET_KEY: 'sk_test_seed', STRIPE_API_BASE: fake.url, ...env });
+const counts = () => ({ products: fake.all('product').length, prices: fake.all('price').length, links: fake.all('payment_link').length });
+const readCatalog = async () => JSON.parse(await readFile(catalogPath, 'utf8')) as CatalogFile;
+
+beforeAll(async () => {
+  fake = await startFakeStripe({ log: false });
+  dir = await mkdtemp(path.join(tmpdir(), 'stripe-seed-'));
+  original = await readFile(path.join(ROOT, 'site/catalog.json'), 'utf8');
+});
+afterAll(async () => {
+  await fake.close();
+  await rm(dir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  fake.reset();
+  catalogPath = path.join(dir, `catalog-${Math.random().toString(36).slice(2)}.json`);
+  await writeFile(catalogPath, original);
+});
+
+describe('stripe:seed', () => {
+  it('creates a product, price and Payment Link per catalog product and writes them back', async () => {
+    const result = await seed();
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(counts()).toEqual({ products: 3, prices: 3, links: 3 });
+    expect(result.stdout).toMatch(/Done: 9 created, 0 updated, 0 reused/);
+
+    const catalog = await readCatalog();
+    const before = JSON.parse(original) as CatalogFile;
+    for (const [index, entry] of catalog.products.entries()) {
+      const product = fake.get(entry.stripe!.productId)!;
+      const price = fake.get(entry.stripe!.priceId)!;
+      const link = fake.get(entry.paymentLinks.test.id!)!;
+      expect(product).toMatchObject({ name: entry.name, metadata: { catalog_id: entry.id }, default_price: price.id, active: true });
+      expect(price).toMatchObject({ product: product.id, unit_amount: entry.price.amount, currency: entry.price.currency, type: 'one_time', active: true });
+      expect(link).toMatchObject({ active: true, metadata: { catalog_id: entry.id }, after_completion: { type: 'redirect', redirect: { url: `${SHOP}/success?session_id={CHECKOUT_SESSION_ID}` } } });
+      expect(entry.paymentLinks.test).toEqual({ id: link.id, url: link.url });
+      expect(entry.paymentLinks.live).toEqual(before.products[index]!.paymentLinks.live);
+      expect(entry.stripe).toEqual({ productId: product.id, priceId: price.id });
+    }
+    // Everything else is untouched, in the file's own formatting.
+    const text = await readFile(catalogPath, 'utf8');
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(text).toContain('      "price": { "amount": 1200, "currency": "usd" },');
+    expect(text).toMatch(/\n {8}"test": \{ "id": "plink_[A-Za-z0-9]+", "url": "http:\/\/127\.0\.0\.1:\d+\/pay-link\/plink_[A-Za-z0-9]+" \},\n/);
+    expect(text).toMatch(/\n {6}"stripe": \{ "productId": "prod_[A-Za-z0-9]+", "priceId": "price_[A-Za-z0-9]+" \}\n/);
+    const stripped = JSON.parse(text) as CatalogFile;
+    for (const entry of stripped.products) {
+      delete entry.stripe;
+      entry.paymentLinks.test = { id: null, url: null };
+    }
+    expect(stripped).toEqual(before);
+
+    // The link sells the right thing.
+    const first = catalog.products[0]!;
+    const visit = await fetch(`${first.paymentLinks.test.url}?client_reference_id=buyer_1`, { redirect: 'manual' });
+    const session = fake.get(visit.headers.get('location')!.replace('/pay/', ''))!;
+    expect(session).toMatchObject({ amount_total: first.price.amount, payment_link: first.paymentLinks.test.id, metadata: { catalog_id: first.id } });
+  });
+
+  it('reuses everything on a second run: no new objects, same catalog', async () => {
+    expect((await seed()).code).toBe(0);
+    const afterFirst = await readFile(catalogPath, 'utf8');
+    const before = counts();
+    const eventsBefore = fake.events().length;
+
+    const second = await seed();
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/Done: 0 created, 0 updated, 9 reused/);
+    expect(second.stdout).toMatch(/unchanged/);
+    expect(counts()).toEqual(before);
+    expect(fake.events().length).toBe(eventsBefore);
+    expect(await readFile(catalogPath, 'utf8')).toBe(afterFirst);
+  });
+
+  it('finds products again by metadata.catalog_id, and follows a price change with a new price and link', async () => {
+    expect((await seed()).code).toBe(0);
+    const firstRun = await readCatalog();
+    const catalog = await readCatalog();
+    const oldEntry = structuredClone(catalog.products[1]!);
+    // Lose the written-back ids, and raise a price.
+    catalog.products[1]!.price.amount = 2600;
+    for (const entry of catalog.products) {
+      delete entry.stripe;
+      entry.paymentLinks.test = { id: null, url: null };
+    }
+    await writeFile(catalogPath, `${JSON.stringify(catalog, null, 2)}\n`);
+
+    const result = await seed();
+    expect(result.code).toBe(0);
+    expect(counts()).toEqual({ products: 3, prices: 4, links: 4 });
+    const after = await readCatalog();
+    const changed = after.products[1]!;
+    expect(changed.stripe!.productId).toBe(oldEntry.stripe!.productId);
+    expect(changed.stripe!.priceId).not.toBe(oldEntry.stripe!.priceId);
+    expect(fake.get(changed.stripe!.priceId)).toMatchObject({ unit_amount: 2600 });
+    expect(fake.get(changed.stripe!.productId)).toMatchObject({ default_price: changed.stripe!.priceId });
+    expect(changed.paymentLinks.test.id).not.toBe(oldEntry.paymentLinks.test.id);
+    // Unchanged products get their existing link back, found by metadata.catalog_id and its line item.
+    expect(after.products[0]!.paymentLinks.test.id).toBe(firstRun.products[0]!.paymentLinks.test.id);
+    expect(after.products[2]!.stripe).toEqual(firstRun.products[2]!.stripe);
+    expect(result.stdout).toMatch(/trail-map-print: product prod_\w+ reused · price price_\w+ created · payment link plink_\w+ created/);
+  });
+
+  it('refuses a live key (and a missing one) without calling Stripe', async () => {
+    for (const key of ['sk_live_1234567890', 'rk_live_1234567890', 'pk_test_123', '']) {
+      const result = await seed({ STRIPE_SECRET_KEY: key });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(key.includes('live') ? /Refusing a LIVE Stripe key/ : /STRIPE_SECRET_KEY/);
+    }
+    expect(fake.requests).toHaveLength(0);
+    expect(await readFile(catalogPath, 'utf8')).toBe(original);
+  });
+
+  it('accepts a restricted test key', async () => {
+    const result = await seed({ STRIPE_SECRET_KEY: 'rk_test_restricted' });
+    expect(result.code).toBe(0);
+    expect(counts().products).toBe(3);
+  });
+
+  it('fails with a non-zero exit when Stripe cannot be reached', async () => {
+    const result = await seed({ STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_API_BASE: `http://127.0.0.1:${await closedPort()}` });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/stripe:seed failed/);
+  });
+});
+
+describe('stripe:seed errors', () => {
+  it('reports Stripe’s own error and exits 1', async () => {
+    const catalog = path.join(dir, 'rate-limited.json');
+    await writeFile(catalog, original);
+    fake.reset();
+    fake.set429(50);
+    const result = await runCli(SEED, ['--catalog', catalog], { STRIPE_SECRET_KEY: 'sk_test_seed', STRIPE_API_BASE: fake.url });
+    fake.set429(0);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Stripe said \(429 rate_limit\): Request rate limit exceeded/);
+    expect(await readFile(catalog, 'utf8')).toBe(original);
+  });
+});
