@@ -14,7 +14,7 @@ export default defineProject(async () => {
   const production = unstable_readConfig({ config: path.join(root, 'wrangler.toml') });
   return {
     plugins: [
-      cloudflareTest({
+      cloudflareTest(({ inject }) => ({
         wrangler: { configPath: path.join(root, 'wrangler.toml') },
         miniflare: {
           // The worker under test never serves assets here; avoid requiring a built dist/.
@@ -22,9 +22,11 @@ export default defineProject(async () => {
           bindings: {
             TEST_MIGRATIONS: migrations,
             PRODUCTION_VARS: production.vars as Record<string, string>,
+            // The suite's one fake Stripe API, on loopback (test/fake-stripe).
+            FAKE_STRIPE_URL: inject('fakeStripeUrl'),
           },
         },
-      }),
+      })),
     ],
     server: { fs: { allow: [root, path.join(root, '../shared')] } },
     // stripe's published sourcemaps point at files it does not ship: noise, not news.
@@ -33,6 +35,9 @@ export default defineProject(async () => {
       name: 'worker',
       root,
       include: ['test/worker/**/*.test.ts'],
+      globalSetup: ['test/fake-stripe/global-setup.ts'],
+      // One fake Stripe API serves every file; its 429 mode must not hit a neighbour's request.
+      fileParallelism: false,
       setupFiles: ['test/worker/support/apply-migrations.ts'],
       // Rejections are logged on purpose; the tests assert them, the output need not repeat them.
       onConsoleLog: (log) => !log.includes('"msg":"request rejected"'),

@@ -6,6 +6,7 @@ declare global {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
       CATALOG: KVNamespace;
+      FAKE_STRIPE_URL: string;
       /** wrangler.toml's [vars], as a deployed worker gets them. */
       PRODUCTION_VARS: Record<string, string>;
     }

@@ -76,3 +76,9 @@ export async function delivery(body: object | string, options: SignOptions & { h
   if (header !== null) headers.set('stripe-signature', header);
   return new Request('https://shop.example/webhooks/stripe', { method: 'POST', headers, body: payload });
 }
+
+/** The `stripe` package pointed at the suite's fake Stripe API: a seller's dashboard, for tests. */
+export function fakeStripe(baseUrl: string, key = 'sk_test_worker_suite'): Stripe {
+  const url = new URL(baseUrl);
+  return new Stripe(key, { httpClient: Stripe.createFetchHttpClient(), host: url.hostname, port: url.port, protocol: 'http', maxNetworkRetries: 0 });
+}

@@ -1,0 +1,133 @@
+// POST /api/checkout and the success-page landing, against the suite's fake Stripe API.
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { snapshot, testApp, testEnv } from '../support/app';
+import { delivery, event, fakeStripe } from '../support/stripe';
+
+const stripe = fakeStripe(env.FAKE_STRIPE_URL);
+const withStripe = () =>
+  testEnv({ STRIPE_SECRET_KEY: 'sk_test_worker_suite', STRIPE_API_BASE: env.FAKE_STRIPE_URL, SYNC_TOKEN: 'sync-token-for-tests', CATALOG: env.CATALOG });
+const post = (path: string, body: object, headers: Record<string, string> = {}) =>
+  new Request(`https://shop.example${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+/** A product and price on sale in the fake, mirrored through the worker's own sync. */
+async function onSale(app: ReturnType<typeof testApp>, options: { recurring?: boolean; amount?: number } = {}) {
+  const product = await stripe.products.create({ name: 'Checkout test product', metadata: { catalog_id: 'field-notes' } });
+  const price = await stripe.prices.create({
+    product: product.id,
+    currency: 'usd',
+    unit_amount: options.amount ?? 1200,
+    ...(options.recurring ? { recurring: { interval: 'month' as const } } : {}),
+  });
+  for (const resource of ['products', 'prices']) {
+    let next: string | null = null;
+    do {
+      const response = await app.send(
+        post('/api/admin/sync', { resource, ...(next ? { startingAfter: next } : {}) }, { authorization: 'Bearer sync-token-for-tests' }),
+        withStripe(),
+      );
+      const page = (await response.json()) as { hasMore: boolean; next: string | null };
+      next = page.hasMore ? page.next : null;
+    } while (next);
+  }
+  return { product, price };
+}
+
+describe('POST /api/checkout with a Stripe key', () => {
+  it('creates a Checkout Session for known prices and answers its url; nothing is recorded yet', async () => {
+    const app = testApp();
+    const { price } = await onSale(app);
+    const before = await snapshot();
+
+    const response = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 2 }], clientReferenceId: 'buyer_cart_1', email: 'ada@example.com' }), withStripe());
+
+    expect(response.status).toBe(200);
+    const { url } = (await response.json()) as { url: string };
+    expect(url).toMatch(new RegExp(`^${env.FAKE_STRIPE_URL}/pay/cs_test_`));
+    const session = await stripe.checkout.sessions.retrieve(url.split('/').pop()!, { expand: ['line_items'] });
+    expect(session).toMatchObject({
+      mode: 'payment',
+      client_reference_id: 'buyer_cart_1',
+      customer_email: 'ada@example.com',
+      amount_total: 2400,
+      success_url: 'https://shop.example/success?session_id={CHECKOUT_SESSION_ID}',
+      cancel_url: 'https://shop.example/cart',
+    });
+    expect(session.line_items?.data.map((item) => [item.price?.id, item.quantity])).toEqual([[price.id, 2]]);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('sends the buyer back to an allowed Pages origin', async () => {
+    const app = testApp();
+    const { price } = await onSale(app);
+    const response = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId: 'buyer_cart_2' }, { origin: 'https://shop.pages.dev' }), withStripe());
+    const session = await stripe.checkout.sessions.retrieve(((await response.json()) as { url: string }).url.split('/').pop()!);
+    expect(session.success_url).toBe('https://shop.pages.dev/success?session_id={CHECKOUT_SESSION_ID}');
+  });
+
+  it('uses subscription mode for a recurring price', async () => {
+    const app = testApp();
+    const { price } = await onSale(app, { recurring: true });
+    const response = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId: 'buyer_sub_1' }), withStripe());
+    const session = await stripe.checkout.sessions.retrieve(((await response.json()) as { url: string }).url.split('/').pop()!);
+    expect(session.mode).toBe('subscription');
+  });
+
+  it('answers 502 with Stripe’s message when Stripe refuses, recording nothing', async () => {
+    const app = testApp();
+    const { price } = await onSale(app);
+    // Archived in Stripe after the mirror last heard of it.
+    await stripe.prices.update(price.id, { active: false });
+    const before = await snapshot();
+    const response = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId: 'buyer_cart_3' }), withStripe());
+    expect(response.status).toBe(502);
+    expect(((await response.json()) as { error: string }).error).toMatch(/^Stripe: .*inactive/);
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('success-page landing fulfils when the webhook has not arrived', () => {
+  it('retrieves the paid session from Stripe, fulfils it once, and records its line items', async () => {
+    const app = testApp();
+    const { price, product } = await onSale(app);
+    const created = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 3 }], clientReferenceId: 'buyer_landing' }), withStripe());
+    const sessionId = ((await created.json()) as { url: string }).url.split('/').pop()!;
+    await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST' });
+
+    const first = await app.send(new Request(`https://shop.example/api/orders/${sessionId}`), withStripe());
+    const second = await app.send(new Request(`https://shop.example/api/orders/${sessionId}`), withStripe());
+
+    expect(first.status).toBe(200);
+    const order = (await first.json()) as Record<string, unknown>;
+    expect(order).toMatchObject({ status: 'fulfilled', clientReferenceId: 'buyer_landing', amountTotal: 3600 });
+    expect(order.lineItems).toEqual([{ price: price.id, product: product.id, description: expect.any(String), quantity: 3, amountTotal: 3600, currency: 'usd' }]);
+    expect(await second.json()).toEqual(order);
+    expect(app.calls).toHaveLength(1);
+  });
+
+  it('an open (unpaid) session stays unknown: 404', async () => {
+    const app = testApp();
+    const { price } = await onSale(app);
+    const created = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId: 'buyer_open' }), withStripe());
+    const sessionId = ((await created.json()) as { url: string }).url.split('/').pop()!;
+    const response = await app.send(new Request(`https://shop.example/api/orders/${sessionId}`), withStripe());
+    expect(response.status).toBe(404);
+  });
+
+  it('a session Stripe does not know: 404, no order', async () => {
+    const app = testApp();
+    const response = await app.send(new Request('https://shop.example/api/orders/cs_test_unknownToStripe123'), withStripe());
+    expect(response.status).toBe(404);
+  });
+});
+
+describe('STRIPE_REFETCH', () => {
+  it('mirrors the object as Stripe has it now, not the event’s stale snapshot', async () => {
+    const app = testApp();
+    const product = await stripe.products.create({ name: 'Current name' });
+    const stale = event('product.updated', { ...product, name: 'Stale name' });
+    const response = await app.send(await delivery(stale), { ...withStripe(), STRIPE_REFETCH: 'true' });
+    expect(response.status).toBe(200);
+    expect(await env.DB.prepare('SELECT name FROM stripe_products WHERE id = ?').bind(product.id).first()).toEqual({ name: 'Current name' });
+  });
+});
