@@ -45,7 +45,7 @@ export function parseCheckoutRequest(body: unknown): CheckoutRequest {
 
 /** Creates the Checkout Session and returns its URL; nothing is recorded until Stripe reports the outcome. */
 export async function createCheckout(env: Env, request: CheckoutRequest, siteOrigin: string): Promise<{ url: string }> {
-  const stripe = stripeClient(env);
+  const stripe = await stripeClient(env);
   if (!stripe) throw new HTTPException(503, { message: 'checkout is not configured on this shop (no STRIPE_SECRET_KEY); use its Payment Links' });
   const prices = await sellablePrices(
     env.DB,

@@ -16,7 +16,7 @@ export type Retrieve<O> = (stripe: Stripe, id: string) => Promise<O>;
  * are taken from the event: the object is gone.
  */
 export async function objectToMirror<O>(event: StripeEvent, context: HandlerContext, retrieve: Retrieve<O>, deletes: boolean): Promise<{ object: O; version: SyncVersion }> {
-  const stripe = context.env.STRIPE_REFETCH === 'true' && !deletes ? stripeClient(context.env) : null;
+  const stripe = context.env.STRIPE_REFETCH === 'true' && !deletes ? await stripeClient(context.env) : null;
   const id = event.data.object.id;
   if (!stripe || !id) return { object: event.data.object as unknown as O, version: versionOf(event) };
   const object = await retrieve(stripe, id);

@@ -10,7 +10,7 @@ import type { Order } from './order';
 
 /** Looks the session up in Stripe and records what it finds; null when Stripe does not know it or it is still open. */
 export async function recordFromStripe(sessionId: string, context: HandlerContext): Promise<Order | null> {
-  const stripe = stripeClient(context.env);
+  const stripe = await stripeClient(context.env);
   if (!stripe) return null;
   let session: Stripe.Checkout.Session;
   try {

@@ -10,7 +10,7 @@ import { productOf } from './order';
  * catalog product a Payment Link sells.
  */
 export async function lineItemsOf(session: Stripe.Checkout.Session, context: HandlerContext): Promise<LineItem[]> {
-  const stripe = stripeClient(context.env);
+  const stripe = await stripeClient(context.env);
   const items = session.line_items?.data ?? (stripe ? (await stripe.checkout.sessions.listLineItems(session.id, { limit: 100 })).data : null);
   if (items) {
     return items.map((item) => ({

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { timingSafeEqual } from 'hono/utils/buffer';
+import type Stripe from 'stripe';
 import type { AppEnv } from '../env';
 import { isStripeError, stripeClient, stripeErrorMessage } from '../stripe/client';
 import { replayPage, SYNC_RESOURCES, syncPage, type SyncResource } from '../sync/backfill';
@@ -51,8 +52,8 @@ function cursor(value: unknown): string | undefined {
 }
 
 /** Stripe's rate limit becomes a 429 with Retry-After, which the CLI backs off on; other Stripe errors a 502. */
-async function withStripe<T>(env: AppEnv['Bindings'], work: (stripe: NonNullable<ReturnType<typeof stripeClient>>) => Promise<T>): Promise<T> {
-  const stripe = stripeClient(env);
+async function withStripe<T>(env: AppEnv['Bindings'], work: (stripe: Stripe) => Promise<T>): Promise<T> {
+  const stripe = await stripeClient(env);
   if (!stripe) throw new HTTPException(503, { message: 'STRIPE_SECRET_KEY is not configured' });
   try {
     return await work(stripe);

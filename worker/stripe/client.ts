@@ -1,21 +1,28 @@
 // The one way the worker talks to Stripe's API: the official SDK over fetch,
 // with the API origin configurable so tests and local runs can use a fake.
-import Stripe from 'stripe';
+// The SDK is imported lazily: webhooks, the order API and the catalog never
+// need it, and a cold start should not pay for evaluating it.
+import type Stripe from 'stripe';
 import type { Env } from '../env';
 
 const clients = new Map<string, Stripe>();
 
-/** Null when no API key is configured: the shop then runs on Payment Links and webhooks alone. */
-export function stripeClient(env: Env): Stripe | null {
+/** Whether the worker may call Stripe at all; without a key the shop runs on Payment Links and webhooks alone. */
+export function hasStripeKey(env: Env): boolean {
+  return Boolean(env.STRIPE_SECRET_KEY?.trim());
+}
+
+export async function stripeClient(env: Env): Promise<Stripe | null> {
   const key = env.STRIPE_SECRET_KEY?.trim();
   if (!key) return null;
   const base = env.STRIPE_API_BASE?.trim() || 'https://api.stripe.com';
   const cacheKey = `${base} ${key}`;
   let client = clients.get(cacheKey);
   if (!client) {
+    const { default: StripeSdk } = await import('stripe');
     const url = new URL(base);
-    client = new Stripe(key, {
-      httpClient: Stripe.createFetchHttpClient(),
+    client = new StripeSdk(key, {
+      httpClient: StripeSdk.createFetchHttpClient(),
       host: url.hostname,
       port: url.port || (url.protocol === 'http:' ? 80 : 443),
       protocol: url.protocol === 'http:' ? 'http' : 'https',
@@ -27,10 +34,13 @@ export function stripeClient(env: Env): Stripe | null {
   return client;
 }
 
-/** Stripe's own words for a failed call, for a 502 the shopper or seller can act on. */
-export function stripeErrorMessage(error: unknown): string {
-  if (error instanceof Stripe.errors.StripeError) return error.message;
-  return error instanceof Error ? error.message : String(error);
+/** The SDK's errors, recognised without loading the SDK: `type` is StripeInvalidRequestError, StripeRateLimitError, … */
+export function isStripeError(error: unknown): error is Stripe.errors.StripeError {
+  const type: unknown = error instanceof Error ? (error as Error & { type?: unknown }).type : undefined;
+  return typeof type === 'string' && type.startsWith('Stripe');
 }
 
-export const isStripeError = (error: unknown): error is Stripe.errors.StripeError => error instanceof Stripe.errors.StripeError;
+/** Stripe's own words for a failed call, for a 502 the shopper or seller can act on. */
+export function stripeErrorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
