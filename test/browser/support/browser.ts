@@ -30,9 +30,18 @@ export interface BrowserHarness {
   newPage(): Promise<TrackedPage>;
 }
 
+export interface BrowserOptions {
+  /**
+   * The worker the pages load from (relative `page.goto` paths resolve against it). Default:
+   * the shared worker of the global setup. A getter, for a worker a test file starts in beforeAll.
+   */
+  baseUrl?: () => string;
+}
+
 /** Call at the top level of a test file. */
-export function useBrowser(): BrowserHarness {
-  const baseUrl = inject('baseUrl');
+export function useBrowser(options: BrowserOptions = {}): BrowserHarness {
+  const sharedBaseUrl = options.baseUrl ? undefined : inject('baseUrl');
+  const currentBaseUrl = () => options.baseUrl?.() ?? (sharedBaseUrl as string);
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
 
@@ -47,10 +56,12 @@ export function useBrowser(): BrowserHarness {
   });
 
   return {
-    baseUrl,
+    get baseUrl() {
+      return currentBaseUrl();
+    },
     async newPage() {
       if (!browser) throw new Error('useBrowser(): the browser is not launched yet (call newPage() inside a test)');
-      const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 } });
+      const context = await browser.newContext({ baseURL: currentBaseUrl(), viewport: { width: 1280, height: 900 } });
       contexts.push(context);
       const page = await context.newPage();
       const requests: string[] = [];

@@ -3,8 +3,11 @@ import { fileURLToPath } from 'node:url';
 /** Debian's chromium; the tests never download a browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-/** Signs the local checkout stand-in's events in the e2e worker; not a real secret. */
+/** Signs webhooks in the e2e workers (the local checkout stand-in's, the fake Stripe API's); not a real secret. */
 export const WEBHOOK_SECRET = 'whsec_e2e_local_only';
+
+/** The API key the live-shop worker and the seller's client use against the fake Stripe API (it accepts any sk_test_…). */
+export const STRIPE_TEST_KEY = 'sk_test_e2e';
 
 /** Screenshots and the worker log (git-ignored). */
 export const ARTIFACTS_DIR = fileURLToPath(new URL('../../artifacts', import.meta.url));
