@@ -27,7 +27,7 @@ interface Row {
   recurring_interval: string | null;
 }
 
-/** Active products with their active prices, from the mirror. */
+/** Active products with their active prices, the product's default price first, from the mirror. */
 export async function activeProducts(db: D1Database): Promise<LiveProduct[]> {
   const { results } = await db
     .prepare(
@@ -36,7 +36,7 @@ export async function activeProducts(db: D1Database): Promise<LiveProduct[]> {
        FROM stripe_products p
        LEFT JOIN stripe_prices pr ON pr.product = p.id AND pr.active = 1 AND pr.deleted = 0
        WHERE p.active = 1 AND p.deleted = 0
-       ORDER BY p.name, p.id, pr.unit_amount, pr.id`,
+       ORDER BY p.name, p.id, pr.id IS p.default_price DESC, pr.unit_amount, pr.id`,
     )
     .all<Row>();
   const products = new Map<string, LiveProduct>();

@@ -48,6 +48,17 @@ describe('GET /api/catalog', () => {
     expect(await env.CATALOG.get('catalog:v1')).not.toBeNull();
   });
 
+  it('lists the product’s default price first, whatever the amounts', async () => {
+    const app = testApp();
+    const environment = testEnv({ CATALOG: env.CATALOG });
+    const id = `prod_${crypto.randomUUID().slice(0, 8)}`;
+    await app.send(await delivery(event('price.created', price(`price_${id}_cheap`, id, { unit_amount: 1200 }), { created: 100 })), environment);
+    await app.send(await delivery(event('price.created', price(`price_${id}_default`, id, { unit_amount: 9900 }), { created: 100 })), environment);
+    await app.send(await delivery(event('product.created', product(id, { default_price: `price_${id}_default` }), { created: 100 })), environment);
+    const catalog = (await (await app.send(new Request('https://shop.example/api/catalog'), environment)).json()) as Catalog;
+    expect(catalog.products.find((entry) => entry.id === id)?.prices.map((entry) => entry.id)).toEqual([`price_${id}_default`, `price_${id}_cheap`]);
+  });
+
   it('says checkout is available when the worker has a Stripe key', async () => {
     const app = testApp();
     const response = await app.send(new Request('https://shop.example/api/catalog'), testEnv({ STRIPE_SECRET_KEY: 'sk_test_x' }));
