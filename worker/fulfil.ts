@@ -23,6 +23,8 @@ export interface FulfilmentRequest {
 export interface FulfilmentRequestWithItems extends FulfilmentRequest {
   /** What was bought, line by line (see worker/orders/line-items.ts). */
   lineItems: LineItem[];
+  /** Every catalog product among the lines (a cart may hold several). */
+  products: Product[];
 }
 
 export interface Fulfilment {
@@ -43,9 +45,9 @@ export interface RevocationRequest extends FulfilmentRequest {
  */
 export type RevokeHook = (request: RevocationRequest) => Promise<void>;
 
-export const fulfil: FulfilHook = async ({ order, product }) => {
-  const deliveryToken = product?.digital ? `dl_${randomId(32)}` : null;
-  console.log(JSON.stringify({ msg: 'order fulfilled', order: order.id, product: product?.id ?? null, digital: Boolean(deliveryToken) }));
+export const fulfil: FulfilHook = async ({ order, products }) => {
+  const deliveryToken = products.some((product) => product.digital) ? `dl_${randomId(32)}` : null;
+  console.log(JSON.stringify({ msg: 'order fulfilled', order: order.id, products: products.map((product) => product.id), digital: Boolean(deliveryToken) }));
   return { deliveryToken };
 };
 

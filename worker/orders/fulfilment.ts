@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import type { HandlerContext } from '../events/registry';
 import { findOrder, findOrderByPaymentIntent, saveLineItems, saveOrderTransition } from '../store/orders';
-import { lineItemsOf } from './line-items';
+import { catalogProductsOf, lineItemsOf } from './line-items';
 import { findProduct } from '../../site/catalog';
 import { orderFromSession, productOf } from './order';
 import { canTransition, statusesMovingInto, type OrderStatus } from './status';
@@ -27,7 +27,8 @@ export async function fulfilOrder(session: Stripe.Checkout.Session, context: Han
   const now = context.now();
   const order = orderFromSession(session, 'fulfilled', now);
   const lineItems = await lineItemsOf(session, context);
-  const { deliveryToken } = await context.fulfil({ order, product: productOf(session), env: context.env, lineItems });
+  const products = await catalogProductsOf(session, lineItems, context.db);
+  const { deliveryToken } = await context.fulfil({ order, product: productOf(session), products, env: context.env, lineItems });
   return [
     saveOrderTransition(context.db, { ...order, deliveryToken, fulfilledAt: now }, statusesMovingInto('fulfilled')),
     ...saveLineItems(context.db, order.id, lineItems),

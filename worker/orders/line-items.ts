@@ -1,6 +1,8 @@
 import type Stripe from 'stripe';
 import type { HandlerContext } from '../events/registry';
 import { stripeClient } from '../stripe/client';
+import { findProduct, type Product } from '../../site/catalog';
+import { catalogIdsOf } from '../store/catalog';
 import type { LineItem } from '../store/orders';
 import { productOf } from './order';
 
@@ -26,4 +28,18 @@ export async function lineItemsOf(session: Stripe.Checkout.Session, context: Han
   return product
     ? [{ price: null, product: product.id, description: product.name, quantity: 1, amountTotal: session.amount_total, currency: session.currency }]
     : [];
+}
+
+/** Every catalog product an order bought: its lines' products (by slug, or by the mirrored product's `catalog_id`). */
+export async function catalogProductsOf(session: Stripe.Checkout.Session, lineItems: LineItem[], db: D1Database): Promise<Product[]> {
+  const ids = lineItems.map((item) => item.product).filter((id): id is string => id !== null);
+  const slugs = await catalogIdsOf(db, ids);
+  const products = new Map<string, Product>();
+  for (const id of ids) {
+    const product = findProduct(slugs.get(id) ?? id);
+    if (product) products.set(product.id, product);
+  }
+  const named = productOf(session);
+  if (products.size === 0 && named) products.set(named.id, named);
+  return [...products.values()];
 }

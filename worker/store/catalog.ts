@@ -72,3 +72,16 @@ export async function sellablePrices(db: D1Database, ids: string[]): Promise<Sel
     .all<SellablePrice>();
   return results;
 }
+
+/** The storefront slugs (`metadata.catalog_id`) of mirrored Stripe products, by product id. */
+export async function catalogIdsOf(db: D1Database, stripeProductIds: string[]): Promise<Map<string, string>> {
+  if (stripeProductIds.length === 0) return new Map();
+  const { results } = await db
+    .prepare(
+      `SELECT id, json_extract(raw, '$.metadata.catalog_id') AS catalogId FROM stripe_products
+       WHERE id IN (SELECT value FROM json_each(?1)) AND catalogId IS NOT NULL`,
+    )
+    .bind(JSON.stringify(stripeProductIds))
+    .all<{ id: string; catalogId: string }>();
+  return new Map(results.map((row) => [row.id, row.catalogId]));
+}

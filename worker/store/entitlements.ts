@@ -1,5 +1,5 @@
 export interface Entitlements {
-  /** One-off purchases, fulfilled and not refunded or disputed. */
+  /** One-off purchases, fulfilled and not refunded or disputed: a row per product bought. */
   orders: { orderId: string; productId: string | null; fulfilledAt: number | null }[];
   /** Subscriptions bought through Checkout that are currently in force. */
   subscriptions: { subscriptionId: string; status: string; cancelAtPeriodEnd: boolean; products: { id: string; name: string | null }[] }[];
@@ -11,7 +11,15 @@ const IN_FORCE = ['active', 'trialing', 'past_due'];
 export async function entitlementsFor(db: D1Database, clientReferenceId: string): Promise<Entitlements> {
   const [orders, subscriptions] = await db.batch([
     db
-      .prepare(`SELECT id, product_id, fulfilled_at FROM orders WHERE client_reference_id = ? AND status = 'fulfilled' AND subscription IS NULL ORDER BY created_at`)
+      // One row per product bought: a cart's lines (mapped to the storefront's slugs), else the order's product.
+      .prepare(
+        `SELECT DISTINCT o.id, coalesce(json_extract(sp.raw, '$.metadata.catalog_id'), li.product, o.product_id) AS product_id, o.fulfilled_at
+         FROM orders o
+         LEFT JOIN order_line_items li ON li.order_id = o.id
+         LEFT JOIN stripe_products sp ON sp.id = li.product
+         WHERE o.client_reference_id = ? AND o.status = 'fulfilled' AND o.subscription IS NULL
+         ORDER BY o.created_at, o.id, li.position`,
+      )
       .bind(clientReferenceId),
     db
       .prepare(

@@ -2,6 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { snapshot, testApp, testEnv } from '../support/app';
+import { fulfil } from '../../../worker/fulfil';
 import { delivery, event, fakeStripe } from '../support/stripe';
 
 const stripe = fakeStripe(env.FAKE_STRIPE_URL);
@@ -11,8 +12,8 @@ const post = (path: string, body: object, headers: Record<string, string> = {}) 
   new Request(`https://shop.example${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
 /** A product and price on sale in the fake, mirrored through the worker's own sync. */
-async function onSale(app: ReturnType<typeof testApp>, options: { recurring?: boolean; amount?: number } = {}) {
-  const product = await stripe.products.create({ name: 'Checkout test product', metadata: { catalog_id: 'field-notes' } });
+async function onSale(app: ReturnType<typeof testApp>, options: { recurring?: boolean; amount?: number; catalogId?: string } = {}) {
+  const product = await stripe.products.create({ name: 'Checkout test product', metadata: { catalog_id: options.catalogId ?? 'field-notes' } });
   const price = await stripe.prices.create({
     product: product.id,
     currency: 'usd',
@@ -103,6 +104,25 @@ describe('success-page landing fulfils when the webhook has not arrived', () => 
     expect(order.lineItems).toEqual([{ price: price.id, product: product.id, description: expect.any(String), quantity: 3, amountTotal: 3600, currency: 'usd' }]);
     expect(await second.json()).toEqual(order);
     expect(app.calls).toHaveLength(1);
+  });
+
+  it('a mixed cart: every product counts — a download code when any is digital, each in the entitlements', async () => {
+    const app = testApp({ fulfil });
+    const mug = await onSale(app, { catalogId: 'enamel-mug', amount: 1800 });
+    const notes = await onSale(app, { catalogId: 'field-notes' });
+    const created = await app.send(
+      post('/api/checkout', { items: [{ price: mug.price.id, quantity: 1 }, { price: notes.price.id, quantity: 1 }], clientReferenceId: 'buyer_mixed_cart' }),
+      withStripe(),
+    );
+    const sessionId = ((await created.json()) as { url: string }).url.split('/').pop()!;
+    await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST' });
+
+    const order = (await (await app.send(new Request(`https://shop.example/api/orders/${sessionId}`), withStripe())).json()) as Record<string, unknown>;
+    expect(order).toMatchObject({ status: 'fulfilled', deliveryToken: expect.stringMatching(/^dl_/) });
+    const held = (await (await app.send(new Request('https://shop.example/api/entitlements/buyer_mixed_cart'), withStripe())).json()) as {
+      products: { orderId: string; product: { id: string } | null }[];
+    };
+    expect(held.products.map((entry) => entry.product?.id)).toEqual(['enamel-mug', 'field-notes']);
   });
 
   it('an open (unpaid) session stays unknown: 404', async () => {
