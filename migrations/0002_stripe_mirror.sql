@@ -1,6 +1,7 @@
 -- A mirror of the seller's Stripe objects, kept in step by webhooks. Each row keeps
 -- the fields the shop reads, the object as Stripe sent it (raw), a soft-delete flag,
--- and the version it was synced from: the event's `created`, ties broken by event id.
+-- and the version it was synced from: the event's `created`, then a tie-break key
+-- for events of the same second (worker/store/mirror.ts: creation < update < deletion, then event id).
 -- No foreign keys between these tables: Stripe delivers events in any order.
 CREATE TABLE stripe_products (
   id             TEXT PRIMARY KEY,

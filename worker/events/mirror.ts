@@ -1,12 +1,12 @@
 // Builds handlers for the mirrored families: each event's object is upserted
 // with the event as its version; `*.deleted` events soft-delete.
 import type Stripe from 'stripe';
-import { upsertMirrored, type MirrorRow, type MirrorTable, type SyncVersion } from '../store/mirror';
+import { tieBreak, upsertMirrored, type MirrorRow, type MirrorTable, type SyncVersion } from '../store/mirror';
 import { stripeClient } from '../stripe/client';
 import type { StripeEvent } from '../stripe/event';
 import type { EventHandler, HandlerContext } from './registry';
 
-export const versionOf = (event: StripeEvent): SyncVersion => ({ created: event.created, eventId: event.id });
+export const versionOf = (event: StripeEvent): SyncVersion => ({ created: event.created, eventId: tieBreak(event.type, event.id) });
 
 export type Retrieve<O> = (stripe: Stripe, id: string) => Promise<O>;
 
@@ -20,7 +20,7 @@ export async function objectToMirror<O>(event: StripeEvent, context: HandlerCont
   const id = event.data.object.id;
   if (!stripe || !id) return { object: event.data.object as unknown as O, version: versionOf(event) };
   const object = await retrieve(stripe, id);
-  return { object, version: { created: Math.max(event.created, Math.floor(context.now() / 1000)), eventId: event.id } };
+  return { object, version: { created: Math.max(event.created, Math.floor(context.now() / 1000)), eventId: tieBreak(event.type, event.id) } };
 }
 
 export function mirrorHandler<T extends MirrorTable, O>(

@@ -2,10 +2,26 @@
 // older version of an object never overwrites a newer one, whatever order
 // Stripe delivers events in.
 
-/** Where a mirrored row came from: the event's `created`, ties broken by event id. */
+/**
+ * Where a mirrored row came from: the event's `created` (seconds), then a
+ * tie-break key for events of the same second — see `tieBreak`.
+ */
 export interface SyncVersion {
   created: number;
+  /** Stored as `synced_event`; compared as text when `created` ties. */
   eventId: string;
+}
+
+/**
+ * Stripe often sends an object's `*.created` and its first `*.updated` in the
+ * same second, in any order, with random event ids. Within a second a creation
+ * ranks before any update and a deletion after everything; only two updates in
+ * one second fall back to the event id (deterministic, but arbitrary: set
+ * STRIPE_REFETCH=true where that matters).
+ */
+export function tieBreak(eventType: string, eventId: string): string {
+  const rank = eventType.endsWith('.created') ? 0 : eventType.endsWith('.deleted') ? 2 : 1;
+  return `${rank}:${eventId}`;
 }
 
 export const MIRROR_COLUMNS = {

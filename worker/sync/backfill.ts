@@ -26,7 +26,8 @@ const REPLAY_WINDOW_SECONDS = 30 * 24 * 60 * 60;
 export async function syncPage(stripe: Stripe, resource: SyncResource, startingAfter: string | undefined, context: HandlerContext): Promise<Page> {
   const { db } = context;
   const now = context.now();
-  const version: SyncVersion = { created: Math.floor(now / 1000), eventId: 'sync' };
+  // A listing is the state as of now: it ranks with updates, after any event of the same second ('sync' > 'evt_…').
+  const version: SyncVersion = { created: Math.floor(now / 1000), eventId: '1:sync' };
   const page = { limit: PAGE_SIZE, ...(startingAfter ? { starting_after: startingAfter } : {}) };
   let list: Stripe.ApiList<{ id: string }>;
   let writes: D1PreparedStatement[];

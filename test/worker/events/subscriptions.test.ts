@@ -92,6 +92,17 @@ describe('subscription mirror: any delivery order gives the same final state', (
     expect((await finalState('sub_tie_2')).row).toMatchObject({ status: 'past_due' });
   });
 
+  it('created and updated in the same second: the update wins, whichever arrives first', async () => {
+    const created: Step = { type: 'customer.subscription.created', created: 1_700_000_070, status: 'incomplete', price: 'price_a' };
+    const updated: Step = { type: 'customer.subscription.updated', created: 1_700_000_070, status: 'active', price: 'price_a' };
+    const deleted: Step = { type: 'customer.subscription.deleted', created: 1_700_000_070, status: 'canceled', price: 'price_a' };
+    expect((await apply('sub_same_second', [created, updated])).row).toMatchObject({ status: 'active' });
+    expect((await apply('sub_same_second', [updated, created])).row).toMatchObject({ status: 'active' });
+    for (const order of permutations([created, updated, deleted])) {
+      expect((await apply('sub_same_second', order)).row).toMatchObject({ status: 'canceled', deleted: 1 });
+    }
+  });
+
   it('paused and resumed are mirrored as updates', async () => {
     const { send } = testApp();
     const paused: Step = { type: 'customer.subscription.paused', created: 1_700_000_010, status: 'paused', price: 'price_a' };
