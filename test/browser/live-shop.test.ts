@@ -10,7 +10,12 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { screenshot, useBrowser } from './support/browser';
-import { useLiveShop, type ApiCatalog, type ApiPrice } from './support/live-shop';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from '../tools/run-cli';
+import { WEBHOOK_SECRET } from './support/constants';
+import { SYNC_TEST_TOKEN, useLiveShop, type ApiCatalog, type ApiPrice } from './support/live-shop';
 
 /** Where the storefront keeps the cart and the buyer's client reference id (localStorage). */
 const CART_KEY = 'storefront.cart';
@@ -152,7 +157,7 @@ describe('the cart', () => {
     await page.waitForSelector('#order-status[data-status="fulfilled"]', { timeout: 30_000 });
     expect(await text(page, '#cart-count')).toBe('0');
     expect(await page.evaluate((key) => localStorage.getItem(key), CART_KEY)).toBeNull();
-    expect(await page.locator('#delivery-token').count()).toBe(1); // the first line is a digital product
+    expect(await page.locator('#delivery-token').count()).toBe(1); // the cart holds a digital product
 
     // The webhook recorded the order before the buyer landed (the fake redirects after delivering it).
     const completed = shop.deliveryFor('checkout.session.completed', sessionId);
@@ -187,7 +192,11 @@ describe('the cart', () => {
     ]);
 
     const held = await shop.entitlements(buyer as string);
-    expect(held.products).toEqual([expect.objectContaining({ orderId: sessionId, fulfilledAt: expect.any(String) })]);
+    // One entry per product the cart bought.
+    expect(held.products).toEqual([
+      expect.objectContaining({ orderId: sessionId, product: expect.objectContaining({ id: 'field-notes' }), fulfilledAt: expect.any(String) }),
+      expect.objectContaining({ orderId: sessionId, product: expect.objectContaining({ id: 'trail-map-print' }), fulfilledAt: expect.any(String) }),
+    ]);
     expect(held.subscriptions).toEqual([]);
 
     expect(shopErrors(errors)).toEqual([]);
@@ -329,5 +338,32 @@ describe('subscriptions in /api/entitlements', () => {
     expect(shop.deliveryFor('customer.subscription.deleted', completed.subscription)).toMatchObject({ ok: true });
     const after = await shop.waitForEntitlements(buyer, 'the cancelled subscription to leave the entitlements', (e) => e.subscriptions.length === 0);
     expect(after).toEqual({ clientReferenceId: buyer, products: [], subscriptions: [] });
+  });
+});
+
+describe('npm run stripe:sync against the running worker', () => {
+  test('backfills what the webhooks missed, through the protected sync endpoint', async () => {
+    // Webhooks stop reaching the worker (a misconfigured endpoint, an outage)…
+    shop.fake.setWebhook(null);
+    const product = await shop.stripe.products.create({ name: 'Backfilled while webhooks were down' });
+    const price = await shop.stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 4200 });
+    shop.fake.setWebhook({ url: `${shop.baseUrl}/webhooks/stripe`, secret: WEBHOOK_SECRET });
+    expect((await shop.catalog()).products.some((entry) => entry.id === product.id)).toBe(false);
+
+    // …and the seller runs the backfill.
+    const state = await mkdtemp(path.join(tmpdir(), 'sync-state-'));
+    try {
+      const result = await runCli(
+        'tools/stripe-sync.mjs',
+        ['--worker', shop.baseUrl, '--resources', 'products,prices', '--state', path.join(state, 'state.json')],
+        { SYNC_TOKEN: SYNC_TEST_TOKEN },
+        60_000,
+      );
+      expect(result.code, result.stderr).toBe(0);
+    } finally {
+      await rm(state, { recursive: true, force: true });
+    }
+    const live = await shop.catalog();
+    expect(live.products.find((entry) => entry.id === product.id)?.prices.map((entry) => entry.id)).toEqual([price.id]);
   });
 });

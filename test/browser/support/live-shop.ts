@@ -11,6 +11,9 @@ import { STRIPE_TEST_KEY, WEBHOOK_SECRET } from './constants';
 import { startWorker, type RunningWorker } from './worker';
 
 /** One active price as `GET /api/catalog` lists it. */
+/** Bearer token for the worker's /api/admin/* (npm run stripe:sync). */
+export const SYNC_TEST_TOKEN = 'sync-token-for-e2e';
+
 export interface ApiPrice {
   id: string;
   currency: string;
@@ -153,7 +156,7 @@ export function useLiveShop(): LiveShop {
     fake = await startFakeStripe();
     const fakeUrl = fake.url;
     worker = await startWorker({
-      vars: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: STRIPE_TEST_KEY, STRIPE_API_BASE: fakeUrl },
+      vars: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: STRIPE_TEST_KEY, STRIPE_API_BASE: fakeUrl, SYNC_TOKEN: SYNC_TEST_TOKEN },
       logName: 'live-worker.log',
       // The worker must reach the fake (an empty catalog, not a 500) and offer checkout.
       probe: async (baseUrl) => {
