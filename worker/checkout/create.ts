@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Env } from '../env';
 import { sellablePrices } from '../store/catalog';
 import { stripeClient, stripeErrorMessage } from '../stripe/client';
+import { CLIENT_REFERENCE_ID } from '../orders/order';
 
 export const MAX_QUANTITY = 10;
 export const MAX_LINES = 20;
@@ -16,7 +17,6 @@ export interface CheckoutRequest {
 }
 
 const PRICE_ID = /^price_[A-Za-z0-9_]{1,100}$/;
-const CLIENT_REFERENCE_ID = /^[A-Za-z0-9_-]{1,200}$/;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}$/;
 
 /** Validates the request body; throws a 400 naming the first problem. */

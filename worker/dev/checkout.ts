@@ -10,10 +10,10 @@ import { commaSeparated } from '../config';
 import type { AppEnv, Env } from '../env';
 import { signPayload } from '../stripe/signature';
 import { checkoutSession, stripeEvent, type SessionInput } from './stripe-objects';
+import { CLIENT_REFERENCE_ID } from '../orders/order';
 
 export type Deliver = (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
 
-const CLIENT_REFERENCE_ID = /^[A-Za-z0-9_-]{1,200}$/;
 const ACTIONS = ['pay', 'pay_later', 'fail', 'cancel'] as const;
 type Action = (typeof ACTIONS)[number];
 

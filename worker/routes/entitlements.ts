@@ -3,8 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { findProduct } from '../../site/catalog';
 import type { AppEnv } from '../env';
 import { entitlementsFor } from '../store/entitlements';
-
-const CLIENT_REFERENCE_ID = /^[A-Za-z0-9_-]{1,200}$/;
+import { CLIENT_REFERENCE_ID } from '../orders/order';
 
 export const entitlements = new Hono<AppEnv>();
 
