@@ -23,7 +23,7 @@ export async function receiveEvent(event: StripeEvent, payload: string, context:
     return { status: 200, body: { received: true, outcome: 'ignored' } };
   }
 
-  const claim = await claimEvent(db, event, payload, context.now(), EVENT_LEASE_MS);
+  const claim = await claimEvent(db, event, payload, context.now(), EVENT_LEASE_MS, handler.prefetch?.(event, db));
   if (!claim.claimed) {
     if (claim.status === 'received') {
       return { status: 409, body: { error: `event ${event.id} is being processed by another delivery; retry later` } };
@@ -32,7 +32,7 @@ export async function receiveEvent(event: StripeEvent, payload: string, context:
   }
 
   try {
-    const writes = await handler(event, context);
+    const writes = await handler(event, context, claim.prefetched);
     await db.batch([...writes, markProcessed(db, event.id, context.now())]);
     if (changesCatalog(event.type)) context.waitUntil(refreshCatalog(context.env));
     return { status: 200, body: { received: true, outcome: 'processed' } };

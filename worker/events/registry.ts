@@ -20,7 +20,11 @@ export interface HandlerContext extends Dependencies {
  * to commit. The caller commits them in one D1 batch with the ledger update,
  * so an event's effects and its "processed" mark land together or not at all.
  */
-export type EventHandler = (event: StripeEvent, context: HandlerContext) => Promise<D1PreparedStatement[]>;
+export interface EventHandler {
+  (event: StripeEvent, context: HandlerContext, prefetched: D1Result[]): Promise<D1PreparedStatement[]>;
+  /** Reads sent in the same D1 batch as the ledger claim, saving a round trip; their results arrive as `prefetched`. */
+  prefetch?: (event: StripeEvent, db: D1Database) => D1PreparedStatement[];
+}
 
 export type HandlerMap = Partial<Record<StripeEvent['type'], EventHandler>>;
 

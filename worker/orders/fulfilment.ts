@@ -1,9 +1,9 @@
 import type Stripe from 'stripe';
 import type { HandlerContext } from '../events/registry';
-import { findOrder, findOrderByPaymentIntent, saveLineItems, saveOrderTransition } from '../store/orders';
+import { findOrderByPaymentIntent, saveLineItems, saveOrderTransition } from '../store/orders';
 import { catalogProductsOf, lineItemsOf } from './line-items';
 import { findProduct } from '../../site/catalog';
-import { orderFromSession, productOf } from './order';
+import { orderFromSession, productOf, type Order } from './order';
 import { canTransition, statusesMovingInto, type OrderStatus } from './status';
 
 /** Records the session's order in `status`, if the order may move there. */
@@ -18,11 +18,11 @@ export async function recordOrder(
 
 /**
  * Fulfils a paid session: asks the seller's hook, then returns the guarded
- * transition to `fulfilled` carrying the hook's result. Already-fulfilled
- * orders are left alone, so the hook is not called again on redelivery.
+ * transition to `fulfilled` carrying the hook's result. `stored` is the order
+ * as last read: an already-fulfilled order is left alone, so the hook is not
+ * called again on redelivery (the SQL guard covers reads that raced).
  */
-export async function fulfilOrder(session: Stripe.Checkout.Session, context: HandlerContext): Promise<D1PreparedStatement[]> {
-  const stored = await findOrder(context.db, session.id);
+export async function fulfilOrder(session: Stripe.Checkout.Session, stored: Order | null, context: HandlerContext): Promise<D1PreparedStatement[]> {
   if (stored && !canTransition(stored.status, 'fulfilled')) return [];
   const now = context.now();
   const order = orderFromSession(session, 'fulfilled', now);

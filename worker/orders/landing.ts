@@ -28,5 +28,6 @@ export async function recordFromStripe(sessionId: string, context: HandlerContex
 function writesFor(session: Stripe.Checkout.Session, context: HandlerContext): Promise<D1PreparedStatement[]> | D1PreparedStatement[] {
   if (session.status === 'expired') return recordOrder(session, 'expired', context);
   if (session.status !== 'complete') return [];
-  return session.payment_status === 'unpaid' ? recordOrder(session, 'pending', context) : fulfilOrder(session, context);
+  // The caller found no order for this session a moment ago.
+  return session.payment_status === 'unpaid' ? recordOrder(session, 'pending', context) : fulfilOrder(session, null, context);
 }

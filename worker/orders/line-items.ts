@@ -33,7 +33,8 @@ export async function lineItemsOf(session: Stripe.Checkout.Session, context: Han
 /** Every catalog product an order bought: its lines' products (by slug, or by the mirrored product's `catalog_id`). */
 export async function catalogProductsOf(session: Stripe.Checkout.Session, lineItems: LineItem[], db: D1Database): Promise<Product[]> {
   const ids = lineItems.map((item) => item.product).filter((id): id is string => id !== null);
-  const slugs = await catalogIdsOf(db, ids);
+  // Lines from a Payment Link without an API key already name catalog slugs: no query for those.
+  const slugs = await catalogIdsOf(db, ids.filter((id) => !findProduct(id)));
   const products = new Map<string, Product>();
   for (const id of ids) {
     const product = findProduct(slugs.get(id) ?? id);

@@ -2,15 +2,23 @@ import type { StripeEvent } from '../stripe/event';
 
 export type LedgerStatus = 'received' | 'processed' | 'failed' | 'ignored';
 
-export type Claim = { claimed: true; attempts: number } | { claimed: false; status: LedgerStatus };
+export type Claim = { claimed: true; attempts: number; prefetched: D1Result[] } | { claimed: false; status: LedgerStatus };
 
 /**
  * Takes the right to process `event`: records it as `received` with a lease, or
  * re-takes a row that failed or whose lease lapsed (its worker died). Exactly one
- * of any number of concurrent deliveries gets `claimed: true`.
+ * of any number of concurrent deliveries gets `claimed: true`. `reads` run in the
+ * same batch (one transaction, one round trip) and come back as `prefetched`.
  */
-export async function claimEvent(db: D1Database, event: StripeEvent, payload: string, now: number, leaseMs: number): Promise<Claim> {
-  const row = await db
+export async function claimEvent(
+  db: D1Database,
+  event: StripeEvent,
+  payload: string,
+  now: number,
+  leaseMs: number,
+  reads: D1PreparedStatement[] = [],
+): Promise<Claim> {
+  const claim = db
     .prepare(
       `INSERT INTO stripe_events (id, type, created, livemode, status, attempts, lease_until, received_at, payload)
        VALUES (?1, ?2, ?3, ?4, 'received', 1, ?5, ?6, ?7)
@@ -20,9 +28,10 @@ export async function claimEvent(db: D1Database, event: StripeEvent, payload: st
           OR (stripe_events.status = 'received' AND stripe_events.lease_until <= excluded.received_at)
        RETURNING attempts`,
     )
-    .bind(event.id, event.type, event.created, event.livemode ? 1 : 0, now + leaseMs, now, payload)
-    .first<{ attempts: number }>();
-  if (row) return { claimed: true, attempts: row.attempts };
+    .bind(event.id, event.type, event.created, event.livemode ? 1 : 0, now + leaseMs, now, payload);
+  const [claimed, ...prefetched] = await db.batch<{ attempts: number }>([claim, ...reads]);
+  const row = claimed?.results[0];
+  if (row) return { claimed: true, attempts: row.attempts, prefetched };
   const existing = await db.prepare('SELECT status FROM stripe_events WHERE id = ?').bind(event.id).first<{ status: LedgerStatus }>();
   // The row cannot vanish (nothing deletes from the ledger), so a miss here is a broken database.
   if (!existing) throw new Error(`ledger row for ${event.id} neither inserted nor found`);

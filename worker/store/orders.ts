@@ -22,7 +22,16 @@ interface OrderRow {
 }
 
 export async function findOrder(db: D1Database, id: string): Promise<Order | null> {
-  const row = await db.prepare('SELECT * FROM orders WHERE id = ?').bind(id).first<OrderRow>();
+  return orderIn(await selectOrder(db, id).all());
+}
+
+/** The read of one order, for batching with other statements; `orderIn` reads its result. */
+export function selectOrder(db: D1Database, id: string): D1PreparedStatement {
+  return db.prepare('SELECT * FROM orders WHERE id = ?').bind(id);
+}
+
+export function orderIn(result: D1Result | undefined): Order | null {
+  const row = result?.results[0] as OrderRow | undefined;
   return row ? fromRow(row) : null;
 }
 

@@ -11,11 +11,15 @@ async function errorOf(response: Response): Promise<string> {
   return ((await response.json()) as { error: string }).error;
 }
 
-/** A D1 binding whose batch() fails: a write that dies mid-event. */
+/** A D1 binding whose batches after the first (the ledger claim) fail: a write that dies mid-event. */
 function failingBatches(db: D1Database): D1Database {
+  let batches = 0;
   return new Proxy(db, {
     get(target, property) {
-      if (property === 'batch') return () => Promise.reject(new Error('D1_ERROR: injected write failure'));
+      if (property === 'batch') {
+        return (statements: D1PreparedStatement[]) =>
+          ++batches === 1 ? target.batch(statements) : Promise.reject(new Error('D1_ERROR: injected write failure'));
+      }
       const value = Reflect.get(target, property);
       return typeof value === 'function' ? value.bind(target) : value;
     },
