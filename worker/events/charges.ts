@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
-import { idOf } from '../orders/order';
 import { revokeOrder } from '../orders/fulfilment';
+import { idOf } from '../stripe/expandable';
 import type { HandlerMap } from './registry';
 
 export const chargeHandlers: HandlerMap = {

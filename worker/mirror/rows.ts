@@ -1,8 +1,8 @@
 // Stripe objects → the mirror's rows. Pure: what the shop keeps of each object.
 import type Stripe from 'stripe';
 import type { MirrorRow, SubscriptionItemRow } from '../store/mirror';
+import { idOf } from '../stripe/expandable';
 
-const idOf = (value: string | { id: string } | null | undefined): string | null => (value == null ? null : typeof value === 'string' ? value : value.id);
 const flag = (value: boolean | null | undefined) => (value ? 1 : 0);
 
 export function productRow(product: Stripe.Product, deleted: boolean): MirrorRow<'stripe_products'> {

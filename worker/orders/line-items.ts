@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { HandlerContext } from '../events/registry';
 import { stripeClient } from '../stripe/client';
+import { idOf } from '../stripe/expandable';
 import { findProduct, type Product } from '../../site/catalog';
 import { catalogIdsOf } from '../store/catalog';
 import type { LineItem } from '../store/orders';
@@ -17,7 +18,7 @@ export async function lineItemsOf(session: Stripe.Checkout.Session, context: Han
   if (items) {
     return items.map((item) => ({
       price: item.price?.id ?? null,
-      product: typeof item.price?.product === 'string' ? item.price.product : (item.price?.product?.id ?? null),
+      product: idOf(item.price?.product),
       description: item.description ?? null,
       quantity: item.quantity ?? 1,
       amountTotal: item.amount_total,

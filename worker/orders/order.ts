@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { findProduct, findProductByPaymentLink, type Product } from '../../site/catalog';
+import { idOf } from '../stripe/expandable';
 import type { OrderStatus } from './status';
 
 /** An order is a Checkout Session as the shop sees it, keyed by the session id. */
@@ -79,7 +80,3 @@ export function orderView(order: Order) {
   };
 }
 
-export function idOf(value: string | { id: string } | null | undefined): string | null {
-  if (!value) return null;
-  return typeof value === 'string' ? value : value.id;
-}

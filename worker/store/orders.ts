@@ -36,13 +36,11 @@ export function orderIn(result: D1Result | undefined): Order | null {
 }
 
 export async function findOrderByPaymentIntent(db: D1Database, paymentIntent: string): Promise<Order | null> {
-  const row = await db.prepare('SELECT * FROM orders WHERE payment_intent = ?').bind(paymentIntent).first<OrderRow>();
-  return row ? fromRow(row) : null;
+  return orderIn(await db.prepare('SELECT * FROM orders WHERE payment_intent = ?').bind(paymentIntent).all());
 }
 
 export async function findOrderByDeliveryToken(db: D1Database, token: string): Promise<Order | null> {
-  const row = await db.prepare('SELECT * FROM orders WHERE delivery_token = ?').bind(token).first<OrderRow>();
-  return row ? fromRow(row) : null;
+  return orderIn(await db.prepare('SELECT * FROM orders WHERE delivery_token = ?').bind(token).all());
 }
 
 /**
