@@ -1,5 +1,6 @@
 // Static storefront build: site/ -> dist/, served by Cloudflare Workers static assets.
 // Only VITE_API_BASE and VITE_STRIPE_MODE are read from the environment.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, loadEnv, type Plugin } from 'vite';
 import catalog from './site/catalog.json' with { type: 'json' };
@@ -49,8 +50,13 @@ export default defineConfig(({ mode }) => {
 
   const storefront: Plugin = {
     name: 'storefront',
-    // {{shopName}} in the HTML pages comes from the catalog.
-    transformIndexHtml: (html) => html.replaceAll('{{shopName}}', escapeHtml(catalog.shopName)),
+    // Every page shares the header and footer in site/partials/; {{shopName}} comes from the catalog.
+    transformIndexHtml: (html) =>
+      html
+        .replace(/^( *)<!-- partial:(\w+) -->\n/gm, (_, indent: string, name: string) =>
+          readFileSync(`${root}/partials/${name}.html`, 'utf8').replace(/^(?=.)/gm, indent),
+        )
+        .replaceAll('{{shopName}}', escapeHtml(catalog.shopName)),
     // dist/_headers in Cloudflare's static-assets format.
     generateBundle() {
       const lines = ['/*', ...Object.entries(headers).map(([name, value]) => `  ${name}: ${value}`)];
