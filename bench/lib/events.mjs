@@ -1,7 +1,7 @@
 // Signed `checkout.session.completed` deliveries, shaped like the tests' events
 // (test/worker/support/stripe.ts): Stripe's own example objects from
-// ../shared/stripe-fixtures/fixtures3.json (read at run time, never copied into the
-// repo), with only the fields the storefront relies on overridden.
+// tools/stripe-fixtures/fixtures3.json (the repo's MIT-licensed copy of Stripe's examples,
+// read at run time), with only the fields the storefront relies on overridden.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,7 +11,7 @@ import { REPO_ROOT } from './paths.mjs';
 export const WEBHOOK_SECRET = 'whsec_bench_0123456789abcdef0123456789abcdef';
 export const PRODUCT_ID = 'field-notes';
 
-const FIXTURES = path.resolve(REPO_ROOT, '..', 'shared', 'stripe-fixtures', 'fixtures3.json');
+const FIXTURES = path.resolve(REPO_ROOT, 'tools', 'stripe-fixtures', 'fixtures3.json');
 
 /** @type {Record<string, Record<string, unknown>> | undefined} */
 let resources;

@@ -2,7 +2,7 @@
 // 127.0.0.1 that answers what stripe-node sends (form-encoded bodies in bracket
 // notation, query strings for GET, `Authorization: Bearer sk_test_…`) with
 // Stripe-shaped JSON built from Stripe's own example objects
-// (../shared/stripe-fixtures/fixtures3.json, read at run time), records the
+// (tools/stripe-fixtures/fixtures3.json, read at run time), records the
 // matching events, delivers them to a webhook signed exactly as Stripe signs, and
 // serves a small hosted-checkout stand-in at /pay/:sessionId. See README.md.
 import { randomBytes } from 'node:crypto';
@@ -26,7 +26,7 @@ export interface FakeStripeOptions {
   port?: number;
   /** Deliver every recorded event here, signed with `secret` like Stripe does. */
   webhook?: WebhookTarget | null;
-  /** Where Stripe's example objects live (default: <repo>/../shared/stripe-fixtures/fixtures3.json, or env STRIPE_FIXTURES). */
+  /** Where Stripe's example objects live (default: tools/stripe-fixtures/fixtures3.json, or env STRIPE_FIXTURES). */
   fixturesPath?: string;
   /** Logger for delivery failures and unrecognized URLs (default console.warn; false = silent). */
   log?: ((message: string) => void) | false;
@@ -223,8 +223,8 @@ const KIND_NAMES: Record<ObjectKind, string> = {
 
 function defaultFixturesPath(): string {
   if (process.env.STRIPE_FIXTURES) return process.env.STRIPE_FIXTURES;
-  // test/fake-stripe/ → repo root → ../shared
-  return new URL('../../../shared/stripe-fixtures/fixtures3.json', import.meta.url).pathname;
+  // test/fake-stripe/ → the repo's own copy (MIT, see its README)
+  return new URL('../../tools/stripe-fixtures/fixtures3.json', import.meta.url).pathname;
 }
 
 function loadFixtures(path: string): Record<string, StripeObject> {

@@ -28,7 +28,7 @@ export default defineProject(async () => {
         },
       })),
     ],
-    server: { fs: { allow: [root, path.join(root, '../shared')] } },
+    server: { fs: { allow: [root] } },
     // stripe's published sourcemaps point at files it does not ship: noise, not news.
     logLevel: 'error',
     test: {

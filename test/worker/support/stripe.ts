@@ -1,8 +1,8 @@
-// Test events built from Stripe's own example objects (shared/stripe-fixtures,
+// Test events built from Stripe's own example objects (tools/stripe-fixtures,
 // taken from Stripe's OpenAPI repository) and signed with the `stripe` package,
 // exactly as Stripe signs deliveries.
 import Stripe from 'stripe';
-import fixtures from '../../../../shared/stripe-fixtures/fixtures3.json';
+import fixtures from '../../../tools/stripe-fixtures/fixtures3.json';
 
 export const WEBHOOK_SECRET = 'whsec_test_primary_0123456789abcdef';
 
