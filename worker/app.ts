@@ -5,7 +5,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { commaSeparated } from './config';
 import { devCheckout } from './dev/checkout';
 import type { AppEnv, Dependencies } from './env';
-import { fulfil, revoke } from './fulfil';
+import { deliver, fulfil, revoke } from './fulfil';
 import { admin } from './routes/admin';
 import { catalogRoute } from './routes/catalog';
 import { checkout } from './routes/checkout';
@@ -14,8 +14,12 @@ import { entitlements } from './routes/entitlements';
 import { orders } from './routes/orders';
 import { webhooks } from './routes/webhooks';
 
+export function defaultDependencies(overrides: Partial<Dependencies> = {}): Dependencies {
+  return { fulfil, deliver, revoke, now: Date.now, ...overrides };
+}
+
 export function createApp(overrides: Partial<Dependencies> = {}) {
-  const deps: Dependencies = { fulfil, revoke, now: Date.now, ...overrides };
+  const deps = defaultDependencies(overrides);
   const app = new Hono<AppEnv>();
 
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
@@ -33,8 +37,9 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
   );
   app.use('/api/*', async (c, next) => {
     await next();
-    // Order data is per-buyer and changes while the success page polls.
-    c.header('Cache-Control', 'no-store');
+    // Order and admin data is per-buyer or private and changes while the success page polls;
+    // the catalog is public and sets its own caching.
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   });
 
   app.route('/webhooks', webhooks);

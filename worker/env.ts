@@ -1,4 +1,4 @@
-import type { FulfilHook, RevokeHook } from './fulfil';
+import type { DeliverHook, FulfilHook, RevokeHook } from './fulfil';
 
 /** Bindings and variables, as configured in wrangler.toml, `.dev.vars` and `wrangler secret put`. */
 export interface Env {
@@ -25,13 +25,21 @@ export interface Env {
   STRIPE_MODE?: string;
   /** Secret for the signed buyer tokens a seller's own backend issues (see worker/orders/buyer-proof.ts). A secret. */
   BUYER_TOKEN_SECRET?: string;
+  /** Side effects (deliveries, revocations, catalog rebuilds) to carry out after the commit; see worker/outbox/. */
+  OUTBOX?: Queue<OutboxMessage>;
   /** "true" only in local development: enables the /dev/checkout stand-in. */
   DEV_CHECKOUT?: string;
+}
+
+/** A queue message: the outbox row to carry out. */
+export interface OutboxMessage {
+  outboxId: number;
 }
 
 /** What the app is built with; tests replace parts of it. */
 export interface Dependencies {
   fulfil: FulfilHook;
+  deliver: DeliverHook;
   revoke: RevokeHook;
   now: () => number;
 }

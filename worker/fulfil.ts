@@ -1,12 +1,16 @@
-// The seller's fulfilment hook: what happens once an order is paid. Replace the
-// default with your own (send the file, notify the warehouse, grant access).
+// The seller's hooks: what happens once an order is paid, and once its money goes back.
+// Replace the defaults with your own.
 //
-// Contract: the worker calls it before committing the order as fulfilled and
-// records what it returns in the same transaction. If it throws, nothing is
-// recorded, the event is marked failed and Stripe's retry calls it again. It
-// is called once per delivery of a paid session; should two different events
-// for the same session race (rare), only one result is recorded, so make any
-// external side effect idempotent on `order.id` (e.g. as an Idempotency-Key).
+// - `fulfil` decides what to record with the order (a download token; later links,
+//   licence keys). It must be pure — no emails, no HTTP calls: it may run for a
+//   delivery that turns out to be a duplicate, and only the winner's result is kept.
+// - `deliver` carries out the side effects of a fulfilled order (send the links,
+//   notify the warehouse). It runs after the order is committed, from the outbox
+//   queue: retried with backoff until it succeeds, then never again for that order.
+//   Towards the outside world that is at least once: pass `order.id` as the
+//   idempotency key (e.g. an Idempotency-Key header) so a repeat does nothing.
+// - `revoke` is the counterpart of `deliver` for a full refund or a dispute: once
+//   per order, from the outbox, same contract.
 import type { Product } from '../site/catalog';
 import type { Env } from './env';
 import { randomId } from './ids';
@@ -17,14 +21,11 @@ export interface FulfilmentRequest {
   order: Order;
   /** The catalog product the session was for, when it names one. */
   product: Product | undefined;
-  env: Env;
-}
-
-export interface FulfilmentRequestWithItems extends FulfilmentRequest {
-  /** What was bought, line by line (see worker/orders/line-items.ts). */
-  lineItems: LineItem[];
   /** Every catalog product among the lines (a cart may hold several). */
   products: Product[];
+  /** What was bought, line by line (see worker/orders/line-items.ts). */
+  lineItems: LineItem[];
+  env: Env;
 }
 
 export interface Fulfilment {
@@ -32,23 +33,29 @@ export interface Fulfilment {
   deliveryToken: string | null;
 }
 
-export type FulfilHook = (request: FulfilmentRequestWithItems) => Promise<Fulfilment>;
+/** Pure: what to record with the fulfilled order. */
+export type FulfilHook = (request: FulfilmentRequest) => Fulfilment | Promise<Fulfilment>;
 
-export interface RevocationRequest extends FulfilmentRequest {
+/** Side effects of a fulfilled order, after the commit; `order` is as committed. */
+export type DeliverHook = (request: FulfilmentRequest) => Promise<void>;
+
+export interface RevocationRequest {
+  order: Order;
+  product: Product | undefined;
+  env: Env;
   reason: 'refunded' | 'disputed';
 }
 
-/**
- * The counterpart of `fulfil`: the money went back (a full refund) or is being
- * contested (a dispute). Same contract: called before the order is committed as
- * revoked, once per order, and a throw means Stripe retries.
- */
+/** Side effects of a refund or dispute, after the commit, once per order. */
 export type RevokeHook = (request: RevocationRequest) => Promise<void>;
 
-export const fulfil: FulfilHook = async ({ order, products }) => {
-  const deliveryToken = products.some((product) => product.digital) ? `dl_${randomId(32)}` : null;
-  console.log(JSON.stringify({ msg: 'order fulfilled', order: order.id, products: products.map((product) => product.id), digital: Boolean(deliveryToken) }));
-  return { deliveryToken };
+export const fulfil: FulfilHook = ({ products }) => ({
+  deliveryToken: products.some((product) => product.digital) ? `dl_${randomId(32)}` : null,
+});
+
+/** The default sends nothing: the success page shows the order. Log it for the seller. */
+export const deliver: DeliverHook = async ({ order, products }) => {
+  console.log(JSON.stringify({ msg: 'order delivered', order: order.id, products: products.map((product) => product.id), digital: Boolean(order.deliveryToken) }));
 };
 
 /** The default: the order's status change is the revocation — its delivery token stops working. */

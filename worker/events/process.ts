@@ -1,20 +1,30 @@
-import { changesCatalog, refreshCatalog } from '../catalog/live';
+import { changesCatalog } from '../catalog/live';
 import { shopMode } from '../config';
-import { claimEvent, markFailed, markProcessed, recordIgnored } from '../store/ledger';
+import { randomId } from '../ids';
+import { enqueueOutbox } from '../outbox/enqueue';
+import { claimEvent, isAlreadyClaimed, ledgerStatus, recordFailed, recordIgnored } from '../store/ledger';
+import { newOutboxRows, outboxCatalogRebuild } from '../store/outbox';
 import type { StripeEvent } from '../stripe/event';
 import { handlerFor, type HandlerContext } from './registry';
 
-/** How long one delivery may hold an event before a redelivery may take it over. */
-export const EVENT_LEASE_MS = 30_000;
+/**
+ * Product and price events within one window share one catalog rebuild, due when
+ * the window closes (plus a grace for a batch still committing at that moment).
+ */
+export const CATALOG_REBUILD_WINDOW_MS = 5_000;
+const CATALOG_REBUILD_GRACE_MS = 1_000;
+export const catalogWindowEnd = (now: number) => (Math.floor(now / CATALOG_REBUILD_WINDOW_MS) + 1) * CATALOG_REBUILD_WINDOW_MS + CATALOG_REBUILD_GRACE_MS;
 
 export type Outcome =
   | { status: 200; body: { received: true; outcome: 'processed' | 'ignored' | 'duplicate' } }
-  | { status: 409 | 500; body: { error: string } };
+  | { status: 500; body: { error: string } };
 
 /**
- * Handles one verified event at most once to completion. A failure is recorded
- * and answered with 5xx so that Stripe retries; a retry of a failed event runs
- * again, a retry of a processed or ignored one does nothing.
+ * Handles one verified event at most once to completion, in one D1 round trip:
+ * the handler computes its effects, then one batch claims the event, asserts the
+ * claim and commits the effects with their outbox rows. A duplicate delivery's
+ * batch fails its assertion and rolls back whole. A failure is recorded and
+ * answered with 5xx so that Stripe retries; a retry of a failed event runs again.
  */
 export async function receiveEvent(event: StripeEvent, payload: string, context: HandlerContext): Promise<Outcome> {
   const { db } = context;
@@ -31,36 +41,40 @@ export async function receiveEvent(event: StripeEvent, payload: string, context:
     await recordIgnored(db, event, payload, context.now(), 'no handler for this event type');
     return { status: 200, body: { received: true, outcome: 'ignored' } };
   }
+  if (recentlyProcessed.has(event.id)) return { status: 200, body: { received: true, outcome: 'duplicate' } };
 
-  // A malformed object (a session without an id) must still leave a ledger row: the
-  // prefetch's failure is kept and reported as the handling's failure, after the claim.
-  let reads: D1PreparedStatement[] = [];
-  let prefetchError: unknown = null;
   try {
-    reads = handler.prefetch?.(event, db) ?? [];
-  } catch (error) {
-    prefetchError = error;
-  }
-  const claim = await claimEvent(db, event, payload, context.now(), EVENT_LEASE_MS, reads);
-  if (!claim.claimed) {
-    if (claim.status === 'received') {
-      return { status: 409, body: { error: `event ${event.id} is being processed by another delivery; retry later` } };
+    const effects = await handler(event, context);
+    const now = context.now();
+    const outbox = [...(effects.outbox ?? [])];
+    if (changesCatalog(event.type)) outbox.push(outboxCatalogRebuild(db, catalogWindowEnd(now), now));
+    const claim = claimEvent(db, event, payload, now, randomId(16), effects.note ?? null);
+    let results: D1Result[];
+    try {
+      results = await db.batch([...claim, ...effects.writes, ...outbox]);
+    } catch (error) {
+      if (!isAlreadyClaimed(error)) throw error;
+      remember(event.id);
+      return { status: 200, body: { received: true, outcome: 'duplicate' } };
     }
-    return { status: 200, body: { received: true, outcome: 'duplicate' } };
-  }
-
-  try {
-    if (prefetchError) throw prefetchError;
-    const { writes, note } = await handler(event, context, claim.prefetched);
-    await db.batch([...writes, markProcessed(db, event.id, context.now(), note)]);
-    if (changesCatalog(event.type)) context.waitUntil(refreshCatalog(context.env));
+    remember(event.id);
+    enqueueOutbox(context, newOutboxRows(results.slice(results.length - outbox.length)));
     return { status: 200, body: { received: true, outcome: 'processed' } };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    console.error(JSON.stringify({ msg: 'webhook event failed', event: event.id, type: event.type, attempt: claim.attempts, error: message }));
-    await markFailed(db, event.id, message).catch((markError: unknown) =>
-      console.error(JSON.stringify({ msg: 'could not mark event failed', event: event.id, error: String(markError) })),
+    console.error(JSON.stringify({ msg: 'webhook event failed', event: event.id, type: event.type, error: message }));
+    await recordFailed(db, event, payload, context.now(), message).catch((recordError: unknown) =>
+      console.error(JSON.stringify({ msg: 'could not record event failure', event: event.id, error: String(recordError) })),
     );
+    // A failed handling of an already-processed event (a duplicate whose handler threw) is still done.
+    if ((await ledgerStatus(db, event.id).catch(() => null)) === 'processed') return { status: 200, body: { received: true, outcome: 'duplicate' } };
     return { status: 500, body: { error: `handling ${event.type} failed; Stripe will retry` } };
   }
+}
+
+// Duplicates that reach the same isolate skip the handler (and its Stripe calls) altogether.
+const recentlyProcessed = new Set<string>();
+function remember(eventId: string): void {
+  if (recentlyProcessed.size >= 10_000) recentlyProcessed.clear();
+  recentlyProcessed.add(eventId);
 }

@@ -16,21 +16,22 @@ export interface HandlerContext extends Dependencies {
 }
 
 /**
- * A handler reads what it needs, runs any side effect, and returns the writes
- * to commit. The caller commits them in one D1 batch with the ledger update,
- * so an event's effects and its "processed" mark land together or not at all.
+ * What an event's handling commits: its writes, the outbox rows for side effects
+ * after the commit (inserts that return the new row's id), and what it decided
+ * worth telling the seller (kept in the ledger).
  */
-/** The writes an event's handling commits, and what it decided worth telling the seller (kept in the ledger). */
 export interface Effects {
   writes: D1PreparedStatement[];
+  outbox?: D1PreparedStatement[];
   note?: string;
 }
 
-export interface EventHandler {
-  (event: StripeEvent, context: HandlerContext, prefetched: D1Result[]): Promise<Effects>;
-  /** Reads sent in the same D1 batch as the ledger claim, saving a round trip; their results arrive as `prefetched`. */
-  prefetch?: (event: StripeEvent, db: D1Database) => D1PreparedStatement[];
-}
+/**
+ * A handler computes an event's effects without writing anything: it may read
+ * (the mirror, Stripe's API) but its writes are committed by the caller in one
+ * batch with the ledger claim, and only if this delivery won it.
+ */
+export type EventHandler = (event: StripeEvent, context: HandlerContext) => Promise<Effects> | Effects;
 
 export type HandlerMap = Partial<Record<StripeEvent['type'], EventHandler>>;
 

@@ -9,8 +9,9 @@
 import type Stripe from 'stripe';
 import type { Effects, HandlerContext } from '../events/registry';
 import { isStripeError, stripeClient } from '../stripe/client';
-import { findOrder, revocationIn, selectRevocation } from '../store/orders';
-import { idOf } from '../stripe/expandable';
+import { enqueueOutbox } from '../outbox/enqueue';
+import { findOrder } from '../store/orders';
+import { newOutboxRows } from '../store/outbox';
 import { fulfilOrder, recordOrder } from './fulfilment';
 import type { Order } from './order';
 
@@ -68,17 +69,17 @@ async function recordFromStripe(sessionId: string, context: HandlerContext): Pro
     if (isStripeError(error) && error.statusCode === 404) return null;
     throw error;
   }
-  const { writes } = await effectsOf(session, context);
-  if (writes.length === 0) return null;
-  await context.db.batch(writes);
+  const effects = await effectsOf(session, context);
+  if (!effects) return null;
+  const outbox = effects.outbox ?? [];
+  const results = await context.db.batch([...effects.writes, ...outbox]);
+  enqueueOutbox(context, newOutboxRows(results.slice(results.length - outbox.length)));
   return findOrder(context.db, sessionId);
 }
 
-async function effectsOf(session: Stripe.Checkout.Session, context: HandlerContext): Promise<Effects> {
+/** The same effects as the webhook's; null while the session is still open. */
+async function effectsOf(session: Stripe.Checkout.Session, context: HandlerContext): Promise<Effects | null> {
   if (session.status === 'expired') return recordOrder(session, 'expired', context);
-  if (session.status !== 'complete') return { writes: [] };
-  // The caller found no order for this session a moment ago; a refund may have come first.
-  const revocation = revocationIn(await selectRevocation(context.db, idOf(session.payment_intent)).all());
-  const stored = { order: null, revocation };
-  return session.payment_status === 'unpaid' ? recordOrder(session, 'pending', context, stored) : fulfilOrder(session, stored, context);
+  if (session.status !== 'complete') return null;
+  return session.payment_status === 'unpaid' ? recordOrder(session, 'pending', context) : fulfilOrder(session, context);
 }

@@ -5,7 +5,7 @@ import { idOf } from '../stripe/expandable';
 import { catalog, findProduct, type Product } from '../../site/catalog';
 import { pricesAndSlugs, type KnownPrice } from '../store/catalog';
 import type { LineItem } from '../store/orders';
-import { productOf } from './order';
+import { productOf, type Order } from './order';
 import type { PricedLine } from './review';
 
 /** A line as Stripe reports it: what is stored, plus the subtotal the review checks. */
@@ -77,4 +77,18 @@ export async function contentsOf(session: Stripe.Checkout.Session, lineItems: Re
     currency: item.currency,
   }));
   return { products: [...products.values()], priced, knownPrices };
+}
+
+/** The catalog products of a stored order, for its delivery: its lines' products, else the order's own. */
+export async function contentsOfStored(order: Order, lineItems: LineItem[], db: D1Database): Promise<Product[]> {
+  const ids = lineItems.map((item) => item.product).filter((id): id is string => id !== null);
+  const { slugs } = await pricesAndSlugs(db, [], ids.filter((id) => !findProduct(id)));
+  const products = new Map<string, Product>();
+  for (const id of ids) {
+    const product = findProduct(slugs.get(id) ?? id);
+    if (product) products.set(product.id, product);
+  }
+  const named = order.productId ? findProduct(order.productId) : undefined;
+  if (products.size === 0 && named) products.set(named.id, named);
+  return [...products.values()];
 }

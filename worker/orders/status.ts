@@ -5,7 +5,7 @@ export const ORDER_STATUSES = ['pending', 'paid', 'fulfilled', 'payment_failed',
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** For each target status, the statuses an existing order may move to it from. */
-const MOVES_INTO: Record<OrderStatus, readonly OrderStatus[]> = {
+export const MOVES_INTO: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   pending: [],
   paid: ['pending'],
   fulfilled: ['pending', 'paid'],

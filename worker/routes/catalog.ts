@@ -1,10 +1,32 @@
 import { Hono } from 'hono';
+import { etag } from 'hono/etag';
+import { HTTPException } from 'hono/http-exception';
 import { liveCatalog } from '../catalog/live';
 import type { AppEnv } from '../env';
+import { activeProduct } from '../store/catalog';
 import { hasStripeKey } from '../stripe/client';
 
 export const catalogRoute = new Hono<AppEnv>();
 
+/** Public data: browsers and the edge may keep it briefly and revalidate with the ETag. */
+export const CATALOG_CACHE_CONTROL = 'public, max-age=30, stale-while-revalidate=300';
+
+const PRODUCT_ID = /^[A-Za-z0-9_-]{1,100}$/;
+
+catalogRoute.use('*', etag(), async (c, next) => {
+  await next();
+  if (c.res.status === 200 || c.res.status === 304) c.header('Cache-Control', CATALOG_CACHE_CONTROL);
+});
+
 // What the seller sells right now. `checkout` tells the storefront whether the
 // worker can create Checkout Sessions (a cart) or the shop runs on Payment Links.
 catalogRoute.get('/', async (c) => c.json({ checkout: hasStripeKey(c.env), products: await liveCatalog(c.env) }));
+
+// One product, for its page: a read by key, whatever the size of the catalog.
+catalogRoute.get('/products/:id', async (c) => {
+  const id = c.req.param('id');
+  if (!PRODUCT_ID.test(id)) throw new HTTPException(400, { message: 'not a product id (a Stripe product id or a catalog slug)' });
+  const product = await activeProduct(c.env.DB, id);
+  if (!product) throw new HTTPException(404, { message: 'no such product on sale' });
+  return c.json({ checkout: hasStripeKey(c.env), product });
+});

@@ -27,18 +27,37 @@ interface Row {
   recurring_interval: string | null;
 }
 
+const LIVE_PRODUCT_COLUMNS = `p.id, p.name, p.description, json_extract(p.raw, '$.metadata.catalog_id') AS catalog_id,
+       pr.id AS price_id, pr.currency, pr.unit_amount, pr.type, pr.recurring_interval`;
+const LIVE_PRICE_JOIN = 'LEFT JOIN stripe_prices pr ON pr.product = p.id AND pr.active = 1 AND pr.deleted = 0';
+const LIVE_PRODUCT_ORDER = 'ORDER BY p.name, p.id, pr.id IS p.default_price DESC, pr.unit_amount, pr.id';
+
 /** Active products with their active prices, the product's default price first, from the mirror. */
 export async function activeProducts(db: D1Database): Promise<LiveProduct[]> {
   const { results } = await db
-    .prepare(
-      `SELECT p.id, p.name, p.description, json_extract(p.raw, '$.metadata.catalog_id') AS catalog_id,
-              pr.id AS price_id, pr.currency, pr.unit_amount, pr.type, pr.recurring_interval
-       FROM stripe_products p
-       LEFT JOIN stripe_prices pr ON pr.product = p.id AND pr.active = 1 AND pr.deleted = 0
-       WHERE p.active = 1 AND p.deleted = 0
-       ORDER BY p.name, p.id, pr.id IS p.default_price DESC, pr.unit_amount, pr.id`,
-    )
+    .prepare(`SELECT ${LIVE_PRODUCT_COLUMNS} FROM stripe_products p ${LIVE_PRICE_JOIN} WHERE p.active = 1 AND p.deleted = 0 ${LIVE_PRODUCT_ORDER}`)
     .all<Row>();
+  return liveProducts(results);
+}
+
+/**
+ * One active product, by its Stripe id or its storefront slug (`metadata.catalog_id`),
+ * through the primary key or the slug's index: the cost does not grow with the catalog.
+ */
+export async function activeProduct(db: D1Database, id: string): Promise<LiveProduct | null> {
+  const { results } = await db
+    .prepare(
+      `SELECT ${LIVE_PRODUCT_COLUMNS} FROM stripe_products p ${LIVE_PRICE_JOIN}
+       WHERE p.id IN (SELECT id FROM stripe_products WHERE id = ?1 UNION SELECT id FROM stripe_products WHERE json_extract(raw, '$.metadata.catalog_id') = ?1)
+         AND p.active = 1 AND p.deleted = 0
+       ${LIVE_PRODUCT_ORDER}`,
+    )
+    .bind(id)
+    .all<Row>();
+  return liveProducts(results)[0] ?? null;
+}
+
+function liveProducts(results: Row[]): LiveProduct[] {
   const products = new Map<string, LiveProduct>();
   for (const row of results) {
     let product = products.get(row.id);

@@ -2,43 +2,39 @@ import type { StripeEvent } from '../stripe/event';
 
 export type LedgerStatus = 'received' | 'processed' | 'failed' | 'ignored';
 
-export type Claim = { claimed: true; attempts: number; prefetched: D1Result[] } | { claimed: false; status: LedgerStatus };
+/** D1's message when a batch's claim assertion fails: another delivery already processed the event. */
+const ALREADY_CLAIMED = 'event already claimed';
+
+export const isAlreadyClaimed = (error: unknown) => String(error instanceof Error ? error.message : error).includes(ALREADY_CLAIMED);
 
 /**
- * Takes the right to process `event`: records it as `received` with a lease, or
- * re-takes a row that failed or whose lease lapsed (its worker died). Exactly one
- * of any number of concurrent deliveries gets `claimed: true`. `reads` run in the
- * same batch (one transaction, one round trip) and come back as `prefetched`.
+ * The first two statements of an event's one batch: record the event as processed
+ * under `token` — new, or re-taken after a failure — and assert that it was this
+ * delivery that did so. When the assertion fails, D1 rolls the whole batch back, so
+ * the handler's writes that follow apply only for the delivery that won.
  */
-export async function claimEvent(
-  db: D1Database,
-  event: StripeEvent,
-  payload: string,
-  now: number,
-  leaseMs: number,
-  reads: D1PreparedStatement[] = [],
-): Promise<Claim> {
-  const claim = db
-    .prepare(
-      `INSERT INTO stripe_events (id, type, created, livemode, status, attempts, lease_until, received_at, payload)
-       VALUES (?1, ?2, ?3, ?4, 'received', 1, ?5, ?6, ?7)
-       ON CONFLICT (id) DO UPDATE SET
-         status = 'received', attempts = stripe_events.attempts + 1, lease_until = excluded.lease_until
-       WHERE stripe_events.status = 'failed'
-          OR (stripe_events.status = 'received' AND stripe_events.lease_until <= excluded.received_at)
-       RETURNING attempts`,
-    )
-    .bind(event.id, event.type, event.created, event.livemode ? 1 : 0, now + leaseMs, now, payload);
-  const [claimed, ...prefetched] = await db.batch<{ attempts: number }>([claim, ...reads]);
-  const row = claimed?.results[0];
-  if (row) return { claimed: true, attempts: row.attempts, prefetched };
-  const existing = await db.prepare('SELECT status FROM stripe_events WHERE id = ?').bind(event.id).first<{ status: LedgerStatus }>();
-  // The row cannot vanish (nothing deletes from the ledger), so a miss here is a broken database.
-  if (!existing) throw new Error(`ledger row for ${event.id} neither inserted nor found`);
-  return { claimed: false, status: existing.status };
+export function claimEvent(db: D1Database, event: StripeEvent, payload: string, now: number, token: string, note: string | null): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        `INSERT INTO stripe_events (id, type, created, livemode, status, attempts, received_at, processed_at, payload, note, claim_token)
+         VALUES (?1, ?2, ?3, ?4, 'processed', 1, ?5, ?5, ?6, ?7, ?8)
+         ON CONFLICT (id) DO UPDATE SET
+           status = 'processed', attempts = stripe_events.attempts + 1, processed_at = excluded.processed_at,
+           last_error = NULL, lease_until = NULL, note = excluded.note, claim_token = excluded.claim_token
+         WHERE stripe_events.status IN ('failed', 'received')`,
+      )
+      .bind(event.id, event.type, event.created, event.livemode ? 1 : 0, now, payload, note, token),
+    db.prepare('INSERT INTO ledger_claim_won (event_id, claim_token) VALUES (?1, ?2)').bind(event.id, token),
+  ];
 }
 
-/** Events without a handler are kept too: the ledger is the record of everything Stripe sent. */
+export async function ledgerStatus(db: D1Database, eventId: string): Promise<LedgerStatus | null> {
+  const row = await db.prepare('SELECT status FROM stripe_events WHERE id = ?').bind(eventId).first<{ status: LedgerStatus }>();
+  return row?.status ?? null;
+}
+
+/** Events without a handler, or of the other Stripe mode, are kept too: the ledger is the record of everything Stripe sent. */
 export async function recordIgnored(db: D1Database, event: StripeEvent, payload: string, now: number, note: string): Promise<void> {
   await db
     .prepare(
@@ -50,16 +46,22 @@ export async function recordIgnored(db: D1Database, event: StripeEvent, payload:
     .run();
 }
 
-/** Committed in the same batch as the handler's writes: both land or neither does. */
-export function markProcessed(db: D1Database, eventId: string, now: number, note: string | null = null): D1PreparedStatement {
-  return db
-    .prepare(`UPDATE stripe_events SET status = 'processed', processed_at = ?2, last_error = NULL, lease_until = NULL, note = ?3 WHERE id = ?1`)
-    .bind(eventId, now, note);
+/** A failed handling, kept with its error so that Stripe's retry (or the seller) runs it again; a processed event stays processed. */
+export async function recordFailed(db: D1Database, event: StripeEvent, payload: string, now: number, error: string): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO stripe_events (id, type, created, livemode, status, attempts, received_at, payload, last_error)
+       VALUES (?1, ?2, ?3, ?4, 'failed', 1, ?5, ?6, ?7)
+       ON CONFLICT (id) DO UPDATE SET status = 'failed', attempts = stripe_events.attempts + 1, last_error = excluded.last_error
+       WHERE stripe_events.status <> 'processed'`,
+    )
+    .bind(event.id, event.type, event.created, event.livemode ? 1 : 0, now, payload, error.slice(0, 2000))
+    .run();
 }
 
-export async function markFailed(db: D1Database, eventId: string, error: string): Promise<void> {
-  await db
-    .prepare(`UPDATE stripe_events SET status = 'failed', last_error = ?2, lease_until = NULL WHERE id = ?1`)
-    .bind(eventId, error.slice(0, 2000))
-    .run();
+/** A note decided in SQL: written after the claim, in the same batch, only when `condition` held. */
+export function noteWhenNoOrderPaidBy(db: D1Database, eventId: string, paymentIntent: string, note: string): D1PreparedStatement {
+  return db
+    .prepare(`UPDATE stripe_events SET note = ?3 WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM orders WHERE payment_intent = ?2)`)
+    .bind(eventId, paymentIntent, note);
 }

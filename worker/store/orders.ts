@@ -43,77 +43,30 @@ export function selectOrderByPaymentIntent(db: D1Database, paymentIntent: string
   return db.prepare('SELECT * FROM orders WHERE payment_intent = ? LIMIT 1').bind(paymentIntent);
 }
 
-// ─── revocations that may arrive before their payment ───────────────────────
-
-export type Revocation = 'refunded' | 'disputed';
-
-/** The refund or dispute recorded against a payment intent; batched with the ledger claim. */
-export function selectRevocation(db: D1Database, paymentIntent: string | null): D1PreparedStatement {
-  return db.prepare('SELECT status FROM payment_revocations WHERE payment_intent = ?').bind(paymentIntent);
-}
-
-export function revocationIn(result: D1Result | undefined): Revocation | null {
-  return (result?.results[0] as { status: Revocation } | undefined)?.status ?? null;
-}
-
-/** Keeps a refund or dispute for its payment intent; a refund outranks a dispute, never the reverse. */
-export function saveRevocation(db: D1Database, paymentIntent: string, status: Revocation, eventId: string, now: number): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO payment_revocations (payment_intent, status, event_id, recorded_at) VALUES (?1, ?2, ?3, ?4)
-       ON CONFLICT (payment_intent) DO UPDATE SET status = excluded.status, event_id = excluded.event_id, recorded_at = excluded.recorded_at
-       WHERE excluded.status = 'refunded' AND payment_revocations.status <> 'refunded'`,
-    )
-    .bind(paymentIntent, status, eventId, now);
-}
-
-/**
- * Moves the order paid through `paymentIntent` to `status` when it may move there.
- * Sent with every refund or dispute, it also catches an order committed after the
- * handler looked for it.
- */
-export function revokeByPaymentIntent(db: D1Database, paymentIntent: string, status: Revocation, from: readonly OrderStatus[], now: number): D1PreparedStatement {
-  return db
-    .prepare(
-      `UPDATE orders SET status = ?2, revoked_at = coalesce(revoked_at, ?4), updated_at = ?4
-       WHERE payment_intent = ?1 AND status IN (SELECT value FROM json_each(?3))`,
-    )
-    .bind(paymentIntent, status, JSON.stringify(from), now);
-}
-
-/**
- * Applies a revocation recorded for the order's payment intent, if any. Sent with
- * every write of a checkout order, so a refund committed while the order was being
- * handled still wins: the two batches are transactions, one sees the other.
- */
-export function applyRecordedRevocation(db: D1Database, orderId: string, from: Record<Revocation, readonly OrderStatus[]>, now: number): D1PreparedStatement {
-  return db
-    .prepare(
-      `UPDATE orders SET status = r.status, revoked_at = coalesce(orders.revoked_at, ?4), updated_at = ?4
-       FROM payment_revocations r
-       WHERE orders.id = ?1 AND r.payment_intent = orders.payment_intent
-         AND ((r.status = 'refunded' AND orders.status IN (SELECT value FROM json_each(?2)))
-           OR (r.status = 'disputed' AND orders.status IN (SELECT value FROM json_each(?3))))`,
-    )
-    .bind(orderId, JSON.stringify(from.refunded), JSON.stringify(from.disputed), now);
-}
-
 export async function findOrderByDeliveryToken(db: D1Database, token: string): Promise<Order | null> {
   return orderIn(await db.prepare('SELECT * FROM orders WHERE delivery_token = ?').bind(token).all());
 }
 
 /**
  * Records `order` as new, or moves the stored order to `order.status` — but only
- * when the stored status is one of `from`. The guard lives in SQL so that two
- * deliveries racing each other cannot both apply the same transition.
+ * when the stored status may move there (`moves`: for each status, the statuses it
+ * may be reached from). The guard lives in SQL so that deliveries racing each other
+ * cannot both apply a transition. A refund or dispute already recorded for the
+ * order's payment intent wins over pending, review and fulfilled: the order is
+ * recorded revoked, with no delivery.
  */
-export function saveOrderTransition(db: D1Database, order: Order, from: readonly OrderStatus[]): D1PreparedStatement {
+export function saveOrderTransition(db: D1Database, order: Order, moves: Readonly<Record<OrderStatus, readonly OrderStatus[]>>): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO orders (id, status, client_reference_id, payment_link, product_id, amount_total, currency,
          customer_email, mode, livemode, delivery_token, fulfilled_at, created_at, updated_at,
          payment_intent, subscription, revoked_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?16, ?17, ?18)
+       SELECT ?1, coalesce(r.status, ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+              CASE WHEN r.status IS NULL THEN ?11 END, CASE WHEN r.status IS NULL THEN ?12 END,
+              ?13, ?14, ?16, ?17, CASE WHEN r.status IS NULL THEN ?18 ELSE ?14 END
+       FROM (SELECT ?16 AS payment_intent) AS paid
+       LEFT JOIN payment_revocations r ON r.payment_intent = paid.payment_intent AND ?2 IN ('pending', 'review', 'fulfilled')
+       WHERE true
        ON CONFLICT (id) DO UPDATE SET
          status = excluded.status,
          client_reference_id = coalesce(excluded.client_reference_id, orders.client_reference_id),
@@ -128,7 +81,7 @@ export function saveOrderTransition(db: D1Database, order: Order, from: readonly
          subscription = coalesce(excluded.subscription, orders.subscription),
          revoked_at = coalesce(orders.revoked_at, excluded.revoked_at),
          updated_at = excluded.updated_at
-       WHERE orders.status IN (SELECT value FROM json_each(?15))`,
+       WHERE orders.status IN (SELECT value FROM json_each(?15, '$.' || excluded.status))`,
     )
     .bind(
       order.id,
@@ -145,11 +98,36 @@ export function saveOrderTransition(db: D1Database, order: Order, from: readonly
       order.fulfilledAt,
       order.createdAt,
       order.updatedAt,
-      JSON.stringify(from),
+      JSON.stringify(moves),
       order.paymentIntent,
       order.subscription,
       order.revokedAt,
     );
+}
+
+// ─── revocations that may arrive before their payment ───────────────────────
+
+export type Revocation = 'refunded' | 'disputed';
+
+/** Keeps a refund or dispute for its payment intent; a refund outranks a dispute, never the reverse. */
+export function saveRevocation(db: D1Database, paymentIntent: string, status: Revocation, eventId: string, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO payment_revocations (payment_intent, status, event_id, recorded_at) VALUES (?1, ?2, ?3, ?4)
+       ON CONFLICT (payment_intent) DO UPDATE SET status = excluded.status, event_id = excluded.event_id, recorded_at = excluded.recorded_at
+       WHERE excluded.status = 'refunded' AND payment_revocations.status <> 'refunded'`,
+    )
+    .bind(paymentIntent, status, eventId, now);
+}
+
+/** Moves the order paid through `paymentIntent` to `status` when it may move there. */
+export function revokeByPaymentIntent(db: D1Database, paymentIntent: string, status: Revocation, from: readonly OrderStatus[], now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE orders SET status = ?2, revoked_at = coalesce(revoked_at, ?4), updated_at = ?4
+       WHERE payment_intent = ?1 AND status IN (SELECT value FROM json_each(?3))`,
+    )
+    .bind(paymentIntent, status, JSON.stringify(from), now);
 }
 
 function fromRow(row: OrderRow): Order {

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { ledgerRow, orderRow, testApp } from '../support/app';
+import { ledgerRow, orderRow, outboxRow, testApp } from '../support/app';
 import { checkoutSession, delivery, event, fixture } from '../support/stripe';
 
 async function fulfilledOrder(app: ReturnType<typeof testApp>) {
@@ -50,20 +50,30 @@ describe('refunds and disputes', () => {
     expect(app.revocations.map((revocation) => revocation.reason)).toEqual(['disputed']);
   });
 
-  it('a failing revoke hook → 500 and the order stays fulfilled until the retry succeeds', async () => {
+  it('a failing revoke hook does not hold the refund back: the order is refunded at once, the hook retried from the outbox until it succeeds, then never again', async () => {
     let fail = true;
+    let attempts = 0;
     const app = testApp({
       revoke: async () => {
+        attempts++;
         if (fail) throw new Error('licence server down');
       },
     });
-    const { session, paymentIntent } = await fulfilledOrder(app);
+    const { session, paymentIntent, token } = await fulfilledOrder(app);
     const refunded = event('charge.refunded', charge({ payment_intent: paymentIntent, refunded: true }));
-    expect((await app.send(await delivery(refunded))).status).toBe(500);
-    expect(await orderRow(session.id)).toMatchObject({ status: 'fulfilled', revoked_at: null });
-    fail = false;
     expect((await app.send(await delivery(refunded))).status).toBe(200);
-    expect(await orderRow(session.id)).toMatchObject({ status: 'refunded' });
+    expect(await orderRow(session.id)).toMatchObject({ status: 'refunded', revoked_at: expect.any(Number) });
+    expect((await download(app, token)).status).toBe(404);
+    expect(await outboxRow(session.id, 'revoked')).toMatchObject({ status: 'pending', attempts: 1, last_error: 'licence server down' });
+
+    fail = false;
+    await app.redeliverRetries(undefined, 60_000);
+    expect(await outboxRow(session.id, 'revoked')).toMatchObject({ status: 'done', attempts: 2, last_error: null });
+    expect(attempts).toBe(2);
+    // A redelivered refund changes nothing and revokes nothing again.
+    await app.send(await delivery(refunded));
+    await app.redeliverRetries(undefined, 60_000);
+    expect(attempts).toBe(2);
   });
 
   it('a refund for a payment this shop never saw is processed without effect', async () => {
@@ -94,8 +104,8 @@ describe('a refund or dispute delivered before the payment', () => {
     expect(await ledgerRow(refund.id)).toMatchObject({ status: 'processed', note: expect.stringMatching(/kept and applied when it arrives/) });
 
     await app.send(await delivery(event('checkout.session.completed', session)));
-    expect(await orderRow(session.id)).toMatchObject({ status: 'refunded', delivery_token: null, revoked_at: expect.any(Number) });
-    expect(app.calls).toHaveLength(0);
+    expect(await orderRow(session.id)).toMatchObject({ status: 'refunded', delivery_token: null, fulfilled_at: null, revoked_at: expect.any(Number) });
+    expect(app.deliveries).toHaveLength(0);
     expect(app.revocations.map((r) => r.reason)).toEqual(['refunded']);
   });
 
@@ -105,7 +115,7 @@ describe('a refund or dispute delivered before the payment', () => {
     await app.send(await delivery(event('charge.dispute.created', dispute({ payment_intent: paymentIntent }))));
     await app.send(await delivery(event('checkout.session.completed', session)));
     expect(await orderRow(session.id)).toMatchObject({ status: 'disputed', delivery_token: null });
-    expect(app.calls).toHaveLength(0);
+    expect(app.deliveries).toHaveLength(0);
     expect(app.revocations.map((r) => r.reason)).toEqual(['disputed']);
   });
 

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
+import { CATALOG_REBUILD_WINDOW_MS } from '../../../worker/events/process';
 import { testApp, testEnv } from '../support/app';
 import { delivery, event, fixture } from '../support/stripe';
 
@@ -17,11 +18,22 @@ const price = (id: string, productId: string, overrides: Partial<Stripe.Price> =
   ...overrides,
 });
 
+// Each test runs on a clock of its own, a minute past the previous test's, so that no two
+// share a rebuild window (and signatures stay within their 300 s tolerance).
+let lastStart = Date.now();
+const ownClock = () => (lastStart = Math.max(lastStart, Date.now()) + 60_000);
+
 describe('GET /api/catalog', () => {
   it('serves active products with active prices, follows webhooks, and rebuilds from D1 when KV is empty', async () => {
-    const app = testApp();
+    let clock = ownClock();
+    const app = testApp({ now: () => clock });
     const environment = testEnv({ CATALOG: env.CATALOG });
-    const read = async () => (await (await app.send(new Request('https://shop.example/api/catalog'), environment)).json()) as Catalog;
+    // The snapshot is rebuilt once per window, when the window closes: read after it.
+    const read = async () => {
+      clock += 2 * CATALOG_REBUILD_WINDOW_MS;
+      await app.redeliverRetries(environment);
+      return (await (await app.send(new Request('https://shop.example/api/catalog'), environment)).json()) as Catalog;
+    };
     const id = `prod_${crypto.randomUUID().slice(0, 8)}`;
 
     await app.send(await delivery(event('product.created', product(id), { created: 100 })), environment);
@@ -49,12 +61,15 @@ describe('GET /api/catalog', () => {
   });
 
   it('lists the product’s default price first, whatever the amounts', async () => {
-    const app = testApp();
+    let clock = ownClock();
+    const app = testApp({ now: () => clock });
     const environment = testEnv({ CATALOG: env.CATALOG });
     const id = `prod_${crypto.randomUUID().slice(0, 8)}`;
     await app.send(await delivery(event('price.created', price(`price_${id}_cheap`, id, { unit_amount: 1200 }), { created: 100 })), environment);
     await app.send(await delivery(event('price.created', price(`price_${id}_default`, id, { unit_amount: 9900 }), { created: 100 })), environment);
     await app.send(await delivery(event('product.created', product(id, { default_price: `price_${id}_default` }), { created: 100 })), environment);
+    clock += 2 * CATALOG_REBUILD_WINDOW_MS;
+    await app.redeliverRetries(environment);
     const catalog = (await (await app.send(new Request('https://shop.example/api/catalog'), environment)).json()) as Catalog;
     expect(catalog.products.find((entry) => entry.id === id)?.prices.map((entry) => entry.id)).toEqual([`price_${id}_default`, `price_${id}_cheap`]);
   });

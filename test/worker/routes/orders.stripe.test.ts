@@ -25,6 +25,7 @@ describe('GET /api/orders/:id: Stripe lookups are coalesced, cached and bounded'
     expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
     expect(await stripeCallsTo(`/v1/checkout/sessions/${sessionId}`)).toBe(1);
     expect(app.calls).toHaveLength(1);
+    expect(app.deliveries).toHaveLength(1);
   });
 
   it('an id Stripe does not know is asked once, then answered 404 from memory for a while', async () => {

@@ -1,7 +1,8 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { createApp } from '../../../worker/app';
-import type { Dependencies, Env } from '../../../worker/env';
+import { createApp, defaultDependencies } from '../../../worker/app';
+import type { Dependencies, Env, OutboxMessage } from '../../../worker/env';
+import { consumeOutbox } from '../../../worker/outbox/consumer';
 import type { FulfilmentRequest, RevocationRequest } from '../../../worker/fulfil';
 import { WEBHOOK_SECRET } from './stripe';
 
@@ -10,13 +11,21 @@ export function testEnv(overrides: Partial<Env> = {}): Env {
   return { DB: env.DB, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, ALLOWED_ORIGINS: 'https://shop.pages.dev', ...overrides };
 }
 
-/** The app with a fulfil hook that counts its calls (and can be told to fail). */
+/**
+ * The app with hooks that count their calls (and can be told to fail). Its outbox
+ * producer hands each queued message straight to the real consumer
+ * (`consumeOutbox`) when a request is done, as the queue would moments later;
+ * messages the consumer asked to retry wait for `redeliverRetries()`.
+ */
 export function testApp(overrides: Partial<Dependencies> = {}) {
+  /** Calls of the pure `fulfil` hook: one per delivery that reached the handler, duplicates included. */
   const calls: FulfilmentRequest[] = [];
+  /** Calls of the `deliver` side-effect hook, from the outbox: once per fulfilled order. */
+  const deliveries: FulfilmentRequest[] = [];
   const tokens: string[] = [];
   const revocations: RevocationRequest[] = [];
   let failure: Error | null = null;
-  const app = createApp({
+  const deps = defaultDependencies({
     fulfil: async (request) => {
       calls.push(request);
       if (failure) throw failure;
@@ -25,15 +34,41 @@ export function testApp(overrides: Partial<Dependencies> = {}) {
       tokens.push(deliveryToken);
       return { deliveryToken };
     },
+    deliver: async (request) => {
+      deliveries.push(request);
+    },
     revoke: async (request) => {
       revocations.push(request);
     },
     ...overrides,
   });
+  const app = createApp(deps);
+  let queued: OutboxMessage[] = [];
+  let retrying: OutboxMessage[] = [];
+  const outbox = {
+    async send(body: OutboxMessage) {
+      queued.push(body);
+    },
+    async sendBatch(messages: Iterable<MessageSendRequest<OutboxMessage>>) {
+      for (const message of messages) queued.push(message.body);
+    },
+  } as unknown as Queue<OutboxMessage>;
+
+  async function consume(bodies: OutboxMessage[], environment: Env, consumerDeps: Dependencies = deps) {
+    if (bodies.length === 0) return;
+    const batch = createMessageBatch<OutboxMessage>('edge-storefront-outbox', bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })));
+    const ctx = createExecutionContext();
+    await consumeOutbox(batch, environment, consumerDeps);
+    const result = await getQueueResult(batch, ctx);
+    retrying.push(...bodies.filter((_, i) => result.retryMessages.some((retry: { msgId: string }) => retry.msgId === `m${i}`)));
+  }
+
   return {
     app,
+    deps,
     calls,
-    /** Delivery tokens the hook issued, in call order. */
+    deliveries,
+    /** Delivery tokens the hook computed, in call order (a duplicate's token is never recorded). */
     tokens,
     revocations,
     failNextWith(error: Error | null) {
@@ -41,20 +76,34 @@ export function testApp(overrides: Partial<Dependencies> = {}) {
     },
     async send(request: Request, environment: Env = testEnv()): Promise<Response> {
       const ctx = createExecutionContext();
-      const response = await app.fetch(request, environment, ctx);
+      const withQueue = { ...environment, OUTBOX: environment.OUTBOX ?? outbox };
+      const response = await app.fetch(request, withQueue, ctx);
       await waitOnExecutionContext(ctx);
+      const due = queued;
+      queued = [];
+      await consume(due, withQueue);
       return response;
+    },
+    /**
+     * Delivers again the messages the consumer asked to retry (or that were not due yet:
+     * a catalog window still open), as the queue would `laterMs` from now.
+     */
+    async redeliverRetries(environment: Env = testEnv(), laterMs = 0) {
+      const due = retrying;
+      retrying = [];
+      await consume(due, { ...environment, OUTBOX: outbox }, { ...deps, now: () => deps.now() + laterMs });
     },
   };
 }
-
 /** Every row of every table the worker writes: "nothing changed" means this is equal before and after. */
 export async function snapshot(db: D1Database = env.DB) {
-  const [events, orders] = await db.batch([
+  const [events, orders, revocations, outbox] = await db.batch([
     db.prepare('SELECT * FROM stripe_events ORDER BY id'),
     db.prepare('SELECT * FROM orders ORDER BY id'),
+    db.prepare('SELECT * FROM payment_revocations ORDER BY payment_intent'),
+    db.prepare('SELECT * FROM outbox ORDER BY id'),
   ]);
-  return { events: events!.results, orders: orders!.results };
+  return { events: events!.results, orders: orders!.results, revocations: revocations!.results, outbox: outbox!.results };
 }
 
 export async function ledgerRow(id: string) {
@@ -63,4 +112,10 @@ export async function ledgerRow(id: string) {
 
 export async function orderRow(id: string) {
   return env.DB.prepare('SELECT * FROM orders WHERE id = ?').bind(id).first<Record<string, unknown>>();
+}
+
+export async function outboxRow(subject: string, kind: 'delivered' | 'revoked' | 'catalog') {
+  return env.DB.prepare('SELECT status, attempts, last_error FROM outbox WHERE subject = ? AND kind = ?')
+    .bind(subject, kind)
+    .first<{ status: string; attempts: number; last_error: string | null }>();
 }

@@ -1,0 +1,24 @@
+// The Queues consumer and the sweeper that backs it up (worker/index.ts wires both).
+import type { Dependencies, Env, OutboxMessage } from '../env';
+import { overduePending } from '../store/outbox';
+import { carryOut } from './carry-out';
+import { enqueueOutbox } from './enqueue';
+
+export async function consumeOutbox(batch: MessageBatch<OutboxMessage>, env: Env, deps: Dependencies): Promise<void> {
+  for (const message of batch.messages) {
+    const attempt = await carryOut(message.body.outboxId, env, deps);
+    if (attempt.outcome === 'retry') message.retry({ delaySeconds: attempt.delaySeconds });
+    else message.ack();
+  }
+}
+
+/** Rows whose queue message was lost (a failed send, a worker that died) wait at most this long past their due time. */
+export const SWEEP_GRACE_MS = 60_000;
+
+/** Re-queues overdue pending rows; without a queue binding, carries them out itself. */
+export async function sweepOutbox(env: Env, deps: Dependencies, waitUntil: (promise: Promise<unknown>) => void): Promise<number> {
+  const rows = await overduePending(env.DB, deps.now(), SWEEP_GRACE_MS);
+  if (env.OUTBOX) enqueueOutbox({ env, now: deps.now, waitUntil }, rows);
+  else for (const row of rows) await carryOut(row.id, env, deps);
+  return rows.length;
+}

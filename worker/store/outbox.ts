@@ -1,0 +1,103 @@
+// The outbox: side effects recorded in the same batch as the state that calls for
+// them, carried out after the commit (worker/outbox/). Each insert returns the new
+// row's id and due time (nothing when the row already exists), which is what gets queued.
+
+export type OutboxKind = 'delivered' | 'revoked' | 'catalog';
+
+export interface OutboxRow {
+  id: number;
+  subject: string;
+  kind: OutboxKind;
+  status: 'pending' | 'done' | 'dead';
+  attempts: number;
+  last_error: string | null;
+}
+
+/** A delivery for the order, if the batch left it fulfilled. */
+export function outboxDeliveredIfFulfilled(db: D1Database, orderId: string, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO outbox (subject, kind, created_at, next_attempt_at)
+       SELECT id, 'delivered', ?2, ?2 FROM orders WHERE id = ?1 AND status = 'fulfilled'
+       ON CONFLICT (subject, kind) DO NOTHING RETURNING id, next_attempt_at AS dueAt`,
+    )
+    .bind(orderId, now);
+}
+
+/** A revocation for each order the batch left refunded or disputed (by id, or by the payment intent it was paid through). */
+export function outboxRevokedIfRevoked(db: D1Database, match: { orderId: string } | { paymentIntent: string }, now: number): D1PreparedStatement {
+  const [column, value] = 'orderId' in match ? ['id', match.orderId] : ['payment_intent', match.paymentIntent];
+  return db
+    .prepare(
+      `INSERT INTO outbox (subject, kind, created_at, next_attempt_at)
+       SELECT id, 'revoked', ?2, ?2 FROM orders WHERE ${column} = ?1 AND status IN ('refunded', 'disputed')
+       ON CONFLICT (subject, kind) DO NOTHING RETURNING id, next_attempt_at AS dueAt`,
+    )
+    .bind(value, now);
+}
+
+/**
+ * One catalog rebuild per window, however many product and price events arrive in
+ * it, due when the window closes so that it sees every change made in it.
+ */
+export function outboxCatalogRebuild(db: D1Database, windowEnd: number, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO outbox (subject, kind, created_at, next_attempt_at) VALUES (?1, 'catalog', ?2, ?3)
+       ON CONFLICT (subject, kind) DO NOTHING RETURNING id, next_attempt_at AS dueAt`,
+    )
+    .bind(`catalog:${windowEnd}`, now, windowEnd);
+}
+
+export interface NewOutboxRow {
+  id: number;
+  /** ms; when the row's side effect is due (now, or the end of a catalog window). */
+  dueAt: number;
+}
+
+/** The rows a batch's outbox inserts created. */
+export function newOutboxRows(results: D1Result[]): NewOutboxRow[] {
+  return results.flatMap((result) => result.results as unknown as NewOutboxRow[]);
+}
+
+/** Takes a pending, due row for an attempt; null when it is not due yet, done, dead or gone. */
+export async function startAttempt(db: D1Database, id: number, now: number): Promise<OutboxRow | null> {
+  return db
+    .prepare(
+      `UPDATE outbox SET attempts = attempts + 1 WHERE id = ?1 AND status = 'pending' AND next_attempt_at <= ?2
+       RETURNING id, subject, kind, status, attempts, last_error`,
+    )
+    .bind(id, now)
+    .first<OutboxRow>();
+}
+
+/** When a pending row is next due; null when it is done, dead or gone. */
+export async function pendingDueAt(db: D1Database, id: number): Promise<number | null> {
+  const row = await db.prepare(`SELECT next_attempt_at AS dueAt FROM outbox WHERE id = ? AND status = 'pending'`).bind(id).first<{ dueAt: number }>();
+  return row?.dueAt ?? null;
+}
+
+export async function markDone(db: D1Database, id: number, now: number): Promise<void> {
+  await db.prepare(`UPDATE outbox SET status = 'done', done_at = ?2, last_error = NULL WHERE id = ?1`).bind(id, now).run();
+}
+
+export async function markRetry(db: D1Database, id: number, error: string, nextAttemptAt: number): Promise<void> {
+  await db.prepare(`UPDATE outbox SET last_error = ?2, next_attempt_at = ?3 WHERE id = ?1`).bind(id, error.slice(0, 2000), nextAttemptAt).run();
+}
+
+export async function markDead(db: D1Database, id: number, error: string): Promise<void> {
+  await db.prepare(`UPDATE outbox SET status = 'dead', last_error = ?2 WHERE id = ?1`).bind(id, error.slice(0, 2000)).run();
+}
+
+/** Pending rows whose next attempt is overdue by `graceMs`: their queue message was lost. */
+export async function overduePending(db: D1Database, now: number, graceMs: number, limit = 100): Promise<NewOutboxRow[]> {
+  const { results } = await db
+    .prepare(`SELECT id, next_attempt_at AS dueAt FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?2`)
+    .bind(now - graceMs, limit)
+    .all<NewOutboxRow>();
+  return results;
+}
+
+export async function findOutbox(db: D1Database, id: number): Promise<OutboxRow | null> {
+  return db.prepare('SELECT id, subject, kind, status, attempts, last_error FROM outbox WHERE id = ?').bind(id).first<OutboxRow>();
+}
