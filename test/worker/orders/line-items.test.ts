@@ -2,19 +2,31 @@
 // (10 per page unless asked): on the webhook path and on the success-page landing.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { testApp, testEnv } from '../support/app';
-import { delivery, event, fakeStripe } from '../support/stripe';
+import type { FulfilmentRequestWithItems } from '../../../worker/fulfil';
+import { testApp } from '../support/app';
+import { post, stripe, withStripe } from '../support/on-sale';
+import { delivery, event } from '../support/stripe';
 
-const stripe = fakeStripe(env.FAKE_STRIPE_URL);
-const withStripe = () => testEnv({ STRIPE_SECRET_KEY: 'sk_test_worker_suite', STRIPE_API_BASE: env.FAKE_STRIPE_URL, CATALOG: env.CATALOG });
+/** The fake's products and prices, mirrored through the worker's own sync: the shop sells them. */
+async function syncMirror(app: ReturnType<typeof testApp>) {
+  for (const resource of ['products', 'prices']) {
+    let next: string | null = null;
+    do {
+      const response = await app.send(post('/api/admin/sync', { resource, ...(next ? { startingAfter: next } : {}) }, { authorization: 'Bearer sync-token-for-tests' }), withStripe());
+      const page = (await response.json()) as { hasMore: boolean; next: string | null };
+      next = page.hasMore ? page.next : null;
+    } while (next);
+  }
+}
 
-/** A paid Checkout Session in the fake Stripe with `lines` distinct prices, as Stripe has it after payment. */
-async function paidSessionWithLines(lines: number) {
+/** A paid Checkout Session in the fake Stripe with `lines` distinct prices the shop sells, as Stripe has it after payment. */
+async function paidSessionWithLines(app: ReturnType<typeof testApp>, lines: number) {
   const prices = [];
   for (let i = 0; i < lines; i++) {
-    const product = await stripe.products.create({ name: `Line ${i + 1}` });
+    const product = await stripe.products.create({ name: `Line ${i + 1}`, metadata: { catalog_id: 'field-notes' } });
     prices.push(await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 100 + i }));
   }
+  await syncMirror(app);
   const created = await stripe.checkout.sessions.create({
     mode: 'payment',
     line_items: prices.map((price, i) => ({ price: price.id, quantity: (i % 3) + 1 })),
@@ -37,9 +49,9 @@ async function recordedLines(orderId: string) {
 }
 
 describe('a 20-line cart records all 20 lines', () => {
-  it('on the webhook path: 20 lines, summing to the order total', async () => {
+  it('on the webhook path: 20 lines, summing to the order total, all 20 given to the fulfil hook', async () => {
     const app = testApp();
-    const { session, expected } = await paidSessionWithLines(20);
+    const { session, expected } = await paidSessionWithLines(app, 20);
 
     const response = await app.send(await delivery(event('checkout.session.completed', session)), withStripe());
 
@@ -47,12 +59,12 @@ describe('a 20-line cart records all 20 lines', () => {
     const { lines, order } = await recordedLines(session.id);
     expect(lines).toEqual(expected);
     expect(order).toEqual({ status: 'fulfilled', amount_total: expected.reduce((sum, line) => sum + line.amount_total, 0) });
-    expect(app.calls[0]?.lineItems).toHaveLength(20);
+    expect((app.calls as FulfilmentRequestWithItems[])[0]?.lineItems).toHaveLength(20);
   });
 
-  it('on the success-page landing: 20 lines, summing to the order total', async () => {
+  it('on the success-page landing: 20 lines, summing to the order total, all 20 given to the fulfil hook', async () => {
     const app = testApp();
-    const { session, expected } = await paidSessionWithLines(20);
+    const { session, expected } = await paidSessionWithLines(app, 20);
 
     const response = await app.send(new Request(`https://shop.example/api/orders/${session.id}`), withStripe());
 
@@ -60,6 +72,6 @@ describe('a 20-line cart records all 20 lines', () => {
     const { lines, order } = await recordedLines(session.id);
     expect(lines).toEqual(expected);
     expect(order).toEqual({ status: 'fulfilled', amount_total: expected.reduce((sum, line) => sum + line.amount_total, 0) });
-    expect(app.calls[0]?.lineItems).toHaveLength(20);
+    expect((app.calls as FulfilmentRequestWithItems[])[0]?.lineItems).toHaveLength(20);
   });
 });
