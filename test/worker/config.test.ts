@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { commaSeparated, shopMode } from '../../worker/config';
 
@@ -25,5 +26,11 @@ describe('shopMode', () => {
     expect(shopMode({ STRIPE_MODE: 'test' })).toBe('test');
     expect(shopMode({ STRIPE_MODE: 'LIVE!' })).toBe('test');
     expect(shopMode({})).toBe('test');
+  });
+});
+
+describe('the production wrangler.toml', () => {
+  it('serves live mode unless a key or .dev.vars says otherwise', () => {
+    expect(shopMode(env.PRODUCTION_VARS)).toBe('live');
   });
 });
