@@ -289,6 +289,14 @@ function print(results) {
         'lrr',
       ),
     );
+    out.push('', '== Worst-case forged webhook: CPU of the signature check per request (Node, WebCrypto; the free plan allows 10 ms CPU per request) ==');
+    out.push(
+      table(
+        ['request', 'ms CPU / request', 'ms wall', 'answer'],
+        mi.worstCase.map((w) => [w.name, fixed(w.cpuMsPerRequest, 2), fixed(w.wallMsPerRequest, 2), `400 ${w.reason.split(' (')[0]}`]),
+        'lrrl',
+      ),
+    );
     const b = results.bundles;
     out.push(
       `Bundle cost of the choice: the verifier alone is ${kib(mi.verifierBundle.rawBytes)} / ${kib(mi.verifierBundle.gzipBytes)} gzip (esbuild --minify); ` +

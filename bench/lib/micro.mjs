@@ -1,6 +1,7 @@
 // Step 7: signature verification alone, in Node, both sides on WebCrypto as in Workers:
 // the project's verifier (worker/stripe/signature.ts, bundled on the fly with esbuild)
-// against `stripe`'s constructEventAsync with Stripe.createSubtleCryptoProvider().
+// against `stripe`'s constructEventAsync with Stripe.createSubtleCryptoProvider(); then
+// the CPU an attacker can make one request cost (the free plan allows 10 ms per request).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -75,5 +76,37 @@ export async function microBenchmark({ iterations, tmp }) {
     payloadBytes: payloadBytes.length,
     usPerVerification,
     verifierBundle: { rawBytes: verifier.rawBytes, gzipBytes: verifier.gzipBytes },
+    worstCase: await worstCase(verifier.module, Math.max(10, Math.min(200, Math.round(iterations / 200)))),
   };
+}
+
+/**
+ * CPU per forged request at the limits the webhook route allows: a current timestamp, a
+ * body of 1 MiB (the route's limit) and bogus v1 values, so every check runs and fails.
+ * process.cpuUsage() counts every thread, including the pool WebCrypto hashes on.
+ */
+async function worstCase(module, iterations) {
+  const payload = new Uint8Array(1024 * 1024).fill(0x78);
+  const bogus = (count) => Array.from({ length: count }, (_, i) => `v1=${(i % 16).toString(16).repeat(64)}`).join(',');
+  const cases = [
+    { name: `${module.MAX_V1_SIGNATURES} v1 candidates (the most accepted), 1 MiB body, 1 secret`, candidates: module.MAX_V1_SIGNATURES, secrets: 1 },
+    { name: `${module.MAX_V1_SIGNATURES} v1 candidates, 1 MiB body, 2 secrets (rotation)`, candidates: module.MAX_V1_SIGNATURES, secrets: 2 },
+    { name: '1,500 v1 candidates, 1 MiB body, 1 secret (rejected: header too long)', candidates: 1500, secrets: 1 },
+  ];
+  const figures = [];
+  for (const { name, candidates, secrets } of cases) {
+    // Built once, outside the timed loop: the attacker's cost, not ours.
+    const header = `t=${Math.floor(Date.now() / 1000)},${bogus(candidates)}`;
+    const configured = Array.from({ length: secrets }, (_, i) => `whsec_bench_worst_case_${i}`);
+    const input = () => ({ payload, header, secrets: configured, nowSeconds: Math.floor(Date.now() / 1000) });
+    const first = await module.verifySignature(input());
+    if (first.ok) throw new Error(`worst case "${name}" was accepted`);
+    for (let i = 0; i < 3; i++) await module.verifySignature(input());
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    for (let i = 0; i < iterations; i++) await module.verifySignature(input());
+    const used = process.cpuUsage(cpu);
+    figures.push({ name, iterations, reason: first.reason, cpuMsPerRequest: (used.user + used.system) / 1000 / iterations, wallMsPerRequest: (performance.now() - started) / iterations });
+  }
+  return figures;
 }

@@ -15,13 +15,12 @@ export interface ReportedLineItem extends LineItem {
 }
 
 /**
- * The session's line items: expanded on the session, or fetched from Stripe when
- * the worker has a key (webhook payloads never carry them), or else the one
- * catalog product a Payment Link sells.
+ * The session's line items: from Stripe (the expanded list when it is whole, else every
+ * page of its line items; webhook payloads never carry them), or without an API key the
+ * one catalog product a Payment Link sells.
  */
 export async function lineItemsOf(session: Stripe.Checkout.Session, context: HandlerContext): Promise<ReportedLineItem[]> {
-  const stripe = await stripeClient(context.env);
-  const items = session.line_items?.data ?? (stripe ? (await stripe.checkout.sessions.listLineItems(session.id, { limit: 100 })).data : null);
+  const items = await stripeLineItems(session, context);
   if (items) {
     return items.map((item) => ({
       price: item.price?.id ?? null,
@@ -37,6 +36,22 @@ export async function lineItemsOf(session: Stripe.Checkout.Session, context: Han
   return product
     ? [{ price: null, product: product.id, description: product.name, quantity: 1, amountTotal: session.amount_total, amountSubtotal: null, currency: session.currency }]
     : [];
+}
+
+/** Every line Stripe has for the session, or null when the worker cannot ask. An expansion holds only the first 10. */
+async function stripeLineItems(session: Stripe.Checkout.Session, context: HandlerContext): Promise<Stripe.LineItem[] | null> {
+  const expanded = session.line_items;
+  if (expanded && !expanded.has_more) return expanded.data;
+  const stripe = await stripeClient(context.env);
+  if (!stripe) {
+    // Only an API call with the key expands line_items, so this should not happen; if it does, fail rather than record part of a cart.
+    if (expanded) throw new Error(`session ${session.id} has more line items than expanded and no STRIPE_SECRET_KEY to list them`);
+    return null;
+  }
+  const items: Stripe.LineItem[] = [];
+  // The SDK follows has_more/starting_after; 100 a page (Stripe's most) keeps a cart to one call.
+  for await (const item of stripe.checkout.sessions.listLineItems(session.id, { limit: 100 })) items.push(item);
+  return items;
 }
 
 export interface OrderContents {

@@ -6,6 +6,7 @@ import type { AppEnv } from '../env';
 import { isStripeError, stripeClient, stripeErrorMessage } from '../stripe/client';
 import { replayPage, SYNC_RESOURCES, syncPage, type SyncResource } from '../sync/backfill';
 import { handlerContext } from './context';
+import { requireJson } from './require-json';
 
 export const admin = new Hono<AppEnv>();
 
@@ -19,6 +20,7 @@ admin.use('*', async (c, next) => {
   }
   await next();
 });
+admin.use('*', requireJson());
 
 admin.post('/sync', async (c) => {
   const { resource, startingAfter } = await jsonBody(c.req.raw);

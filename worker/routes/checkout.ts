@@ -4,11 +4,13 @@ import { HTTPException } from 'hono/http-exception';
 import { createCheckout, parseCheckoutRequest } from '../checkout/create';
 import { commaSeparated } from '../config';
 import type { AppEnv } from '../env';
+import { requireJson } from './require-json';
 
 export const checkout = new Hono<AppEnv>();
 
 checkout.post(
   '/',
+  requireJson(),
   bodyLimit({
     maxSize: 16 * 1024,
     onError: () => {

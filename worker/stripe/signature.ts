@@ -5,6 +5,10 @@
 // different ones); v0 is a legacy test scheme and is ignored.
 
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
+/** Stripe sends one v1 per signing secret of the endpoint (two while a secret rolls); more is an attack on our CPU. */
+export const MAX_V1_SIGNATURES = 8;
+/** Stripe's headers are a few hundred characters; this bounds the parsing, and the candidates with it. */
+export const MAX_SIGNATURE_HEADER_LENGTH = 8 * 1024;
 
 export interface SignatureHeader {
   timestamp: number;
@@ -22,8 +26,12 @@ export function parseSignatureHeader(value: string | null | undefined): HeaderPa
   if (value === null || value === undefined || value.trim() === '') {
     return { ok: false, reason: 'missing Stripe-Signature header' };
   }
+  if (value.length > MAX_SIGNATURE_HEADER_LENGTH) {
+    return { ok: false, reason: `Stripe-Signature header longer than ${MAX_SIGNATURE_HEADER_LENGTH} characters (Stripe's are a few hundred)` };
+  }
   let timestamp: number | undefined;
   const signatures: Uint8Array[] = [];
+  let v1Count = 0;
   for (const part of value.split(',')) {
     const separator = part.indexOf('=');
     if (separator < 1) continue;
@@ -34,8 +42,12 @@ export function parseSignatureHeader(value: string | null | undefined): HeaderPa
         return { ok: false, reason: 'malformed Stripe-Signature header: bad or repeated timestamp' };
       }
       timestamp = Number(item);
-    } else if (key === 'v1' && HEX_SHA256.test(item)) {
-      signatures.push(hexToBytes(item));
+    } else if (key === 'v1') {
+      // Counted malformed or not: the cap is on what a sender may ask of us.
+      if (++v1Count > MAX_V1_SIGNATURES) {
+        return { ok: false, reason: `more than ${MAX_V1_SIGNATURES} v1 signatures in Stripe-Signature header (Stripe sends one per signing secret)` };
+      }
+      if (HEX_SHA256.test(item)) signatures.push(hexToBytes(item));
     }
   }
   if (timestamp === undefined) {
@@ -69,12 +81,12 @@ export async function verifySignature(input: VerifyInput): Promise<Verdict> {
     };
   }
   const signed = signedBytes(timestamp, input.payload);
+  // One HMAC per secret, however many candidates: hashing the payload is the cost, comparing is free.
   for (const secret of input.secrets) {
-    const key = await hmacKey(secret);
-    for (const signature of signatures) {
-      // subtle.verify compares in constant time.
-      if (await crypto.subtle.verify('HMAC', key, signature, signed)) return { ok: true, timestamp };
-    }
+    const expected = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret), signed));
+    let matched = false;
+    for (const signature of signatures) matched = equalInConstantTime(expected, signature) || matched;
+    if (matched) return { ok: true, timestamp };
   }
   return {
     ok: false,
@@ -95,13 +107,18 @@ const keys = new Map<string, Promise<CryptoKey>>();
 function hmacKey(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret);
   if (!key) {
-    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-      'sign',
-      'verify',
-    ]);
+    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
     keys.set(secret, key);
   }
   return key;
+}
+
+/** Byte equality whose time does not depend on where the first difference is (no early exit). */
+function equalInConstantTime(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a[i]! ^ b[i]!;
+  return difference === 0;
 }
 
 function signedBytes(timestamp: number, payload: Uint8Array): Uint8Array {

@@ -15,7 +15,8 @@ export default async function setup(vitest: TestProject): Promise<() => Promise<
     );
   }
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install -y --no-install-recommends chromium).`);
+    // npm test checks this first (tools/check-chromium.mjs); this catches a bare `vitest run`.
+    throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install -y chromium), or run npm test as root to have it installed.`);
   }
 
   const worker = await startWorker({

@@ -9,6 +9,21 @@ const withStripe = (overrides = {}) =>
 const call = (path: string, body: object, token = 'sync-token-for-tests') =>
   new Request(`https://shop.example/api/admin/${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
+/** Marks the fake Stripe's request log (a product with a unique name), for `stripeCallsAfter`. */
+async function markStripeLog(): Promise<string> {
+  const marker = `log marker ${crypto.randomUUID()}`;
+  await stripe.products.create({ name: marker });
+  return marker;
+}
+
+/** The /v1 calls the fake Stripe received after the mark. */
+async function stripeCallsAfter(marker: string) {
+  const { requests } = (await (await fetch(`${env.FAKE_STRIPE_URL}/__fake/requests`)).json()) as { requests: { path: string; params: Record<string, unknown> }[] };
+  const mark = requests.findLastIndex((r) => r.path === '/v1/products' && r.params.name === marker);
+  if (mark === -1) throw new Error('the log marker is gone from the fake Stripe request log');
+  return requests.slice(mark + 1);
+}
+
 describe('/api/admin', () => {
   it('does not exist without a SYNC_TOKEN', async () => {
     const { send } = testApp();
@@ -20,6 +35,31 @@ describe('/api/admin', () => {
     const response = await send(call('sync', { resource: 'products' }, 'guess'), withStripe());
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error: 'missing or wrong bearer token (SYNC_TOKEN)' });
+  });
+
+  it.each([
+    ['sync', { resource: 'products' }],
+    ['replay', {}],
+  ])('POST /api/admin/%s as text/plain → 415 with the reason, Stripe not called', async (path, body) => {
+    const { send } = testApp();
+    const marker = await markStripeLog();
+    const response = await send(
+      new Request(`https://shop.example/api/admin/${path}`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer sync-token-for-tests', 'content-type': 'text/plain' },
+        body: JSON.stringify(body),
+      }),
+      withStripe(),
+    );
+    expect(response.status).toBe(415);
+    expect(await response.json()).toEqual({ error: 'Content-Type must be application/json, not text/plain' });
+    expect(await stripeCallsAfter(marker)).toEqual([]);
+  });
+
+  it('checks the bearer token before the Content-Type: a stranger learns nothing more', async () => {
+    const { send } = testApp();
+    const request = new Request('https://shop.example/api/admin/sync', { method: 'POST', headers: { authorization: 'Bearer guess', 'content-type': 'text/plain' }, body: '{}' });
+    expect((await send(request, withStripe())).status).toBe(401);
   });
 
   it('syncs products page by page into the mirror', async () => {

@@ -60,6 +60,59 @@ describe('POST /api/checkout with a Stripe key', () => {
   });
 });
 
+/** The Checkout Sessions the fake Stripe was asked to create for this buyer. */
+async function sessionsCreatedFor(clientReferenceId: string): Promise<number> {
+  const { requests } = (await (await fetch(`${env.FAKE_STRIPE_URL}/__fake/requests`)).json()) as {
+    requests: { method: string; path: string; params: Record<string, unknown> }[];
+  };
+  return requests.filter((r) => r.method === 'POST' && r.path === '/v1/checkout/sessions' && r.params.client_reference_id === clientReferenceId).length;
+}
+
+describe('POST /api/checkout from another site', () => {
+  // A page elsewhere may POST these without a CORS preflight (a "simple" request); application/json needs one.
+  it.each([
+    ['text/plain', 'text/plain'],
+    ['text/plain;charset=UTF-8', 'text/plain;charset=UTF-8'],
+    ['a form', 'application/x-www-form-urlencoded'],
+    ['multipart', 'multipart/form-data; boundary=x'],
+    ['none', null],
+  ])('Content-Type %s → 415 with the reason, no Checkout Session created', async (_label, contentType) => {
+    const app = testApp();
+    const { price } = await onSale(app);
+    const buyer = `buyer_cross_site_${crypto.randomUUID().slice(0, 8)}`;
+    const headers: Record<string, string> = { origin: 'https://evil.example' };
+    if (contentType) headers['content-type'] = contentType;
+    const before = await snapshot();
+
+    const response = await app.send(
+      // Bytes, not a string: a string body would get text/plain from Request itself.
+      new Request('https://shop.example/api/checkout', {
+        method: 'POST',
+        headers,
+        body: new TextEncoder().encode(JSON.stringify({ items: [{ price: price.id, quantity: 1 }], clientReferenceId: buyer })),
+      }),
+      withStripe(),
+    );
+
+    expect(response.status).toBe(415);
+    expect(await response.json()).toEqual({ error: `Content-Type must be application/json, not ${contentType ?? 'none'}` });
+    expect(await sessionsCreatedFor(buyer)).toBe(0);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('application/json; charset=utf-8 is JSON: the session is created', async () => {
+    const app = testApp();
+    const { price } = await onSale(app);
+    const buyer = `buyer_json_charset_${crypto.randomUUID().slice(0, 8)}`;
+    const response = await app.send(
+      post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId: buyer }, { 'content-type': 'application/json; charset=utf-8' }),
+      withStripe(),
+    );
+    expect(response.status).toBe(200);
+    expect(await sessionsCreatedFor(buyer)).toBe(1);
+  });
+});
+
 describe('success-page landing fulfils when the webhook has not arrived', () => {
   it('retrieves the paid session from Stripe, fulfils it once, and records its line items', async () => {
     const app = testApp();

@@ -55,6 +55,25 @@ describe('POST /webhooks/stripe: rejections change nothing', () => {
       400,
       /no signature matches/,
     ],
+    [
+      '9 v1 signatures, one of them valid',
+      async () => {
+        const body = JSON.stringify(completedEvent());
+        const bogus = Array.from({ length: 8 }, (_, i) => `v1=${i.toString(16).repeat(64)}`).join(',');
+        return delivery(body, { header: `${await signatureHeader(body)},${bogus}` });
+      },
+      400,
+      /more than 8 v1 signatures/,
+    ],
+    [
+      'Stripe-Signature header over 8 KiB, its signature valid',
+      async () => {
+        const body = JSON.stringify(completedEvent());
+        return delivery(body, { header: `${await signatureHeader(body)},x=${'a'.repeat(8 * 1024)}` });
+      },
+      400,
+      /longer than 8192 characters/,
+    ],
     ['timestamp 301 s old', async () => delivery(completedEvent(), { timestamp: now - 301 }), 400, /tolerance/],
     ['timestamp far in the future', async () => delivery(completedEvent(), { timestamp: now + 86_400 }), 400, /tolerance/],
     ['signed body that is not JSON', async () => delivery('{"id": "evt_1", '), 400, /not valid JSON/],

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
-import { describe, expect, it } from 'vitest';
-import { parseSignatureHeader, signPayload, verifySignature } from '../../../worker/stripe/signature';
+import { describe, expect, it, vi } from 'vitest';
+import { MAX_SIGNATURE_HEADER_LENGTH, MAX_V1_SIGNATURES, parseSignatureHeader, signPayload, verifySignature } from '../../../worker/stripe/signature';
 
 const secret = 'whsec_test_signature_secret';
 const payload = JSON.stringify({ id: 'evt_1', object: 'event' });
@@ -55,6 +55,70 @@ describe('verifySignature', () => {
   it('rejects a missing or empty header', async () => {
     expect(await verify(null)).toMatchObject({ ok: false, reason: 'missing Stripe-Signature header' });
     expect(await verify('  ')).toMatchObject({ ok: false, reason: 'missing Stripe-Signature header' });
+  });
+});
+
+describe('verifySignature under attack: bounded work per request', () => {
+  const bogus = (count: number) => Array.from({ length: count }, (_, i) => `v1=${(i % 16).toString(16).repeat(64)}`).join(',');
+
+  /** Runs `work` and counts the HMACs computed meanwhile (subtle.sign or subtle.verify, each hashes the whole payload). */
+  async function hmacsDuring(work: () => Promise<unknown>): Promise<number> {
+    const sign = vi.spyOn(crypto.subtle, 'sign');
+    const check = vi.spyOn(crypto.subtle, 'verify');
+    try {
+      await work();
+      return sign.mock.calls.length + check.mock.calls.length;
+    } finally {
+      sign.mockRestore();
+      check.mockRestore();
+    }
+  }
+
+  it('computes one HMAC of the payload per secret, whatever the number of v1 candidates', async () => {
+    let verdict: Awaited<ReturnType<typeof verify>> | undefined;
+    const hmacs = await hmacsDuring(async () => {
+      verdict = await verify(`t=${now},${bogus(8)}`, { secrets: ['whsec_a', 'whsec_b'] });
+    });
+    expect(verdict?.ok).toBe(false);
+    expect(hmacs).toBe(2);
+  });
+
+  it('accepts 8 v1 signatures when the last is valid, rejects 9 without hashing the payload', async () => {
+    expect(MAX_V1_SIGNATURES).toBe(8);
+    const [timestamp, v1] = (await stripeHeader()).split(',');
+    expect((await verify(`${timestamp},${bogus(7)},${v1}`)).ok).toBe(true);
+
+    let verdict: Awaited<ReturnType<typeof verify>> | undefined;
+    const hmacs = await hmacsDuring(async () => {
+      verdict = await verify(`${timestamp},${v1},${bogus(8)}`);
+    });
+    expect(verdict).toMatchObject({ ok: false, reason: expect.stringMatching(/more than 8 v1 signatures/) });
+    expect(hmacs).toBe(0);
+  });
+
+  it('counts malformed v1 values against the cap too', async () => {
+    expect(await verify(`${await stripeHeader()},${Array(8).fill('v1=zz').join(',')}`)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/more than 8 v1 signatures/),
+    });
+  });
+
+  it("rejects the reviewer's 1,500 bogus v1 signatures by the header's length, without hashing the payload", async () => {
+    let verdict: Awaited<ReturnType<typeof verify>> | undefined;
+    const hmacs = await hmacsDuring(async () => {
+      verdict = await verify(`t=${now},${bogus(1500)}`);
+    });
+    expect(verdict).toMatchObject({ ok: false, reason: expect.stringMatching(/longer than 8192 characters/) });
+    expect(hmacs).toBe(0);
+  });
+
+  it('accepts a header of exactly 8 KiB, rejects one character more', async () => {
+    expect(MAX_SIGNATURE_HEADER_LENGTH).toBe(8 * 1024);
+    const valid = await stripeHeader();
+    const padded = (length: number) => `${valid},x=${'a'.repeat(length - valid.length - 3)}`;
+    expect(padded(8192)).toHaveLength(8192);
+    expect((await verify(padded(8192))).ok).toBe(true);
+    expect(await verify(padded(8193))).toMatchObject({ ok: false, reason: expect.stringMatching(/longer than 8192 characters/) });
   });
 });
 
