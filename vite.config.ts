@@ -2,7 +2,7 @@
 // Read from the environment: VITE_API_BASE, VITE_STRIPE_MODE and SITE_URL, nothing else.
 import { fileURLToPath } from 'node:url';
 import { defineConfig, loadEnv, type UserConfig } from 'vite';
-import type { Catalog } from './site/catalog';
+import { SHOP_LOCALE, type Catalog } from './site/catalog';
 import catalogData from './site/catalog.json' with { type: 'json' };
 import { storefront, storefrontInputs } from './site/build/storefront';
 import { parseSiteUrl } from './site/product-page';
@@ -65,7 +65,7 @@ export function storefrontConfig(catalog: Catalog, env: Record<string, string | 
   const plugin = storefront({
     root,
     catalog,
-    site: { url: siteUrlFrom(env), shopName: catalog.shopName, locale: 'en' },
+    site: { url: siteUrlFrom(env), shopName: catalog.shopName, locale: SHOP_LOCALE },
     mode: parseStripeMode(env.VITE_STRIPE_MODE),
     apiBase: normalizeApiBase(env.VITE_API_BASE),
     headers,

@@ -43,6 +43,9 @@ export interface Catalog {
 
 export const catalog: Catalog = data;
 
+/** The pages' language (`<html lang>`): prices in the HTML are formatted for it. */
+export const SHOP_LOCALE = 'en';
+
 /** What a product's URL may end in: a catalog slug (`field-notes`) or a Stripe product id (`prod_…`). */
 export const PRODUCT_SLUG = /^[A-Za-z0-9_-]{1,100}$/;
 

@@ -58,15 +58,18 @@ export function catalogPageFields(product: Product, options: Pick<StorefrontOpti
   );
 }
 
-/** Placeholders the worker fills with HTMLRewriter; what the template shows if one were missed. */
-function templateFields(): ProductPageFields {
+/**
+ * Placeholders the worker fills with HTMLRewriter; what the template shows if one were missed.
+ * The canonical link holds the site URL, which the worker reads before filling it.
+ */
+function templateFields(site: SiteInfo): ProductPageFields {
   const names: (keyof ProductPageFields)[] = [
     'id', 'title', 'summary', 'url', 'name', 'description', 'price', 'priceAmount', 'priceCurrency',
     'image', 'imageAlt', 'shareImage', 'kind', 'finePrint', 'buyHref', 'jsonLd',
   ];
   const fields = Object.fromEntries(names.map((name) => [name, `{{${name}}}`])) as unknown as ProductPageFields;
   // Vite resolves image URLs in HTML: a real public file keeps the template buildable.
-  return { ...fields, image: '/images/product.svg', jsonLd: '{}' };
+  return { ...fields, url: `${site.url}/`, image: '/images/product.svg', jsonLd: '{}' };
 }
 
 function productCard(product: Product, options: StorefrontOptions): string {
@@ -110,7 +113,7 @@ export function storefront(options: StorefrontOptions): Plugin {
   checkCatalog(catalog);
   const productTemplate = () => readFileSync(`${root}/templates/product.html`, 'utf8');
   const virtualPages = new Map<string, () => string>([
-    [`${root}/${PRODUCT_TEMPLATE}`, () => fill(productTemplate(), { ...templateFields(), shopName: catalog.shopName }, new Set(['jsonLd']))],
+    [`${root}/${PRODUCT_TEMPLATE}`, () => fill(productTemplate(), { ...templateFields(site), shopName: catalog.shopName }, new Set(['jsonLd']))],
     ...catalog.products.map((product) => [
       `${root}/products/${product.id}.html`,
       () => fill(productTemplate(), { ...catalogPageFields(product, options), shopName: catalog.shopName }, new Set(['jsonLd'])),
