@@ -28,8 +28,8 @@ whenLive((shop) => {
     for (const hidden of card.querySelectorAll('.card__actions .visually-hidden')) setText(hidden, ` ${product.name}`);
     setText(card.querySelector('[data-price]'), formatPrice(product.price, product.interval, pageLocale()));
     const existing = card.querySelector('[data-add-to-cart]');
-    // After Buy, at the end of the row: appearing there moves nothing else.
-    if (canAddToCart(shop, product) && !existing) card.querySelector('.card__actions')?.append(addToCartButton(product, 'button button--secondary'));
+    // Beside the price, in a row kept as tall as a button: appearing there moves nothing else.
+    if (canAddToCart(shop, product) && !existing) card.querySelector('.card__footer > [data-price]')?.after(addToCartButton(product, 'button button--secondary'));
     if (!canAddToCart(shop, product)) existing?.remove();
   }
   if (!grid.querySelector('li[data-product-id]')) {
