@@ -8,3 +8,21 @@ export function commaSeparated(value: string | undefined): string[] {
     .map((item) => item.trim())
     .filter((item) => item.length > 0);
 }
+
+export type StripeMode = 'test' | 'live';
+
+/**
+ * Which of Stripe's modes this deployment serves. A secret key says it by its
+ * prefix; without one, `STRIPE_MODE` does (wrangler.toml sets `live`, `.dev.vars`
+ * sets `test`); unset means `test`, the safe side for money.
+ */
+export function shopMode(env: { STRIPE_SECRET_KEY?: string; STRIPE_MODE?: string }): StripeMode {
+  const key = env.STRIPE_SECRET_KEY?.trim();
+  if (key) return /^(sk|rk)_live_/.test(key) ? 'live' : 'test';
+  return env.STRIPE_MODE?.trim() === 'live' ? 'live' : 'test';
+}
+
+/** Session ids carry their mode (`cs_test_…`, `cs_live_…`). */
+export function modeOfSessionId(id: string): StripeMode {
+  return id.startsWith('cs_live_') ? 'live' : 'test';
+}

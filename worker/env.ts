@@ -18,6 +18,13 @@ export interface Env {
   SYNC_TOKEN?: string;
   /** A cache of the live catalog. D1 stays the source of truth. */
   CATALOG?: KVNamespace;
+  /**
+   * `test` or `live`: the Stripe mode this shop serves when no STRIPE_SECRET_KEY says it by
+   * its prefix. Events and sessions of the other mode are never acted on.
+   */
+  STRIPE_MODE?: string;
+  /** Secret for the signed buyer tokens a seller's own backend issues (see worker/orders/buyer-proof.ts). A secret. */
+  BUYER_TOKEN_SECRET?: string;
   /** "true" only in local development: enables the /dev/checkout stand-in. */
   DEV_CHECKOUT?: string;
 }

@@ -1,14 +1,18 @@
 // Who is buying: the `client_reference_id` (and optional email) sent with every Buy link, so the
 // worker can tie a paid Checkout Session back to the buyer.
 //
-// By default that is a random id kept in localStorage. A seller whose site knows the user can use
-// its own user id instead, either through the `window.storefrontBuyer` hook or `setBuyer()`.
+// By default that is an id kept in localStorage with a secret beside it: the id is the secret's
+// SHA-256 ("b_" + base64url), so the browser can prove to the worker that it is this buyer
+// (`buyerProofHeaders()`) without ever registering anything. A seller whose site knows the user
+// can use its own user id instead, either through the `window.storefrontBuyer` hook or
+// `setBuyer()`, and proves it with a token their backend signs (see the README).
 import { isValidClientReferenceId } from './checkout-link';
 
 export { isValidClientReferenceId };
 
 export const CLIENT_REFERENCE_ID_KEY = 'storefront.clientReferenceId';
 export const EMAIL_KEY = 'storefront.email';
+export const BUYER_SECRET_KEY = 'storefront.buyerSecret';
 
 export interface BuyerHint {
   /** Your user id; Stripe's rule: 1–200 characters of A-Z, a-z, 0-9, `_` or `-`. `null` clears it. */
@@ -72,6 +76,35 @@ function reportOnce(message: string): void {
   console.error(message);
 }
 
+interface Identity {
+  id: string;
+  /** Null where WebCrypto is unavailable (plain-http previews): the id then proves nothing. */
+  secret: string | null;
+}
+
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+async function newIdentity(): Promise<Identity> {
+  if (!globalThis.crypto?.subtle) return { id: randomId(), secret: null };
+  const secret = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const hash = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret));
+  return { id: `b_${base64url(new Uint8Array(hash))}`, secret };
+}
+
+// Hashing is asynchronous and getBuyer() is not: one identity is always ready before it is needed.
+let spare: Identity = await newIdentity();
+
+function takeIdentity(): Identity {
+  const identity = spare;
+  spare = { id: randomId(), secret: null };
+  void newIdentity().then((next) => {
+    spare = next;
+  });
+  return identity;
+}
+
 function randomId(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   // randomUUID needs a secure context; plain-http previews still get 128 random bits.
@@ -100,13 +133,25 @@ function checkedEmail(email: unknown, from: string): string | null {
   return null;
 }
 
-/** The stored id, creating (and storing) a random one on first use or if the stored one is invalid. */
+/** The stored id, creating (and storing, with its secret) a new one on first use or if the stored one is invalid. */
 function storedClientReferenceId(): string {
   const stored = read(CLIENT_REFERENCE_ID_KEY);
   if (isValidClientReferenceId(stored)) return stored;
-  const id = randomId();
+  const { id, secret } = takeIdentity();
   write(CLIENT_REFERENCE_ID_KEY, id);
+  write(BUYER_SECRET_KEY, secret);
   return id;
+}
+
+/**
+ * Headers proving to the worker that this browser is the current buyer (for
+ * `GET /api/entitlements/:id`): the secret kept beside a storefront-made id. Empty for a
+ * seller's own ids, which their backend proves with a signed token instead.
+ */
+export function buyerProofHeaders(): Record<string, string> {
+  const { clientReferenceId } = getBuyer();
+  const secret = read(BUYER_SECRET_KEY);
+  return secret && clientReferenceId === read(CLIENT_REFERENCE_ID_KEY) ? { 'X-Buyer-Secret': secret } : {};
 }
 
 /**
@@ -134,10 +179,16 @@ export function getBuyer(): Buyer {
  * stored. Returns the buyer now in effect.
  */
 export function setBuyer(buyer: BuyerHint): Buyer {
-  if (buyer.id === null) write(CLIENT_REFERENCE_ID_KEY, null);
-  else if (buyer.id !== undefined) {
+  if (buyer.id === null) {
+    write(CLIENT_REFERENCE_ID_KEY, null);
+    write(BUYER_SECRET_KEY, null);
+  } else if (buyer.id !== undefined) {
     const id = checkedId(buyer.id, 'setBuyer() id', 'Keeping the current buyer id.');
-    if (id) write(CLIENT_REFERENCE_ID_KEY, id);
+    if (id) {
+      write(CLIENT_REFERENCE_ID_KEY, id);
+      // The seller's id is proven by their backend's token; a stale secret must not tag along.
+      write(BUYER_SECRET_KEY, null);
+    }
   }
   if (buyer.email === null) write(EMAIL_KEY, null);
   else if (buyer.email !== undefined) {

@@ -6,7 +6,7 @@
 //
 // The tests run in order and share the shop: the cart test buys before the price-change and
 // archive tests change the catalog; each reads the prices it expects from the live catalog.
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { screenshot, useBrowser } from './support/browser';
@@ -16,11 +16,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../tools/run-cli';
 import { WEBHOOK_SECRET } from './support/constants';
-import { SYNC_TEST_TOKEN, useLiveShop, type ApiCatalog, type ApiPrice } from './support/live-shop';
+import { newBuyer, SYNC_TEST_TOKEN, useLiveShop, type ApiCatalog, type ApiPrice } from './support/live-shop';
 
 /** Where the storefront keeps the cart and the buyer's client reference id (localStorage). */
 const CART_KEY = 'storefront.cart';
 const CLIENT_REFERENCE_ID_KEY = 'storefront.clientReferenceId';
+const BUYER_SECRET_KEY = 'storefront.buyerSecret';
 
 const shop = useLiveShop();
 const browser = useBrowser({ baseUrl: () => shop.baseUrl });
@@ -155,8 +156,9 @@ describe('the cart', () => {
     expect(await text(page, '#cart-total')).toBe(await money(page, total));
     expect(await text(page, '#cart-count')).toBe('5');
     expect(await text(page, '#cart-error')).toBe('');
-    const buyer = await page.evaluate((key) => localStorage.getItem(key), CLIENT_REFERENCE_ID_KEY);
-    expect(buyer).toMatch(/^[A-Za-z0-9_-]{1,200}$/);
+    const buyer = await page.evaluate(([idKey, secretKey]) => ({ id: localStorage.getItem(idKey!)!, secret: localStorage.getItem(secretKey!)! }), [CLIENT_REFERENCE_ID_KEY, BUYER_SECRET_KEY]);
+    // The storefront's id is the hash of the secret kept beside it: the proof for its entitlements.
+    expect(buyer.id).toBe(`b_${createHash('sha256').update(buyer.secret).digest('base64url')}`);
 
     // Checkout → the fake's hosted page for exactly this cart.
     const fakeOrigin = new URL(shop.fake.url).origin;
@@ -165,7 +167,7 @@ describe('the cart', () => {
     expect(sessionId).toMatch(/^cs_test_[A-Za-z0-9]+$/);
     expect(await text(page, '[data-testid="total"]')).toBe(new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(total / 100));
     const session = shop.fake.get(sessionId);
-    expect(session).toMatchObject({ mode: 'payment', status: 'open', client_reference_id: buyer, amount_total: total, currency: 'usd' });
+    expect(session).toMatchObject({ mode: 'payment', status: 'open', client_reference_id: buyer.id, amount_total: total, currency: 'usd' });
 
     // Pay → back on the shop's success page, which the worker confirms as fulfilled.
     await Promise.all([
@@ -187,7 +189,7 @@ describe('the cart', () => {
     expect(order).toMatchObject({
       id: sessionId,
       status: 'fulfilled',
-      clientReferenceId: buyer,
+      clientReferenceId: buyer.id,
       amountTotal: total,
       currency: 'usd',
     });
@@ -210,7 +212,7 @@ describe('the cart', () => {
       },
     ]);
 
-    const held = await shop.entitlements(buyer as string);
+    const held = await shop.entitlements(buyer);
     // One entry per product the cart bought.
     expect(held.products).toEqual([
       expect.objectContaining({ orderId: sessionId, product: expect.objectContaining({ id: 'field-notes' }), fulfilledAt: expect.any(String) }),
@@ -319,19 +321,19 @@ describe('subscriptions in /api/entitlements', () => {
       catalog.products.some((p) => p.id === product.id && p.prices.some((pr) => pr.id === price.id && pr.type === 'recurring' && pr.interval === 'month')),
     );
 
-    const buyer = `e2e-subscriber-${randomUUID()}`;
-    expect(await shop.entitlements(buyer)).toEqual({ clientReferenceId: buyer, products: [], subscriptions: [] });
+    const buyer = newBuyer();
+    expect(await shop.entitlements(buyer)).toEqual({ clientReferenceId: buyer.id, products: [], subscriptions: [] });
 
     const response = await fetch(`${shop.baseUrl}/api/checkout`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ items: [{ price: price.id, quantity: 1 }], clientReferenceId: buyer, email: 'subscriber@example.com' }),
+      body: JSON.stringify({ items: [{ price: price.id, quantity: 1 }], clientReferenceId: buyer.id, email: 'subscriber@example.com' }),
     });
     expect(response.status).toBe(200);
     const { url } = (await response.json()) as { url: string };
     expect(url.startsWith(`${fake.url}/pay/`)).toBe(true);
     const sessionId = url.slice(`${fake.url}/pay/`.length);
-    expect(fake.get(sessionId)).toMatchObject({ mode: 'subscription', status: 'open', client_reference_id: buyer, customer_email: 'subscriber@example.com' });
+    expect(fake.get(sessionId)).toMatchObject({ mode: 'subscription', status: 'open', client_reference_id: buyer.id, customer_email: 'subscriber@example.com' });
 
     // What the hosted page's Pay does: a customer and a subscription, then checkout.session.completed.
     const completion = await fetch(`${fake.url}/__fake/checkout/${sessionId}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
@@ -346,11 +348,11 @@ describe('subscriptions in /api/entitlements', () => {
 
     const held = await shop.waitForEntitlements(buyer, 'the subscription in the entitlements', (e) => e.subscriptions.length > 0);
     expect(held).toEqual({
-      clientReferenceId: buyer,
+      clientReferenceId: buyer.id,
       products: [],
       subscriptions: [{ subscriptionId: completed.subscription, status: 'active', cancelAtPeriodEnd: false, products: [{ id: product.id, name: 'Field Notes Club' }] }],
     });
-    expect(await shop.entitlements(`e2e-someone-else-${randomUUID()}`)).toMatchObject({ subscriptions: [] });
+    expect(await shop.entitlements(newBuyer())).toMatchObject({ subscriptions: [] });
 
     // The seller cancels it in the dashboard.
     const cancelled = await stripe.subscriptions.cancel(completed.subscription);
@@ -358,7 +360,7 @@ describe('subscriptions in /api/entitlements', () => {
     await shop.settle();
     expect(shop.deliveryFor('customer.subscription.deleted', completed.subscription)).toMatchObject({ ok: true });
     const after = await shop.waitForEntitlements(buyer, 'the cancelled subscription to leave the entitlements', (e) => e.subscriptions.length === 0);
-    expect(after).toEqual({ clientReferenceId: buyer, products: [], subscriptions: [] });
+    expect(after).toEqual({ clientReferenceId: buyer.id, products: [], subscriptions: [] });
   });
 });
 

@@ -303,3 +303,41 @@ describe('with working localStorage', () => {
     expect(getBuyer()).toEqual({ clientReferenceId: 'user_10', email: null });
   });
 });
+
+describe('the proof beside the storefront’s own id', () => {
+  it('derives the id from a secret kept beside it: id = "b_" + base64url(SHA-256(secret))', async () => {
+    const { getBuyer, BUYER_SECRET_KEY } = await load();
+    const { clientReferenceId } = getBuyer();
+    const secret = storage.data.get(BUYER_SECRET_KEY)!;
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const { createHash } = await import('node:crypto');
+    expect(clientReferenceId).toBe(`b_${createHash('sha256').update(secret).digest('base64url')}`);
+  });
+
+  it('buyerProofHeaders sends that secret; two browsers get different ids and secrets', async () => {
+    const first = await load();
+    const headers = first.buyerProofHeaders();
+    expect(headers).toEqual({ 'X-Buyer-Secret': storage.data.get(first.BUYER_SECRET_KEY) });
+    const id = first.getBuyer().clientReferenceId;
+    storage = new FakeStorage();
+    vi.stubGlobal('localStorage', storage);
+    const second = await load();
+    expect(second.getBuyer().clientReferenceId).not.toBe(id);
+    expect(second.buyerProofHeaders()['X-Buyer-Secret']).not.toBe(headers['X-Buyer-Secret']);
+  });
+
+  it('a seller’s own id drops the secret: no proof headers, the seller’s token proves it', async () => {
+    const { getBuyer, setBuyer, buyerProofHeaders, BUYER_SECRET_KEY } = await load();
+    getBuyer();
+    setBuyer({ id: 'user_123' });
+    expect(storage.data.has(BUYER_SECRET_KEY)).toBe(false);
+    expect(buyerProofHeaders()).toEqual({});
+  });
+
+  it('window.storefrontBuyer’s id gets no proof headers even when a storefront secret is stored', async () => {
+    const { getBuyer, buyerProofHeaders } = await load();
+    getBuyer();
+    win.storefrontBuyer = { id: 'user_hint' };
+    expect(buyerProofHeaders()).toEqual({});
+  });
+});

@@ -1,5 +1,6 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { commaSeparated } from '../../worker/config';
+import { commaSeparated, shopMode } from '../../worker/config';
 
 describe('commaSeparated', () => {
   it('splits on commas and trims stray whitespace and newlines', () => {
@@ -9,5 +10,27 @@ describe('commaSeparated', () => {
   it('reads an unset or blank variable as empty', () => {
     expect(commaSeparated(undefined)).toEqual([]);
     expect(commaSeparated(' , ')).toEqual([]);
+  });
+});
+
+describe('shopMode', () => {
+  it('takes the mode from the secret key’s prefix when a key is set', () => {
+    expect(shopMode({ STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_MODE: 'test' })).toBe('live');
+    expect(shopMode({ STRIPE_SECRET_KEY: 'rk_live_x' })).toBe('live');
+    expect(shopMode({ STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_MODE: 'live' })).toBe('test');
+  });
+
+  it('else from STRIPE_MODE, and test when nothing says otherwise', () => {
+    expect(shopMode({ STRIPE_MODE: 'live' })).toBe('live');
+    expect(shopMode({ STRIPE_MODE: ' live ' })).toBe('live');
+    expect(shopMode({ STRIPE_MODE: 'test' })).toBe('test');
+    expect(shopMode({ STRIPE_MODE: 'LIVE!' })).toBe('test');
+    expect(shopMode({})).toBe('test');
+  });
+});
+
+describe('the production wrangler.toml', () => {
+  it('serves live mode unless a key or .dev.vars says otherwise', () => {
+    expect(shopMode(env.PRODUCTION_VARS)).toBe('live');
   });
 });

@@ -32,6 +32,6 @@ export function mirrorHandler<T extends MirrorTable, O>(
   const deletes = options.deletes ?? false;
   return async (event, context) => {
     const { object, version } = await objectToMirror(event, context, retrieve, deletes);
-    return [upsertMirrored(context.db, table, toRow(object, deletes), version, context.now())];
+    return { writes: [upsertMirrored(context.db, table, toRow(object, deletes), version, context.now())] };
   };
 }

@@ -1,4 +1,5 @@
 import { changesCatalog, refreshCatalog } from '../catalog/live';
+import { shopMode } from '../config';
 import { claimEvent, markFailed, markProcessed, recordIgnored } from '../store/ledger';
 import type { StripeEvent } from '../stripe/event';
 import { handlerFor, type HandlerContext } from './registry';
@@ -17,13 +18,30 @@ export type Outcome =
  */
 export async function receiveEvent(event: StripeEvent, payload: string, context: HandlerContext): Promise<Outcome> {
   const { db } = context;
+  const mode = shopMode(context.env);
+  if (event.livemode !== (mode === 'live')) {
+    // A test-mode secret beside the live one (the CLI's) must never fulfil a live shop's orders, nor the reverse.
+    const note = `${event.livemode ? 'live' : 'test'}-mode event in a ${mode}-mode shop: not acted on`;
+    console.warn(JSON.stringify({ msg: 'event of the other mode ignored', event: event.id, type: event.type, mode }));
+    await recordIgnored(db, event, payload, context.now(), note);
+    return { status: 200, body: { received: true, outcome: 'ignored' } };
+  }
   const handler = handlerFor(event.type);
   if (!handler) {
-    await recordIgnored(db, event, payload, context.now());
+    await recordIgnored(db, event, payload, context.now(), 'no handler for this event type');
     return { status: 200, body: { received: true, outcome: 'ignored' } };
   }
 
-  const claim = await claimEvent(db, event, payload, context.now(), EVENT_LEASE_MS, handler.prefetch?.(event, db));
+  // A malformed object (a session without an id) must still leave a ledger row: the
+  // prefetch's failure is kept and reported as the handling's failure, after the claim.
+  let reads: D1PreparedStatement[] = [];
+  let prefetchError: unknown = null;
+  try {
+    reads = handler.prefetch?.(event, db) ?? [];
+  } catch (error) {
+    prefetchError = error;
+  }
+  const claim = await claimEvent(db, event, payload, context.now(), EVENT_LEASE_MS, reads);
   if (!claim.claimed) {
     if (claim.status === 'received') {
       return { status: 409, body: { error: `event ${event.id} is being processed by another delivery; retry later` } };
@@ -32,8 +50,9 @@ export async function receiveEvent(event: StripeEvent, payload: string, context:
   }
 
   try {
-    const writes = await handler(event, context, claim.prefetched);
-    await db.batch([...writes, markProcessed(db, event.id, context.now())]);
+    if (prefetchError) throw prefetchError;
+    const { writes, note } = await handler(event, context, claim.prefetched);
+    await db.batch([...writes, markProcessed(db, event.id, context.now(), note)]);
     if (changesCatalog(event.type)) context.waitUntil(refreshCatalog(context.env));
     return { status: 200, body: { received: true, outcome: 'processed' } };
   } catch (error) {

@@ -20,8 +20,14 @@ export interface HandlerContext extends Dependencies {
  * to commit. The caller commits them in one D1 batch with the ledger update,
  * so an event's effects and its "processed" mark land together or not at all.
  */
+/** The writes an event's handling commits, and what it decided worth telling the seller (kept in the ledger). */
+export interface Effects {
+  writes: D1PreparedStatement[];
+  note?: string;
+}
+
 export interface EventHandler {
-  (event: StripeEvent, context: HandlerContext, prefetched: D1Result[]): Promise<D1PreparedStatement[]>;
+  (event: StripeEvent, context: HandlerContext, prefetched: D1Result[]): Promise<Effects>;
   /** Reads sent in the same D1 batch as the ledger claim, saving a round trip; their results arrive as `prefetched`. */
   prefetch?: (event: StripeEvent, db: D1Database) => D1PreparedStatement[];
 }

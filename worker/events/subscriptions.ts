@@ -15,10 +15,12 @@ const mirrorSubscription =
       (stripe, id) => stripe.subscriptions.retrieve(id),
       deleted,
     );
-    return [
-      upsertMirrored(db, 'stripe_subscriptions', subscriptionRow(subscription, deleted), version, now()),
-      ...replaceSubscriptionItems(db, subscription.id, subscriptionItems(subscription), version),
-    ];
+    return {
+      writes: [
+        upsertMirrored(db, 'stripe_subscriptions', subscriptionRow(subscription, deleted), version, now()),
+        ...replaceSubscriptionItems(db, subscription.id, subscriptionItems(subscription), version),
+      ],
+    };
   };
 
 export const subscriptionHandlers: HandlerMap = {

@@ -2,17 +2,24 @@ import type Stripe from 'stripe';
 import type { HandlerContext } from '../events/registry';
 import { stripeClient } from '../stripe/client';
 import { idOf } from '../stripe/expandable';
-import { findProduct, type Product } from '../../site/catalog';
-import { catalogIdsOf } from '../store/catalog';
+import { catalog, findProduct, type Product } from '../../site/catalog';
+import { pricesAndSlugs, type KnownPrice } from '../store/catalog';
 import type { LineItem } from '../store/orders';
 import { productOf } from './order';
+import type { PricedLine } from './review';
+
+/** A line as Stripe reports it: what is stored, plus the subtotal the review checks. */
+export interface ReportedLineItem extends LineItem {
+  /** Before discounts and tax; null for a Payment Link line built from the catalog (quantity unknown). */
+  amountSubtotal: number | null;
+}
 
 /**
  * The session's line items: expanded on the session, or fetched from Stripe when
  * the worker has a key (webhook payloads never carry them), or else the one
  * catalog product a Payment Link sells.
  */
-export async function lineItemsOf(session: Stripe.Checkout.Session, context: HandlerContext): Promise<LineItem[]> {
+export async function lineItemsOf(session: Stripe.Checkout.Session, context: HandlerContext): Promise<ReportedLineItem[]> {
   const stripe = await stripeClient(context.env);
   const items = session.line_items?.data ?? (stripe ? (await stripe.checkout.sessions.listLineItems(session.id, { limit: 100 })).data : null);
   if (items) {
@@ -22,26 +29,52 @@ export async function lineItemsOf(session: Stripe.Checkout.Session, context: Han
       description: item.description ?? null,
       quantity: item.quantity ?? 1,
       amountTotal: item.amount_total,
+      amountSubtotal: item.amount_subtotal,
       currency: item.currency,
     }));
   }
   const product = productOf(session);
   return product
-    ? [{ price: null, product: product.id, description: product.name, quantity: 1, amountTotal: session.amount_total, currency: session.currency }]
+    ? [{ price: null, product: product.id, description: product.name, quantity: 1, amountTotal: session.amount_total, amountSubtotal: null, currency: session.currency }]
     : [];
 }
 
-/** Every catalog product an order bought: its lines' products (by slug, or by the mirrored product's `catalog_id`). */
-export async function catalogProductsOf(session: Stripe.Checkout.Session, lineItems: LineItem[], db: D1Database): Promise<Product[]> {
-  const ids = lineItems.map((item) => item.product).filter((id): id is string => id !== null);
+export interface OrderContents {
+  /** Every catalog product among the lines (by slug, or by the mirrored product's `catalog_id`). */
+  products: Product[];
+  /** The lines with what the shop knows of their prices, for the review. */
+  priced: PricedLine[];
+  knownPrices: Map<string, KnownPrice>;
+}
+
+/** What an order bought, as the shop knows it: one mirror read for all lines' prices and products. */
+export async function contentsOf(session: Stripe.Checkout.Session, lineItems: ReportedLineItem[], db: D1Database): Promise<OrderContents> {
+  const productIds = lineItems.map((item) => item.product).filter((id): id is string => id !== null);
+  const priceIds = lineItems.map((item) => item.price).filter((id): id is string => id !== null);
   // Lines from a Payment Link without an API key already name catalog slugs: no query for those.
-  const slugs = await catalogIdsOf(db, ids.filter((id) => !findProduct(id)));
+  const { prices, slugs } = await pricesAndSlugs(db, priceIds, productIds.filter((id) => !findProduct(id)));
+  const knownPrices = new Map(prices);
+  const catalogProductOf = (id: string | null) => (id === null ? undefined : findProduct(slugs.get(id) ?? id));
+  for (const product of catalog.products) {
+    // A seeded catalog entry's own price is known even before the mirror has synced it.
+    if (product.stripe && !knownPrices.has(product.stripe.priceId)) {
+      knownPrices.set(product.stripe.priceId, { id: product.stripe.priceId, currency: product.price.currency, unitAmount: product.price.amount });
+    }
+  }
   const products = new Map<string, Product>();
-  for (const id of ids) {
-    const product = findProduct(slugs.get(id) ?? id);
+  for (const item of lineItems) {
+    const product = catalogProductOf(item.product);
     if (product) products.set(product.id, product);
   }
   const named = productOf(session);
   if (products.size === 0 && named) products.set(named.id, named);
-  return [...products.values()];
+  const priced = lineItems.map((item) => ({
+    price: item.price,
+    // Only a line without a Stripe price is priced from the catalog: a Stripe price must be known as such.
+    catalogProduct: item.price === null ? catalogProductOf(item.product) : undefined,
+    quantity: item.quantity,
+    amountSubtotal: item.amountSubtotal,
+    currency: item.currency,
+  }));
+  return { products: [...products.values()], priced, knownPrices };
 }

@@ -1,7 +1,7 @@
 // The order state machine. Orders only move forward: a late or redelivered
 // event can never undo a fulfilment or a refund, whatever order Stripe delivers events in.
 
-export const ORDER_STATUSES = ['pending', 'paid', 'fulfilled', 'payment_failed', 'expired', 'refunded', 'disputed'] as const;
+export const ORDER_STATUSES = ['pending', 'paid', 'fulfilled', 'payment_failed', 'expired', 'refunded', 'disputed', 'review'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** For each target status, the statuses an existing order may move to it from. */
@@ -11,9 +11,11 @@ const MOVES_INTO: Record<OrderStatus, readonly OrderStatus[]> = {
   fulfilled: ['pending', 'paid'],
   payment_failed: ['pending'],
   expired: ['pending'],
-  // Money coming back revokes what was delivered.
-  disputed: ['paid', 'fulfilled'],
-  refunded: ['paid', 'fulfilled', 'disputed'],
+  // Paid, but not for what the shop sells at its price (worker/orders/review.ts): the seller decides.
+  review: ['pending'],
+  // Money coming back revokes what was delivered, and what was still to be delivered.
+  disputed: ['pending', 'paid', 'fulfilled', 'review'],
+  refunded: ['pending', 'paid', 'fulfilled', 'disputed', 'review'],
 };
 
 /** `null` is "no order recorded yet": any status may be the first one. */

@@ -4,17 +4,25 @@ import { findProduct } from '../../site/catalog';
 import type { AppEnv } from '../env';
 import { entitlementsFor } from '../store/entitlements';
 import { CLIENT_REFERENCE_ID } from '../orders/order';
+import { proveBuyer } from '../orders/buyer-proof';
 
 export const entitlements = new Hono<AppEnv>();
 
-// What a buyer currently holds. The reference is the storefront's random
-// per-browser id by default; a seller who passes guessable user ids instead
-// should put this route behind their own authentication.
+// What a buyer currently holds: only for a caller who proves to be that buyer
+// (worker/orders/buyer-proof.ts), since the list names the buyer's orders.
 entitlements.get('/:clientReferenceId', async (c) => {
   const clientReferenceId = c.req.param('clientReferenceId');
   if (!CLIENT_REFERENCE_ID.test(clientReferenceId)) {
     throw new HTTPException(400, { message: 'not a client reference id (1–200 characters of A-Z, a-z, 0-9, _ or -)' });
   }
+  const proof = await proveBuyer({
+    clientReferenceId,
+    secretHeader: c.req.header('x-buyer-secret'),
+    authorization: c.req.header('authorization'),
+    tokenSecrets: c.env.BUYER_TOKEN_SECRET,
+    nowSeconds: Math.floor(c.var.deps.now() / 1000),
+  });
+  if (!proof.ok) throw new HTTPException(401, { message: `not proven to be this buyer: ${proof.reason}` });
   const held = await entitlementsFor(c.env.DB, clientReferenceId);
   return c.json({
     clientReferenceId,

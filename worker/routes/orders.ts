@@ -1,21 +1,29 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { modeOfSessionId, shopMode } from '../config';
 import type { AppEnv } from '../env';
 import { CHECKOUT_SESSION_ID, orderView } from '../orders/order';
-import { recordFromStripe } from '../orders/landing';
+import { lookUpInStripe } from '../orders/landing';
 import { findLineItems, findOrder } from '../store/orders';
 import { handlerContext } from './context';
 
 export const orders = new Hono<AppEnv>();
 
 // The session id is the buyer's capability: unguessable, and only ever shown to
-// them by Stripe's redirect. Malformed ids are refused before any query runs.
+// them by Stripe's redirect. Malformed ids, and ids of the other Stripe mode, are
+// refused before any query runs.
 orders.get('/:sessionId', async (c) => {
   const sessionId = c.req.param('sessionId');
   if (!CHECKOUT_SESSION_ID.test(sessionId)) {
     throw new HTTPException(400, { message: 'not a Checkout Session id (expected cs_test_… or cs_live_…)' });
   }
-  const order = (await findOrder(c.env.DB, sessionId)) ?? (await recordFromStripe(sessionId, handlerContext(c)));
+  if (modeOfSessionId(sessionId) !== shopMode(c.env)) throw new HTTPException(404, { message: 'order not found' });
+  let order = await findOrder(c.env.DB, sessionId);
+  if (!order) {
+    const lookup = await lookUpInStripe(sessionId, c.req.header('cf-connecting-ip') ?? 'unknown', handlerContext(c));
+    if ('refused' in lookup) throw new HTTPException(429, { message: lookup.refused, res: new Response(null, { headers: { 'Retry-After': '60' } }) });
+    order = lookup.order;
+  }
   if (!order) throw new HTTPException(404, { message: 'order not found' });
   return c.json({ ...orderView(order), lineItems: await findLineItems(c.env.DB, order.id) });
 });

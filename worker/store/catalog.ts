@@ -85,3 +85,33 @@ export async function catalogIdsOf(db: D1Database, stripeProductIds: string[]): 
     .all<{ id: string; catalogId: string }>();
   return new Map(results.map((row) => [row.id, row.catalogId]));
 }
+
+export interface KnownPrice {
+  id: string;
+  currency: string;
+  unitAmount: number | null;
+}
+
+/**
+ * What the mirror knows of an order's prices and products, in one round trip: each
+ * price's amount and currency (archived ones too: the buyer paid while it was on sale),
+ * and each product's storefront slug.
+ */
+export async function pricesAndSlugs(db: D1Database, priceIds: string[], stripeProductIds: string[]): Promise<{ prices: Map<string, KnownPrice>; slugs: Map<string, string> }> {
+  if (priceIds.length === 0 && stripeProductIds.length === 0) return { prices: new Map(), slugs: new Map() };
+  const [prices, slugs] = await db.batch([
+    db
+      .prepare(`SELECT id, currency, unit_amount AS unitAmount FROM stripe_prices WHERE id IN (SELECT value FROM json_each(?1)) AND deleted = 0`)
+      .bind(JSON.stringify(priceIds)),
+    db
+      .prepare(
+        `SELECT id, json_extract(raw, '$.metadata.catalog_id') AS catalogId FROM stripe_products
+         WHERE id IN (SELECT value FROM json_each(?1)) AND catalogId IS NOT NULL`,
+      )
+      .bind(JSON.stringify(stripeProductIds)),
+  ]);
+  return {
+    prices: new Map((prices!.results as KnownPrice[]).map((row) => [row.id, row])),
+    slugs: new Map((slugs!.results as { id: string; catalogId: string }[]).map((row) => [row.id, row.catalogId])),
+  };
+}

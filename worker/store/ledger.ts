@@ -39,22 +39,22 @@ export async function claimEvent(
 }
 
 /** Events without a handler are kept too: the ledger is the record of everything Stripe sent. */
-export async function recordIgnored(db: D1Database, event: StripeEvent, payload: string, now: number): Promise<void> {
+export async function recordIgnored(db: D1Database, event: StripeEvent, payload: string, now: number, note: string): Promise<void> {
   await db
     .prepare(
-      `INSERT INTO stripe_events (id, type, created, livemode, status, attempts, received_at, processed_at, payload)
-       VALUES (?1, ?2, ?3, ?4, 'ignored', 1, ?5, ?5, ?6)
+      `INSERT INTO stripe_events (id, type, created, livemode, status, attempts, received_at, processed_at, payload, note)
+       VALUES (?1, ?2, ?3, ?4, 'ignored', 1, ?5, ?5, ?6, ?7)
        ON CONFLICT (id) DO UPDATE SET attempts = stripe_events.attempts + 1`,
     )
-    .bind(event.id, event.type, event.created, event.livemode ? 1 : 0, now, payload)
+    .bind(event.id, event.type, event.created, event.livemode ? 1 : 0, now, payload, note)
     .run();
 }
 
 /** Committed in the same batch as the handler's writes: both land or neither does. */
-export function markProcessed(db: D1Database, eventId: string, now: number): D1PreparedStatement {
+export function markProcessed(db: D1Database, eventId: string, now: number, note: string | null = null): D1PreparedStatement {
   return db
-    .prepare(`UPDATE stripe_events SET status = 'processed', processed_at = ?2, last_error = NULL, lease_until = NULL WHERE id = ?1`)
-    .bind(eventId, now);
+    .prepare(`UPDATE stripe_events SET status = 'processed', processed_at = ?2, last_error = NULL, lease_until = NULL, note = ?3 WHERE id = ?1`)
+    .bind(eventId, now, note);
 }
 
 export async function markFailed(db: D1Database, eventId: string, error: string): Promise<void> {

@@ -36,7 +36,66 @@ export function orderIn(result: D1Result | undefined): Order | null {
 }
 
 export async function findOrderByPaymentIntent(db: D1Database, paymentIntent: string): Promise<Order | null> {
-  return orderIn(await db.prepare('SELECT * FROM orders WHERE payment_intent = ?').bind(paymentIntent).all());
+  return orderIn(await selectOrderByPaymentIntent(db, paymentIntent).all());
+}
+
+export function selectOrderByPaymentIntent(db: D1Database, paymentIntent: string | null): D1PreparedStatement {
+  return db.prepare('SELECT * FROM orders WHERE payment_intent = ? LIMIT 1').bind(paymentIntent);
+}
+
+// ─── revocations that may arrive before their payment ───────────────────────
+
+export type Revocation = 'refunded' | 'disputed';
+
+/** The refund or dispute recorded against a payment intent; batched with the ledger claim. */
+export function selectRevocation(db: D1Database, paymentIntent: string | null): D1PreparedStatement {
+  return db.prepare('SELECT status FROM payment_revocations WHERE payment_intent = ?').bind(paymentIntent);
+}
+
+export function revocationIn(result: D1Result | undefined): Revocation | null {
+  return (result?.results[0] as { status: Revocation } | undefined)?.status ?? null;
+}
+
+/** Keeps a refund or dispute for its payment intent; a refund outranks a dispute, never the reverse. */
+export function saveRevocation(db: D1Database, paymentIntent: string, status: Revocation, eventId: string, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO payment_revocations (payment_intent, status, event_id, recorded_at) VALUES (?1, ?2, ?3, ?4)
+       ON CONFLICT (payment_intent) DO UPDATE SET status = excluded.status, event_id = excluded.event_id, recorded_at = excluded.recorded_at
+       WHERE excluded.status = 'refunded' AND payment_revocations.status <> 'refunded'`,
+    )
+    .bind(paymentIntent, status, eventId, now);
+}
+
+/**
+ * Moves the order paid through `paymentIntent` to `status` when it may move there.
+ * Sent with every refund or dispute, it also catches an order committed after the
+ * handler looked for it.
+ */
+export function revokeByPaymentIntent(db: D1Database, paymentIntent: string, status: Revocation, from: readonly OrderStatus[], now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE orders SET status = ?2, revoked_at = coalesce(revoked_at, ?4), updated_at = ?4
+       WHERE payment_intent = ?1 AND status IN (SELECT value FROM json_each(?3))`,
+    )
+    .bind(paymentIntent, status, JSON.stringify(from), now);
+}
+
+/**
+ * Applies a revocation recorded for the order's payment intent, if any. Sent with
+ * every write of a checkout order, so a refund committed while the order was being
+ * handled still wins: the two batches are transactions, one sees the other.
+ */
+export function applyRecordedRevocation(db: D1Database, orderId: string, from: Record<Revocation, readonly OrderStatus[]>, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE orders SET status = r.status, revoked_at = coalesce(orders.revoked_at, ?4), updated_at = ?4
+       FROM payment_revocations r
+       WHERE orders.id = ?1 AND r.payment_intent = orders.payment_intent
+         AND ((r.status = 'refunded' AND orders.status IN (SELECT value FROM json_each(?2)))
+           OR (r.status = 'disputed' AND orders.status IN (SELECT value FROM json_each(?3))))`,
+    )
+    .bind(orderId, JSON.stringify(from.refunded), JSON.stringify(from.disputed), now);
 }
 
 export async function findOrderByDeliveryToken(db: D1Database, token: string): Promise<Order | null> {

@@ -19,7 +19,7 @@ export default async function setup(vitest: TestProject): Promise<() => Promise<
   }
 
   const worker = await startWorker({
-    vars: { DEV_CHECKOUT: 'true', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET },
+    vars: { DEV_CHECKOUT: 'true', STRIPE_MODE: 'test', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET },
     logName: 'worker.log',
   });
   vitest.provide('baseUrl', worker.baseUrl);

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 // A shop that sells through Stripe: the fake Stripe API (test/fake-stripe) in this process,
 // and a worker of its own (`wrangler dev`, see ./worker.ts) with a Stripe key pointed at the
 // fake and the fake's webhooks delivered to it. The fake is seeded with site/catalog.json;
@@ -35,6 +36,18 @@ export interface ApiProduct {
 export interface ApiCatalog {
   checkout: boolean;
   products: ApiProduct[];
+}
+
+/** A storefront buyer: the client reference id and the secret it is derived from (site/src/buyer.ts). */
+export interface Buyer {
+  id: string;
+  secret: string;
+}
+
+/** A buyer made the way the storefront makes one, for tests that buy without a page. */
+export function newBuyer(): Buyer {
+  const secret = randomBytes(32).toString('base64url');
+  return { id: `b_${createHash('sha256').update(secret).digest('base64url')}`, secret };
 }
 
 /** What `GET /api/entitlements/:clientReferenceId` answers. */
@@ -81,10 +94,10 @@ export interface LiveShop {
   waitForCatalog(description: string, ready: (catalog: ApiCatalog) => boolean): Promise<ApiCatalog>;
   /** `GET /api/catalog`, once. */
   catalog(): Promise<ApiCatalog>;
-  /** `GET /api/entitlements/:id`, once. */
-  entitlements(clientReferenceId: string): Promise<ApiEntitlements>;
+  /** `GET /api/entitlements/:id`, once, proven with the buyer's secret (as the storefront keeps it). */
+  entitlements(buyer: Buyer): Promise<ApiEntitlements>;
   /** Polls the entitlements (bounded) until `ready` holds; returns them. */
-  waitForEntitlements(clientReferenceId: string, description: string, ready: (held: ApiEntitlements) => boolean): Promise<ApiEntitlements>;
+  waitForEntitlements(buyer: Buyer, description: string, ready: (held: ApiEntitlements) => boolean): Promise<ApiEntitlements>;
   /** `GET /api/orders/:id`, expecting 200. */
   order(sessionId: string): Promise<ApiOrderWithItems>;
   /** The webhook delivery of the (first) event of `type` about the object `objectId`. */
@@ -122,8 +135,8 @@ async function laterSecondThan(seconds: number): Promise<void> {
   while (Math.floor(Date.now() / 1000) <= seconds && Date.now() < deadline) await sleep(20);
 }
 
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url, { headers: { accept: 'application/json' } });
+async function getJson<T>(url: string, headers: Record<string, string> = {}): Promise<T> {
+  const response = await fetch(url, { headers: { accept: 'application/json', ...headers } });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}: ${text.slice(0, 500)}`);
   return JSON.parse(text) as T;
@@ -205,8 +218,8 @@ export function useLiveShop(): LiveShop {
     },
     catalog: () => getJson<ApiCatalog>(`${shop.baseUrl}/api/catalog`),
     waitForCatalog: (description, ready) => pollUntil(description, () => shop.catalog(), ready),
-    entitlements: (clientReferenceId) => getJson<ApiEntitlements>(`${shop.baseUrl}/api/entitlements/${encodeURIComponent(clientReferenceId)}`),
-    waitForEntitlements: (clientReferenceId, description, ready) => pollUntil(description, () => shop.entitlements(clientReferenceId), ready),
+    entitlements: (buyer) => getJson<ApiEntitlements>(`${shop.baseUrl}/api/entitlements/${encodeURIComponent(buyer.id)}`, { 'x-buyer-secret': buyer.secret }),
+    waitForEntitlements: (buyer, description, ready) => pollUntil(description, () => shop.entitlements(buyer), ready),
     order: (sessionId) => getJson<ApiOrderWithItems>(`${shop.baseUrl}/api/orders/${encodeURIComponent(sessionId)}`),
     deliveryFor(type, objectId) {
       const target = must(fake, 'the fake Stripe API');

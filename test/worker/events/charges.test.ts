@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { orderRow, testApp } from '../support/app';
+import { ledgerRow, orderRow, testApp } from '../support/app';
 import { checkoutSession, delivery, event, fixture } from '../support/stripe';
 
 async function fulfilledOrder(app: ReturnType<typeof testApp>) {
@@ -77,5 +77,69 @@ describe('refunds and disputes', () => {
     const app = testApp();
     const response = await download(app, 'not-a-token');
     expect(response.status).toBe(400);
+  });
+});
+
+describe('a refund or dispute delivered before the payment', () => {
+  const ids = () => {
+    const paymentIntent = `pi_${crypto.randomUUID().replaceAll('-', '')}`;
+    return { paymentIntent, session: checkoutSession({ payment_intent: paymentIntent }) };
+  };
+
+  it('refund first: the later completed records the order as refunded, never fulfils, revokes once', async () => {
+    const app = testApp();
+    const { paymentIntent, session } = ids();
+    const refund = event('charge.refunded', charge({ payment_intent: paymentIntent, refunded: true }));
+    expect((await app.send(await delivery(refund))).status).toBe(200);
+    expect(await ledgerRow(refund.id)).toMatchObject({ status: 'processed', note: expect.stringMatching(/kept and applied when it arrives/) });
+
+    await app.send(await delivery(event('checkout.session.completed', session)));
+    expect(await orderRow(session.id)).toMatchObject({ status: 'refunded', delivery_token: null, revoked_at: expect.any(Number) });
+    expect(app.calls).toHaveLength(0);
+    expect(app.revocations.map((r) => r.reason)).toEqual(['refunded']);
+  });
+
+  it('dispute first: the order arrives disputed', async () => {
+    const app = testApp();
+    const { paymentIntent, session } = ids();
+    await app.send(await delivery(event('charge.dispute.created', dispute({ payment_intent: paymentIntent }))));
+    await app.send(await delivery(event('checkout.session.completed', session)));
+    expect(await orderRow(session.id)).toMatchObject({ status: 'disputed', delivery_token: null });
+    expect(app.calls).toHaveLength(0);
+    expect(app.revocations.map((r) => r.reason)).toEqual(['disputed']);
+  });
+
+  // completed (a delayed method: unpaid), async_payment_succeeded, charge.refunded, charge.dispute.created
+  const kinds = ['completed', 'succeeded', 'refunded', 'disputed'] as const;
+  const permutations = (items: readonly string[]): string[][] =>
+    items.length <= 1 ? [[...items]] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+
+  async function play(order: string[]) {
+    const app = testApp();
+    const { paymentIntent, session } = ids();
+    const unpaid = { ...session, payment_status: 'unpaid' as const };
+    const events = {
+      completed: event('checkout.session.completed', unpaid),
+      succeeded: event('checkout.session.async_payment_succeeded', session),
+      refunded: event('charge.refunded', charge({ payment_intent: paymentIntent, refunded: true })),
+      disputed: event('charge.dispute.created', dispute({ payment_intent: paymentIntent })),
+    } as Record<string, ReturnType<typeof event>>;
+    for (const kind of order) expect((await app.send(await delivery(events[kind]!))).status).toBe(200);
+    const row = (await orderRow(session.id))!;
+    const token = row.delivery_token as string | null;
+    return {
+      status: row.status,
+      revoked: row.revoked_at !== null,
+      downloadWorks: token ? (await download(app, token)).status === 200 : false,
+      revokeHookCalls: app.revocations.length,
+    };
+  }
+
+  it('every one of the 24 delivery orders ends as Stripe’s own order does', async () => {
+    const expected = await play([...kinds]);
+    expect(expected).toEqual({ status: 'refunded', revoked: true, downloadWorks: false, revokeHookCalls: 1 });
+    for (const order of permutations(kinds)) {
+      expect(await play(order), order.join(' → ')).toEqual(expected);
+    }
   });
 });

@@ -75,7 +75,8 @@ describe('subscription mirror: any delivery order gives the same final state', (
       }),
       { numRuns: 15 },
     );
-  });
+    // 75 shuffled histories through the whole webhook path: a budget for a loaded machine, not a speed claim.
+  }, 60_000);
 
   it('two versions with the same created: the same winner whichever arrives first', async () => {
     const a: Step = { type: 'customer.subscription.updated', created: 1_700_000_050, status: 'active', price: 'price_a' };

@@ -23,7 +23,22 @@ describe('order status transitions', () => {
     const from = ORDER_STATUSES.filter((to) => canTransition('fulfilled', to));
     expect(from).toEqual(['refunded', 'disputed']);
     expect(canTransition('disputed', 'refunded')).toBe(true);
-    expect(canTransition('pending', 'refunded')).toBe(false);
+  });
+
+  it('lets money that went back overtake an order not yet fulfilled (pending, review), never a failed or expired one', () => {
+    for (const to of ['refunded', 'disputed'] as const) {
+      expect(canTransition('pending', to)).toBe(true);
+      expect(canTransition('review', to)).toBe(true);
+      expect(canTransition('payment_failed', to)).toBe(false);
+      expect(canTransition('expired', to)).toBe(false);
+    }
+    expect(canTransition('refunded', 'disputed')).toBe(false);
+  });
+
+  it('holds for review only what is pending or new, and never fulfils from review by itself', () => {
+    expect(statusesMovingInto('review')).toEqual(['pending']);
+    expect(canTransition('review', 'fulfilled')).toBe(false);
+    expect(canTransition('fulfilled', 'review')).toBe(false);
   });
 
   it('never moves back to pending', () => {

@@ -3,36 +3,9 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { snapshot, testApp, testEnv } from '../support/app';
 import { fulfil } from '../../../worker/fulfil';
-import { delivery, event, fakeStripe } from '../support/stripe';
-
-const stripe = fakeStripe(env.FAKE_STRIPE_URL);
-const withStripe = () =>
-  testEnv({ STRIPE_SECRET_KEY: 'sk_test_worker_suite', STRIPE_API_BASE: env.FAKE_STRIPE_URL, SYNC_TOKEN: 'sync-token-for-tests', CATALOG: env.CATALOG });
-const post = (path: string, body: object, headers: Record<string, string> = {}) =>
-  new Request(`https://shop.example${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-
-/** A product and price on sale in the fake, mirrored through the worker's own sync. */
-async function onSale(app: ReturnType<typeof testApp>, options: { recurring?: boolean; amount?: number; catalogId?: string } = {}) {
-  const product = await stripe.products.create({ name: 'Checkout test product', metadata: { catalog_id: options.catalogId ?? 'field-notes' } });
-  const price = await stripe.prices.create({
-    product: product.id,
-    currency: 'usd',
-    unit_amount: options.amount ?? 1200,
-    ...(options.recurring ? { recurring: { interval: 'month' as const } } : {}),
-  });
-  for (const resource of ['products', 'prices']) {
-    let next: string | null = null;
-    do {
-      const response = await app.send(
-        post('/api/admin/sync', { resource, ...(next ? { startingAfter: next } : {}) }, { authorization: 'Bearer sync-token-for-tests' }),
-        withStripe(),
-      );
-      const page = (await response.json()) as { hasMore: boolean; next: string | null };
-      next = page.hasMore ? page.next : null;
-    } while (next);
-  }
-  return { product, price };
-}
+import { newBuyer } from '../support/buyer';
+import { onSale, post, stripe, withStripe } from '../support/on-sale';
+import { delivery, event } from '../support/stripe';
 
 describe('POST /api/checkout with a Stripe key', () => {
   it('creates a Checkout Session for known prices and answers its url; nothing is recorded yet', async () => {
@@ -108,10 +81,11 @@ describe('success-page landing fulfils when the webhook has not arrived', () => 
 
   it('a mixed cart: every product counts — a download code when any is digital, each in the entitlements', async () => {
     const app = testApp({ fulfil });
+    const buyer = await newBuyer();
     const mug = await onSale(app, { catalogId: 'enamel-mug', amount: 1800 });
     const notes = await onSale(app, { catalogId: 'field-notes' });
     const created = await app.send(
-      post('/api/checkout', { items: [{ price: mug.price.id, quantity: 1 }, { price: notes.price.id, quantity: 1 }], clientReferenceId: 'buyer_mixed_cart' }),
+      post('/api/checkout', { items: [{ price: mug.price.id, quantity: 1 }, { price: notes.price.id, quantity: 1 }], clientReferenceId: buyer.id }),
       withStripe(),
     );
     const sessionId = ((await created.json()) as { url: string }).url.split('/').pop()!;
@@ -119,7 +93,7 @@ describe('success-page landing fulfils when the webhook has not arrived', () => 
 
     const order = (await (await app.send(new Request(`https://shop.example/api/orders/${sessionId}`), withStripe())).json()) as Record<string, unknown>;
     expect(order).toMatchObject({ status: 'fulfilled', deliveryToken: expect.stringMatching(/^dl_/) });
-    const held = (await (await app.send(new Request('https://shop.example/api/entitlements/buyer_mixed_cart'), withStripe())).json()) as {
+    const held = (await (await app.send(new Request(`https://shop.example/api/entitlements/${buyer.id}`, { headers: buyer.headers }), withStripe())).json()) as {
       products: { orderId: string; product: { id: string } | null }[];
     };
     expect(held.products.map((entry) => entry.product?.id)).toEqual(['enamel-mug', 'field-notes']);

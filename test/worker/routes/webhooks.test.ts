@@ -178,11 +178,14 @@ describe('POST /webhooks/stripe: checkout events', () => {
     expect(await orderRow(session.id)).toMatchObject({ status: 'fulfilled', delivery_token: tokens[0] });
   });
 
-  it('names the product through the catalog when the session came from a Payment Link', async () => {
-    const { send } = testApp();
+  it('holds a paid session from a Payment Link the catalog does not know for review, unfulfilled', async () => {
+    const { send, calls } = testApp();
     const session = checkoutSession({ metadata: {}, payment_link: 'plink_unknown_to_catalog' });
-    await send(await delivery(event('checkout.session.completed', session)));
-    expect(await orderRow(session.id)).toMatchObject({ status: 'fulfilled', payment_link: 'plink_unknown_to_catalog', product_id: null, delivery_token: null });
+    const paid = event('checkout.session.completed', session);
+    await send(await delivery(paid));
+    expect(await orderRow(session.id)).toMatchObject({ status: 'review', payment_link: 'plink_unknown_to_catalog', product_id: null, delivery_token: null });
+    expect(calls).toHaveLength(0);
+    expect(await ledgerRow(paid.id)).toMatchObject({ status: 'processed', note: expect.stringMatching(/held for review: the session names no product/) });
   });
 
   it('an event type without a handler → 200 and stored as ignored', async () => {

@@ -58,7 +58,7 @@ export async function snapshot(db: D1Database = env.DB) {
 }
 
 export async function ledgerRow(id: string) {
-  return env.DB.prepare('SELECT * FROM stripe_events WHERE id = ?').bind(id).first<{ status: string; attempts: number; last_error: string | null; type: string }>();
+  return env.DB.prepare('SELECT * FROM stripe_events WHERE id = ?').bind(id).first<{ status: string; attempts: number; last_error: string | null; type: string; note: string | null }>();
 }
 
 export async function orderRow(id: string) {

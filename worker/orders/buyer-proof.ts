@@ -1,0 +1,63 @@
+// Who may see a buyer's entitlements (their orders and subscriptions). A
+// `client_reference_id` is not a secret: it travels through Stripe, the seller's
+// dashboard and every order of that buyer. So the caller proves it is the buyer:
+//
+// - The storefront's own ids are derived from a secret the browser keeps beside
+//   them: id = "b_" + base64url(SHA-256(secret)). The browser sends the secret
+//   (`X-Buyer-Secret`); the id itself is its stored hash, so nothing is registered.
+// - A seller's own user ids come with a token their backend signs:
+//   `Authorization: Bearer <expiry unix seconds>.<base64url HMAC-SHA256(BUYER_TOKEN_SECRET, "<id>.<expiry>")>`.
+import { commaSeparated } from '../config';
+
+export const DERIVED_BUYER_ID = /^b_[A-Za-z0-9_-]{43}$/;
+export const BUYER_SECRET = /^[A-Za-z0-9_-]{32,128}$/;
+
+export type Proof = { ok: true } | { ok: false; reason: string };
+
+export interface ProofInput {
+  clientReferenceId: string;
+  secretHeader: string | undefined;
+  authorization: string | undefined;
+  /** BUYER_TOKEN_SECRET: one or more, comma-separated (rotation). */
+  tokenSecrets: string | undefined;
+  nowSeconds: number;
+}
+
+export async function proveBuyer({ clientReferenceId, secretHeader, authorization, tokenSecrets, nowSeconds }: ProofInput): Promise<Proof> {
+  if (DERIVED_BUYER_ID.test(clientReferenceId)) {
+    if (!secretHeader) return { ok: false, reason: 'send the buyer secret kept beside this id in X-Buyer-Secret' };
+    if (!BUYER_SECRET.test(secretHeader)) return { ok: false, reason: 'X-Buyer-Secret is malformed' };
+    const hash = base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secretHeader)));
+    return equal(hash, clientReferenceId.slice(2)) ? { ok: true } : { ok: false, reason: 'X-Buyer-Secret does not belong to this buyer id' };
+  }
+  const secrets = commaSeparated(tokenSecrets);
+  if (secrets.length === 0) return { ok: false, reason: 'this buyer id needs a signed buyer token, and BUYER_TOKEN_SECRET is not configured' };
+  const token = /^Bearer (\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(authorization ?? '');
+  if (!token) return { ok: false, reason: 'send a signed buyer token: Authorization: Bearer <expiry>.<signature>' };
+  const expiry = Number(token[1]);
+  if (expiry <= nowSeconds) return { ok: false, reason: 'the buyer token has expired' };
+  for (const secret of secrets) {
+    if (equal(await signBuyerToken(secret, clientReferenceId, expiry), token[2]!)) return { ok: true };
+  }
+  return { ok: false, reason: 'the buyer token is not signed for this buyer id' };
+}
+
+/** The signature part of a buyer token; a seller's backend computes the same (see README). */
+export async function signBuyerToken(secret: string, clientReferenceId: string, expiry: number): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return base64url(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${clientReferenceId}.${expiry}`)));
+}
+
+function base64url(bytes: ArrayBuffer): string {
+  let binary = '';
+  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+/** Constant-time for equal lengths: how much of a guess was right must not show in the timing. */
+function equal(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}
