@@ -1,13 +1,16 @@
 // Static storefront build: site/ -> dist/, served by Cloudflare Workers static assets.
-// Only VITE_API_BASE and VITE_STRIPE_MODE are read from the environment.
-import { readFileSync } from 'node:fs';
+// Read from the environment: VITE_API_BASE, VITE_STRIPE_MODE and SITE_URL, nothing else.
 import { fileURLToPath } from 'node:url';
-import { defineConfig, loadEnv, type Plugin } from 'vite';
-import catalog from './site/catalog.json' with { type: 'json' };
+import { defineConfig, loadEnv, type UserConfig } from 'vite';
+import { SHOP_LOCALE, type Catalog } from './site/catalog';
+import catalogData from './site/catalog.json' with { type: 'json' };
+import { storefront, storefrontInputs } from './site/build/storefront';
+import { parseSiteUrl } from './site/product-page';
+import { normalizeApiBase, parseStripeMode } from './site/src/checkout-link';
 
 const root = fileURLToPath(new URL('./site', import.meta.url));
-const page = (file: string) => `${root}/${file}`;
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Where `npm start` serves the shop: the canonical URLs of a local build. */
+export const LOCAL_SITE_URL = 'http://127.0.0.1:8787';
 
 /** Security headers for every static page; connect-src also allows a separately hosted API. */
 function securityHeaders(apiBase: string | undefined): Record<string, string> {
@@ -41,51 +44,47 @@ function securityHeaders(apiBase: string | undefined): Record<string, string> {
   };
 }
 
-export default defineConfig(({ mode }) => {
-  const env = loadEnv(mode, root, 'VITE_');
+/** The public URL the pages name as canonical: `SITE_URL`, required for a live build. */
+export function siteUrlFrom(env: Record<string, string | undefined>): string {
+  const value = env.SITE_URL?.trim();
+  if (!value) {
+    if (env.VITE_STRIPE_MODE === 'live') {
+      throw new Error('SITE_URL must be set for a live build (VITE_STRIPE_MODE=live): the public URL of the shop, e.g. https://shop.example');
+    }
+    return LOCAL_SITE_URL;
+  }
+  return parseSiteUrl(value);
+}
+
+/** The whole build for a catalog; tests build other catalogs with it. */
+export function storefrontConfig(catalog: Catalog, env: Record<string, string | undefined>): UserConfig {
   if (env.VITE_STRIPE_MODE && env.VITE_STRIPE_MODE !== 'test' && env.VITE_STRIPE_MODE !== 'live') {
     throw new Error(`VITE_STRIPE_MODE must be "test" or "live", got "${env.VITE_STRIPE_MODE}"`);
   }
   const headers = securityHeaders(env.VITE_API_BASE);
-
-  const storefront: Plugin = {
-    name: 'storefront',
-    // Every page shares the header and footer in site/partials/; {{shopName}} comes from the catalog.
-    transformIndexHtml: (html) =>
-      html
-        .replace(/^( *)<!-- partial:(\w+) -->\n/gm, (_, indent: string, name: string) =>
-          readFileSync(`${root}/partials/${name}.html`, 'utf8').replace(/^(?=.)/gm, indent),
-        )
-        .replaceAll('{{shopName}}', escapeHtml(catalog.shopName)),
-    // dist/_headers in Cloudflare's static-assets format.
-    generateBundle() {
-      const lines = ['/*', ...Object.entries(headers).map(([name, value]) => `  ${name}: ${value}`)];
-      lines.push('', '/assets/*', '  Cache-Control: public, max-age=31536000, immutable', '');
-      this.emitFile({ type: 'asset', fileName: '_headers', source: lines.join('\n') });
-    },
-  };
-
+  const plugin = storefront({
+    root,
+    catalog,
+    site: { url: siteUrlFrom(env), shopName: catalog.shopName, locale: SHOP_LOCALE },
+    mode: parseStripeMode(env.VITE_STRIPE_MODE),
+    apiBase: normalizeApiBase(env.VITE_API_BASE),
+    headers,
+  });
   return {
     root, // site/, absolute so the build works from any working directory
     base: '/',
     publicDir: 'public',
     appType: 'mpa',
-    plugins: [storefront],
+    plugins: [plugin],
     // `vite preview` sends the same headers, so CSP violations show up before deploying.
     preview: { headers },
     build: {
       outDir: '../dist',
       emptyOutDir: true,
-      rolldownOptions: {
-        input: {
-          index: page('index.html'),
-          product: page('product.html'),
-          cart: page('cart.html'),
-          success: page('success.html'),
-          cancel: page('cancel.html'),
-          404: page('404.html'),
-        },
-      },
+      rolldownOptions: { input: storefrontInputs(root, catalog) },
     },
   };
-});
+}
+
+// loadEnv reads site/.env* and the process environment, keeping only these names.
+export default defineConfig(({ mode }) => storefrontConfig(catalogData as Catalog, loadEnv(mode, root, ['VITE_', 'SITE_URL'])));

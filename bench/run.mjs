@@ -6,7 +6,8 @@
 //
 // Env: BENCH_REQUESTS (default 4000 per worker), BENCH_WARMUP (200), BENCH_CONCURRENCY (32),
 //      BENCH_MICRO_ITERATIONS (20000), BENCH_PROFILE_REQUESTS (1000), BENCH_SKIP_BROWSER=1,
-//      BENCH_SKIP_TMPFS=1 (skip the diagnostic run of ours with its D1 on /dev/shm).
+//      BENCH_SKIP_TMPFS=1 (skip the diagnostic run of ours with its D1 on /dev/shm),
+//      BENCH_SKIP_LIGHTHOUSE=1 (skip the Lighthouse table).
 // Output: the tables below, and the same figures as JSON in bench/out/latest.json.
 import http from 'node:http';
 import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
@@ -45,6 +46,7 @@ const CONFIG = {
   d1Dir: os.tmpdir(),
   tmpfsRun: process.env.BENCH_SKIP_TMPFS !== '1' && writable(TMPFS_DIR),
   browser: process.env.BENCH_SKIP_BROWSER !== '1',
+  lighthouse: process.env.BENCH_SKIP_LIGHTHOUSE !== '1',
 };
 const TARGET_VS_REFERENCE = 1.2;
 // Generous: about 16 ms per requested webhook across all runs here, plus builds and the browser.
@@ -185,6 +187,18 @@ async function main() {
     } catch (error) {
       results.browser = { error: error instanceof Error ? error.message : String(error) };
       results.failures.push(`browser figures: ${results.browser.error.split('\n')[0]}`);
+    }
+  }
+
+  // 8. Lighthouse.
+  if (CONFIG.lighthouse) {
+    say('lighthouse: home, a product page and the cart (mobile preset, Debian\'s Chromium via CHROME_PATH)…');
+    try {
+      const { lighthouseFigures } = await import('./lib/lighthouse.mjs');
+      results.lighthouse = await lighthouseFigures(bundles.ours);
+    } catch (error) {
+      results.lighthouse = { error: error instanceof Error ? error.message : String(error) };
+      results.failures.push(`lighthouse: ${results.lighthouse.error.split('\n')[0]}`);
     }
   }
 
@@ -345,6 +359,28 @@ function print(results) {
           'polls again only after 500 ms (then ×1.5 backoff), so ~500 ms of each figure is waiting for the next poll, not the worker.',
       );
       out.push(`    per run: ${l.runs.map((run) => `${run.latencyMs} ms (webhook ${run.webhookMs} ms, ${run.polls} polls)`).join('; ')}`);
+    }
+  }
+
+  if (results.lighthouse) {
+    const lh = results.lighthouse;
+    out.push('', '== Lighthouse (mobile preset, simulated throttling; our worker + dist/ in Miniflare) ==');
+    if (lh.error) {
+      out.push(`FAILED: ${lh.error}`);
+    } else {
+      out.push(`Lighthouse ${lh.pages[0]?.lighthouseVersion} · ${lh.chromePath}`);
+      out.push(
+        table(
+          ['page', 'performance', 'accessibility', 'best practices', 'SEO', 'LCP ms', 'TBT ms', 'CLS'],
+          lh.pages.map((p) => [`${p.name} ${p.path}${p.indexable ? '' : ' (noindex)'}`, p.performance, p.accessibility, p.bestPractices, p.seo, fixed(p.lcpMs, 0), fixed(p.tbtMs, 0), fixed(p.cls, 3)]),
+          'lrrrrrrr',
+        ),
+      );
+      const t = lh.targets;
+      out.push(
+        `Targets: performance ≥ ${t.performance}; accessibility, best practices, SEO = 100 on indexable pages; CLS ≤ ${t.cls}: ${lh.targetsMet ? 'met' : 'NOT met'}.`,
+      );
+      for (const p of lh.pages) if (p.failingAudits.length > 0) out.push(`    ${p.name}: audits below 1: ${p.failingAudits.join(', ')}`);
     }
   }
 

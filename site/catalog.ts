@@ -15,8 +15,14 @@ export interface Product {
   id: string;
   name: string;
   description: string;
+  /** Path of the product's image on the site (`/images/…`); SVG is fine on the page. */
   image: string;
   imageAlt: string;
+  /**
+   * Path of a raster (PNG/JPEG) version for link previews and search results, which do not
+   * show SVG. Defaults to `image`.
+   */
+  shareImage?: string;
   /** Display price in the currency's minor unit; Stripe's Price is what is charged. */
   price: { amount: number; currency: string };
   /** Digital goods get a delivery token on fulfilment. */
@@ -36,6 +42,17 @@ export interface Catalog {
 }
 
 export const catalog: Catalog = data;
+
+/** The pages' language (`<html lang>`): prices in the HTML are formatted for it. */
+export const SHOP_LOCALE = 'en';
+
+/** What a product's URL may end in: a catalog slug (`field-notes`) or a Stripe product id (`prod_…`). */
+export const PRODUCT_SLUG = /^[A-Za-z0-9_-]{1,100}$/;
+
+/** The product page's path: `/products/<id>`. */
+export function productPath(id: string): string {
+  return `/products/${encodeURIComponent(id)}`;
+}
 
 export function findProduct(id: string): Product | undefined {
   return catalog.products.find((product) => product.id === id);

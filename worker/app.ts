@@ -12,6 +12,7 @@ import { checkout } from './routes/checkout';
 import { deliveries } from './routes/deliveries';
 import { entitlements } from './routes/entitlements';
 import { orders } from './routes/orders';
+import { pages } from './routes/pages';
 import { webhooks } from './routes/webhooks';
 
 export function defaultDependencies(overrides: Partial<Dependencies> = {}): Dependencies {
@@ -22,6 +23,9 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
   const deps = defaultDependencies(overrides);
   const app = new Hono<AppEnv>();
 
+  // Pages keep the static site's own headers (dist/_headers: its CSP, Referrer-Policy…), so
+  // they are routed ahead of the API's secureHeaders, which would overwrite them.
+  app.route('/', pages);
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
   app.use('*', async (c, next) => {
     c.set('deps', deps);

@@ -29,7 +29,7 @@ const LATENCY_RUNS = 7;
 const FULFILLED_TIMEOUT_MS = 30_000;
 
 /** Our worker with its static assets, on a loopback port. */
-async function startSiteWorker(bundle) {
+export async function startSiteWorker(bundle) {
   const { unstable_getMiniflareWorkerOptions: workerOptionsFor } = await import('wrangler');
   const { workerOptions } = workerOptionsFor(path.join(REPO_ROOT, 'wrangler.toml'));
   if (!workerOptions.assets) throw new Error('wrangler.toml configures no [assets]');
@@ -76,7 +76,7 @@ async function productPage(browser, base) {
     cdp.on('Network.loadingFinished', (event) => Object.assign(entry(event.requestId), { finished: true, transferBytes: event.encodedDataLength }));
     cdp.on('Network.loadingFailed', (event) => Object.assign(entry(event.requestId), { failed: event.errorText }));
 
-    const url = new URL(`/product?id=${PRODUCT_ID}`, base).href;
+    const url = new URL(`/products/${PRODUCT_ID}`, base).href;
     await page.goto(url, { waitUntil: 'networkidle' });
     await page.waitForSelector(`[data-product-id="${PRODUCT_ID}"]`, { timeout: 10_000 });
 

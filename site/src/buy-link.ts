@@ -1,29 +1,21 @@
-// The Buy link: a real <a> to the Payment Link (or the local checkout stand-in).
-import type { Product } from '../catalog';
+// The Buy link is a plain <a> in the prerendered HTML (a Payment Link, the local checkout
+// stand-in, or the worker's checkout for a product that exists only in Stripe), so a shopper
+// without JavaScript can buy. With JavaScript it also carries the buyer's reference.
 import { getBuyer } from './buyer';
-import { buyUrl } from './checkout-link';
-import { API_BASE, STRIPE_MODE } from './config';
-import { h } from './dom';
-
-export function currentBuyUrl(product: Product): string {
-  const buyer = getBuyer();
-  return buyUrl(product, {
-    mode: STRIPE_MODE,
-    apiBase: API_BASE,
-    clientReferenceId: buyer.clientReferenceId,
-    email: buyer.email,
-  });
-}
+import { withBuyer } from './checkout-link';
 
 /**
- * `<a class="button" data-buy="<product id>">`. The href is recomputed just before it is used,
- * so a buyer set after the page rendered (`window.storefrontBuyer`, `setBuyer()`) still counts.
+ * Adds `client_reference_id` (and `prefilled_email`) to an `<a data-buy>` rendered at build. The
+ * href is recomputed just before it is used, so a buyer set after the page loaded
+ * (`window.storefrontBuyer`, `setBuyer()`) still counts.
  */
-export function buyLink(product: Product, className: string, ...content: (Node | string)[]): HTMLAnchorElement {
-  const link = h('a', { class: className, href: currentBuyUrl(product), 'data-buy': product.id }, ...content);
+export function enhanceBuyLink(link: HTMLAnchorElement): void {
+  const plain = link.getAttribute('href');
+  if (!plain) return;
   const refresh = () => {
-    link.href = currentBuyUrl(product);
+    const buyer = getBuyer();
+    link.href = withBuyer(plain, { clientReferenceId: buyer.clientReferenceId, email: buyer.email });
   };
+  refresh();
   for (const type of ['pointerdown', 'focus', 'click']) link.addEventListener(type, refresh);
-  return link;
 }

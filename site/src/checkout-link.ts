@@ -32,26 +32,37 @@ export interface BuyUrlOptions {
 }
 
 /**
- * Where Buy goes: the product's Payment Link for `mode` with `client_reference_id` (and
- * `prefilled_email`) added to any query it already has, or, when the catalog has no link for
- * that mode, the worker's local checkout stand-in `${apiBase}/dev/checkout?product=…`.
+ * Where Buy goes before the page knows its buyer (the prerendered `href`, for a shopper
+ * without JavaScript): the product's Payment Link for `mode`, or, when the catalog has no link
+ * for that mode, the worker's local checkout stand-in `${apiBase}/dev/checkout?product=…`.
  */
-export function buyUrl(product: Product, options: BuyUrlOptions): string {
-  const { mode, apiBase, clientReferenceId } = options;
-  if (!isValidClientReferenceId(clientReferenceId)) {
+export function plainBuyUrl(product: Product, options: Pick<BuyUrlOptions, 'mode' | 'apiBase'>): string {
+  const link = product.paymentLinks[options.mode]?.url;
+  if (link) return new URL(link).toString();
+  return `${options.apiBase}/dev/checkout?${new URLSearchParams({ product: product.id }).toString()}`;
+}
+
+/**
+ * A Buy URL (a Payment Link, the local stand-in or the worker's checkout for live products) with
+ * `client_reference_id` (and `prefilled_email`) added to any query it already has. Relative URLs
+ * stay relative.
+ */
+export function withBuyer(href: string, buyer: Pick<BuyUrlOptions, 'clientReferenceId' | 'email'>): string {
+  if (!isValidClientReferenceId(buyer.clientReferenceId)) {
     throw new TypeError('clientReferenceId must be 1–200 characters of A-Z, a-z, 0-9, _ or -');
   }
-  const email = options.email?.trim() || null;
+  const email = buyer.email?.trim() || null;
+  const absolute = /^[a-z][a-z0-9+.-]*:/i.test(href);
+  const url = new URL(href, 'http://relative.invalid');
+  url.searchParams.set('client_reference_id', buyer.clientReferenceId);
+  if (email) url.searchParams.set('prefilled_email', email);
+  return absolute ? url.toString() : `${url.pathname}${url.search}${url.hash}`;
+}
 
-  const link = product.paymentLinks[mode]?.url;
-  if (link) {
-    const url = new URL(link);
-    url.searchParams.set('client_reference_id', clientReferenceId);
-    if (email) url.searchParams.set('prefilled_email', email);
-    return url.toString();
-  }
-
-  const params = new URLSearchParams({ product: product.id, client_reference_id: clientReferenceId });
-  if (email) params.set('prefilled_email', email);
-  return `${apiBase}/dev/checkout?${params.toString()}`;
+/**
+ * Where Buy goes: `plainBuyUrl` with `client_reference_id` (and `prefilled_email`) added to any
+ * query it already has.
+ */
+export function buyUrl(product: Product, options: BuyUrlOptions): string {
+  return withBuyer(plainBuyUrl(product, options), options);
 }

@@ -58,3 +58,13 @@ export function rerender(container: HTMLElement, ...nodes: Node[]): void {
   const next = [...container.querySelectorAll<HTMLElement>(`[${name}]`)].find((el) => el.getAttribute(name) === value);
   next?.focus();
 }
+
+/** Sets an element's text only when it differs, so an unchanged page is not touched. */
+export function setText(element: Element | null, text: string): void {
+  if (element && element.textContent !== text) element.textContent = text;
+}
+
+/** The page's language (`<html lang>`): prices are formatted as the build formatted them. */
+export function pageLocale(): string | undefined {
+  return document.documentElement.lang || undefined;
+}

@@ -1,11 +1,9 @@
-// Shared page chrome: the test-mode badge, the cart badge, a live region and the page title.
+// Shared page chrome: the cart badge, a live region and the page title. (The test-mode badge is
+// set at build, so it does not appear after load and move the header.)
 import { catalog } from '../catalog';
 import { CART_KEY, itemCount, loadCart, type Cart } from './cart';
-import { STRIPE_MODE } from './config';
 
 export function initLayout(): void {
-  const badge = document.getElementById('mode-badge');
-  if (badge) badge.hidden = STRIPE_MODE === 'live';
   updateCartBadge();
   // Another tab changed the cart.
   window.addEventListener('storage', (event) => {

@@ -1,6 +1,6 @@
 // The live catalog: what the worker's Stripe mirror says is for sale right now, merged over the
 // build-time catalog. DOM-free, no import.meta: fetch is injectable so it can be unit-tested.
-import type { Product } from '../catalog';
+import { PRODUCT_SLUG, type Product } from '../catalog';
 
 /** One active Price of a live product, as `GET /api/catalog` returns it. */
 export interface LivePrice {
@@ -178,11 +178,10 @@ export async function fetchLiveCatalog(options: FetchLiveCatalogOptions): Promis
   const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 10_000);
   const url = `${options.apiBase}/api/catalog`;
   try {
-    const response = await fetchImpl(url, {
-      cache: 'no-store',
-      headers: { accept: 'application/json' },
-      signal: controller.signal,
-    });
+    // A cast: the worker, which shares the merge logic above, type-checks this file against
+    // workers-types, whose RequestInit has no `cache`.
+    const init = { cache: 'no-store', headers: { accept: 'application/json' }, signal: controller.signal } as RequestInit;
+    const response = await fetchImpl(url, init);
     if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
     const parsed = parseLiveCatalog(await response.json());
     if (!parsed) throw new Error('unexpected response body');
@@ -194,4 +193,32 @@ export async function fetchLiveCatalog(options: FetchLiveCatalogOptions): Promis
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A product sold in Stripe with no build-time entry: the worker renders its page at `/products/<slug>`. */
+export interface LiveOnlyProduct {
+  /** `metadata.catalog_id` when the seller set one (and it fits a URL), else the Stripe product id. */
+  slug: string;
+  product: LiveProduct;
+  /** What its page shows and its Buy charges (`displayPrice`). */
+  price: LivePrice;
+}
+
+/**
+ * Live products that stand for no build-time product (see `findLiveMatch`) and have a price,
+ * in the live catalog's order; of two with the same slug, the first.
+ */
+export function liveOnlyProducts(buildTime: Product[], live: LiveCatalog): LiveOnlyProduct[] {
+  const matched = new Set(buildTime.map((product) => findLiveMatch(product, live)?.id));
+  const slugs = new Set(buildTime.map((product) => product.id));
+  const result: LiveOnlyProduct[] = [];
+  for (const product of live.products) {
+    const price = displayPrice(product);
+    // A catalog_id that cannot be a URL segment is ignored rather than escaped into one.
+    const slug = product.catalogId !== null && PRODUCT_SLUG.test(product.catalogId) ? product.catalogId : product.id;
+    if (matched.has(product.id) || !price || slugs.has(slug)) continue;
+    slugs.add(slug);
+    result.push({ slug, product, price });
+  }
+  return result;
 }

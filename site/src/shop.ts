@@ -16,6 +16,17 @@ export async function loadShop(): Promise<Shop | null> {
   return live ? liveShop(catalog.products, live) : null;
 }
 
+/**
+ * For prerendered pages, which already show the build-time catalog: calls `render` once the live
+ * catalog arrived, if it changes the products or the checkout offer.
+ */
+export function whenLive(render: (shop: Shop) => void): void {
+  const first = initialShop();
+  void loadShop().then((shop) => {
+    if (shop && shown(shop) !== shown(first)) render(shop);
+  });
+}
+
 /** What a page shows of the shop, to skip re-rendering when the live catalog changes nothing. */
 const shown = (shop: Shop) => JSON.stringify([shop.products, shop.checkout]);
 

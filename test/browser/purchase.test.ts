@@ -125,7 +125,7 @@ describe('asynchronous payments', () => {
     expect(history.indexOf('pending')).toBeGreaterThanOrEqual(0);
     expect(history.indexOf('pending')).toBeLessThan(history.indexOf('payment_failed'));
     expect(history).not.toContain('fulfilled');
-    const retry = page.locator(`#order-status a[href="/product?id=${fieldNotes.id}"]`);
+    const retry = page.locator(`#order-status a[href="/products/${fieldNotes.id}"]`);
     expect(await retry.count()).toBe(1);
     expect(await page.locator('#delivery-token').count()).toBe(0);
 
@@ -144,10 +144,9 @@ describe('cancel', () => {
     const url = await checkout(page, 'cancel');
     expect(url.searchParams.get('product')).toBe(trailMap.id);
 
-    const back = page.locator(`a[href="/product?id=${trailMap.id}"]`);
+    const back = page.locator(`a[href="/products/${trailMap.id}"]`);
     await back.first().waitFor();
-    await Promise.all([page.waitForURL((next) => next.pathname === '/product'), back.first().click()]);
-    expect(new URL(page.url()).searchParams.get('id')).toBe(trailMap.id);
+    await Promise.all([page.waitForURL((next) => next.pathname === `/products/${trailMap.id}`), back.first().click()]);
     await page.waitForSelector(`[data-product-id="${trailMap.id}"]`);
     expect(await page.textContent('h1')).toContain(trailMap.name);
   });

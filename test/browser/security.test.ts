@@ -8,7 +8,7 @@ const browser = useBrowser();
 
 const STATIC_PAGES = [
   '/',
-  '/product?id=field-notes',
+  '/products/field-notes',
   '/success?session_id=cs_test_doesnotexist123',
   '/cancel?product=field-notes',
 ];

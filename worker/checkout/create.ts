@@ -17,7 +17,7 @@ export interface CheckoutRequest {
 }
 
 const PRICE_ID = /^price_[A-Za-z0-9_]{1,100}$/;
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}$/;
+export const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}$/;
 
 /** Validates the request body; throws a 400 naming the first problem. */
 export function parseCheckoutRequest(body: unknown): CheckoutRequest {

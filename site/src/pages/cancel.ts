@@ -1,5 +1,5 @@
 // `/cancel?product=<product id>`: the buyer left Checkout without paying.
-import { findProduct } from '../../catalog';
+import { findProduct, productPath } from '../../catalog';
 import { byId, h, queryParam } from '../dom';
 import { initLayout } from '../layout';
 
@@ -16,6 +16,6 @@ if (product) {
     ),
   );
   const back = byId<HTMLAnchorElement>('cancel-back');
-  back.href = `/product?id=${encodeURIComponent(product.id)}`;
+  back.href = productPath(product.id);
   back.textContent = `Back to ${product.name}`;
 }

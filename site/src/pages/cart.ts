@@ -1,6 +1,6 @@
 // `/cart`: the cart, checked out through `POST ${API_BASE}/api/checkout` (a Stripe Checkout
 // Session for all items). Offered only when the live catalog says the worker can check out.
-import { findProduct } from '../../catalog';
+import { findProduct, productPath } from '../../catalog';
 import { getBuyer } from '../buyer';
 import {
   CART_KEY,
@@ -42,7 +42,7 @@ let phase: Phase = 'loading';
 let inFlight = false;
 let current: CartLine[] = [];
 
-const productHref = (id: string) => `/product?id=${encodeURIComponent(id)}`;
+const productHref = productPath;
 
 function quantitySelect(item: CartItem, name: string, index: number): HTMLElement {
   const id = `quantity-${index}`;

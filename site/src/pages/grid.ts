@@ -1,55 +1,38 @@
-// `/`: the product grid, from the build-time catalog at once, then from the live catalog.
+// `/`: the product grid is in the HTML (prerendered from the build-time catalog). The script
+// adds the buyer to the Buy links, then applies the live catalog: live names and prices, archived
+// products removed, Add to cart when the worker can check out. Nothing is re-rendered that did
+// not change, so the page does not move.
 import { addToCartButton } from '../add-to-cart';
-import { buyLink } from '../buy-link';
-import { byId, h, rerender, visuallyHidden } from '../dom';
+import { enhanceBuyLink } from '../buy-link';
+import { byId, h, pageLocale, setText } from '../dom';
 import { initLayout } from '../layout';
-import { canAddToCart, type ShopProduct } from '../live-catalog';
+import { canAddToCart } from '../live-catalog';
 import { formatPrice } from '../money';
-import { withShop, type Shop } from '../shop';
+import { whenLive } from '../shop';
 
 initLayout();
 
-function productCard(product: ShopProduct, shop: Shop): HTMLLIElement {
-  const href = `/product?id=${encodeURIComponent(product.id)}`;
-  return h(
-    'li',
-    { class: 'card', 'data-product-id': product.id },
-    h('img', {
-      class: 'card__image',
-      src: product.image,
-      alt: product.imageAlt,
-      width: 400,
-      height: 300,
-      decoding: 'async',
-    }),
-    h(
-      'div',
-      { class: 'card__body' },
-      h('h3', { class: 'card__title' }, product.name),
-      h('p', { class: 'card__description' }, product.description),
-      h(
-        'div',
-        { class: 'card__footer' },
-        h('p', { class: 'price', 'data-price': product.id }, formatPrice(product.price, product.interval)),
-        h(
-          'div',
-          { class: 'card__actions' },
-          h('a', { class: 'button button--secondary', href, 'data-view': product.id }, 'View', visuallyHidden(` ${product.name}`)),
-          canAddToCart(shop, product) ? addToCartButton(product, 'button button--secondary') : null,
-          buyLink(product, 'button', 'Buy', visuallyHidden(` ${product.name}`)),
-        ),
-      ),
-    ),
-  );
-}
-
 const grid = byId('product-grid');
+for (const link of grid.querySelectorAll<HTMLAnchorElement>('a[data-buy]')) enhanceBuyLink(link);
 
-withShop((shop) => {
-  grid.dataset.catalog = shop.live ? 'live' : 'build';
-  if (shop.products.length === 0) {
-    rerender(grid, h('li', { class: 'notice product-grid__empty', id: 'no-products' }, 'Nothing is for sale right now. Please check back soon.'));
-    return;
+whenLive((shop) => {
+  grid.dataset.catalog = 'live';
+  for (const card of grid.querySelectorAll<HTMLLIElement>('li[data-product-id]')) {
+    const product = shop.products.find((p) => p.id === card.dataset.productId);
+    if (!product) {
+      card.remove();
+      continue;
+    }
+    setText(card.querySelector('.card__title'), product.name);
+    setText(card.querySelector('.card__description'), product.description);
+    for (const hidden of card.querySelectorAll('.card__actions .visually-hidden')) setText(hidden, ` ${product.name}`);
+    setText(card.querySelector('[data-price]'), formatPrice(product.price, product.interval, pageLocale()));
+    const existing = card.querySelector('[data-add-to-cart]');
+    // Beside the price, in a row kept as tall as a button: appearing there moves nothing else.
+    if (canAddToCart(shop, product) && !existing) card.querySelector('.card__footer > [data-price]')?.after(addToCartButton(product, 'button button--secondary'));
+    if (!canAddToCart(shop, product)) existing?.remove();
   }
-  rerender(grid, ...shop.products.map((product) => productCard(product, shop)));
+  if (!grid.querySelector('li[data-product-id]')) {
+    grid.replaceChildren(h('li', { class: 'notice product-grid__empty', id: 'no-products' }, 'Nothing is for sale right now. Please check back soon.'));
+  }
 });

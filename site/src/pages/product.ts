@@ -1,79 +1,52 @@
-// `/product?id=<product id>`: one product, from the build-time catalog at once, then from the
-// live catalog (which may say it is no longer for sale).
+// `/products/<id>`: the product is in the HTML (prerendered at build, or rendered by the worker
+// for a product that exists only in Stripe). The script adds the buyer to the Buy link, then
+// applies the live catalog: live name and price, Add to cart when the worker can check out, or
+// "no longer available" when the product was archived since the page was built.
 import { findProduct } from '../../catalog';
 import { addToCartButton } from '../add-to-cart';
-import { buyLink } from '../buy-link';
-import { byId, h, queryParam, rerender } from '../dom';
+import { enhanceBuyLink } from '../buy-link';
+import { byId, h, pageLocale, rerender, setText } from '../dom';
 import { initLayout, setTitle } from '../layout';
-import { canAddToCart, type ShopProduct } from '../live-catalog';
+import { canAddToCart } from '../live-catalog';
 import { formatPrice } from '../money';
-import { withShop, type Shop } from '../shop';
+import { whenLive } from '../shop';
 
 initLayout();
 
 const container = byId('product');
-const id = queryParam('id') ?? '';
+const article = container.querySelector<HTMLElement>('article[data-product-id]');
+const id = article?.dataset.productId ?? '';
+for (const link of container.querySelectorAll<HTMLAnchorElement>('a[data-buy]')) enhanceBuyLink(link);
 
-function productView(product: ShopProduct, shop: Shop): HTMLElement {
-  return h(
-    'article',
-    { class: 'product', 'data-product-id': product.id },
-    h(
-      'div',
-      { class: 'product__media' },
-      h('img', { class: 'product__image', src: product.image, alt: product.imageAlt, width: 400, height: 300 }),
-    ),
-    h(
-      'div',
-      { class: 'product__info' },
-      h('p', { class: 'tag' }, product.digital ? 'Digital download' : 'Physical item'),
-      h('h1', { class: 'product__title' }, product.name),
-      h('p', { class: 'price price--large', 'data-price': product.id }, formatPrice(product.price, product.interval)),
-      h('p', { class: 'product__description' }, product.description),
-      h(
-        'p',
-        { class: 'product__buy' },
-        buyLink(product, 'button button--large', 'Buy now'),
-        canAddToCart(shop, product) ? addToCartButton(product, 'button button--secondary button--large') : null,
-      ),
-      h(
-        'p',
-        { class: 'fine-print' },
-        product.digital
-          ? 'Secure checkout by Stripe. Your download code appears as soon as the payment is confirmed.'
-          : 'Secure checkout by Stripe. You can review your order before paying.',
-      ),
-    ),
-  );
-}
-
-/** `archived`: in the build-time catalog but no longer sold; `unknown`: never heard of it. */
-function notFound(reason: 'archived' | 'unknown'): HTMLElement {
-  const archived = reason === 'archived';
+function noLongerAvailable(): HTMLElement {
   return h(
     'section',
-    { class: 'panel', id: 'product-not-found', 'data-reason': reason },
-    h('h1', {}, archived ? 'No longer available' : 'Product not found'),
-    h(
-      'p',
-      {},
-      archived
-        ? 'This product is no longer for sale. Have a look at what the shop offers today.'
-        : 'We could not find that product. It may no longer be for sale, or the link may be mistyped.',
-    ),
+    { class: 'panel', id: 'product-not-found', 'data-reason': 'archived' },
+    h('h1', {}, 'No longer available'),
+    h('p', {}, 'This product is no longer for sale. Have a look at what the shop offers today.'),
     h('p', { class: 'panel__actions' }, h('a', { class: 'button button--large', href: '/' }, 'Back to the shop')),
   );
 }
 
-withShop((shop) => {
+whenLive((shop) => {
+  if (!article) return;
   const product = shop.products.find((p) => p.id === id);
-  if (product) {
-    setTitle(product.name);
-    rerender(container, productView(product, shop));
+  if (!product) {
+    // A product only in Stripe (rendered by the worker) is not in the merged catalog: leave it as served.
+    if (!findProduct(id)) return;
+    setTitle('No longer available');
+    document.querySelector('.back-link')?.remove(); // the panel has its own link home
+    rerender(container, noLongerAvailable());
     return;
   }
-  const archived = findProduct(id) !== undefined;
-  setTitle(archived ? 'No longer available' : 'Product not found');
-  document.querySelector('.back-link')?.remove(); // the panel has its own link home
-  rerender(container, notFound(archived ? 'archived' : 'unknown'));
+  setTitle(product.name);
+  setText(article.querySelector('.product__title'), product.name);
+  setText(article.querySelector('.product__description'), product.description);
+  setText(article.querySelector('[data-price]'), formatPrice(product.price, product.interval, pageLocale()));
+  const existing = article.querySelector('[data-add-to-cart]');
+  // After Buy now, at the end of its row: appearing there moves nothing else.
+  if (canAddToCart(shop, product) && !existing) {
+    article.querySelector('.product__buy')?.append(addToCartButton(product, 'button button--secondary button--large'));
+  }
+  if (!canAddToCart(shop, product)) existing?.remove();
 });

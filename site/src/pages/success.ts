@@ -1,6 +1,6 @@
 // `/success?session_id=cs_…`: Stripe sends the buyer here after paying, but the URL proves
 // nothing, so the outcome shown is whatever the worker says about that Checkout Session.
-import { findProduct } from '../../catalog';
+import { findProduct, productPath } from '../../catalog';
 import { clearCart } from '../cart';
 import { API_BASE } from '../config';
 import { byId, h, queryParam } from '../dom';
@@ -36,7 +36,7 @@ function actions(href: string, label: string): HTMLParagraphElement {
 
 function retryHref(order: Order): string {
   const product = order.product && findProduct(order.product.id);
-  return product ? `/product?id=${encodeURIComponent(product.id)}` : '/';
+  return product ? productPath(product.id) : '/';
 }
 
 function amount(order: Order): string | null {

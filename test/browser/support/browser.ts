@@ -2,7 +2,7 @@
 // context per test, so no cookies, storage or buyer id leak from one test to the next.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { ARTIFACTS_DIR, CHROMIUM_PATH } from './constants';
 
@@ -26,8 +26,11 @@ export interface TrackedPage {
 export interface BrowserHarness {
   /** Base URL of the worker under test, e.g. `http://127.0.0.1:41234`. */
   readonly baseUrl: string;
-  /** A new page in a fresh browser context, with request and console tracking. */
-  newPage(): Promise<TrackedPage>;
+  /**
+   * A new page in a fresh browser context, with request and console tracking. `options` go to
+   * the context, e.g. `{ javaScriptEnabled: false }` or a phone's viewport.
+   */
+  newPage(options?: BrowserContextOptions): Promise<TrackedPage>;
 }
 
 export interface BrowserOptions {
@@ -59,9 +62,9 @@ export function useBrowser(options: BrowserOptions = {}): BrowserHarness {
     get baseUrl() {
       return currentBaseUrl();
     },
-    async newPage() {
+    async newPage(options: BrowserContextOptions = {}) {
       if (!browser) throw new Error('useBrowser(): the browser is not launched yet (call newPage() inside a test)');
-      const context = await browser.newContext({ baseURL: currentBaseUrl(), viewport: { width: 1280, height: 900 } });
+      const context = await browser.newContext({ baseURL: currentBaseUrl(), viewport: { width: 1280, height: 900 }, ...options });
       contexts.push(context);
       const page = await context.newPage();
       const requests: string[] = [];

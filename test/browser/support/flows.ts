@@ -19,9 +19,9 @@ export async function openGrid(page: Page): Promise<void> {
   await page.waitForSelector('[data-buy]');
 }
 
-/** Loads `/product?id=<id>` and waits for its Buy link. */
+/** Loads `/products/<id>` and waits for its Buy link. */
 export async function openProduct(page: Page, productId: string): Promise<void> {
-  await page.goto(`/product?id=${encodeURIComponent(productId)}`);
+  await page.goto(`/products/${encodeURIComponent(productId)}`);
   await page.waitForSelector(`[data-buy="${productId}"]`);
 }
 

@@ -2,7 +2,7 @@
 // (10 per page unless asked): on the webhook path and on the success-page landing.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { FulfilmentRequestWithItems } from '../../../worker/fulfil';
+import type { FulfilmentRequest } from '../../../worker/fulfil';
 import { testApp } from '../support/app';
 import { post, stripe, withStripe } from '../support/on-sale';
 import { delivery, event } from '../support/stripe';
@@ -59,7 +59,7 @@ describe('a 20-line cart records all 20 lines', () => {
     const { lines, order } = await recordedLines(session.id);
     expect(lines).toEqual(expected);
     expect(order).toEqual({ status: 'fulfilled', amount_total: expected.reduce((sum, line) => sum + line.amount_total, 0) });
-    expect((app.calls as FulfilmentRequestWithItems[])[0]?.lineItems).toHaveLength(20);
+    expect((app.calls as FulfilmentRequest[])[0]?.lineItems).toHaveLength(20);
   });
 
   it('on the success-page landing: 20 lines, summing to the order total, all 20 given to the fulfil hook', async () => {
@@ -72,6 +72,6 @@ describe('a 20-line cart records all 20 lines', () => {
     const { lines, order } = await recordedLines(session.id);
     expect(lines).toEqual(expected);
     expect(order).toEqual({ status: 'fulfilled', amount_total: expected.reduce((sum, line) => sum + line.amount_total, 0) });
-    expect((app.calls as FulfilmentRequestWithItems[])[0]?.lineItems).toHaveLength(20);
+    expect((app.calls as FulfilmentRequest[])[0]?.lineItems).toHaveLength(20);
   });
 });

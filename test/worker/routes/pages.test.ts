@@ -1,0 +1,233 @@
+// Product pages at the edge: with products in the Stripe mirror, the worker renders
+// /products/<id> with HTMLRewriter into the built template (or over the prerendered page) and
+// serves the sitemap; unknown and archived products get the built 404 page with status 404.
+import { env } from 'cloudflare:workers';
+import type Stripe from 'stripe';
+import { describe, expect, it } from 'vitest';
+import catalog from '../../../site/catalog.json';
+import { resolveProductPage } from '../../../worker/pages/product-page';
+import type { Env } from '../../../worker/env';
+import { builtAssets, builtFile } from '../support/assets';
+import { testApp, testEnv } from '../support/app';
+import { readProductPage } from '../support/html';
+import { delivery, event, fakeStripe, fixture } from '../support/stripe';
+
+const SITE = 'http://127.0.0.1:8787'; // the build's default SITE_URL
+const ATTACK = '</script><script>alert(1)</script>';
+/** Looks like a character reference: must read back as written, not as `R&D`. */
+const LOOKALIKE = 'R&amp;D';
+const pageEnv = (overrides: Partial<Env> = {}) => testEnv({ ASSETS: builtAssets(), ...overrides });
+const unique = () => crypto.randomUUID().replaceAll('-', '').slice(0, 12);
+
+const product = (id: string, overrides: Partial<Stripe.Product> = {}): Stripe.Product => ({
+  ...fixture<Stripe.Product>('product'),
+  id,
+  active: true,
+  metadata: {},
+  ...overrides,
+});
+const price = (id: string, productId: string, overrides: Partial<Stripe.Price> = {}): Stripe.Price => ({
+  ...fixture<Stripe.Price>('price'),
+  id,
+  product: productId,
+  active: true,
+  type: 'one_time',
+  recurring: null,
+  currency: 'usd',
+  unit_amount: 1500,
+  ...overrides,
+});
+
+/** Mirrors a product and its price into D1 the way the worker learns them: through signed webhooks. */
+async function mirror(app: ReturnType<typeof testApp>, environment: Env, stripeProduct: Stripe.Product, stripePrice?: Stripe.Price) {
+  expect((await app.send(await delivery(event('product.created', stripeProduct)), environment)).status).toBe(200);
+  if (stripePrice) expect((await app.send(await delivery(event('price.created', stripePrice)), environment)).status).toBe(200);
+}
+
+const get = (app: ReturnType<typeof testApp>, path: string, environment: Env, headers: HeadersInit = {}) =>
+  app.send(new Request(`https://shop.example${path}`, { headers }), environment);
+
+describe('resolveProductPage', () => {
+  it('leaves every page to the static assets when the mirror has no products', () => {
+    expect(resolveProductPage('field-notes', null)).toEqual({ kind: 'static' });
+    expect(resolveProductPage('no-such-product', null)).toEqual({ kind: 'static' });
+  });
+});
+
+describe('GET /products/:id with live products', () => {
+  it('renders a product that exists only in Stripe into the template, every field escaped, JSON-LD included', async () => {
+    const app = testApp();
+    const environment = pageEnv();
+    const id = `prod_live${unique()}`;
+    const description = `Made <b>by hand</b> & "signed" in the ${LOOKALIKE} lab — ${ATTACK}`;
+    await mirror(app, environment, product(id, { name: ATTACK, description }), price(`price_${id}`, id, { unit_amount: 4250 }));
+
+    const response = await get(app, `/products/${id}`, environment);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await response.text();
+    expect(html).not.toMatch(/\{\{\w+\}\}/); // every slot of the template was filled
+
+    const page = await readProductPage(html);
+    const url = `${SITE}/products/${id}`;
+    expect(page.scripts).toBe((await readProductPage(builtFile('/_templates/product.html'))).scripts); // no script was added
+    expect(page.bold).toBe(0); // nor any other element
+    expect(page).toMatchObject({
+      title: `${ATTACK} — ${catalog.shopName}`,
+      canonical: url,
+      productId: id,
+      name: ATTACK,
+      description,
+      price: '$42.50',
+      image: { src: '/images/product.svg', alt: ATTACK },
+      buy: null, // no Stripe key: nothing can sell it without a Payment Link
+    });
+    expect(page.robots).toBeNull();
+    expect(page.meta).toMatchObject({
+      description,
+      'og:type': 'product',
+      'og:title': ATTACK,
+      'og:url': url,
+      'og:image': `${SITE}/images/share/product.png`,
+      'product:price:amount': '42.50',
+      'product:price:currency': 'USD',
+      'twitter:card': 'summary_large_image',
+      'twitter:title': ATTACK,
+    });
+    expect(page.jsonLd).toHaveLength(1);
+    expect(page.jsonLd[0]).not.toContain('<');
+    expect(JSON.parse(page.jsonLd[0]!)).toMatchObject({
+      '@type': 'Product',
+      name: ATTACK,
+      description,
+      image: `${SITE}/images/share/product.png`,
+      url,
+      offers: { '@type': 'Offer', price: '42.50', priceCurrency: 'USD', availability: 'https://schema.org/InStock', url },
+    });
+  });
+
+  it('answers with an ETag and a short, revalidating Cache-Control, and 304 to a matching If-None-Match', async () => {
+    const app = testApp();
+    const environment = pageEnv();
+    const id = `prod_etag${unique()}`;
+    await mirror(app, environment, product(id, { name: 'Cached candle' }), price(`price_${id}`, id));
+
+    const first = await get(app, `/products/${id}`, environment);
+    expect(first.status).toBe(200);
+    const tag = first.headers.get('etag');
+    expect(tag).toMatch(/^"[0-9a-f]+"$/);
+    expect(first.headers.get('cache-control')).toBe('public, max-age=60, stale-while-revalidate=600');
+
+    const again = await get(app, `/products/${id}`, environment, { 'if-none-match': tag! });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    expect(again.headers.get('etag')).toBe(tag);
+
+    // A new price is a new page, so the old tag no longer matches.
+    await app.send(await delivery(event('price.updated', price(`price_${id}`, id, { active: false }))), environment);
+    await app.send(await delivery(event('price.created', price(`price_${id}_2`, id, { unit_amount: 1999 }))), environment);
+    const changed = await get(app, `/products/${id}`, environment, { 'if-none-match': tag! });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(tag);
+    expect((await readProductPage(await changed.text())).price).toBe('$19.99');
+  });
+
+  it('shows a catalog product’s live price in the page and its JSON-LD, keeping the prerendered Buy link', async () => {
+    const app = testApp();
+    const environment = pageEnv();
+    const id = `prod_notes${unique()}`;
+    await mirror(app, environment, product(id, { name: 'Field Notes Pattern Pack', metadata: { catalog_id: 'field-notes' } }), price(`price_${id}`, id, { unit_amount: 1350 }));
+
+    const response = await get(app, '/products/field-notes', environment);
+    expect(response.status).toBe(200);
+    const page = await readProductPage(await response.text());
+    const built = await readProductPage(builtFile('/products/field-notes.html'));
+    expect(page.price).toBe('$13.50');
+    expect(page.meta['product:price:amount']).toBe('13.50');
+    expect(JSON.parse(page.jsonLd[0]!).offers).toMatchObject({ price: '13.50', priceCurrency: 'USD' });
+    expect(page.buy).toEqual(built.buy);
+    expect(page.image).toEqual(built.image);
+    expect(page.canonical).toBe(`${SITE}/products/field-notes`);
+  });
+
+  it('answers 404 with the noindex 404 page for an unknown id, a malformed id and the template', async () => {
+    const app = testApp();
+    const environment = pageEnv();
+    const id = `prod_known${unique()}`;
+    await mirror(app, environment, product(id), price(`price_${id}`, id));
+    for (const path of [`/products/prod_unknown${unique()}`, '/products/bad%20id%3Cx%3E', '/_templates/product']) {
+      const response = await get(app, path, environment);
+      expect(response.status, path).toBe(404);
+      const page = await readProductPage(await response.text());
+      expect(page.robots, path).toBe('noindex');
+      expect(page.title, path).toMatch(/^Page not found/);
+    }
+  });
+
+  it('answers 404 for a product archived in Stripe, and leaves it out of the sitemap', async () => {
+    const app = testApp();
+    const environment = pageEnv();
+    const id = `prod_gone${unique()}`;
+    const kept = `prod_kept${unique()}`;
+    await mirror(app, environment, product(id, { name: 'Soon gone' }), price(`price_${id}`, id));
+    await mirror(app, environment, product(kept, { name: 'Still here' }), price(`price_${kept}`, kept));
+    expect((await get(app, `/products/${id}`, environment)).status).toBe(200);
+
+    await app.send(await delivery(event('product.updated', product(id, { name: 'Soon gone', active: false }))), environment);
+    const response = await get(app, `/products/${id}`, environment);
+    expect(response.status).toBe(404);
+    expect((await readProductPage(await response.text())).robots).toBe('noindex');
+
+    const sitemap = await get(app, '/sitemap.xml', environment);
+    expect(sitemap.status).toBe(200);
+    expect(sitemap.headers.get('content-type')).toMatch(/^application\/xml/);
+    const xml = await sitemap.text();
+    expect(xml).toContain(`<loc>${SITE}/products/${kept}</loc>`);
+    expect(xml).not.toContain(id);
+    expect(xml).toContain(`<loc>${SITE}/</loc>`);
+    expect(xml).not.toMatch(/\/(cart|success|cancel|404|product)<\/loc>/);
+  });
+});
+
+describe('GET /products/:id/checkout', () => {
+  it('sends the buyer of a product that exists only in Stripe to a new Checkout Session for its price', async () => {
+    const stripe = fakeStripe(env.FAKE_STRIPE_URL);
+    const app = testApp();
+    const environment = pageEnv({ STRIPE_SECRET_KEY: 'sk_test_worker_suite', STRIPE_API_BASE: env.FAKE_STRIPE_URL });
+    const created = await stripe.products.create({ name: `Live-only lantern ${unique()}` });
+    const createdPrice = await stripe.prices.create({ product: created.id, unit_amount: 3100, currency: 'usd' });
+    await mirror(app, environment, created, createdPrice);
+
+    const page = await readProductPage(await (await get(app, `/products/${created.id}`, environment)).text());
+    expect(page.buy).toEqual({ href: `/products/${created.id}/checkout`, id: created.id });
+
+    const response = await get(app, `/products/${created.id}/checkout?client_reference_id=buyer_42`, environment);
+    expect(response.status).toBe(303);
+    const location = response.headers.get('location')!;
+    const sessionId = location.split('/').pop()!;
+    const session = await stripe.checkout.sessions.retrieve(sessionId, { expand: ['line_items'] });
+    expect(session).toMatchObject({ mode: 'payment', client_reference_id: 'buyer_42', amount_total: 3100 });
+    expect(session.line_items?.data.map((item) => [item.price?.id, item.quantity])).toEqual([[createdPrice.id, 1]]);
+  });
+
+  it('answers 404 for a catalog product and for any product when the worker has no Stripe key', async () => {
+    const app = testApp();
+    const id = `prod_nokey${unique()}`;
+    const environment = pageEnv();
+    await mirror(app, environment, product(id), price(`price_${id}`, id));
+    expect((await get(app, `/products/${id}/checkout`, environment)).status).toBe(404);
+    expect((await get(app, '/products/field-notes/checkout', pageEnv({ STRIPE_SECRET_KEY: 'sk_test_worker_suite', STRIPE_API_BASE: env.FAKE_STRIPE_URL }))).status).toBe(404);
+  });
+});
+
+describe('GET /product?id=', () => {
+  it('answers 301 to /products/<id>, and to / for an id no product can have', async () => {
+    const app = testApp();
+    const moved = await get(app, '/product?id=field-notes', pageEnv());
+    expect(moved.status).toBe(301);
+    expect(moved.headers.get('location')).toBe('/products/field-notes');
+    const bad = await get(app, '/product?id=%3Cscript%3E', pageEnv());
+    expect(bad.status).toBe(301);
+    expect(bad.headers.get('location')).toBe('/');
+  });
+});

@@ -1,0 +1,170 @@
+// Product pages at the edge. With the live catalog on (the Stripe mirror has products), the
+// worker answers /products/<id> itself: catalog products with their live name and price, and
+// products that exist only in Stripe, rendered with HTMLRewriter into the product template the
+// build wrote (dist/_templates/product.html), so they are the same page as the prerendered ones.
+// Without live products the prerendered page is served as built.
+import { catalog, productPath, SHOP_LOCALE, type Product } from '../../site/catalog';
+import { productPageFields, type PageProduct, type ProductPageFields, type SiteInfo } from '../../site/product-page';
+import { sitemapUrls, sitemapXml } from '../../site/sitemap';
+import {
+  liveOnlyProducts,
+  mergeLiveCatalog,
+  parseLiveCatalog,
+  type LiveCatalog,
+  type LiveOnlyProduct,
+  type ShopProduct,
+} from '../../site/src/live-catalog';
+import { liveCatalog } from '../catalog/live';
+import type { Env } from '../env';
+import { hasStripeKey } from '../stripe/client';
+
+/** Where the build put the template (`dist/_templates/product.html`, served without `.html`). */
+export const TEMPLATE_PATH = '/_templates/product';
+/** Placeholder image of products that exist only in Stripe (the CSP allows only the site's images). */
+const LIVE_ONLY_IMAGE = '/images/product.svg';
+const LIVE_ONLY_SHARE_IMAGE = '/images/share/product.png';
+
+/** What /products/<id> is. */
+export type ProductPage =
+  /** No live products: the prerendered page as built (or the 404 page). */
+  | { kind: 'static' }
+  /**
+   * Rendered by the worker: a catalog product over its prerendered page (whose Buy link, built for
+   * the build's Stripe mode, stays), a product only in Stripe over the template.
+   */
+  | { kind: 'render'; base: 'prerendered' | 'template'; product: PageProduct; checkoutPrice: string | null }
+  /** Unknown, or archived in Stripe since the build. */
+  | { kind: 'not-found' };
+
+/** The live catalog as the storefront reads it (`null` when the mirror has no products). */
+export async function liveShopCatalog(env: Env): Promise<LiveCatalog | null> {
+  const live = parseLiveCatalog({ checkout: hasStripeKey(env), products: await liveCatalog(env) });
+  return live && live.products.length > 0 ? live : null;
+}
+
+function catalogPageProduct(product: ShopProduct, interval: string | null): PageProduct {
+  return {
+    id: product.id,
+    name: product.name,
+    description: product.description,
+    image: product.image,
+    imageAlt: product.imageAlt,
+    shareImage: product.shareImage ?? null,
+    price: product.price,
+    interval,
+    digital: product.digital,
+    buyHref: null, // the prerendered page's own
+  };
+}
+
+function liveOnlyPageProduct({ slug, product, price }: LiveOnlyProduct, canCheckout: boolean): PageProduct {
+  return {
+    id: slug,
+    name: product.name,
+    description: product.description ?? product.name,
+    image: LIVE_ONLY_IMAGE,
+    imageAlt: product.name,
+    shareImage: LIVE_ONLY_SHARE_IMAGE,
+    price: { amount: price.unitAmount, currency: price.currency },
+    interval: price.interval,
+    digital: null,
+    buyHref: canCheckout ? `${productPath(slug)}/checkout` : null,
+  };
+}
+
+/** Decides what /products/<id> shows, from the build-time catalog and the live one. */
+export function resolveProductPage(id: string, live: LiveCatalog | null, buildTime: Product[] = catalog.products): ProductPage {
+  if (!live) return { kind: 'static' };
+  const merged = mergeLiveCatalog(buildTime, live).find((product) => product.id === id);
+  if (merged) return { kind: 'render', base: 'prerendered', product: catalogPageProduct(merged, merged.interval), checkoutPrice: null };
+  if (buildTime.some((product) => product.id === id)) return { kind: 'not-found' };
+  const only = liveOnlyProducts(buildTime, live).find((entry) => entry.slug === id);
+  if (!only) return { kind: 'not-found' };
+  return { kind: 'render', base: 'template', product: liveOnlyPageProduct(only, live.checkout), checkoutPrice: live.checkout ? only.price.id : null };
+}
+
+/** The site URL (`SITE_URL`) the build wrote into a page: its canonical link's origin. */
+async function builtSiteUrl(template: string): Promise<string> {
+  let href = '';
+  await new HTMLRewriter()
+    .on('link[rel="canonical"]', {
+      element(element) {
+        href = element.getAttribute('href') ?? '';
+      },
+    })
+    .transform(new Response(template))
+    .arrayBuffer();
+  return new URL(href).origin;
+}
+
+type Fill = (element: Element, fields: ProductPageFields) => void;
+
+/**
+ * An attribute value for `setAttribute`, which escapes `"` but writes `&` as is: `&` (and `<`,
+ * `>`, as the build writes them) become references, so a value such as `R&amp;D` reads back as
+ * written instead of as `R&D`. The worker tests read every value back.
+ */
+const attributeValue = (value: string) => value.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+const set = (element: Element, name: string, value: string) => element.setAttribute(name, attributeValue(value));
+
+const content = (pick: (fields: ProductPageFields) => string): Fill => (element, fields) => {
+  set(element, 'content', pick(fields));
+};
+const text = (pick: (fields: ProductPageFields) => string): Fill => (element, fields) => {
+  element.setInnerContent(pick(fields));
+};
+
+/** Every slot of site/templates/product.html, by selector. A test checks none is left unfilled. */
+const SLOTS: [selector: string, fill: Fill][] = [
+  ['title', text((f) => f.title)],
+  ['meta[name="description"]', content((f) => f.summary)],
+  ['link[rel="canonical"]', (element, f) => set(element, 'href', f.url)],
+  ['meta[property="og:title"]', content((f) => f.name)],
+  ['meta[property="og:description"]', content((f) => f.summary)],
+  ['meta[property="og:url"]', content((f) => f.url)],
+  ['meta[property="og:image"]', content((f) => f.shareImage)],
+  ['meta[property="og:image:alt"]', content((f) => f.imageAlt)],
+  ['meta[property="product:price:amount"]', content((f) => f.priceAmount)],
+  ['meta[property="product:price:currency"]', content((f) => f.priceCurrency)],
+  ['meta[name="twitter:title"]', content((f) => f.name)],
+  ['meta[name="twitter:description"]', content((f) => f.summary)],
+  ['meta[name="twitter:image"]', content((f) => f.shareImage)],
+  ['meta[name="twitter:image:alt"]', content((f) => f.imageAlt)],
+  // JSON, not HTML: jsonForScript escaped every `<`, `>` and `&`, so it cannot leave the element.
+  ['script[type="application/ld+json"]', (element, f) => element.setInnerContent(f.jsonLd, { html: true })],
+  ['article[data-product-id]', (element, f) => set(element, 'data-product-id', f.id)],
+  ['img.product__image', (element, f) => set(set(element, 'src', f.image), 'alt', f.imageAlt)],
+  ['.product__info .tag', (element, f) => (f.kind ? element.setInnerContent(f.kind) : element.remove())],
+  ['h1.product__title', text((f) => f.name)],
+  ['[data-price]', (element, f) => set(element, 'data-price', f.id).setInnerContent(f.price)],
+  ['.product__description', text((f) => f.description)],
+  ['a[data-buy]', (element, f) => (f.buyHref ? set(set(element, 'href', f.buyHref), 'data-buy', f.id) : element.remove())],
+  // (On a prerendered page the Buy link is left as built: see renderProductPage.)
+  ['.fine-print', text((f) => f.finePrint)],
+];
+
+/**
+ * A built page (the template, or a prerendered product page) with every slot filled for
+ * `product`: text and attributes escaped by HTMLRewriter. On a prerendered page the Buy link
+ * stays as built (it points at the Payment Link of the build's Stripe mode, which the worker
+ * does not know).
+ */
+export async function renderProductPage(page: string, product: PageProduct, base: 'prerendered' | 'template'): Promise<Response> {
+  const site: SiteInfo = { url: await builtSiteUrl(page), shopName: catalog.shopName, locale: SHOP_LOCALE };
+  const fields = productPageFields(product, site);
+  const rewriter = new HTMLRewriter();
+  for (const [selector, fill] of SLOTS) {
+    if (base === 'prerendered' && selector === 'a[data-buy]') continue;
+    rewriter.on(selector, { element: (element) => fill(element, fields) });
+  }
+  return rewriter.transform(new Response(page, { headers: { 'content-type': 'text/html; charset=utf-8' } }));
+}
+
+/** The sitemap with the live catalog: the build's other pages, then every product that has a page. */
+export function liveSitemap(buildSitemap: string, live: LiveCatalog, buildTime: Product[] = catalog.products): string {
+  const urls = sitemapUrls(buildSitemap);
+  const site = new URL(urls[0] ?? 'http://invalid').origin;
+  const pages = urls.filter((url) => !new URL(url).pathname.startsWith('/products/'));
+  const slugs = [...mergeLiveCatalog(buildTime, live).map((product) => product.id), ...liveOnlyProducts(buildTime, live).map((entry) => entry.slug)];
+  return sitemapXml([...pages, ...slugs.map((slug) => `${site}${productPath(slug)}`)]);
+}

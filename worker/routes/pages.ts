@@ -1,0 +1,96 @@
+// Pages the worker serves instead of, or over, the static assets: product pages with the live
+// catalog, the sitemap with live products, Buy for products that exist only in Stripe, and the
+// old /product?id= URL. wrangler.toml's run_worker_first sends these paths here.
+import { Hono, type Context } from 'hono';
+import { etag } from 'hono/etag';
+import { HTTPException } from 'hono/http-exception';
+import { PRODUCT_SLUG, productPath } from '../../site/catalog';
+import { createCheckout, EMAIL } from '../checkout/create';
+import type { AppEnv, Env } from '../env';
+import { CLIENT_REFERENCE_ID } from '../orders/order';
+import { liveShopCatalog, liveSitemap, renderProductPage, resolveProductPage, TEMPLATE_PATH } from '../pages/product-page';
+
+/** Short enough that a price change shows soon; stale-while-revalidate keeps pages instant meanwhile. */
+export const PAGE_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=600';
+
+export const pages = new Hono<AppEnv>();
+
+function assets(env: Env): Fetcher {
+  if (!env.ASSETS) throw new HTTPException(500, { message: 'the ASSETS binding (the built site) is missing' });
+  return env.ASSETS;
+}
+
+/** The built 404 page (noindex) with status 404. */
+async function notFoundPage(c: Context<AppEnv>): Promise<Response> {
+  const page = await assets(c.env).fetch(new URL('/404', c.req.url));
+  const response = new Response(page.body, { status: 404, headers: page.headers });
+  response.headers.delete('etag');
+  response.headers.set('cache-control', PAGE_CACHE_CONTROL);
+  return response;
+}
+
+/** The request served by the static assets as built (a copy: their headers are immutable, middleware adds to them). */
+async function asBuilt(c: Context<AppEnv>): Promise<Response> {
+  const response = await assets(c.env).fetch(c.req.raw);
+  return new Response(response.body, response);
+}
+
+async function builtPage(c: Context<AppEnv>, path: string): Promise<string> {
+  const response = await assets(c.env).fetch(new URL(path, c.req.url));
+  if (!response.ok) throw new HTTPException(500, { message: `the built site has no ${path} (${response.status})` });
+  return response.text();
+}
+
+pages.use('/products/*', etag());
+pages.use('/sitemap.xml', etag());
+
+pages.get('/products/:id', async (c) => {
+  const id = c.req.param('id');
+  if (!PRODUCT_SLUG.test(id)) return notFoundPage(c);
+  const page = resolveProductPage(id, await liveShopCatalog(c.env));
+  if (page.kind === 'static') return asBuilt(c);
+  if (page.kind === 'not-found') return notFoundPage(c);
+  const base = await builtPage(c, page.base === 'template' ? TEMPLATE_PATH : productPath(id));
+  const rendered = await renderProductPage(base, page.product, page.base);
+  const response = new Response(rendered.body, rendered);
+  response.headers.set('cache-control', PAGE_CACHE_CONTROL);
+  return response;
+});
+
+// Buy for a product that exists only in Stripe: like a Payment Link, following it starts a
+// Checkout Session (robots.txt keeps crawlers out).
+pages.get('/products/:id/checkout', async (c) => {
+  const id = c.req.param('id');
+  const page = PRODUCT_SLUG.test(id) ? resolveProductPage(id, await liveShopCatalog(c.env)) : null;
+  if (page?.kind !== 'render' || !page.checkoutPrice) return notFoundPage(c);
+  const reference = c.req.query('client_reference_id');
+  const email = c.req.query('prefilled_email');
+  const { url } = await createCheckout(
+    c.env,
+    {
+      items: [{ price: page.checkoutPrice, quantity: 1 }],
+      // Without JavaScript the page sends none: a fresh one still ties the order to this checkout.
+      clientReferenceId: reference && CLIENT_REFERENCE_ID.test(reference) ? reference : crypto.randomUUID(),
+      email: email && EMAIL.test(email) ? email : null,
+    },
+    new URL(c.req.url).origin,
+  );
+  c.header('cache-control', 'no-store');
+  return c.redirect(url, 303);
+});
+
+pages.get('/sitemap.xml', async (c) => {
+  const live = await liveShopCatalog(c.env);
+  if (!live) return asBuilt(c);
+  const xml = liveSitemap(await builtPage(c, '/sitemap.xml'), live);
+  return c.body(xml, 200, { 'content-type': 'application/xml; charset=utf-8', 'cache-control': PAGE_CACHE_CONTROL });
+});
+
+// The old product URL, kept for links already shared.
+pages.get('/product', (c) => {
+  const id = c.req.query('id') ?? '';
+  return c.redirect(PRODUCT_SLUG.test(id) ? productPath(id) : '/', 301);
+});
+
+// The template is for the worker alone.
+pages.get('/_templates/*', (c) => notFoundPage(c));
