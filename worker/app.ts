@@ -5,6 +5,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { commaSeparated } from './config';
 import { devCheckout } from './dev/checkout';
 import type { AppEnv, Dependencies } from './env';
+import { RecentEvents } from './events/recent';
 import { deliver, fulfil, revoke } from './fulfil';
 import { admin } from './routes/admin';
 import { catalogRoute } from './routes/catalog';
@@ -16,7 +17,7 @@ import { pages } from './routes/pages';
 import { webhooks } from './routes/webhooks';
 
 export function defaultDependencies(overrides: Partial<Dependencies> = {}): Dependencies {
-  return { fulfil, deliver, revoke, now: Date.now, ...overrides };
+  return { fulfil, deliver, revoke, now: Date.now, recentEvents: new RecentEvents(), ...overrides };
 }
 
 export function createApp(overrides: Partial<Dependencies> = {}) {

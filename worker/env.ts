@@ -1,3 +1,4 @@
+import type { RecentEvents } from './events/recent';
 import type { DeliverHook, FulfilHook, RevokeHook } from './fulfil';
 
 /** Bindings and variables, as configured in wrangler.toml, `.dev.vars` and `wrangler secret put`. */
@@ -42,6 +43,8 @@ export interface Dependencies {
   deliver: DeliverHook;
   revoke: RevokeHook;
   now: () => number;
+  /** Events this isolate has already seen through; one per app. */
+  recentEvents: RecentEvents;
 }
 
 export interface AppEnv {

@@ -41,7 +41,7 @@ export async function receiveEvent(event: StripeEvent, payload: string, context:
     await recordIgnored(db, event, payload, context.now(), 'no handler for this event type');
     return { status: 200, body: { received: true, outcome: 'ignored' } };
   }
-  if (recentlyProcessed.has(event.id)) return { status: 200, body: { received: true, outcome: 'duplicate' } };
+  if (context.recentEvents.has(event.id)) return { status: 200, body: { received: true, outcome: 'duplicate' } };
 
   try {
     const effects = await handler(event, context);
@@ -54,10 +54,10 @@ export async function receiveEvent(event: StripeEvent, payload: string, context:
       results = await db.batch([...claim, ...effects.writes, ...outbox]);
     } catch (error) {
       if (!isAlreadyClaimed(error)) throw error;
-      remember(event.id);
+      context.recentEvents.add(event.id);
       return { status: 200, body: { received: true, outcome: 'duplicate' } };
     }
-    remember(event.id);
+    context.recentEvents.add(event.id);
     enqueueOutbox(context, newOutboxRows(results.slice(results.length - outbox.length)));
     return { status: 200, body: { received: true, outcome: 'processed' } };
   } catch (error) {
@@ -70,11 +70,4 @@ export async function receiveEvent(event: StripeEvent, payload: string, context:
     if ((await ledgerStatus(db, event.id).catch(() => null)) === 'processed') return { status: 200, body: { received: true, outcome: 'duplicate' } };
     return { status: 500, body: { error: `handling ${event.type} failed; Stripe will retry` } };
   }
-}
-
-// Duplicates that reach the same isolate skip the handler (and its Stripe calls) altogether.
-const recentlyProcessed = new Set<string>();
-function remember(eventId: string): void {
-  if (recentlyProcessed.size >= 10_000) recentlyProcessed.clear();
-  recentlyProcessed.add(eventId);
 }

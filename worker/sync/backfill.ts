@@ -2,9 +2,8 @@
 // request stays well inside Workers' subrequest and CPU limits; the
 // `stripe:sync` CLI drives it page by page and can resume from `next`.
 import type Stripe from 'stripe';
-import { catalogWindowEnd, receiveEvent } from '../events/process';
-import { enqueueOutbox } from '../outbox/enqueue';
-import { newOutboxRows, outboxCatalogRebuild } from '../store/outbox';
+import { refreshCatalog } from '../catalog/live';
+import { receiveEvent } from '../events/process';
 import type { HandlerContext } from '../events/registry';
 import { customerRow, paymentLinkRow, priceRow, productRow, subscriptionItems, subscriptionRow } from '../mirror/rows';
 import { replaceSubscriptionItems, upsertMirrored, type SyncVersion } from '../store/mirror';
@@ -68,11 +67,9 @@ export async function syncPage(stripe: Stripe, resource: SyncResource, startingA
       break;
     }
   }
-  const rebuild = resource === 'products' || resource === 'prices' ? [outboxCatalogRebuild(db, catalogWindowEnd(now), now)] : [];
-  if (writes.length > 0) {
-    const results = await db.batch([...writes, ...rebuild]);
-    enqueueOutbox(context, newOutboxRows(results.slice(writes.length)));
-  }
+  if (writes.length > 0) await db.batch(writes);
+  // A backfill is the seller waiting at a terminal, a page at a time: show its result now, not at a window's end.
+  if (resource === 'products' || resource === 'prices') context.waitUntil(refreshCatalog(context.env));
   return { count: list.data.length, hasMore: list.has_more, next: list.has_more ? (list.data.at(-1)?.id ?? null) : null };
 }
 

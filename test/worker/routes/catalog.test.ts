@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { CATALOG_REBUILD_WINDOW_MS } from '../../../worker/events/process';
+import { CATALOG_CACHE_CONTROL } from '../../../worker/routes/catalog';
 import { testApp, testEnv } from '../support/app';
 import { delivery, event, fixture } from '../support/stripe';
 
@@ -78,5 +79,54 @@ describe('GET /api/catalog', () => {
     const app = testApp();
     const response = await app.send(new Request('https://shop.example/api/catalog'), testEnv({ STRIPE_SECRET_KEY: 'sk_test_x' }));
     expect(((await response.json()) as Catalog).checkout).toBe(true);
+  });
+});
+
+describe('GET /api/catalog caching: public data, revalidated by ETag', () => {
+  it('answers with an ETag and a short public Cache-Control, and 304 to a matching If-None-Match', async () => {
+    const app = testApp();
+    const environment = testEnv({ CATALOG: env.CATALOG });
+    const first = await app.send(new Request('https://shop.example/api/catalog'), environment);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('cache-control')).toBe(CATALOG_CACHE_CONTROL);
+    const tag = first.headers.get('etag');
+    expect(tag).toMatch(/^"|^W\//);
+    const again = await app.send(new Request('https://shop.example/api/catalog', { headers: { 'if-none-match': tag! } }), environment);
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    expect(again.headers.get('cache-control')).toBe(CATALOG_CACHE_CONTROL);
+  });
+
+  it('order data stays no-store beside it', async () => {
+    const app = testApp();
+    const response = await app.send(new Request('https://shop.example/api/orders/cs_test_a1NoSuchOrder'));
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+describe('GET /api/catalog/products/:id: one product, for its page', () => {
+  it('finds an active product by its Stripe id or its catalog slug, with its prices', async () => {
+    const app = testApp();
+    const id = `prod_${crypto.randomUUID().slice(0, 8)}`;
+    const slug = `slug-${crypto.randomUUID().slice(0, 8)}`;
+    await app.send(await delivery(event('product.created', product(id, { metadata: { catalog_id: slug } }), { created: 100 })));
+    await app.send(await delivery(event('price.created', price(`price_${id}`, id), { created: 100 })));
+    for (const key of [id, slug]) {
+      const response = await app.send(new Request(`https://shop.example/api/catalog/products/${key}`));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe(CATALOG_CACHE_CONTROL);
+      expect(await response.json()).toMatchObject({ product: { id, catalogId: slug, prices: [{ id: `price_${id}`, unitAmount: 1500 }] } });
+    }
+  });
+
+  it('404 for an unknown or archived product, 400 for a malformed id', async () => {
+    const app = testApp();
+    const id = `prod_${crypto.randomUUID().slice(0, 8)}`;
+    await app.send(await delivery(event('product.created', product(id, { active: false }), { created: 100 })));
+    expect((await app.send(new Request(`https://shop.example/api/catalog/products/${id}`))).status).toBe(404);
+    expect((await app.send(new Request('https://shop.example/api/catalog/products/prod_nothing_here'))).status).toBe(404);
+    const malformed = await app.send(new Request('https://shop.example/api/catalog/products/has%20space'));
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('cache-control')).toBe('no-store');
   });
 });
