@@ -169,22 +169,41 @@ export interface FetchLiveCatalogOptions {
 }
 
 /**
- * `GET ${apiBase}/api/catalog`, uncached. `null` (after a `console.warn`) on any failure:
- * network error, timeout, non-200 status, non-JSON or malformed body.
+ * `GET ${apiBase}/api/catalog`, revalidated with its ETag (a 304 when nothing changed). `null`
+ * (after a `console.warn`) on any failure: network error, timeout, non-200 status, non-JSON
+ * or malformed body.
  */
 export async function fetchLiveCatalog(options: FetchLiveCatalogOptions): Promise<LiveCatalog | null> {
+  return fetchCatalogJson(options, `${options.apiBase}/api/catalog`, (body) => parseLiveCatalog(body));
+}
+
+/**
+ * `GET ${apiBase}/api/catalog/products/<id>`: one product's live data, for its page — a read
+ * whose cost does not grow with the catalog. A 404 (archived, or not sold in Stripe) is a
+ * catalog without it; `null` on any other failure, as for the whole catalog.
+ */
+export async function fetchLiveProduct(options: FetchLiveCatalogOptions & { id: string }): Promise<LiveCatalog | null> {
+  const url = `${options.apiBase}/api/catalog/products/${encodeURIComponent(options.id)}`;
+  return fetchCatalogJson(options, url, (body, status) => {
+    if (status === 404) return { checkout: false, products: [] };
+    if (!isObject(body)) return null;
+    const product = parseProduct(body.product);
+    return product ? { checkout: body.checkout === true, products: [product] } : null;
+  });
+}
+
+async function fetchCatalogJson(options: FetchLiveCatalogOptions, url: string, parse: (body: unknown, status: number) => LiveCatalog | null): Promise<LiveCatalog | null> {
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 10_000);
-  const url = `${options.apiBase}/api/catalog`;
   try {
     // A cast: the worker, which shares the merge logic above, type-checks this file against
     // workers-types, whose RequestInit has no `cache`.
-    const init = { cache: 'no-store', headers: { accept: 'application/json' }, signal: controller.signal } as RequestInit;
+    const init = { cache: 'no-cache', headers: { accept: 'application/json' }, signal: controller.signal } as RequestInit;
     const response = await fetchImpl(url, init);
-    if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
-    const parsed = parseLiveCatalog(await response.json());
-    if (!parsed) throw new Error('unexpected response body');
+    if (response.status !== 200 && response.status !== 404) throw new Error(`HTTP ${response.status}`);
+    const parsed = parse(await response.json(), response.status);
+    if (!parsed) throw new Error(response.status === 404 ? 'HTTP 404' : 'unexpected response body');
     return parsed;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -1,7 +1,7 @@
 // The catalog the pages render: the build-time catalog at once, then the live one from the worker.
 import { catalog } from '../catalog';
 import { API_BASE } from './config';
-import { buildTimeShop, fetchLiveCatalog, liveShop, type Shop } from './live-catalog';
+import { buildTimeShop, fetchLiveCatalog, fetchLiveProduct, liveShop, type Shop } from './live-catalog';
 
 export type { Shop };
 
@@ -23,6 +23,18 @@ export async function loadShop(): Promise<Shop | null> {
 export function whenLive(render: (shop: Shop) => void): void {
   const first = initialShop();
   void loadShop().then((shop) => {
+    if (shop && shown(shop) !== shown(first)) render(shop);
+  });
+}
+
+/**
+ * For a prerendered product page: like `whenLive`, from that product's own live data (one
+ * keyed read, whatever the size of the catalog). `render` sees a shop holding at most it.
+ */
+export function whenLiveProduct(id: string, render: (shop: Shop) => void): void {
+  const first = buildTimeShop(catalog.products.filter((product) => product.id === id));
+  void fetchLiveProduct({ apiBase: API_BASE, id }).then((live) => {
+    const shop = live ? liveShop(catalog.products.filter((product) => product.id === id), live) : null;
     if (shop && shown(shop) !== shown(first)) render(shop);
   });
 }

@@ -4,6 +4,7 @@ import {
   buildTimeShop,
   canAddToCart,
   fetchLiveCatalog,
+  fetchLiveProduct,
   liveShop,
   mergeLiveCatalog,
   parseLiveCatalog,
@@ -288,12 +289,12 @@ describe('fetchLiveCatalog', () => {
   const json = (body: unknown, status = 200) =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
-  it('GETs /api/catalog under the API base, uncached', async () => {
+  it('GETs /api/catalog under the API base, revalidating with the ETag every time', async () => {
     const fetchFake = vi.fn<typeof fetch>(async () => json(ok));
     await expect(fetchLiveCatalog({ apiBase: 'https://api.example.com', fetch: fetchFake })).resolves.toEqual(ok);
     const [input, init] = fetchFake.mock.calls[0]!;
     expect(input).toBe('https://api.example.com/api/catalog');
-    expect(init?.cache).toBe('no-store');
+    expect(init?.cache).toBe('no-cache');
     expect(init?.method ?? 'GET').toBe('GET');
   });
 
@@ -327,5 +328,27 @@ describe('fetchLiveCatalog', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('fetchLiveProduct', () => {
+  const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+  it('GETs only its own product, and answers it as a one-product catalog', async () => {
+    const product = liveProduct('prod_1', { catalogId: 'field-notes' });
+    const fetchFake = vi.fn<typeof fetch>(async () => json({ checkout: true, product }));
+    await expect(fetchLiveProduct({ apiBase: '', id: 'field-notes', fetch: fetchFake })).resolves.toEqual({ checkout: true, products: [product] });
+    expect(fetchFake.mock.calls[0]![0]).toBe('/api/catalog/products/field-notes');
+  });
+
+  it('reads a 404 as "not on sale": a catalog without it', async () => {
+    const fetchFake = vi.fn<typeof fetch>(async () => json({ error: 'no such product on sale' }, 404));
+    await expect(fetchLiveProduct({ apiBase: '', id: 'field-notes', fetch: fetchFake })).resolves.toEqual({ checkout: false, products: [] });
+  });
+
+  it('null on a server error or a malformed body', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    await expect(fetchLiveProduct({ apiBase: '', id: 'x', fetch: vi.fn<typeof fetch>(async () => json({ error: 'boom' }, 500)) })).resolves.toBeNull();
+    await expect(fetchLiveProduct({ apiBase: '', id: 'x', fetch: vi.fn<typeof fetch>(async () => json({ product: { id: 1 } })) })).resolves.toBeNull();
   });
 });

@@ -9,7 +9,7 @@ import { byId, h, pageLocale, rerender, setText } from '../dom';
 import { initLayout, setTitle } from '../layout';
 import { canAddToCart } from '../live-catalog';
 import { formatPrice } from '../money';
-import { whenLive } from '../shop';
+import { whenLiveProduct } from '../shop';
 
 initLayout();
 
@@ -28,7 +28,7 @@ function noLongerAvailable(): HTMLElement {
   );
 }
 
-whenLive((shop) => {
+whenLiveProduct(id, (shop) => {
   if (!article) return;
   const product = shop.products.find((p) => p.id === id);
   if (!product) {
