@@ -4,9 +4,11 @@ import { timingSafeEqual } from 'hono/utils/buffer';
 import type Stripe from 'stripe';
 import type { AppEnv } from '../env';
 import { isStripeError, stripeClient, stripeErrorMessage } from '../stripe/client';
-import { replayPage, SYNC_RESOURCES, syncPage, type SyncResource } from '../sync/backfill';
+import { ReplayRequest, SyncRequest, type ReplayResponse, type SyncResponse } from '../../contract/api';
+import { replayPage, syncPage } from '../sync/backfill';
 import { handlerContext } from './context';
 import { requireJson } from './require-json';
+import { validate } from './validate';
 
 export const admin = new Hono<AppEnv>();
 
@@ -22,36 +24,18 @@ admin.use('*', async (c, next) => {
 });
 admin.use('*', requireJson());
 
-admin.post('/sync', async (c) => {
-  const { resource, startingAfter } = await jsonBody(c.req.raw);
-  if (typeof resource !== 'string' || !SYNC_RESOURCES.includes(resource as SyncResource)) {
-    throw new HTTPException(400, { message: `resource must be one of ${SYNC_RESOURCES.join(', ')}` });
-  }
-  const page = await withStripe(c.env, (stripe) => syncPage(stripe, resource as SyncResource, cursor(startingAfter), handlerContext(c)));
-  return c.json({ synced: page.count, hasMore: page.hasMore, next: page.next });
-});
-
-admin.post('/replay', async (c) => {
-  const { startingAfter } = await jsonBody(c.req.raw);
-  const page = await withStripe(c.env, (stripe) => replayPage(stripe, cursor(startingAfter), handlerContext(c)));
-  return c.json({ replayed: page.replayed, skipped: page.skipped, hasMore: page.hasMore, next: page.next });
-});
-
-async function jsonBody(request: Request): Promise<Record<string, unknown>> {
-  try {
-    const body: unknown = await request.json();
-    if (typeof body === 'object' && body !== null) return body as Record<string, unknown>;
-  } catch {
-    // Falls through to the 400 below.
-  }
-  throw new HTTPException(400, { message: 'body must be a JSON object' });
-}
-
-function cursor(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !/^[A-Za-z0-9_]{1,255}$/.test(value)) throw new HTTPException(400, { message: 'startingAfter must be a Stripe object id' });
-  return value;
-}
+const routes = admin
+  .post('/sync', validate('json', SyncRequest), async (c) => {
+    const { resource, startingAfter } = c.req.valid('json');
+    const page = await withStripe(c.env, (stripe) => syncPage(stripe, resource, startingAfter ?? undefined, handlerContext(c)));
+    return c.json({ synced: page.count, hasMore: page.hasMore, next: page.next } satisfies SyncResponse);
+  })
+  .post('/replay', validate('json', ReplayRequest), async (c) => {
+    const { startingAfter } = c.req.valid('json');
+    const page = await withStripe(c.env, (stripe) => replayPage(stripe, startingAfter ?? undefined, handlerContext(c)));
+    return c.json({ replayed: page.replayed, skipped: page.skipped, hasMore: page.hasMore, next: page.next } satisfies ReplayResponse);
+  });
+export type AdminRoutes = typeof routes;
 
 /** Stripe's rate limit becomes a 429 with Retry-After, which the CLI backs off on; other Stripe errors a 502. */
 async function withStripe<T>(env: AppEnv['Bindings'], work: (stripe: Stripe) => Promise<T>): Promise<T> {

@@ -1,31 +1,27 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { createCheckout, parseCheckoutRequest } from '../checkout/create';
+import { CheckoutRequest } from '../../contract/api';
+import { MAX_CHECKOUT_BODY_BYTES } from '../../contract/limits';
+import { createCheckout } from '../checkout/create';
 import { commaSeparated } from '../config';
 import type { AppEnv } from '../env';
 import { requireJson } from './require-json';
+import { validate } from './validate';
 
-export const checkout = new Hono<AppEnv>();
-
-checkout.post(
+export const checkout = new Hono<AppEnv>().post(
   '/',
-  requireJson(),
   bodyLimit({
-    maxSize: 16 * 1024,
+    maxSize: MAX_CHECKOUT_BODY_BYTES,
     onError: () => {
-      throw new HTTPException(413, { message: 'checkout request larger than 16 KiB' });
+      throw new HTTPException(413, { message: `checkout request larger than ${MAX_CHECKOUT_BODY_BYTES / 1024} KiB` });
     },
   }),
+  requireJson(),
+  validate('json', CheckoutRequest),
   async (c) => {
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      throw new HTTPException(400, { message: 'body is not valid JSON' });
-    }
-    const request = parseCheckoutRequest(body);
-    return c.json(await createCheckout(c.env, request, siteOrigin(c.req.raw, c.env.ALLOWED_ORIGINS)));
+    const request = c.req.valid('json');
+    return c.json(await createCheckout(c.env, { ...request, email: request.email ?? null }, siteOrigin(c.req.raw, c.env.ALLOWED_ORIGINS)));
   },
 );
 

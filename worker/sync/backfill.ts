@@ -4,13 +4,12 @@
 import type Stripe from 'stripe';
 import { refreshCatalog } from '../catalog/live';
 import { receiveEvent } from '../events/process';
+import type { SyncResource } from '../../contract/api';
 import type { HandlerContext } from '../events/registry';
 import { customerRow, paymentLinkRow, priceRow, productRow, subscriptionItems, subscriptionRow } from '../mirror/rows';
 import { replaceSubscriptionItems, upsertMirrored, type SyncVersion } from '../store/mirror';
 import { decodeEvent } from '../stripe/event';
 
-export const SYNC_RESOURCES = ['products', 'prices', 'customers', 'subscriptions', 'payment_links'] as const;
-export type SyncResource = (typeof SYNC_RESOURCES)[number];
 
 export interface Page {
   count: number;

@@ -1,0 +1,169 @@
+// Every /api request and response body, written once as a schema with its type. The
+// worker validates requests with these (Hono's validator, a 400 naming the field), the
+// storefront calls through `hc<AppType>`, and the tests build bodies from them.
+import * as v from 'valibot';
+import { CHECKOUT_SESSION_ID, CLIENT_REFERENCE_ID, EMAIL, PRICE_ID, STRIPE_OBJECT_ID } from './ids';
+import { MAX_LINES, MAX_QUANTITY, MIN_QUANTITY } from './limits';
+
+const JSON_OBJECT = 'body must be a JSON object';
+const LINES = `must be a list of 1–${MAX_LINES} lines`;
+const QUANTITY = `must be a whole number from ${MIN_QUANTITY} to ${MAX_QUANTITY}`;
+const PRICE = 'must be a Stripe price id (price_…)';
+
+/** A repeated price names the line that repeats it. */
+const eachPriceOnce = v.rawCheck<{ price: string; quantity: number }[]>(({ dataset, addIssue }) => {
+  if (!dataset.typed) return;
+  const seen = new Set<string>();
+  dataset.value.forEach((item, index) => {
+    if (seen.has(item.price)) {
+      addIssue({
+        message: `repeats ${item.price}; change its quantity instead`,
+        path: [
+          { type: 'array', origin: 'value', input: dataset.value, key: index, value: item },
+          { type: 'object', origin: 'value', input: item, key: 'price', value: item.price },
+        ],
+      });
+    }
+    seen.add(item.price);
+  });
+});
+
+/** `POST /api/checkout`: prices and quantities only; amounts come from Stripe. */
+export const CheckoutRequest = v.object(
+  {
+    items: v.pipe(
+      v.array(
+        v.object({
+          price: v.pipe(v.string(PRICE), v.regex(PRICE_ID, PRICE)),
+          quantity: v.pipe(v.number(QUANTITY), v.integer(QUANTITY), v.minValue(MIN_QUANTITY, QUANTITY), v.maxValue(MAX_QUANTITY, QUANTITY)),
+        }),
+        LINES,
+      ),
+      v.minLength(1, LINES),
+      v.maxLength(MAX_LINES, LINES),
+      eachPriceOnce,
+    ),
+    clientReferenceId: v.pipe(
+      v.string('must be 1–200 characters of A-Z, a-z, 0-9, _ or -'),
+      v.regex(CLIENT_REFERENCE_ID, 'must be 1–200 characters of A-Z, a-z, 0-9, _ or -'),
+    ),
+    email: v.optional(v.nullable(v.pipe(v.string('is not an email address'), v.regex(EMAIL, 'is not an email address')))),
+  },
+  JSON_OBJECT,
+);
+export type CheckoutRequest = v.InferOutput<typeof CheckoutRequest>;
+
+export interface CheckoutResponse {
+  /** Stripe's hosted checkout page for the session. */
+  url: string;
+}
+
+export const SYNC_RESOURCES = ['products', 'prices', 'customers', 'subscriptions', 'payment_links'] as const;
+export type SyncResource = (typeof SYNC_RESOURCES)[number];
+
+const cursor = v.optional(v.nullable(v.pipe(v.string('must be a Stripe object id'), v.regex(STRIPE_OBJECT_ID, 'must be a Stripe object id'))));
+
+/** `POST /api/admin/sync`: one page of one resource. */
+export const SyncRequest = v.object(
+  {
+    resource: v.picklist(SYNC_RESOURCES, `must be one of ${SYNC_RESOURCES.join(', ')}`),
+    startingAfter: cursor,
+  },
+  JSON_OBJECT,
+);
+export type SyncRequest = v.InferOutput<typeof SyncRequest>;
+
+export interface SyncResponse {
+  synced: number;
+  hasMore: boolean;
+  next: string | null;
+}
+
+/** `POST /api/admin/replay`: one page of the last 30 days' events. */
+export const ReplayRequest = v.object({ startingAfter: cursor }, JSON_OBJECT);
+export type ReplayRequest = v.InferOutput<typeof ReplayRequest>;
+
+export interface ReplayResponse {
+  replayed: number;
+  skipped: number;
+  hasMore: boolean;
+  next: string | null;
+}
+
+export const SessionIdParam = v.object({
+  sessionId: v.pipe(v.string(), v.regex(CHECKOUT_SESSION_ID, 'not a Checkout Session id (expected cs_test_… or cs_live_…)')),
+});
+
+export const ORDER_STATUSES = ['pending', 'paid', 'fulfilled', 'payment_failed', 'expired', 'refunded', 'disputed', 'review'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export interface LineItemView {
+  price: string | null;
+  product: string | null;
+  description: string | null;
+  quantity: number;
+  amountTotal: number | null;
+  currency: string | null;
+}
+
+/** `GET /api/orders/:sessionId`: what the buyer's success page may see — nothing beyond their own order, no email. */
+export interface OrderResponse {
+  id: string;
+  status: OrderStatus;
+  clientReferenceId: string | null;
+  amountTotal: number | null;
+  currency: string | null;
+  product: { id: string; name: string } | null;
+  fulfilledAt: string | null;
+  deliveryToken: string | null;
+  livemode: boolean;
+  createdAt: string;
+  updatedAt: string;
+  lineItems: LineItemView[];
+}
+
+/** One active Price of a live product. */
+export interface LivePrice {
+  id: string;
+  currency: string;
+  /** In the currency's minor unit; null for prices without a fixed amount. */
+  unitAmount: number | null;
+  type: 'one_time' | 'recurring';
+  /** `month`, `year`, … for recurring prices, else null. */
+  interval: string | null;
+}
+
+/** One active Stripe Product with its active Prices, the default price first. */
+export interface LiveProduct {
+  id: string;
+  name: string;
+  description: string | null;
+  /** The storefront catalog's slug, from the Stripe product's `metadata.catalog_id`. */
+  catalogId: string | null;
+  prices: LivePrice[];
+}
+
+/** `GET /api/catalog`. */
+export interface CatalogResponse {
+  /** The worker can create Checkout Sessions (it has a Stripe key): the cart may be offered. */
+  checkout: boolean;
+  products: LiveProduct[];
+}
+
+/** `GET /api/catalog/products/:id`. */
+export interface ProductResponse {
+  checkout: boolean;
+  product: LiveProduct;
+}
+
+/** `GET /api/entitlements/:clientReferenceId`. */
+export interface EntitlementsResponse {
+  clientReferenceId: string;
+  products: { orderId: string; product: { id: string; name: string } | null; fulfilledAt: string | null }[];
+  subscriptions: { subscriptionId: string; status: string; cancelAtPeriodEnd: boolean; products: { id: string; name: string | null }[] }[];
+}
+
+/** Every error the API answers. */
+export interface ErrorResponse {
+  error: string;
+}

@@ -1,0 +1,32 @@
+// Every id format the API speaks, written once. The worker validates with these, the
+// storefront builds and checks with them, the tests make ids that satisfy them.
+
+/** A Checkout Session id: the buyer's capability for their order. */
+export const CHECKOUT_SESSION_ID = /^cs_(test|live)_[A-Za-z0-9]{1,250}$/;
+
+/** Stripe's rule for `client_reference_id`; Stripe silently drops anything else. */
+export const CLIENT_REFERENCE_ID = /^[A-Za-z0-9_-]{1,200}$/;
+
+/** A storefront-made buyer id: "b_" + base64url(SHA-256(secret)), the secret kept in the browser. */
+export const DERIVED_BUYER_ID = /^b_[A-Za-z0-9_-]{43}$/;
+
+/** The secret beside a storefront-made buyer id, sent as `X-Buyer-Secret`. */
+export const BUYER_SECRET = /^[A-Za-z0-9_-]{32,128}$/;
+
+export const EVENT_ID = /^evt_[A-Za-z0-9_]{1,250}$/;
+
+export const PRICE_ID = /^price_[A-Za-z0-9_]{1,100}$/;
+
+/** Any Stripe object id, as a pagination cursor. */
+export const STRIPE_OBJECT_ID = /^[A-Za-z0-9_]{1,255}$/;
+
+/** A digital order's download code. */
+export const DELIVERY_TOKEN = /^dl_[A-Za-z0-9_-]{8,100}$/;
+
+/** A catalog product's id (slug), and the path segment of its page: `/products/<id>`. */
+export const PRODUCT_SLUG = /^[A-Za-z0-9_-]{1,100}$/;
+
+/** A product id the catalog endpoint takes: a slug or a Stripe product id (which fits the same pattern). */
+export const PRODUCT_ID = PRODUCT_SLUG;
+
+export const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}$/;
