@@ -47,7 +47,7 @@ export const catalog: Catalog = data;
 export const SHOP_LOCALE = 'en';
 
 /** What a product's URL may end in: a catalog slug (`field-notes`) or a Stripe product id (`prod_…`). */
-export const PRODUCT_SLUG = /^[A-Za-z0-9_-]{1,100}$/;
+export { PRODUCT_SLUG } from '../contract/ids';
 
 /** The product page's path: `/products/<id>`. */
 export function productPath(id: string): string {

@@ -1,14 +1,14 @@
 // Pure helpers for the Buy link: no DOM, no storage, no import.meta, so they can be unit-tested anywhere.
 import type { Product, StripeMode } from '../catalog';
+import { CLIENT_REFERENCE_ID } from '../../contract/ids';
 
 /**
  * Stripe's rule for `client_reference_id`: 1–200 characters of letters, digits, `_` and `-`.
  * Stripe silently drops a value that breaks it, so the order could not be matched to the buyer.
  */
-export const CLIENT_REFERENCE_ID_PATTERN = /^[A-Za-z0-9_-]{1,200}$/;
 
 export function isValidClientReferenceId(id: unknown): id is string {
-  return typeof id === 'string' && CLIENT_REFERENCE_ID_PATTERN.test(id);
+  return typeof id === 'string' && CLIENT_REFERENCE_ID.test(id);
 }
 
 /** `'live'` only when asked for exactly; anything else (unset, empty) is test mode. */

@@ -1,4 +1,5 @@
 // Order status polling for the success page. DOM-free: fetch, timers and clock are injectable.
+import { CHECKOUT_SESSION_ID } from '../../contract/ids';
 
 /** What `GET /api/orders/:sessionId` returns. */
 export interface Order {
@@ -15,10 +16,9 @@ export interface Order {
   updatedAt: string;
 }
 
-export const SESSION_ID_PATTERN = /^cs_(test|live)_[A-Za-z0-9]+$/;
 
 export function isValidSessionId(value: string | null | undefined): value is string {
-  return typeof value === 'string' && SESSION_ID_PATTERN.test(value);
+  return typeof value === 'string' && CHECKOUT_SESSION_ID.test(value);
 }
 
 /** `pending` (async payment processing) and `paid` (fulfilment running) can still change. */

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { runCli } from '../tools/run-cli';
 import { WEBHOOK_SECRET } from './support/constants';
 import { newBuyer, SYNC_TEST_TOKEN, useLiveShop, type ApiCatalog, type ApiPrice } from './support/live-shop';
+import { CHECKOUT_SESSION_ID } from '../../contract/ids';
 
 /** Where the storefront keeps the cart and the buyer's client reference id (localStorage). */
 const CART_KEY = 'storefront.cart';
@@ -164,7 +165,8 @@ describe('the cart', () => {
     const fakeOrigin = new URL(shop.fake.url).origin;
     await Promise.all([page.waitForURL((url) => url.origin === fakeOrigin && url.pathname.startsWith('/pay/')), page.click('button#checkout')]);
     const sessionId = new URL(page.url()).pathname.split('/').pop() as string;
-    expect(sessionId).toMatch(/^cs_test_[A-Za-z0-9]+$/);
+    expect(sessionId).toMatch(CHECKOUT_SESSION_ID);
+    expect(sessionId.startsWith('cs_test_')).toBe(true);
     expect(await text(page, '[data-testid="total"]')).toBe(new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(total / 100));
     const session = shop.fake.get(sessionId);
     expect(session).toMatchObject({ mode: 'payment', status: 'open', client_reference_id: buyer.id, amount_total: total, currency: 'usd' });

@@ -3,12 +3,13 @@
 // set of already-reported messages at module level).
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { BuyerHint } from '../../site/src/buyer';
+import { CLIENT_REFERENCE_ID } from '../../contract/ids';
 
 type BuyerModule = typeof import('../../site/src/buyer');
 
 const ID_KEY = 'storefront.clientReferenceId';
 const EMAIL_KEY = 'storefront.email';
-const VALID = /^[A-Za-z0-9_-]{1,200}$/;
+const VALID = CLIENT_REFERENCE_ID;
 
 /** A Map-backed Storage; `failWith` makes the chosen methods throw like a browser would. */
 class FakeStorage implements Storage {

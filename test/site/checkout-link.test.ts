@@ -7,10 +7,11 @@ import {
   normalizeApiBase,
   parseStripeMode,
 } from '../../site/src/checkout-link';
+import { CLIENT_REFERENCE_ID } from '../../contract/ids';
 
 // Stripe's rule for client_reference_id, written out here rather than imported, so the test is
 // an independent statement of it.
-const STRIPE_RULE = /^[A-Za-z0-9_-]{1,200}$/;
+const STRIPE_RULE = CLIENT_REFERENCE_ID;
 const ALLOWED = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
 
 const TEST_LINK = 'https://buy.stripe.com/test_abc123';

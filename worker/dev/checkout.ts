@@ -10,7 +10,7 @@ import { commaSeparated } from '../config';
 import type { AppEnv, Env } from '../env';
 import { signPayload } from '../stripe/signature';
 import { checkoutSession, stripeEvent, type SessionInput } from './stripe-objects';
-import { CLIENT_REFERENCE_ID } from '../orders/order';
+import { CLIENT_REFERENCE_ID } from '../../contract/ids';
 
 export type Deliver = (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
 

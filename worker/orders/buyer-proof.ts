@@ -8,9 +8,8 @@
 // - A seller's own user ids come with a token their backend signs:
 //   `Authorization: Bearer <expiry unix seconds>.<base64url HMAC-SHA256(BUYER_TOKEN_SECRET, "<id>.<expiry>")>`.
 import { commaSeparated } from '../config';
+import { BUYER_SECRET, DERIVED_BUYER_ID } from '../../contract/ids';
 
-export const DERIVED_BUYER_ID = /^b_[A-Za-z0-9_-]{43}$/;
-export const BUYER_SECRET = /^[A-Za-z0-9_-]{32,128}$/;
 
 export type Proof = { ok: true } | { ok: false; reason: string };
 

@@ -24,10 +24,7 @@ export interface Order {
   updatedAt: number;
 }
 
-export const CHECKOUT_SESSION_ID = /^cs_(test|live)_[A-Za-z0-9]{1,250}$/;
 
-/** Stripe's rule for `client_reference_id`; Stripe silently drops anything else. */
-export const CLIENT_REFERENCE_ID = /^[A-Za-z0-9_-]{1,200}$/;
 
 export function orderFromSession(session: Stripe.Checkout.Session, status: OrderStatus, now: number): Order {
   return {

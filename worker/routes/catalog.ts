@@ -5,13 +5,13 @@ import { liveCatalog } from '../catalog/live';
 import type { AppEnv } from '../env';
 import { activeProduct } from '../store/catalog';
 import { hasStripeKey } from '../stripe/client';
+import { PRODUCT_ID } from '../../contract/ids';
 
 export const catalogRoute = new Hono<AppEnv>();
 
 /** Public data: browsers and the edge may keep it briefly and revalidate with the ETag. */
 export const CATALOG_CACHE_CONTROL = 'public, max-age=30, stale-while-revalidate=300';
 
-const PRODUCT_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
 catalogRoute.use('*', etag(), async (c, next) => {
   await next();

@@ -3,8 +3,8 @@ import { HTTPException } from 'hono/http-exception';
 import { findProduct } from '../../site/catalog';
 import type { AppEnv } from '../env';
 import { findOrderByDeliveryToken } from '../store/orders';
+import { DELIVERY_TOKEN } from '../../contract/ids';
 
-const DELIVERY_TOKEN = /^dl_[A-Za-z0-9_-]{8,100}$/;
 
 export const deliveries = new Hono<AppEnv>();
 

@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { findProduct } from '../../site/catalog';
 import type { AppEnv } from '../env';
 import { entitlementsFor } from '../store/entitlements';
-import { CLIENT_REFERENCE_ID } from '../orders/order';
+import { CLIENT_REFERENCE_ID } from '../../contract/ids';
 import { proveBuyer } from '../orders/buyer-proof';
 
 export const entitlements = new Hono<AppEnv>();

@@ -8,7 +8,7 @@ import { PRODUCT_SLUG, productPath } from '../../site/catalog';
 import { EMAIL } from '../../contract/ids';
 import { createCheckout } from '../checkout/create';
 import type { AppEnv, Env } from '../env';
-import { CLIENT_REFERENCE_ID } from '../orders/order';
+import { CLIENT_REFERENCE_ID } from '../../contract/ids';
 import { liveShopCatalog, liveSitemap, renderProductPage, resolveProductPage, TEMPLATE_PATH } from '../pages/product-page';
 
 /** Short enough that a price change shows soon; stale-while-revalidate keeps pages instant meanwhile. */

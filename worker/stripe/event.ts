@@ -2,6 +2,7 @@
 // The signature proves Stripe sent it, but a body that does not look like an
 // event is still rejected here rather than failing somewhere deeper.
 import type Stripe from 'stripe';
+import { EVENT_ID } from '../../contract/ids';
 
 export type StripeEvent = Pick<Stripe.Event, 'id' | 'type' | 'created' | 'livemode'> & {
   data: { object: { id?: string; object?: string } & Record<string, unknown> };
@@ -9,7 +10,6 @@ export type StripeEvent = Pick<Stripe.Event, 'id' | 'type' | 'created' | 'livemo
 
 export type EventDecode = { ok: true; event: StripeEvent } | { ok: false; reason: string };
 
-const EVENT_ID = /^evt_[A-Za-z0-9_]{1,250}$/;
 
 export function decodeEvent(body: string): EventDecode {
   let value: unknown;
