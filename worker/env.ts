@@ -1,6 +1,3 @@
-import type { RecentEvents } from './events/recent';
-import type { DeliverHook, FulfilHook, RevokeHook } from './fulfil';
-
 /** Bindings and variables, as configured in wrangler.toml, `.dev.vars` and `wrangler secret put`. */
 export interface Env {
   DB: D1Database;
@@ -35,19 +32,4 @@ export interface Env {
 /** A queue message: the outbox row to carry out. */
 export interface OutboxMessage {
   outboxId: number;
-}
-
-/** What the app is built with; tests replace parts of it. */
-export interface Dependencies {
-  fulfil: FulfilHook;
-  deliver: DeliverHook;
-  revoke: RevokeHook;
-  now: () => number;
-  /** Events this isolate has already seen through; one per app. */
-  recentEvents: RecentEvents;
-}
-
-export interface AppEnv {
-  Bindings: Env;
-  Variables: { deps: Dependencies };
 }

@@ -1,18 +1,17 @@
-import type Stripe from 'stripe';
 import { revokeOrder } from '../orders/fulfilment';
 import { idOf } from '../stripe/expandable';
-import type { HandlerMap } from './registry';
+import type { HandlerMap } from './handler';
 
 export const chargeHandlers: HandlerMap = {
   'charge.refunded': async (event, context) => {
-    const charge = event.data.object as unknown as Stripe.Charge;
+    const charge = event.data.object;
     const paymentIntent = idOf(charge.payment_intent);
     // A partial refund leaves the order as it is: the buyer keeps what they paid for.
     if (!charge.refunded || !paymentIntent) return { writes: [] };
     return revokeOrder(paymentIntent, 'refunded', event.id, context);
   },
   'charge.dispute.created': async (event, context) => {
-    const paymentIntent = idOf((event.data.object as unknown as Stripe.Dispute).payment_intent);
+    const paymentIntent = idOf(event.data.object.payment_intent);
     return paymentIntent ? revokeOrder(paymentIntent, 'disputed', event.id, context) : { writes: [] };
   },
 };

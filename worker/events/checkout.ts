@@ -1,10 +1,10 @@
 import type Stripe from 'stripe';
 import { fulfilOrder, recordOrder } from '../orders/fulfilment';
-import type { StripeEvent } from '../stripe/event';
-import type { HandlerMap } from './registry';
+import type { HandlerMap } from './handler';
 
-const sessionOf = (event: StripeEvent) => {
-  const session = event.data.object as unknown as Stripe.Checkout.Session;
+/** The session, checked for the one field a signed payload could still lack before it is used as a key. */
+const sessionOf = (event: { data: { object: Stripe.Checkout.Session } }) => {
+  const session = event.data.object;
   if (typeof session.id !== 'string') throw new Error('checkout session in the event has no id');
   return session;
 };

@@ -1,6 +1,6 @@
 import { customerRow } from '../mirror/rows';
 import { mirrorHandler, type Retrieve } from './mirror';
-import type { HandlerMap } from './registry';
+import type { HandlerMap } from './handler';
 
 const retrieve: Retrieve<Parameters<typeof customerRow>[0]> = (stripe, id) => stripe.customers.retrieve(id);
 

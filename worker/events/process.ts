@@ -5,7 +5,8 @@ import { enqueueOutbox } from '../outbox/enqueue';
 import { claimEvent, isAlreadyClaimed, ledgerStatus, recordFailed, recordIgnored } from '../store/ledger';
 import { newOutboxRows, outboxCatalogRebuild } from '../store/outbox';
 import type { StripeEvent } from '../stripe/event';
-import { handlerFor, type HandlerContext } from './registry';
+import { handlerFor } from './registry';
+import type { HandlerContext } from '../effects';
 
 /**
  * Product and price events within one window share one catalog rebuild, due when

@@ -1,6 +1,6 @@
 import { productRow } from '../mirror/rows';
 import { mirrorHandler, type Retrieve } from './mirror';
-import type { HandlerMap } from './registry';
+import type { HandlerMap } from './handler';
 
 const retrieve: Retrieve<Parameters<typeof productRow>[0]> = (stripe, id) => stripe.products.retrieve(id);
 

@@ -1,5 +1,5 @@
-import type { Dependencies, Env } from '../env';
-import type { StripeEvent } from '../stripe/event';
+import type Stripe from 'stripe';
+import type { EventHandler, HandlerMap } from './handler';
 import { chargeHandlers } from './charges';
 import { checkoutHandlers } from './checkout';
 import { customerHandlers } from './customers';
@@ -7,33 +7,6 @@ import { paymentLinkHandlers } from './payment-links';
 import { priceHandlers } from './prices';
 import { productHandlers } from './products';
 import { subscriptionHandlers } from './subscriptions';
-
-export interface HandlerContext extends Dependencies {
-  db: D1Database;
-  env: Env;
-  /** Work that may finish after the response (cache refreshes). */
-  waitUntil: (promise: Promise<unknown>) => void;
-}
-
-/**
- * What an event's handling commits: its writes, the outbox rows for side effects
- * after the commit (inserts that return the new row's id), and what it decided
- * worth telling the seller (kept in the ledger).
- */
-export interface Effects {
-  writes: D1PreparedStatement[];
-  outbox?: D1PreparedStatement[];
-  note?: string;
-}
-
-/**
- * A handler computes an event's effects without writing anything: it may read
- * (the mirror, Stripe's API) but its writes are committed by the caller in one
- * batch with the ledger claim, and only if this delivery won it.
- */
-export type EventHandler = (event: StripeEvent, context: HandlerContext) => Promise<Effects> | Effects;
-
-export type HandlerMap = Partial<Record<StripeEvent['type'], EventHandler>>;
 
 /** One entry per object family; each family file owns its event types. */
 export const handlers: HandlerMap = {
@@ -46,6 +19,7 @@ export const handlers: HandlerMap = {
   ...paymentLinkHandlers,
 };
 
+/** The handler for `event`'s type, taking any event: the map pairs each type with its own. */
 export function handlerFor(type: string): EventHandler | undefined {
-  return Object.hasOwn(handlers, type) ? handlers[type as StripeEvent['type']] : undefined;
+  return Object.hasOwn(handlers, type) ? (handlers[type as Stripe.Event.Type] as EventHandler | undefined) : undefined;
 }

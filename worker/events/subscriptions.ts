@@ -1,13 +1,14 @@
 import type Stripe from 'stripe';
 import { subscriptionItems, subscriptionRow } from '../mirror/rows';
 import { replaceSubscriptionItems, upsertMirrored } from '../store/mirror';
-import { objectToMirror } from './mirror';
-import type { EventHandler, HandlerMap } from './registry';
+import type { Effects, HandlerContext } from '../effects';
+import { objectToMirror, type MirrorEvent } from './mirror';
+import type { HandlerMap } from './handler';
 
 /** The subscription and its items, committed together; a stale event changes neither. */
 const mirrorSubscription =
-  (deleted: boolean): EventHandler =>
-  async (event, context) => {
+  (deleted: boolean) =>
+  async (event: MirrorEvent<Stripe.Subscription>, context: HandlerContext): Promise<Effects> => {
     const { db, now } = context;
     const { object: subscription, version } = await objectToMirror<Stripe.Subscription>(
       event,

@@ -3,7 +3,7 @@
 // or dispute that came first is applied by the same statement, and the side effects
 // (delivery, revocation) are outbox rows that exist at most once per order.
 import type Stripe from 'stripe';
-import type { Effects, HandlerContext } from '../events/registry';
+import type { Effects, HandlerContext } from '../effects';
 import { noteWhenNoOrderPaidBy } from '../store/ledger';
 import { revokeByPaymentIntent, saveLineItems, saveOrderTransition, saveRevocation, type Revocation } from '../store/orders';
 import { outboxDeliveredIfFulfilled, outboxRevokedIfRevoked } from '../store/outbox';

@@ -7,7 +7,7 @@
 // one call, an answer of "unknown or still open" is remembered briefly, and each
 // client may cause only so many calls a minute (per isolate: a bound, not a quota).
 import type Stripe from 'stripe';
-import type { Effects, HandlerContext } from '../events/registry';
+import type { Effects, HandlerContext } from '../effects';
 import { isStripeError, stripeClient } from '../stripe/client';
 import { enqueueOutbox } from '../outbox/enqueue';
 import { findOrder } from '../store/orders';

@@ -3,7 +3,8 @@
 // the outside world each is at-least-once, with the order id as idempotency key.
 import { findProduct } from '../../site/catalog';
 import { refreshCatalog } from '../catalog/live';
-import type { Dependencies, Env } from '../env';
+import type { Env } from '../env';
+import type { Dependencies } from '../dependencies';
 import { contentsOfStored } from '../orders/line-items';
 import { findLineItems, findOrder } from '../store/orders';
 import { markDead, markDone, markRetry, pendingDueAt, startAttempt, type OutboxRow } from '../store/outbox';

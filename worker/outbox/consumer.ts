@@ -1,5 +1,6 @@
 // The Queues consumer and the sweeper that backs it up (worker/index.ts wires both).
-import type { Dependencies, Env, OutboxMessage } from '../env';
+import type { Env, OutboxMessage } from '../env';
+import type { Dependencies } from '../dependencies';
 import { overduePending } from '../store/outbox';
 import { carryOut } from './carry-out';
 import { enqueueOutbox } from './enqueue';

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { timingSafeEqual } from 'hono/utils/buffer';
 import type Stripe from 'stripe';
-import type { AppEnv } from '../env';
+import type { AppEnv } from '../dependencies';
 import { isStripeError, stripeClient, stripeErrorMessage } from '../stripe/client';
 import { ReplayRequest, SyncRequest, type ReplayResponse, type SyncResponse } from '../../contract/api';
 import { replayPage, syncPage } from '../sync/backfill';

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { etag } from 'hono/etag';
 import { HTTPException } from 'hono/http-exception';
 import { liveCatalog } from '../catalog/live';
-import type { AppEnv } from '../env';
+import type { AppEnv } from '../dependencies';
 import { activeProduct } from '../store/catalog';
 import { hasStripeKey } from '../stripe/client';
 import { PRODUCT_ID } from '../../contract/ids';

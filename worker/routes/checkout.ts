@@ -5,7 +5,7 @@ import { CheckoutRequest } from '../../contract/api';
 import { MAX_CHECKOUT_BODY_BYTES } from '../../contract/limits';
 import { createCheckout } from '../checkout/create';
 import { commaSeparated } from '../config';
-import type { AppEnv } from '../env';
+import type { AppEnv } from '../dependencies';
 import { requireJson } from './require-json';
 import { validate } from './validate';
 

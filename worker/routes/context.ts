@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import type { AppEnv } from '../env';
-import type { HandlerContext } from '../events/registry';
+import type { AppEnv } from '../dependencies';
+import type { HandlerContext } from '../effects';
 
 /** What the domain needs from a request: bindings, hooks, the clock, and waitUntil. */
 export function handlerContext(c: Context<AppEnv>): HandlerContext {

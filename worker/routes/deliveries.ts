@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { findProduct } from '../../site/catalog';
-import type { AppEnv } from '../env';
+import type { AppEnv } from '../dependencies';
 import { findOrderByDeliveryToken } from '../store/orders';
 import { DELIVERY_TOKEN } from '../../contract/ids';
 

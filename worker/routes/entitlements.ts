@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { findProduct } from '../../site/catalog';
-import type { AppEnv } from '../env';
+import type { AppEnv } from '../dependencies';
 import { entitlementsFor } from '../store/entitlements';
 import { CLIENT_REFERENCE_ID } from '../../contract/ids';
 import { proveBuyer } from '../orders/buyer-proof';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { modeOfSessionId, shopMode } from '../config';
-import type { AppEnv } from '../env';
+import type { AppEnv } from '../dependencies';
 import { CHECKOUT_SESSION_ID } from '../../contract/ids';
 import { orderView } from '../orders/order';
 import { lookUpInStripe } from '../orders/landing';

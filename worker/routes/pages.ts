@@ -7,7 +7,8 @@ import { HTTPException } from 'hono/http-exception';
 import { PRODUCT_SLUG, productPath } from '../../site/catalog';
 import { EMAIL } from '../../contract/ids';
 import { createCheckout } from '../checkout/create';
-import type { AppEnv, Env } from '../env';
+import type { Env } from '../env';
+import type { AppEnv } from '../dependencies';
 import { CLIENT_REFERENCE_ID } from '../../contract/ids';
 import { liveShopCatalog, liveSitemap, renderProductPage, resolveProductPage, TEMPLATE_PATH } from '../pages/product-page';
 

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { commaSeparated } from '../config';
-import type { AppEnv } from '../env';
+import type { AppEnv } from '../dependencies';
 import { receiveEvent } from '../events/process';
 import { handlerContext } from './context';
 import { decodeEvent } from '../stripe/event';

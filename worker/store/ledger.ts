@@ -1,4 +1,7 @@
-import type { StripeEvent } from '../stripe/event';
+import type Stripe from 'stripe';
+
+/** What the ledger keeps of an event besides its payload. */
+type LedgerEvent = Pick<Stripe.Event, 'id' | 'type' | 'created' | 'livemode'>;
 
 export type LedgerStatus = 'received' | 'processed' | 'failed' | 'ignored';
 
@@ -13,7 +16,7 @@ export const isAlreadyClaimed = (error: unknown) => String(error instanceof Erro
  * delivery that did so. When the assertion fails, D1 rolls the whole batch back, so
  * the handler's writes that follow apply only for the delivery that won.
  */
-export function claimEvent(db: D1Database, event: StripeEvent, payload: string, now: number, token: string, note: string | null): D1PreparedStatement[] {
+export function claimEvent(db: D1Database, event: LedgerEvent, payload: string, now: number, token: string, note: string | null): D1PreparedStatement[] {
   return [
     db
       .prepare(
@@ -35,7 +38,7 @@ export async function ledgerStatus(db: D1Database, eventId: string): Promise<Led
 }
 
 /** Events without a handler, or of the other Stripe mode, are kept too: the ledger is the record of everything Stripe sent. */
-export async function recordIgnored(db: D1Database, event: StripeEvent, payload: string, now: number, note: string): Promise<void> {
+export async function recordIgnored(db: D1Database, event: LedgerEvent, payload: string, now: number, note: string): Promise<void> {
   await db
     .prepare(
       `INSERT INTO stripe_events (id, type, created, livemode, status, attempts, received_at, processed_at, payload, note)
@@ -47,7 +50,7 @@ export async function recordIgnored(db: D1Database, event: StripeEvent, payload:
 }
 
 /** A failed handling, kept with its error so that Stripe's retry (or the seller) runs it again; a processed event stays processed. */
-export async function recordFailed(db: D1Database, event: StripeEvent, payload: string, now: number, error: string): Promise<void> {
+export async function recordFailed(db: D1Database, event: LedgerEvent, payload: string, now: number, error: string): Promise<void> {
   await db
     .prepare(
       `INSERT INTO stripe_events (id, type, created, livemode, status, attempts, received_at, payload, last_error)

@@ -57,7 +57,8 @@ export interface NewOutboxRow {
 
 /** The rows a batch's outbox inserts created. */
 export function newOutboxRows(results: D1Result[]): NewOutboxRow[] {
-  return results.flatMap((result) => result.results as unknown as NewOutboxRow[]);
+  // Each is the result of an outbox insert above, whose RETURNING names these columns.
+  return (results as D1Result<NewOutboxRow>[]).flatMap((result) => result.results);
 }
 
 /** Takes a pending, due row for an attempt; null when it is not due yet, done, dead or gone. */

@@ -1,9 +1,10 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { createApp, defaultDependencies } from '../../../worker/app';
-import type { Dependencies, Env, OutboxMessage } from '../../../worker/env';
+import type { Env, OutboxMessage } from '../../../worker/env';
+import type { Dependencies } from '../../../worker/dependencies';
 import { consumeOutbox } from '../../../worker/outbox/consumer';
-import type { FulfilmentRequest, RevocationRequest } from '../../../worker/fulfil';
+import type { FulfilmentRequest, RevocationRequest } from '../../../worker/hooks';
 import { WEBHOOK_SECRET } from './stripe';
 
 /** The env a local developer has: the test secret, dev checkout on. */
