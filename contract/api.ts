@@ -150,10 +150,12 @@ export interface CatalogResponse {
   products: LiveProduct[];
 }
 
-/** `GET /api/catalog/products/:id`. */
+/** `GET /api/catalog/products/:id`: the product, or null when it is not on sale. */
 export interface ProductResponse {
   checkout: boolean;
-  product: LiveProduct;
+  /** Some live product names a storefront slug: a slug missing from the live catalog is archived. */
+  speaksForSlugs: boolean;
+  product: LiveProduct | null;
 }
 
 /** `GET /api/entitlements/:clientReferenceId`. */

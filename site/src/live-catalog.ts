@@ -28,6 +28,11 @@ export interface LiveCatalog {
   /** The worker can create Checkout Sessions (it has a Stripe key): the cart may be offered. */
   checkout: boolean;
   products: LiveProduct[];
+  /**
+   * For a partial catalog (one product's page): whether the whole live catalog names
+   * storefront slugs. A full catalog says it through its products.
+   */
+  speaksForSlugs?: boolean;
 }
 
 /** A product as the pages show it: the build-time entry with live name, description and price. */
@@ -123,8 +128,8 @@ export function displayPrice(live: LiveProduct): LivePrice | undefined {
  * - Live products that match no build-time product are not shown (they have no page or image).
  */
 export function mergeLiveCatalog(buildTime: Product[], live: LiveCatalog): ShopProduct[] {
-  if (live.products.length === 0) return buildTime.map(fromBuildTime);
-  const liveKnowsSlugs = live.products.some((p) => p.catalogId !== null);
+  const liveKnowsSlugs = live.speaksForSlugs ?? live.products.some((p) => p.catalogId !== null);
+  if (live.products.length === 0 && !liveKnowsSlugs) return buildTime.map(fromBuildTime);
   const merged: ShopProduct[] = [];
   for (const product of buildTime) {
     const match = findLiveMatch(product, live);
@@ -179,20 +184,21 @@ export async function fetchLiveCatalog(options: FetchLiveCatalogOptions): Promis
 
 /**
  * `GET ${apiBase}/api/catalog/products/<id>`: one product's live data, for its page — a read
- * whose cost does not grow with the catalog. A 404 (archived, or not sold in Stripe) is a
- * catalog without it; `null` on any other failure, as for the whole catalog.
+ * whose cost does not grow with the catalog — as a catalog holding it (or not, when it is not
+ * on sale); `null` on any failure, as for the whole catalog.
  */
 export async function fetchLiveProduct(options: FetchLiveCatalogOptions & { id: string }): Promise<LiveCatalog | null> {
   const url = `${options.apiBase}/api/catalog/products/${encodeURIComponent(options.id)}`;
-  return fetchCatalogJson(options, url, (body, status) => {
-    if (status === 404) return { checkout: false, products: [] };
+  return fetchCatalogJson(options, url, (body) => {
     if (!isObject(body)) return null;
+    const speaksForSlugs = body.speaksForSlugs === true;
+    if (body.product === null) return { checkout: body.checkout === true, products: [], speaksForSlugs };
     const product = parseProduct(body.product);
-    return product ? { checkout: body.checkout === true, products: [product] } : null;
+    return product ? { checkout: body.checkout === true, products: [product], speaksForSlugs } : null;
   });
 }
 
-async function fetchCatalogJson(options: FetchLiveCatalogOptions, url: string, parse: (body: unknown, status: number) => LiveCatalog | null): Promise<LiveCatalog | null> {
+async function fetchCatalogJson(options: FetchLiveCatalogOptions, url: string, parse: (body: unknown) => LiveCatalog | null): Promise<LiveCatalog | null> {
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 10_000);
@@ -201,9 +207,9 @@ async function fetchCatalogJson(options: FetchLiveCatalogOptions, url: string, p
     // workers-types, whose RequestInit has no `cache`.
     const init = { cache: 'no-cache', headers: { accept: 'application/json' }, signal: controller.signal } as RequestInit;
     const response = await fetchImpl(url, init);
-    if (response.status !== 200 && response.status !== 404) throw new Error(`HTTP ${response.status}`);
-    const parsed = parse(await response.json(), response.status);
-    if (!parsed) throw new Error(response.status === 404 ? 'HTTP 404' : 'unexpected response body');
+    if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+    const parsed = parse(await response.json());
+    if (!parsed) throw new Error('unexpected response body');
     return parsed;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -336,14 +336,19 @@ describe('fetchLiveProduct', () => {
 
   it('GETs only its own product, and answers it as a one-product catalog', async () => {
     const product = liveProduct('prod_1', { catalogId: 'field-notes' });
-    const fetchFake = vi.fn<typeof fetch>(async () => json({ checkout: true, product }));
-    await expect(fetchLiveProduct({ apiBase: '', id: 'field-notes', fetch: fetchFake })).resolves.toEqual({ checkout: true, products: [product] });
+    const fetchFake = vi.fn<typeof fetch>(async () => json({ checkout: true, speaksForSlugs: true, product }));
+    await expect(fetchLiveProduct({ apiBase: '', id: 'field-notes', fetch: fetchFake })).resolves.toEqual({ checkout: true, products: [product], speaksForSlugs: true });
     expect(fetchFake.mock.calls[0]![0]).toBe('/api/catalog/products/field-notes');
   });
 
-  it('reads a 404 as "not on sale": a catalog without it', async () => {
-    const fetchFake = vi.fn<typeof fetch>(async () => json({ error: 'no such product on sale' }, 404));
-    await expect(fetchLiveProduct({ apiBase: '', id: 'field-notes', fetch: fetchFake })).resolves.toEqual({ checkout: false, products: [] });
+  it('a product not on sale is a catalog without it, which archives it only when the live catalog speaks for slugs', async () => {
+    const notOnSale = (speaksForSlugs: boolean) => vi.fn<typeof fetch>(async () => json({ checkout: true, speaksForSlugs, product: null }));
+    const archived = await fetchLiveProduct({ apiBase: '', id: 'field-notes', fetch: notOnSale(true) });
+    expect(archived).toEqual({ checkout: true, products: [], speaksForSlugs: true });
+    const [notes] = catalog.products;
+    expect(mergeLiveCatalog([notes!], archived!)).toEqual([]);
+    const unsynced = await fetchLiveProduct({ apiBase: '', id: 'field-notes', fetch: notOnSale(false) });
+    expect(mergeLiveCatalog([notes!], unsynced!).map((p) => p.id)).toEqual([notes!.id]);
   });
 
   it('null on a server error or a malformed body', async () => {

@@ -5,6 +5,7 @@ import { liveCatalog } from '../catalog/live';
 import type { AppEnv } from '../dependencies';
 import { activeProduct } from '../store/catalog';
 import { hasStripeKey } from '../stripe/client';
+import type { ProductResponse } from '../../contract/api';
 import { PRODUCT_ID } from '../../contract/ids';
 
 export const catalogRoute = new Hono<AppEnv>();
@@ -22,11 +23,12 @@ catalogRoute.use('*', etag(), async (c, next) => {
 // worker can create Checkout Sessions (a cart) or the shop runs on Payment Links.
 catalogRoute.get('/', async (c) => c.json({ checkout: hasStripeKey(c.env), products: await liveCatalog(c.env) }));
 
-// One product, for its page: a read by key, whatever the size of the catalog.
+// One product, for its page: a read by key, whatever the size of the catalog. A product
+// not on sale is an answer (`product: null`), not an error: every page of a shop without
+// the live catalog asks.
 catalogRoute.get('/products/:id', async (c) => {
   const id = c.req.param('id');
   if (!PRODUCT_ID.test(id)) throw new HTTPException(400, { message: 'not a product id (a Stripe product id or a catalog slug)' });
-  const product = await activeProduct(c.env.DB, id);
-  if (!product) throw new HTTPException(404, { message: 'no such product on sale' });
-  return c.json({ checkout: hasStripeKey(c.env), product });
+  const { product, speaksForSlugs } = await activeProduct(c.env.DB, id);
+  return c.json({ checkout: hasStripeKey(c.env), speaksForSlugs, product } satisfies ProductResponse);
 });

@@ -44,17 +44,25 @@ export async function activeProducts(db: D1Database): Promise<LiveProduct[]> {
  * One active product, by its Stripe id or its storefront slug (`metadata.catalog_id`),
  * through the primary key or the slug's index: the cost does not grow with the catalog.
  */
-export async function activeProduct(db: D1Database, id: string): Promise<LiveProduct | null> {
-  const { results } = await db
-    .prepare(
+export async function activeProduct(db: D1Database, id: string): Promise<{ product: LiveProduct | null; speaksForSlugs: boolean }> {
+  const [product, slugs] = await db.batch([
+    db
+      .prepare(
       `SELECT ${LIVE_PRODUCT_COLUMNS} FROM stripe_products p ${LIVE_PRICE_JOIN}
        WHERE p.id IN (SELECT id FROM stripe_products WHERE id = ?1 UNION SELECT id FROM stripe_products WHERE json_extract(raw, '$.metadata.catalog_id') = ?1)
          AND p.active = 1 AND p.deleted = 0
        ${LIVE_PRODUCT_ORDER}`,
-    )
-    .bind(id)
-    .all<Row>();
-  return liveProducts(results)[0] ?? null;
+      )
+      .bind(id),
+    // Whether the mirror names storefront slugs at all: then a slug it lacks is archived, not merely unsynced.
+    db.prepare(
+      `SELECT EXISTS (SELECT 1 FROM stripe_products WHERE json_extract(raw, '$.metadata.catalog_id') IS NOT NULL AND active = 1 AND deleted = 0) AS speaks`,
+    ),
+  ]);
+  return {
+    product: liveProducts(product!.results as Row[])[0] ?? null,
+    speaksForSlugs: (slugs!.results[0] as { speaks: number } | undefined)?.speaks === 1,
+  };
 }
 
 function liveProducts(results: Row[]): LiveProduct[] {
