@@ -19,6 +19,8 @@ export default defineProject(async () => {
         miniflare: {
           // The worker under test never serves assets here; avoid requiring a built dist/.
           assets: undefined,
+          // A second, empty database for tests of the migrations themselves.
+          d1Databases: { MIGRATION_DB: 'migration-test' },
           bindings: {
             TEST_MIGRATIONS: migrations,
             PRODUCTION_VARS: production.vars as Record<string, string>,

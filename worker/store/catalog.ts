@@ -56,7 +56,7 @@ export async function activeProduct(db: D1Database, id: string): Promise<{ produ
       .bind(id),
     // Whether the mirror names storefront slugs at all: then a slug it lacks is archived, not merely unsynced.
     db.prepare(
-      `SELECT EXISTS (SELECT 1 FROM stripe_products WHERE json_extract(raw, '$.metadata.catalog_id') IS NOT NULL AND active = 1 AND deleted = 0) AS speaks`,
+      `SELECT EXISTS (SELECT 1 FROM stripe_products WHERE json_extract(raw, '$.metadata.catalog_id') > '' AND active = 1 AND deleted = 0) AS speaks`,
     ),
   ]);
   return {

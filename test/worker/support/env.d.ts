@@ -5,6 +5,8 @@ declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
+      /** An empty database, for applying migrations step by step. */
+      MIGRATION_DB: D1Database;
       CATALOG: KVNamespace;
       FAKE_STRIPE_URL: string;
       /** wrangler.toml's [vars], as a deployed worker gets them. */
