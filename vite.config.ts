@@ -2,8 +2,8 @@
 // Read from the environment: VITE_API_BASE, VITE_STRIPE_MODE and SITE_URL, nothing else.
 import { fileURLToPath } from 'node:url';
 import { defineConfig, loadEnv, type UserConfig } from 'vite';
-import { SHOP_LOCALE, type Catalog } from './site/catalog';
-import catalogData from './site/catalog.json' with { type: 'json' };
+import { SHOP_LOCALE, type Catalog } from './catalog';
+import catalogData from './catalog/catalog.json' with { type: 'json' };
 import { storefront, storefrontInputs } from './site/build/storefront';
 import { parseSiteUrl } from './site/product-page';
 import { normalizeApiBase, parseStripeMode } from './site/src/checkout-link';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SOURCE_DIRS = ['contract', 'site', 'worker'];
+const SOURCE_DIRS = ['catalog', 'contract', 'site', 'worker'];
 
 /** @param {string} dir @returns {string[]} */
 function tsFiles(dir) {

@@ -11,7 +11,7 @@ import { chromium } from 'playwright-core';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const publicDir = path.join(root, 'site/public');
 const outDir = path.join(publicDir, 'images/share');
-const catalog = JSON.parse(readFileSync(path.join(root, 'site/catalog.json'), 'utf8'));
+const catalog = JSON.parse(readFileSync(path.join(root, 'catalog/catalog.json'), 'utf8'));
 
 const svg = (file) => `data:image/svg+xml;base64,${readFileSync(path.join(publicDir, file)).toString('base64')}`;
 const page = (image, caption) => `<!doctype html><html><body style="margin:0;width:1200px;height:630px;display:flex;align-items:center;gap:48px;padding:0 64px;box-sizing:border-box;background:#f3e6d6;font:600 56px/1.15 system-ui,sans-serif;color:#1f2a24">

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // @ts-check
-// npm run stripe:seed — creates the storefront's catalog (site/catalog.json) in the
+// npm run stripe:seed — creates the storefront's catalog (catalog/catalog.json) in the
 // seller's Stripe TEST account, idempotently: one Product per catalog entry (found
 // again by metadata.catalog_id), a one-time Price with the catalog amount (its
 // default_price), and a Payment Link that redirects to the shop's success page.
@@ -21,7 +21,7 @@ product in the catalog, in Stripe TEST mode, and writes the Payment Links back i
 the catalog (paymentLinks.test, stripe.productId, stripe.priceId). Safe to re-run.
 
 Options:
-  --catalog <path>    catalog file (default: site/catalog.json)
+  --catalog <path>    catalog file (default: catalog/catalog.json)
   --shop-url <url>    where Payment Links send buyers back to (default: $SHOP_URL or ${DEFAULT_SHOP_URL})
   -h, --help          this text
 

@@ -1,5 +1,5 @@
 // The shapes of the seller's hooks (worker/fulfil.ts holds their implementations).
-import type { Product } from '../site/catalog';
+import type { Product } from '../catalog';
 import type { Env } from './env';
 import type { Order } from './orders/order';
 import type { LineItem } from './store/orders';

@@ -5,7 +5,7 @@
 // from the same template (dist/_templates/product.html) with HTMLRewriter.
 import { readFileSync } from 'node:fs';
 import type { Plugin } from 'vite';
-import { PRODUCT_SLUG, productPath, type Catalog, type Product, type StripeMode } from '../catalog';
+import { PRODUCT_SLUG, productPath, type Catalog, type Product, type StripeMode } from '../../catalog';
 import { productPageFields, type ProductPageFields, type SiteInfo } from '../product-page';
 import { robotsTxt, sitemapXml } from '../sitemap';
 import { plainBuyUrl } from '../src/checkout-link';
@@ -96,7 +96,7 @@ function productCard(product: Product, options: StorefrontOptions): string {
 export function checkCatalog(catalog: Catalog): void {
   const seen = new Set<string>();
   for (const [index, product] of catalog.products.entries()) {
-    const where = `site/catalog.json products[${index}] (${JSON.stringify(product.id)})`;
+    const where = `catalog/catalog.json products[${index}] (${JSON.stringify(product.id)})`;
     if (!PRODUCT_SLUG.test(product.id)) throw new Error(`${where}: id must be 1–100 characters of A-Z, a-z, 0-9, _ or - (it is the page's URL)`);
     if (seen.has(product.id)) throw new Error(`${where}: id is used twice`);
     seen.add(product.id);

@@ -1,5 +1,5 @@
 // Pure helpers for the Buy link: no DOM, no storage, no import.meta, so they can be unit-tested anywhere.
-import type { Product, StripeMode } from '../catalog';
+import type { Product, StripeMode } from '../../catalog';
 import { CLIENT_REFERENCE_ID } from '../../contract/ids';
 
 /**

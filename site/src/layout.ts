@@ -1,6 +1,6 @@
 // Shared page chrome: the cart badge, a live region and the page title. (The test-mode badge is
 // set at build, so it does not appear after load and move the header.)
-import { catalog } from '../catalog';
+import { catalog } from '../../catalog';
 import { CART_KEY, itemCount, loadCart, type Cart } from './cart';
 
 export function initLayout(): void {

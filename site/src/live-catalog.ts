@@ -1,6 +1,6 @@
 // The live catalog: what the worker's Stripe mirror says is for sale right now, merged over the
 // build-time catalog. DOM-free, no import.meta: fetch is injectable so it can be unit-tested.
-import { PRODUCT_SLUG, type Product } from '../catalog';
+import { PRODUCT_SLUG, type Product } from '../../catalog';
 
 /** One active Price of a live product, as `GET /api/catalog` returns it. */
 export interface LivePrice {

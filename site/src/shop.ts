@@ -1,5 +1,5 @@
 // The catalog the pages render: the build-time catalog at once, then the live one from the worker.
-import { catalog } from '../catalog';
+import { catalog } from '../../catalog';
 import { API_BASE } from './config';
 import { buildTimeShop, fetchLiveCatalog, fetchLiveProduct, liveShop, type Shop } from './live-catalog';
 

@@ -3,8 +3,8 @@
 // JavaScript on, the enhancements move nothing on the page.
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import catalogData from '../../site/catalog.json';
-import type { Catalog } from '../../site/catalog';
+import catalogData from '../../catalog/catalog.json';
+import type { Catalog } from '../../catalog';
 import { useBrowser } from './support/browser';
 import { layoutShifts, recordLayoutShifts } from './support/layout-shift';
 import { CLIENT_REFERENCE_ID } from '../../contract/ids';

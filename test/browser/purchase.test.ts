@@ -1,7 +1,7 @@
 // The purchase flow in a real browser against the real worker: grid / product page → Buy →
 // local test checkout (/dev/checkout) → success page polling the worker, or cancel page.
 import { describe, expect, test } from 'vitest';
-import catalog from '../../site/catalog.json';
+import catalog from '../../catalog/catalog.json';
 import { screenshot, useBrowser } from './support/browser';
 import {
   apiOrder,
@@ -20,7 +20,7 @@ const browser = useBrowser();
 
 function product(id: string) {
   const found = catalog.products.find((p) => p.id === id);
-  if (!found) throw new Error(`sample product ${id} is not in site/catalog.json`);
+  if (!found) throw new Error(`sample product ${id} is not in catalog/catalog.json`);
   return found;
 }
 

@@ -1,7 +1,7 @@
 // cart.ts keeps a module-level fallback for when localStorage refuses writes, so each test
 // imports a fresh copy of the module, as buyer.test.ts does.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Product } from '../../site/catalog';
+import type { Product } from '../../catalog';
 import type { ShopProduct } from '../../site/src/live-catalog';
 
 type CartModule = typeof import('../../site/src/cart');

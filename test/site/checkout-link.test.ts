@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { catalog, type Product } from '../../site/catalog';
+import { catalog, type Product } from '../../catalog';
 import {
   buyUrl,
   isValidClientReferenceId,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { catalog, type Product } from '../../site/catalog';
+import { catalog, type Product } from '../../catalog';
 import {
   buildTimeShop,
   canAddToCart,

@@ -3,7 +3,7 @@ import { defineProject } from 'vitest/config';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-// Unit tests for the storefront's DOM-free modules (site/src, site/catalog.ts) in plain Node,
+// Unit tests for the storefront's DOM-free modules (site/src, catalog/index.ts) in plain Node,
 // plus checks on the built dist/ (`npm test` runs `vite build` first).
 export default defineProject({
   test: {

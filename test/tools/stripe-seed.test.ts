@@ -33,7 +33,7 @@ const readCatalog = async () => JSON.parse(await readFile(catalogPath, 'utf8')) 
 beforeAll(async () => {
   fake = await startFakeStripe({ log: false });
   dir = await mkdtemp(path.join(tmpdir(), 'stripe-seed-'));
-  original = await readFile(path.join(ROOT, 'site/catalog.json'), 'utf8');
+  original = await readFile(path.join(ROOT, 'catalog/catalog.json'), 'utf8');
 });
 afterAll(async () => {
   await fake.close();

@@ -5,7 +5,7 @@
 import { Hono, type ExecutionContext } from 'hono';
 import { html } from 'hono/html';
 import { HTTPException } from 'hono/http-exception';
-import { findProduct, type Product } from '../../site/catalog';
+import { findProduct, type Product } from '../../catalog';
 import { commaSeparated } from '../config';
 import type { Env } from '../env';
 import type { AppEnv } from '../dependencies';

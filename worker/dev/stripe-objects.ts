@@ -1,7 +1,7 @@
 // Checkout Sessions and events shaped like the ones Stripe sends for a Payment
 // Link purchase (compare `resources["checkout.session"]` in Stripe's fixtures3.json;
 // a test holds this shape to it). Development only: the local checkout stand-in.
-import type { Product } from '../../site/catalog';
+import type { Product } from '../../catalog';
 import { randomId } from '../ids';
 
 export interface SessionInput {

@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import type { HandlerContext } from '../effects';
 import { stripeClient } from '../stripe/client';
 import { idOf } from '../stripe/expandable';
-import { catalog, findProduct, type Product } from '../../site/catalog';
+import { catalog, findProduct, type Product } from '../../catalog';
 import { pricesAndSlugs, type KnownPrice } from '../store/catalog';
 import type { LineItem } from '../store/orders';
 import { productOf, type Order } from './order';

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { findProduct, findProductByPaymentLink, type Product } from '../../site/catalog';
+import { findProduct, findProductByPaymentLink, type Product } from '../../catalog';
 import { idOf } from '../stripe/expandable';
 import type { OrderStatus } from './status';
 

@@ -5,7 +5,7 @@
 // price times the quantity. Discounts, promotion codes and tax change the total,
 // not the subtotal, and stay legitimate. Anything else waits for the seller in
 // `review`. Pure: the callers read the prices.
-import type { Product } from '../../site/catalog';
+import type { Product } from '../../catalog';
 
 export interface PricedLine {
   price: string | null;

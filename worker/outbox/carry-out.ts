@@ -1,7 +1,7 @@
 // The outbox consumer: carries out one row's side effect after its batch committed.
 // Rows are exactly-once as far as the outbox goes (one per order and kind); towards
 // the outside world each is at-least-once, with the order id as idempotency key.
-import { findProduct } from '../../site/catalog';
+import { findProduct } from '../../catalog';
 import { refreshCatalog } from '../catalog/live';
 import type { Env } from '../env';
 import type { Dependencies } from '../dependencies';

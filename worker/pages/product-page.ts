@@ -3,7 +3,7 @@
 // products that exist only in Stripe, rendered with HTMLRewriter into the product template the
 // build wrote (dist/_templates/product.html), so they are the same page as the prerendered ones.
 // Without live products the prerendered page is served as built.
-import { catalog, productPath, SHOP_LOCALE, type Product } from '../../site/catalog';
+import { catalog, productPath, SHOP_LOCALE, type Product } from '../../catalog';
 import { productPageFields, type PageProduct, type ProductPageFields, type SiteInfo } from '../../site/product-page';
 import { sitemapUrls, sitemapXml } from '../../site/sitemap';
 import {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { findProduct } from '../../site/catalog';
+import { findProduct } from '../../catalog';
 import type { AppEnv } from '../dependencies';
 import { findOrderByDeliveryToken } from '../store/orders';
 import { DELIVERY_TOKEN } from '../../contract/ids';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { findProduct } from '../../site/catalog';
+import { findProduct } from '../../catalog';
 import type { AppEnv } from '../dependencies';
 import { entitlementsFor } from '../store/entitlements';
 import { CLIENT_REFERENCE_ID } from '../../contract/ids';

@@ -4,7 +4,7 @@
 import { Hono, type Context } from 'hono';
 import { etag } from 'hono/etag';
 import { HTTPException } from 'hono/http-exception';
-import { PRODUCT_SLUG, productPath } from '../../site/catalog';
+import { PRODUCT_SLUG, productPath } from '../../catalog';
 import { EMAIL } from '../../contract/ids';
 import { createCheckout } from '../checkout/create';
 import type { Env } from '../env';

@@ -1,5 +1,5 @@
 // `/cancel?product=<product id>`: the buyer left Checkout without paying.
-import { findProduct, productPath } from '../../catalog';
+import { findProduct, productPath } from '../../../catalog';
 import { byId, h, queryParam } from '../dom';
 import { initLayout } from '../layout';
 

@@ -1,6 +1,6 @@
 // `/cart`: the cart, checked out through `POST ${API_BASE}/api/checkout` (a Stripe Checkout
 // Session for all items). Offered only when the live catalog says the worker can check out.
-import { findProduct, productPath } from '../../catalog';
+import { findProduct, productPath } from '../../../catalog';
 import { getBuyer } from '../buyer';
 import {
   CART_KEY,

@@ -2,7 +2,7 @@
 // for a product that exists only in Stripe). The script adds the buyer to the Buy link, then
 // applies the live catalog: live name and price, Add to cart when the worker can check out, or
 // "no longer available" when the product was archived since the page was built.
-import { findProduct } from '../../catalog';
+import { findProduct } from '../../../catalog';
 import { addToCartButton } from '../add-to-cart';
 import { enhanceBuyLink } from '../buy-link';
 import { byId, h, pageLocale, rerender, setText } from '../dom';

@@ -1,6 +1,6 @@
 // `/success?session_id=cs_…`: Stripe sends the buyer here after paying, but the URL proves
 // nothing, so the outcome shown is whatever the worker says about that Checkout Session.
-import { findProduct, productPath } from '../../catalog';
+import { findProduct, productPath } from '../../../catalog';
 import { clearCart } from '../cart';
 import { API_BASE } from '../config';
 import { byId, h, queryParam } from '../dom';

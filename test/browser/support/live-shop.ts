@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 // A shop that sells through Stripe: the fake Stripe API (test/fake-stripe) in this process,
 // and a worker of its own (`wrangler dev`, see ./worker.ts) with a Stripe key pointed at the
-// fake and the fake's webhooks delivered to it. The fake is seeded with site/catalog.json;
+// fake and the fake's webhooks delivered to it. The fake is seeded with catalog/catalog.json;
 // the worker's mirror fills through those webhooks alone (no admin sync: this worker has no
 // SYNC_TOKEN). Started in beforeAll, stopped in afterAll, by `useLiveShop()`.
 import Stripe from 'stripe';
 import { afterAll, beforeAll, expect } from 'vitest';
-import catalog from '../../../site/catalog.json';
+import catalog from '../../../catalog/catalog.json';
 import { startFakeStripe, type FakeStripe, type SeededCatalogProduct, type StripeObject, type WebhookDelivery } from '../../fake-stripe/server';
 import { STRIPE_TEST_KEY, WEBHOOK_SECRET } from './constants';
 import { startWorker, type RunningWorker } from './worker';

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { checkoutSession as devSession, stripeEvent } from '../../../worker/dev/stripe-objects';
-import { findProduct } from '../../../site/catalog';
+import { findProduct } from '../../../catalog';
 import { orderRow, snapshot, testApp, testEnv } from '../support/app';
 import { fixture } from '../support/stripe';
 import { DELIVERY_TOKEN } from '../../../contract/ids';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findProduct } from '../../../site/catalog';
+import { findProduct } from '../../../catalog';
 import { reviewReason, type PricedLine } from '../../../worker/orders/review';
 
 const notes = findProduct('field-notes')!; // 1200 usd

@@ -4,7 +4,7 @@
 import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import catalog from '../../../site/catalog.json';
+import catalog from '../../../catalog/catalog.json';
 import { resolveProductPage } from '../../../worker/pages/product-page';
 import type { Env } from '../../../worker/env';
 import { builtAssets, builtFile } from '../support/assets';
