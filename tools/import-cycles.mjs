@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // @ts-check
 // Lists the import circles among the project's TypeScript modules (type-only imports
-// included: a circle of types is still two modules that cannot be read apart).
-// `node tools/import-cycles.mjs` prints each circle and exits 1 if there is any.
+// included: a circle of types is still two modules that cannot be read apart), and the
+// imports that point up a layer (LAYERS below). `node tools/import-cycles.mjs` prints
+// each and exits 1 if there is any.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,9 +81,45 @@ export function importCycles(root = ROOT) {
   return [...cycles.values()];
 }
 
+/**
+ * The layers, lowest first; a module may import its own layer and the ones below.
+ * The site stands beside the worker: both build on the contract and the catalog.
+ * @type {[string, (file: string) => boolean][]}
+ */
+export const LAYERS = [
+  ['shared (contract, catalog)', (file) => /^(contract|catalog)\//.test(file)],
+  ['platform', (file) => /^worker\/(env|config|ids|recent-events)\.ts$/.test(file)],
+  ['store', (file) => file.startsWith('worker/store/')],
+  ['domain', (file) => file.startsWith('worker/') && !/^worker\/(routes\/|app\.ts$|index\.ts$)/.test(file)],
+  ['routes', (file) => file.startsWith('worker/')],
+  ['site', (file) => file.startsWith('site/')],
+];
+
+/** @param {string} file */
+const layerOf = (file) => LAYERS.findIndex(([, belongs]) => belongs(file));
+
+/** Imports that point up a layer (or from the site into the worker), as "from → to (layer → layer)". */
+export function layerViolations(root = ROOT) {
+  const violations = [];
+  for (const [file, targets] of importGraph(root)) {
+    const from = path.relative(root, file);
+    for (const target of targets) {
+      const to = path.relative(root, target);
+      const [a, b] = [layerOf(from), layerOf(to)];
+      const siteIntoWorker = from.startsWith('site/') && to.startsWith('worker/');
+      const workerIntoSite = from.startsWith('worker/') && to.startsWith('site/');
+      if (b > a || siteIntoWorker || workerIntoSite) violations.push(`${from} → ${to} (${LAYERS[a]?.[0]} → ${LAYERS[b]?.[0]})`);
+    }
+  }
+  return violations;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const cycles = importCycles();
   for (const cycle of cycles) console.log(cycle.join(' → '));
   console.log(cycles.length === 0 ? 'no import circles' : `${cycles.length} import circle(s)`);
-  process.exit(cycles.length === 0 ? 0 : 1);
+  const violations = layerViolations();
+  for (const violation of violations) console.log(violation);
+  console.log(violations.length === 0 ? 'every import points down' : `${violations.length} import(s) point up`);
+  process.exit(cycles.length === 0 && violations.length === 0 ? 0 : 1);
 }
