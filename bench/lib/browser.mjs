@@ -35,8 +35,9 @@ export async function startSiteWorker(bundle) {
   if (!workerOptions.assets) throw new Error('wrangler.toml configures no [assets]');
   const worker = await startMiniflare(
     bundle,
-    { ...workerOptions.bindings, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET },
-    { fulfilled: '"msg":"order fulfilled"' },
+    // Test mode (wrangler.toml says live): the bench's events are test-mode events.
+    { ...workerOptions.bindings, STRIPE_MODE: 'test', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET },
+    { delivered: '"msg":"order delivered"' },
     // The bundle is already built: no module rules; D1 as in the load runs.
     { base: { ...workerOptions, modulesRules: undefined } },
   );
@@ -199,7 +200,7 @@ export async function browserFigures(bundle) {
   try {
     const product = await productPage(browser, site.url);
     const latency = await webhookToBrowser(browser, site.url);
-    return { chromium: browser.version(), baseUrl: site.url.href, assets: site.assetsDirectory, product, latency, fulfilHookCalls: site.log.counts.fulfilled };
+    return { chromium: browser.version(), baseUrl: site.url.href, assets: site.assetsDirectory, product, latency, deliverHookCalls: site.log.counts.delivered };
   } finally {
     unregister();
     await browser.close();

@@ -11,6 +11,7 @@ export const BUNDLES = [
   { name: 'ours', config: path.join(REPO_ROOT, 'wrangler.toml'), load: true },
   { name: 'empty', config: path.join(BENCH_DIR, 'empty', 'wrangler.toml'), load: true },
   { name: 'reference', config: path.join(BENCH_DIR, 'reference', 'wrangler.toml'), load: true },
+  { name: 'naive', config: path.join(BENCH_DIR, 'naive', 'wrangler.toml'), load: true },
   { name: 'reference-webhooks-only', config: path.join(BENCH_DIR, 'reference-webhooks-only', 'wrangler.toml'), load: false },
   { name: 'profile', config: path.join(BENCH_DIR, 'profile', 'wrangler.toml'), load: false },
 ];

@@ -77,3 +77,16 @@ export function checkoutCompleted({ sessionId = newSessionId(), secret = WEBHOOK
 export function buildDeliveries(count) {
   return Array.from({ length: count }, () => checkoutCompleted());
 }
+
+/**
+ * A signed `price.updated` for a price the growth step seeded (Stripe's example price with the
+ * seeded ids), as Stripe delivers it.
+ * @param {{ priceId: string, productId: string, unitAmount: number }} price
+ * @returns {Delivery}
+ */
+export function priceUpdated({ priceId, productId, unitAmount }) {
+  const price = { ...fixture('price'), id: priceId, product: productId, active: true, currency: 'usd', unit_amount: unitAmount, type: 'one_time', recurring: null };
+  const event = { ...fixture('event'), id: newEventId(), type: 'price.updated', created: Math.floor(Date.now() / 1000), data: { object: price } };
+  const body = JSON.stringify(event, null, 2);
+  return { eventId: event.id, sessionId: '', body, header: Stripe.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET }) };
+}

@@ -79,6 +79,26 @@ export async function startMiniflare(bundle, bindings, logCounters = {}, { d1OnT
   };
 }
 
+/**
+ * Miniflare options for our worker as wrangler derives them from wrangler.toml: its KV
+ * namespace, the outbox queue (producer and consumer, so side effects run after each
+ * response as deployed) and, with `assets`, the built site. Cron triggers are left out
+ * (Miniflare does not fire them on its own). Vars from wrangler.toml are returned apart:
+ * the bench serves Stripe's test mode, where wrangler.toml says live.
+ * @param {{ assets?: boolean }} [options]
+ */
+export async function oursOptions({ assets = false } = {}) {
+  const { unstable_getMiniflareWorkerOptions: workerOptionsFor } = await import('wrangler');
+  const { workerOptions } = workerOptionsFor(path.join(REPO_ROOT, 'wrangler.toml'));
+  const { kvNamespaces, queueProducers, queueConsumers } = workerOptions;
+  const base = { kvNamespaces, queueProducers, queueConsumers };
+  if (assets) {
+    if (!workerOptions.assets) throw new Error('wrangler.toml configures no [assets]');
+    Object.assign(base, { assets: workerOptions.assets });
+  }
+  return { base, vars: { ...workerOptions.bindings, STRIPE_MODE: 'test' } };
+}
+
 /** Applies migrations/*.sql in name order, each file as one D1 batch (a transaction). */
 export async function applyMigrations(mf) {
   const { unstable_splitSqlQuery: splitSqlQuery } = await import('wrangler');
@@ -252,11 +272,12 @@ export async function verifyLedger(mf, sent, log) {
   const fulfilledSet = new Set(fulfilledIds);
   const missingOrders = [...sessionIds].filter((id) => !fulfilledSet.has(id)).length;
 
-  // The fulfil hook logs one line per call; the worker's stdout may trail the last response a little.
-  const deadline = Date.now() + 3_000;
-  while (log.counts.fulfilled < sessionIds.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  const hookCalls = log.counts.fulfilled ?? NaN;
+  // Deliveries run from the outbox queue after the responses: wait for the consumer to finish them.
+  const outboxDone = async () => scalar(`SELECT count(*) AS n FROM outbox WHERE kind = 'delivered' AND status = 'done'`);
+  const drainDeadline = Date.now() + 20_000;
+  while ((await outboxDone()) < sessionIds.size && Date.now() < drainDeadline) await new Promise((resolve) => setTimeout(resolve, 250));
+  const deliveriesDone = await outboxDone();
+  const hookCalls = log.counts.delivered ?? NaN;
 
   const checks = [
     { what: 'ledger rows = events sent', expected: eventIds.size, actual: ledgerRows },
@@ -267,7 +288,29 @@ export async function verifyLedger(mf, sent, log) {
     { what: 'fulfilled orders with fulfilled_at, delivery token, product, amount', expected: sessionIds.size, actual: ordersComplete },
     { what: 'distinct delivery tokens', expected: sessionIds.size, actual: distinctTokens },
     { what: 'sent sessions missing from fulfilled orders', expected: 0, actual: missingOrders },
-    { what: 'fulfil hook calls (worker log lines)', expected: sessionIds.size, actual: hookCalls },
+    { what: `outbox deliveries done (queue consumer)`, expected: sessionIds.size, actual: deliveriesDone },
+    { what: 'deliver hook calls (worker log lines)', expected: sessionIds.size, actual: hookCalls },
   ];
   return { ok: checks.every((check) => check.expected === check.actual), events: eventIds.size, sessions: sessionIds.size, checks };
+}
+
+/** The naive peer's tables (bench/naive/schema.sql), as its tutorial applies them. */
+export async function applyNaiveSchema(mf) {
+  const { unstable_splitSqlQuery: splitSqlQuery } = await import('wrangler');
+  const db = await mf.getD1Database('DB');
+  const statements = splitSqlQuery(readFileSync(path.join(REPO_ROOT, 'bench', 'naive', 'schema.sql'), 'utf8'));
+  await db.batch(statements.map((sql) => db.prepare(sql)));
+}
+
+/** The naive peer's D1 against what was sent: one event row per event, one paid order per session. */
+export async function verifyNaive(mf, sent) {
+  const db = await mf.getD1Database('DB');
+  const scalar = async (sql) => /** @type {{ n: number }} */ (await db.prepare(sql).first()).n;
+  const events = new Set(sent.map((delivery) => delivery.eventId)).size;
+  const sessions = new Set(sent.map((delivery) => delivery.sessionId)).size;
+  const checks = [
+    { what: 'event rows = events sent', expected: events, actual: await scalar('SELECT count(*) AS n FROM events') },
+    { what: `order rows with status 'paid' = sessions sent`, expected: sessions, actual: await scalar(`SELECT count(*) AS n FROM orders WHERE status = 'paid'`) },
+  ];
+  return { ok: checks.every((check) => check.expected === check.actual), events, sessions, checks };
 }

@@ -1,9 +1,12 @@
-// Profiling variant of our worker (bench only, never deployed): the unchanged app from
-// worker/app.ts, with the D1 binding wrapped to time every call as the worker sees it
-// (prepare().first/run/all/raw and batch), grouped by statement. bench/run.mjs reads and
-// resets the figures at GET /__bench/d1; every other request goes to the app as is.
-import { createApp } from '../../worker/app';
-import type { Env } from '../../worker/env';
+// Metering variant of our worker (bench only, never deployed): the unchanged app from
+// worker/app.ts and the unchanged Queues consumer, with the D1 binding wrapped to count
+// and time every call as the worker sees it (prepare().first/run/all and batch), grouped
+// by statement, and to add up D1's own `meta.rows_read` / `meta.rows_written`.
+// Figures are kept per scope: `fetch` (requests), `queue` (the outbox consumer).
+// bench/run.mjs reads them at GET /api/__bench/d1 (under /api/ so that, with assets, the worker runs first) and resets them with DELETE.
+import { createApp, defaultDependencies } from '../../worker/app';
+import type { Env, OutboxMessage } from '../../worker/env';
+import { consumeOutbox } from '../../worker/outbox/consumer';
 
 interface Stat {
   calls: number;
@@ -11,16 +14,33 @@ interface Stat {
   maxMs: number;
 }
 
-const app = createApp();
-let stats = new Map<string, Stat>();
-let requests = { count: 0, totalMs: 0 };
+interface Scope {
+  /** Invocations (requests, or queue batches). */
+  count: number;
+  totalMs: number;
+  /** D1 calls: one per first/run/all, one per batch (each is one round trip). */
+  roundTrips: number;
+  rowsRead: number;
+  rowsWritten: number;
+  statements: Map<string, Stat>;
+}
 
-function record(name: string, ms: number): void {
-  const stat = stats.get(name) ?? { calls: 0, totalMs: 0, maxMs: 0 };
+const newScope = (): Scope => ({ count: 0, totalMs: 0, roundTrips: 0, rowsRead: 0, rowsWritten: 0, statements: new Map() });
+let scopes = { fetch: newScope(), queue: newScope() };
+type ScopeName = keyof typeof scopes;
+
+function record(scope: ScopeName, name: string, ms: number, metas: (D1Meta | undefined)[]): void {
+  const s = scopes[scope];
+  const stat = s.statements.get(name) ?? { calls: 0, totalMs: 0, maxMs: 0 };
   stat.calls++;
   stat.totalMs += ms;
   stat.maxMs = Math.max(stat.maxMs, ms);
-  stats.set(name, stat);
+  s.statements.set(name, stat);
+  s.roundTrips++;
+  for (const meta of metas) {
+    s.rowsRead += meta?.rows_read ?? 0;
+    s.rowsWritten += meta?.rows_written ?? 0;
+  }
 }
 
 /** "INSERT stripe_events", "SELECT orders", … from the statement's first keyword and table. */
@@ -33,37 +53,45 @@ function label(sql: string): string {
 const REAL = Symbol('real statement');
 type Wrapped = D1PreparedStatement & { [REAL]: D1PreparedStatement };
 
-function wrapStatement(real: D1PreparedStatement, sql: string): D1PreparedStatement {
-  const timed =
-    (method: 'first' | 'run' | 'all' | 'raw') =>
-    async (...args: unknown[]) => {
-      const started = performance.now();
-      try {
-        return await (real[method] as (...a: unknown[]) => Promise<unknown>)(...args);
-      } finally {
-        record(`${method}: ${label(sql)}`, performance.now() - started);
-      }
-    };
+function wrapStatement(real: D1PreparedStatement, sql: string, scope: ScopeName): D1PreparedStatement {
+  const name = label(sql);
+  const timed = async <T>(method: string, call: () => Promise<T>, meta: (result: T) => D1Meta | undefined): Promise<T> => {
+    const started = performance.now();
+    const result = await call();
+    record(scope, `${method}: ${name}`, performance.now() - started, [meta(result)]);
+    return result;
+  };
   return {
     [REAL]: real,
-    bind: (...values: unknown[]) => wrapStatement(real.bind(...values), sql),
-    first: timed('first'),
-    run: timed('run'),
-    all: timed('all'),
-    raw: timed('raw'),
+    bind: (...values: unknown[]) => wrapStatement(real.bind(...values), sql, scope),
+    // first() returns no meta: the same query through all(), answered as first() would.
+    first: (column?: string) =>
+      timed('first', () => real.all<Record<string, unknown>>(), (result) => result.meta).then(({ results }) => {
+        const row = results[0];
+        if (row === undefined) return null;
+        return column === undefined ? row : (row[column] ?? null);
+      }),
+    run: () => timed('run', () => real.run(), (result) => result.meta),
+    all: () => timed('all', () => real.all(), (result) => result.meta),
+    raw: () => {
+      throw new Error('bench/profile: raw() is not metered');
+    },
   } as unknown as Wrapped;
 }
 
-function wrapDatabase(db: D1Database): D1Database {
+function wrapDatabase(db: D1Database, scope: ScopeName): D1Database {
   return {
-    prepare: (sql: string) => wrapStatement(db.prepare(sql), sql),
+    prepare: (sql: string) => wrapStatement(db.prepare(sql), sql, scope),
     batch: async (statements: D1PreparedStatement[]) => {
       const started = performance.now();
-      try {
-        return await db.batch(statements.map((statement) => (statement as Wrapped)[REAL] ?? statement));
-      } finally {
-        record(`batch of ${statements.length}`, performance.now() - started);
-      }
+      const results = await db.batch(statements.map((statement) => (statement as Wrapped)[REAL] ?? statement));
+      record(
+        scope,
+        `batch of ${statements.length}`,
+        performance.now() - started,
+        results.map((result) => result.meta),
+      );
+      return results;
     },
     exec: (sql: string) => db.exec(sql),
     withSession: (...args: Parameters<D1Database['withSession']>) => db.withSession(...args),
@@ -71,22 +99,38 @@ function wrapDatabase(db: D1Database): D1Database {
   } as unknown as D1Database;
 }
 
+const deps = defaultDependencies();
+const app = createApp(deps);
+
+function report(): string {
+  const view = (s: Scope) => ({ ...s, statements: Object.fromEntries(s.statements) });
+  return JSON.stringify({ fetch: view(scopes.fetch), queue: view(scopes.queue) });
+}
+
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-    if (new URL(request.url).pathname === '/__bench/d1') {
-      const body = JSON.stringify({ requests, statements: Object.fromEntries(stats) });
-      if (request.method === 'DELETE') {
-        stats = new Map();
-        requests = { count: 0, totalMs: 0 };
-      }
+    if (new URL(request.url).pathname === '/api/__bench/d1') {
+      const body = report();
+      if (request.method === 'DELETE') scopes = { fetch: newScope(), queue: newScope() };
       return new Response(body, { headers: { 'content-type': 'application/json' } });
     }
+    const scope = scopes.fetch;
     const started = performance.now();
     try {
-      return await app.fetch(request, { ...env, DB: wrapDatabase(env.DB) }, ctx);
+      return await app.fetch(request, { ...env, DB: wrapDatabase(env.DB, 'fetch') }, ctx);
     } finally {
-      requests.count++;
-      requests.totalMs += performance.now() - started;
+      scope.count++;
+      scope.totalMs += performance.now() - started;
     }
   },
-};
+  async queue(batch: MessageBatch<OutboxMessage>, env: Env): Promise<void> {
+    const scope = scopes.queue;
+    const started = performance.now();
+    try {
+      await consumeOutbox(batch, { ...env, DB: wrapDatabase(env.DB, 'queue') }, deps);
+    } finally {
+      scope.count += batch.messages.length;
+      scope.totalMs += performance.now() - started;
+    }
+  },
+} satisfies ExportedHandler<Env, OutboxMessage>;

@@ -1,0 +1,42 @@
+// What 1 million purchases cost on Cloudflare's published prices (bench/prices.mjs), from
+// what the bench measured per purchase (bench/lib/meter.mjs).
+import { PRICES, PRICES_TAKEN_ON, QUEUE_OPERATIONS_PER_MESSAGE, WORKERS_PAID_MONTHLY_USD } from '../prices.mjs';
+
+export const PURCHASES = 1_000_000;
+
+/**
+ * @param {ReturnType<typeof import('./meter.mjs').meterPurchases> extends Promise<infer T> ? T : never} metered
+ */
+export function costOfPurchases(metered, purchases = PURCHASES) {
+  const w = metered.webhook;
+  const o = metered.outbox;
+  const l = metered.orderLookup;
+  // Per purchase: the webhook, one queue consumer invocation per message (an upper bound: a batch
+  // of up to 10 messages is one invocation), and one order lookup by the success page.
+  const lines = [
+    { item: 'Workers requests', price: PRICES.workersRequests, perPurchase: 1 + 1 + 1, how: 'webhook + queue consumer (≤ 1 per message) + 1 order lookup' },
+    { item: 'Workers CPU', price: PRICES.workersCpuMs, perPurchase: metered.cpuMsPerPurchase, how: 'workerd CPU measured here (upper bound: includes local D1 and the proxy)' },
+    { item: 'D1 rows read', price: PRICES.d1RowsRead, perPurchase: w.rowsRead + o.rowsRead + l.rowsRead, how: `webhook ${fmt(w.rowsRead)} + outbox ${fmt(o.rowsRead)} + lookup ${fmt(l.rowsRead)} (meta.rows_read)` },
+    { item: 'D1 rows written', price: PRICES.d1RowsWritten, perPurchase: w.rowsWritten + o.rowsWritten + l.rowsWritten, how: `webhook ${fmt(w.rowsWritten)} + outbox ${fmt(o.rowsWritten)} (meta.rows_written, index entries included)` },
+    { item: 'D1 storage', price: PRICES.d1StorageGbMonth, perPurchase: metered.bytesPerPurchase / 1e9, how: `${fmt(metered.bytesPerPurchase / 1024, 1)} KiB per purchase (ledger with payload, order, outbox), per month kept` },
+    { item: 'KV', price: PRICES.kvReads, perPurchase: 0, how: 'a purchase touches no KV key (the catalog snapshot is for page views)' },
+    { item: 'Queues operations', price: PRICES.queuesOperations, perPurchase: QUEUE_OPERATIONS_PER_MESSAGE * (metered.queueMessages / metered.purchases), how: `${fmt(metered.queueMessages / metered.purchases, 2)} message per purchase × write, read, delete` },
+  ];
+  const rows = lines.map((line) => {
+    const units = line.perPurchase * purchases;
+    const listUsd = (units / line.price.per) * line.price.usd;
+    const beyondAllowanceUsd = (Math.max(0, units - line.price.included) / line.price.per) * line.price.usd;
+    return { ...line, units, listUsd, beyondAllowanceUsd };
+  });
+  return {
+    purchases,
+    pricesTakenOn: PRICES_TAKEN_ON,
+    rows,
+    totalListUsd: rows.reduce((sum, row) => sum + row.listUsd, 0),
+    totalOnPaidPlanUsd: WORKERS_PAID_MONTHLY_USD + rows.reduce((sum, row) => sum + row.beyondAllowanceUsd, 0),
+  };
+}
+
+function fmt(value, digits = 1) {
+  return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+}
