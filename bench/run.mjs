@@ -1,14 +1,18 @@
 #!/usr/bin/env node
-// `npm run bench`: webhook throughput of the storefront's worker against two baselines,
-// in workerd through Miniflare, plus browser figures and a signature micro-benchmark.
-// Prints figures; asserts nothing about timing. Exits non-zero only when a step fails or
-// when the D1 ledger/orders after the load run are not exactly what was sent.
+// `npm run bench`: what the storefront's worker costs, in workerd through Miniflare, side by
+// side with an empty worker, Hono's Stripe webhook example and a naive durable peer; then D1
+// per purchase and its price, growth curves, the worst-case request, cold starts, the
+// signature micro-benchmark, and browser and Lighthouse figures. Prints figures; asserts
+// nothing about timing. Exits non-zero only when a step fails or when D1 after a load run is
+// not exactly what was sent. `--quick`: small counts and sizes, no browser, no Lighthouse.
 //
-// Env: BENCH_REQUESTS (default 4000 per worker), BENCH_WARMUP (200), BENCH_CONCURRENCY (32),
-//      BENCH_MICRO_ITERATIONS (20000), BENCH_PROFILE_REQUESTS (1000), BENCH_SKIP_BROWSER=1,
-//      BENCH_SKIP_TMPFS=1 (skip the diagnostic run of ours with its D1 on /dev/shm),
-//      BENCH_SKIP_LIGHTHOUSE=1 (skip the Lighthouse table).
-// Output: the tables below, and the same figures as JSON in bench/out/latest.json.
+// Env (each overrides its default): BENCH_REQUESTS (at 32 connections), BENCH_REQUESTS_SINGLE
+//      (at 1 connection), BENCH_WARMUP, BENCH_CONCURRENCY (32), BENCH_MICRO_ITERATIONS,
+//      BENCH_PURCHASES (metered purchases), BENCH_GROWTH_REQUESTS (per operation and size),
+//      BENCH_SKIP_GROWTH=1, BENCH_SKIP_BROWSER=1, BENCH_SKIP_LIGHTHOUSE=1, BENCH_TMPFS=1 (also
+//      run ours with its D1 on /dev/shm, a diagnostic).
+// Output: the tables below; the figures as JSON in bench/out/latest.json; the growth chart
+// in bench/out/growth.svg.
 import http from 'node:http';
 import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,9 +20,29 @@ import path from 'node:path';
 import { BENCH_DIR, WRANGLER_ENV } from './lib/paths.mjs';
 import { buildBundles, ensureSite } from './lib/build.mjs';
 import { buildDeliveries, checkoutCompleted, WEBHOOK_SECRET } from './lib/events.mjs';
-import { applyMigrations, fsyncProbe, post, sendAll, startMiniflare, summarize, TMPFS_DIR, verifyLedger } from './lib/load.mjs';
+import { measureWorkerdCpu } from './lib/cpu.mjs';
+import {
+  applyMigrations,
+  applyNaiveSchema,
+  fsyncProbe,
+  oursOptions,
+  post,
+  sendAll,
+  startMiniflare,
+  summarize,
+  TMPFS_DIR,
+  verifyLedger,
+  verifyNaive,
+} from './lib/load.mjs';
+import { meterPurchases } from './lib/meter.mjs';
+import { costOfPurchases } from './lib/costs.mjs';
+import { growthCurves, growthSvg } from './lib/growth.mjs';
+import { coldStarts, worstCaseRequests } from './lib/startup.mjs';
+import { PRICE_SOURCES } from './prices.mjs';
 import { cleanupAll, tempDir } from './lib/proc.mjs';
 import { fixed, kib, machine, table } from './lib/report.mjs';
+
+const QUICK = process.argv.includes('--quick');
 
 const intFromEnv = (name, fallback, min = 1) => {
   const raw = process.env[name];
@@ -38,48 +62,84 @@ function writable(dir) {
 }
 
 const CONFIG = {
-  requests: intFromEnv('BENCH_REQUESTS', 4000),
-  warmup: intFromEnv('BENCH_WARMUP', 200, 0),
+  quick: QUICK,
+  requests: intFromEnv('BENCH_REQUESTS', QUICK ? 400 : 4000),
+  requestsSingle: intFromEnv('BENCH_REQUESTS_SINGLE', QUICK ? 100 : 600),
+  warmup: intFromEnv('BENCH_WARMUP', QUICK ? 50 : 200, 0),
   concurrency: intFromEnv('BENCH_CONCURRENCY', 32),
-  microIterations: intFromEnv('BENCH_MICRO_ITERATIONS', 20_000),
-  profileRequests: intFromEnv('BENCH_PROFILE_REQUESTS', 1000),
+  microIterations: intFromEnv('BENCH_MICRO_ITERATIONS', QUICK ? 2000 : 20_000),
+  purchases: intFromEnv('BENCH_PURCHASES', QUICK ? 40 : 300),
+  growth: process.env.BENCH_SKIP_GROWTH !== '1',
+  growthRequests: intFromEnv('BENCH_GROWTH_REQUESTS', QUICK ? 10 : 60),
+  catalogSizes: QUICK ? [10, 1000] : [10, 1000, 10_000],
+  orderSizes: QUICK ? [1000, 10_000] : [1000, 100_000, 1_000_000],
+  worstCaseRequests: QUICK ? 10 : 40,
+  coldStartRounds: QUICK ? 1 : 3,
   d1Dir: os.tmpdir(),
-  tmpfsRun: process.env.BENCH_SKIP_TMPFS !== '1' && writable(TMPFS_DIR),
-  browser: process.env.BENCH_SKIP_BROWSER !== '1',
-  lighthouse: process.env.BENCH_SKIP_LIGHTHOUSE !== '1',
+  tmpfsRun: process.env.BENCH_TMPFS === '1' && writable(TMPFS_DIR),
+  browser: !QUICK && process.env.BENCH_SKIP_BROWSER !== '1',
+  lighthouse: !QUICK && process.env.BENCH_SKIP_LIGHTHOUSE !== '1',
 };
-const TARGET_VS_REFERENCE = 1.2;
-// Generous: about 16 ms per requested webhook across all runs here, plus builds and the browser.
-const WATCHDOG_MS = Math.max(20 * 60_000, CONFIG.requests * 60);
+/** Issue 12's targets, at the high concurrency. */
+const TARGETS = { oursOverHonoExample: 0.5, oursOverNaive: 3, p99Ms: 50, roundTripsPerWebhook: 1 };
+const WATCHDOG_MS = 20 * 60_000;
 
-/** Bindings per worker: the same webhook secret everywhere; a dummy API key for the reference. */
+/** The load table's workers, in the order printed. `bundle` names a bundle in lib/build.mjs. */
+const WORKERS = [
+  { label: 'empty', bundle: 'empty', what: 'answers 200' },
+  { label: "Hono's example", bundle: 'reference', what: 'verify only, no storage' },
+  { label: 'naive durable', bundle: 'naive', what: 'verify, INSERT event, INSERT order' },
+  { label: 'ours', bundle: 'ours', what: 'verify, one D1 batch, outbox queue' },
+];
+
+/** Bindings per bundle: the same webhook secret everywhere; a dummy API key for Hono's example and the peer. */
 const BINDINGS = {
   ours: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, ALLOWED_ORIGINS: '' },
   empty: {},
   reference: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_API_KEY: 'sk_test_dummy', STRIPE_API_KEY: 'sk_test_dummy' },
+  naive: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_API_KEY: 'sk_test_dummy' },
 };
 
 const say = (message) => console.log(`bench: ${message}`);
 
 /**
- * One load run: fresh Miniflare (fresh D1), warm-up, measured run, and for our worker
- * the D1 check that every delivery was recorded and fulfilled exactly once.
+ * One load run: a fresh workerd (and fresh D1), warm-up, the measured run with the workerd
+ * CPU it took, and for the durable workers the D1 check that every delivery was recorded once.
  */
-async function loadRun(bundle, bindings, { stateful, d1OnTmpfs = false }) {
-  const worker = await startMiniflare(bundle, bindings, stateful ? { fulfilled: '"msg":"order fulfilled"' } : {}, { d1OnTmpfs });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONFIG.concurrency });
+async function loadRun(bundle, name, { concurrency, requests, d1OnTmpfs = false, consumer = true }) {
+  let bindings = BINDINGS[name];
+  let base = {};
+  if (name === 'ours') {
+    // As deployed: KV and the outbox queue, whose consumer delivers each order after the response.
+    const options = await oursOptions();
+    bindings = { ...options.vars, ...bindings };
+    base = consumer ? options.base : { ...options.base, queueConsumers: undefined };
+  }
+  const worker = await startMiniflare(bundle, bindings, name === 'ours' ? { delivered: '"msg":"order delivered"' } : {}, { d1OnTmpfs, base });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   try {
-    if (stateful) await applyMigrations(worker.mf);
+    if (name === 'ours') await applyMigrations(worker.mf);
+    if (name === 'naive') await applyNaiveSchema(worker.mf);
     // Sanity: a delivery signed with another secret must be refused (the empty worker accepts anything).
     const forged = await post(new URL('/webhooks/stripe', worker.url), checkoutCompleted({ secret: 'whsec_not_the_configured_one' }), agent);
     // Signed right before sending, so no timestamp nears the 300 s tolerance.
     const warmup = buildDeliveries(CONFIG.warmup);
-    const measured = buildDeliveries(CONFIG.requests);
-    const warm = await sendAll(worker.url, warmup, { concurrency: CONFIG.concurrency, agent });
-    const result = summarize(await sendAll(worker.url, measured, { concurrency: CONFIG.concurrency, agent }));
-    const figures = { ...result, warmupErrors: warm.errors, forgedSignatureStatus: forged.status, d1: stateful ? (d1OnTmpfs ? `tmpfs (${TMPFS_DIR})` : `disk (${CONFIG.d1Dir})`) : null };
+    const measured = buildDeliveries(requests);
+    const warm = await sendAll(worker.url, warmup, { concurrency, agent });
+    const cpu = measureWorkerdCpu();
+    const result = summarize(await sendAll(worker.url, measured, { concurrency, agent }));
+    const cpuMs = cpu.stop();
+    const figures = {
+      ...result,
+      concurrency,
+      cpuMsPerRequest: cpuMs / requests,
+      warmupErrors: warm.errors,
+      forgedSignatureStatus: forged.status,
+      d1: name === 'ours' || name === 'naive' ? (d1OnTmpfs ? `tmpfs (${TMPFS_DIR})` : `disk (${CONFIG.d1Dir})`) : null,
+    };
     if (result.errors > 0 || warm.errors > 0) figures.workerLogTail = worker.log.tail.slice(-15);
-    if (stateful) figures.verification = await verifyLedger(worker.mf, [...warmup, ...measured], worker.log);
+    if (name === 'ours') figures.verification = await verifyLedger(worker.mf, [...warmup, ...measured], worker.log, { consumer });
+    if (name === 'naive') figures.verification = await verifyNaive(worker.mf, [...warmup, ...measured]);
     return figures;
   } finally {
     agent.destroy();
@@ -87,115 +147,126 @@ async function loadRun(bundle, bindings, { stateful, d1OnTmpfs = false }) {
   }
 }
 
-/** Our app with a timed D1 binding (bench/profile/worker.ts): where a webhook's time goes. */
-async function profileRun(bundle, { requests, concurrency }) {
-  const worker = await startMiniflare(bundle, BINDINGS.ours);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const stats = async (method) => {
-    const response = await fetch(new URL('/__bench/d1', worker.url), { method });
-    return response.json();
-  };
-  try {
-    await applyMigrations(worker.mf);
-    await sendAll(worker.url, buildDeliveries(Math.min(100, CONFIG.warmup)), { concurrency, agent });
-    await stats('DELETE');
-    const load = summarize(await sendAll(worker.url, buildDeliveries(requests), { concurrency, agent }));
-    const { requests: inWorker, statements } = await stats('GET');
-    const meanRequestMs = inWorker.totalMs / inWorker.count;
-    return {
-      concurrency,
-      requests,
-      perSecond: load.perSecond,
-      p50Ms: load.p50Ms,
-      errors: load.errors,
-      meanRequestMs,
-      statements: Object.entries(statements).map(([statement, s]) => ({
-        statement,
-        calls: s.calls,
-        perRequest: s.calls / inWorker.count,
-        meanMs: s.totalMs / s.calls,
-        maxMs: s.maxMs,
-        shareOfRequest: s.totalMs / inWorker.totalMs,
-      })),
-    };
-  } finally {
-    agent.destroy();
-    await worker.dispose();
-  }
-}
-
 async function main() {
-  // Wrangler also runs in this process (migrations' SQL splitter, unstable_startWorker): same env as the spawned ones.
+  // Wrangler also runs in this process (migrations' SQL splitter, worker options): same env as the spawned ones.
   Object.assign(process.env, WRANGLER_ENV);
   mkdirSync(path.join(BENCH_DIR, 'out'), { recursive: true });
   writeFileSync(WRANGLER_ENV.WRANGLER_LOG_PATH, '');
   const results = { startedAt: new Date().toISOString(), machine: machine(), config: CONFIG, failures: [] };
   const tmp = tempDir('storefront-bench-');
+  const step = async (name, fn) => {
+    const started = performance.now();
+    try {
+      return await fn();
+    } finally {
+      (results.stepSeconds ??= {})[name] = Math.round((performance.now() - started) / 100) / 10;
+    }
+  };
 
   // 1. Builds.
   say('building (dist/ only if missing; worker bundles with wrangler deploy --dry-run --minify)…');
   results.site = await ensureSite();
-  const bundles = await buildBundles(path.join(tmp, 'bundles'));
+  const bundles = await step('build', () => buildBundles(path.join(tmp, 'bundles')));
   results.bundles = Object.fromEntries(
     Object.values(bundles).map(({ name, rawBytes, gzipBytes, compatibilityDate, load }) => [name, { rawBytes, gzipBytes, compatibilityDate, inLoadTable: load }]),
   );
 
-  // 2–3. Load, one worker at a time.
-  const runs = [
-    { label: 'empty', bundle: 'empty', stateful: false },
-    { label: 'reference', bundle: 'reference', stateful: false },
-    { label: 'ours', bundle: 'ours', stateful: true },
+  // 2. Load: every worker at 1 connection, then at 32, one at a time.
+  results.load = [];
+  await step('load', async () => {
+    for (const [concurrency, requests] of [
+      [1, CONFIG.requestsSingle],
+      [CONFIG.concurrency, CONFIG.requests],
+    ]) {
+      for (const { label, bundle } of WORKERS) {
+        say(`load: ${label} — ${CONFIG.warmup} warm-up + ${requests} signed checkout.session.completed at ${concurrency} connection(s)…`);
+        const durable = bundle === 'ours' || bundle === 'naive';
+        const fsyncBefore = durable ? fsyncProbe(CONFIG.d1Dir, 50) : undefined;
+        const figures = await loadRun(bundles[bundle], bundle, { concurrency, requests });
+        if (fsyncBefore) figures.fsync = { before: fsyncBefore, after: fsyncProbe(CONFIG.d1Dir, 50) };
+        results.load.push({ label, bundle, ...figures });
+        if (figures.verification && !figures.verification.ok) results.failures.push(`D1 verification failed for "${label}" at ${concurrency}`);
+      }
+      // Diagnostic: ours with the queue consumer off (deliveries wait in the outbox), to tell the
+      // webhook's own cost from the deliveries' D1 work, which shares the one local database.
+      say(`load: ours, outbox consumer off (diagnostic) at ${concurrency} connection(s)…`);
+      const label = 'ours, consumer off';
+      const figures = await loadRun(bundles.ours, 'ours', { concurrency, requests, consumer: false });
+      results.load.push({ label, bundle: 'ours', ...figures });
+      if (!figures.verification.ok) results.failures.push(`D1 verification failed for "${label}" at ${concurrency}`);
+    }
+    if (CONFIG.tmpfsRun) {
+      say(`load: ours with D1 on tmpfs at ${CONFIG.concurrency} connections (diagnostic)…`);
+      results.load.push({ label: 'ours, D1 on tmpfs', bundle: 'ours', ...(await loadRun(bundles.ours, 'ours', { concurrency: CONFIG.concurrency, requests: CONFIG.requests, d1OnTmpfs: true })) });
+    }
+  });
+
+  // 3. Ratios and targets at the high concurrency.
+  const at = (label, concurrency) => results.load.find((run) => run.label === label && run.concurrency === concurrency);
+  const ratiosAt = (concurrency) => {
+    const ours = at('ours', concurrency);
+    return {
+      concurrency,
+      oursOverEmpty: ours.perSecond / at('empty', concurrency).perSecond,
+      oursOverHonoExample: ours.perSecond / at("Hono's example", concurrency).perSecond,
+      oursOverNaive: ours.perSecond / at('naive durable', concurrency).perSecond,
+      oursP99Ms: ours.p99Ms,
+    };
+  };
+  results.ratios = [ratiosAt(1), ratiosAt(CONFIG.concurrency)];
+
+  // 4. D1 per purchase, and what a million cost.
+  say(`metering: ${CONFIG.purchases} purchases one at a time in ours with a metering D1 binding (bench/profile/worker.ts)…`);
+  results.perPurchase = await step('metering', () => meterPurchases(bundles.profile, { purchases: CONFIG.purchases, warmup: 10, burst: CONFIG.purchases * 3, concurrency: CONFIG.concurrency }));
+  results.costs = costOfPurchases(results.perPurchase);
+  const high = results.ratios[1];
+  results.targets = [
+    { what: `ours ≥ ${TARGETS.oursOverHonoExample}× Hono's example at ${CONFIG.concurrency} connections`, value: `${fixed(high.oursOverHonoExample, 2)}×`, met: high.oursOverHonoExample >= TARGETS.oursOverHonoExample },
+    { what: `ours ≥ ${TARGETS.oursOverNaive}× the naive durable peer at ${CONFIG.concurrency} connections`, value: `${fixed(high.oursOverNaive, 2)}×`, met: high.oursOverNaive >= TARGETS.oursOverNaive },
+    { what: `ours p99 ≤ ${TARGETS.p99Ms} ms at ${CONFIG.concurrency} connections`, value: `${fixed(high.oursP99Ms, 1)} ms`, met: high.oursP99Ms <= TARGETS.p99Ms },
+    { what: `D1 round trips per paid webhook = ${TARGETS.roundTripsPerWebhook}`, value: fixed(results.perPurchase.webhook.roundTrips, 2), met: results.perPurchase.webhook.roundTrips === TARGETS.roundTripsPerWebhook },
   ];
-  if (CONFIG.tmpfsRun) runs.push({ label: 'ours, D1 on tmpfs', bundle: 'ours', stateful: true, d1OnTmpfs: true });
-  results.load = {};
-  for (const { label, bundle, stateful, d1OnTmpfs } of runs) {
-    say(`load: ${label} — ${CONFIG.warmup} warm-up + ${CONFIG.requests} signed checkout.session.completed at ${CONFIG.concurrency} connections…`);
-    const fsyncBefore = stateful ? fsyncProbe(d1OnTmpfs ? TMPFS_DIR : CONFIG.d1Dir) : undefined;
-    const figures = await loadRun(bundles[bundle], BINDINGS[bundle], { stateful, d1OnTmpfs });
-    if (fsyncBefore) figures.fsync = { before: fsyncBefore, after: fsyncProbe(d1OnTmpfs ? TMPFS_DIR : CONFIG.d1Dir) };
-    results.load[label] = figures;
-    if (figures.verification && !figures.verification.ok) results.failures.push(`D1 verification failed for "${label}"`);
+
+  // 5. Growth curves.
+  if (CONFIG.growth) {
+    say(`growth: catalogs of ${CONFIG.catalogSizes.join(' / ')} products, orders of ${CONFIG.orderSizes.join(' / ')} rows, ${CONFIG.growthRequests} requests per operation…`);
+    try {
+      results.growth = await step('growth', () => growthCurves(bundles.profile, { catalogSizes: CONFIG.catalogSizes, orderSizes: CONFIG.orderSizes, requests: CONFIG.growthRequests }));
+      writeFileSync(path.join(BENCH_DIR, 'out', 'growth.svg'), growthSvg(results.growth));
+    } catch (error) {
+      results.growth = { error: error instanceof Error ? error.message : String(error) };
+      results.failures.push(`growth: ${results.growth.error.split('\n')[0]}`);
+    }
   }
 
-  // 4. Ratios.
-  const rate = (name) => results.load[name]?.perSecond ?? NaN;
-  results.ratios = {
-    oursOverEmpty: rate('ours') / rate('empty'),
-    oursOverReference: rate('ours') / rate('reference'),
-    oursTmpfsOverReference: CONFIG.tmpfsRun ? rate('ours, D1 on tmpfs') / rate('reference') : null,
-    target: { oursOverReferenceAtLeast: TARGET_VS_REFERENCE, met: rate('ours') / rate('reference') >= TARGET_VS_REFERENCE },
-  };
-
-  // Where ours spends a webhook: D1 calls timed inside the worker, at the load's concurrency and alone.
-  say(`profile: our app with a timed D1 binding, ${CONFIG.profileRequests} webhooks at ${CONFIG.concurrency} connections, then ${Math.min(200, CONFIG.profileRequests)} at 1…`);
-  results.profile = [
-    await profileRun(bundles.profile, { requests: CONFIG.profileRequests, concurrency: CONFIG.concurrency }),
-    await profileRun(bundles.profile, { requests: Math.min(200, CONFIG.profileRequests), concurrency: 1 }),
-  ];
+  // 6. Worst-case request and cold start, ours next to Hono's example.
+  say('worst case: 1 MiB body, 8 v1 candidates, current timestamp; then cold starts…');
+  results.worstCase = await step('worst case', () => worstCaseRequests(bundles, BINDINGS, { names: ['reference', 'ours'], requests: CONFIG.worstCaseRequests }));
+  results.coldStart = await step('cold start', () => coldStarts(bundles, BINDINGS, { names: ['empty', 'reference', 'naive', 'ours'], rounds: CONFIG.coldStartRounds }));
 
   // 7. Micro-benchmark (before the browser, with no worker running).
   say(`micro: ${CONFIG.microIterations} signature verifications per verifier…`);
   const { microBenchmark } = await import('./lib/micro.mjs');
-  results.micro = await microBenchmark({ iterations: CONFIG.microIterations, tmp });
+  results.micro = await step('micro', () => microBenchmark({ iterations: CONFIG.microIterations, tmp }));
 
-  // 5. Browser.
+  // 8. Browser.
   if (CONFIG.browser) {
     say('browser: our worker with static assets (Miniflare, options from wrangler.toml) and Chromium…');
     try {
       const { browserFigures } = await import('./lib/browser.mjs');
-      results.browser = await browserFigures(bundles.ours);
+      results.browser = await step('browser', () => browserFigures(bundles.ours));
     } catch (error) {
       results.browser = { error: error instanceof Error ? error.message : String(error) };
       results.failures.push(`browser figures: ${results.browser.error.split('\n')[0]}`);
     }
   }
 
-  // 8. Lighthouse.
+  // 9. Lighthouse.
   if (CONFIG.lighthouse) {
     say('lighthouse: home, a product page and the cart (mobile preset, Debian\'s Chromium via CHROME_PATH)…');
     try {
       const { lighthouseFigures } = await import('./lib/lighthouse.mjs');
-      results.lighthouse = await lighthouseFigures(bundles.ours);
+      results.lighthouse = await step('lighthouse', () => lighthouseFigures(bundles.ours));
     } catch (error) {
       results.lighthouse = { error: error instanceof Error ? error.message : String(error) };
       results.failures.push(`lighthouse: ${results.lighthouse.error.split('\n')[0]}`);
@@ -207,86 +278,167 @@ async function main() {
   return results;
 }
 
+const int = (value) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a');
+const usd = (value) => (value < 0.01 && value > 0 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`);
+
 function print(results) {
   const m = results.machine;
+  const c = results.config;
   const out = [];
-  out.push('', '== Machine ==');
+  out.push('', `== Machine${c.quick ? ' (--quick: small counts, figures are indicative only)' : ''} ==`);
   out.push(`${m.cpu} · ${m.cores} cores · ${m.memoryGiB} GiB · ${m.os}`);
   out.push(`Node ${m.node} · workerd ${m.workerd} (miniflare ${m.miniflare}) · wrangler ${m.wrangler} · stripe ${m.stripe} · hono ${m.hono}`);
   out.push(`load average at start ${m.loadAverageAtStart.join(' ')}, at end ${(m.loadAverageAtEnd ?? []).join(' ')} (other work on the machine skews every figure)`);
 
-  out.push('', '== Bundles (wrangler deploy --dry-run --minify; gzip = zlib.gzipSync of the .js) ==');
-  const notes = {
-    'reference-webhooks-only': 'size probe: stripe\'s webhooks module + hono, no Stripe client',
-    profile: 'ours + D1 timing wrapper (profile below)',
-  };
-  out.push(results.site.built ? `dist/ was missing: built with vite in ${fixed(results.site.ms / 1000, 1)} s` : 'dist/ present: not rebuilt');
-  out.push(table(['bundle', 'raw', 'gzip', 'note'], Object.entries(results.bundles).map(([name, b]) => [name, kib(b.rawBytes), kib(b.gzipBytes), notes[name] ?? '']), 'lrrl'));
-
-  const c = results.config;
-  out.push('', `== Webhook load (Miniflare/workerd, loopback, ${c.concurrency} keep-alive connections, ${c.requests} requests after ${c.warmup} warm-up) ==`);
+  out.push('', '== Ratios and targets (same run, same machine) ==');
   out.push(
     table(
-      ['worker', 'webhooks/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'statuses', 'forged sig.', 'D1'],
-      Object.entries(results.load).map(([name, r]) => [
-        name,
+      ['connections', 'ours / empty', "ours / Hono's example", 'ours / naive durable', 'ours p99 ms'],
+      results.ratios.map((r) => [r.concurrency, `${fixed(r.oursOverEmpty, 2)}×`, `${fixed(r.oursOverHonoExample, 2)}×`, `${fixed(r.oursOverNaive, 2)}×`, fixed(r.oursP99Ms, 1)]),
+      'rrrrr',
+    ),
+  );
+  out.push(table(['target', 'measured', ''], results.targets.map((t) => [t.what, t.value, t.met ? 'met' : 'NOT met']), 'lrl'));
+
+  out.push('', `== Webhook load (Miniflare/workerd, loopback, keep-alive; ${c.requestsSingle} requests at 1 connection, ${c.requests} at ${c.concurrency}, after ${c.warmup} warm-up) ==`);
+  out.push(
+    table(
+      ['worker', 'conns', 'webhooks/s', 'p50 ms', 'p99 ms', 'max ms', 'CPU ms/req', 'errors', 'forged sig.', 'D1'],
+      results.load.map((r) => [
+        r.label,
+        r.concurrency,
         fixed(r.perSecond, 0),
         fixed(r.p50Ms, 2),
         fixed(r.p99Ms, 2),
         fixed(r.maxMs, 1),
+        fixed(r.cpuMsPerRequest, 2),
         r.errors + (r.warmupErrors ? ` (+${r.warmupErrors} warm-up)` : ''),
-        Object.entries(r.statuses).map(([status, n]) => `${status}×${n}`).join(' '),
         String(r.forgedSignatureStatus),
         r.d1 ?? '-',
       ]),
-      'lrrrrrlrl',
+      'lrrrrrrrrl',
     ),
   );
-  for (const [name, r] of Object.entries(results.load)) {
-    if (!r.fsync) continue;
-    const { before, after } = r.fsync;
-    out.push(
-      `  ${name}: 4 KiB write + fdatasync in ${before.dir} took p50 ${fixed(before.p50Ms, 2)} / p90 ${fixed(before.p90Ms, 2)} ms before the run, ` +
-        `p50 ${fixed(after.p50Ms, 2)} / p90 ${fixed(after.p90Ms, 2)} ms after (every D1 call pays at least one).`,
-    );
-  }
+  out.push('  CPU ms/req = CPU of the workerd process per request (user + system, /proc): includes Miniflare\'s proxy, local D1 and the queue consumer.');
   out.push('  forged sig. = status answered to one delivery signed with another secret, sent before the warm-up (the empty worker checks nothing).');
-  for (const [name, r] of Object.entries(results.load)) {
-    if (r.errorSamples.length > 0) out.push(`  ${name} errors, e.g.: ${r.errorSamples.join(' | ')}`);
+  for (const r of results.load) {
+    if (r.fsync) {
+      out.push(
+        `  ${r.label} at ${r.concurrency}: 4 KiB write + fdatasync in ${r.fsync.before.dir} took p50 ${fixed(r.fsync.before.p50Ms, 2)} / p90 ${fixed(r.fsync.before.p90Ms, 2)} ms before, ` +
+          `${fixed(r.fsync.after.p50Ms, 2)} / ${fixed(r.fsync.after.p90Ms, 2)} ms after (every local D1 commit pays one).`,
+      );
+    }
+    if (r.errorSamples.length > 0) out.push(`  ${r.label} at ${r.concurrency} errors, e.g.: ${r.errorSamples.join(' | ')}`);
   }
-
-  for (const [name, r] of Object.entries(results.load)) {
+  for (const r of results.load) {
     const v = r.verification;
     if (!v) continue;
-    out.push('', `== D1 verification (${name}): ${v.ok ? 'PASS' : 'FAIL'} — ${v.events} events, ${v.sessions} sessions sent (incl. warm-up) ==`);
+    out.push('', `== D1 verification (${r.label}, ${r.concurrency} connection(s)): ${v.ok ? 'PASS' : 'FAIL'} — ${v.events} events, ${v.sessions} sessions sent (incl. warm-up) ==`);
     out.push(table(['check', 'expected', 'actual', ''], v.checks.map((ch) => [ch.what, ch.expected, ch.actual, ch.expected === ch.actual ? 'ok' : 'MISMATCH']), 'lrrl'));
   }
 
-  const r = results.ratios;
-  out.push('', '== Throughput ratios ==');
-  out.push(`ours / empty     = ${fixed(r.oursOverEmpty, 2)}×  (share of the bare-runtime ceiling on this machine)`);
+  const p = results.perPurchase;
+  out.push('', `== D1 per purchase (ours, ${p.purchases} purchases one at a time; D1's meta.rows_read / rows_written counted in the worker) ==`);
   out.push(
-    `ours / reference = ${fixed(r.oursOverReference, 2)}×  target ≥ ${r.target.oursOverReferenceAtLeast}×: ${r.target.met ? 'met' : 'NOT met'} ` +
-      '(informational: the reference only verifies — no D1, no fulfilment)',
+    table(
+      ['step', 'D1 round trips', 'rows read', 'rows written', 'ms in worker', 'ms of SQL (meta.duration)'],
+      [
+        ['paid webhook (checkout.session.completed)', p.webhook],
+        ['outbox delivery (queue consumer, after the response)', p.outbox],
+        ['order lookup (success page, once)', p.orderLookup],
+      ].map(([step, f]) => [step, fixed(f.roundTrips, 2), fixed(f.rowsRead, 1), fixed(f.rowsWritten, 1), fixed(f.msInWorker, 2), fixed(f.sqlMs, 2)]),
+      'lrrrrr',
+    ),
   );
-  if (r.oursTmpfsOverReference !== null) out.push(`ours with D1 on tmpfs / reference = ${fixed(r.oursTmpfsOverReference, 2)}×  (D1 without fsync cost)`);
-
-  if (results.profile) {
-    out.push('', '== Where a webhook goes in ours: D1 calls timed inside the worker (bench/profile/worker.ts, D1 on disk) ==');
-    for (const p of results.profile) {
-      out.push(
-        `${p.concurrency} connection(s), ${p.requests} webhooks: ${fixed(p.perSecond, 0)}/s, p50 ${fixed(p.p50Ms, 1)} ms; ` +
-          `mean time inside the worker ${fixed(p.meanRequestMs, 2)} ms per webhook${p.errors ? `; ${p.errors} errors` : ''}`,
-      );
-      out.push(
-        table(
-          ['D1 call', 'per webhook', 'mean ms', 'max ms', 'share of worker time'],
-          p.statements.map((st) => [st.statement, fixed(st.perRequest, 2), fixed(st.meanMs, 2), fixed(st.maxMs, 1), `${fixed(st.shareOfRequest * 100, 0)}%`]),
-          'lrrrr',
-        ),
-      );
-    }
+  for (const [name, part] of [
+    ['webhook', p.webhook],
+    ['outbox', p.outbox],
+    ['lookup', p.orderLookup],
+  ]) {
+    out.push(`  ${name}: ${part.statements.map((s) => `${s.statement} ×${fixed(s.perOperation, 2)} (mean ${fixed(s.meanMs, 2)} ms)`).join('; ')}`);
   }
+  out.push(
+    `  ${fixed(p.bytesPerPurchase / 1024, 2)} KiB of D1 storage per purchase; workerd CPU ${fixed(p.cpuMsPerPurchase, 2)} ms per purchase (webhook + delivery); ` +
+      `${p.errors} webhook errors, ${p.undelivered} outbox rows not done.`,
+  );
+  const u = p.underLoad;
+  const batch = u.webhook.statements.find((st) => st.statement.startsWith('batch'));
+  out.push(
+    `  under load (${u.requests} webhooks at ${u.concurrency} connections, ${fixed(u.perSecond, 0)}/s, p50 ${fixed(u.p50Ms, 1)} ms): a webhook spent ${fixed(u.webhook.msInWorker, 2)} ms in the worker, ` +
+      `${fixed(batch?.meanMs ?? NaN, 2)} ms of it (${fixed(((batch?.meanMs ?? NaN) / u.webhook.msInWorker) * 100, 0)}%) waiting for its one D1 batch, whose SQL ran ${fixed(u.webhook.sqlMs, 2)} ms; ` +
+      `meanwhile the queue consumer made ${u.outboxDeliveriesMeanwhile} deliveries (${fixed(u.outboxMsMeanwhile / 1000, 2)} s of D1 work in the same database).`,
+  );
+
+  const k = results.costs;
+  out.push('', `== Cost of ${int(k.purchases)} purchases on Cloudflare's prices (bench/prices.mjs, taken ${k.pricesTakenOn}) ==`);
+  out.push(
+    table(
+      ['item', 'per purchase', 'for 1M', 'price', 'list cost', 'beyond Paid allowance', 'how'],
+      k.rows.map((row) => [
+        row.item,
+        row.perPurchase >= 0.01 || row.perPurchase === 0 ? fixed(row.perPurchase, 2) : row.perPurchase.toExponential(2),
+        row.units >= 100 || row.units === 0 ? int(row.units) : fixed(row.units, 2),
+        `$${row.price.usd} / ${row.price.per === 1 ? '' : `${int(row.price.per)} `}${row.price.unit}`,
+        usd(row.listUsd),
+        usd(row.beyondAllowanceUsd),
+        row.how,
+      ]),
+      'lrrlrrl',
+    ),
+  );
+  out.push(`  total at list prices ${usd(k.totalListUsd)}; on Workers Paid ($5/month, its allowances, nothing else running) ${usd(k.totalOnPaidPlanUsd)} for the month.`);
+  out.push(`  sources: ${Object.values(PRICE_SOURCES).join(' ')}`);
+
+  const g = results.growth;
+  if (g?.error) out.push('', `== Growth: FAILED: ${g.error} ==`);
+  else if (g) {
+    out.push('', `== Growth: per operation as the shop grows (${g.requests} requests each, one at a time; chart in bench/out/growth.svg) ==`);
+    const rowsOf = (points, sizeLabel) =>
+      points.flatMap((point) =>
+        Object.entries(point.ops).map(([op, f]) => [
+          op,
+          `${int(point.size)} ${sizeLabel}`,
+          fixed(f.p50Ms, 2),
+          fixed(f.meanMs, 2),
+          fixed(f.roundTrips, 2),
+          fixed(f.rowsRead, 1),
+          fixed(f.rowsWritten, 1),
+          kib(f.responseBytes),
+          Object.entries(f.statuses).map(([s, n]) => `${s}×${n}`).join(' '),
+        ]),
+      );
+    const header = ['operation', 'size', 'p50 ms', 'mean ms', 'D1 trips', 'rows read', 'rows written', 'response', 'statuses'];
+    const byOp = (rows) => rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    out.push(table(header, byOp(rowsOf(g.catalog, 'products')), 'llrrrrrrl'));
+    out.push(table(header, byOp(rowsOf(g.orders, 'orders')), 'llrrrrrrl'));
+    out.push(`  seeding (one INSERT … SELECT over a recursive CTE per table): ${[...g.catalog, ...g.orders].map((s) => `${int(s.size)} in ${fixed(s.seedMs / 1000, 1)} s`).join(', ')}`);
+  }
+
+  const w = results.worstCase;
+  out.push('', `== Worst-case webhook request over HTTP: ${w.bodyBytes} B body, ${w.v1Candidates} bogus v1 candidates, current timestamp, 1 secret (${w.results[0]?.requests} requests, 1 connection) ==`);
+  out.push(
+    table(
+      ['worker', 'p50 ms', 'p99 ms', 'workerd CPU ms/req', 'answer'],
+      w.results.map((r) => [r.name === 'reference' ? "Hono's example" : r.name, fixed(r.p50Ms, 2), fixed(r.p99Ms, 2), fixed(r.cpuMsPerRequest, 2), `${Object.keys(r.statuses).join(',')} ${r.answer}`]),
+      'lrrrl',
+    ),
+  );
+  out.push('', `== Cold start: load the bundle in a fresh workerd, then the first request (median of ${results.coldStart[0]?.rounds}) ==`);
+  out.push(
+    table(
+      ['worker', 'bundle gzip', 'load ms (ready)', 'first request ms', 'next requests p50 ms', 'first status'],
+      results.coldStart.map((r) => [r.name === 'reference' ? "Hono's example" : r.name, kib(results.bundles[r.name]?.gzipBytes ?? NaN), fixed(r.readyMs, 0), fixed(r.firstMs, 1), fixed(r.warmP50Ms, 2), r.firstStatuses.join(',')]),
+      'lrrrrl',
+    ),
+  );
+
+  out.push('', '== Bundles (wrangler deploy --dry-run --minify; gzip = zlib.gzipSync of the .js) ==');
+  const notes = {
+    'reference-webhooks-only': 'size probe: stripe\'s webhooks module + hono, no Stripe client',
+    profile: 'ours + D1 metering wrapper',
+  };
+  out.push(results.site.built ? `dist/ was missing: built with vite in ${fixed(results.site.ms / 1000, 1)} s` : 'dist/ present: not rebuilt');
+  out.push(table(['bundle', 'raw', 'gzip', 'note'], Object.entries(results.bundles).map(([name, b]) => [name, kib(b.rawBytes), kib(b.gzipBytes), notes[name] ?? '']), 'lrrl'));
 
   if (results.micro) {
     const mi = results.micro;
@@ -384,6 +536,7 @@ function print(results) {
     }
   }
 
+  out.push('', `Step times (s): ${Object.entries(results.stepSeconds ?? {}).map(([name, s]) => `${name} ${s}`).join(', ')}; total ${fixed((Date.parse(results.finishedAt) - Date.parse(results.startedAt)) / 1000, 0)} s`);
   if (results.failures.length > 0) out.push('', `FAILURES: ${results.failures.join('; ')}`);
   console.log(out.join('\n'));
 }

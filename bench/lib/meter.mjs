@@ -48,6 +48,7 @@ export function perOperation(scope, operations = scope.count) {
     rowsRead: scope.rowsRead / operations,
     rowsWritten: scope.rowsWritten / operations,
     msInWorker: scope.totalMs / operations,
+    sqlMs: scope.sqlMs / operations,
     statements: Object.entries(scope.statements).map(([statement, s]) => ({
       statement,
       perOperation: s.calls / operations,
@@ -63,7 +64,7 @@ export function perOperation(scope, operations = scope.count) {
  * makes it. Also the database bytes each purchase adds and the workerd CPU it costs.
  * @param {{ scriptPath: string, compatibilityDate: string }} bundle the profile bundle
  */
-export async function meterPurchases(bundle, { purchases, warmup }) {
+export async function meterPurchases(bundle, { purchases, warmup, burst, concurrency }) {
   const { base, vars } = await oursOptions();
   const worker = await startMiniflare(bundle, { ...vars, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET }, { delivered: '"msg":"order delivered"' }, { base });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -92,6 +93,14 @@ export async function meterPurchases(bundle, { purchases, warmup }) {
     const lookups = await meter.read();
     const bytesAfter = await databaseBytes(worker.mf);
 
+    // Where a webhook's time goes under load: the same metering at the load's concurrency.
+    await drainOutbox(worker.mf);
+    await meter.reset();
+    const burstAgent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+    const burstLoad = summarize(await sendAll(worker.url, buildDeliveries(burst), { concurrency, agent: burstAgent }));
+    burstAgent.destroy();
+    const underLoad = await meter.read();
+
     return {
       purchases,
       errors: load.errors,
@@ -104,6 +113,15 @@ export async function meterPurchases(bundle, { purchases, warmup }) {
       bytesPerPurchase: (bytesAfter - bytesBefore) / purchases,
       cpuMsPerPurchase: cpuMs / purchases,
       deliverHookCalls: worker.log.counts.delivered,
+      underLoad: {
+        concurrency,
+        requests: burst,
+        perSecond: burstLoad.perSecond,
+        p50Ms: burstLoad.p50Ms,
+        webhook: perOperation(underLoad.fetch),
+        outboxDeliveriesMeanwhile: underLoad.queue.count,
+        outboxMsMeanwhile: underLoad.queue.totalMs,
+      },
     };
   } finally {
     agent.destroy();

@@ -22,10 +22,12 @@ interface Scope {
   roundTrips: number;
   rowsRead: number;
   rowsWritten: number;
+  /** D1's own `meta.duration`: ms the SQL ran inside the database, without the call's overhead or its wait. */
+  sqlMs: number;
   statements: Map<string, Stat>;
 }
 
-const newScope = (): Scope => ({ count: 0, totalMs: 0, roundTrips: 0, rowsRead: 0, rowsWritten: 0, statements: new Map() });
+const newScope = (): Scope => ({ count: 0, totalMs: 0, roundTrips: 0, rowsRead: 0, rowsWritten: 0, sqlMs: 0, statements: new Map() });
 let scopes = { fetch: newScope(), queue: newScope() };
 type ScopeName = keyof typeof scopes;
 
@@ -40,6 +42,7 @@ function record(scope: ScopeName, name: string, ms: number, metas: (D1Meta | und
   for (const meta of metas) {
     s.rowsRead += meta?.rows_read ?? 0;
     s.rowsWritten += meta?.rows_written ?? 0;
+    s.sqlMs += meta?.duration ?? 0;
   }
 }
 
