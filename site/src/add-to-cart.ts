@@ -2,7 +2,7 @@
 import { addItem, loadCart, MAX_QUANTITY, saveCart } from './cart';
 import { h, visuallyHidden } from './dom';
 import { announce, updateCartBadge } from './layout';
-import type { ShopProduct } from './live-catalog';
+import type { ShopProduct } from '../../catalog/live';
 
 /** `<button data-add-to-cart="<product id>">`; the product must have a `priceId`. */
 export function addToCartButton(product: ShopProduct, className: string): HTMLButtonElement {

@@ -2,7 +2,7 @@
 //
 // Stored under `storefront.cart` as JSON `[{ productId, priceId, quantity }]`, one entry per
 // product. Anything unreadable there counts as an empty cart.
-import type { ShopProduct } from './live-catalog';
+import type { ShopProduct } from '../../catalog/live';
 
 export const CART_KEY = 'storefront.cart';
 export const MIN_QUANTITY = 1;

@@ -4,8 +4,8 @@
 // build wrote (dist/_templates/product.html), so they are the same page as the prerendered ones.
 // Without live products the prerendered page is served as built.
 import { catalog, productPath, SHOP_LOCALE, type Product } from '../../catalog';
-import { productPageFields, type PageProduct, type ProductPageFields, type SiteInfo } from '../../site/product-page';
-import { sitemapUrls, sitemapXml } from '../../site/sitemap';
+import { productPageFields, type PageProduct, type ProductPageFields, type SiteInfo } from '../../catalog/product-page';
+import { sitemapUrls, sitemapXml } from '../../catalog/sitemap';
 import {
   liveOnlyProducts,
   mergeLiveCatalog,
@@ -13,7 +13,7 @@ import {
   type LiveCatalog,
   type LiveOnlyProduct,
   type ShopProduct,
-} from '../../site/src/live-catalog';
+} from '../../catalog/live';
 import { liveCatalog } from '../catalog/live';
 import type { Env } from '../env';
 import { hasStripeKey } from '../stripe/client';

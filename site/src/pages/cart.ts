@@ -20,7 +20,7 @@ import { checkoutRequest, startCheckout } from '../checkout';
 import { API_BASE } from '../config';
 import { byId, h, rerender, visuallyHidden } from '../dom';
 import { announce, initLayout, updateCartBadge } from '../layout';
-import { formatMoney, formatPrice } from '../money';
+import { formatMoney, formatPrice } from '../../../catalog/money';
 import { initialShop, loadShop, type Shop } from '../shop';
 
 initLayout();
