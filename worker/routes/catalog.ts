@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { etag } from 'hono/etag';
 import { ProductIdParam, type CatalogResponse, type ProductResponse } from '../../contract/api';
-import { liveCatalog } from '../catalog/live';
+import { liveCatalog } from '../live-catalog';
 import type { AppEnv } from '../dependencies';
 import { activeProduct } from '../store/catalog';
 import { hasStripeKey } from '../stripe/client';

@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { CheckoutRequest, type CheckoutResponse } from '../../contract/api';
 import { MAX_CHECKOUT_BODY_BYTES } from '../../contract/limits';
-import { createCheckout } from '../checkout/create';
+import { createCheckout } from '../checkout';
 import { commaSeparated } from '../config';
 import type { AppEnv } from '../dependencies';
 import { requireJson } from './require-json';
