@@ -1,13 +1,12 @@
 // `/cart`: the cart, checked out through `POST ${API_BASE}/api/checkout` (a Stripe Checkout
 // Session for all items). Offered only when the live catalog says the worker can check out.
 import { findProduct, productPath } from '../../../catalog';
+import { MAX_QUANTITY, MIN_QUANTITY } from '../../../contract/limits';
 import { getBuyer } from '../buyer';
 import {
   CART_KEY,
   cartTotals,
   loadCart,
-  MAX_QUANTITY,
-  MIN_QUANTITY,
   removeItem,
   resolveCart,
   saveCart,
