@@ -5,7 +5,7 @@ import type Stripe from 'stripe';
 import type { AppEnv } from '../dependencies';
 import { isStripeError, stripeClient, stripeErrorMessage } from '../stripe/client';
 import { ReplayRequest, SyncRequest, type ReplayResponse, type SyncResponse } from '../../contract/api';
-import { replayPage, syncPage } from '../sync/backfill';
+import { replayPage, syncPage } from '../backfill';
 import { handlerContext } from './context';
 import { requireJson } from './require-json';
 import { validate } from './validate';

@@ -1,23 +1,19 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { SessionIdParam, type OrderResponse } from '../../contract/api';
 import { modeOfSessionId, shopMode } from '../config';
 import type { AppEnv } from '../dependencies';
-import { CHECKOUT_SESSION_ID } from '../../contract/ids';
 import { orderView } from '../orders/order';
 import { lookUpInStripe } from '../orders/landing';
 import { findLineItems, findOrder } from '../store/orders';
 import { handlerContext } from './context';
-
-export const orders = new Hono<AppEnv>();
+import { validate } from './validate';
 
 // The session id is the buyer's capability: unguessable, and only ever shown to
 // them by Stripe's redirect. Malformed ids, and ids of the other Stripe mode, are
 // refused before any query runs.
-orders.get('/:sessionId', async (c) => {
-  const sessionId = c.req.param('sessionId');
-  if (!CHECKOUT_SESSION_ID.test(sessionId)) {
-    throw new HTTPException(400, { message: 'not a Checkout Session id (expected cs_test_… or cs_live_…)' });
-  }
+export const orders = new Hono<AppEnv>().get('/:sessionId', validate('param', SessionIdParam), async (c) => {
+  const { sessionId } = c.req.valid('param');
   if (modeOfSessionId(sessionId) !== shopMode(c.env)) throw new HTTPException(404, { message: 'order not found' });
   let order = await findOrder(c.env.DB, sessionId);
   if (!order) {
@@ -26,5 +22,5 @@ orders.get('/:sessionId', async (c) => {
     order = lookup.order;
   }
   if (!order) throw new HTTPException(404, { message: 'order not found' });
-  return c.json({ ...orderView(order), lineItems: await findLineItems(c.env.DB, order.id) });
+  return c.json({ ...orderView(order), lineItems: await findLineItems(c.env.DB, order.id) } satisfies OrderResponse, 200);
 });
