@@ -11,8 +11,8 @@
 //      BENCH_PURCHASES (metered purchases), BENCH_GROWTH_REQUESTS (per operation and size),
 //      BENCH_SKIP_GROWTH=1, BENCH_SKIP_BROWSER=1, BENCH_SKIP_LIGHTHOUSE=1, BENCH_TMPFS=1 (also
 //      run ours with its D1 on /dev/shm, a diagnostic).
-// Output: the tables below; the figures as JSON in bench/out/latest.json; the growth chart
-// in bench/out/growth.svg.
+// Output: the tables below; the figures as JSON in bench/out/latest.json, the main tables as
+// Markdown in bench/out/summary.md, the growth chart in bench/out/growth.svg.
 import http from 'node:http';
 import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -38,6 +38,7 @@ import { meterPurchases } from './lib/meter.mjs';
 import { costOfPurchases } from './lib/costs.mjs';
 import { growthCurves, growthSvg } from './lib/growth.mjs';
 import { coldStarts, worstCaseRequests } from './lib/startup.mjs';
+import { summaryMarkdown } from './lib/markdown.mjs';
 import { PRICE_SOURCES } from './prices.mjs';
 import { cleanupAll, tempDir } from './lib/proc.mjs';
 import { fixed, kib, machine, table } from './lib/report.mjs';
@@ -73,7 +74,7 @@ const CONFIG = {
   growthRequests: intFromEnv('BENCH_GROWTH_REQUESTS', QUICK ? 10 : 60),
   catalogSizes: QUICK ? [10, 1000] : [10, 1000, 10_000],
   orderSizes: QUICK ? [1000, 10_000] : [1000, 100_000, 1_000_000],
-  worstCaseRequests: QUICK ? 10 : 40,
+  worstCaseRequests: QUICK ? 10 : 60,
   coldStartRounds: QUICK ? 1 : 3,
   d1Dir: os.tmpdir(),
   tmpfsRun: process.env.BENCH_TMPFS === '1' && writable(TMPFS_DIR),
@@ -560,6 +561,7 @@ try {
   const outDir = path.join(BENCH_DIR, 'out');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(path.join(outDir, 'summary.md'), summaryMarkdown(results));
   say(`wrote ${path.relative(process.cwd(), path.join(outDir, 'latest.json')) || 'bench/out/latest.json'}`);
   if (results.failures.length > 0) exitCode = 1;
 } catch (error) {
