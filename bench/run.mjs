@@ -6,8 +6,8 @@
 // nothing about timing. Exits non-zero only when a step fails or when D1 after a load run is
 // not exactly what was sent. `--quick`: small counts and sizes, no browser, no Lighthouse.
 //
-// Env (each overrides its default): BENCH_REQUESTS (at 32 connections), BENCH_REQUESTS_SINGLE
-//      (at 1 connection), BENCH_WARMUP, BENCH_CONCURRENCY (32), BENCH_MICRO_ITERATIONS,
+// Env (each overrides its default): BENCH_ROUNDS (load runs per worker, the best kept),
+//      BENCH_REQUESTS (at 32 connections), BENCH_REQUESTS_SINGLE (at 1 connection), BENCH_WARMUP, BENCH_CONCURRENCY (32), BENCH_MICRO_ITERATIONS,
 //      BENCH_PURCHASES (metered purchases), BENCH_GROWTH_REQUESTS (per operation and size),
 //      BENCH_SKIP_GROWTH=1, BENCH_SKIP_BROWSER=1, BENCH_SKIP_LIGHTHOUSE=1, BENCH_TMPFS=1 (also
 //      run ours with its D1 on /dev/shm, a diagnostic).
@@ -64,8 +64,9 @@ function writable(dir) {
 
 const CONFIG = {
   quick: QUICK,
-  requests: intFromEnv('BENCH_REQUESTS', QUICK ? 400 : 4000),
-  requestsSingle: intFromEnv('BENCH_REQUESTS_SINGLE', QUICK ? 100 : 600),
+  rounds: intFromEnv('BENCH_ROUNDS', QUICK ? 1 : 2),
+  requests: intFromEnv('BENCH_REQUESTS', QUICK ? 400 : 2000),
+  requestsSingle: intFromEnv('BENCH_REQUESTS_SINGLE', QUICK ? 100 : 300),
   warmup: intFromEnv('BENCH_WARMUP', QUICK ? 50 : 200, 0),
   concurrency: intFromEnv('BENCH_CONCURRENCY', 32),
   microIterations: intFromEnv('BENCH_MICRO_ITERATIONS', QUICK ? 2000 : 20_000),
@@ -173,34 +174,43 @@ async function main() {
   );
 
   // 2. Load: every worker at 1 connection, then at 32, one at a time.
-  results.load = [];
+  // Each run is repeated (rounds, the second in reverse order) and the round with the higher
+  // throughput kept for every worker alike: other work on a shared machine comes and goes.
+  results.loadRounds = [];
   await step('load', async () => {
+    const runs = [];
     for (const [concurrency, requests] of [
       [1, CONFIG.requestsSingle],
       [CONFIG.concurrency, CONFIG.requests],
     ]) {
-      for (const { label, bundle } of WORKERS) {
-        say(`load: ${label} — ${CONFIG.warmup} warm-up + ${requests} signed checkout.session.completed at ${concurrency} connection(s)…`);
-        const durable = bundle === 'ours' || bundle === 'naive';
-        const fsyncBefore = durable ? fsyncProbe(CONFIG.d1Dir, 50) : undefined;
-        const figures = await loadRun(bundles[bundle], bundle, { concurrency, requests });
-        if (fsyncBefore) figures.fsync = { before: fsyncBefore, after: fsyncProbe(CONFIG.d1Dir, 50) };
-        results.load.push({ label, bundle, ...figures });
-        if (figures.verification && !figures.verification.ok) results.failures.push(`D1 verification failed for "${label}" at ${concurrency}`);
-      }
+      for (const { label, bundle } of WORKERS) runs.push({ label, bundle, concurrency, requests, consumer: true });
       // Diagnostic: ours with the queue consumer off (deliveries wait in the outbox), to tell the
       // webhook's own cost from the deliveries' D1 work, which shares the one local database.
-      say(`load: ours, outbox consumer off (diagnostic) at ${concurrency} connection(s)…`);
-      const label = 'ours, consumer off';
-      const figures = await loadRun(bundles.ours, 'ours', { concurrency, requests, consumer: false });
-      results.load.push({ label, bundle: 'ours', ...figures });
-      if (!figures.verification.ok) results.failures.push(`D1 verification failed for "${label}" at ${concurrency}`);
+      runs.push({ label: 'ours, consumer off', bundle: 'ours', concurrency, requests, consumer: false });
+    }
+    for (let round = 1; round <= CONFIG.rounds; round++) {
+      for (const { label, bundle, concurrency, requests, consumer } of round % 2 === 1 ? runs : [...runs].reverse()) {
+        say(`load ${round}/${CONFIG.rounds}: ${label} — ${CONFIG.warmup} warm-up + ${requests} signed checkout.session.completed at ${concurrency} connection(s)…`);
+        const durable = bundle === 'ours' || bundle === 'naive';
+        const fsyncBefore = durable ? fsyncProbe(CONFIG.d1Dir, 50) : undefined;
+        const figures = await loadRun(bundles[bundle], bundle, { concurrency, requests, consumer });
+        if (fsyncBefore) figures.fsync = { before: fsyncBefore, after: fsyncProbe(CONFIG.d1Dir, 50) };
+        results.loadRounds.push({ round, label, bundle, ...figures });
+        if (figures.verification && !figures.verification.ok) results.failures.push(`D1 verification failed for "${label}" at ${concurrency} (round ${round})`);
+      }
     }
     if (CONFIG.tmpfsRun) {
       say(`load: ours with D1 on tmpfs at ${CONFIG.concurrency} connections (diagnostic)…`);
-      results.load.push({ label: 'ours, D1 on tmpfs', bundle: 'ours', ...(await loadRun(bundles.ours, 'ours', { concurrency: CONFIG.concurrency, requests: CONFIG.requests, d1OnTmpfs: true })) });
+      results.loadRounds.push({ round: 1, label: 'ours, D1 on tmpfs', bundle: 'ours', ...(await loadRun(bundles.ours, 'ours', { concurrency: CONFIG.concurrency, requests: CONFIG.requests, d1OnTmpfs: true })) });
     }
   });
+  results.load = [];
+  for (const run of results.loadRounds) {
+    const index = results.load.findIndex((kept) => kept.label === run.label && kept.concurrency === run.concurrency);
+    if (index < 0) results.load.push(run);
+    else if (run.perSecond > results.load[index].perSecond) results.load[index] = run;
+  }
+  results.load.sort((a, b) => a.concurrency - b.concurrency);
 
   // 3. Ratios and targets at the high concurrency.
   const at = (label, concurrency) => results.load.find((run) => run.label === label && run.concurrency === concurrency);
@@ -301,7 +311,7 @@ function print(results) {
   );
   out.push(table(['target', 'measured', ''], results.targets.map((t) => [t.what, t.value, t.met ? 'met' : 'NOT met']), 'lrl'));
 
-  out.push('', `== Webhook load (Miniflare/workerd, loopback, keep-alive; ${c.requestsSingle} requests at 1 connection, ${c.requests} at ${c.concurrency}, after ${c.warmup} warm-up) ==`);
+  out.push('', `== Webhook load (Miniflare/workerd, loopback, keep-alive; ${c.requestsSingle} requests at 1 connection, ${c.requests} at ${c.concurrency}, after ${c.warmup} warm-up; best of ${c.rounds} round(s)) ==`);
   out.push(
     table(
       ['worker', 'conns', 'webhooks/s', 'p50 ms', 'p99 ms', 'max ms', 'CPU ms/req', 'errors', 'forged sig.', 'D1'],
@@ -357,6 +367,13 @@ function print(results) {
     ['lookup', p.orderLookup],
   ]) {
     out.push(`  ${name}: ${part.statements.map((s) => `${s.statement} ×${fixed(s.perOperation, 2)} (mean ${fixed(s.meanMs, 2)} ms)`).join('; ')}`);
+  }
+  const naive = results.load.find((run) => run.bundle === 'naive' && run.verification?.perWebhook)?.verification.perWebhook;
+  if (naive) {
+    out.push(
+      `  the naive peer, for comparison: ${naive.roundTrips} D1 round trips per paid webhook, ${naive.rowsRead} rows read, ${naive.rowsWritten} written, ` +
+        `${fixed(naive.sqlMs, 2)} ms of SQL (its two statements run once more after its load run), and nothing after the response.`,
+    );
   }
   out.push(
     `  ${fixed(p.bytesPerPurchase / 1024, 2)} KiB of D1 storage per purchase; workerd CPU ${fixed(p.cpuMsPerPurchase, 2)} ms per purchase (webhook + delivery); ` +

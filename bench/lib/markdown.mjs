@@ -35,6 +35,10 @@ export function summaryMarkdown(results) {
       ['paid webhook', p.webhook],
       ['outbox delivery (queue consumer, after the response)', p.outbox],
       ['order lookup (success page, once)', p.orderLookup],
+      ...results.load
+        .filter((run) => run.bundle === 'naive' && run.verification?.perWebhook)
+        .slice(0, 1)
+        .map((run) => ['the naive peer\'s paid webhook, for comparison', { ...run.verification.perWebhook, msInWorker: NaN }]),
     ].map(([step, f]) => [step, fixed(f.roundTrips, 2), fixed(f.rowsRead, 1), fixed(f.rowsWritten, 1), fixed(f.msInWorker, 2), fixed(f.sqlMs, 2)]),
     'lrrrrr',
   ));
