@@ -5,7 +5,14 @@ import { PRICES, PRICES_TAKEN_ON, QUEUE_OPERATIONS_PER_MESSAGE, WORKERS_PAID_MON
 export const PURCHASES = 1_000_000;
 
 /**
- * @param {ReturnType<typeof import('./meter.mjs').meterPurchases> extends Promise<infer T> ? T : never} metered
+ * @typedef {{ rowsRead: number, rowsWritten: number }} Rows
+ * @typedef {{ purchases: number, webhook: Rows, outbox: Rows, orderLookup: Rows, cpuMsPerPurchase: number,
+ *   bytesPerPurchase: number, queueMessages: number }} Metered what meterPurchases measured, per purchase
+ */
+
+/**
+ * @param {Metered} metered
+ * @param {number} [purchases]
  */
 export function costOfPurchases(metered, purchases = PURCHASES) {
   const w = metered.webhook;
