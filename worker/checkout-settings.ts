@@ -27,6 +27,19 @@ export interface CheckoutSettings {
   publishableKey: string | null;
 }
 
+/** The vars read: wrangler.toml's [vars] as a deployed worker gets them are enough. */
+export type CheckoutVars = Pick<
+  Env,
+  | 'CHECKOUT_MODE'
+  | 'CHECKOUT_PROMOTION_CODES'
+  | 'CHECKOUT_SHIPPING_COUNTRIES'
+  | 'CHECKOUT_AUTOMATIC_TAX'
+  | 'CHECKOUT_PHONE_NUMBER'
+  | 'STRIPE_PUBLISHABLE_KEY'
+  | 'STRIPE_SECRET_KEY'
+  | 'STRIPE_MODE'
+>;
+
 export type SettingsResult = { ok: true; settings: CheckoutSettings } | { ok: false; error: string };
 
 const COUNTRY = /^[A-Z]{2}$/;
@@ -39,7 +52,7 @@ function flag(name: string, value: string | undefined): boolean | string {
 }
 
 /** The settings, or the first mistake in them (named by its var) for a 503 the seller can fix. */
-export function checkoutSettings(env: Env): SettingsResult {
+export function checkoutSettings(env: CheckoutVars): SettingsResult {
   const mode = (env.CHECKOUT_MODE?.trim() || 'payment-link') as CheckoutMode;
   if (!CHECKOUT_MODES.includes(mode)) return { ok: false, error: `CHECKOUT_MODE must be one of ${CHECKOUT_MODES.join(', ')}, got ${JSON.stringify(env.CHECKOUT_MODE)}` };
   const flags = {
