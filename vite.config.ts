@@ -56,6 +56,29 @@ export function siteUrlFrom(env: Record<string, string | undefined>): string {
   return parseSiteUrl(value);
 }
 
+/**
+ * The cart page's CSP: the site's own plus the sources Stripe's integration security guide lists
+ * for Stripe.js and Checkout, which Embedded Checkout is (docs.stripe.com/security/guide, "Content
+ * Security Policy"). Only /cart mounts a checkout, so only /cart gets them.
+ */
+export const EMBEDDED_CHECKOUT_SOURCES: Record<string, string[]> = {
+  'script-src': ['https://js.stripe.com', 'https://*.js.stripe.com'],
+  'frame-src': ['https://js.stripe.com', 'https://*.js.stripe.com', 'https://hooks.stripe.com', 'https://checkout.stripe.com'],
+  'connect-src': ['https://api.stripe.com', 'https://checkout.stripe.com'],
+  'img-src': ['https://*.stripe.com'],
+};
+
+/** `policy` with `extra` sources appended to their directives (a directive it lacks starts from 'self'). */
+export function widenCsp(policy: string, extra: Record<string, string[]>): string {
+  const directives = policy.split(';').map((part) => part.trim().split(/\s+/));
+  for (const [name, sources] of Object.entries(extra)) {
+    const directive = directives.find(([existing]) => existing === name);
+    if (directive) directive.push(...sources);
+    else directives.push([name, "'self'", ...sources]);
+  }
+  return directives.map((parts) => parts.join(' ')).join('; ');
+}
+
 /** The whole build for a catalog; tests build other catalogs with it. */
 export function storefrontConfig(catalog: Catalog, env: Record<string, string | undefined>): UserConfig {
   if (env.VITE_STRIPE_MODE && env.VITE_STRIPE_MODE !== 'test' && env.VITE_STRIPE_MODE !== 'live') {
@@ -69,6 +92,7 @@ export function storefrontConfig(catalog: Catalog, env: Record<string, string | 
     mode: parseStripeMode(env.VITE_STRIPE_MODE),
     apiBase: normalizeApiBase(env.VITE_API_BASE),
     headers,
+    pageHeaders: { '/cart': { 'Content-Security-Policy': widenCsp(headers['Content-Security-Policy']!, EMBEDDED_CHECKOUT_SOURCES) } },
   });
   return {
     root, // site/, absolute so the build works from any working directory

@@ -25,8 +25,10 @@ export interface Product {
   shareImage?: string;
   /** Display price in the currency's minor unit; Stripe's Price is what is charged. */
   price: { amount: number; currency: string };
-  /** Digital goods get a delivery token on fulfilment. */
+  /** Digital goods get a delivery token on fulfilment; the others are shipped (a shipping address is asked). */
   digital: boolean;
+  /** At most this many in one order (1–MAX_QUANTITY); the worker refuses more, the cart offers no more. */
+  maxQuantity?: number;
   paymentLinks: Record<StripeMode, PaymentLinkRef>;
   /**
    * The Stripe Product and Price this catalog entry was seeded as (written by the seed tool).

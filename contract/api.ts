@@ -53,8 +53,36 @@ export const CheckoutRequest = v.object(
 );
 export type CheckoutRequest = v.InferOutput<typeof CheckoutRequest>;
 
-export interface CheckoutResponse {
-  /** Stripe's hosted checkout page for the session. */
+/**
+ * `POST /api/checkout`: where the buyer pays, as the shop's config says (never the request):
+ * Stripe's hosted page to go to, or an embedded session for Stripe.js to mount on the cart page.
+ */
+export type CheckoutResponse =
+  | {
+      /** Stripe's hosted checkout page for the session. */
+      url: string;
+    }
+  | {
+      /** The embedded session's `client_secret`, for `stripe.createEmbeddedCheckoutPage`. */
+      clientSecret: string;
+      /** The shop's publishable key (`pk_…`, public) for `loadStripe`. */
+      publishableKey: string;
+    };
+
+/** `POST /api/portal`: the buyer whose subscriptions to manage (proven like the entitlements). */
+export const PortalRequest = v.object(
+  {
+    clientReferenceId: v.pipe(
+      v.string('must be 1–200 characters of A-Z, a-z, 0-9, _ or -'),
+      v.regex(CLIENT_REFERENCE_ID, 'must be 1–200 characters of A-Z, a-z, 0-9, _ or -'),
+    ),
+  },
+  JSON_OBJECT,
+);
+export type PortalRequest = v.InferOutput<typeof PortalRequest>;
+
+export interface PortalResponse {
+  /** Stripe's customer portal for the buyer's own customer; short-lived. */
   url: string;
 }
 

@@ -4,6 +4,12 @@
 /** A Checkout Session id: the buyer's capability for their order. */
 export const CHECKOUT_SESSION_ID = /^cs_(test|live)_[A-Za-z0-9]{1,250}$/;
 
+/** An embedded Checkout Session's `client_secret`: its id, then `_secret_` and Stripe's random part. */
+export const CHECKOUT_CLIENT_SECRET = /^cs_(test|live)_[A-Za-z0-9]{1,250}_secret_[A-Za-z0-9_]{1,250}$/;
+
+/** A publishable key, which Stripe.js takes; public by design. */
+export const PUBLISHABLE_KEY = /^pk_(test|live)_[A-Za-z0-9]{1,247}$/;
+
 /** Stripe's rule for `client_reference_id`; Stripe silently drops anything else. */
 export const CLIENT_REFERENCE_ID = /^[A-Za-z0-9_-]{1,200}$/;
 

@@ -8,11 +8,13 @@ import { catalogRoute } from './routes/catalog';
 import { checkout } from './routes/checkout';
 import { entitlements } from './routes/entitlements';
 import { orders } from './routes/orders';
+import { portal } from './routes/portal';
 
 export const api = new Hono<AppEnv>()
   .route('/orders', orders)
   .route('/entitlements', entitlements)
   .route('/catalog', catalogRoute)
-  .route('/checkout', checkout);
+  .route('/checkout', checkout)
+  .route('/portal', portal);
 
 export type Api = typeof api;

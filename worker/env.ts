@@ -25,6 +25,18 @@ export interface Env {
   BUYER_TOKEN_SECRET?: string;
   /** Side effects (deliveries, revocations, catalog rebuilds) to carry out after the commit; see worker/outbox/. */
   OUTBOX?: Queue<OutboxMessage>;
+  /** `payment-link` (default), `hosted` or `embedded`: how worker-made Checkout Sessions are shown (worker/checkout-settings.ts). */
+  CHECKOUT_MODE?: string;
+  /** "true": a promotion code field on worker-made sessions. */
+  CHECKOUT_PROMOTION_CODES?: string;
+  /** Comma-separated ISO countries a cart with a physical product ships to; empty: no shipping address asked. */
+  CHECKOUT_SHIPPING_COUNTRIES?: string;
+  /** "true": Stripe Tax computes tax on worker-made sessions. */
+  CHECKOUT_AUTOMATIC_TAX?: string;
+  /** "true": the checkout asks for a phone number. */
+  CHECKOUT_PHONE_NUMBER?: string;
+  /** Publishable key (`pk_…`) for Stripe.js in embedded mode. Public, not a secret. */
+  STRIPE_PUBLISHABLE_KEY?: string;
   /** "true" only in local development: enables the /dev/checkout stand-in. */
   DEV_CHECKOUT?: string;
 }

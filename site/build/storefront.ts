@@ -21,6 +21,8 @@ export interface StorefrontOptions {
   apiBase: string;
   /** Sent with every page (dist/_headers). */
   headers: Record<string, string>;
+  /** Per path, headers that replace those of every page (the cart's CSP for Embedded Checkout). */
+  pageHeaders?: Record<string, Record<string, string>>;
 }
 
 /** Where the worker finds the product template (and nobody else: the worker answers 404 there). */
@@ -140,6 +142,10 @@ export function storefront(options: StorefrontOptions): Plugin {
     generateBundle() {
       // dist/_headers in Cloudflare's static-assets format.
       const lines = ['/*', ...Object.entries(headers).map(([name, value]) => `  ${name}: ${value}`)];
+      // Cloudflare sends every matching block's headers; `! Name` detaches the /* block's value first.
+      for (const [path, replaced] of Object.entries(options.pageHeaders ?? {})) {
+        lines.push('', path, ...Object.entries(replaced).flatMap(([name, value]) => [`  ! ${name}`, `  ${name}: ${value}`]));
+      }
       lines.push('', '/assets/*', '  Cache-Control: public, max-age=31536000, immutable', '');
       this.emitFile({ type: 'asset', fileName: '_headers', source: lines.join('\n') });
       const urls = [...INDEXABLE_PAGES, ...catalog.products.map((product) => productPath(product.id))].map((path) => `${site.url}${path}`);

@@ -1,12 +1,17 @@
 // Cart checkout: `POST ${API_BASE}/api/checkout` creates a Stripe Checkout Session for the cart.
 // DOM-free, no import.meta: fetch is injectable.
 import type { CheckoutRequest } from '../../contract/api';
+import { CHECKOUT_CLIENT_SECRET, PUBLISHABLE_KEY } from '../../contract/ids';
 import { apiClient, type CheckoutBody } from './api';
 import type { CartItem } from './cart';
 
 export type { CheckoutRequest };
 
-export type CheckoutResult = { ok: true; url: string } | { ok: false; error: string };
+/** Go to Stripe's page (`url`), or mount the embedded session on this one; or what went wrong. */
+export type CheckoutResult =
+  | { ok: true; url: string }
+  | { ok: true; clientSecret: string; publishableKey: string }
+  | { ok: false; error: string };
 
 export function checkoutRequest(items: CartItem[], buyer: { clientReferenceId: string; email: string | null }): CheckoutRequest {
   const request: CheckoutRequest = {
@@ -57,7 +62,15 @@ export async function startCheckout(options: StartCheckoutOptions): Promise<Chec
   } catch {
     // not JSON: handled below
   }
-  const fields: Partial<CheckoutBody> & { error?: unknown } = typeof body === 'object' && body !== null ? body : {};
+  const fields: { url?: unknown; clientSecret?: unknown; publishableKey?: unknown; error?: unknown } & Partial<CheckoutBody> =
+    typeof body === 'object' && body !== null ? body : {};
+  if (response.status === 200 && 'clientSecret' in fields) {
+    const { clientSecret, publishableKey } = fields;
+    if (typeof clientSecret === 'string' && CHECKOUT_CLIENT_SECRET.test(clientSecret) && typeof publishableKey === 'string' && PUBLISHABLE_KEY.test(publishableKey)) {
+      return { ok: true, clientSecret, publishableKey };
+    }
+    return { ok: false, error: 'Checkout could not be started: the answer had no usable checkout session. Please try again.' };
+  }
   if (response.status === 200) {
     const url = checkoutUrl(fields.url, options.baseUrl ?? globalThis.location?.href ?? 'http://localhost/');
     if (url) return { ok: true, url };

@@ -493,6 +493,8 @@ class FakeStripeServer {
   private nextSeq = 0;
   private deletedCustomers = new Set<string>();
   private lineItems = new Map<string, InternalLineItem[]>();
+  /** Customer-portal sessions (billing_portal.session), by id; only their own page reads them. */
+  private portalSessions = new Map<string, StripeObject>();
   private sessionExtras = new Map<string, { paymentIntentMetadata: Record<string, string>; subscriptionMetadata: Record<string, string>; customerCreation: string | null }>();
   private idempotency = new Map<string, { fingerprint: string; status: number; body: unknown }>();
   private rateLimit = { remaining: 0, retryAfter: undefined as number | undefined };
@@ -554,6 +556,7 @@ class FakeStripeServer {
     this.deletedCustomers.clear();
     this.lineItems.clear();
     this.sessionExtras.clear();
+    this.portalSessions.clear();
     this.idempotency.clear();
     this.rateLimit = { remaining: 0, retryAfter: undefined };
     this.deliveries = [];
@@ -1349,6 +1352,23 @@ class FakeStripeServer {
     if (clientReferenceId !== undefined && clientReferenceId.length > 200) throw invalid('client_reference_id must be at most 200 characters', 'client_reference_id');
     const successUrl = checkUrl(str(params, 'success_url'), 'success_url');
     const cancelUrl = checkUrl(str(params, 'cancel_url'), 'cancel_url');
+    // Embedded Checkout (API 2026-10-28.endive names it `embedded_page`): it returns to return_url and has no pages of its own.
+    const uiMode = oneOf(str(params, 'ui_mode'), ['hosted_page', 'embedded_page'] as const, 'ui_mode') ?? 'hosted_page';
+    const returnUrl = checkUrl(str(params, 'return_url'), 'return_url');
+    if (uiMode === 'embedded_page') {
+      if (successUrl !== undefined) throw invalid('`success_url` is not supported with `ui_mode: embedded_page`; use `return_url`.', 'success_url');
+      if (cancelUrl !== undefined) throw invalid('`cancel_url` is not supported with `ui_mode: embedded_page`.', 'cancel_url');
+      if (returnUrl === undefined && str(params, 'redirect_on_completion') !== 'never') throw missingParam('return_url');
+    } else if (returnUrl !== undefined) {
+      throw invalid('`return_url` can only be used with `ui_mode: embedded_page`.', 'return_url');
+    }
+    const shippingCollection = obj(params, 'shipping_address_collection');
+    const allowedCountries = shippingCollection ? array(shippingCollection, 'allowed_countries', 'shipping_address_collection[allowed_countries]') : undefined;
+    if (shippingCollection && (!allowedCountries || allowedCountries.some((country) => typeof country !== 'string' || !/^[A-Z]{2}$/.test(country)))) {
+      throw invalid('Invalid shipping_address_collection[allowed_countries]', 'shipping_address_collection[allowed_countries]');
+    }
+    const automaticTax = obj(params, 'automatic_tax');
+    const phoneCollection = obj(params, 'phone_number_collection');
     const customerCreation = oneOf(str(params, 'customer_creation'), ['always', 'if_required'] as const, 'customer_creation');
     if (customerCreation && mode !== 'payment') throw invalid('`customer_creation` can only be used in `payment` mode.', 'customer_creation');
     const paymentIntentData = obj(params, 'payment_intent_data');
@@ -1366,11 +1386,11 @@ class FakeStripeServer {
       allow_promotion_codes: bool(params, 'allow_promotion_codes') ?? null,
       amount_subtotal: mode === 'setup' ? null : amount,
       amount_total: mode === 'setup' ? null : amount,
-      automatic_tax: { enabled: false, liability: null, provider: null, status: null },
+      automatic_tax: { enabled: (automaticTax && bool(automaticTax, 'enabled', 'automatic_tax[enabled]')) ?? false, liability: null, provider: null, status: null },
       billing_address_collection: str(params, 'billing_address_collection') ?? null,
       cancel_url: cancelUrl ?? null,
       client_reference_id: clientReferenceId || null,
-      client_secret: null,
+      client_secret: uiMode === 'embedded_page' ? `${id}_secret_${randomAlnum(24)}` : null,
       collected_information: null,
       consent: null,
       consent_collection: null,
@@ -1400,11 +1420,12 @@ class FakeStripeServer {
       payment_method_types: ['card'],
       payment_status: mode === 'setup' ? 'no_payment_required' : 'unpaid',
       permissions: null,
-      phone_number_collection: { enabled: false },
+      phone_number_collection: { enabled: (phoneCollection && bool(phoneCollection, 'enabled', 'phone_number_collection[enabled]')) ?? false },
       recovered_from: null,
       saved_payment_method_options: null,
       setup_intent: null,
-      shipping_address_collection: null,
+      return_url: returnUrl ?? null,
+      shipping_address_collection: allowedCountries ? { allowed_countries: allowedCountries } : null,
       shipping_cost: null,
       shipping_options: [],
       status: 'open',
@@ -1412,8 +1433,8 @@ class FakeStripeServer {
       subscription: null,
       success_url: successUrl ?? null,
       total_details: mode === 'setup' ? null : { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
-      ui_mode: str(params, 'ui_mode') ?? 'hosted',
-      url: `${this.baseUrl}/pay/${id}`,
+      ui_mode: uiMode,
+      url: uiMode === 'embedded_page' ? null : `${this.baseUrl}/pay/${id}`,
       wallet_options: null,
     };
     this.put('checkout.session', session);
@@ -1510,6 +1531,31 @@ class FakeStripeServer {
     session.status = 'expired';
     session.url = null;
     this.recordEvent('checkout.session.expired', session, ctx);
+    return session;
+  }
+
+  // ── customer portal ──
+
+  createPortalSession(params: StripeObject, ctx: RequestContext): StripeObject {
+    const customer = requiredStr(params, 'customer');
+    if (this.deletedCustomers.has(customer)) throw noSuch('customer', customer, 'customer', 400);
+    this.must('customer', customer, 'customer', 400);
+    const id = `bps_1${randomAlnum(23)}`;
+    const session: StripeObject = {
+      ...this.fixture('billing_portal.session'),
+      id,
+      object: 'billing_portal.session',
+      configuration: 'bpc_1FakeDefaultConfiguration',
+      created: ctx.created ?? now(),
+      customer,
+      flow: null,
+      livemode: false,
+      locale: str(params, 'locale') ?? null,
+      on_behalf_of: null,
+      return_url: checkUrl(str(params, 'return_url'), 'return_url') ?? null,
+      url: `${this.baseUrl}/portal/${id}`,
+    };
+    this.portalSessions.set(id, session);
     return session;
   }
 
@@ -1650,6 +1696,8 @@ class FakeStripeServer {
     { method: 'GET', pattern: /^\/v1\/checkout\/sessions\/([^/]+)$/, handler: (_ctx, _p, [id]) => this.must('checkout.session', id!) },
     { method: 'GET', pattern: /^\/v1\/checkout\/sessions\/([^/]+)\/line_items$/, handler: (_ctx, p, [id]) => this.listLineItems(id!, 'checkout.session', p) },
     { method: 'POST', pattern: /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/, handler: (ctx, _p, [id]) => this.expireSession(id!, ctx) },
+    // customer portal
+    { method: 'POST', pattern: /^\/v1\/billing_portal\/sessions$/, handler: (ctx, p) => this.createPortalSession(p, ctx) },
     // payment links
     { method: 'POST', pattern: /^\/v1\/payment_links$/, handler: (ctx, p) => this.createPaymentLink(p, ctx) },
     { method: 'GET', pattern: /^\/v1\/payment_links$/, handler: (_ctx, p) => this.listPaymentLinks(p) },
@@ -1706,6 +1754,8 @@ class FakeStripeServer {
     if (url.pathname.startsWith('/v1/') || url.pathname === '/v1') return this.handleApi(req, res, url, method);
     if (url.pathname.startsWith('/__fake/')) return this.handleControl(req, res, url, method);
     if (url.pathname.startsWith('/pay/') || url.pathname.startsWith('/pay-link/')) return this.handlePages(req, res, url, method);
+    if (url.pathname.startsWith('/portal/') && method === 'GET') return this.portalPage(res, decodeURIComponent(url.pathname.slice('/portal/'.length)));
+    if (STRIPE_JS_PATH.test(url.pathname) && method === 'GET') return this.sendScript(res, stripeJsStandIn());
     if (url.pathname === '/' && method === 'GET') return this.sendHtml(res, 200, page('Fake Stripe', `<p>Fake Stripe API (test only). API at <code>/v1</code>.</p>`));
     this.sendJson(res, 404, unrecognizedUrl(method, url.pathname).body());
   }
@@ -1853,6 +1903,22 @@ class FakeStripeServer {
     this.sendJson(res, 404, { error: { type: 'invalid_request_error', message: `Unknown control endpoint ${method} ${url.pathname}` } });
   }
 
+  // ── the customer portal and Stripe.js stand-ins ──
+
+  private portalPage(res: http.ServerResponse, id: string): void {
+    const session = this.portalSessions.get(id);
+    if (!session) return this.sendHtml(res, 404, page('Portal not found', '<p>No such portal session.</p>'));
+    const subscriptions = [...this.store.get('subscription')!.values()].filter((sub) => sub.customer === session.customer);
+    const rows = subscriptions.map((sub) => `<li data-subscription="${escapeHtml(sub.id)}">${escapeHtml(sub.id)}: ${escapeHtml(sub.status)}</li>`).join('');
+    const back = session.return_url ? `<p><a href="${escapeHtml(session.return_url)}">Return to the shop</a></p>` : '';
+    this.sendHtml(res, 200, page('Fake customer portal — test only', `<p data-testid="portal-customer">Customer <code>${escapeHtml(session.customer)}</code></p><ul>${rows}</ul>${back}`));
+  }
+
+  private sendScript(res: http.ServerResponse, source: string): void {
+    res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(source) });
+    res.end(source);
+  }
+
   // ── the hosted checkout stand-in ──
 
   private async handlePages(req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string): Promise<void> {
@@ -1885,7 +1951,8 @@ class FakeStripeServer {
     if (action !== 'pay') return this.sendHtml(res, 400, page('Bad request', '<p>Unknown action.</p>'));
     const completed = this.completeSession(session.id, form.get('email') || undefined, ctx);
     await this.flushWebhooks();
-    if (completed.success_url) return this.redirect(res, String(completed.success_url).replace(/\{CHECKOUT_SESSION_ID\}|%7BCHECKOUT_SESSION_ID%7D/gi, completed.id));
+    const next = completed.success_url ?? completed.return_url;
+    if (next) return this.redirect(res, String(next).replace(/\{CHECKOUT_SESSION_ID\}|%7BCHECKOUT_SESSION_ID%7D/gi, completed.id));
     return this.sendHtml(res, 200, page('Payment complete', `<p data-testid="complete">Thanks! Payment complete (test mode). Session <code>${escapeHtml(completed.id)}</code>.</p>`));
   }
 
@@ -1904,10 +1971,10 @@ class FakeStripeServer {
       `<p>Mode: ${escapeHtml(session.mode)}</p>
 <table>${rows}</table>
 ${total}
-<form method="post" action="/pay/${escapeHtml(session.id)}">
+<form method="post" action="/pay/${escapeHtml(session.id)}"${session.ui_mode === 'embedded_page' ? ' target="_top"' : ''}>
   <label>Email <input type="email" name="email" value="${escapeHtml(email)}" placeholder="buyer@example.com"></label>
   <button type="submit" name="action" value="pay">Pay</button>
-  <button type="submit" name="action" value="cancel">Cancel</button>
+  ${session.ui_mode === 'embedded_page' ? '' : '<button type="submit" name="action" value="cancel">Cancel</button>'}
 </form>`,
     );
   }
@@ -1930,6 +1997,46 @@ ${total}
       throw error;
     }
   }
+}
+
+/** Where @stripe/stripe-js loads Stripe.js from (`https://js.stripe.com/<release>/stripe.js`, or `/v3`). */
+const STRIPE_JS_PATH = /^\/(?:v3\/?|[a-z]+\/stripe\.js)$/;
+
+/**
+ * A stand-in for Stripe.js, enough for Embedded Checkout: `Stripe(pk_test_…)` and
+ * `createEmbeddedCheckoutPage({ fetchClientSecret })`, whose `mount` puts this server's checkout
+ * page for the session in an iframe. Its origin is the script's own (tests route
+ * https://js.stripe.com/** here, so the frame is on js.stripe.com, which the shop's CSP allows).
+ */
+function stripeJsStandIn(): string {
+  return `(() => {
+  const origin = new URL(document.currentScript.src).origin;
+  function Stripe(key) {
+    if (!/^pk_test_/.test(String(key))) throw new Error('the local Stripe.js stand-in takes test publishable keys (pk_test_…) only');
+    return {
+      async createEmbeddedCheckoutPage(options) {
+        const secret = options.clientSecret || (await options.fetchClientSecret());
+        const id = String(secret).split('_secret_')[0];
+        let frame = null;
+        return {
+          mount(target) {
+            const parent = typeof target === 'string' ? document.querySelector(target) : target;
+            frame = document.createElement('iframe');
+            frame.title = 'Checkout (local stand-in)';
+            frame.src = origin + '/pay/' + encodeURIComponent(id);
+            frame.style.cssText = 'width:100%;min-height:32rem;border:0';
+            parent.append(frame);
+          },
+          unmount() { frame && frame.remove(); },
+          destroy() { frame && frame.remove(); frame = null; },
+        };
+      },
+    };
+  }
+  Stripe.version = 'endive';
+  window.Stripe = Stripe;
+})();
+`;
 }
 
 function page(title: string, body: string): string {

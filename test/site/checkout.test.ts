@@ -48,6 +48,21 @@ describe('startCheckout', () => {
     expect(result).toEqual({ ok: true, url: 'http://127.0.0.1:8787/dev/checkout?session=cs_test_1' });
   });
 
+  it('an embedded session: returns its client secret and publishable key for Stripe.js, no url to follow', async () => {
+    const body = { clientSecret: 'cs_test_a1B2c3_secret_d4E5f6', publishableKey: 'pk_test_51Shop' };
+    const result = await startCheckout({ apiBase: '', request, fetch: vi.fn<typeof fetch>(async () => json(body, 200)) });
+    expect(result).toEqual({ ok: true, ...body });
+  });
+
+  it.each([
+    ['a client secret that is not a session’s', { clientSecret: 'pi_123_secret_456', publishableKey: 'pk_test_51Shop' }],
+    ['a secret key in place of the publishable key', { clientSecret: 'cs_test_a1_secret_b2', publishableKey: 'sk_test_51Shop' }],
+    ['no publishable key', { clientSecret: 'cs_test_a1_secret_b2' }],
+  ])('refuses an embedded answer with %s', async (_label, body) => {
+    const result = await startCheckout({ apiBase: '', request, fetch: vi.fn<typeof fetch>(async () => json(body, 200)) });
+    expect(result.ok).toBe(false);
+  });
+
   it.each([
     ['javascript:', { url: 'javascript:alert(1)' }],
     ['no url', {}],

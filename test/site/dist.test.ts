@@ -15,14 +15,14 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** `Header-Name: value` lines of the `/*` block of a Cloudflare `_headers` file. */
-function headersForAllPaths(text: string): Map<string, string> {
+/** `Header-Name: value` lines of the `/*` block (or another path's) of a Cloudflare `_headers` file. */
+function headersForAllPaths(text: string, block = '/*'): Map<string, string> {
   const headers = new Map<string, string>();
   let inBlock = false;
   for (const line of text.split(/\r?\n/)) {
     if (!line.trim() || line.trimStart().startsWith('#')) continue;
     if (!/^\s/.test(line)) {
-      inBlock = line.trim() === '/*';
+      inBlock = line.trim() === block;
       continue;
     }
     const match = /^\s+([^:\s]+):\s*(.*)$/.exec(line);
@@ -104,5 +104,19 @@ describe('dist/', () => {
 
     expect(headers.get('x-content-type-options')).toBe('nosniff');
     expect(headers.get('referrer-policy')).toBeTruthy();
+  });
+
+  it('only /cart gets Stripe’s Embedded Checkout sources, replacing (detaching) the /* CSP rather than adding a second policy', () => {
+    const text = readFileSync(path.join(dist, '_headers'), 'utf8');
+    const all = cspDirectives(headersForAllPaths(text).get('content-security-policy')!);
+    expect([...all.values()].flat().filter((source) => source.includes('stripe.com') && source !== 'https://checkout.stripe.com')).toEqual([]);
+    expect(all.get('script-src')).toEqual(["'self'"]);
+
+    expect(text).toMatch(/^\/cart\n {2}! Content-Security-Policy\n {2}Content-Security-Policy: /m);
+    const cart = cspDirectives(headersForAllPaths(text, '/cart').get('content-security-policy')!);
+    expect(cart.get('script-src')).toEqual(["'self'", 'https://js.stripe.com', 'https://*.js.stripe.com']);
+    expect(cart.get('frame-src')).toEqual(["'self'", 'https://js.stripe.com', 'https://*.js.stripe.com', 'https://hooks.stripe.com', 'https://checkout.stripe.com']);
+    expect(cart.get('connect-src')).toEqual(["'self'", 'https://api.stripe.com', 'https://checkout.stripe.com']);
+    expect(cart.get('frame-ancestors')).toEqual(["'none'"]);
   });
 });

@@ -21,13 +21,13 @@ export const checkout = new Hono<AppEnv>().post(
   validate('json', CheckoutRequest),
   async (c) => {
     const request = c.req.valid('json');
-    const { url } = await createCheckout(c.env, { ...request, email: request.email ?? null }, siteOrigin(c.req.raw, c.env.ALLOWED_ORIGINS));
-    return c.json({ url } satisfies CheckoutResponse, 200);
+    const answer: CheckoutResponse = await createCheckout(c.env, { ...request, email: request.email ?? null }, siteOrigin(c.req.raw, c.env.ALLOWED_ORIGINS));
+    return c.json(answer, 200);
   },
 );
 
 /** Stripe sends the buyer back to the site that sent them: this worker's origin, or an allowed Pages origin. */
-function siteOrigin(request: Request, allowed: string | undefined): string {
+export function siteOrigin(request: Request, allowed: string | undefined): string {
   const origin = request.headers.get('origin');
   return origin && commaSeparated(allowed).includes(origin) ? origin : new URL(request.url).origin;
 }

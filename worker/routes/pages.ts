@@ -67,7 +67,7 @@ pages.get('/products/:id/checkout', async (c) => {
   if (page?.kind !== 'render' || !page.checkoutPrice) return notFoundPage(c);
   const reference = c.req.query('client_reference_id');
   const email = c.req.query('prefilled_email');
-  const { url } = await createCheckout(
+  const answer = await createCheckout(
     c.env,
     {
       items: [{ price: page.checkoutPrice, quantity: 1 }],
@@ -76,9 +76,11 @@ pages.get('/products/:id/checkout', async (c) => {
       email: email && EMAIL.test(email) ? email : null,
     },
     new URL(c.req.url).origin,
+    true,
   );
+  if (!('url' in answer)) throw new Error('a redirect checkout answered without a url');
   c.header('cache-control', 'no-store');
-  return c.redirect(url, 303);
+  return c.redirect(answer.url, 303);
 });
 
 pages.get('/sitemap.xml', async (c) => {

@@ -51,3 +51,18 @@ export async function entitlementsFor(db: D1Database, clientReferenceId: string)
     subscriptions: [...bySubscription.values()],
   };
 }
+
+/**
+ * The Stripe customer of the buyer's latest subscription bought through Checkout (deleted ones
+ * included: the portal still shows their invoices), or null when the buyer bought none.
+ */
+export async function subscriptionCustomerOf(db: D1Database, clientReferenceId: string): Promise<string | null> {
+  const row = await db
+    .prepare(
+      `SELECT s.customer FROM orders o JOIN stripe_subscriptions s ON s.id = o.subscription
+       WHERE o.client_reference_id = ? ORDER BY o.created_at DESC, o.id DESC LIMIT 1`,
+    )
+    .bind(clientReferenceId)
+    .first<{ customer: string }>();
+  return row?.customer ?? null;
+}

@@ -35,10 +35,13 @@ const notice = byId('cart-notice');
 const errorRegion = byId('cart-error');
 const checkoutButton = byId<HTMLButtonElement>('checkout');
 const heading = byId('cart-heading');
+const embedded = byId('embedded-checkout');
 
 let shop: Shop = initialShop();
 let phase: Phase = 'loading';
 let inFlight = false;
+/** An embedded checkout is on the page: its session holds the cart as it was, so the cart is frozen. */
+let mounted = false;
 let current: CartLine[] = [];
 
 const productHref = productPath;
@@ -48,7 +51,8 @@ function quantitySelect(item: CartItem, name: string, index: number): HTMLElemen
   const select = h(
     'select',
     { id, name: 'quantity', class: 'cart-item__select', 'data-quantity': item.productId },
-    ...Array.from({ length: MAX_QUANTITY - MIN_QUANTITY + 1 }, (_, i) => {
+    // The catalog's per-product limit is the worker's too (it refuses more); the cart offers no more.
+    ...Array.from({ length: Math.min(MAX_QUANTITY, findProduct(item.productId)?.maxQuantity ?? MAX_QUANTITY) - MIN_QUANTITY + 1 }, (_, i) => {
       const n = MIN_QUANTITY + i;
       return h('option', { value: n, selected: n === item.quantity }, String(n));
     }),
@@ -149,7 +153,8 @@ function render(): void {
   updateCartBadge(cart);
 
   empty.hidden = cart.length > 0;
-  summary.hidden = cart.length === 0;
+  summary.hidden = mounted || cart.length === 0;
+  list.inert = mounted;
   rerender(list, ...lines.map(lineItem), ...unavailable.map(unavailableItem));
   total.textContent = lines.length ? totalText(lines) : formatMoney(0, shop.products[0]?.price.currency ?? 'usd');
 
@@ -180,11 +185,30 @@ checkoutButton.addEventListener('click', async () => {
       getBuyer(),
     ),
   });
-  if (result.ok) {
+  if (result.ok && 'url' in result) {
     // The cart is cleared by the success page once the order is fulfilled. The button stays
     // disabled while the browser navigates away.
     location.assign(result.url);
     return;
+  }
+  if (result.ok) {
+    try {
+      const { mountEmbeddedCheckout } = await import('../embedded-checkout');
+      embedded.hidden = false;
+      await mountEmbeddedCheckout(result, byId('embedded-checkout-frame'));
+      // The session is Stripe's now: the cart's own button would start a second one.
+      mounted = true;
+      render();
+      byId('embedded-checkout-heading').focus();
+      return;
+    } catch (error) {
+      embedded.hidden = true;
+      inFlight = false;
+      render();
+      errorRegion.textContent = error instanceof Error ? error.message : 'The secure checkout could not be loaded. Please try again.';
+      checkoutButton.focus();
+      return;
+    }
   }
   inFlight = false;
   render();

@@ -154,8 +154,8 @@ function lists(seeded: SeededCatalogProduct[], live: ApiCatalog): boolean {
   );
 }
 
-/** Call at the top level of a test file. */
-export function useLiveShop(): LiveShop {
+/** Call at the top level of a test file. `vars`: more worker vars (checkout mode and options). */
+export function useLiveShop(options: { vars?: Record<string, string>; logName?: string } = {}): LiveShop {
   let fake: FakeStripe | undefined;
   let worker: RunningWorker | undefined;
   let stripe: Stripe | undefined;
@@ -169,8 +169,8 @@ export function useLiveShop(): LiveShop {
     fake = await startFakeStripe();
     const fakeUrl = fake.url;
     worker = await startWorker({
-      vars: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: STRIPE_TEST_KEY, STRIPE_API_BASE: fakeUrl, SYNC_TOKEN: SYNC_TEST_TOKEN },
-      logName: 'live-worker.log',
+      vars: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: STRIPE_TEST_KEY, STRIPE_API_BASE: fakeUrl, SYNC_TOKEN: SYNC_TEST_TOKEN, ...options.vars },
+      logName: options.logName ?? 'live-worker.log',
       // The worker must reach the fake (an empty catalog, not a 500) and offer checkout.
       probe: async (baseUrl) => {
         const live = await getJson<ApiCatalog>(`${baseUrl}/api/catalog`);

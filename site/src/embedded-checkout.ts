@@ -1,0 +1,24 @@
+// Embedded Checkout: Stripe.js mounts the worker's session on the cart page, so the buyer pays
+// without leaving the shop and returns to /success (the session's return_url). Imported
+// dynamically by the cart page, and only once the worker answered with an embedded session:
+// no other page, and no other mode, ever fetches Stripe.js. The `pure` entry does not inject
+// Stripe.js on import, only when loadStripe is called.
+import { loadStripe } from '@stripe/stripe-js/pure';
+
+export interface EmbeddedSession {
+  clientSecret: string;
+  publishableKey: string;
+}
+
+/** Loads Stripe.js and mounts the session in `container`; rejects with a message for the buyer. */
+export async function mountEmbeddedCheckout(session: EmbeddedSession, container: HTMLElement): Promise<void> {
+  let stripe;
+  try {
+    stripe = await loadStripe(session.publishableKey);
+  } catch {
+    stripe = null;
+  }
+  if (!stripe) throw new Error('The secure checkout could not be loaded. Check your connection and try again.');
+  const checkout = await stripe.createEmbeddedCheckoutPage({ fetchClientSecret: async () => session.clientSecret });
+  checkout.mount(container);
+}

@@ -1,0 +1,38 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { PortalRequest, type PortalResponse } from '../../contract/api';
+import { MAX_PORTAL_BODY_BYTES } from '../../contract/limits';
+import type { AppEnv } from '../dependencies';
+import { proveBuyer } from '../orders/buyer-proof';
+import { createPortal } from '../portal';
+import { siteOrigin } from './checkout';
+import { requireJson } from './require-json';
+import { validate } from './validate';
+
+// POST, JSON only (a cross-site page cannot send it without a preflight), and proven like the
+// entitlements (worker/orders/buyer-proof.ts): a client reference id alone opens nothing.
+export const portal = new Hono<AppEnv>().post(
+  '/',
+  bodyLimit({
+    maxSize: MAX_PORTAL_BODY_BYTES,
+    onError: () => {
+      throw new HTTPException(413, { message: `portal request larger than ${MAX_PORTAL_BODY_BYTES} bytes` });
+    },
+  }),
+  requireJson(),
+  validate('json', PortalRequest),
+  async (c) => {
+    const { clientReferenceId } = c.req.valid('json');
+    const proof = await proveBuyer({
+      clientReferenceId,
+      secretHeader: c.req.header('x-buyer-secret'),
+      authorization: c.req.header('authorization'),
+      tokenSecrets: c.env.BUYER_TOKEN_SECRET,
+      nowSeconds: Math.floor(c.var.deps.now() / 1000),
+    });
+    if (!proof.ok) throw new HTTPException(401, { message: `not proven to be this buyer: ${proof.reason}` });
+    const answer: PortalResponse = await createPortal(c.env, clientReferenceId, `${siteOrigin(c.req.raw, c.env.ALLOWED_ORIGINS)}/`);
+    return c.json(answer, 200);
+  },
+);
