@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { timingSafeEqual } from 'hono/utils/buffer';
 import type Stripe from 'stripe';
 import type { AppEnv } from '../dependencies';
+import { adminAccess, sameOriginOnly, type AdminEnv } from './admin-access';
 import { isStripeError, stripeClient, stripeErrorMessage } from '../stripe/client';
 import { ReplayRequest, SyncRequest, type ReplayResponse, type SyncResponse } from '../../contract/api';
 import { replayPage, syncPage } from '../sync/backfill';
@@ -10,18 +10,12 @@ import { handlerContext } from './context';
 import { requireJson } from './require-json';
 import { validate } from './validate';
 
-export const admin = new Hono<AppEnv>();
+export const admin = new Hono<AdminEnv>();
 
-// Absent unless a SYNC_TOKEN is configured; then only for its bearer.
-admin.use('*', async (c, next) => {
-  const expected = c.env.SYNC_TOKEN?.trim();
-  if (!expected) throw new HTTPException(404, { message: 'not found' });
-  const given = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
-  if (!(await timingSafeEqual(given, expected))) {
-    throw new HTTPException(401, { message: 'missing or wrong bearer token (SYNC_TOKEN)', res: new Response(null, { headers: { 'WWW-Authenticate': 'Bearer' } }) });
-  }
-  await next();
-});
+// Who may enter first (a stranger learns nothing, not even what a body should be), then
+// where a state-changing call comes from, then its body.
+admin.use('*', adminAccess());
+admin.use('*', sameOriginOnly());
 admin.use('*', requireJson());
 
 const routes = admin
