@@ -9,7 +9,7 @@ import { approveReviewedOrder, logAction, logApproval, outboxOfOrder, reviveDeli
 import { findLineItems, findOrder } from '../store/orders';
 import { newOutboxRows, outboxDeliveredIfFulfilled } from '../store/outbox';
 import { findProduct } from '../../catalog';
-import { AdminRefusal } from './refund';
+import { AdminRefusal } from './refusal';
 
 
 export async function rerunFulfilment(orderId: string, actor: string, context: HandlerContext): Promise<AdminRerunResponse> {

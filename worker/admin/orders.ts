@@ -11,7 +11,8 @@ import {
   searchOrders,
 } from '../store/back-office';
 import { findLineItems } from '../store/orders';
-import { AdminRefusal, REFUNDABLE } from './refund';
+import { AdminRefusal } from './refusal';
+import { REFUNDABLE } from './refund';
 import { adminOrderView, classifySearch, decodeCursor, isoOrNull, ledgerEventView, nextCursor, totalsWindows } from './views';
 
 export async function ordersPage(db: D1Database, query: AdminOrdersQuery): Promise<AdminOrdersResponse> {

@@ -5,18 +5,11 @@ import type Stripe from 'stripe';
 import type { AdminRefundResponse } from '../../contract/api';
 import type { HandlerContext } from '../effects';
 import { findAdminOrder, logAction } from '../store/back-office';
+import { AdminRefusal } from './refusal';
 
 /** Orders whose payment may be refunded: money was taken and has not all come back. */
 export const REFUNDABLE: ReadonlySet<string> = new Set(['paid', 'fulfilled', 'review', 'disputed']);
 
-export class AdminRefusal extends Error {
-  constructor(
-    readonly status: 404 | 409 | 400,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export async function requestRefund(
   stripe: Stripe,

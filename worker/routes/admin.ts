@@ -22,7 +22,7 @@ import { rerunFulfilment } from '../admin/fulfilment';
 import { health } from '../admin/health';
 import { retryEvent, retryFailed } from '../admin/ledger';
 import { orderDetail, ordersPage, salesTotals } from '../admin/orders';
-import { AdminRefusal, requestRefund } from '../admin/refund';
+import { requestRefund } from '../admin/refund';
 import { decodeCursor, ledgerEventView, nextCursor } from '../admin/views';
 import { ignoredByType, ledgerCounts, listEvents, logAction } from '../store/back-office';
 import { replayPage, syncPage } from '../sync/backfill';
@@ -37,15 +37,6 @@ export const admin = new Hono<AdminEnv>();
 admin.use('*', adminAccess());
 admin.use('*', sameOriginOnly());
 admin.use('*', requireJson());
-// The domain's refusals (unknown order, nothing to refund) become answers with their reason.
-admin.use('*', async (_c, next) => {
-  try {
-    await next();
-  } catch (error) {
-    if (error instanceof AdminRefusal) throw new HTTPException(error.status, { message: error.message });
-    throw error;
-  }
-});
 
 /** An empty JSON object: the body of actions that take no arguments. */
 const NoArguments = v.object({}, 'body must be a JSON object');
