@@ -79,6 +79,11 @@ export function widenCsp(policy: string, extra: Record<string, string[]>): strin
   return directives.map((parts) => parts.join(' ')).join('; ');
 }
 
+/** The back office's pages (site/admin/): entries of their own, so no shop page loads their code. */
+export function backOfficeInputs(root: string): Record<string, string> {
+  return Object.fromEntries(['index', 'order', 'ledger', 'health'].map((name) => [`admin/${name}`, `${root}/admin/${name}.html`]));
+}
+
 /** The whole build for a catalog; tests build other catalogs with it. */
 export function storefrontConfig(catalog: Catalog, env: Record<string, string | undefined>): UserConfig {
   if (env.VITE_STRIPE_MODE && env.VITE_STRIPE_MODE !== 'test' && env.VITE_STRIPE_MODE !== 'live') {
@@ -105,7 +110,7 @@ export function storefrontConfig(catalog: Catalog, env: Record<string, string | 
     build: {
       outDir: '../dist',
       emptyOutDir: true,
-      rolldownOptions: { input: storefrontInputs(root, catalog) },
+      rolldownOptions: { input: { ...storefrontInputs(root, catalog), ...backOfficeInputs(root) } },
     },
   };
 }

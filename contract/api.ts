@@ -2,8 +2,8 @@
 // worker validates requests with these (Hono's validator, a 400 naming the field), the
 // storefront calls through `hc<AppType>`, and the tests build bodies from them.
 import * as v from 'valibot';
-import { CHECKOUT_SESSION_ID, CLIENT_REFERENCE_ID, EMAIL, PRICE_ID, PRODUCT_ID, STRIPE_OBJECT_ID } from './ids';
-import { MAX_LINES, MAX_QUANTITY, MIN_QUANTITY } from './limits';
+import { ADMIN_CURSOR, CHECKOUT_SESSION_ID, CLIENT_REFERENCE_ID, EMAIL, EVENT_ID, EVENT_TYPE, PRICE_ID, PRODUCT_ID, REFUND_REQUEST_ID, STRIPE_OBJECT_ID } from './ids';
+import { MAX_ADMIN_PAGE_SIZE, MAX_LINES, MAX_QUANTITY, MIN_QUANTITY } from './limits';
 
 const JSON_OBJECT = 'body must be a JSON object';
 const LINES = `must be a list of 1–${MAX_LINES} lines`;
@@ -207,4 +207,151 @@ export interface EntitlementsResponse {
 /** Every error the API answers. */
 export interface ErrorResponse {
   error: string;
+}
+
+// ─── the back office (/api/admin/*) ─────────────────────────────────────────
+
+export const LEDGER_STATUSES = ['received', 'processed', 'failed', 'ignored'] as const;
+export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
+
+const pageQuery = {
+  cursor: v.optional(v.pipe(v.string(), v.regex(ADMIN_CURSOR, 'must be a cursor from a previous page'))),
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,3}$/, `must be a whole number from 1 to ${MAX_ADMIN_PAGE_SIZE}`),
+      v.transform(Number),
+      v.minValue(1, `must be a whole number from 1 to ${MAX_ADMIN_PAGE_SIZE}`),
+      v.maxValue(MAX_ADMIN_PAGE_SIZE, `must be a whole number from 1 to ${MAX_ADMIN_PAGE_SIZE}`),
+    ),
+  ),
+};
+
+/** `GET /api/admin/orders?status=&q=&cursor=&limit=`: newest first; `q` is a session id, payment intent, email or client reference. */
+export const AdminOrdersQuery = v.object({
+  status: v.optional(v.picklist(ORDER_STATUSES, `must be one of ${ORDER_STATUSES.join(', ')}`)),
+  q: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(254, 'must be at most 254 characters'))),
+  ...pageQuery,
+});
+export type AdminOrdersQuery = v.InferOutput<typeof AdminOrdersQuery>;
+
+/** `GET /api/admin/events?status=&type=&cursor=&limit=`: the ledger, newest first. */
+export const AdminEventsQuery = v.object({
+  status: v.optional(v.picklist(LEDGER_STATUSES, `must be one of ${LEDGER_STATUSES.join(', ')}`)),
+  type: v.optional(v.pipe(v.string(), v.regex(EVENT_TYPE, 'must be a Stripe event type (charge.refunded)'))),
+  ...pageQuery,
+});
+export type AdminEventsQuery = v.InferOutput<typeof AdminEventsQuery>;
+
+export const AdminOrderParam = v.object({
+  id: v.pipe(v.string(), v.regex(CHECKOUT_SESSION_ID, 'not a Checkout Session id (expected cs_test_… or cs_live_…)')),
+});
+
+export const AdminEventParam = v.object({ id: v.pipe(v.string(), v.regex(EVENT_ID, 'not a Stripe event id (evt_…)')) });
+
+/** `POST /api/admin/orders/:id/refund`: the whole payment unless `amount` (minor units) says less. */
+export const AdminRefundRequest = v.object(
+  {
+    amount: v.optional(v.pipe(v.number('must be a whole number of minor units'), v.integer('must be a whole number of minor units'), v.minValue(1, 'must be at least 1'))),
+    requestId: v.pipe(v.string('must be 16–64 characters of A-Z, a-z, 0-9, _ or -'), v.regex(REFUND_REQUEST_ID, 'must be 16–64 characters of A-Z, a-z, 0-9, _ or -')),
+  },
+  JSON_OBJECT,
+);
+export type AdminRefundRequest = v.InferOutput<typeof AdminRefundRequest>;
+
+/** An order as the seller sees it: the buyer's email included (never in the buyer-facing API). */
+export interface AdminOrder {
+  id: string;
+  status: OrderStatus;
+  clientReferenceId: string | null;
+  customerEmail: string | null;
+  paymentIntent: string | null;
+  product: { id: string; name: string } | null;
+  amountTotal: number | null;
+  currency: string | null;
+  livemode: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AdminOrdersResponse {
+  orders: AdminOrder[];
+  /** The cursor of the next page; null on the last. */
+  next: string | null;
+}
+
+export interface SalesTotals {
+  /** Orders paid and kept (paid, fulfilled, in review) by currency. */
+  today: { currency: string; orders: number; amount: number }[];
+  last7Days: { currency: string; orders: number; amount: number }[];
+  last30Days: { currency: string; orders: number; amount: number }[];
+}
+
+export interface AdminLedgerEvent {
+  id: string;
+  type: string;
+  status: LedgerStatus;
+  attempts: number;
+  lastError: string | null;
+  note: string | null;
+  livemode: boolean;
+  created: string;
+  receivedAt: string;
+  processedAt: string | null;
+}
+
+export interface AdminAction {
+  at: string;
+  actor: string;
+  action: string;
+  detail: unknown;
+}
+
+export interface AdminOrderDetail {
+  order: AdminOrder & { deliveryToken: string | null; fulfilledAt: string | null; revokedAt: string | null };
+  lineItems: LineItemView[];
+  /** Every event that touched the order, oldest first, with its outcome. */
+  events: AdminLedgerEvent[];
+  /** What the seller did to it. */
+  actions: AdminAction[];
+  /** Its side effects: delivery and revocation, with attempts and the last error. */
+  outbox: { kind: 'delivered' | 'revoked'; status: 'pending' | 'done' | 'dead'; attempts: number; lastError: string | null; doneAt: string | null }[];
+  can: { refund: boolean; rerunFulfilment: boolean };
+}
+
+export interface AdminRefundResponse {
+  refund: { id: string; status: string | null; amount: number; currency: string };
+  /** The order itself changes when Stripe's charge.refunded webhook arrives. */
+  orderStatus: OrderStatus;
+  message: string;
+}
+
+export interface AdminRerunResponse {
+  orderStatus: OrderStatus;
+  message: string;
+}
+
+export interface AdminEventsResponse {
+  events: AdminLedgerEvent[];
+  next: string | null;
+  counts: Record<LedgerStatus, number>;
+  ignoredByType: { type: string; count: number }[];
+}
+
+export interface AdminRetryResponse {
+  results: { id: string; outcome: 'processed' | 'ignored' | 'duplicate' | 'failed' | 'not_failed'; error?: string }[];
+  /** Failed events left after this call (retry-all runs a bounded number per call). */
+  remainingFailed: number;
+}
+
+export interface AdminHealthResponse {
+  mode: 'test' | 'live';
+  configured: { webhookSecrets: number; stripeKey: boolean; syncToken: boolean; access: boolean; outboxQueue: boolean; catalogCache: boolean };
+  lastEvent: { id: string; type: string; receivedAt: string; ageSeconds: number } | null;
+  failedEvents: number;
+  deadOutboxRows: number;
+  mirror: Record<string, { rows: number; deleted: number; lastUpdatedAt: string | null }>;
+  lastSync: { at: string; actor: string; resource: string } | null;
+  catalogSnapshot: { ageSeconds: number } | null;
+  warnings: string[];
 }

@@ -36,3 +36,15 @@ export const PRODUCT_SLUG = /^[A-Za-z0-9_-]{1,100}$/;
 export const PRODUCT_ID = PRODUCT_SLUG;
 
 export const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}$/;
+
+/** A back-office page cursor: the last row's time (ms) and id, `<ms>~<id>`. */
+export const ADMIN_CURSOR = /^\d{1,15}~[A-Za-z0-9_]{1,255}$/;
+
+/** A PaymentIntent id, as the back office searches for it. */
+export const PAYMENT_INTENT_ID = /^pi_[A-Za-z0-9_]{1,250}$/;
+
+/** One refund request from the back office, the key of its Stripe idempotency key: a double click refunds once. */
+export const REFUND_REQUEST_ID = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** A Stripe event type, as the ledger is filtered by. */
+export const EVENT_TYPE = /^[a-z_]+(\.[a-z_]+){1,4}$/;

@@ -14,3 +14,10 @@ export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 /** A `Stripe-Signature` header: Stripe sends one timestamp and a v1 per active secret. */
 export const MAX_SIGNATURE_HEADER_LENGTH = 8 * 1024;
 export const MAX_V1_SIGNATURES = 8;
+/** Rows of one back-office page, by default and at most. */
+export const ADMIN_PAGE_SIZE = 50;
+export const MAX_ADMIN_PAGE_SIZE = 100;
+/** Failed events one "retry all failed" call runs (each may call Stripe; Workers bound subrequests). */
+export const MAX_RETRIES_PER_CALL = 20;
+/** The health page warns when no event arrived for this many days while orders exist. */
+export const QUIET_WEBHOOK_DAYS = 3;

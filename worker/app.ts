@@ -53,6 +53,8 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError((error, c) => {
     if (error instanceof HTTPException) {
+      // Hono's own middleware (bearer-auth) sends its answer as a response, without a message.
+      if (!error.message && error.res) return error.getResponse();
       const log = error.status >= 500 ? console.error : console.warn;
       log(JSON.stringify({ msg: 'request rejected', path: new URL(c.req.url).pathname, status: error.status, reason: error.message }));
       const response = c.json({ error: error.message }, error.status);

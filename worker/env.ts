@@ -12,8 +12,15 @@ export interface Env {
   STRIPE_API_BASE?: string;
   /** "true": mirror handlers refetch objects from Stripe instead of trusting event payloads (needs STRIPE_SECRET_KEY). */
   STRIPE_REFETCH?: string;
-  /** Bearer token for /api/admin/* (the `stripe:sync` backfill). A secret. */
+  /**
+   * Bearer token for /api/admin/* and the back office (the `stripe:sync` backfill), used
+   * only when Cloudflare Access is not configured. A secret.
+   */
   SYNC_TOKEN?: string;
+  /** Cloudflare Access team domain (`<team>.cloudflareaccess.com`) in front of /admin/ and /api/admin/*. */
+  ACCESS_TEAM_DOMAIN?: string;
+  /** The Access application's audience (AUD) tag; set together with ACCESS_TEAM_DOMAIN. */
+  ACCESS_AUD?: string;
   /** A cache of the live catalog. D1 stays the source of truth. */
   CATALOG?: KVNamespace;
   /**

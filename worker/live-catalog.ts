@@ -16,11 +16,18 @@ export async function liveCatalog(env: Env): Promise<LiveProduct[]> {
 export async function refreshCatalog(env: Env): Promise<LiveProduct[]> {
   const products = await activeProducts(env.DB);
   try {
-    await env.CATALOG?.put(SNAPSHOT_KEY, JSON.stringify(products), { expirationTtl: SNAPSHOT_TTL_SECONDS });
+    await env.CATALOG?.put(SNAPSHOT_KEY, JSON.stringify(products), { expirationTtl: SNAPSHOT_TTL_SECONDS, metadata: { builtAt: Date.now() } });
   } catch (error) {
     console.warn(JSON.stringify({ msg: 'catalog snapshot not written', error: String(error) }));
   }
   return products;
+}
+
+/** When the cached snapshot was built (ms), for the health page; null when there is none. */
+export async function catalogSnapshotBuiltAt(env: Env): Promise<number | null> {
+  const cached = await env.CATALOG?.getWithMetadata<{ builtAt?: number }>(SNAPSHOT_KEY, 'stream');
+  await cached?.value?.cancel();
+  return cached?.value ? (cached.metadata?.builtAt ?? null) : null;
 }
 
 /** Product and price events change what the storefront shows. */

@@ -1706,10 +1706,58 @@ class FakeStripeServer {
     { method: 'GET', pattern: /^\/v1\/payment_links\/([^/]+)\/line_items$/, handler: (_ctx, p, [id]) => this.listLineItems(id!, 'payment_link', p) },
     // payment intents (read-only: created by the hosted checkout's Pay)
     { method: 'GET', pattern: /^\/v1\/payment_intents\/([^/]+)$/, handler: (_ctx, _p, [id]) => this.must('payment_intent', id!) },
+    // refunds (of a payment intent the hosted checkout's Pay created)
+    { method: 'POST', pattern: /^\/v1\/refunds$/, handler: (ctx, p) => this.createRefund(p, ctx) },
     // events
     { method: 'GET', pattern: /^\/v1\/events$/, handler: (_ctx, p) => this.listEvents(p) },
     { method: 'GET', pattern: /^\/v1\/events\/([^/]+)$/, handler: (_ctx, _p, [id]) => this.must('event', id!) },
   ];
+
+  // ── refunds ──
+  // Only what a refund of a paid Checkout Session needs: the refund (succeeded at once, as
+  // with test cards) and Stripe's charge.refunded event carrying the charge, whose
+  // `refunded` is true once the whole amount came back.
+  private refunded = new Map<string, number>();
+
+  createRefund(params: StripeObject, ctx: RequestContext): StripeObject {
+    const paymentIntentId = requiredStr(params, 'payment_intent');
+    const paymentIntent = this.must('payment_intent', paymentIntentId);
+    const already = this.refunded.get(paymentIntentId) ?? 0;
+    const left = (paymentIntent.amount as number) - already;
+    const amount = int(params, 'amount') ?? left;
+    if (left <= 0) throw invalid(`Charge ${paymentIntent.latest_charge} has already been refunded.`, undefined, 'charge_already_refunded');
+    if (amount <= 0 || amount > left) throw invalid(`Refund amount (${amount}) is greater than unrefunded amount on charge (${left})`, 'amount');
+    this.refunded.set(paymentIntentId, already + amount);
+    const created = now();
+    const refund: StripeObject = {
+      ...this.fixture('refund'),
+      id: `re_3${randomAlnum(23)}`,
+      amount,
+      charge: paymentIntent.latest_charge,
+      created,
+      currency: paymentIntent.currency,
+      metadata: applyMetadata({}, params),
+      payment_intent: paymentIntentId,
+      status: 'succeeded',
+    };
+    const charge: StripeObject = {
+      ...this.fixture('charge'),
+      id: paymentIntent.latest_charge,
+      amount: paymentIntent.amount,
+      amount_captured: paymentIntent.amount,
+      amount_refunded: already + amount,
+      created: paymentIntent.created,
+      currency: paymentIntent.currency,
+      customer: paymentIntent.customer,
+      livemode: false,
+      paid: true,
+      payment_intent: paymentIntentId,
+      refunded: already + amount >= (paymentIntent.amount as number),
+      status: 'succeeded',
+    };
+    this.recordEvent('charge.refunded', charge, ctx);
+    return refund;
+  }
 
   listEvents(params: StripeObject) {
     const type = str(params, 'type');

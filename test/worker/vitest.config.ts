@@ -26,6 +26,9 @@ export default defineProject(async () => {
             PRODUCTION_VARS: production.vars as Record<string, string>,
             // The suite's one fake Stripe API, on loopback (test/fake-stripe).
             FAKE_STRIPE_URL: inject('fakeStripeUrl'),
+            // A stand-in Cloudflare Access team: its key endpoint and the private key (test/worker/support/access-team.ts).
+            ACCESS_TEAM_ORIGIN: inject('accessTeam').origin,
+            ACCESS_PRIVATE_JWK: inject('accessTeam').privateJwk,
           },
         },
       })),
@@ -37,7 +40,7 @@ export default defineProject(async () => {
       name: 'worker',
       root,
       include: ['test/worker/**/*.test.ts'],
-      globalSetup: ['test/fake-stripe/global-setup.ts'],
+      globalSetup: ['test/fake-stripe/global-setup.ts', 'test/worker/support/access-team.ts'],
       // One fake Stripe API serves every file; its 429 mode must not hit a neighbour's request.
       fileParallelism: false,
       setupFiles: ['test/worker/support/apply-migrations.ts'],

@@ -1,40 +1,92 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { timingSafeEqual } from 'hono/utils/buffer';
 import type Stripe from 'stripe';
 import type { AppEnv } from '../dependencies';
+import { adminAccess, sameOriginOnly, type AdminEnv } from './admin-access';
 import { isStripeError, stripeClient, stripeErrorMessage } from '../stripe/client';
-import { ReplayRequest, SyncRequest, type ReplayResponse, type SyncResponse } from '../../contract/api';
+import * as v from 'valibot';
+import {
+  AdminEventParam,
+  AdminEventsQuery,
+  AdminOrderParam,
+  AdminOrdersQuery,
+  AdminRefundRequest,
+  ReplayRequest,
+  SyncRequest,
+  type AdminEventsResponse,
+  type ReplayResponse,
+  type SyncResponse,
+} from '../../contract/api';
+import { ADMIN_PAGE_SIZE } from '../../contract/limits';
+import { rerunFulfilment } from '../admin/fulfilment';
+import { health } from '../admin/health';
+import { retryEvent, retryFailed } from '../admin/ledger';
+import { orderDetail, ordersPage, salesTotals } from '../admin/orders';
+import { requestRefund } from '../admin/refund';
+import { decodeCursor, ledgerEventView, nextCursor } from '../admin/views';
+import { ignoredByType, ledgerCounts, listEvents, logAction } from '../store/back-office';
 import { replayPage, syncPage } from '../backfill';
 import { handlerContext } from './context';
 import { requireJson } from './require-json';
 import { validate } from './validate';
 
-export const admin = new Hono<AppEnv>();
+export const admin = new Hono<AdminEnv>();
 
-// Absent unless a SYNC_TOKEN is configured; then only for its bearer.
-admin.use('*', async (c, next) => {
-  const expected = c.env.SYNC_TOKEN?.trim();
-  if (!expected) throw new HTTPException(404, { message: 'not found' });
-  const given = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
-  if (!(await timingSafeEqual(given, expected))) {
-    throw new HTTPException(401, { message: 'missing or wrong bearer token (SYNC_TOKEN)', res: new Response(null, { headers: { 'WWW-Authenticate': 'Bearer' } }) });
-  }
-  await next();
-});
+// Who may enter first (a stranger learns nothing, not even what a body should be), then
+// where a state-changing call comes from, then its body.
+admin.use('*', adminAccess());
+admin.use('*', sameOriginOnly());
 admin.use('*', requireJson());
+
+/** An empty JSON object: the body of actions that take no arguments. */
+const NoArguments = v.object({}, 'body must be a JSON object');
 
 const routes = admin
   .post('/sync', validate('json', SyncRequest), async (c) => {
     const { resource, startingAfter } = c.req.valid('json');
-    const page = await withStripe(c.env, (stripe) => syncPage(stripe, resource, startingAfter ?? undefined, handlerContext(c)));
+    const context = handlerContext(c);
+    const page = await withStripe(c.env, (stripe) => syncPage(stripe, resource, startingAfter ?? undefined, context));
+    await logAction(c.env.DB, { at: context.now(), actor: c.var.actor, action: 'mirror_synced', subject: resource, detail: JSON.stringify({ count: page.count, startingAfter: startingAfter ?? null }) }).run();
     return c.json({ synced: page.count, hasMore: page.hasMore, next: page.next } satisfies SyncResponse);
   })
   .post('/replay', validate('json', ReplayRequest), async (c) => {
     const { startingAfter } = c.req.valid('json');
     const page = await withStripe(c.env, (stripe) => replayPage(stripe, startingAfter ?? undefined, handlerContext(c)));
     return c.json({ replayed: page.replayed, skipped: page.skipped, hasMore: page.hasMore, next: page.next } satisfies ReplayResponse);
-  });
+  })
+  .get('/orders', validate('query', AdminOrdersQuery), async (c) => c.json(await ordersPage(c.env.DB, c.req.valid('query'))))
+  .get('/totals', async (c) => c.json(await salesTotals(c.env.DB, c.var.deps.now())))
+  .get('/orders/:id', validate('param', AdminOrderParam), async (c) => c.json(await orderDetail(c.env.DB, c.req.valid('param').id)))
+  .post('/orders/:id/refund', validate('param', AdminOrderParam), validate('json', AdminRefundRequest), async (c) => {
+    const context = handlerContext(c);
+    const body = c.req.valid('json');
+    const result = await withStripe(c.env, (stripe) => requestRefund(stripe, c.req.valid('param').id, body, c.var.actor, context));
+    return c.json(result, 202);
+  })
+  .post('/orders/:id/rerun-fulfilment', validate('param', AdminOrderParam), validate('json', NoArguments), async (c) =>
+    c.json(await rerunFulfilment(c.req.valid('param').id, c.var.actor, handlerContext(c))),
+  )
+  .get('/events', validate('query', AdminEventsQuery), async (c) => {
+    const query = c.req.valid('query');
+    const limit = query.limit ?? ADMIN_PAGE_SIZE;
+    const db = c.env.DB;
+    const filter = query.status ? { status: query.status } : query.type ? { type: query.type } : {};
+    const [rows, counts, ignored] = await Promise.all([listEvents(db, { ...filter, after: decodeCursor(query.cursor), limit }), ledgerCounts(db), ignoredByType(db)]);
+    return c.json({
+      events: rows.map(ledgerEventView),
+      next: nextCursor(rows, limit, (row) => ({ at: row.receivedAt, id: row.id })),
+      counts,
+      ignoredByType: ignored,
+    } satisfies AdminEventsResponse);
+  })
+  .post('/events/retry-failed', validate('json', NoArguments), async (c) => c.json(await retryFailed(c.var.actor, handlerContext(c))))
+  .post('/events/:id/retry', validate('param', AdminEventParam), validate('json', NoArguments), async (c) => {
+    const context = handlerContext(c);
+    const result = await retryEvent(c.req.valid('param').id, c.var.actor, context);
+    if (result.outcome === 'not_failed') throw new HTTPException(409, { message: 'only a failed event can be retried' });
+    return c.json({ results: [result], remainingFailed: (await ledgerCounts(c.env.DB)).failed });
+  })
+  .get('/health', async (c) => c.json(await health(handlerContext(c))));
 export type AdminRoutes = typeof routes;
 
 /** Stripe's rate limit becomes a 429 with Retry-After, which the CLI backs off on; other Stripe errors a 502. */

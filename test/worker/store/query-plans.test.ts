@@ -95,3 +95,38 @@ describe('hot-path queries use indexes (EXPLAIN QUERY PLAN)', () => {
     await expectIndexed(statements);
   });
 });
+
+describe('back-office queries use indexes (EXPLAIN QUERY PLAN): a page costs the same at 1k or 100k orders', () => {
+  const auth = { authorization: 'Bearer plan-token' };
+  const admin = async (path: string) => {
+    const { db, statements } = countingDb(env.DB);
+    const ctx = createExecutionContext();
+    const response = await createApp().fetch(new Request(`https://shop.example/api/admin/${path}`, { headers: auth }), testEnv({ DB: db, SYNC_TOKEN: 'plan-token' }), ctx);
+    await waitOnExecutionContext(ctx);
+    return { response, statements };
+  };
+  const paymentIntent = `pi_${crypto.randomUUID().replaceAll('-', '')}`;
+  const session = checkoutSession({ payment_intent: paymentIntent, client_reference_id: 'plan_buyer', customer_details: { email: 'plan@example.com' } as never });
+
+  it.each([
+    ['the first page of orders', 'orders'],
+    ['a later page of orders', `orders?cursor=${encodeURIComponent(`${Date.now()}~cs_test_a1zzz`)}`],
+    ['a page of orders of one status', 'orders?status=fulfilled'],
+    ['a later page of one status', `orders?status=refunded&cursor=${encodeURIComponent(`${Date.now()}~cs_test_a1zzz`)}`],
+    ['a search by session id', () => `orders?q=${session.id}`],
+    ['a search by payment intent', `orders?q=${paymentIntent}`],
+    ['a search by email', 'orders?q=PLAN%40example.com'],
+    ['a search by client reference', 'orders?q=plan_buyer'],
+    ['the totals', 'totals'],
+    ['an order in full (its ledger history, actions, outbox)', () => `orders/${session.id}`],
+    ['the ledger', 'events'],
+    ['a later page of the ledger', `events?cursor=${encodeURIComponent(`${Date.now()}~evt_zzz`)}`],
+    ['the ledger by status', 'events?status=failed'],
+    ['the ledger by type', 'events?type=charge.refunded'],
+  ])('%s', async (_name, path) => {
+    await run(delivery(event('checkout.session.completed', session)));
+    const { response, statements } = await admin(typeof path === 'function' ? path() : path);
+    expect(response.status).toBe(200);
+    await expectIndexed(statements);
+  });
+});

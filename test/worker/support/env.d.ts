@@ -9,6 +9,10 @@ declare global {
       MIGRATION_DB: D1Database;
       CATALOG: KVNamespace;
       FAKE_STRIPE_URL: string;
+      /** The stand-in Access team's origin (its keys at /cdn-cgi/access/certs). */
+      ACCESS_TEAM_ORIGIN: string;
+      /** Its private signing key, a JWK as JSON. */
+      ACCESS_PRIVATE_JWK: string;
       /** wrangler.toml's [vars], as a deployed worker gets them. */
       PRODUCTION_VARS: Record<string, string>;
     }

@@ -1,0 +1,147 @@
+import type { AdminOrderDetail, AdminRefundResponse, AdminRerunResponse } from '../../../contract/api';
+import { byId, h } from '../../src/dom';
+import { ApiError, get, money, notice, post, statusBadge, toMinorUnits, when, withAccess } from './api';
+
+const id = new URLSearchParams(location.search).get('id') ?? '';
+/** One refund form, one key: a double click or a resent request refunds once. */
+let refundRequestId = newRequestId();
+
+function newRequestId(): string {
+  return crypto.randomUUID().replaceAll('-', '');
+}
+
+const row = (label: string, value: Node | string) => [h('dt', {}, label), h('dd', {}, value)];
+
+function summary(detail: AdminOrderDetail): HTMLElement {
+  const o = detail.order;
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'summary-title' },
+    h('h2', { id: 'summary-title' }, o.product?.name ?? 'Order'),
+    h(
+      'dl',
+      { class: 'facts' },
+      ...row('Status', h('span', { id: 'order-status' }, statusBadge(o.status))),
+      ...row('Total', money(o.amountTotal, o.currency)),
+      ...row('Email', o.customerEmail ?? '—'),
+      ...row('Buyer id', o.clientReferenceId ?? '—'),
+      ...row('Session', h('code', {}, o.id)),
+      ...row('Payment intent', o.paymentIntent ? h('code', {}, o.paymentIntent) : '—'),
+      ...row('Created', when(o.createdAt)),
+      ...row('Fulfilled', when(o.fulfilledAt)),
+      ...row('Delivery code', o.deliveryToken ? h('code', {}, o.deliveryToken) : '—'),
+      ...(o.revokedAt ? row('Revoked', when(o.revokedAt)) : []),
+      ...row('Mode', o.livemode ? 'live' : 'test'),
+    ),
+  );
+}
+
+function lineItems(detail: AdminOrderDetail): HTMLElement {
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'items-title' },
+    h('h2', { id: 'items-title' }, 'Line items'),
+    detail.lineItems.length === 0
+      ? h('p', {}, 'None recorded.')
+      : h('ul', { class: 'plain' }, ...detail.lineItems.map((item) => h('li', {}, `${item.quantity} × ${item.description ?? item.product ?? item.price ?? 'item'} — ${money(item.amountTotal, item.currency)}`))),
+  );
+}
+
+function history(detail: AdminOrderDetail): HTMLElement {
+  const entries = [
+    ...detail.events.map((e) => ({ at: e.receivedAt, node: h('li', {}, h('time', { datetime: e.receivedAt }, when(e.receivedAt)), ' ', h('code', {}, e.type), ' ', statusBadge(e.status), e.attempts > 1 ? ` (${e.attempts} attempts)` : '', e.lastError ? h('span', { class: 'error' }, ` ${e.lastError}`) : '', e.note ? h('span', { class: 'note' }, ` ${e.note}`) : '') })),
+    ...detail.actions.map((a) => ({ at: a.at, node: h('li', {}, h('time', { datetime: a.at }, when(a.at)), ' ', h('strong', {}, a.action.replace('_', ' ')), ` by ${a.actor}`) })),
+  ].sort((x, y) => x.at.localeCompare(y.at));
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'history-title' },
+    h('h2', { id: 'history-title' }, 'History'),
+    h('ol', { class: 'timeline', id: 'history' }, ...entries.map((e) => e.node)),
+    detail.outbox.length ? h('h3', {}, 'Side effects') : null,
+    detail.outbox.length ? h('ul', { class: 'plain' }, ...detail.outbox.map((o) => h('li', {}, `${o.kind}: `, statusBadge(o.status), ` ${o.attempts} attempt${o.attempts === 1 ? '' : 's'}`, o.lastError ? h('span', { class: 'error' }, ` ${o.lastError}`) : ''))) : null,
+  );
+}
+
+function actions(detail: AdminOrderDetail): HTMLElement | null {
+  const o = detail.order;
+  const parts: HTMLElement[] = [];
+  if (detail.can.refund && o.currency) {
+    const amount = h('input', { id: 'refund-amount', name: 'amount', inputmode: 'decimal', placeholder: 'whole order', autocomplete: 'off' });
+    const form = h(
+      'form',
+      { id: 'refund', class: 'action' },
+      h('h3', {}, 'Refund'),
+      h('p', {}, 'Stripe refunds the payment; the order becomes refunded when Stripe confirms it by webhook. A partial refund leaves the order as it is.'),
+      h('label', { for: 'refund-amount' }, `Amount in ${o.currency.toUpperCase()} (empty: ${money(o.amountTotal, o.currency)})`),
+      amount,
+      h('button', { type: 'submit', class: 'danger' }, 'Refund'),
+    );
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const typed = amount.value.trim();
+      const minor = typed ? toMinorUnits(typed, o.currency!) : null;
+      if (typed && minor === null) return notice('The amount must be a positive number.', 'error');
+      const label = minor === null ? money(o.amountTotal, o.currency) : money(minor, o.currency);
+      if (!confirm(`Refund ${label} to the buyer?`)) return;
+      void refund(minor, form);
+    });
+    parts.push(form);
+  }
+  if (detail.can.rerunFulfilment) {
+    const button = h('button', { type: 'button', id: 'rerun' }, o.status === 'review' ? 'Approve and fulfil' : 'Retry delivery');
+    button.addEventListener('click', () => void rerun(button));
+    parts.push(h('div', { class: 'action' }, h('h3', {}, 'Fulfilment'), h('p', {}, o.status === 'review' ? 'This order was held for review. Approving runs the fulfilment now, logged with your name.' : 'The delivery gave up after its retries. Queue it again.'), button));
+  }
+  return parts.length ? h('section', { class: 'card', 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title' }, 'Actions'), ...parts) : null;
+}
+
+async function refund(amount: number | null, form: HTMLFormElement): Promise<void> {
+  const button = form.querySelector('button')!;
+  button.disabled = true;
+  try {
+    const result = await post<AdminRefundResponse>(`orders/${encodeURIComponent(id)}/refund`, { requestId: refundRequestId, ...(amount !== null ? { amount } : {}) });
+    refundRequestId = newRequestId();
+    notice(`Refund of ${money(result.refund.amount, result.refund.currency)} requested from Stripe (${result.refund.status ?? 'pending'}). ${result.message}`, 'ok');
+    void watchStatus(result.orderStatus);
+  } catch (error) {
+    notice(error instanceof ApiError ? `Refund refused: ${error.message}` : String(error), 'error');
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** After a refund, polls the order until Stripe's webhook changes it (or a minute passes). */
+async function watchStatus(from: string): Promise<void> {
+  for (let i = 0; i < 30; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const detail = await get<AdminOrderDetail>(`orders/${encodeURIComponent(id)}`).catch(() => null);
+    if (detail && detail.order.status !== from) {
+      render(detail);
+      notice(`Stripe confirmed: the order is now ${detail.order.status}.`, 'ok');
+      return;
+    }
+  }
+}
+
+async function rerun(button: HTMLButtonElement): Promise<void> {
+  button.disabled = true;
+  try {
+    const result = await post<AdminRerunResponse>(`orders/${encodeURIComponent(id)}/rerun-fulfilment`);
+    render(await get<AdminOrderDetail>(`orders/${encodeURIComponent(id)}`));
+    notice(result.message, 'ok');
+  } catch (error) {
+    notice(error instanceof ApiError ? error.message : String(error), 'error');
+    button.disabled = false;
+  }
+}
+
+function render(detail: AdminOrderDetail): void {
+  document.title = `${detail.order.id.slice(0, 20)}… — Back office`;
+  byId('content').replaceChildren(summary(detail), actions(detail) ?? '', lineItems(detail), history(detail));
+}
+
+async function load(): Promise<void> {
+  render(await get<AdminOrderDetail>(`orders/${encodeURIComponent(id)}`));
+}
+
+void withAccess(load);

@@ -1,0 +1,276 @@
+// The back office's orders: keyset pages, search, totals, the detail, refunds through
+// Stripe (the order changes only on the webhook), and re-running a fulfilment.
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import type { AdminOrderDetail, AdminOrdersResponse, AdminRefundResponse, SalesTotals } from '../../../contract/api';
+import { adminEnv, adminGet, adminPost, seedOrder, uniqueRef } from '../support/back-office';
+import { orderRow, outboxRow, snapshot, testApp } from '../support/app';
+import { onSale, post, withStripe } from '../support/on-sale';
+import { checkoutSession, delivery, event } from '../support/stripe';
+
+type App = ReturnType<typeof testApp>;
+
+async function json<T>(response: Response | Promise<Response>, status = 200): Promise<T> {
+  const r = await response;
+  expect(r.status, await r.clone().text()).toBe(status);
+  return (await r.json()) as T;
+}
+
+/** A session paid in the fake Stripe, recorded by the shop (through the success page's lookup). */
+async function paidOrder(app: App, clientReferenceId = uniqueRef('buyer')): Promise<string> {
+  const { price } = await onSale(app);
+  const created = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId }), withStripe());
+  const sessionId = ((await created.json()) as { url: string }).url.split('/').pop()!;
+  await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST' });
+  expect((await app.send(new Request(`https://shop.example/api/orders/${sessionId}`), withStripe())).status).toBe(200);
+  return sessionId;
+}
+
+/** The newest event of `type` about `paymentIntent` the fake Stripe recorded. */
+async function stripeEvent(type: string, paymentIntent: string) {
+  const response = await fetch(`${env.FAKE_STRIPE_URL}/v1/events?type=${type}&limit=100`, { headers: { authorization: 'Bearer sk_test_worker_suite' } });
+  const { data } = (await response.json()) as { data: { data: { object: { payment_intent?: string } } }[] };
+  return data.find((e) => e.data.object.payment_intent === paymentIntent);
+}
+
+async function fakeRequests() {
+  return ((await (await fetch(`${env.FAKE_STRIPE_URL}/__fake/requests`)).json()) as { requests: { path: string; params: Record<string, unknown>; idempotencyKey: string | null }[] }).requests;
+}
+
+describe('GET /api/admin/orders', () => {
+  it('pages newest first by keyset; an order arriving between pages neither repeats nor skips a row', async () => {
+    const app = testApp();
+    const base = 4_000_000_000_000 + Math.floor(Math.random() * 1e9);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push(await seedOrder({ createdAt: base + i * 10 }));
+    // Two orders in the same millisecond are ordered by id.
+    ids.push(await seedOrder({ createdAt: base + 110 }));
+    const createdAt = (id: string) => (ids.indexOf(id) === 12 ? base + 110 : base + ids.indexOf(id) * 10);
+    const newestFirst = [...ids].sort((a, b) => createdAt(b) - createdAt(a) || (a < b ? 1 : -1));
+    const start = `${base + 1000}~z`;
+    const first = await json<AdminOrdersResponse>(app.send(adminGet(`orders?limit=5&cursor=${encodeURIComponent(start)}`), adminEnv()));
+    await seedOrder({ createdAt: base + 500 }); // a newer order arrives
+    const seen = first.orders.map((o) => o.id);
+    let next = first.next;
+    while (next && seen.length < 13) {
+      const page = await json<AdminOrdersResponse>(app.send(adminGet(`orders?limit=5&cursor=${encodeURIComponent(next)}`), adminEnv()));
+      seen.push(...page.orders.map((o) => o.id));
+      next = page.next;
+    }
+    expect(seen.slice(0, 13)).toEqual(newestFirst);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('filters by status', async () => {
+    const app = testApp();
+    const base = 4_100_000_000_000 + Math.floor(Math.random() * 1e9);
+    const review = await seedOrder({ createdAt: base, status: 'review' });
+    await seedOrder({ createdAt: base + 1, status: 'fulfilled' });
+    const page = await json<AdminOrdersResponse>(app.send(adminGet(`orders?status=review&limit=1&cursor=${base + 10}~z`), adminEnv()));
+    expect(page.orders.map((o) => [o.id, o.status])).toEqual([[review, 'review']]);
+  });
+
+  it.each([
+    ['the session id', (o: { id: string }) => o.id],
+    ['the payment intent', (o: { paymentIntent: string }) => o.paymentIntent],
+    ['the email in another case', (o: { email: string }) => o.email.toUpperCase()],
+    ['the client reference id', (o: { clientReferenceId: string }) => o.clientReferenceId],
+  ])('finds an order by %s, and only it', async (_name, term) => {
+    const app = testApp();
+    const seeded = { paymentIntent: `pi_${uniqueRef('Search')}`, email: `${uniqueRef('ada')}@example.com`, clientReferenceId: uniqueRef('buyer') };
+    const id = await seedOrder({ createdAt: Date.now(), ...seeded });
+    await seedOrder({ createdAt: Date.now() }); // another order
+    const page = await json<AdminOrdersResponse>(app.send(adminGet(`orders?q=${encodeURIComponent(term({ id, ...seeded }))}`), adminEnv()));
+    expect(page.orders.map((o) => o.id)).toEqual([id]);
+    expect(page.orders[0]).toMatchObject({ customerEmail: seeded.email, paymentIntent: seeded.paymentIntent, clientReferenceId: seeded.clientReferenceId });
+  });
+
+  it.each([
+    ['a search term of no known shape', 'q=%27%3B%20DROP%20TABLE%20orders', /^q must be/],
+    ['an unknown status', 'status=shipped', /^status must be one of/],
+    ['a forged cursor', 'cursor=1%20OR%201%3D1', /^cursor must be a cursor/],
+    ['a page of 1000', 'limit=1000', /^limit must be a whole number from 1 to 100/],
+  ])('%s → 400 naming the field', async (_name, query, message) => {
+    const app = testApp();
+    const body = await json<{ error: string }>(app.send(adminGet(`orders?${query}`), adminEnv()), 400);
+    expect(body.error).toMatch(message);
+  });
+
+  it('answers with Cache-Control: no-store', async () => {
+    const app = testApp();
+    const response = await app.send(adminGet('orders?limit=1'), adminEnv());
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+describe('GET /api/admin/totals', () => {
+  it('sums orders paid and kept today, in 7 and in 30 days, by currency', async () => {
+    const now = Date.UTC(2026, 5, 15, 12);
+    const app = testApp({ now: () => now });
+    const currency = `x${crypto.randomUUID().slice(0, 6)}`;
+    const hour = 3_600_000;
+    const day = 24 * hour;
+    await seedOrder({ createdAt: now - hour, currency, amountTotal: 1000 });
+    await seedOrder({ createdAt: now - 2 * hour, currency, amountTotal: 5000, status: 'refunded' });
+    await seedOrder({ createdAt: now - 3 * day, currency, amountTotal: 1500, status: 'paid' });
+    await seedOrder({ createdAt: now - 20 * day, currency, amountTotal: 700, status: 'review' });
+    await seedOrder({ createdAt: now - 40 * day, currency, amountTotal: 9000 });
+    const totals = await json<SalesTotals>(app.send(adminGet('totals'), adminEnv()));
+    const of = (list: SalesTotals['today']) => list.find((t) => t.currency === currency);
+    expect(of(totals.today)).toEqual({ currency, orders: 1, amount: 1000 });
+    expect(of(totals.last7Days)).toEqual({ currency, orders: 2, amount: 2500 });
+    expect(of(totals.last30Days)).toEqual({ currency, orders: 3, amount: 3200 });
+  });
+});
+
+describe('GET /api/admin/orders/:id', () => {
+  it('shows line items, every event that touched the order with its outcome, and the delivery', async () => {
+    const app = testApp();
+    const session = checkoutSession({ payment_intent: `pi_${uniqueRef('Detail')}`, customer_details: { email: 'detail@example.com' } as never });
+    const paid = event('checkout.session.completed', session);
+    await app.send(await delivery(paid));
+    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${session.id}`), adminEnv()));
+    expect(detail.order).toMatchObject({ id: session.id, status: 'fulfilled', customerEmail: 'detail@example.com' });
+    expect(detail.events.map((e) => [e.id, e.type, e.status])).toEqual([[paid.id, 'checkout.session.completed', 'processed']]);
+    expect(detail.outbox).toEqual([expect.objectContaining({ kind: 'delivered', status: 'done' })]);
+    expect(detail.lineItems.length).toBeGreaterThan(0);
+    expect(detail.can).toEqual({ refund: true, rerunFulfilment: false });
+  });
+
+  it('the buyer’s email is in the back office only: the buyer-facing order API never returns it', async () => {
+    const app = testApp();
+    const session = checkoutSession({ customer_details: { email: 'private@example.com' } as never });
+    await app.send(await delivery(event('checkout.session.completed', session)));
+    const buyerView = await (await app.send(new Request(`https://shop.example/api/orders/${session.id}`))).text();
+    expect(buyerView).not.toContain('private@example.com');
+    const adminView = await app.send(adminGet(`orders/${session.id}`), adminEnv());
+    expect(await adminView.text()).toContain('private@example.com');
+  });
+
+  it('another buyer with a session id of their own cannot reach the back office with it', async () => {
+    const app = testApp();
+    const session = checkoutSession();
+    await app.send(await delivery(event('checkout.session.completed', session)));
+    const asBuyer = await app.send(adminGet(`orders/${session.id}`, { authorization: `Bearer ${session.id}` }), adminEnv());
+    expect(asBuyer.status).toBe(401);
+    expect(await asBuyer.text()).not.toContain(session.id);
+  });
+
+  it('an unknown order → 404; a malformed id → 400', async () => {
+    const app = testApp();
+    expect((await app.send(adminGet(`orders/cs_test_a1Unknown${crypto.randomUUID().replaceAll('-', '')}`), adminEnv())).status).toBe(404);
+    expect((await app.send(adminGet('orders/not-a-session'), adminEnv())).status).toBe(400);
+  });
+});
+
+describe('POST /api/admin/orders/:id/refund', () => {
+  it('asks Stripe with an idempotency key and changes nothing until charge.refunded arrives; then the order is refunded', async () => {
+    const app = testApp();
+    const sessionId = await paidOrder(app);
+    const { payment_intent: paymentIntent } = (await orderRow(sessionId)) as { payment_intent: string };
+    const before = await orderRow(sessionId);
+    const requestId = uniqueRef('refund').slice(0, 40);
+    const result = await json<AdminRefundResponse>(app.send(adminPost(`orders/${sessionId}/refund`, { requestId }), adminEnv()), 202);
+    expect(result).toMatchObject({ refund: { status: 'succeeded', amount: 1200, currency: 'usd' }, orderStatus: 'fulfilled' });
+    const call = (await fakeRequests()).filter((r) => r.path === '/v1/refunds').at(-1);
+    expect(call).toMatchObject({ params: { payment_intent: paymentIntent }, idempotencyKey: `admin-refund:${sessionId}:${requestId}` });
+    expect(await orderRow(sessionId)).toEqual(before);
+    expect(app.revocations).toHaveLength(0);
+
+    const refunded = await stripeEvent('charge.refunded', paymentIntent);
+    expect(refunded).toBeDefined();
+    expect((await app.send(await delivery(refunded!), adminEnv())).status).toBe(200);
+    expect(await orderRow(sessionId)).toMatchObject({ status: 'refunded' });
+    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${sessionId}`), adminEnv()));
+    expect(detail.actions).toEqual([expect.objectContaining({ action: 'refund_requested', actor: 'SYNC_TOKEN' })]);
+    expect(detail.events.map((e) => e.type)).toContain('charge.refunded');
+  });
+
+  it('the same request sent twice (a double click) refunds once', async () => {
+    const app = testApp();
+    const sessionId = await paidOrder(app);
+    const requestId = uniqueRef('twice').slice(0, 40);
+    const first = await json<AdminRefundResponse>(app.send(adminPost(`orders/${sessionId}/refund`, { requestId, amount: 500 }), adminEnv()), 202);
+    const second = await json<AdminRefundResponse>(app.send(adminPost(`orders/${sessionId}/refund`, { requestId, amount: 500 }), adminEnv()), 202);
+    expect(second.refund.id).toBe(first.refund.id);
+  });
+
+  it.each([
+    ['more than the order’s total', { amount: 999_999 }, 400],
+    ['a negative amount', { amount: -5 }, 400],
+    ['a fractional amount', { amount: 1.5 }, 400],
+    ['no request id', {}, 400],
+  ])('%s → 4xx, Stripe not asked, nothing changed', async (_name, body, status) => {
+    const app = testApp();
+    const sessionId = await paidOrder(app);
+    const before = await snapshot();
+    const refundsBefore = (await fakeRequests()).filter((r) => r.path === '/v1/refunds').length;
+    const response = await app.send(adminPost(`orders/${sessionId}/refund`, 'amount' in body ? { requestId: uniqueRef('bad').slice(0, 40), ...body } : body), adminEnv());
+    expect(response.status).toBe(status);
+    expect((await fakeRequests()).filter((r) => r.path === '/v1/refunds').length).toBe(refundsBefore);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('an order that was never paid → 409, Stripe not asked', async () => {
+    const app = testApp();
+    const id = await seedOrder({ createdAt: Date.now(), status: 'pending', paymentIntent: `pi_${uniqueRef('Pending')}` });
+    const response = await app.send(adminPost(`orders/${id}/refund`, { requestId: uniqueRef('pending').slice(0, 40) }), adminEnv());
+    expect(response.status).toBe(409);
+    expect(await response.json()).toEqual({ error: 'an order in status pending cannot be refunded' });
+  });
+
+  it('without a Stripe key → 503 saying so', async () => {
+    const app = testApp();
+    const id = await seedOrder({ createdAt: Date.now(), paymentIntent: `pi_${uniqueRef('NoKey')}` });
+    const response = await app.send(adminPost(`orders/${id}/refund`, { requestId: uniqueRef('nokey').slice(0, 40) }), adminEnv({ STRIPE_SECRET_KEY: undefined }));
+    expect(response.status).toBe(503);
+  });
+
+  it('posted as text/plain from a form elsewhere → 415, nothing asked of Stripe', async () => {
+    const app = testApp();
+    const id = await seedOrder({ createdAt: Date.now(), paymentIntent: `pi_${uniqueRef('Form')}` });
+    const response = await app.send(
+      new Request(`https://shop.example/api/admin/orders/${id}/refund`, { method: 'POST', headers: { authorization: 'Bearer sync-token-for-tests', 'content-type': 'text/plain' }, body: '{}' }),
+      adminEnv(),
+    );
+    expect(response.status).toBe(415);
+  });
+});
+
+describe('POST /api/admin/orders/:id/rerun-fulfilment', () => {
+  it('approves an order held for review: fulfilled, delivered once, logged with who did it; a second call → 409', async () => {
+    const app = testApp();
+    const session = checkoutSession({ metadata: { product_id: 'trail-map-print' }, currency: 'jpy', amount_subtotal: 1, amount_total: 1 });
+    await app.send(await delivery(event('checkout.session.completed', session)));
+    expect(await orderRow(session.id)).toMatchObject({ status: 'review' });
+    const result = await json<{ orderStatus: string }>(app.send(adminPost(`orders/${session.id}/rerun-fulfilment`), adminEnv()));
+    expect(result.orderStatus).toBe('fulfilled');
+    expect(await orderRow(session.id)).toMatchObject({ status: 'fulfilled', fulfilled_at: expect.any(Number) });
+    expect(app.deliveries.map((d) => d.order.id)).toEqual([session.id]);
+    const actions = await env.DB.prepare('SELECT actor, action FROM admin_actions WHERE subject = ?').bind(session.id).all();
+    expect(actions.results).toEqual([{ actor: 'SYNC_TOKEN', action: 'fulfilment_rerun' }]);
+    expect((await app.send(adminPost(`orders/${session.id}/rerun-fulfilment`), adminEnv())).status).toBe(409);
+    expect(app.deliveries).toHaveLength(1);
+  });
+
+  it('queues a dead delivery again, and it is carried out', async () => {
+    const app = testApp();
+    const session = checkoutSession();
+    await app.send(await delivery(event('checkout.session.completed', session)));
+    await env.DB.prepare(`UPDATE outbox SET status = 'dead', attempts = 8, last_error = 'mail server refused' WHERE subject = ? AND kind = 'delivered'`).bind(session.id).run();
+    const deliveredBefore = app.deliveries.length;
+    expect((await app.send(adminPost(`orders/${session.id}/rerun-fulfilment`), adminEnv())).status).toBe(200);
+    expect(await outboxRow(session.id, 'delivered')).toMatchObject({ status: 'done', attempts: 1 });
+    expect(app.deliveries.length).toBe(deliveredBefore + 1);
+  });
+
+  it('a fulfilled order with its delivery done → 409, nothing changed', async () => {
+    const app = testApp();
+    const session = checkoutSession();
+    await app.send(await delivery(event('checkout.session.completed', session)));
+    const before = await snapshot();
+    expect((await app.send(adminPost(`orders/${session.id}/rerun-fulfilment`), adminEnv())).status).toBe(409);
+    expect(await snapshot()).toEqual(before);
+  });
+});
+

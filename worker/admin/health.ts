@@ -1,0 +1,53 @@
+// The health page: is the shop configured, is Stripe talking to it, is anything stuck.
+import type { AdminHealthResponse } from '../../contract/api';
+import { QUIET_WEBHOOK_DAYS } from '../../contract/limits';
+import { catalogSnapshotBuiltAt } from '../live-catalog';
+import { commaSeparated, shopMode } from '../config';
+import type { HandlerContext } from '../effects';
+import { anyOrder, deadOutboxCount, lastAction, lastEvent, ledgerCounts, mirrorCounts } from '../store/back-office';
+import { accessSetting } from './access';
+import { isoOrNull } from './views';
+
+const DAY_S = 24 * 60 * 60;
+
+export async function health(context: HandlerContext): Promise<AdminHealthResponse> {
+  const { db, env } = context;
+  const now = context.now();
+  const [latest, counts, dead, mirror, sync, ordersExist, snapshotAt] = await Promise.all([
+    lastEvent(db),
+    ledgerCounts(db),
+    deadOutboxCount(db),
+    mirrorCounts(db),
+    lastAction(db, 'mirror_synced'),
+    anyOrder(db),
+    catalogSnapshotBuiltAt(env),
+  ]);
+  const webhookSecrets = commaSeparated(env.STRIPE_WEBHOOK_SECRET).length;
+  const ageSeconds = latest ? Math.max(0, Math.round((now - latest.receivedAt) / 1000)) : null;
+  const warnings: string[] = [];
+  if (webhookSecrets === 0) warnings.push('STRIPE_WEBHOOK_SECRET is not set: every webhook is refused.');
+  if (ordersExist && (ageSeconds === null || ageSeconds > QUIET_WEBHOOK_DAYS * DAY_S)) {
+    warnings.push(`No Stripe event arrived for more than ${QUIET_WEBHOOK_DAYS} days while orders exist: check the webhook endpoint and its secret in Stripe's dashboard.`);
+  }
+  if (counts.failed > 0) warnings.push(`${counts.failed} event(s) failed: see the ledger.`);
+  if (dead > 0) warnings.push(`${dead} side effect(s) (deliveries, revocations) gave up after their retries: see the orders concerned.`);
+  if (accessSetting(env).configured === 'partly') warnings.push('Cloudflare Access is half configured: set both ACCESS_TEAM_DOMAIN and ACCESS_AUD.');
+  return {
+    mode: shopMode(env),
+    configured: {
+      webhookSecrets,
+      stripeKey: Boolean(env.STRIPE_SECRET_KEY?.trim()),
+      syncToken: Boolean(env.SYNC_TOKEN?.trim()),
+      access: accessSetting(env).configured === true,
+      outboxQueue: Boolean(env.OUTBOX),
+      catalogCache: Boolean(env.CATALOG),
+    },
+    lastEvent: latest && ageSeconds !== null ? { id: latest.id, type: latest.type, receivedAt: new Date(latest.receivedAt).toISOString(), ageSeconds } : null,
+    failedEvents: counts.failed,
+    deadOutboxRows: dead,
+    mirror: Object.fromEntries(Object.entries(mirror).map(([name, m]) => [name, { rows: m.rows, deleted: m.deleted, lastUpdatedAt: isoOrNull(m.lastUpdatedAt) }])),
+    lastSync: sync ? { at: new Date(sync.at).toISOString(), actor: sync.actor, resource: sync.subject } : null,
+    catalogSnapshot: snapshotAt === null ? null : { ageSeconds: Math.max(0, Math.round((now - snapshotAt) / 1000)) },
+    warnings,
+  };
+}

@@ -1,0 +1,35 @@
+// Retrying failed events from the back office: the stored payload goes through
+// `receiveEvent`, the path a redelivery from Stripe takes (and `replayPage`), so the
+// ledger's claim keeps it once whoever retries first, Stripe or the seller.
+import type { AdminRetryResponse } from '../../contract/api';
+import { MAX_RETRIES_PER_CALL } from '../../contract/limits';
+import type { HandlerContext } from '../effects';
+import { receiveEvent } from '../events/process';
+import { failedEventIds, failedEventPayload, ledgerCounts, logAction } from '../store/back-office';
+import { decodeEvent } from '../stripe/event';
+
+type RetryResult = AdminRetryResponse['results'][number];
+
+export async function retryEvent(eventId: string, actor: string, context: HandlerContext): Promise<RetryResult> {
+  const { db } = context;
+  const payload = await failedEventPayload(db, eventId);
+  if (payload === null) return { id: eventId, outcome: 'not_failed' };
+  const decoded = decodeEvent(payload);
+  let result: RetryResult;
+  if (!decoded.ok) {
+    result = { id: eventId, outcome: 'failed', error: decoded.reason };
+  } else {
+    const outcome = await receiveEvent(decoded.event, payload, context);
+    result = outcome.status === 200 ? { id: eventId, outcome: outcome.body.outcome } : { id: eventId, outcome: 'failed', error: outcome.body.error };
+  }
+  await logAction(db, { at: context.now(), actor, action: 'event_retried', subject: eventId, detail: JSON.stringify({ outcome: result.outcome }) }).run();
+  return result;
+}
+
+/** The oldest failed events, a bounded number per call; the page calls again while some remain. */
+export async function retryFailed(actor: string, context: HandlerContext): Promise<AdminRetryResponse> {
+  const ids = await failedEventIds(context.db, MAX_RETRIES_PER_CALL);
+  const results: RetryResult[] = [];
+  for (const id of ids) results.push(await retryEvent(id, actor, context));
+  return { results, remainingFailed: (await ledgerCounts(context.db)).failed };
+}

@@ -1,0 +1,52 @@
+// The back office's orders: a page, a search, the totals, one order in full.
+import type { AdminOrderDetail, AdminOrdersQuery, AdminOrdersResponse, SalesTotals } from '../../contract/api';
+import { ADMIN_PAGE_SIZE } from '../../contract/limits';
+import {
+  actionsOn,
+  eventsOfOrder,
+  findAdminOrder,
+  listOrders,
+  outboxOfOrder,
+  salesSince,
+  searchOrders,
+} from '../store/back-office';
+import { findLineItems } from '../store/orders';
+import { AdminRefusal } from './refusal';
+import { REFUNDABLE } from './refund';
+import { adminOrderView, classifySearch, decodeCursor, isoOrNull, ledgerEventView, nextCursor, totalsWindows } from './views';
+
+export async function ordersPage(db: D1Database, query: AdminOrdersQuery): Promise<AdminOrdersResponse> {
+  const limit = query.limit ?? ADMIN_PAGE_SIZE;
+  if (query.q !== undefined) {
+    const search = classifySearch(query.q);
+    if (!search) throw new AdminRefusal(400, 'q must be a Checkout Session id, a payment intent (pi_…), an email or a client reference id');
+    const rows = (await searchOrders(db, search, limit)).filter((row) => !query.status || row.status === query.status);
+    return { orders: rows.map(adminOrderView), next: null };
+  }
+  const rows = await listOrders(db, { ...(query.status ? { status: query.status } : {}), after: decodeCursor(query.cursor), limit });
+  return { orders: rows.map(adminOrderView), next: nextCursor(rows, limit, (row) => ({ at: row.createdAt, id: row.id })) };
+}
+
+export async function salesTotals(db: D1Database, now: number): Promise<SalesTotals> {
+  const since = totalsWindows(now);
+  const [today, last7Days, last30Days] = await Promise.all([salesSince(db, since.today), salesSince(db, since.last7Days), salesSince(db, since.last30Days)]);
+  return { today, last7Days, last30Days };
+}
+
+export async function orderDetail(db: D1Database, id: string): Promise<AdminOrderDetail> {
+  const row = await findAdminOrder(db, id);
+  if (!row) throw new AdminRefusal(404, 'order not found');
+  const [lineItems, events, actions, outbox] = await Promise.all([findLineItems(db, id), eventsOfOrder(db, id, row.paymentIntent), actionsOn(db, id), outboxOfOrder(db, id)]);
+  const deliveryDead = outbox.some((o) => o.kind === 'delivered' && o.status === 'dead');
+  return {
+    order: { ...adminOrderView(row), deliveryToken: row.deliveryToken, fulfilledAt: isoOrNull(row.fulfilledAt), revokedAt: isoOrNull(row.revokedAt) },
+    lineItems,
+    events: events.map(ledgerEventView),
+    actions: actions.map((a) => ({ at: new Date(a.at).toISOString(), actor: a.actor, action: a.action, detail: a.detail === null ? null : (JSON.parse(a.detail) as unknown) })),
+    outbox: outbox.map((o) => ({ kind: o.kind, status: o.status, attempts: o.attempts, lastError: o.lastError, doneAt: isoOrNull(o.doneAt) })),
+    can: {
+      refund: REFUNDABLE.has(row.status) && row.paymentIntent !== null,
+      rerunFulfilment: row.status === 'review' || (row.status === 'fulfilled' && deliveryDead),
+    },
+  };
+}

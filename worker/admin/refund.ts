@@ -1,0 +1,48 @@
+// A refund asked of Stripe from the back office. The order is not touched here: it
+// becomes `refunded` when Stripe's `charge.refunded` webhook arrives, through the same
+// guarded path as a refund made in Stripe's dashboard.
+import type Stripe from 'stripe';
+import type { AdminRefundResponse } from '../../contract/api';
+import type { HandlerContext } from '../effects';
+import { findAdminOrder, logAction } from '../store/back-office';
+import { AdminRefusal } from './refusal';
+
+/** Orders whose payment may be refunded: money was taken and has not all come back. */
+export const REFUNDABLE: ReadonlySet<string> = new Set(['paid', 'fulfilled', 'review', 'disputed']);
+
+
+export async function requestRefund(
+  stripe: Stripe,
+  orderId: string,
+  request: { amount?: number | undefined; requestId: string },
+  actor: string,
+  context: HandlerContext,
+): Promise<AdminRefundResponse> {
+  const { db } = context;
+  const order = await findAdminOrder(db, orderId);
+  if (!order) throw new AdminRefusal(404, 'order not found');
+  if (!REFUNDABLE.has(order.status)) throw new AdminRefusal(409, `an order in status ${order.status} cannot be refunded`);
+  if (!order.paymentIntent) throw new AdminRefusal(409, 'the order has no payment intent to refund (a subscription or a free order)');
+  if (request.amount !== undefined && order.amountTotal !== null && request.amount > order.amountTotal) {
+    throw new AdminRefusal(400, `amount ${request.amount} is more than the order's total ${order.amountTotal}`);
+  }
+  // One key per refund form: a double click, or a retried request, refunds once.
+  const refund = await stripe.refunds.create(
+    { payment_intent: order.paymentIntent, ...(request.amount !== undefined ? { amount: request.amount } : {}), metadata: { order_id: order.id } },
+    { idempotencyKey: `admin-refund:${order.id}:${request.requestId}` },
+  );
+  const now = context.now();
+  await logAction(db, {
+    at: now,
+    actor,
+    action: 'refund_requested',
+    subject: order.id,
+    detail: JSON.stringify({ refund: refund.id, amount: refund.amount, currency: refund.currency, status: refund.status, requestId: request.requestId }),
+  }).run();
+  console.log(JSON.stringify({ msg: 'refund requested', order: order.id, refund: refund.id, amount: refund.amount, actor }));
+  return {
+    refund: { id: refund.id, status: refund.status, amount: refund.amount, currency: refund.currency },
+    orderStatus: order.status,
+    message: 'Refund requested from Stripe. The order changes when Stripe sends charge.refunded (a partial refund leaves it as it is).',
+  };
+}
