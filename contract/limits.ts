@@ -12,3 +12,13 @@ export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 /** A `Stripe-Signature` header: Stripe sends one timestamp and a v1 per active secret. */
 export const MAX_SIGNATURE_HEADER_LENGTH = 8 * 1024;
 export const MAX_V1_SIGNATURES = 8;
+/** Downloads of one file per order, unless the product sets its own `downloadLimit`. */
+export const DEFAULT_DOWNLOAD_LIMIT = 10;
+/** How long a signed download link works, unless DOWNLOAD_LINK_TTL_SECONDS says otherwise. */
+export const DEFAULT_DOWNLOAD_LINK_TTL_SECONDS = 24 * 60 * 60;
+/** The longest link lifetime DOWNLOAD_LINK_TTL_SECONDS may ask for: a week. */
+export const MAX_DOWNLOAD_LINK_TTL_SECONDS = 7 * 24 * 60 * 60;
+/** A download-signing secret shorter than this is refused (no links are made). */
+export const MIN_DOWNLOAD_SECRET_LENGTH = 32;
+/** Licence keys in one pool upload. */
+export const MAX_LICENCE_KEYS_PER_UPLOAD = 1000;
