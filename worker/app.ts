@@ -11,6 +11,7 @@ import { admin } from './routes/admin';
 import { catalogRoute } from './routes/catalog';
 import { checkout } from './routes/checkout';
 import { deliveries } from './routes/deliveries';
+import { downloads } from './routes/downloads';
 import { entitlements } from './routes/entitlements';
 import { orders } from './routes/orders';
 import { pages } from './routes/pages';
@@ -50,6 +51,7 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
   app.route('/webhooks', webhooks);
   app.route('/api/orders', orders);
   app.route('/api/deliveries', deliveries);
+  app.route('/downloads', downloads);
   app.route('/api/entitlements', entitlements);
   app.route('/api/catalog', catalogRoute);
   app.route('/api/checkout', checkout);

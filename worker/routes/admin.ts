@@ -4,7 +4,9 @@ import { timingSafeEqual } from 'hono/utils/buffer';
 import type Stripe from 'stripe';
 import type { AppEnv } from '../dependencies';
 import { isStripeError, stripeClient, stripeErrorMessage } from '../stripe/client';
-import { ReplayRequest, SyncRequest, type ReplayResponse, type SyncResponse } from '../../contract/api';
+import { findProduct } from '../../catalog';
+import { LicenceKeysRequest, ReplayRequest, SyncRequest, type LicenceKeysResponse, type ReplayResponse, type SyncResponse } from '../../contract/api';
+import { addPoolKeys } from '../store/licences';
 import { replayPage, syncPage } from '../sync/backfill';
 import { handlerContext } from './context';
 import { requireJson } from './require-json';
@@ -34,6 +36,15 @@ const routes = admin
     const { startingAfter } = c.req.valid('json');
     const page = await withStripe(c.env, (stripe) => replayPage(stripe, startingAfter ?? undefined, handlerContext(c)));
     return c.json({ replayed: page.replayed, skipped: page.skipped, hasMore: page.hasMore, next: page.next } satisfies ReplayResponse);
+  })
+  // The seller's licence keys for a pool product; each is given to one order, once.
+  .post('/licence-keys', validate('json', LicenceKeysRequest), async (c) => {
+    const { product: productId, keys } = c.req.valid('json');
+    const product = findProduct(productId);
+    if (!product) throw new HTTPException(400, { message: `product ${productId} is not in the catalog` });
+    if (product.licence !== 'pool') throw new HTTPException(400, { message: `product ${productId} does not take licence keys from a pool (catalog.json "licence": "pool")` });
+    const result = await addPoolKeys(c.env.DB, product.id, [...new Set(keys)], c.var.deps.now());
+    return c.json(result satisfies LicenceKeysResponse);
   });
 export type AdminRoutes = typeof routes;
 

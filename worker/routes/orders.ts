@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { modeOfSessionId, shopMode } from '../config';
 import type { AppEnv } from '../dependencies';
 import { CHECKOUT_SESSION_ID } from '../../contract/ids';
+import { orderDelivery } from '../delivery/order-delivery';
 import { orderView } from '../orders/order';
 import { lookUpInStripe } from '../orders/landing';
 import { findLineItems, findOrder } from '../store/orders';
@@ -26,5 +27,7 @@ orders.get('/:sessionId', async (c) => {
     order = lookup.order;
   }
   if (!order) throw new HTTPException(404, { message: 'order not found' });
-  return c.json({ ...orderView(order), lineItems: await findLineItems(c.env.DB, order.id) });
+  const lineItems = await findLineItems(c.env.DB, order.id);
+  // Links are signed afresh on every read, so the success page never holds an expired one for long.
+  return c.json({ ...orderView(order), lineItems, ...(await orderDelivery(order, lineItems, c.env, c.var.deps.now())) });
 });
