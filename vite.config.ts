@@ -5,7 +5,7 @@ import { defineConfig, loadEnv, type UserConfig } from 'vite';
 import { SHOP_LOCALE, type Catalog } from './catalog';
 import catalogData from './catalog/catalog.json' with { type: 'json' };
 import { storefront, storefrontInputs } from './site/build/storefront';
-import { parseSiteUrl } from './site/product-page';
+import { parseSiteUrl } from './catalog/product-page';
 import { normalizeApiBase, parseStripeMode } from './site/src/checkout-link';
 
 const root = fileURLToPath(new URL('./site', import.meta.url));

@@ -2,7 +2,7 @@
 // worker validates requests with these (Hono's validator, a 400 naming the field), the
 // storefront calls through `hc<AppType>`, and the tests build bodies from them.
 import * as v from 'valibot';
-import { CHECKOUT_SESSION_ID, CLIENT_REFERENCE_ID, DOWNLOAD_EXPIRES, DOWNLOAD_SIGNATURE, EMAIL, LICENCE_KEY, PRICE_ID, PRODUCT_SLUG, STRIPE_OBJECT_ID } from './ids';
+import { CHECKOUT_SESSION_ID, CLIENT_REFERENCE_ID, DOWNLOAD_EXPIRES, DOWNLOAD_SIGNATURE, EMAIL, LICENCE_KEY, PRICE_ID, PRODUCT_ID, PRODUCT_SLUG, STRIPE_OBJECT_ID } from './ids';
 import { MAX_LICENCE_KEYS_PER_UPLOAD, MAX_LINES, MAX_QUANTITY, MIN_QUANTITY } from './limits';
 
 const JSON_OBJECT = 'body must be a JSON object';
@@ -90,8 +90,19 @@ export interface ReplayResponse {
   next: string | null;
 }
 
+/** `GET /api/orders/:sessionId`. */
 export const SessionIdParam = v.object({
   sessionId: v.pipe(v.string(), v.regex(CHECKOUT_SESSION_ID, 'not a Checkout Session id (expected cs_test_… or cs_live_…)')),
+});
+
+/** `GET /api/entitlements/:clientReferenceId`. */
+export const ClientReferenceIdParam = v.object({
+  clientReferenceId: v.pipe(v.string(), v.regex(CLIENT_REFERENCE_ID, 'not a client reference id (1–200 characters of A-Z, a-z, 0-9, _ or -)')),
+});
+
+/** `GET /api/catalog/products/:id`. */
+export const ProductIdParam = v.object({
+  id: v.pipe(v.string(), v.regex(PRODUCT_ID, 'not a product id (a Stripe product id or a catalog slug)')),
 });
 
 export const ORDER_STATUSES = ['pending', 'paid', 'fulfilled', 'payment_failed', 'expired', 'refunded', 'disputed', 'review'] as const;

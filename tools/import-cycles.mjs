@@ -90,7 +90,7 @@ export const LAYERS = [
   ['shared (contract, catalog)', (file) => /^(contract|catalog)\//.test(file)],
   ['platform', (file) => /^worker\/(env|config|ids|recent-events)\.ts$/.test(file)],
   ['store', (file) => file.startsWith('worker/store/')],
-  ['domain', (file) => file.startsWith('worker/') && !/^worker\/(routes\/|app\.ts$|index\.ts$)/.test(file)],
+  ['domain', (file) => file.startsWith('worker/') && !/^worker\/(routes\/|api\.ts$|app\.ts$|index\.ts$)/.test(file)],
   ['routes', (file) => file.startsWith('worker/')],
   ['site', (file) => file.startsWith('site/')],
 ];

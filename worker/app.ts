@@ -7,13 +7,10 @@ import { devCheckout } from './dev/checkout';
 import type { AppEnv, Dependencies } from './dependencies';
 import { RecentEvents } from './recent-events';
 import { deliver, fulfil, revoke } from './fulfil';
+import { api } from './api';
 import { admin } from './routes/admin';
-import { catalogRoute } from './routes/catalog';
-import { checkout } from './routes/checkout';
 import { deliveries } from './routes/deliveries';
 import { downloads } from './routes/downloads';
-import { entitlements } from './routes/entitlements';
-import { orders } from './routes/orders';
 import { pages } from './routes/pages';
 import { webhooks } from './routes/webhooks';
 
@@ -49,12 +46,9 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
   });
 
   app.route('/webhooks', webhooks);
-  app.route('/api/orders', orders);
+  app.route('/api', api);
   app.route('/api/deliveries', deliveries);
   app.route('/downloads', downloads);
-  app.route('/api/entitlements', entitlements);
-  app.route('/api/catalog', catalogRoute);
-  app.route('/api/checkout', checkout);
   app.route('/api/admin', admin);
   app.route('/dev', devCheckout((request, env, ctx) => app.fetch(request, env, ctx)));
 

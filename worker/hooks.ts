@@ -2,7 +2,7 @@
 import type { Product } from '../catalog';
 import type { DownloadLink, LicenceKeyView } from '../contract/api';
 import type { Env } from './env';
-import type { Order } from './orders/order';
+import type { Order } from './store/orders';
 import type { LineItem } from './store/orders';
 
 export interface FulfilmentRequest {

@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import type { Plugin } from 'vite';
 import { PRODUCT_SLUG, productPath, type Catalog, type Product, type StripeMode } from '../../catalog';
-import { productPageFields, type ProductPageFields, type SiteInfo } from '../product-page';
-import { robotsTxt, sitemapXml } from '../sitemap';
+import { productPageFields, type ProductPageFields, type SiteInfo } from '../../catalog/product-page';
+import { robotsTxt, sitemapXml } from '../../catalog/sitemap';
 import { plainBuyUrl } from '../src/checkout-link';
-import { formatPrice } from '../src/money';
+import { formatPrice } from '../../catalog/money';
 
 export interface StorefrontOptions {
   /** site/, absolute. */

@@ -1,8 +1,9 @@
 // The Add to cart button, offered next to Buy when the live catalog says the worker can check out.
-import { addItem, loadCart, MAX_QUANTITY, saveCart } from './cart';
+import { MAX_QUANTITY } from '../../contract/limits';
+import { addItem, loadCart, saveCart } from './cart';
 import { h, visuallyHidden } from './dom';
 import { announce, updateCartBadge } from './layout';
-import type { ShopProduct } from './live-catalog';
+import type { ShopProduct } from '../../catalog/live';
 
 /** `<button data-add-to-cart="<product id>">`; the product must have a `priceId`. */
 export function addToCartButton(product: ShopProduct, className: string): HTMLButtonElement {

@@ -2,11 +2,10 @@
 //
 // Stored under `storefront.cart` as JSON `[{ productId, priceId, quantity }]`, one entry per
 // product. Anything unreadable there counts as an empty cart.
-import type { ShopProduct } from './live-catalog';
+import type { ShopProduct } from '../../catalog/live';
+import { MAX_QUANTITY, MIN_QUANTITY } from '../../contract/limits';
 
 export const CART_KEY = 'storefront.cart';
-export const MIN_QUANTITY = 1;
-export const MAX_QUANTITY = 10;
 
 export interface CartItem {
   /** Build-time catalog id (`field-notes`). */

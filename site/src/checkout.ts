@@ -1,12 +1,10 @@
 // Cart checkout: `POST ${API_BASE}/api/checkout` creates a Stripe Checkout Session for the cart.
 // DOM-free, no import.meta: fetch is injectable.
+import type { CheckoutRequest } from '../../contract/api';
+import { apiClient, type CheckoutBody } from './api';
 import type { CartItem } from './cart';
 
-export interface CheckoutRequest {
-  items: { price: string; quantity: number }[];
-  clientReferenceId: string;
-  email?: string;
-}
+export type { CheckoutRequest };
 
 export type CheckoutResult = { ok: true; url: string } | { ok: false; error: string };
 
@@ -46,15 +44,10 @@ export interface StartCheckoutOptions {
  * `{ ok: false, error }` with the response's `error` text when it has one.
  */
 export async function startCheckout(options: StartCheckoutOptions): Promise<CheckoutResult> {
-  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const client = apiClient(options.apiBase, options.fetch);
   let response: Response;
   try {
-    response = await fetchImpl(`${options.apiBase}/api/checkout`, {
-      method: 'POST',
-      cache: 'no-store',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(options.request),
-    });
+    response = await client.checkout.$post({ json: options.request }, { headers: { accept: 'application/json' }, init: { cache: 'no-store' } });
   } catch {
     return { ok: false, error: NETWORK_ERROR };
   }
@@ -64,7 +57,7 @@ export async function startCheckout(options: StartCheckoutOptions): Promise<Chec
   } catch {
     // not JSON: handled below
   }
-  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const fields: Partial<CheckoutBody> & { error?: unknown } = typeof body === 'object' && body !== null ? body : {};
   if (response.status === 200) {
     const url = checkoutUrl(fields.url, options.baseUrl ?? globalThis.location?.href ?? 'http://localhost/');
     if (url) return { ok: true, url };

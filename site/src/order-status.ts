@@ -1,40 +1,22 @@
 // Order status polling for the success page. DOM-free: fetch, timers and clock are injectable.
 import { CHECKOUT_SESSION_ID } from '../../contract/ids';
+import { apiClient, type OrderBody } from './api';
 
-/** What `GET /api/orders/:sessionId` returns. */
-export interface Order {
-  id: string;
-  /** `pending | paid | fulfilled | payment_failed | expired`, later maybe more (`refunded`, …). */
-  status: string;
-  clientReferenceId: string | null;
-  amountTotal: number | null;
-  currency: string | null;
-  product: { id: string; name: string } | null;
-  fulfilledAt: string | null;
-  deliveryToken: string | null;
-  createdAt: string;
-  updatedAt: string;
-  /** Signed links to the order's files (contract/api.ts DownloadLink); [] until fulfilled. */
+/**
+ * What the page uses of `GET /api/orders/:sessionId` (the worker's own type, so a renamed field
+ * fails here). A status the page does not know yet is kept as text, and shown as terminal.
+ */
+export type Order = Pick<OrderBody, 'id' | 'clientReferenceId' | 'amountTotal' | 'currency' | 'product' | 'fulfilledAt' | 'deliveryToken' | 'createdAt' | 'updatedAt' | 'licenceKeys'> & {
+  status: OrderBody['status'] | (string & {});
+  /** Signed links to the order's files; [] until fulfilled. */
   downloads: Download[];
-  licenceKeys: LicenceKey[];
-}
+};
 
-export interface Download {
-  product: { id: string; name: string };
-  name: string;
-  filename: string;
-  size: number;
-  /** A path on the worker: `/downloads/…`. */
-  url: string;
-  limit: number;
-  used: number;
-}
+/** A file's link as the page uses it: `url` is a path on the worker's /downloads/. */
+export type Download = Pick<OrderBody['downloads'][number], 'product' | 'name' | 'filename' | 'size' | 'url' | 'limit' | 'used'>;
 
-export interface LicenceKey {
-  product: { id: string; name: string };
-  /** null while the seller's pool has no key for this order yet. */
-  key: string | null;
-}
+/** `key` is null while the seller's pool has no key for this order yet. */
+export type LicenceKey = OrderBody['licenceKeys'][number];
 
 
 export function isValidSessionId(value: string | null | undefined): value is string {
@@ -162,18 +144,18 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** One request: the order, or `null` for 404 (webhook not received yet), errors and bad bodies. */
-async function fetchOrder(options: PollOptions, fetchImpl: typeof fetch): Promise<Order | null> {
+async function fetchOrder(options: PollOptions, client: ReturnType<typeof apiClient>): Promise<Order | null> {
   // A hung request is aborted (then retried); so is everything when the caller aborts.
   const controller = new AbortController();
   const abort = () => controller.abort();
   const timer = setTimeout(abort, POLLING.requestTimeoutMs);
   options.signal?.addEventListener('abort', abort);
   try {
-    const response = await fetchImpl(`${options.apiBase}/api/orders/${encodeURIComponent(options.sessionId)}`, {
-      cache: 'no-store',
-      headers: { accept: 'application/json' },
-      signal: controller.signal,
-    });
+    // hc puts parameters into the path as they are: encoding keeps an odd id one segment.
+    const response = await client.orders[':sessionId'].$get(
+      { param: { sessionId: encodeURIComponent(options.sessionId) } },
+      { init: { cache: 'no-store', headers: { accept: 'application/json' }, signal: controller.signal } },
+    );
     if (response.status !== 200) return null;
     return parseOrder(await response.json());
   } catch {
@@ -189,7 +171,7 @@ async function fetchOrder(options: PollOptions, fetchImpl: typeof fetch): Promis
  * 500 ms, growing ×1.5 up to 5 s between requests; gives up after 10 minutes.
  */
 export async function pollOrder(options: PollOptions): Promise<PollOutcome> {
-  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const client = apiClient(options.apiBase, options.fetch);
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
   const started = now();
@@ -200,7 +182,7 @@ export async function pollOrder(options: PollOptions): Promise<PollOutcome> {
     if (delay > 0) await sleep(delay, options.signal);
     if (options.signal?.aborted) return 'aborted';
 
-    const order = await fetchOrder(options, fetchImpl);
+    const order = await fetchOrder(options, client);
     if (options.signal?.aborted) return 'aborted';
     if (order) {
       options.onOrder(order);

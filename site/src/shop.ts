@@ -1,7 +1,8 @@
 // The catalog the pages render: the build-time catalog at once, then the live one from the worker.
 import { catalog } from '../../catalog';
 import { API_BASE } from './config';
-import { buildTimeShop, fetchLiveCatalog, fetchLiveProduct, liveShop, type Shop } from './live-catalog';
+import { buildTimeShop, liveShop, type Shop } from '../../catalog/live';
+import { fetchLiveCatalog, fetchLiveProduct } from './live-catalog';
 
 export type { Shop };
 

@@ -2,7 +2,7 @@
 // imports a fresh copy of the module, as buyer.test.ts does.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Product } from '../../catalog';
-import type { ShopProduct } from '../../site/src/live-catalog';
+import type { ShopProduct } from '../../catalog/live';
 
 type CartModule = typeof import('../../site/src/cart');
 

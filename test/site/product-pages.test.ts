@@ -10,8 +10,8 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog, Product } from '../../catalog';
 import catalogData from '../../catalog/catalog.json';
-import { sitemapUrls } from '../../site/sitemap';
-import { formatPrice } from '../../site/src/money';
+import { sitemapUrls } from '../../catalog/sitemap';
+import { formatPrice } from '../../catalog/money';
 import { siteUrlFrom, storefrontConfig } from '../../vite.config';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

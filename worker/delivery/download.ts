@@ -5,7 +5,7 @@
 import { shopMode } from '../config';
 import type { Env } from '../env';
 import { contentsOfStored } from '../orders/line-items';
-import type { Order } from '../orders/order';
+import type { Order } from '../store/orders';
 import { claimDownload, orderStatusOf } from '../store/downloads';
 import { findLineItems, findOrderByDeliveryToken } from '../store/orders';
 import { orderFiles, type OrderFile } from './files';

@@ -2,7 +2,7 @@
 // at fulfilment or taken from the seller's pool, in the fulfilment's own batch.
 import type { Product } from '../../catalog';
 import type { LicenceKeyView } from '../../contract/api';
-import type { Order } from '../orders/order';
+import type { Order } from '../store/orders';
 import { assignPoolKey, licenceKeysOf, saveGeneratedKey } from '../store/licences';
 
 // Crockford's base32 without I, L, O, U: nothing a buyer can misread when typing it.

@@ -3,7 +3,7 @@
 import type { Product } from '../../catalog';
 import type { DownloadLink } from '../../contract/api';
 import type { Env } from '../env';
-import type { Order } from '../orders/order';
+import type { Order } from '../store/orders';
 import { downloadCounts } from '../store/downloads';
 import { contentTypeOf, filenameOf, orderFiles } from './files';
 import { downloadSettings } from './settings';

@@ -2,7 +2,7 @@
 import type { DownloadLink, LicenceKeyView } from '../../contract/api';
 import type { Env } from '../env';
 import { contentsOfStored } from '../orders/line-items';
-import type { Order } from '../orders/order';
+import type { Order } from '../store/orders';
 import type { LineItem } from '../store/orders';
 import { licenceKeyViews } from './licences';
 import { downloadLinks } from './links';

@@ -1,4 +1,4 @@
-import { customerRow } from '../mirror/rows';
+import { customerRow } from '../mirror-rows';
 import { mirrorHandler, type Retrieve } from './mirror';
 import type { HandlerMap } from './handler';
 

@@ -1,4 +1,4 @@
-import { paymentLinkRow } from '../mirror/rows';
+import { paymentLinkRow } from '../mirror-rows';
 import { mirrorHandler, type Retrieve } from './mirror';
 import type { HandlerMap } from './handler';
 

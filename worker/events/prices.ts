@@ -1,4 +1,4 @@
-import { priceRow } from '../mirror/rows';
+import { priceRow } from '../mirror-rows';
 import { mirrorHandler, type Retrieve } from './mirror';
 import type { HandlerMap } from './handler';
 

@@ -1,4 +1,4 @@
-import { changesCatalog } from '../catalog/live';
+import { changesCatalog } from '../live-catalog';
 import { shopMode } from '../config';
 import { randomId } from '../ids';
 import { enqueueOutbox } from '../outbox/enqueue';

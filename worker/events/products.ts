@@ -1,4 +1,4 @@
-import { productRow } from '../mirror/rows';
+import { productRow } from '../mirror-rows';
 import { mirrorHandler, type Retrieve } from './mirror';
 import type { HandlerMap } from './handler';
 

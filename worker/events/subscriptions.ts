@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { subscriptionItems, subscriptionRow } from '../mirror/rows';
+import { subscriptionItems, subscriptionRow } from '../mirror-rows';
 import { replaceSubscriptionItems, upsertMirrored } from '../store/mirror';
 import type { Effects, HandlerContext } from '../effects';
 import { objectToMirror, type MirrorEvent } from './mirror';

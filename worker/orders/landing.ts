@@ -13,7 +13,7 @@ import { enqueueOutbox } from '../outbox/enqueue';
 import { findOrder } from '../store/orders';
 import { newOutboxRows } from '../store/outbox';
 import { fulfilOrder, recordOrder } from './fulfilment';
-import type { Order } from './order';
+import type { Order } from '../store/orders';
 
 /** How long "Stripe does not know it, or it is still open" is believed without asking again. */
 export const UNKNOWN_SESSION_TTL_MS = 10_000;

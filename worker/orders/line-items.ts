@@ -4,8 +4,8 @@ import { stripeClient } from '../stripe/client';
 import { idOf } from '../stripe/expandable';
 import { catalog, findProduct, type Product } from '../../catalog';
 import { pricesAndSlugs, type KnownPrice } from '../store/catalog';
-import type { LineItem } from '../store/orders';
-import { productOf, type Order } from './order';
+import type { LineItem, Order } from '../store/orders';
+import { productOf } from './order';
 import type { PricedLine } from './review';
 
 /** A line as Stripe reports it: what is stored, plus the subtotal the review checks. */

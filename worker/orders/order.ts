@@ -1,30 +1,8 @@
 import type Stripe from 'stripe';
 import { findProduct, findProductByPaymentLink, type Product } from '../../catalog';
 import { idOf } from '../stripe/expandable';
-import type { OrderStatus } from './status';
-
-/** An order is a Checkout Session as the shop sees it, keyed by the session id. */
-export interface Order {
-  id: string;
-  status: OrderStatus;
-  clientReferenceId: string | null;
-  paymentLink: string | null;
-  productId: string | null;
-  amountTotal: number | null;
-  currency: string | null;
-  customerEmail: string | null;
-  mode: string;
-  livemode: boolean;
-  paymentIntent: string | null;
-  subscription: string | null;
-  deliveryToken: string | null;
-  fulfilledAt: number | null;
-  revokedAt: number | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
-
+import type { OrderStatus } from '../../contract/api';
+import type { Order } from '../store/orders';
 
 export function orderFromSession(session: Stripe.Checkout.Session, status: OrderStatus, now: number): Order {
   return {

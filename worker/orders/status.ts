@@ -1,8 +1,7 @@
 // The order state machine. Orders only move forward: a late or redelivered
 // event can never undo a fulfilment or a refund, whatever order Stripe delivers events in.
 
-export const ORDER_STATUSES = ['pending', 'paid', 'fulfilled', 'payment_failed', 'expired', 'refunded', 'disputed', 'review'] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+import type { OrderStatus } from '../../contract/api';
 
 /** For each target status, the statuses an existing order may move to it from. */
 export const MOVES_INTO: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {

@@ -2,7 +2,7 @@
 // Rows are exactly-once as far as the outbox goes (one per order and kind); towards
 // the outside world each is at-least-once, with the order id as idempotency key.
 import { findProduct } from '../../catalog';
-import { refreshCatalog } from '../catalog/live';
+import { refreshCatalog } from '../live-catalog';
 import type { Env } from '../env';
 import type { Dependencies } from '../dependencies';
 import { orderDelivery } from '../delivery/order-delivery';

@@ -7,7 +7,7 @@ import { isStripeError, stripeClient, stripeErrorMessage } from '../stripe/clien
 import { findProduct } from '../../catalog';
 import { LicenceKeysRequest, ReplayRequest, SyncRequest, type LicenceKeysResponse, type ReplayResponse, type SyncResponse } from '../../contract/api';
 import { addPoolKeys } from '../store/licences';
-import { replayPage, syncPage } from '../sync/backfill';
+import { replayPage, syncPage } from '../backfill';
 import { handlerContext } from './context';
 import { requireJson } from './require-json';
 import { validate } from './validate';

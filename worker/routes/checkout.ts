@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { CheckoutRequest } from '../../contract/api';
+import { CheckoutRequest, type CheckoutResponse } from '../../contract/api';
 import { MAX_CHECKOUT_BODY_BYTES } from '../../contract/limits';
-import { createCheckout } from '../checkout/create';
+import { createCheckout } from '../checkout';
 import { commaSeparated } from '../config';
 import type { AppEnv } from '../dependencies';
 import { requireJson } from './require-json';
@@ -21,7 +21,8 @@ export const checkout = new Hono<AppEnv>().post(
   validate('json', CheckoutRequest),
   async (c) => {
     const request = c.req.valid('json');
-    return c.json(await createCheckout(c.env, { ...request, email: request.email ?? null }, siteOrigin(c.req.raw, c.env.ALLOWED_ORIGINS)));
+    const { url } = await createCheckout(c.env, { ...request, email: request.email ?? null }, siteOrigin(c.req.raw, c.env.ALLOWED_ORIGINS));
+    return c.json({ url } satisfies CheckoutResponse, 200);
   },
 );
 

@@ -1,20 +1,16 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { findProduct } from '../../catalog';
+import { ClientReferenceIdParam, type EntitlementsResponse } from '../../contract/api';
 import type { AppEnv } from '../dependencies';
-import { entitlementsFor } from '../store/entitlements';
-import { CLIENT_REFERENCE_ID } from '../../contract/ids';
 import { proveBuyer } from '../orders/buyer-proof';
-
-export const entitlements = new Hono<AppEnv>();
+import { entitlementsFor } from '../store/entitlements';
+import { validate } from './validate';
 
 // What a buyer currently holds: only for a caller who proves to be that buyer
 // (worker/orders/buyer-proof.ts), since the list names the buyer's orders.
-entitlements.get('/:clientReferenceId', async (c) => {
-  const clientReferenceId = c.req.param('clientReferenceId');
-  if (!CLIENT_REFERENCE_ID.test(clientReferenceId)) {
-    throw new HTTPException(400, { message: 'not a client reference id (1–200 characters of A-Z, a-z, 0-9, _ or -)' });
-  }
+export const entitlements = new Hono<AppEnv>().get('/:clientReferenceId', validate('param', ClientReferenceIdParam), async (c) => {
+  const { clientReferenceId } = c.req.valid('param');
   const proof = await proveBuyer({
     clientReferenceId,
     secretHeader: c.req.header('x-buyer-secret'),
@@ -24,14 +20,17 @@ entitlements.get('/:clientReferenceId', async (c) => {
   });
   if (!proof.ok) throw new HTTPException(401, { message: `not proven to be this buyer: ${proof.reason}` });
   const held = await entitlementsFor(c.env.DB, clientReferenceId);
-  return c.json({
-    clientReferenceId,
-    products: held.orders.map((order) => {
-      const product = order.productId ? findProduct(order.productId) : undefined;
-      return { orderId: order.orderId, product: product ? { id: product.id, name: product.name } : null, fulfilledAt: iso(order.fulfilledAt) };
-    }),
-    subscriptions: held.subscriptions,
-  });
+  return c.json(
+    {
+      clientReferenceId,
+      products: held.orders.map((order) => {
+        const product = order.productId ? findProduct(order.productId) : undefined;
+        return { orderId: order.orderId, product: product ? { id: product.id, name: product.name } : null, fulfilledAt: iso(order.fulfilledAt) };
+      }),
+      subscriptions: held.subscriptions,
+    } satisfies EntitlementsResponse,
+    200,
+  );
 });
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

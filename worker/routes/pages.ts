@@ -6,11 +6,11 @@ import { etag } from 'hono/etag';
 import { HTTPException } from 'hono/http-exception';
 import { PRODUCT_SLUG, productPath } from '../../catalog';
 import { EMAIL } from '../../contract/ids';
-import { createCheckout } from '../checkout/create';
+import { createCheckout } from '../checkout';
 import type { Env } from '../env';
 import type { AppEnv } from '../dependencies';
 import { CLIENT_REFERENCE_ID } from '../../contract/ids';
-import { liveShopCatalog, liveSitemap, renderProductPage, resolveProductPage, TEMPLATE_PATH } from '../pages/product-page';
+import { liveShopCatalog, liveSitemap, renderProductPage, resolveProductPage, TEMPLATE_PATH } from '../product-pages';
 
 /** Short enough that a price change shows soon; stale-while-revalidate keeps pages instant meanwhile. */
 export const PAGE_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=600';

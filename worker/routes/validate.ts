@@ -7,13 +7,15 @@ import { HTTPException } from 'hono/http-exception';
 
 export function validate<Target extends keyof ValidationTargets, Schema extends StandardSchemaV1>(target: Target, schema: Schema) {
   return sValidator(target, schema, (result) => {
-    if (!result.success) throw new HTTPException(400, { message: describeIssue(result.error[0]) });
+    // A path parameter's name is the route's, not the caller's: its message stands alone.
+    if (!result.success) throw new HTTPException(400, { message: describeIssue(result.error[0], target !== 'param') });
   });
 }
 
 /** `items[0].price must be a Stripe price id`: the issue's path in JavaScript notation, then its message. */
-export function describeIssue(issue: StandardSchemaV1.Issue | undefined): string {
+export function describeIssue(issue: StandardSchemaV1.Issue | undefined, withPath = true): string {
   if (!issue) return 'invalid request';
+  if (!withPath) return issue.message;
   let path = '';
   for (const segment of issue.path ?? []) {
     const key = typeof segment === 'object' ? segment.key : segment;

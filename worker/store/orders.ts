@@ -1,5 +1,25 @@
-import type { Order } from '../orders/order';
-import type { OrderStatus } from '../orders/status';
+import type { OrderStatus } from '../../contract/api';
+
+/** An order is a Checkout Session as the shop sees it, keyed by the session id. */
+export interface Order {
+  id: string;
+  status: OrderStatus;
+  clientReferenceId: string | null;
+  paymentLink: string | null;
+  productId: string | null;
+  amountTotal: number | null;
+  currency: string | null;
+  customerEmail: string | null;
+  mode: string;
+  livemode: boolean;
+  paymentIntent: string | null;
+  subscription: string | null;
+  deliveryToken: string | null;
+  fulfilledAt: number | null;
+  revokedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
 
 interface OrderRow {
   id: string;

@@ -1,13 +1,12 @@
 // `/cart`: the cart, checked out through `POST ${API_BASE}/api/checkout` (a Stripe Checkout
 // Session for all items). Offered only when the live catalog says the worker can check out.
 import { findProduct, productPath } from '../../../catalog';
+import { MAX_QUANTITY, MIN_QUANTITY } from '../../../contract/limits';
 import { getBuyer } from '../buyer';
 import {
   CART_KEY,
   cartTotals,
   loadCart,
-  MAX_QUANTITY,
-  MIN_QUANTITY,
   removeItem,
   resolveCart,
   saveCart,
@@ -20,7 +19,7 @@ import { checkoutRequest, startCheckout } from '../checkout';
 import { API_BASE } from '../config';
 import { byId, h, rerender, visuallyHidden } from '../dom';
 import { announce, initLayout, updateCartBadge } from '../layout';
-import { formatMoney, formatPrice } from '../money';
+import { formatMoney, formatPrice } from '../../../catalog/money';
 import { initialShop, loadShop, type Shop } from '../shop';
 
 initLayout();

@@ -6,8 +6,8 @@ import { addToCartButton } from '../add-to-cart';
 import { enhanceBuyLink } from '../buy-link';
 import { byId, h, pageLocale, setText } from '../dom';
 import { initLayout } from '../layout';
-import { canAddToCart } from '../live-catalog';
-import { formatPrice } from '../money';
+import { canAddToCart } from '../../../catalog/live';
+import { formatPrice } from '../../../catalog/money';
 import { whenLive } from '../shop';
 
 initLayout();

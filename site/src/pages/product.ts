@@ -7,8 +7,8 @@ import { addToCartButton } from '../add-to-cart';
 import { enhanceBuyLink } from '../buy-link';
 import { byId, h, pageLocale, rerender, setText } from '../dom';
 import { initLayout, setTitle } from '../layout';
-import { canAddToCart } from '../live-catalog';
-import { formatPrice } from '../money';
+import { canAddToCart } from '../../../catalog/live';
+import { formatPrice } from '../../../catalog/money';
 import { whenLiveProduct } from '../shop';
 
 initLayout();

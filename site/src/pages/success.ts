@@ -5,7 +5,7 @@ import { clearCart } from '../cart';
 import { API_BASE } from '../config';
 import { byId, h, queryParam } from '../dom';
 import { initLayout, updateCartBadge } from '../layout';
-import { formatMoney } from '../money';
+import { formatMoney } from '../../../catalog/money';
 import { formatBytes, isTerminalStatus, isValidSessionId, pollOrder, type Download, type LicenceKey, type Order } from '../order-status';
 
 initLayout();

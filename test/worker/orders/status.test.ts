@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canTransition, ORDER_STATUSES, statusesMovingInto } from '../../../worker/orders/status';
+import { ORDER_STATUSES } from '../../../contract/api';
+import { canTransition, statusesMovingInto } from '../../../worker/orders/status';
 
 describe('order status transitions', () => {
   it('lets any status start an order', () => {

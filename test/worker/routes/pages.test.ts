@@ -5,7 +5,7 @@ import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import catalog from '../../../catalog/catalog.json';
-import { resolveProductPage } from '../../../worker/pages/product-page';
+import { resolveProductPage } from '../../../worker/product-pages';
 import type { Env } from '../../../worker/env';
 import { builtAssets, builtFile } from '../support/assets';
 import { testApp, testEnv } from '../support/app';

@@ -1,8 +1,8 @@
 // What a product page says about its product — visible text, head tags, JSON-LD — computed in
 // one place for the build (the storefront's Vite plugin prerenders /products/<id>) and for the
 // worker (live products rendered at the edge with HTMLRewriter). Pure and DOM-free.
-import { productPath } from '../catalog';
-import { formatPrice } from './src/money';
+import { productPath } from '.';
+import { formatPrice } from './money';
 
 /** The public site the pages link to: `SITE_URL` at build, e.g. `https://shop.example`. */
 export interface SiteInfo {

@@ -2,9 +2,9 @@
 // quantities only; amounts come from Stripe, and only prices the mirror knows
 // to be on sale are accepted.
 import { HTTPException } from 'hono/http-exception';
-import type { Env } from '../env';
-import { sellablePrices } from '../store/catalog';
-import { stripeClient, stripeErrorMessage } from '../stripe/client';
+import type { Env } from './env';
+import { sellablePrices } from './store/catalog';
+import { stripeClient, stripeErrorMessage } from './stripe/client';
 
 export interface CheckoutLines {
   items: { price: string; quantity: number }[];

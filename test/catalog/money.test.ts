@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, formatPrice } from '../../site/src/money';
+import { formatMoney, formatPrice } from '../../catalog/money';
 
 // Intl puts a no-break space between a currency code and the number; compare with plain spaces.
 const plain = (text: string) => text.replace(/\s/g, ' ');

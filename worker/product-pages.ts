@@ -3,9 +3,9 @@
 // products that exist only in Stripe, rendered with HTMLRewriter into the product template the
 // build wrote (dist/_templates/product.html), so they are the same page as the prerendered ones.
 // Without live products the prerendered page is served as built.
-import { catalog, productPath, SHOP_LOCALE, type Product } from '../../catalog';
-import { productPageFields, type PageProduct, type ProductPageFields, type SiteInfo } from '../../site/product-page';
-import { sitemapUrls, sitemapXml } from '../../site/sitemap';
+import { catalog, productPath, SHOP_LOCALE, type Product } from '../catalog';
+import { productPageFields, type PageProduct, type ProductPageFields, type SiteInfo } from '../catalog/product-page';
+import { sitemapUrls, sitemapXml } from '../catalog/sitemap';
 import {
   liveOnlyProducts,
   mergeLiveCatalog,
@@ -13,10 +13,10 @@ import {
   type LiveCatalog,
   type LiveOnlyProduct,
   type ShopProduct,
-} from '../../site/src/live-catalog';
-import { liveCatalog } from '../catalog/live';
-import type { Env } from '../env';
-import { hasStripeKey } from '../stripe/client';
+} from '../catalog/live';
+import { liveCatalog } from './live-catalog';
+import type { Env } from './env';
+import { hasStripeKey } from './stripe/client';
 
 /** Where the build put the template (`dist/_templates/product.html`, served without `.html`). */
 export const TEMPLATE_PATH = '/_templates/product';

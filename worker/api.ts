@@ -1,0 +1,18 @@
+// The storefront's API: the routes the site calls, chained so that their type carries every
+// path, parameter and response body. The site's client is `hc<Api>` (site/src/api.ts), so a
+// renamed field here fails the site's typecheck. `tsc -p worker/tsconfig.api.json` writes the
+// declarations the site reads (the site cannot compile the worker: it has no workers-types).
+import { Hono } from 'hono';
+import type { AppEnv } from './dependencies';
+import { catalogRoute } from './routes/catalog';
+import { checkout } from './routes/checkout';
+import { entitlements } from './routes/entitlements';
+import { orders } from './routes/orders';
+
+export const api = new Hono<AppEnv>()
+  .route('/orders', orders)
+  .route('/entitlements', entitlements)
+  .route('/catalog', catalogRoute)
+  .route('/checkout', checkout);
+
+export type Api = typeof api;
