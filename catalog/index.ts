@@ -11,6 +11,20 @@ export interface PaymentLinkRef {
   url: string | null;
 }
 
+/** A file a digital product delivers: an object in the shop's R2 bucket (`FILES`). */
+export interface ProductFile {
+  /** The R2 object key, e.g. `field-notes/field-notes-pattern-pack.pdf`; its last segment is the download's file name. */
+  key: string;
+  /** What the buyer's Download button says. */
+  name: string;
+  /** Sent as Content-Type; defaults to what R2 stored with the object, else application/octet-stream. */
+  contentType?: string;
+}
+
+/** Where a product's licence keys come from: made at fulfilment, or taken from the seller's pool in D1. */
+export const LICENCE_SOURCES = ['generated', 'pool'] as const;
+export type LicenceSource = (typeof LICENCE_SOURCES)[number];
+
 export interface Product {
   id: string;
   name: string;
@@ -29,6 +43,12 @@ export interface Product {
   digital: boolean;
   /** At most this many in one order (1–MAX_QUANTITY); the worker refuses more, the cart offers no more. */
   maxQuantity?: number;
+  /** What a digital product delivers; a digital product without files fulfils with a warning to the seller. */
+  files?: ProductFile[];
+  /** Downloads of each file per order; default DEFAULT_DOWNLOAD_LIMIT (contract/limits.ts). */
+  downloadLimit?: number;
+  /** Each purchase gets a unique licence key, shown on the success page. */
+  licence?: LicenceSource;
   paymentLinks: Record<StripeMode, PaymentLinkRef>;
   /**
    * The Stripe Product and Price this catalog entry was seeded as (written by the seed tool).
@@ -43,7 +63,8 @@ export interface Catalog {
   products: Product[];
 }
 
-export const catalog: Catalog = data;
+// JSON imports type `licence` as string; test/worker/catalog.test.ts checks every value is a LicenceSource.
+export const catalog: Catalog = data as Catalog;
 
 /** The pages' language (`<html lang>`): prices in the HTML are formatted for it. */
 export const SHOP_LOCALE = 'en';
@@ -65,4 +86,9 @@ export function findProductByPaymentLink(paymentLinkId: string): Product | undef
     (product) =>
       product.paymentLinks.test.id === paymentLinkId || product.paymentLinks.live.id === paymentLinkId,
   );
+}
+
+/** The files of a product, [] for one that has none. */
+export function filesOf(product: Product): ProductFile[] {
+  return product.files ?? [];
 }

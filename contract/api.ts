@@ -2,8 +2,8 @@
 // worker validates requests with these (Hono's validator, a 400 naming the field), the
 // storefront calls through `hc<AppType>`, and the tests build bodies from them.
 import * as v from 'valibot';
-import { ADMIN_CURSOR, CHECKOUT_SESSION_ID, CLIENT_REFERENCE_ID, EMAIL, EVENT_ID, EVENT_TYPE, PRICE_ID, PRODUCT_ID, REFUND_REQUEST_ID, STRIPE_OBJECT_ID } from './ids';
-import { MAX_ADMIN_PAGE_SIZE, MAX_LINES, MAX_QUANTITY, MIN_QUANTITY } from './limits';
+import { ADMIN_CURSOR, CHECKOUT_SESSION_ID, CLIENT_REFERENCE_ID, DOWNLOAD_EXPIRES, DOWNLOAD_SIGNATURE, EMAIL, EVENT_ID, EVENT_TYPE, LICENCE_KEY, PRICE_ID, PRODUCT_ID, PRODUCT_SLUG, REFUND_REQUEST_ID, STRIPE_OBJECT_ID } from './ids';
+import { MAX_ADMIN_PAGE_SIZE, MAX_LICENCE_KEYS_PER_UPLOAD, MAX_LINES, MAX_QUANTITY, MIN_QUANTITY } from './limits';
 
 const JSON_OBJECT = 'body must be a JSON object';
 const LINES = `must be a list of 1–${MAX_LINES} lines`;
@@ -159,6 +159,63 @@ export interface OrderResponse {
   createdAt: string;
   updatedAt: string;
   lineItems: LineItemView[];
+  /** Fresh signed links, one per file of each digital product bought; [] unless the order is fulfilled. */
+  downloads: DownloadLink[];
+  /** One per licensed product bought; [] unless the order is fulfilled. */
+  licenceKeys: LicenceKeyView[];
+}
+
+/** A signed, expiring link to one file of a fulfilled order (`GET /downloads/…`). */
+export interface DownloadLink {
+  product: { id: string; name: string };
+  /** What the Download button says (the catalog's `name`). */
+  name: string;
+  /** The file name the download is saved as. */
+  filename: string;
+  /** Bytes. */
+  size: number;
+  contentType: string;
+  /** Absolute path with its signature, e.g. `/downloads/dl_…/field-notes/x.pdf?expires=…&signature=…`. */
+  url: string;
+  expiresAt: string;
+  /** Downloads of this file this order may make, and has made. */
+  limit: number;
+  used: number;
+}
+
+/** A licence key bought with the order; `key` is null while a pool product waits for the seller's keys. */
+export interface LicenceKeyView {
+  product: { id: string; name: string };
+  key: string | null;
+}
+
+/** The query of a download link; the path carries the delivery token and the file's key. */
+export const DownloadQuery = v.object({
+  expires: v.pipe(v.string('must be unix seconds'), v.regex(DOWNLOAD_EXPIRES, 'must be unix seconds')),
+  signature: v.pipe(v.string('must be a link signature'), v.regex(DOWNLOAD_SIGNATURE, 'must be a link signature')),
+});
+export type DownloadQuery = v.InferOutput<typeof DownloadQuery>;
+
+const KEYS = `must be a list of 1–${MAX_LICENCE_KEYS_PER_UPLOAD} licence keys`;
+
+/** `POST /api/admin/licence-keys`: keys for a pool product; keys already in the pool are skipped. */
+export const LicenceKeysRequest = v.object(
+  {
+    product: v.pipe(v.string('must be a catalog product id'), v.regex(PRODUCT_SLUG, 'must be a catalog product id')),
+    keys: v.pipe(
+      v.array(v.pipe(v.string('must be a licence key'), v.regex(LICENCE_KEY, 'must be 4–200 printable characters without spaces')), KEYS),
+      v.minLength(1, KEYS),
+      v.maxLength(MAX_LICENCE_KEYS_PER_UPLOAD, KEYS),
+    ),
+  },
+  JSON_OBJECT,
+);
+export type LicenceKeysRequest = v.InferOutput<typeof LicenceKeysRequest>;
+
+export interface LicenceKeysResponse {
+  added: number;
+  /** Keys of the product not yet assigned to an order. */
+  available: number;
 }
 
 /** One active Price of a live product. */

@@ -48,3 +48,14 @@ export const REFUND_REQUEST_ID = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** A Stripe event type, as the ledger is filtered by. */
 export const EVENT_TYPE = /^[a-z_]+(\.[a-z_]+){1,4}$/;
+/** An R2 object key a catalog file may name: slash-separated segments of A-Z a-z 0-9 . _ -, none starting with a dot. */
+export const FILE_KEY = /^(?=.{1,512}$)[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
+
+/** A download link's signature: base64url of an HMAC-SHA256. */
+export const DOWNLOAD_SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
+
+/** A download link's expiry: unix seconds. */
+export const DOWNLOAD_EXPIRES = /^[0-9]{1,12}$/;
+
+/** A licence key, generated or uploaded by the seller: printable, no spaces. */
+export const LICENCE_KEY = /^[A-Za-z0-9][A-Za-z0-9._:+\/=-]{3,199}$/;

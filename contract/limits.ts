@@ -21,3 +21,13 @@ export const MAX_ADMIN_PAGE_SIZE = 100;
 export const MAX_RETRIES_PER_CALL = 20;
 /** The health page warns when no event arrived for this many days while orders exist. */
 export const QUIET_WEBHOOK_DAYS = 3;
+/** Downloads of one file per order, unless the product sets its own `downloadLimit`. */
+export const DEFAULT_DOWNLOAD_LIMIT = 10;
+/** How long a signed download link works, unless DOWNLOAD_LINK_TTL_SECONDS says otherwise. */
+export const DEFAULT_DOWNLOAD_LINK_TTL_SECONDS = 24 * 60 * 60;
+/** The longest link lifetime DOWNLOAD_LINK_TTL_SECONDS may ask for: a week. */
+export const MAX_DOWNLOAD_LINK_TTL_SECONDS = 7 * 24 * 60 * 60;
+/** A download-signing secret shorter than this is refused (no links are made). */
+export const MIN_DOWNLOAD_SECRET_LENGTH = 32;
+/** Licence keys in one pool upload. */
+export const MAX_LICENCE_KEYS_PER_UPLOAD = 1000;

@@ -44,6 +44,12 @@ export interface Env {
   CHECKOUT_PHONE_NUMBER?: string;
   /** Publishable key (`pk_…`) for Stripe.js in embedded mode. Public, not a secret. */
   STRIPE_PUBLISHABLE_KEY?: string;
+  /** The files digital products deliver (R2, never public); see worker/delivery/. */
+  FILES?: R2Bucket;
+  /** Signs download links (HMAC-SHA256); at least 32 characters. A secret: `wrangler secret put`. */
+  DOWNLOAD_SIGNING_SECRET?: string;
+  /** How long a signed download link works, in seconds (default 86400, at most a week). */
+  DOWNLOAD_LINK_TTL_SECONDS?: string;
   /** "true" only in local development: enables the /dev/checkout stand-in. */
   DEV_CHECKOUT?: string;
 }

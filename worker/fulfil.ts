@@ -19,8 +19,10 @@ export const fulfil: FulfilHook = ({ products }) => ({
 });
 
 /** The default sends nothing: the success page shows the order. Log it for the seller. */
-export const deliver: DeliverHook = async ({ order, products }) => {
-  console.log(JSON.stringify({ msg: 'order delivered', order: order.id, products: products.map((product) => product.id), digital: Boolean(order.deliveryToken) }));
+export const deliver: DeliverHook = async ({ order, products, downloads, licenceKeys }) => {
+  console.log(
+    JSON.stringify({ msg: 'order delivered', order: order.id, products: products.map((product) => product.id), files: downloads.length, licenceKeys: licenceKeys.length }),
+  );
 };
 
 /** The default: the order's status change is the revocation — its delivery token stops working. */

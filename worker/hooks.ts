@@ -1,5 +1,6 @@
 // The shapes of the seller's hooks (worker/fulfil.ts holds their implementations).
 import type { Product } from '../catalog';
+import type { DownloadLink, LicenceKeyView } from '../contract/api';
 import type { Env } from './env';
 import type { Order } from './store/orders';
 import type { LineItem } from './store/orders';
@@ -23,8 +24,19 @@ export interface Fulfilment {
 /** Pure: what to record with the fulfilled order. */
 export type FulfilHook = (request: FulfilmentRequest) => Fulfilment | Promise<Fulfilment>;
 
+/** What the deliver hook gets: the order as committed, with what it delivers now. */
+export interface DeliveryRequest extends FulfilmentRequest {
+  /**
+   * Signed links to the order's files, fresh (they expire: DOWNLOAD_LINK_TTL_SECONDS), paths
+   * relative to the shop's origin. An email should rather link to the order's success page,
+   * which always signs fresh ones.
+   */
+  downloads: DownloadLink[];
+  licenceKeys: LicenceKeyView[];
+}
+
 /** Side effects of a fulfilled order, after the commit; `order` is as committed. */
-export type DeliverHook = (request: FulfilmentRequest) => Promise<void>;
+export type DeliverHook = (request: DeliveryRequest) => Promise<void>;
 
 export interface RevocationRequest {
   order: Order;

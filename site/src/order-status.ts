@@ -6,9 +6,17 @@ import { apiClient, type OrderBody } from './api';
  * What the page uses of `GET /api/orders/:sessionId` (the worker's own type, so a renamed field
  * fails here). A status the page does not know yet is kept as text, and shown as terminal.
  */
-export type Order = Pick<OrderBody, 'id' | 'clientReferenceId' | 'amountTotal' | 'currency' | 'product' | 'fulfilledAt' | 'deliveryToken' | 'createdAt' | 'updatedAt'> & {
+export type Order = Pick<OrderBody, 'id' | 'clientReferenceId' | 'amountTotal' | 'currency' | 'product' | 'fulfilledAt' | 'deliveryToken' | 'createdAt' | 'updatedAt' | 'licenceKeys'> & {
   status: OrderBody['status'] | (string & {});
+  /** Signed links to the order's files; [] until fulfilled. */
+  downloads: Download[];
 };
+
+/** A file's link as the page uses it: `url` is a path on the worker's /downloads/. */
+export type Download = Pick<OrderBody['downloads'][number], 'product' | 'name' | 'filename' | 'size' | 'url' | 'limit' | 'used'>;
+
+/** `key` is null while the seller's pool has no key for this order yet. */
+export type LicenceKey = OrderBody['licenceKeys'][number];
 
 
 export function isValidSessionId(value: string | null | undefined): value is string {
@@ -45,6 +53,44 @@ export function nextDelay(previousMs: number): number {
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
+const productOf = (value: unknown): { id: string; name: string } | null =>
+  isObject(value) && typeof value.id === 'string' && typeof value.name === 'string' ? { id: value.id, name: value.name } : null;
+
+const count = (value: unknown): number | null => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null);
+
+/** A download the page may link to: only a path on the worker's /downloads/, never another origin or scheme. */
+function parseDownload(value: unknown): Download | null {
+  if (!isObject(value)) return null;
+  const product = productOf(value.product);
+  const [size, limit, used] = [count(value.size), count(value.limit), count(value.used)];
+  if (!product || typeof value.name !== 'string' || typeof value.filename !== 'string' || size === null || limit === null || used === null) return null;
+  if (typeof value.url !== 'string' || !value.url.startsWith('/downloads/')) return null;
+  return { product, name: value.name, filename: value.filename, size, url: value.url, limit, used };
+}
+
+function parseLicenceKey(value: unknown): LicenceKey | null {
+  if (!isObject(value)) return null;
+  const product = productOf(value.product);
+  if (!product || !(typeof value.key === 'string' || value.key === null)) return null;
+  return { product, key: value.key };
+}
+
+const listOf = <T>(value: unknown, parse: (item: unknown) => T | null): T[] =>
+  Array.isArray(value) ? value.map(parse).filter((item): item is T => item !== null) : [];
+
+/** `3.1 KB`, `50.0 MB`: a file's size on its Download button. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
 /** Validates the response body; `null` when it does not look like an order. */
 export function parseOrder(body: unknown): Order | null {
   if (!isObject(body) || typeof body.id !== 'string' || typeof body.status !== 'string' || !body.status) {
@@ -65,6 +111,8 @@ export function parseOrder(body: unknown): Order | null {
     deliveryToken: stringOrNull(body.deliveryToken),
     createdAt: stringOrNull(body.createdAt) ?? '',
     updatedAt: stringOrNull(body.updatedAt) ?? '',
+    downloads: listOf(body.downloads, parseDownload),
+    licenceKeys: listOf(body.licenceKeys, parseLicenceKey),
   };
 }
 

@@ -3,6 +3,7 @@ import {
   isTerminalStatus,
   isValidSessionId,
   nextDelay,
+  formatBytes,
   parseOrder,
   POLLING,
   pollOrder,
@@ -186,6 +187,8 @@ describe('parseOrder', () => {
       deliveryToken: 'dl_abc',
       createdAt: '2026-01-01T00:00:00Z',
       updatedAt: '2026-01-01T00:00:05Z',
+      downloads: [],
+      licenceKeys: [],
     });
   });
 
@@ -201,6 +204,8 @@ describe('parseOrder', () => {
       deliveryToken: null,
       createdAt: '',
       updatedAt: '',
+      downloads: [],
+      licenceKeys: [],
     });
   });
 
@@ -241,8 +246,10 @@ describe('parseOrder', () => {
         'createdAt',
         'currency',
         'deliveryToken',
+        'downloads',
         'fulfilledAt',
         'id',
+        'licenceKeys',
         'product',
         'status',
         'updatedAt',
@@ -451,5 +458,51 @@ describe('pollOrder', () => {
     await expect(pollOrder(h.options)).resolves.toBe('terminal');
     expect(globalFetch).toHaveBeenCalledTimes(1);
     expect(h.orders.map((o) => o.status)).toEqual(['expired']);
+  });
+});
+
+describe('downloads and licence keys in the order', () => {
+  const link = {
+    product: { id: 'field-notes', name: 'Field Notes Pattern Pack' },
+    name: 'Pattern pack (PDF)',
+    filename: 'field-notes-pattern-pack.pdf',
+    size: 3072,
+    contentType: 'application/pdf',
+    url: '/downloads/dl_abc/field-notes/field-notes-pattern-pack.pdf?expires=1&signature=x',
+    expiresAt: '2026-01-02T00:00:00Z',
+    limit: 10,
+    used: 2,
+  };
+
+  it('keeps each well-formed download link and licence key', () => {
+    const parsed = parseOrder(orderBody('fulfilled', { downloads: [link], licenceKeys: [{ product: link.product, key: 'ABCDE-12345' }, { product: link.product, key: null }] }));
+    expect(parsed?.downloads).toEqual([{ product: link.product, name: link.name, filename: link.filename, size: 3072, url: link.url, limit: 10, used: 2 }]);
+    expect(parsed?.licenceKeys).toEqual([{ product: link.product, key: 'ABCDE-12345' }, { product: link.product, key: null }]);
+  });
+
+  it.each([
+    ['another origin', { url: 'https://evil.example/downloads/x' }],
+    ['a javascript: URL', { url: 'javascript:alert(1)' }],
+    ['a protocol-relative URL', { url: '//evil.example/downloads/x' }],
+    ['a negative size', { size: -1 }],
+    ['no name', { name: undefined }],
+  ])('drops a download with %s', (_, change) => {
+    expect(parseOrder(orderBody('fulfilled', { downloads: [{ ...link, ...change }] }))?.downloads).toEqual([]);
+  });
+
+  it('a downloads field that is not a list is no downloads', () => {
+    expect(parseOrder(orderBody('fulfilled', { downloads: 'x', licenceKeys: {} }))).toMatchObject({ downloads: [], licenceKeys: [] });
+  });
+});
+
+describe('formatBytes', () => {
+  it.each([
+    [0, '0 bytes'],
+    [1023, '1023 bytes'],
+    [3072, '3.0 KB'],
+    [50 * 1024 * 1024, '50.0 MB'],
+    [3 * 1024 ** 3, '3.0 GB'],
+  ])('%i bytes is %s', (bytes, text) => {
+    expect(formatBytes(bytes)).toBe(text);
   });
 });

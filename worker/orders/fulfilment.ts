@@ -3,6 +3,9 @@
 // or dispute that came first is applied by the same statement, and the side effects
 // (delivery, revocation) are outbox rows that exist at most once per order.
 import type Stripe from 'stripe';
+import type { Product } from '../../catalog';
+import { missingFileWarnings } from '../delivery/files';
+import { licenceWrites } from '../delivery/licences';
 import type { Effects, HandlerContext } from '../effects';
 import { noteWhenNoOrderPaidBy } from '../store/ledger';
 import { revokeByPaymentIntent, saveLineItems, saveOrderTransition, saveRevocation, type Revocation } from '../store/orders';
@@ -45,10 +48,31 @@ export async function fulfilOrder(session: Stripe.Checkout.Session, context: Han
   }
   const order = orderFromSession(session, 'fulfilled', now);
   const { deliveryToken } = await context.fulfil({ order, product: productOf(session), products: contents.products, lineItems, env: context.env });
+  const warnings = await deliveryWarnings(contents.products, context);
+  if (warnings.length > 0) console.warn(JSON.stringify({ msg: 'fulfilled order has nothing to download', order: order.id, warnings }));
   return {
-    writes: [saveOrderTransition(db, { ...order, deliveryToken, fulfilledAt: now }, MOVES_INTO), ...saveLineItems(db, order.id, lineItems)],
+    writes: [
+      saveOrderTransition(db, { ...order, deliveryToken, fulfilledAt: now }, MOVES_INTO),
+      ...saveLineItems(db, order.id, lineItems),
+      // After the transition: each applies only if the batch left the order fulfilled.
+      ...licenceWrites(db, order.id, contents.products, now),
+    ],
     outbox: [outboxDeliveredIfFulfilled(db, order.id, now), outboxRevokedIfRevoked(db, { orderId: order.id }, now)],
+    ...(warnings.length > 0 ? { note: `order ${order.id} fulfilled with a warning: ${warnings.join('; ')}` } : {}),
   };
+}
+
+/**
+ * A digital product with no file to deliver still fulfils (the buyer paid; the seller can
+ * send the file by hand), but the seller must hear of it: in the ledger's note and the log.
+ */
+async function deliveryWarnings(products: Product[], { env }: HandlerContext): Promise<string[]> {
+  const bucket = env.FILES;
+  const keys = products.filter((product) => product.digital).flatMap((product) => (product.files ?? []).map((file) => file.key));
+  // Without a bucket bound (some tests, a shop not delivering files yet) only the catalog is checked.
+  const heads = bucket ? await Promise.all(keys.map((key) => bucket.head(key))) : keys.map(() => true);
+  const present = new Set(keys.filter((_, index) => heads[index]));
+  return missingFileWarnings(products, (key) => present.has(key));
 }
 
 /**

@@ -5,6 +5,7 @@ import { findProduct } from '../../catalog';
 import { refreshCatalog } from '../live-catalog';
 import type { Env } from '../env';
 import type { Dependencies } from '../dependencies';
+import { orderDelivery } from '../delivery/order-delivery';
 import { contentsOfStored } from '../orders/line-items';
 import { findLineItems, findOrder } from '../store/orders';
 import { markDead, markDone, markRetry, pendingDueAt, startAttempt, type OutboxRow } from '../store/outbox';
@@ -59,5 +60,6 @@ async function perform(row: OutboxRow, env: Env, deps: Dependencies): Promise<vo
   // A delivery queued before a refund landed is no longer owed.
   if (order.status !== 'fulfilled') return;
   const lineItems = await findLineItems(env.DB, order.id);
-  await deps.deliver({ order, product, products: await contentsOfStored(order, lineItems, env.DB), lineItems, env });
+  const [products, delivery] = await Promise.all([contentsOfStored(order, lineItems, env.DB), orderDelivery(order, lineItems, env, deps.now())]);
+  await deps.deliver({ order, product, products, lineItems, env, ...delivery });
 }

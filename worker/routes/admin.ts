@@ -11,9 +11,11 @@ import {
   AdminOrderParam,
   AdminOrdersQuery,
   AdminRefundRequest,
+  LicenceKeysRequest,
   ReplayRequest,
   SyncRequest,
   type AdminEventsResponse,
+  type LicenceKeysResponse,
   type ReplayResponse,
   type SyncResponse,
 } from '../../contract/api';
@@ -25,6 +27,8 @@ import { orderDetail, ordersPage, salesTotals } from '../admin/orders';
 import { requestRefund } from '../admin/refund';
 import { decodeCursor, ledgerEventView, nextCursor } from '../admin/views';
 import { ignoredByType, ledgerCounts, listEvents, logAction } from '../store/back-office';
+import { findProduct } from '../../catalog';
+import { addPoolKeys } from '../store/licences';
 import { replayPage, syncPage } from '../backfill';
 import { handlerContext } from './context';
 import { requireJson } from './require-json';
@@ -86,7 +90,16 @@ const routes = admin
     if (result.outcome === 'not_failed') throw new HTTPException(409, { message: 'only a failed event can be retried' });
     return c.json({ results: [result], remainingFailed: (await ledgerCounts(c.env.DB)).failed });
   })
-  .get('/health', async (c) => c.json(await health(handlerContext(c))));
+  .get('/health', async (c) => c.json(await health(handlerContext(c))))
+  // The seller's licence keys for a pool product; each is given to one order, once.
+  .post('/licence-keys', validate('json', LicenceKeysRequest), async (c) => {
+    const { product: productId, keys } = c.req.valid('json');
+    const product = findProduct(productId);
+    if (!product) throw new HTTPException(400, { message: `product ${productId} is not in the catalog` });
+    if (product.licence !== 'pool') throw new HTTPException(400, { message: `product ${productId} does not take licence keys from a pool (catalog.json "licence": "pool")` });
+    const result = await addPoolKeys(c.env.DB, product.id, [...new Set(keys)], c.var.deps.now());
+    return c.json(result satisfies LicenceKeysResponse);
+  });
 export type AdminRoutes = typeof routes;
 
 /** Stripe's rate limit becomes a 429 with Retry-After, which the CLI backs off on; other Stripe errors a 502. */

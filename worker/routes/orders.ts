@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { SessionIdParam, type OrderResponse } from '../../contract/api';
 import { modeOfSessionId, shopMode } from '../config';
 import type { AppEnv } from '../dependencies';
+import { orderDelivery } from '../delivery/order-delivery';
 import { orderView } from '../orders/order';
 import { lookUpInStripe } from '../orders/landing';
 import { findLineItems, findOrder } from '../store/orders';
@@ -22,5 +23,7 @@ export const orders = new Hono<AppEnv>().get('/:sessionId', validate('param', Se
     order = lookup.order;
   }
   if (!order) throw new HTTPException(404, { message: 'order not found' });
-  return c.json({ ...orderView(order), lineItems: await findLineItems(c.env.DB, order.id) } satisfies OrderResponse, 200);
+  const lineItems = await findLineItems(c.env.DB, order.id);
+  // Links are signed afresh on every read, so the success page never holds an expired one for long.
+  return c.json({ ...orderView(order), lineItems, ...(await orderDelivery(order, lineItems, c.env, c.var.deps.now())) } satisfies OrderResponse, 200);
 });

@@ -6,7 +6,7 @@ import { API_BASE } from '../config';
 import { byId, h, queryParam } from '../dom';
 import { initLayout, updateCartBadge } from '../layout';
 import { formatMoney } from '../../../catalog/money';
-import { isTerminalStatus, isValidSessionId, pollOrder, type Order } from '../order-status';
+import { formatBytes, isTerminalStatus, isValidSessionId, pollOrder, type Download, type LicenceKey, type Order } from '../order-status';
 
 initLayout();
 
@@ -57,30 +57,50 @@ function summary(order: Order): HTMLDListElement {
   return h('dl', { class: 'order-summary' }, ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
 }
 
-function copyButton(text: string): HTMLButtonElement | null {
-  if (!navigator.clipboard) return null; // secure contexts only
-  const button = h('button', { class: 'button button--secondary button--small', type: 'button' }, 'Copy code');
-  button.addEventListener('click', () => {
-    navigator.clipboard.writeText(text).then(
-      () => {
-        button.textContent = 'Copied';
-        setTimeout(() => (button.textContent = 'Copy code'), 2000);
-      },
-      () => {
-        button.textContent = 'Select the code to copy it';
-      },
-    );
-  });
-  return button;
+function downloadButton(download: Download): HTMLLIElement {
+  const left = Math.max(0, download.limit - download.used);
+  // A plain link: the worker streams the file as an attachment, so the page stays where it is.
+  return h(
+    'li',
+    { class: 'downloads__item' },
+    h(
+      'a',
+      { class: 'button', href: `${API_BASE}${download.url}`, download: download.filename, 'data-download': download.filename },
+      `Download ${download.name}`,
+    ),
+    h('span', { class: 'downloads__meta' }, `${formatBytes(download.size)} · ${left} of ${download.limit} downloads left`),
+  );
 }
 
-function delivery(token: string): HTMLElement {
+function licenceKeys(keys: LicenceKey[]): HTMLElement | null {
+  if (keys.length === 0) return null;
+  return h(
+    'div',
+    { class: 'licence-keys' },
+    h('h3', { class: 'delivery__heading' }, keys.length === 1 ? 'Your licence key' : 'Your licence keys'),
+    h(
+      'dl',
+      { class: 'licence-keys__list' },
+      ...keys.flatMap(({ product, key }) => [
+        h('dt', {}, product.name),
+        h('dd', {}, key === null ? 'Your key is on its way: the seller will send it shortly.' : h('code', { class: 'licence-key', 'data-licence-key': product.id }, key)),
+      ]),
+    ),
+  );
+}
+
+function delivery(order: Order): HTMLElement | null {
+  if (order.downloads.length === 0 && order.licenceKeys.length === 0 && !order.deliveryToken) return null;
   return h(
     'section',
     { class: 'delivery', 'aria-labelledby': 'delivery-heading' },
-    h('h2', { id: 'delivery-heading', class: 'delivery__heading' }, 'Your download code'),
-    h('p', { class: 'delivery__code' }, h('code', { id: 'delivery-token' }, token), copyButton(token)),
-    h('p', { class: 'delivery__hint' }, 'Keep this code somewhere safe.'),
+    h('h2', { id: 'delivery-heading', class: 'delivery__heading' }, order.downloads.length > 0 ? 'Your downloads' : 'Your order'),
+    order.downloads.length > 0 ? h('ul', { class: 'downloads' }, ...order.downloads.map(downloadButton)) : null,
+    order.downloads.length > 0
+      ? h('p', { class: 'delivery__hint' }, 'Each link works for a limited time: come back to this page whenever you need fresh ones.')
+      : null,
+    licenceKeys(order.licenceKeys),
+    order.deliveryToken ? h('p', { class: 'delivery__hint' }, 'Download code (for support): ', h('code', { id: 'delivery-token' }, order.deliveryToken)) : null,
   );
 }
 
@@ -95,7 +115,7 @@ function renderTerminal(order: Order): void {
         'fulfilled',
         statusTitle('success', 'Paid and fulfilled — thank you!'),
         summary(order),
-        order.deliveryToken ? delivery(order.deliveryToken) : null,
+        delivery(order),
         actions('/', 'Continue shopping'),
       );
       return;

@@ -6,6 +6,9 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 /** Signs webhooks in the e2e workers (the local checkout stand-in's, the fake Stripe API's); not a real secret. */
 export const WEBHOOK_SECRET = 'whsec_e2e_local_only';
 
+/** Signs download links in the e2e workers; not a real secret. */
+export const DOWNLOAD_SECRET = 'download_links_e2e_local_only_0123456789abcdef';
+
 /** The API key the live-shop worker and the seller's client use against the fake Stripe API (it accepts any sk_test_…). */
 export const STRIPE_TEST_KEY = 'sk_test_e2e';
 

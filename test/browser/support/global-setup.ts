@@ -5,7 +5,7 @@
 // start their own (./live-shop.ts).
 import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
-import { CHROMIUM_PATH, WEBHOOK_SECRET } from './constants';
+import { CHROMIUM_PATH, DOWNLOAD_SECRET, WEBHOOK_SECRET } from './constants';
 import { distIsBuilt, startWorker } from './worker';
 
 export default async function setup(vitest: TestProject): Promise<() => Promise<void>> {
@@ -20,7 +20,7 @@ export default async function setup(vitest: TestProject): Promise<() => Promise<
   }
 
   const worker = await startWorker({
-    vars: { DEV_CHECKOUT: 'true', STRIPE_MODE: 'test', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET },
+    vars: { DEV_CHECKOUT: 'true', STRIPE_MODE: 'test', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, DOWNLOAD_SIGNING_SECRET: DOWNLOAD_SECRET },
     logName: 'worker.log',
   });
   vitest.provide('baseUrl', worker.baseUrl);

@@ -8,7 +8,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, expect } from 'vitest';
 import catalog from '../../../catalog/catalog.json';
 import { startFakeStripe, type FakeStripe, type SeededCatalogProduct, type StripeObject, type WebhookDelivery } from '../../fake-stripe/server';
-import { STRIPE_TEST_KEY, WEBHOOK_SECRET } from './constants';
+import { DOWNLOAD_SECRET, STRIPE_TEST_KEY, WEBHOOK_SECRET } from './constants';
 import { startWorker, type RunningWorker } from './worker';
 
 /** One active price as `GET /api/catalog` lists it. */
@@ -169,7 +169,7 @@ export function useLiveShop(options: { vars?: Record<string, string>; logName?: 
     fake = await startFakeStripe();
     const fakeUrl = fake.url;
     worker = await startWorker({
-      vars: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: STRIPE_TEST_KEY, STRIPE_API_BASE: fakeUrl, SYNC_TOKEN: SYNC_TEST_TOKEN, ...options.vars },
+      vars: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: STRIPE_TEST_KEY, STRIPE_API_BASE: fakeUrl, SYNC_TOKEN: SYNC_TEST_TOKEN, DOWNLOAD_SIGNING_SECRET: DOWNLOAD_SECRET, ...options.vars },
       logName: options.logName ?? 'live-worker.log',
       // The worker must reach the fake (an empty catalog, not a 500) and offer checkout.
       probe: async (baseUrl) => {

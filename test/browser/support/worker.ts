@@ -1,6 +1,6 @@
 // Starts the real worker for browser tests: `wrangler dev` with the real wrangler.toml and the
 // built dist/, on a free loopback port, with a fresh local state directory (D1 migrations
-// applied first) under a temp dir. Never touches .wrangler/state, never reads .dev.vars or
+// applied and the sample files seeded first) under a temp dir. Never touches .wrangler/state, never reads .dev.vars or
 // .env: the vars a worker gets are passed explicitly (`--env-file` plus `--var`).
 //
 // wrangler dev watches the worker's sources, dist/ and wrangler.toml and reloads on any
@@ -179,6 +179,19 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   if (migrate.status !== 0) {
     cleanUp();
     throw new Error(`applying the D1 migrations failed (exit ${migrate.status ?? migrate.signal}):\n${migrate.stdout}\n${migrate.stderr}`);
+  }
+
+  // The sample files into the local R2 bucket and sample keys into the licence pool, as npm start does.
+  const seed = spawnSync(process.execPath, [path.join(project, 'tools', 'files.mjs'), 'seed', '--persist-to', state, '--config', path.join(project, 'wrangler.toml')], {
+    cwd: project,
+    env: wranglerEnv,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  appendFileSync(logFile, `$ node tools/files.mjs seed --persist-to ${state}\n${seed.stdout}${seed.stderr}\n`);
+  if (seed.status !== 0) {
+    cleanUp();
+    throw new Error(`seeding the local R2 bucket failed (exit ${seed.status ?? seed.signal}):\n${seed.stdout}\n${seed.stderr}`);
   }
 
   let started: { child: ChildProcess; baseUrl: string } | undefined;

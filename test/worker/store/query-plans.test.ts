@@ -73,6 +73,26 @@ describe('hot-path queries use indexes (EXPLAIN QUERY PLAN)', () => {
     await expectIndexed(statements);
   });
 
+  it('a download: the order by its delivery token, its lines, the guarded count', async () => {
+    const { findProduct } = await import('../../../catalog');
+    const key = findProduct('field-notes')!.files![0]!.key;
+    await env.FILES!.put(key, new Uint8Array(64));
+    const order = (await (await run(new Request(`https://shop.example/api/orders/${session.id}`))).response.json()) as { downloads: { url: string }[] };
+    const { response, statements } = await run(new Request(`https://shop.example${order.downloads[0]!.url}`));
+    expect(response.status).toBe(200);
+    expect(statements.some((ran) => /INSERT INTO download_counts/.test(ran.statement))).toBe(true);
+    await expectIndexed(statements);
+  });
+
+  it('a paid order of a pool-licensed product takes a pool key', async () => {
+    await env.DB.prepare("INSERT INTO licence_keys (product_id, key, source, added_at) VALUES ('trail-map-print', ?, 'pool', 0)").bind(`PLAN-${crypto.randomUUID()}`).run();
+    const pooled = checkoutSession({ metadata: { product_id: 'trail-map-print' }, amount_subtotal: 2400, amount_total: 2400 });
+    const { response, statements } = await run(delivery(event('checkout.session.completed', pooled)));
+    expect(response.status).toBe(200);
+    expect(statements.some((ran) => /UPDATE licence_keys/.test(ran.statement))).toBe(true);
+    await expectIndexed(statements);
+  });
+
   it('a refund webhook', async () => {
     const refund = { ...fixture<Stripe.Charge>('charge'), payment_intent: paymentIntent, refunded: true };
     const { response, statements } = await run(delivery(event('charge.refunded', refund)));

@@ -4,12 +4,21 @@ import { createApp, defaultDependencies } from '../../../worker/app';
 import type { Env, OutboxMessage } from '../../../worker/env';
 import type { Dependencies } from '../../../worker/dependencies';
 import { consumeOutbox } from '../../../worker/outbox/consumer';
-import type { FulfilmentRequest, RevocationRequest } from '../../../worker/hooks';
+import type { DeliveryRequest, FulfilmentRequest, RevocationRequest } from '../../../worker/hooks';
 import { WEBHOOK_SECRET } from './stripe';
+
+export const DOWNLOAD_SECRET = 'download_secret_for_the_worker_tests_0123456789';
 
 /** The env a local developer has: the test secret, dev checkout on. */
 export function testEnv(overrides: Partial<Env> = {}): Env {
-  return { DB: env.DB, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, ALLOWED_ORIGINS: 'https://shop.pages.dev', ...overrides };
+  return {
+    DB: env.DB,
+    FILES: env.FILES,
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    DOWNLOAD_SIGNING_SECRET: DOWNLOAD_SECRET,
+    ALLOWED_ORIGINS: 'https://shop.pages.dev',
+    ...overrides,
+  };
 }
 
 /**
@@ -22,7 +31,7 @@ export function testApp(overrides: Partial<Dependencies> = {}) {
   /** Calls of the pure `fulfil` hook: one per delivery that reached the handler, duplicates included. */
   const calls: FulfilmentRequest[] = [];
   /** Calls of the `deliver` side-effect hook, from the outbox: once per fulfilled order. */
-  const deliveries: FulfilmentRequest[] = [];
+  const deliveries: DeliveryRequest[] = [];
   const tokens: string[] = [];
   const revocations: RevocationRequest[] = [];
   let failure: Error | null = null;

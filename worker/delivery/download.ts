@@ -1,0 +1,59 @@
+// Serving one download: the link's signature and expiry, the order behind its delivery
+// token (fulfilled, of this shop's mode), the file among what the order bought, and the
+// per-order count. Everything that can refuse does so before the count; the count itself
+// is one guarded statement (worker/store/downloads.ts).
+import { shopMode } from '../config';
+import type { Env } from '../env';
+import { contentsOfStored } from '../orders/line-items';
+import type { Order } from '../store/orders';
+import { claimDownload, orderStatusOf } from '../store/downloads';
+import { findLineItems, findOrderByDeliveryToken } from '../store/orders';
+import { orderFiles, type OrderFile } from './files';
+import { downloadSettings, type DownloadSettings } from './settings';
+import { verifyLink, type LinkClaims } from './signature';
+
+export interface Refusal {
+  refused: 403 | 404 | 410 | 503;
+  reason: string;
+}
+
+export interface Grant {
+  order: Order;
+  file: OrderFile;
+  settings: DownloadSettings;
+}
+
+/** Why an order that is not fulfilled serves nothing: gone for good (410) or not (yet) delivered (403). */
+export function refusalFor(status: string): Refusal {
+  if (status === 'refunded' || status === 'disputed') return { refused: 410, reason: `this order was ${status}: its downloads no longer work` };
+  return { refused: 403, reason: `this order is ${status.replaceAll('_', ' ')}, not fulfilled: nothing to download` };
+}
+
+export async function authorizeDownload(env: Env, nowMs: number, claims: LinkClaims, signature: string): Promise<Grant | Refusal> {
+  const configured = downloadSettings(env);
+  if (!configured.ok) {
+    console.error(JSON.stringify({ msg: 'downloads not configured', reason: configured.reason }));
+    return { refused: 503, reason: 'downloads are not configured on this shop' };
+  }
+  const { settings } = configured;
+  // The signature first: nothing is looked up for a forged link.
+  if (!(await verifyLink(settings.secret, claims, signature))) return { refused: 403, reason: 'this download link is not valid (its signature does not match)' };
+  if (claims.expires * 1000 <= nowMs) return { refused: 410, reason: 'this download link has expired: open your order page again for a fresh one' };
+  const order = await findOrderByDeliveryToken(env.DB, claims.token);
+  // A test-mode order in a live shop (or the reverse) does not exist here.
+  if (!order || order.livemode !== (shopMode(env) === 'live')) return { refused: 404, reason: 'no such order' };
+  if (order.status !== 'fulfilled') return refusalFor(order.status);
+  const products = await contentsOfStored(order, await findLineItems(env.DB, order.id), env.DB);
+  const file = orderFiles(products).find((candidate) => candidate.file.key === claims.key);
+  if (!file) return { refused: 404, reason: 'this order has no such file' };
+  return { order, file, settings };
+}
+
+/** Counts the download; the count reached, or why it was refused (limit used up, or the order revoked meanwhile). */
+export async function countDownload(db: D1Database, grant: Grant, nowMs: number): Promise<{ count: number } | Refusal> {
+  const count = await claimDownload(db, grant.order.id, grant.file.file.key, grant.file.limit, nowMs);
+  if (count !== null) return { count };
+  const status = await orderStatusOf(db, grant.order.id);
+  if (status !== 'fulfilled') return refusalFor(status ?? 'gone');
+  return { refused: 410, reason: `download limit reached: this file may be downloaded ${grant.file.limit} times per order` };
+}

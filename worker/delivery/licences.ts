@@ -1,0 +1,43 @@
+// Licence keys: a product that declares `licence` gives each order one key, generated
+// at fulfilment or taken from the seller's pool, in the fulfilment's own batch.
+import type { Product } from '../../catalog';
+import type { LicenceKeyView } from '../../contract/api';
+import type { Order } from '../store/orders';
+import { assignPoolKey, licenceKeysOf, saveGeneratedKey } from '../store/licences';
+
+// Crockford's base32 without I, L, O, U: nothing a buyer can misread when typing it.
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** `XXXXX-XXXXX-XXXXX-XXXXX-XXXXX`: 125 random bits. */
+export function generateLicenceKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(25));
+  const chars = [...bytes].map((byte) => ALPHABET[byte % 32]);
+  return Array.from({ length: 5 }, (_, group) => chars.slice(group * 5, group * 5 + 5).join('')).join('-');
+}
+
+/** The writes that give a fulfilled order its keys; they apply only if the batch leaves the order fulfilled. */
+export function licenceWrites(db: D1Database, orderId: string, products: Product[], now: number): D1PreparedStatement[] {
+  return products.flatMap((product) => {
+    if (product.licence === 'generated') return [saveGeneratedKey(db, orderId, product.id, generateLicenceKey(), now)];
+    if (product.licence === 'pool') return [assignPoolKey(db, orderId, product.id, now)];
+    return [];
+  });
+}
+
+/** One entry per licensed product of the order; null while a pool product waits for keys. */
+export async function licenceKeyViews(order: Order, products: Product[], db: D1Database, nowMs: number): Promise<LicenceKeyView[]> {
+  const licensed = products.filter((product) => product.licence);
+  if (order.status !== 'fulfilled' || licensed.length === 0) return [];
+  let keys = await licenceKeysOf(db, order.id);
+  // A pool that was empty at fulfilment may have been refilled since: the order takes its key now, still once.
+  const waiting = licensed.filter((product) => product.licence === 'pool' && !keys.has(product.id));
+  if (waiting.length > 0) {
+    await db.batch(waiting.map((product) => assignPoolKey(db, order.id, product.id, nowMs)));
+    keys = await licenceKeysOf(db, order.id);
+  }
+  return licensed.map((product) => {
+    const key = keys.get(product.id) ?? null;
+    if (key === null) console.error(JSON.stringify({ msg: 'order has no licence key: the pool was empty', order: order.id, product: product.id }));
+    return { product: { id: product.id, name: product.name }, key };
+  });
+}

@@ -1,0 +1,51 @@
+// Fresh signed links for a fulfilled order's files, with each file's name, size and how
+// many of its downloads are used: what the success page shows and the deliver hook gets.
+import type { Product } from '../../catalog';
+import type { DownloadLink } from '../../contract/api';
+import type { Env } from '../env';
+import type { Order } from '../store/orders';
+import { downloadCounts } from '../store/downloads';
+import { contentTypeOf, filenameOf, orderFiles } from './files';
+import { downloadSettings } from './settings';
+import { signLink } from './signature';
+
+/** The path of a signed link (relative to the shop's origin). */
+export function downloadPath(token: string, key: string, expires: number, signature: string): string {
+  const path = key.split('/').map(encodeURIComponent).join('/');
+  return `/downloads/${encodeURIComponent(token)}/${path}?expires=${expires}&signature=${signature}`;
+}
+
+export async function downloadLinks(order: Order, products: Product[], env: Env, nowMs: number): Promise<DownloadLink[]> {
+  const files = orderFiles(products);
+  if (order.status !== 'fulfilled' || !order.deliveryToken || files.length === 0) return [];
+  const configured = downloadSettings(env);
+  if (!configured.ok) {
+    console.error(JSON.stringify({ msg: 'downloads not configured', order: order.id, reason: configured.reason }));
+    return [];
+  }
+  const { bucket, secret, ttlSeconds } = configured.settings;
+  const token = order.deliveryToken;
+  const expires = Math.floor(nowMs / 1000) + ttlSeconds;
+  const [counts, heads] = await Promise.all([downloadCounts(env.DB, order.id), Promise.all(files.map(({ file }) => bucket.head(file.key)))]);
+  const links: DownloadLink[] = [];
+  for (const [index, { product, file, limit }] of files.entries()) {
+    const head = heads[index];
+    if (!head) {
+      console.error(JSON.stringify({ msg: 'download file missing from the bucket', key: file.key, order: order.id }));
+      continue;
+    }
+    const signature = await signLink(secret, { token, key: file.key, expires });
+    links.push({
+      product: { id: product.id, name: product.name },
+      name: file.name,
+      filename: filenameOf(file),
+      size: head.size,
+      contentType: contentTypeOf(file, head.httpMetadata?.contentType),
+      url: downloadPath(token, file.key, expires, signature),
+      expiresAt: new Date(expires * 1000).toISOString(),
+      limit,
+      used: counts.get(file.key) ?? 0,
+    });
+  }
+  return links;
+}

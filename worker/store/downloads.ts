@@ -1,0 +1,33 @@
+// Download counts: one row per order and file (migrations/0007).
+
+/**
+ * Counts one download of `fileKey` for the order, if the order is fulfilled and the
+ * file has been downloaded fewer than `limit` times; returns the new count, or null
+ * when refused. One statement decides and counts, so concurrent downloads cannot both
+ * take the last one, and a refund committed a moment earlier refuses at once.
+ */
+export async function claimDownload(db: D1Database, orderId: string, fileKey: string, limit: number, now: number): Promise<number | null> {
+  const row = await db
+    .prepare(
+      `INSERT INTO download_counts (order_id, file_key, count, last_at)
+       SELECT id, ?2, 1, ?4 FROM orders WHERE id = ?1 AND status = 'fulfilled' AND ?3 >= 1
+       ON CONFLICT (order_id, file_key) DO UPDATE SET count = count + 1, last_at = excluded.last_at
+       WHERE download_counts.count < ?3
+       RETURNING count`,
+    )
+    .bind(orderId, fileKey, limit, now)
+    .first<{ count: number }>();
+  return row?.count ?? null;
+}
+
+/** How often each file of the order was downloaded, by key. */
+export async function downloadCounts(db: D1Database, orderId: string): Promise<Map<string, number>> {
+  const { results } = await db.prepare('SELECT file_key AS key, count FROM download_counts WHERE order_id = ?').bind(orderId).all<{ key: string; count: number }>();
+  return new Map(results.map((row) => [row.key, row.count]));
+}
+
+/** The order's status now, to explain a refused download. */
+export async function orderStatusOf(db: D1Database, orderId: string): Promise<string | null> {
+  const row = await db.prepare('SELECT status FROM orders WHERE id = ?').bind(orderId).first<{ status: string }>();
+  return row?.status ?? null;
+}
