@@ -135,13 +135,14 @@ describe('product pages', () => {
 });
 
 describe('indexable pages', () => {
+  const isNoindex = (view: { robots?: string | null }) => (view.robots ?? '').split(',').map((part) => part.trim()).includes('noindex');
   const pages = () =>
     htmlFiles(dist)
       .filter((file) => !file.startsWith('_templates/'))
       .map((file) => ({ file, path: urlPath(file), ...read(page(file)) }));
 
   it('have unique titles and meta descriptions', () => {
-    const indexable = pages().filter((view) => view.robots !== 'noindex');
+    const indexable = pages().filter((view) => !isNoindex(view));
     expect(indexable.length).toBe(catalog.products.length + 1);
     for (const key of ['title', 'description'] as const) {
       const values = indexable.map((view) => view[key]);
@@ -150,14 +151,14 @@ describe('indexable pages', () => {
     }
   });
 
-  it('cart, success, cancel, 404 and the old product URL are noindex', () => {
-    const noindex = pages().filter((view) => view.robots === 'noindex').map((view) => view.path).sort();
-    expect(noindex).toEqual(['/404', '/cancel', '/cart', '/product', '/success']);
+  it('cart, success, cancel, 404, the old product URL and the back office are noindex', () => {
+    const noindex = pages().filter(isNoindex).map((view) => view.path).sort();
+    expect(noindex).toEqual(['/404', '/admin', '/admin/health', '/admin/ledger', '/admin/order', '/cancel', '/cart', '/product', '/success']);
   });
 
   it('sitemap.xml lists exactly the indexable pages, by their canonical URLs', () => {
     const listed = sitemapUrls(page('sitemap.xml')).sort();
-    const indexable = pages().filter((view) => view.robots !== 'noindex');
+    const indexable = pages().filter((view) => !isNoindex(view));
     expect(listed).toEqual(indexable.map((view) => view.canonical).sort());
     expect(listed).toEqual(indexable.map((view) => `${SITE}${view.path}`).sort());
   });
