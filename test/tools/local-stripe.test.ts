@@ -285,7 +285,23 @@ describe('checkout', () => {
     const subscription = await stripe.subscriptions.retrieve(completed.subscription, { expand: ['customer'] });
     expect(subscription).toMatchObject({ status: 'active', metadata: { tier: 'club' }, customer: { email: 'member@example.com' } });
     const types = (await stripe.events.list()).data.map((e) => e.type);
-    expect(types.slice(0, 3)).toEqual(['checkout.session.completed', 'customer.subscription.created', 'customer.created']);
+    // Newest first: the customer, the subscription, its first invoice paid, then the session.
+    expect(types.slice(0, 9)).toEqual([
+      'checkout.session.completed',
+      'invoice.payment_succeeded',
+      'invoice.paid',
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'invoice.finalized',
+      'invoice.created',
+      'customer.subscription.created',
+      'customer.created',
+    ]);
+    const invoice = await stripe.invoices.retrieve(completed.invoice, { expand: ['payments'] });
+    expect(invoice).toMatchObject({ status: 'paid', amount_paid: 900, parent: { subscription_details: { subscription: completed.subscription } } });
+    const intent = await stripe.paymentIntents.retrieve(String(invoice.payments?.data[0]?.payment.payment_intent));
+    expect(intent).toMatchObject({ status: 'succeeded', amount: 900 });
+    expect(await stripe.charges.retrieve(String(intent.latest_charge))).toMatchObject({ paid: true, amount: 900, payment_intent: intent.id });
   });
 
   it('turns a Payment Link visit into a session carrying the link, its metadata and the buyer reference', async () => {

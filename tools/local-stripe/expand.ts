@@ -2,6 +2,7 @@
 // `data.default_price`, …), and gives sessions and links their `line_items`.
 import { invalid } from './errors';
 import { kindOfId } from './ids';
+import { invoicePaymentList } from './resources/invoices';
 import { lineItemList } from './resources/line-items';
 import type { Store } from './store';
 import type { StripeObject } from './types';
@@ -31,6 +32,11 @@ function expandPath(store: Store, target: StripeObject, parts: string[], full: s
   if (head === 'line_items' && (target.object === 'checkout.session' || target.object === 'payment_link')) {
     if (!target.line_items) target.line_items = lineItemList(store, target.id, target.object === 'checkout.session' ? 'checkout.session' : 'payment_link', {});
     if (rest.length) expandPath(store, target.line_items, rest, full);
+    return;
+  }
+  if (head === 'payments' && target.object === 'invoice') {
+    target.payments = invoicePaymentList(store, target.id);
+    if (rest.length) expandPath(store, target.payments, rest, full);
     return;
   }
   if (!(head in target)) throw invalid(`This property cannot be expanded (${full}).`, 'expand');

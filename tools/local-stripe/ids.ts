@@ -1,9 +1,22 @@
 // Ids shaped like Stripe's (prefix, length, alphabet), and which kind of object an id names.
 import { randomBytes } from 'node:crypto';
 
-export type ObjectKind = 'product' | 'price' | 'customer' | 'subscription' | 'checkout.session' | 'payment_link' | 'payment_intent' | 'event';
+export const OBJECT_KINDS = [
+  'product',
+  'price',
+  'customer',
+  'subscription',
+  'checkout.session',
+  'payment_link',
+  'payment_intent',
+  'charge',
+  'refund',
+  'dispute',
+  'invoice',
+  'event',
+] as const;
 
-export const OBJECT_KINDS: readonly ObjectKind[] = ['product', 'price', 'customer', 'subscription', 'checkout.session', 'payment_link', 'payment_intent', 'event'];
+export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -29,6 +42,10 @@ export const newId = {
   paymentIntent: () => `pi_3${randomAlnum(23)}`,
   charge: () => `ch_3${randomAlnum(23)}`,
   refund: () => `re_3${randomAlnum(23)}`,
+  dispute: () => `du_1${randomAlnum(23)}`,
+  invoice: () => `in_1${randomAlnum(23)}`,
+  invoicePayment: () => `inpay_1${randomAlnum(23)}`,
+  invoiceLine: () => `il_1${randomAlnum(23)}`,
   paymentMethod: () => `pm_1${randomAlnum(23)}`,
   setupIntent: () => `seti_1${randomAlnum(23)}`,
   portalSession: () => `bps_1${randomAlnum(23)}`,
@@ -45,6 +62,10 @@ const ID_PREFIXES: [string, ObjectKind][] = [
   ['cs_', 'checkout.session'],
   ['plink_', 'payment_link'],
   ['pi_', 'payment_intent'],
+  ['ch_', 'charge'],
+  ['re_', 'refund'],
+  ['du_', 'dispute'],
+  ['in_', 'invoice'],
   ['evt_', 'event'],
 ];
 

@@ -35,6 +35,10 @@ const LIST_URLS: Record<ObjectKind, string> = {
   'checkout.session': '/v1/checkout/sessions',
   payment_link: '/v1/payment_links',
   payment_intent: '/v1/payment_intents',
+  charge: '/v1/charges',
+  refund: '/v1/refunds',
+  dispute: '/v1/disputes',
+  invoice: '/v1/invoices',
   event: '/v1/events',
 };
 
@@ -65,8 +69,8 @@ export class Store {
   readonly sessionExtras = new Map<string, SessionExtras>();
   /** Customer-portal sessions (billing_portal.session), by id; only their own page reads them. */
   readonly portalSessions = new Map<string, StripeObject>();
-  /** Amount refunded so far, by payment intent. */
-  readonly refunded = new Map<string, number>();
+  /** An invoice's payments (`invoice_payment` objects), shown when `payments` is expanded. */
+  readonly invoicePayments = new Map<string, StripeObject[]>();
 
   constructor(
     fixturesPath: string,
@@ -84,7 +88,7 @@ export class Store {
     this.lineItems.clear();
     this.sessionExtras.clear();
     this.portalSessions.clear();
-    this.refunded.clear();
+    this.invoicePayments.clear();
   }
 
   // ── objects ──

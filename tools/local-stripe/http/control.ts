@@ -3,6 +3,7 @@
 import type http from 'node:http';
 import { StripeApiError } from '../errors';
 import { parseBracketParams } from '../params';
+import { openDispute } from '../resources/charges';
 import { completeSession, expireSession } from '../resources/checkout-sessions';
 import type { RequestContext, StripeObject } from '../types';
 import { readBody, sendJson } from './respond';
@@ -54,6 +55,12 @@ export async function handleControl(server: LocalStripeServer, req: http.Incomin
       const session = checkout[2] === 'complete' ? completeSession(store, id, body.email ? String(body.email) : undefined, ctx) : expireSession(store, id, ctx);
       await store.webhooks.flush();
       return sendJson(res, 200, session);
+    }
+    const dispute = /^POST \/__fake\/charges\/([^/]+)\/dispute$/.exec(route);
+    if (dispute) {
+      const opened = openDispute(store, decodeURIComponent(dispute[1]!), body.reason ? String(body.reason) : 'fraudulent', ctx);
+      await store.webhooks.flush();
+      return sendJson(res, 200, opened);
     }
   } catch (error) {
     if (error instanceof StripeApiError) return sendJson(res, error.status, error.body());

@@ -1,4 +1,5 @@
 // Every /v1 endpoint the local Stripe answers, and the resource function that answers it.
+// Paths are written as in Stripe's OpenAPI spec, which names each one's parameters (./parameters.ts).
 import { retrieveCustomer, createCustomer, deleteCustomer, listCustomers, updateCustomer } from '../resources/customers';
 import { createPortalSession } from '../resources/billing-portal';
 import { createRefund } from '../resources/charges';
@@ -14,61 +15,67 @@ import type { RequestContext, StripeObject } from '../types';
 
 export interface Route {
   method: string;
-  pattern: RegExp;
+  /** As Stripe's API reference and OpenAPI spec write it: `/v1/products/{id}`. */
+  path: string;
   handler: (store: Store, ctx: RequestContext, params: StripeObject, match: string[]) => unknown;
 }
 
 export const ROUTES: Route[] = [
   // products
-  { method: 'POST', pattern: /^\/v1\/products$/, handler: (s, ctx, p) => createProduct(s, p, ctx) },
-  { method: 'GET', pattern: /^\/v1\/products$/, handler: (s, _ctx, p) => listProducts(s, p) },
-  { method: 'GET', pattern: /^\/v1\/products\/([^/]+)$/, handler: (s, _ctx, _p, [id]) => s.must('product', id!) },
-  { method: 'POST', pattern: /^\/v1\/products\/([^/]+)$/, handler: (s, ctx, p, [id]) => updateProduct(s, id!, p, ctx) },
-  { method: 'DELETE', pattern: /^\/v1\/products\/([^/]+)$/, handler: (s, ctx, _p, [id]) => deleteProduct(s, id!, ctx) },
+  { method: 'POST', path: '/v1/products', handler: (s, ctx, p) => createProduct(s, p, ctx) },
+  { method: 'GET', path: '/v1/products', handler: (s, _ctx, p) => listProducts(s, p) },
+  { method: 'GET', path: '/v1/products/{id}', handler: (s, _ctx, _p, [id]) => s.must('product', id!) },
+  { method: 'POST', path: '/v1/products/{id}', handler: (s, ctx, p, [id]) => updateProduct(s, id!, p, ctx) },
+  { method: 'DELETE', path: '/v1/products/{id}', handler: (s, ctx, _p, [id]) => deleteProduct(s, id!, ctx) },
   // prices
-  { method: 'POST', pattern: /^\/v1\/prices$/, handler: (s, ctx, p) => createPrice(s, p, ctx) },
-  { method: 'GET', pattern: /^\/v1\/prices$/, handler: (s, _ctx, p) => listPrices(s, p) },
-  { method: 'GET', pattern: /^\/v1\/prices\/([^/]+)$/, handler: (s, _ctx, _p, [id]) => s.must('price', id!) },
-  { method: 'POST', pattern: /^\/v1\/prices\/([^/]+)$/, handler: (s, ctx, p, [id]) => updatePrice(s, id!, p, ctx) },
+  { method: 'POST', path: '/v1/prices', handler: (s, ctx, p) => createPrice(s, p, ctx) },
+  { method: 'GET', path: '/v1/prices', handler: (s, _ctx, p) => listPrices(s, p) },
+  { method: 'GET', path: '/v1/prices/{price}', handler: (s, _ctx, _p, [id]) => s.must('price', id!) },
+  { method: 'POST', path: '/v1/prices/{price}', handler: (s, ctx, p, [id]) => updatePrice(s, id!, p, ctx) },
   // customers
-  { method: 'POST', pattern: /^\/v1\/customers$/, handler: (s, ctx, p) => createCustomer(s, p, ctx) },
-  { method: 'GET', pattern: /^\/v1\/customers$/, handler: (s, _ctx, p) => listCustomers(s, p) },
-  { method: 'GET', pattern: /^\/v1\/customers\/([^/]+)$/, handler: (s, _ctx, _p, [id]) => retrieveCustomer(s, id!) },
-  { method: 'POST', pattern: /^\/v1\/customers\/([^/]+)$/, handler: (s, ctx, p, [id]) => updateCustomer(s, id!, p, ctx) },
-  { method: 'DELETE', pattern: /^\/v1\/customers\/([^/]+)$/, handler: (s, ctx, _p, [id]) => deleteCustomer(s, id!, ctx) },
+  { method: 'POST', path: '/v1/customers', handler: (s, ctx, p) => createCustomer(s, p, ctx) },
+  { method: 'GET', path: '/v1/customers', handler: (s, _ctx, p) => listCustomers(s, p) },
+  { method: 'GET', path: '/v1/customers/{customer}', handler: (s, _ctx, _p, [id]) => retrieveCustomer(s, id!) },
+  { method: 'POST', path: '/v1/customers/{customer}', handler: (s, ctx, p, [id]) => updateCustomer(s, id!, p, ctx) },
+  { method: 'DELETE', path: '/v1/customers/{customer}', handler: (s, ctx, _p, [id]) => deleteCustomer(s, id!, ctx) },
   // subscriptions
-  { method: 'POST', pattern: /^\/v1\/subscriptions$/, handler: (s, ctx, p) => createSubscription(s, p, ctx) },
-  { method: 'GET', pattern: /^\/v1\/subscriptions$/, handler: (s, _ctx, p) => listSubscriptions(s, p) },
-  { method: 'GET', pattern: /^\/v1\/subscriptions\/([^/]+)$/, handler: (s, _ctx, _p, [id]) => s.must('subscription', id!) },
-  { method: 'POST', pattern: /^\/v1\/subscriptions\/([^/]+)$/, handler: (s, ctx, p, [id]) => updateSubscription(s, id!, p, ctx) },
-  { method: 'DELETE', pattern: /^\/v1\/subscriptions\/([^/]+)$/, handler: (s, ctx, p, [id]) => cancelSubscription(s, id!, p, ctx) },
+  { method: 'POST', path: '/v1/subscriptions', handler: (s, ctx, p) => createSubscription(s, p, ctx) },
+  { method: 'GET', path: '/v1/subscriptions', handler: (s, _ctx, p) => listSubscriptions(s, p) },
+  { method: 'GET', path: '/v1/subscriptions/{subscription_exposed_id}', handler: (s, _ctx, _p, [id]) => s.must('subscription', id!) },
+  { method: 'POST', path: '/v1/subscriptions/{subscription_exposed_id}', handler: (s, ctx, p, [id]) => updateSubscription(s, id!, p, ctx) },
+  { method: 'DELETE', path: '/v1/subscriptions/{subscription_exposed_id}', handler: (s, ctx, p, [id]) => cancelSubscription(s, id!, p, ctx) },
   // checkout sessions
-  { method: 'POST', pattern: /^\/v1\/checkout\/sessions$/, handler: (s, ctx, p) => createCheckoutSession(s, p, ctx) },
-  { method: 'GET', pattern: /^\/v1\/checkout\/sessions$/, handler: (s, _ctx, p) => listSessions(s, p) },
-  { method: 'GET', pattern: /^\/v1\/checkout\/sessions\/([^/]+)$/, handler: (s, _ctx, _p, [id]) => s.must('checkout.session', id!) },
-  { method: 'GET', pattern: /^\/v1\/checkout\/sessions\/([^/]+)\/line_items$/, handler: (s, _ctx, p, [id]) => listLineItems(s, id!, 'checkout.session', p) },
-  { method: 'POST', pattern: /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/, handler: (s, ctx, _p, [id]) => expireSession(s, id!, ctx) },
+  { method: 'POST', path: '/v1/checkout/sessions', handler: (s, ctx, p) => createCheckoutSession(s, p, ctx) },
+  { method: 'GET', path: '/v1/checkout/sessions', handler: (s, _ctx, p) => listSessions(s, p) },
+  { method: 'GET', path: '/v1/checkout/sessions/{session}', handler: (s, _ctx, _p, [id]) => s.must('checkout.session', id!) },
+  { method: 'GET', path: '/v1/checkout/sessions/{session}/line_items', handler: (s, _ctx, p, [id]) => listLineItems(s, id!, 'checkout.session', p) },
+  { method: 'POST', path: '/v1/checkout/sessions/{session}/expire', handler: (s, ctx, _p, [id]) => expireSession(s, id!, ctx) },
   // customer portal
-  { method: 'POST', pattern: /^\/v1\/billing_portal\/sessions$/, handler: (s, ctx, p) => createPortalSession(s, p, ctx) },
+  { method: 'POST', path: '/v1/billing_portal/sessions', handler: (s, ctx, p) => createPortalSession(s, p, ctx) },
   // payment links
-  { method: 'POST', pattern: /^\/v1\/payment_links$/, handler: (s, ctx, p) => createPaymentLink(s, p, ctx) },
-  { method: 'GET', pattern: /^\/v1\/payment_links$/, handler: (s, _ctx, p) => listPaymentLinks(s, p) },
-  { method: 'GET', pattern: /^\/v1\/payment_links\/([^/]+)$/, handler: (s, _ctx, _p, [id]) => s.must('payment_link', id!) },
-  { method: 'POST', pattern: /^\/v1\/payment_links\/([^/]+)$/, handler: (s, ctx, p, [id]) => updatePaymentLink(s, id!, p, ctx) },
-  { method: 'GET', pattern: /^\/v1\/payment_links\/([^/]+)\/line_items$/, handler: (s, _ctx, p, [id]) => listLineItems(s, id!, 'payment_link', p) },
+  { method: 'POST', path: '/v1/payment_links', handler: (s, ctx, p) => createPaymentLink(s, p, ctx) },
+  { method: 'GET', path: '/v1/payment_links', handler: (s, _ctx, p) => listPaymentLinks(s, p) },
+  { method: 'GET', path: '/v1/payment_links/{payment_link}', handler: (s, _ctx, _p, [id]) => s.must('payment_link', id!) },
+  { method: 'POST', path: '/v1/payment_links/{payment_link}', handler: (s, ctx, p, [id]) => updatePaymentLink(s, id!, p, ctx) },
+  { method: 'GET', path: '/v1/payment_links/{payment_link}/line_items', handler: (s, _ctx, p, [id]) => listLineItems(s, id!, 'payment_link', p) },
   // payment intents (read-only: created by the hosted checkout's Pay)
-  { method: 'GET', pattern: /^\/v1\/payment_intents\/([^/]+)$/, handler: (s, _ctx, _p, [id]) => s.must('payment_intent', id!) },
-  // refunds (of a payment intent the hosted checkout's Pay created)
-  { method: 'POST', pattern: /^\/v1\/refunds$/, handler: (s, ctx, p) => createRefund(s, p, ctx) },
+  { method: 'GET', path: '/v1/payment_intents/{intent}', handler: (s, _ctx, _p, [id]) => s.must('payment_intent', id!) },
+  // charges and invoices (read-only: made by paying on the hosted checkout)
+  { method: 'GET', path: '/v1/charges/{charge}', handler: (s, _ctx, _p, [id]) => s.must('charge', id!) },
+  { method: 'GET', path: '/v1/invoices/{invoice}', handler: (s, _ctx, _p, [id]) => s.must('invoice', id!) },
+  // refunds (of a payment the hosted checkout took)
+  { method: 'POST', path: '/v1/refunds', handler: (s, ctx, p) => createRefund(s, p, ctx) },
   // events
-  { method: 'GET', pattern: /^\/v1\/events$/, handler: (s, _ctx, p) => listEvents(s, p) },
-  { method: 'GET', pattern: /^\/v1\/events\/([^/]+)$/, handler: (s, _ctx, _p, [id]) => s.must('event', id!) },
+  { method: 'GET', path: '/v1/events', handler: (s, _ctx, p) => listEvents(s, p) },
+  { method: 'GET', path: '/v1/events/{id}', handler: (s, _ctx, _p, [id]) => s.must('event', id!) },
 ];
+
+const PATTERNS = new Map(ROUTES.map((route) => [route, new RegExp(`^${route.path.replace(/\{[a-z_]+\}/g, '([^/]+)')}$`)]));
 
 export function matchRoute(method: string, path: string): { route: Route; match: string[] } | undefined {
   for (const route of ROUTES) {
     if (route.method !== method) continue;
-    const match = route.pattern.exec(path);
+    const match = PATTERNS.get(route)!.exec(path);
     if (match) return { route, match: match.slice(1).map((s) => decodeURIComponent(s)) };
   }
   return undefined;

@@ -15,6 +15,7 @@ import { clone, DEFAULT_API_VERSION, type Store } from '../store';
 import type { RecordedRequest, RequestContext, StripeObject } from '../types';
 import { handleControl } from './control';
 import { readBody, sendHtml, sendJson, sendScript } from './respond';
+import { rejectUnknownParameters } from './parameters';
 import { matchRoute } from './router';
 
 const RATE_LIMITED = 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.';
@@ -128,6 +129,7 @@ export class LocalStripeServer {
         this.log(`unrecognized request ${method} ${url.pathname}`);
         throw unrecognizedUrl(method, url.pathname);
       }
+      rejectUnknownParameters(method, route.route.path, params);
       const ctx: RequestContext = { requestId, idempotencyKey, apiVersion: stripeVersion };
       const result = route.route.handler(this.store, ctx, params, route.match);
       const responseBody = expand(this.store, clone(result), params);

@@ -5,7 +5,9 @@ import { newId, randomAlnum } from '../ids';
 import { applyMetadata, array, bool, checkUrl, int, obj, oneOf, requiredStr, str } from '../params';
 import { now, type Store } from '../store';
 import type { RequestContext, StripeObject } from '../types';
+import { capturePayment, settlePayment, startDelayedPayment } from './charges';
 import { createCustomer } from './customers';
+import { payInvoice } from './invoices';
 import { resolveLineItems } from './line-items';
 import { createSubscription } from './subscriptions';
 
@@ -133,8 +135,14 @@ export function createCheckoutSession(store: Store, params: StripeObject, ctx: R
   return session;
 }
 
-/** The Pay button: completes an open session and records what Stripe would. Synchronous; delivery is queued. */
-export function completeSession(store: Store, id: string, email: string | undefined, ctx: RequestContext): StripeObject {
+/**
+ * How the buyer pays on the hosted page: `pay` (a card: paid at once), or a delayed method
+ * (bank debit) that is `unpaid` at completion and settles later: `pay_later` succeeds, `fail` fails.
+ */
+export type PaymentOutcome = 'pay' | 'pay_later' | 'fail';
+
+/** The Pay buttons: completes an open session and records what Stripe would. Synchronous; delivery is queued. */
+export function completeSession(store: Store, id: string, email: string | undefined, ctx: RequestContext, outcome: PaymentOutcome = 'pay'): StripeObject {
   const session = store.must('checkout.session', id);
   if (session.status !== 'open') throw invalid(`This Checkout Session is no longer active (status: ${session.status}).`);
   const extras = store.sessionExtras.get(id) ?? { paymentIntentMetadata: {}, subscriptionMetadata: {}, customerCreation: null };
@@ -146,51 +154,37 @@ export function completeSession(store: Store, id: string, email: string | undefi
     session.customer = customer.id;
     return customer.id as string;
   };
+  const lines = store.lineItems.get(id) ?? [];
   if (session.mode === 'subscription') {
+    // One-time lines ride on the subscription's first invoice, which pays for everything.
     const customerId = ensureCustomer();
-    const recurring = (store.lineItems.get(id) ?? []).filter((item) => store.find('price', item.price)?.type === 'recurring');
-    const subscription = createSubscription(store, 
+    const recurring = lines.filter((item) => store.find('price', item.price)?.type === 'recurring');
+    const subscription = createSubscription(
+      store,
       { customer: customerId, items: recurring.map((item) => ({ price: item.price, quantity: String(item.quantity) })) },
       ctx,
       { metadata: extras.subscriptionMetadata, fromCheckout: true },
     );
+    const items = subscription.items.data as StripeObject[];
+    const invoice = payInvoice(
+      store,
+      subscription,
+      lines.map((line) => {
+        const price = store.find('price', line.price)!;
+        return { price, quantity: line.quantity, subscriptionItem: items.find((item) => item.price.id === price.id)?.id ?? null };
+      }),
+      ctx,
+    );
+    subscription.latest_invoice = invoice.id;
     session.subscription = subscription.id;
+    session.invoice = invoice.id;
     session.payment_status = 'paid';
   } else if (session.mode === 'payment') {
-    const customerId = extras.customerCreation === 'always' ? ensureCustomer() : (session.customer as string | null);
-    const created = now();
-    const paymentIntent: StripeObject = {
-      ...store.fixture('payment_intent'),
-      id: newId.paymentIntent(),
-      object: 'payment_intent',
-      amount: session.amount_total,
-      amount_capturable: 0,
-      amount_details: { tip: {} },
-      amount_received: session.amount_total,
-      canceled_at: null,
-      cancellation_reason: null,
-      client_secret: null,
-      created,
-      currency: session.currency,
-      customer: customerId ?? null,
-      description: null,
-      last_payment_error: null,
-      latest_charge: newId.charge(),
-      livemode: false,
-      metadata: extras.paymentIntentMetadata,
-      next_action: null,
-      payment_method: newId.paymentMethod(),
-      payment_method_configuration_details: null,
-      processing: null,
-      receipt_email: null,
-      shipping: null,
-      status: 'succeeded',
-      transfer_data: null,
-    };
-    paymentIntent.client_secret = `${paymentIntent.id}_secret_${randomAlnum(25)}`;
-    store.put('payment_intent', paymentIntent);
-    session.payment_intent = paymentIntent.id;
-    session.payment_status = 'paid';
+    const customerId = extras.customerCreation === 'always' ? ensureCustomer() : ((session.customer as string | null) ?? null);
+    const payment = { amount: session.amount_total as number, currency: session.currency as string, customer: customerId, metadata: extras.paymentIntentMetadata };
+    const intent = outcome === 'pay' ? capturePayment(store, payment, ctx) : startDelayedPayment(store, payment, ctx);
+    session.payment_intent = intent.id;
+    session.payment_status = outcome === 'pay' ? 'paid' : 'unpaid';
   } else {
     session.setup_intent = newId.setupIntent();
     session.payment_status = 'no_payment_required';
@@ -211,6 +205,16 @@ export function completeSession(store: Store, id: string, email: string | undefi
   return session;
 }
 
+/** A delayed payment's outcome: `checkout.session.async_payment_succeeded` or `…_failed`. */
+export function settleDelayedPayment(store: Store, id: string, succeeded: boolean, ctx: RequestContext): StripeObject {
+  const session = store.must('checkout.session', id);
+  if (session.status !== 'complete' || session.payment_status !== 'unpaid' || !session.payment_intent) throw invalid(`Checkout Session ${id} has no delayed payment to settle.`);
+  settlePayment(store, session.payment_intent, succeeded, ctx);
+  if (succeeded) session.payment_status = 'paid';
+  store.recordEvent(succeeded ? 'checkout.session.async_payment_succeeded' : 'checkout.session.async_payment_failed', session, ctx);
+  return session;
+}
+
 export function expireSession(store: Store, id: string, ctx: RequestContext): StripeObject {
   const session = store.must('checkout.session', id);
   if (session.status !== 'open') throw invalid(`Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`);
@@ -221,6 +225,6 @@ export function expireSession(store: Store, id: string, ctx: RequestContext): St
 }
 
 export function listSessions(store: Store, params: StripeObject) {
-  const filters: [string, string | undefined][] = ['customer', 'payment_intent', 'payment_link', 'subscription', 'status', 'client_reference_id'].map((f) => [f, str(params, f)]);
+  const filters: [string, string | undefined][] = ['customer', 'payment_intent', 'payment_link', 'subscription', 'status'].map((f) => [f, str(params, f)]);
   return store.list('checkout.session', params, (s) => filters.every(([field, value]) => value === undefined || s[field] === value));
 }

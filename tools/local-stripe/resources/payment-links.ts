@@ -1,4 +1,5 @@
 // Payment Links: create, retrieve, update, list, and the session a visit to one starts.
+import { CLIENT_REFERENCE_ID } from '../../../contract/ids';
 import { invalid, missingParam } from '../errors';
 import { newId } from '../ids';
 import { applyMetadata, array, bool, checkUrl, nullable, obj, oneOf, previousAttributes, requiredStr, str } from '../params';
@@ -96,8 +97,8 @@ export function sessionFromPaymentLink(store: Store, id: string, query: URLSearc
     line_items: items.map((item) => ({ price: item.price, quantity: String(item.quantity) })),
   };
   const reference = query.get('client_reference_id');
-  // Stripe ignores a client_reference_id that isn't alphanumeric/dash/underscore up to 200 characters.
-  if (reference && /^[A-Za-z0-9_-]{1,200}$/.test(reference)) params.client_reference_id = reference;
+  // Stripe ignores a client_reference_id that breaks its rule (the shop's contract writes the rule once).
+  if (reference && CLIENT_REFERENCE_ID.test(reference)) params.client_reference_id = reference;
   const email = query.get('prefilled_email');
   if (email) params.customer_email = email;
   if (link.after_completion?.type === 'redirect') params.success_url = link.after_completion.redirect.url;
