@@ -392,6 +392,77 @@ describe('more of what stripe-node relies on', () => {
   });
 });
 
+describe('webhook delivery', () => {
+  /** A receiver that answers each request with the next status of `statuses` (then 200), keeping what it got. */
+  async function scripted(statuses: number[]) {
+    const received: { type: string; id: string; signature: string; body: string }[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        const event = JSON.parse(body) as { id: string; type: string };
+        received.push({ type: event.type, id: event.id, signature: String(req.headers['stripe-signature']), body });
+        res.writeHead(statuses.shift() ?? 200).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/stripe`;
+    return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
+
+  it('retries a delivery answered non-2xx on the backoff schedule, signed afresh each time, until it succeeds', async () => {
+    const hook = await scripted([500, 503]);
+    const local = await startLocalStripe({ log: false, webhookRetryDelaysMs: [20, 40, 80], webhook: { url: hook.url, secret: WEBHOOK_SECRET } });
+    try {
+      const product = local.seedProduct({ name: 'Retried' });
+      await expect.poll(() => local.deliveries.length).toBe(3);
+      expect(local.deliveries.map((d) => [d.type, d.attempt, d.status, d.ok])).toEqual([
+        ['product.created', 1, 500, false],
+        ['product.created', 2, 503, false],
+        ['product.created', 3, 200, true],
+      ]);
+      for (const got of hook.received) expect(stripe.webhooks.constructEvent(got.body, got.signature, WEBHOOK_SECRET).data.object).toMatchObject({ id: product.id });
+    } finally {
+      await local.close();
+      await hook.close();
+    }
+  });
+
+  it('gives up after the last retry', async () => {
+    const hook = await scripted([500, 500, 500, 500]);
+    const local = await startLocalStripe({ log: false, webhookRetryDelaysMs: [10, 10], webhook: { url: hook.url, secret: WEBHOOK_SECRET } });
+    try {
+      local.seedProduct({ name: 'Never accepted' });
+      await expect.poll(() => local.deliveries.length).toBe(3);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(local.deliveries.map((d) => d.attempt)).toEqual([1, 2, 3]);
+      expect(hook.received).toHaveLength(3);
+    } finally {
+      await local.close();
+      await hook.close();
+    }
+  });
+
+  it('with chaos, delivers every event, some twice, not in the order they happened', async () => {
+    const hook = await scripted([]);
+    // A fixed sequence instead of Math.random: the outcome is the same on every run.
+    let seed = 7;
+    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const local = await startLocalStripe({ log: false, chaos: true, random, webhook: { url: hook.url, secret: WEBHOOK_SECRET } });
+    try {
+      const recorded = Array.from({ length: 12 }, (_, i) => local.seedProduct({ name: `Chaos ${i}` }).id);
+      await local.flushWebhooks();
+      const delivered = hook.received.map((got) => (JSON.parse(got.body) as { data: { object: { id: string } } }).data.object.id);
+      expect(new Set(delivered)).toEqual(new Set(recorded));
+      expect(delivered.length).toBeGreaterThan(recorded.length);
+      expect(delivered.slice(0, recorded.length)).not.toEqual(recorded);
+    } finally {
+      await local.close();
+      await hook.close();
+    }
+  });
+});
+
 describe('parseBracketParams', () => {
   it('reads stripe-node’s form encoding, `[]` appends, and keeps metadata keys as written', () => {
     expect(

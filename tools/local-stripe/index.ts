@@ -40,7 +40,7 @@ function call<T>(fn: () => T): T {
 
 export async function startLocalStripe(options: LocalStripeOptions = {}): Promise<LocalStripe> {
   const log = options.log === false ? () => {} : (options.log ?? ((message: string) => console.warn(`[local-stripe] ${message}`)));
-  const webhooks = new WebhookSender(log);
+  const webhooks = new WebhookSender({ log, retryDelaysMs: options.webhookRetryDelaysMs, chaos: options.chaos, random: options.random });
   if (options.webhook) webhooks.setTarget(options.webhook);
   const store = new Store(options.fixturesPath ?? defaultFixturesPath(), webhooks);
   const server = new LocalStripeServer(store, log);

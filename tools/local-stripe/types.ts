@@ -17,6 +17,12 @@ export interface LocalStripeOptions {
   webhook?: WebhookTarget | null;
   /** Where Stripe's example objects live (default: tools/stripe-fixtures/fixtures3.json, or env STRIPE_FIXTURES). */
   fixturesPath?: string;
+  /** Waits before each retry of a failed delivery (default: 1 s, 2 s, 5 s, 10 s, 30 s, 60 s); [] never retries. */
+  webhookRetryDelaysMs?: readonly number[];
+  /** Deliver some events twice and in a shuffled order (`npm start -- --chaos`). */
+  chaos?: boolean;
+  /** What chaos draws from (default Math.random): tests pass a fixed sequence. */
+  random?: () => number;
   /** Logger for delivery failures and unrecognized URLs (default console.warn; false = silent). */
   log?: ((message: string) => void) | false;
 }
@@ -25,6 +31,8 @@ export interface WebhookDelivery {
   eventId: string;
   type: string;
   url: string;
+  /** 1 for the first try, then 2, 3, … for retries. */
+  attempt: number;
   /** HTTP status of the receiver's answer; null when the request itself failed. */
   status: number | null;
   ok: boolean;

@@ -1,5 +1,7 @@
 // Delivers recorded events to the webhook endpoint one at a time, in the order they were
-// recorded, each signed exactly as Stripe signs (`Stripe-Signature: t=…,v1=…`).
+// recorded, each signed exactly as Stripe signs (`Stripe-Signature: t=…,v1=…`); retries a
+// failed delivery on a compressed version of Stripe's backoff, and under `chaos` sends some
+// events twice and out of order, as Stripe may.
 import Stripe from 'stripe';
 import type { StripeObject, WebhookDelivery, WebhookTarget } from './types';
 
@@ -12,6 +14,22 @@ export function isLoopback(url: string): boolean {
   }
 }
 
+/** Stripe retries a failed delivery for up to three days; locally the same curve, in seconds. */
+export const LOCAL_RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000];
+
+export interface WebhookSenderOptions {
+  log: (message: string) => void;
+  /** Waits before each retry of a delivery that failed (non-2xx or no answer); [] never retries. */
+  retryDelaysMs?: readonly number[];
+  /** Deliver some events twice and in a shuffled order, as Stripe may. */
+  chaos?: boolean;
+  /** For chaos: a number in [0, 1). */
+  random?: () => number;
+}
+
+/** How long chaos holds events before sending them shuffled. */
+const CHAOS_WINDOW_MS = 300;
+
 export class WebhookSender {
   target: WebhookTarget | null = null;
   /** Every attempt, failed or not, in order. */
@@ -21,8 +39,20 @@ export class WebhookSender {
   private generation = 0;
   private closed = false;
   private readonly inflight = new Set<AbortController>();
+  private readonly retryTimers = new Set<ReturnType<typeof setTimeout>>();
+  private held: StripeObject[] = [];
+  private heldTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly log: (message: string) => void;
+  private readonly retryDelaysMs: readonly number[];
+  private readonly chaos: boolean;
+  private readonly random: () => number;
 
-  constructor(private readonly log: (message: string) => void) {}
+  constructor(options: WebhookSenderOptions) {
+    this.log = options.log;
+    this.retryDelaysMs = options.retryDelaysMs ?? LOCAL_RETRY_DELAYS_MS;
+    this.chaos = options.chaos ?? false;
+    this.random = options.random ?? Math.random;
+  }
 
   setTarget(webhook: WebhookTarget | null): void {
     if (webhook) {
@@ -35,19 +65,22 @@ export class WebhookSender {
   reset(): void {
     this.deliveries = [];
     this.generation++;
+    this.cancelTimers();
+    this.held = [];
   }
 
+  /** Queues an event for delivery (held and shuffled first under chaos). */
   send(event: StripeObject): void {
-    const target = this.target;
-    if (!target) return;
-    const generation = this.generation;
-    const payload = JSON.stringify(event, null, 2);
-    const delivery = this.chain.then(() => (this.closed || generation !== this.generation ? undefined : this.deliver(event, payload, target)));
-    this.chain = delivery.catch(() => {});
+    if (!this.target) return;
+    if (!this.chaos) return this.enqueue(event, 1);
+    this.held.push(event);
+    if (this.random() < 0.3) this.held.push(event);
+    this.heldTimer ??= setTimeout(() => this.release(), CHAOS_WINDOW_MS);
   }
 
-  /** Resolves once every queued delivery has been attempted, including ones queued meanwhile. */
+  /** Resolves once every queued delivery has been attempted, including ones queued meanwhile (not retries still waiting). */
   async flush(): Promise<void> {
+    this.release();
     let chain: Promise<void>;
     do {
       chain = this.chain;
@@ -57,15 +90,56 @@ export class WebhookSender {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.cancelTimers();
     for (const controller of this.inflight) controller.abort();
     await this.chain.catch(() => {});
   }
 
-  private async deliver(event: StripeObject, payload: string, target: WebhookTarget): Promise<void> {
+  private cancelTimers(): void {
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
+    if (this.heldTimer) clearTimeout(this.heldTimer);
+    this.heldTimer = null;
+  }
+
+  private release(): void {
+    if (this.heldTimer) clearTimeout(this.heldTimer);
+    this.heldTimer = null;
+    const events = this.held;
+    this.held = [];
+    // Fisher–Yates: any order is as likely as any other
+    for (let i = events.length - 1; i > 0; i--) {
+      const j = Math.floor(this.random() * (i + 1));
+      [events[i], events[j]] = [events[j]!, events[i]!];
+    }
+    for (const event of events) this.enqueue(event, 1);
+  }
+
+  private enqueue(event: StripeObject, attempt: number): void {
+    const target = this.target;
+    if (!target) return;
+    const generation = this.generation;
+    const payload = JSON.stringify(event, null, 2);
+    const delivery = this.chain.then(async () => {
+      if (this.closed || generation !== this.generation) return;
+      const ok = await this.deliver(event, payload, target, attempt);
+      const delay = this.retryDelaysMs[attempt - 1];
+      if (ok || delay === undefined || this.closed) return;
+      const timer = setTimeout(() => {
+        this.retryTimers.delete(timer);
+        if (generation === this.generation) this.enqueue(event, attempt + 1);
+      }, delay);
+      this.retryTimers.add(timer);
+    });
+    this.chain = delivery.catch(() => {});
+  }
+
+  /** One attempt, signed afresh (a retry carries a new timestamp, as Stripe's do); true on a 2xx. */
+  private async deliver(event: StripeObject, payload: string, target: WebhookTarget, attempt: number): Promise<boolean> {
     const controller = new AbortController();
     this.inflight.add(controller);
     const timer = setTimeout(() => controller.abort(), 15_000);
-    const record: WebhookDelivery = { eventId: event.id, type: event.type, url: target.url, status: null, ok: false, responseBody: null, error: null, deliveredAt: Date.now() };
+    const record: WebhookDelivery = { eventId: event.id, type: event.type, url: target.url, attempt, status: null, ok: false, responseBody: null, error: null, deliveredAt: Date.now() };
     try {
       const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: target.secret });
       const response = await fetch(target.url, {
@@ -83,14 +157,15 @@ export class WebhookSender {
       record.status = response.status;
       record.ok = response.ok;
       record.responseBody = (await response.text()).slice(0, 2048);
-      if (!response.ok) this.log(`webhook ${event.type} ${event.id} → ${target.url} answered ${response.status}: ${record.responseBody.slice(0, 200)}`);
+      if (!response.ok) this.log(`webhook ${event.type} ${event.id} (attempt ${attempt}) → ${target.url} answered ${response.status}: ${record.responseBody.slice(0, 200)}`);
     } catch (error) {
       record.error = error instanceof Error ? error.message : String(error);
-      this.log(`webhook ${event.type} ${event.id} → ${target.url} failed: ${record.error}`);
+      this.log(`webhook ${event.type} ${event.id} (attempt ${attempt}) → ${target.url} failed: ${record.error}`);
     } finally {
       clearTimeout(timer);
       this.inflight.delete(controller);
     }
     this.deliveries.push(record);
+    return record.ok;
   }
 }
