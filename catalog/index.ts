@@ -25,6 +25,9 @@ export interface ProductFile {
 export const LICENCE_SOURCES = ['generated', 'pool'] as const;
 export type LicenceSource = (typeof LICENCE_SOURCES)[number];
 
+/** How often a subscription bills, as Stripe's `recurring.interval` says it. */
+export type RecurringInterval = 'day' | 'week' | 'month' | 'year';
+
 export interface Product {
   id: string;
   name: string;
@@ -37,8 +40,11 @@ export interface Product {
    * show SVG. Defaults to `image`.
    */
   shareImage?: string;
-  /** Display price in the currency's minor unit; Stripe's Price is what is charged. */
-  price: { amount: number; currency: string };
+  /**
+   * Display price in the currency's minor unit; Stripe's Price is what is charged. With an
+   * `interval` the product is a subscription (a recurring price: Checkout in subscription mode).
+   */
+  price: { amount: number; currency: string; interval?: RecurringInterval };
   /** Digital goods get a delivery token on fulfilment; the others are shipped (a shipping address is asked). */
   digital: boolean;
   /** At most this many in one order (1–MAX_QUANTITY); the worker refuses more, the cart offers no more. */

@@ -97,7 +97,7 @@ export function parseLiveCatalog(body: unknown): LiveCatalog | null {
 
 /** A build-time product as shown without the live catalog: its own price, `stripe.priceId` for the cart. */
 export function fromBuildTime(product: Product): ShopProduct {
-  return { ...product, priceId: product.stripe?.priceId ?? null, interval: null };
+  return { ...product, priceId: product.stripe?.priceId ?? null, interval: product.price.interval ?? null };
 }
 
 /** The live product a build-time product stands for: by `stripe.productId`, else by `catalogId`. */

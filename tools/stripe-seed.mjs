@@ -2,8 +2,9 @@
 // @ts-check
 // npm run stripe:seed — creates the storefront's catalog (catalog/catalog.json) in the
 // seller's Stripe TEST account, idempotently: one Product per catalog entry (found
-// again by metadata.catalog_id), a one-time Price with the catalog amount (its
-// default_price), and a Payment Link that redirects to the shop's success page.
+// again by metadata.catalog_id), a Price with the catalog amount (its default_price;
+// recurring when the catalog gives an interval), and a Payment Link that redirects to the
+// shop's success page.
 // Writes the links and ids back into the catalog. Never touches live mode.
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -59,7 +60,7 @@ function parseOptions(argv) {
   }
   return {
     help: Boolean(values.help),
-    catalogPath: path.resolve(values.catalog ?? path.join(ROOT, 'site', 'catalog.json')),
+    catalogPath: path.resolve(values.catalog ?? path.join(ROOT, 'catalog', 'catalog.json')),
     shopUrl,
   };
 }
@@ -147,9 +148,11 @@ async function seed({ stripe, catalogPath, shopUrl, log }) {
     if (typeof slug !== 'string' || !slug) throw new Error(`${catalogPath}: a product has no "id"`);
     const amount = entry.price?.amount;
     const currency = String(entry.price?.currency ?? '').toLowerCase();
-    if (!Number.isInteger(amount) || amount < 0 || !/^[a-z]{3}$/.test(currency)) {
-      throw new Error(`${slug}: price must be { "amount": <integer minor units>, "currency": "<3-letter code>" }`);
+    const interval = entry.price?.interval ?? null;
+    if (!Number.isInteger(amount) || amount < 0 || !/^[a-z]{3}$/.test(currency) || (interval !== null && !['day', 'week', 'month', 'year'].includes(interval))) {
+      throw new Error(`${slug}: price must be { "amount": <integer minor units>, "currency": "<3-letter code>", "interval"?: "day" | "week" | "month" | "year" }`);
     }
+    const type = interval ? 'recurring' : 'one_time';
     const report = [];
 
     // 1. The product, found by metadata.catalog_id (an active one first).
@@ -174,13 +177,15 @@ async function seed({ stripe, catalogPath, shopUrl, log }) {
       }
     }
 
-    // 2. An active one-time price with the catalog amount, as the default price.
-    const prices = await stripe.prices.list({ product: product.id, active: true, type: 'one_time', limit: 100 }).autoPagingToArray({ limit: 10_000 });
+    // 2. An active price with the catalog amount (recurring for a subscription), as the default price.
+    const prices = await stripe.prices.list({ product: product.id, active: true, type, limit: 100 }).autoPagingToArray({ limit: 10_000 });
     const defaultPriceId = idOf(product.default_price);
-    const fits = (p) => p.type === 'one_time' && p.active && p.unit_amount === amount && p.currency === currency;
+    const fits = (p) => p.type === type && p.active && p.unit_amount === amount && p.currency === currency && (p.recurring?.interval ?? null) === interval;
     let price = prices.find((p) => p.id === defaultPriceId && fits(p)) ?? prices.find(fits);
     if (!price) {
-      price = assertTestMode(await stripe.prices.create({ product: product.id, unit_amount: amount, currency, metadata: { catalog_id: slug } }));
+      price = assertTestMode(
+        await stripe.prices.create({ product: product.id, unit_amount: amount, currency, ...(interval ? { recurring: { interval } } : {}), metadata: { catalog_id: slug } }),
+      );
       report.push(`price ${price.id} ${count('created')}`);
     } else {
       report.push(`price ${price.id} ${count('reused')}`);

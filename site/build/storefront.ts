@@ -52,7 +52,7 @@ export function catalogPageFields(product: Product, options: Pick<StorefrontOpti
       imageAlt: product.imageAlt,
       shareImage: product.shareImage ?? null,
       price: product.price,
-      interval: null,
+      interval: product.price.interval ?? null,
       digital: product.digital,
       buyHref: plainBuyUrl(product, options),
     },

@@ -3,6 +3,8 @@
 // the events Stripe records, delivers them signed as Stripe signs, and hosts the pages Stripe
 // hosts (checkout, Payment Links, the customer portal). `npm start` runs it for the shop; the
 // tests run it for themselves. See README.md.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { StripeApiError } from './errors';
 import { resetAll } from './http/control';
 import { LocalStripeServer } from './http/server';
@@ -14,7 +16,7 @@ import { createPaymentLink } from './resources/payment-links';
 import { createPrice } from './resources/prices';
 import { createProduct, updateProduct } from './resources/products';
 import { createSubscription } from './resources/subscriptions';
-import { clone, defaultFixturesPath, Store } from './store';
+import { clone, defaultFixturesPath, Store, type StoredState } from './store';
 import type { LocalStripe, LocalStripeOptions, RequestContext, SeedOptions, StripeObject } from './types';
 import { WebhookSender } from './webhooks';
 
@@ -38,11 +40,33 @@ function call<T>(fn: () => T): T {
   }
 }
 
+/** Loads the state at `path` if there is one, then saves it (debounced) after every change. */
+function stateSaver(store: Store, path: string, log: (message: string) => void) {
+  if (existsSync(path)) store.restore(JSON.parse(readFileSync(path, 'utf8')) as StoredState);
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const saveNow = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(`${path}.tmp`, JSON.stringify(store.snapshot()));
+      renameSync(`${path}.tmp`, path);
+    } catch (error) {
+      log(`state not saved to ${path}: ${String(error)}`);
+    }
+  };
+  store.onChange = () => {
+    timer ??= setTimeout(saveNow, 250);
+  };
+  return { saveNow };
+}
+
 export async function startLocalStripe(options: LocalStripeOptions = {}): Promise<LocalStripe> {
   const log = options.log === false ? () => {} : (options.log ?? ((message: string) => console.warn(`[local-stripe] ${message}`)));
   const webhooks = new WebhookSender({ log, retryDelaysMs: options.webhookRetryDelaysMs, chaos: options.chaos, random: options.random });
   if (options.webhook) webhooks.setTarget(options.webhook);
   const store = new Store(options.fixturesPath ?? defaultFixturesPath(), webhooks);
+  const saver = options.statePath ? stateSaver(store, options.statePath, log) : null;
   const server = new LocalStripeServer(store, log);
   await server.listen(options.port ?? 0);
   const out = <T>(value: T): T => clone(value);
@@ -54,6 +78,7 @@ export async function startLocalStripe(options: LocalStripeOptions = {}): Promis
       return server.port;
     },
     close: async () => {
+      saver?.saveNow();
       await webhooks.close();
       await server.close();
     },

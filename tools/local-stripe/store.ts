@@ -27,6 +27,18 @@ export interface SessionExtras {
   customerCreation: string | null;
 }
 
+/** Everything the store holds, as JSON. */
+export interface StoredState {
+  version: number;
+  objects: Partial<Record<ObjectKind, StripeObject[]>>;
+  hiddenCreated: [string, number][];
+  deletedCustomers: string[];
+  lineItems: [string, LineItemRecord[]][];
+  sessionExtras: [string, SessionExtras][];
+  portalSessions: [string, StripeObject][];
+  invoicePayments: [string, StripeObject[]][];
+}
+
 const LIST_URLS: Record<ObjectKind, string> = {
   product: '/v1/products',
   price: '/v1/prices',
@@ -72,6 +84,9 @@ export class Store {
   /** An invoice's payments (`invoice_payment` objects), shown when `payments` is expanded. */
   readonly invoicePayments = new Map<string, StripeObject[]>();
 
+  /** Called after anything is stored or recorded (npm start saves the state then). */
+  onChange?: () => void;
+
   constructor(
     fixturesPath: string,
     readonly webhooks: WebhookSender,
@@ -91,6 +106,34 @@ export class Store {
     this.invoicePayments.clear();
   }
 
+  // ── saving and loading (npm start keeps the local Stripe's objects between runs) ──
+
+  snapshot(): StoredState {
+    const objects = Object.fromEntries(OBJECT_KINDS.map((kind) => [kind, [...this.map(kind).values()].sort((a, b) => this.seqOf(a) - this.seqOf(b))]));
+    return {
+      version: 1,
+      objects,
+      hiddenCreated: [...this.hiddenCreated],
+      deletedCustomers: [...this.deletedCustomers],
+      lineItems: [...this.lineItems],
+      sessionExtras: [...this.sessionExtras],
+      portalSessions: [...this.portalSessions],
+      invoicePayments: [...this.invoicePayments],
+    };
+  }
+
+  restore(state: StoredState): void {
+    if (state.version !== 1) throw new Error(`local Stripe state version ${String(state.version)} is not 1`);
+    this.reset();
+    for (const kind of OBJECT_KINDS) for (const object of state.objects[kind] ?? []) this.put(kind, object);
+    for (const [id, at] of state.hiddenCreated) this.hiddenCreated.set(id, at);
+    for (const id of state.deletedCustomers) this.deletedCustomers.add(id);
+    for (const [id, items] of state.lineItems) this.lineItems.set(id, items);
+    for (const [id, extras] of state.sessionExtras) this.sessionExtras.set(id, extras);
+    for (const [id, session] of state.portalSessions) this.portalSessions.set(id, session);
+    for (const [id, payments] of state.invoicePayments) this.invoicePayments.set(id, payments);
+  }
+
   // ── objects ──
 
   map(kind: ObjectKind): Map<string, StripeObject> {
@@ -100,6 +143,7 @@ export class Store {
   put(kind: ObjectKind, object: StripeObject): StripeObject {
     if (!this.seq.has(object.id)) this.seq.set(object.id, this.nextSeq++);
     this.map(kind).set(object.id, object);
+    this.onChange?.();
     return object;
   }
 
@@ -156,6 +200,7 @@ export class Store {
     };
     this.put('event', event);
     this.webhooks.send(event);
+    this.onChange?.();
     return clone(event);
   }
 

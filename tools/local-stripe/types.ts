@@ -17,6 +17,8 @@ export interface LocalStripeOptions {
   webhook?: WebhookTarget | null;
   /** Where Stripe's example objects live (default: tools/stripe-fixtures/fixtures3.json, or env STRIPE_FIXTURES). */
   fixturesPath?: string;
+  /** Keep the objects in this JSON file between runs (loaded at start, saved after changes). */
+  statePath?: string;
   /** Waits before each retry of a failed delivery (default: 1 s, 2 s, 5 s, 10 s, 30 s, 60 s); [] never retries. */
   webhookRetryDelaysMs?: readonly number[];
   /** Deliver some events twice and in a shuffled order (`npm start -- --chaos`). */

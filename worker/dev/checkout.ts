@@ -1,7 +1,9 @@
-// The local checkout stand-in: lets a developer buy from the sample catalog with
-// no Stripe account. Each action signs a Stripe-shaped event with the local
-// webhook secret and sends it through the real /webhooks/stripe route, then
-// redirects the way Stripe's hosted checkout would. Off unless DEV_CHECKOUT=true.
+// The local Buy link (/dev/checkout?product=…). With a Stripe key (`npm start` runs the local
+// Stripe and passes one) it is an alias of the product's Payment Link on that Stripe's hosted
+// checkout. Without one (the worker alone, as some tests run it) it is a minimal stand-in: each
+// action signs a Stripe-shaped event with the local webhook secret and sends it through the
+// real /webhooks/stripe route, then redirects the way Stripe's hosted checkout would.
+// Off unless DEV_CHECKOUT=true.
 import { Hono, type ExecutionContext } from 'hono';
 import { html } from 'hono/html';
 import { HTTPException } from 'hono/http-exception';
@@ -9,7 +11,9 @@ import { findProduct, type Product } from '../../catalog';
 import { commaSeparated } from '../config';
 import type { Env } from '../env';
 import type { AppEnv } from '../dependencies';
+import { hasStripeKey } from '../stripe/client';
 import { signPayload } from '../stripe/signature';
+import { paymentLinkFor } from './payment-link';
 import { checkoutSession, stripeEvent, type SessionInput } from './stripe-objects';
 import { CLIENT_REFERENCE_ID } from '../../contract/ids';
 
@@ -30,10 +34,11 @@ export function devCheckout(deliver: Deliver) {
     c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
   });
 
-  dev.get('/checkout', (c) => {
+  dev.get('/checkout', async (c) => {
     const product = productParam(c.req.query('product'));
     const reference = c.req.query('client_reference_id') ?? '';
     const email = c.req.query('prefilled_email') ?? '';
+    if (hasStripeKey(c.env)) return c.redirect(await paymentLinkFor(c.env, product, reference, email), 303);
     return c.html(page(product, reference, email));
   });
 

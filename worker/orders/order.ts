@@ -27,13 +27,14 @@ export function orderFromSession(session: Stripe.Checkout.Session, status: Order
 }
 
 /**
- * A Payment Link names its product through the catalog; a session created any
- * other way (the worker, the local stand-in) carries `metadata.product_id`.
+ * A Payment Link names its product through the catalog, or (one made by `npm run stripe:seed`,
+ * whose metadata Stripe copies onto its sessions) by `metadata.catalog_id`; a session created
+ * any other way (the worker, the local stand-in) carries `metadata.product_id`.
  */
 export function productOf(session: Stripe.Checkout.Session): Product | undefined {
   const paymentLink = idOf(session.payment_link);
   const byLink = paymentLink ? findProductByPaymentLink(paymentLink) : undefined;
-  const productId = session.metadata?.product_id;
+  const productId = session.metadata?.product_id ?? session.metadata?.catalog_id;
   return byLink ?? (productId ? findProduct(productId) : undefined);
 }
 
