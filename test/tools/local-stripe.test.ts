@@ -250,7 +250,7 @@ describe('checkout', () => {
         customer_email: 'buyer@example.com',
       });
       const pageHtml = await (await fetch(session.url!)).text();
-      expect(pageHtml).toContain('Fake Stripe Checkout — test only');
+      expect(pageHtml).toContain('Local Stripe Checkout — test only');
       expect(pageHtml).toContain('value="pay"');
 
       const cancel = await fetch(session.url!, { method: 'POST', body: new URLSearchParams({ action: 'cancel' }), redirect: 'manual' });
@@ -460,6 +460,107 @@ describe('webhook delivery', () => {
       await local.close();
       await hook.close();
     }
+  });
+});
+
+describe('the dashboard', () => {
+  /** Submits a dashboard form as the browser does; answers where it sent the seller back. */
+  async function act(action: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+    const response = await fetch(`${fake.url}/dashboard/${action}`, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual', headers });
+    return { status: response.status, location: decodeURIComponent(response.headers.get('location') ?? '') };
+  }
+  const typesSince = (count: number) => fake.events().slice(count).map((e) => e.type);
+
+  async function paidCharge(amount = 1200) {
+    const product = await stripe.products.create({ name: 'Dashboard book', default_price_data: { currency: 'usd', unit_amount: amount } });
+    const session = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: String(product.default_price), quantity: 1 }], success_url: 'http://127.0.0.1:9/s' });
+    const completed = await fake.completeCheckoutSession(session.id);
+    const intent = await stripe.paymentIntents.retrieve(completed.payment_intent);
+    return { product, chargeId: String(intent.latest_charge), intent };
+  }
+
+  it('lists payments, products, subscriptions, sessions and events', async () => {
+    const { chargeId, product } = await paidCharge();
+    const html = await (await fetch(fake.url)).text();
+    expect(html).toContain('Local Stripe dashboard');
+    expect(html).toContain(`data-charge="${chargeId}"`);
+    expect(html).toContain(`data-product="${product.id}"`);
+    expect(html).toContain('checkout.session.completed');
+  });
+
+  it('refunds part of a payment, then the rest: charge.refunded each time, refunded once all came back', async () => {
+    const { chargeId } = await paidCharge(1200);
+    const before = fake.events().length;
+    expect(await act('refund', { charge: chargeId, amount: '2.00' })).toEqual({ status: 303, location: `/?done=Refunded $2.00 of ${chargeId}.` });
+    expect(await act('refund', { charge: chargeId })).toMatchObject({ status: 303 });
+    expect(typesSince(before)).toEqual(['charge.refunded', 'refund.created', 'charge.refunded', 'refund.created']);
+    const refunds = fake.events().slice(before).filter((e) => e.type === 'charge.refunded').map((e) => [e.data.object.amount_refunded, e.data.object.refunded]);
+    expect(refunds).toEqual([[200, false], [1200, true]]);
+    expect((await act('refund', { charge: chargeId })).location).toMatch(/^\/\?error=Charge .* has already been refunded/);
+  });
+
+  it('opens a dispute: charge.dispute.created naming the charge and its payment', async () => {
+    const { chargeId, intent } = await paidCharge();
+    const before = fake.events().length;
+    expect((await act('dispute', { charge: chargeId })).status).toBe(303);
+    const [created] = fake.events().slice(before);
+    expect(created).toMatchObject({ type: 'charge.dispute.created', data: { object: { object: 'dispute', charge: chargeId, payment_intent: intent.id, status: 'needs_response' } } });
+  });
+
+  it('renames, reprices (a new default price, the old one archived) and archives a product', async () => {
+    const { product } = await paidCharge(1200);
+    const oldPrice = String(product.default_price);
+    let before = fake.events().length;
+    await act('rename', { product: product.id, name: 'Renamed book' });
+    expect(fake.events().slice(before).map((e) => [e.type, e.data.object.name, e.data.previous_attributes?.name])).toEqual([['product.updated', 'Renamed book', 'Dashboard book']]);
+
+    before = fake.events().length;
+    await act('reprice', { product: product.id, amount: '15.00' });
+    expect(typesSince(before)).toEqual(['price.created', 'product.updated', 'price.updated']);
+    const updated = await stripe.products.retrieve(product.id, { expand: ['default_price'] });
+    expect(updated.default_price).toMatchObject({ unit_amount: 1500, currency: 'usd', active: true });
+    expect(await stripe.prices.retrieve(oldPrice)).toMatchObject({ active: false });
+
+    before = fake.events().length;
+    await act('archive', { product: product.id });
+    expect(fake.events().slice(before).map((e) => [e.type, e.data.object.active])).toEqual([['product.updated', false]]);
+  });
+
+  it('pauses, resumes and cancels a subscription with the events Stripe sends', async () => {
+    const customer = await stripe.customers.create({ email: 'member@example.com' });
+    const product = await stripe.products.create({ name: 'Club', default_price_data: { currency: 'usd', unit_amount: 500, recurring: { interval: 'month' } } });
+    const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: String(product.default_price) }] });
+    const before = fake.events().length;
+    await act('pause', { subscription: subscription.id });
+    await act('resume', { subscription: subscription.id });
+    await act('cancel', { subscription: subscription.id });
+    expect(fake.events().slice(before).map((e) => [e.type, e.data.object.pause_collection, e.data.object.status])).toEqual([
+      ['customer.subscription.updated', { behavior: 'void', resumes_at: null }, 'active'],
+      ['customer.subscription.updated', null, 'active'],
+      ['customer.subscription.deleted', null, 'canceled'],
+    ]);
+  });
+
+  it('resends an event: the same event id delivered again', async () => {
+    const hook = await receiver();
+    try {
+      fake.setWebhook({ url: hook.url, secret: WEBHOOK_SECRET });
+      const product = await stripe.products.create({ name: 'Resent' });
+      await fake.flushWebhooks();
+      const event = fake.events().find((e) => e.type === 'product.created' && e.data.object.id === product.id)!;
+      expect((await act('resend', { event: event.id })).status).toBe(303);
+      const ids = hook.received.map((r) => (JSON.parse(r.body) as { id: string }).id);
+      expect(ids.filter((id) => id === event.id)).toHaveLength(2);
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it('refuses an action posted from another site, changing nothing', async () => {
+    const { chargeId } = await paidCharge();
+    const before = fake.events().length;
+    expect((await act('refund', { charge: chargeId }, { origin: 'https://evil.example' })).status).toBe(403);
+    expect(fake.events()).toHaveLength(before);
   });
 });
 

@@ -7,14 +7,14 @@ import { StripeApiError, unrecognizedUrl } from '../errors';
 import { expand } from '../expand';
 import { newId } from '../ids';
 import { checkoutPages } from '../pages/checkout';
-import { page } from '../pages/layout';
+import { dashboard } from '../pages/dashboard';
 import { portalPage } from '../pages/portal';
 import { STRIPE_JS_PATH, stripeJsStandIn } from '../pages/stripe-js';
 import { parseBracketParams } from '../params';
 import { clone, DEFAULT_API_VERSION, type Store } from '../store';
 import type { RecordedRequest, RequestContext, StripeObject } from '../types';
 import { handleControl } from './control';
-import { readBody, sendHtml, sendJson, sendScript } from './respond';
+import { readBody, sendJson, sendScript } from './respond';
 import { rejectUnknownParameters } from './parameters';
 import { matchRoute } from './router';
 
@@ -77,7 +77,7 @@ export class LocalStripeServer {
     if (url.pathname.startsWith('/pay/') || url.pathname.startsWith('/pay-link/')) return checkoutPages(this.store, req, res, url, method);
     if (url.pathname.startsWith('/portal/') && method === 'GET') return portalPage(this.store, res, decodeURIComponent(url.pathname.slice('/portal/'.length)));
     if (STRIPE_JS_PATH.test(url.pathname) && method === 'GET') return sendScript(res, stripeJsStandIn());
-    if (url.pathname === '/' && method === 'GET') return sendHtml(res, 200, page('Fake Stripe', `<p>Fake Stripe API (test only). API at <code>/v1</code>.</p>`));
+    if ((url.pathname === '/' && method === 'GET') || url.pathname.startsWith('/dashboard/')) return dashboard(this.store, req, res, url, method);
     sendJson(res, 404, unrecognizedUrl(method, url.pathname).body());
   }
 

@@ -3,12 +3,15 @@
 import type http from 'node:http';
 import { StripeApiError } from '../errors';
 import { readBody, redirect, sendHtml } from '../http/respond';
-import { completeSession } from '../resources/checkout-sessions';
+import { completeSession, settleDelayedPayment } from '../resources/checkout-sessions';
 import { lineItemObject } from '../resources/line-items';
 import { sessionFromPaymentLink } from '../resources/payment-links';
 import type { Store } from '../store';
 import type { RequestContext, StripeObject } from '../types';
 import { escapeHtml, formatMoney, page } from './layout';
+
+/** How long a bank debit takes to succeed or fail here. */
+const DELAYED_PAYMENT_MS = 3000;
 
 export async function checkoutPages(store: Store, req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string): Promise<void> {
   const ctx: RequestContext = { requestId: null, idempotencyKey: null, apiVersion: null };
@@ -37,8 +40,19 @@ export async function checkoutPages(store: Store, req: http.IncomingMessage, res
     if (session.cancel_url) return redirect(res, session.cancel_url);
     return sendHtml(res, 200, page('Checkout canceled', '<p>You canceled this checkout. Nothing was charged.</p>'));
   }
-  if (action !== 'pay') return sendHtml(res, 400, page('Bad request', '<p>Unknown action.</p>'));
-  const completed = completeSession(store, session.id, form.get('email') || undefined, ctx);
+  if (action !== 'pay' && action !== 'pay_later' && action !== 'fail') return sendHtml(res, 400, page('Bad request', '<p>Unknown action.</p>'));
+  const delayed = action !== 'pay' && session.mode === 'payment';
+  const completed = completeSession(store, session.id, form.get('email') || undefined, ctx, delayed ? action : 'pay');
+  if (delayed) {
+    // The bank answers a little later, as a debit does: long enough to see the order pending.
+    setTimeout(() => {
+      try {
+        settleDelayedPayment(store, session.id, action === 'pay_later', ctx);
+      } catch {
+        // reset in the meantime
+      }
+    }, DELAYED_PAYMENT_MS);
+  }
   await store.webhooks.flush();
   const next = completed.success_url ?? completed.return_url;
   if (next) return redirect(res, String(next).replace(/\{CHECKOUT_SESSION_ID\}|%7BCHECKOUT_SESSION_ID%7D/gi, completed.id));
@@ -52,17 +66,18 @@ function checkoutPage(store: Store, session: StripeObject): string {
     .join('');
   const total = `<p class="total">Total: <strong data-testid="total">${escapeHtml(formatMoney(session.amount_total, session.currency))}</strong></p>`;
   if (session.status !== 'open') {
-    return page('Fake Stripe Checkout — test only', `<p data-testid="status">This checkout session is ${escapeHtml(session.status)}.</p><table>${rows}</table>${total}`);
+    return page('Local Stripe Checkout — test only', `<p data-testid="status">This checkout session is ${escapeHtml(session.status)}.</p><table>${rows}</table>${total}`);
   }
   const email = session.customer_email ?? (session.customer ? store.find('customer', session.customer)?.email : null) ?? '';
   return page(
-    'Fake Stripe Checkout — test only',
+    'Local Stripe Checkout — test only',
     `<p>Mode: ${escapeHtml(session.mode)}</p>
 <table>${rows}</table>
 ${total}
 <form method="post" action="/pay/${escapeHtml(session.id)}"${session.ui_mode === 'embedded_page' ? ' target="_top"' : ''}>
 <label>Email <input type="email" name="email" value="${escapeHtml(email)}" placeholder="buyer@example.com"></label>
 <button type="submit" name="action" value="pay">Pay</button>
+${session.mode === 'payment' ? '<button type="submit" name="action" value="pay_later">Pay later (bank debit: pending, then succeeds)</button>\n<button type="submit" name="action" value="fail">Pay and fail (bank debit: pending, then fails)</button>' : ''}
 ${session.ui_mode === 'embedded_page' ? '' : '<button type="submit" name="action" value="cancel">Cancel</button>'}
 </form>`,
   );

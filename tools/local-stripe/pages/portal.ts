@@ -10,5 +10,5 @@ export function portalPage(store: Store, res: http.ServerResponse, id: string): 
   const subscriptions = [...store.map('subscription').values()].filter((sub) => sub.customer === session.customer);
   const rows = subscriptions.map((sub) => `<li data-subscription="${escapeHtml(sub.id)}">${escapeHtml(sub.id)}: ${escapeHtml(sub.status)}</li>`).join('');
   const back = session.return_url ? `<p><a href="${escapeHtml(session.return_url)}">Return to the shop</a></p>` : '';
-  sendHtml(res, 200, page('Fake customer portal — test only', `<p data-testid="portal-customer">Customer <code>${escapeHtml(session.customer)}</code></p><ul>${rows}</ul>${back}`));
+  sendHtml(res, 200, page('Local customer portal — test only', `<p data-testid="portal-customer">Customer <code>${escapeHtml(session.customer)}</code></p><ul>${rows}</ul>${back}`));
 }

@@ -135,6 +135,12 @@ export function updateSubscription(store: Store, id: string, params: StripeObjec
   }
   const description = str(params, 'description');
   if (description !== undefined) subscription.description = nullable(description);
+  if (params.pause_collection === '') subscription.pause_collection = null;
+  else if (params.pause_collection !== undefined) {
+    const pause = obj(params, 'pause_collection')!;
+    const behavior = oneOf(requiredStr(pause, 'behavior', 'pause_collection[behavior]'), ['keep_as_draft', 'mark_uncollectible', 'void'] as const, 'pause_collection[behavior]');
+    subscription.pause_collection = { behavior, resumes_at: int(pause, 'resumes_at', 'pause_collection[resumes_at]') ?? null };
+  }
   const items = array(params, 'items');
   if (items) {
     const data = subscription.items.data as StripeObject[];
