@@ -66,7 +66,7 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-async function freePort(exclude: number[] = []): Promise<number> {
+export async function freePort(exclude: number[] = []): Promise<number> {
   const [low, high] = PORT_RANGE;
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = low + Math.floor(Math.random() * (high - low));
@@ -79,7 +79,8 @@ async function freePort(exclude: number[] = []): Promise<number> {
 const SNAPSHOT_SKIP = new Set(['node_modules', '.git', '.wrangler', 'test/artifacts', 'bench/out']);
 const isLocalSecretsFile = (name: string) => name.startsWith('.dev.vars') || name === '.env' || name.startsWith('.env.');
 
-function snapshotProject(into: string): void {
+/** Copies the project to `into` (no node_modules, state, secrets or outputs; node_modules linked). */
+export function snapshotProject(into: string): void {
   cpSync(root, into, {
     recursive: true,
     filter: (source) => {

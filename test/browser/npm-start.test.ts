@@ -1,0 +1,153 @@
+// `npm start` with nothing but its defaults (a fresh copy of the project: no .dev.vars, no
+// state, no Stripe account), on free ports: the whole shop offline on the local Stripe. A
+// buyer checks out a cart of two products and the subscription on the local Stripe's hosted
+// page; the seller refunds that payment and archives a product in the local Stripe's
+// dashboard; the shop follows. Then one Ctrl-C stops it all.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CHECKOUT_SESSION_ID } from '../../contract/ids';
+import { screenshot, useBrowser } from './support/browser';
+import { ARTIFACTS_DIR } from './support/constants';
+import { pollUntil, type ApiCatalog, type ApiEntitlements } from './support/live-shop';
+import { freePort, snapshotProject } from './support/worker';
+
+const STARTED = 'Ctrl-C stops everything.';
+const START_TIMEOUT_MS = 300_000;
+
+let project = '';
+let child: ChildProcess | undefined;
+let shopUrl = '';
+let stripeUrl = '';
+const logFile = path.join(ARTIFACTS_DIR, 'npm-start.log');
+const log = () => readFileSync(logFile, 'utf8');
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(2000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+beforeAll(async () => {
+  const shopPort = await freePort();
+  const stripePort = await freePort([shopPort]);
+  shopUrl = `http://127.0.0.1:${shopPort}`;
+  stripeUrl = `http://127.0.0.1:${stripePort}`;
+  project = path.join(mkdtempSync(path.join(tmpdir(), 'npm-start-')), 'project');
+  snapshotProject(project);
+  // The snapshot leaves out every .dev.vars* file; a fresh clone has the example (tracked), not .dev.vars.
+  copyFileSync(fileURLToPath(new URL('../../.dev.vars.example', import.meta.url)), path.join(project, '.dev.vars.example'));
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const out = openSync(logFile, 'w');
+  // What `npm start` runs; only the ports differ from its defaults (8787 and 12111 may be taken here).
+  child = spawn(process.execPath, ['tools/start.mjs', '--port', String(shopPort), '--stripe-port', String(stripePort)], {
+    cwd: project,
+    stdio: ['ignore', out, out],
+    detached: true,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' },
+  });
+  closeSync(out);
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!log().includes(STARTED)) {
+    if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}):\n${log().slice(-3000)}`);
+    if (Date.now() > deadline) throw new Error(`npm start did not finish starting:\n${log().slice(-3000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}, START_TIMEOUT_MS + 10_000);
+
+afterAll(async () => {
+  if (child?.pid && child.exitCode === null) {
+    try {
+      process.kill(-child.pid, 'SIGINT');
+    } catch {
+      // gone
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+  }
+  if (project) rmSync(path.dirname(project), { recursive: true, force: true });
+}, 30_000);
+
+const browser = useBrowser({ baseUrl: () => shopUrl });
+
+async function getJson<T>(url: string, headers: Record<string, string> = {}): Promise<T> {
+  const response = await fetch(url, { headers });
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  return (await response.json()) as T;
+}
+
+describe('npm start, with its defaults', () => {
+  test('prints where the shop and the local Stripe are, and seeded the catalog with a subscription into the live catalog', async () => {
+    expect(log()).toContain(`The shop:            ${shopUrl}`);
+    expect(log()).toContain(`The local Stripe:    ${stripeUrl}`);
+    const catalog = await getJson<ApiCatalog>(`${shopUrl}/api/catalog`);
+    expect(catalog.checkout).toBe(true);
+    expect(catalog.products.map((p) => p.catalogId).sort()).toEqual(['enamel-mug', 'field-notes', 'field-notes-club', 'trail-map-print']);
+    expect(catalog.products.find((p) => p.catalogId === 'field-notes-club')?.prices).toMatchObject([{ type: 'recurring', interval: 'month', unitAmount: 500 }]);
+  });
+
+  test('a cart of two products and the subscription: paid on the local Stripe, fulfilled, entitled; refunded in its dashboard: refunded, the download gone', async () => {
+    const { page } = await browser.newPage();
+    await page.goto('/');
+    await page.waitForSelector('#product-grid[data-catalog="live"]');
+    for (const id of ['field-notes', 'trail-map-print', 'field-notes-club']) await page.click(`[data-add-to-cart="${id}"]`);
+    await Promise.all([page.waitForURL((url) => url.pathname === '/cart'), page.click('a#cart-link')]);
+    await page.waitForSelector('button#checkout:enabled');
+    await Promise.all([page.waitForURL((url) => url.origin === stripeUrl && url.pathname.startsWith('/pay/')), page.click('button#checkout')]);
+    const sessionId = new URL(page.url()).pathname.split('/').pop()!;
+    expect(sessionId).toMatch(CHECKOUT_SESSION_ID);
+    expect(await page.textContent('body')).toContain('Mode: subscription');
+    expect(await page.textContent('[data-testid="total"]')).toBe('$41.00');
+
+    await Promise.all([page.waitForURL((url) => url.origin === shopUrl && url.pathname === '/success'), page.click('button[name=action][value=pay]')]);
+    await page.waitForSelector('#order-status[data-status="fulfilled"]', { timeout: 30_000 });
+    await screenshot(page, 'npm-start-success');
+    const download = await page.getAttribute('a[data-download]', 'href');
+    expect(download).toBeTruthy();
+    expect((await fetch(new URL(download!, shopUrl))).status).toBe(200);
+
+    const buyer = await page.evaluate(() => ({ id: localStorage.getItem('storefront.clientReferenceId')!, secret: localStorage.getItem('storefront.buyerSecret')! }));
+    const entitlements = await pollUntil(
+      'the subscription in the buyer’s entitlements',
+      () => getJson<ApiEntitlements>(`${shopUrl}/api/entitlements/${buyer.id}`, { 'x-buyer-secret': buyer.secret }),
+      (e) => e.subscriptions.length > 0,
+    );
+    expect(entitlements.subscriptions).toMatchObject([{ status: 'active', products: [{ name: 'Field Notes Club' }] }]);
+
+    // The seller refunds the payment in the local Stripe's dashboard.
+    await page.goto(stripeUrl);
+    const row = page.locator(`tr[data-session="${sessionId}"]`);
+    expect(await row.locator('td').nth(1).textContent()).toBe('$41.00');
+    await Promise.all([page.waitForURL((url) => url.searchParams.has('done')), row.locator('button[name=full]').click()]);
+    expect(await row.locator('[data-state]').textContent()).toContain('refunded');
+    await screenshot(page, 'npm-start-dashboard-refunded');
+    const order = await pollUntil('the order to be refunded', () => getJson<{ status: string }>(`${shopUrl}/api/orders/${sessionId}`), (o) => o.status === 'refunded');
+    expect(order.status).toBe('refunded');
+    expect((await fetch(new URL(download!, shopUrl))).status).toBe(410);
+  });
+
+  test('a product archived in the dashboard leaves the storefront', async () => {
+    const { page } = await browser.newPage();
+    await page.goto(stripeUrl);
+    await Promise.all([page.waitForURL((url) => url.searchParams.has('done')), page.locator('tr[data-catalog-id="enamel-mug"] button', { hasText: 'Archive' }).click()]);
+    await pollUntil('the archived mug to leave /api/catalog', () => getJson<ApiCatalog>(`${shopUrl}/api/catalog`), (c) => !c.products.some((p) => p.catalogId === 'enamel-mug'));
+    await page.goto(`${shopUrl}/`);
+    await page.waitForSelector('#product-grid[data-catalog="live"]');
+    expect(await page.locator('#product-grid [data-product-id="enamel-mug"]').count()).toBe(0);
+    expect(await page.locator('#product-grid [data-product-id="field-notes"]').count()).toBe(1);
+  });
+
+  test('one Ctrl-C stops the worker and the local Stripe', async () => {
+    expect(await answers(shopUrl)).toBe(true);
+    expect(await answers(stripeUrl)).toBe(true);
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    process.kill(-child!.pid!, 'SIGINT');
+    expect(await exited).toBe(0);
+    await pollUntil('both servers to stop answering', async () => [await answers(shopUrl), await answers(stripeUrl)], (up) => !up[0] && !up[1]);
+  });
+});
