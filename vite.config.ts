@@ -1,5 +1,5 @@
 // Static storefront build: site/ -> dist/, served by Cloudflare Workers static assets.
-// Read from the environment: VITE_API_BASE, VITE_STRIPE_MODE and SITE_URL, nothing else.
+// Read from the environment: VITE_API_BASE, VITE_STRIPE_MODE, VITE_LOCAL_STRIPE and SITE_URL, nothing else.
 import { fileURLToPath } from 'node:url';
 import { defineConfig, loadEnv, type UserConfig } from 'vite';
 import { SHOP_LOCALE, type Catalog } from './catalog';
@@ -68,6 +68,25 @@ export const EMBEDDED_CHECKOUT_SOURCES: Record<string, string[]> = {
   'img-src': ['https://*.stripe.com'],
 };
 
+/**
+ * `VITE_LOCAL_STRIPE` (set by `npm start` when it runs the local Stripe, never for a deploy): the
+ * local Stripe's loopback origin, whose Stripe.js stand-in embedded checkout loads instead of
+ * js.stripe.com. Only that origin is added, only to /cart, only to script-src and frame-src.
+ */
+export function localStripeSources(value: string | undefined): Record<string, string[]> {
+  if (!value) return {};
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`VITE_LOCAL_STRIPE must be the local Stripe's origin, e.g. http://127.0.0.1:12111, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' || url.hostname !== '127.0.0.1' || url.origin !== value.replace(/\/+$/, '')) {
+    throw new Error(`VITE_LOCAL_STRIPE must be an http://127.0.0.1:<port> origin, got "${value}"`);
+  }
+  return { 'script-src': [url.origin], 'frame-src': [url.origin] };
+}
+
 /** `policy` with `extra` sources appended to their directives (a directive it lacks starts from 'self'). */
 export function widenCsp(policy: string, extra: Record<string, string[]>): string {
   const directives = policy.split(';').map((part) => part.trim().split(/\s+/));
@@ -97,7 +116,9 @@ export function storefrontConfig(catalog: Catalog, env: Record<string, string | 
     mode: parseStripeMode(env.VITE_STRIPE_MODE),
     apiBase: normalizeApiBase(env.VITE_API_BASE),
     headers,
-    pageHeaders: { '/cart': { 'Content-Security-Policy': widenCsp(headers['Content-Security-Policy']!, EMBEDDED_CHECKOUT_SOURCES) } },
+    pageHeaders: {
+      '/cart': { 'Content-Security-Policy': widenCsp(widenCsp(headers['Content-Security-Policy']!, EMBEDDED_CHECKOUT_SOURCES), localStripeSources(env.VITE_LOCAL_STRIPE)) },
+    },
   });
   return {
     root, // site/, absolute so the build works from any working directory

@@ -19,6 +19,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WRANGLER = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 /** The local Stripe's key: any sk_test_… works with it, and it is nobody's secret. */
 const LOCAL_STRIPE_KEY = 'sk_test_local_stripe_not_a_secret';
+const LOCAL_PUBLISHABLE_KEY = 'pk_test_local_stripe';
 const QUIET_WRANGLER = { WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_HIDE_BANNER: 'true' };
 
 const HELP = `Usage: npm start [-- options]
@@ -98,16 +99,17 @@ if (!existsSync(devVarsFile)) {
   copyFileSync(path.join(ROOT, '.dev.vars.example'), devVarsFile);
 }
 const devVars = readDevVars(devVarsFile);
+const realStripe = Boolean(devVars.STRIPE_SECRET_KEY?.trim());
 if (!values['skip-build']) {
   step('building the site (vite build)');
-  await run('npm', ['run', 'build', '--silent']);
+  // With the local Stripe, embedded checkout loads its Stripe.js stand-in (and /cart's CSP allows that origin alone).
+  await run('npm', ['run', 'build', '--silent'], realStripe ? {} : { VITE_LOCAL_STRIPE: `http://127.0.0.1:${stripePort}` });
 }
 step('applying the D1 migrations to the local database');
 await run(process.execPath, [WRANGLER, 'd1', 'migrations', 'apply', 'DB', '--local']);
 step('the sample files into the local R2 bucket');
 await run(process.execPath, [path.join(ROOT, 'tools', 'files.mjs'), 'seed']);
 
-const realStripe = Boolean(devVars.STRIPE_SECRET_KEY?.trim());
 const workerVars = {};
 if (realStripe) {
   step(`STRIPE_SECRET_KEY is set in .dev.vars: using Stripe's test mode, no local Stripe`);
@@ -130,7 +132,8 @@ if (realStripe) {
   });
   rmSync(scratch, { recursive: true, force: true });
   // Passed as vars for this run only, never written into .dev.vars.
-  Object.assign(workerVars, { STRIPE_SECRET_KEY: LOCAL_STRIPE_KEY, STRIPE_API_BASE: localStripe.url });
+  // The publishable key only matters with CHECKOUT_MODE=embedded (wrangler.toml), which then works offline too.
+  Object.assign(workerVars, { STRIPE_SECRET_KEY: LOCAL_STRIPE_KEY, STRIPE_API_BASE: localStripe.url, STRIPE_PUBLISHABLE_KEY: LOCAL_PUBLISHABLE_KEY });
 }
 const syncToken = devVars.SYNC_TOKEN?.trim() || randomBytes(24).toString('base64url');
 if (!devVars.SYNC_TOKEN?.trim()) workerVars.SYNC_TOKEN = syncToken;

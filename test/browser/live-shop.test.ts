@@ -288,6 +288,7 @@ describe('what the seller changes in Stripe reaches the storefront through webho
     expect(await page.locator('#product-grid [data-product-id]').evaluateAll((cards) => cards.map((card) => card.getAttribute('data-product-id')))).toEqual([
       'field-notes',
       'trail-map-print',
+      'field-notes-club',
     ]);
 
     const gone = await page.goto('/products/enamel-mug');

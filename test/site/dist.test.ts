@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { localStripeSources } from '../../vite.config';
 
 const dist = fileURLToPath(new URL('../../dist', import.meta.url));
 const SECRET = /\b(sk|rk)_(test|live)_[A-Za-z0-9]+|\bwhsec_[A-Za-z0-9]+/;
@@ -118,5 +119,23 @@ describe('dist/', () => {
     expect(cart.get('frame-src')).toEqual(["'self'", 'https://js.stripe.com', 'https://*.js.stripe.com', 'https://hooks.stripe.com', 'https://checkout.stripe.com']);
     expect(cart.get('connect-src')).toEqual(["'self'", 'https://api.stripe.com', 'https://checkout.stripe.com']);
     expect(cart.get('frame-ancestors')).toEqual(["'none'"]);
+  });
+});
+
+describe('the local Stripe’s Stripe.js stand-in (npm start only)', () => {
+  it('VITE_LOCAL_STRIPE adds exactly that loopback origin to /cart’s script-src and frame-src, nothing else', () => {
+    expect(localStripeSources(undefined)).toEqual({});
+    expect(localStripeSources('http://127.0.0.1:12111')).toEqual({ 'script-src': ['http://127.0.0.1:12111'], 'frame-src': ['http://127.0.0.1:12111'] });
+  });
+
+  it.each(['https://js.evil.example', 'http://localhost:12111', 'http://127.0.0.1:12111/v3', 'javascript:alert(1)', 'not a url'])('refuses %s', (value) => {
+    expect(() => localStripeSources(value)).toThrow(/VITE_LOCAL_STRIPE/);
+  });
+
+  it('a build without it (every deploy) names no local origin anywhere', () => {
+    const scripts = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const file of scripts) expect(readFileSync(path.join(dist, file), 'utf8'), file).not.toContain('127.0.0.1:12111');
+    expect(readFileSync(path.join(dist, '_headers'), 'utf8')).not.toContain('127.0.0.1');
   });
 });

@@ -77,7 +77,7 @@ describe('product pages', () => {
       canonical: url,
       robots: null,
       name: product.name,
-      price: formatPrice(product.price, null, 'en'),
+      price: formatPrice(product.price, product.price.interval ?? null, 'en'),
       productDescription: product.description,
       image: product.image,
       imageAlt: product.imageAlt,

@@ -14,7 +14,7 @@ interface CatalogFile {
   products: {
     id: string;
     name: string;
-    price: { amount: number; currency: string };
+    price: { amount: number; currency: string; interval?: string };
     paymentLinks: { test: { id: string | null; url: string | null }; live: { id: string | null; url: string | null } };
     stripe?: { productId: string; priceId: string };
   }[];
@@ -50,8 +50,9 @@ describe('stripe:seed', () => {
     const result = await seed();
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(counts()).toEqual({ products: 3, prices: 3, links: 3 });
-    expect(result.stdout).toMatch(/Done: 9 created, 0 updated, 0 reused/);
+    // The sample catalog: three one-time products and a monthly subscription.
+    expect(counts()).toEqual({ products: 4, prices: 4, links: 4 });
+    expect(result.stdout).toMatch(/Done: 12 created, 0 updated, 0 reused/);
 
     const catalog = await readCatalog();
     const before = JSON.parse(original) as CatalogFile;
@@ -60,7 +61,8 @@ describe('stripe:seed', () => {
       const price = fake.get(entry.stripe!.priceId)!;
       const link = fake.get(entry.paymentLinks.test.id!)!;
       expect(product).toMatchObject({ name: entry.name, metadata: { catalog_id: entry.id }, default_price: price.id, active: true });
-      expect(price).toMatchObject({ product: product.id, unit_amount: entry.price.amount, currency: entry.price.currency, type: 'one_time', active: true });
+      expect(price).toMatchObject({ product: product.id, unit_amount: entry.price.amount, currency: entry.price.currency, type: entry.price.interval ? 'recurring' : 'one_time', active: true });
+      expect(price.recurring?.interval ?? null).toBe(entry.price.interval ?? null);
       expect(link).toMatchObject({ active: true, metadata: { catalog_id: entry.id }, after_completion: { type: 'redirect', redirect: { url: `${SHOP}/success?session_id={CHECKOUT_SESSION_ID}` } } });
       expect(entry.paymentLinks.test).toEqual({ id: link.id, url: link.url });
       expect(entry.paymentLinks.live).toEqual(before.products[index]!.paymentLinks.live);
@@ -94,7 +96,7 @@ describe('stripe:seed', () => {
 
     const second = await seed();
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/Done: 0 created, 0 updated, 9 reused/);
+    expect(second.stdout).toMatch(/Done: 0 created, 0 updated, 12 reused/);
     expect(second.stdout).toMatch(/unchanged/);
     expect(counts()).toEqual(before);
     expect(fake.events().length).toBe(eventsBefore);
@@ -116,7 +118,7 @@ describe('stripe:seed', () => {
 
     const result = await seed();
     expect(result.code).toBe(0);
-    expect(counts()).toEqual({ products: 3, prices: 4, links: 4 });
+    expect(counts()).toEqual({ products: 4, prices: 5, links: 5 });
     const after = await readCatalog();
     const changed = after.products[1]!;
     expect(changed.stripe!.productId).toBe(oldEntry.stripe!.productId);
@@ -143,7 +145,7 @@ describe('stripe:seed', () => {
   it('accepts a restricted test key', async () => {
     const result = await seed({ STRIPE_SECRET_KEY: 'rk_test_restricted' });
     expect(result.code).toBe(0);
-    expect(counts().products).toBe(3);
+    expect(counts().products).toBe(4);
   });
 
   it('fails with a non-zero exit when Stripe cannot be reached', async () => {
