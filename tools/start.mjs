@@ -19,7 +19,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WRANGLER = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 /** The local Stripe's key: any sk_test_… works with it, and it is nobody's secret. */
 const LOCAL_STRIPE_KEY = 'sk_test_local_stripe_not_a_secret';
-const LOCAL_PUBLISHABLE_KEY = 'pk_test_local_stripe';
+const LOCAL_PUBLISHABLE_KEY = 'pk_test_LocalStripeNotASecret';
 const QUIET_WRANGLER = { WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_HIDE_BANNER: 'true' };
 
 const HELP = `Usage: npm start [-- options]
