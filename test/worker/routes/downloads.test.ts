@@ -149,6 +149,7 @@ describe('links that must not work', () => {
     ['no expiry', (url: URL) => url.searchParams.delete('expires'), 400],
     ['a non-numeric expiry', (url: URL) => url.searchParams.set('expires', '1e99'), 400],
     ['a path outside any file key', (url: URL) => (url.pathname = url.pathname.replace(PDF_KEY, '..%2F..%2Fsecret')), 404],
+    ['a token that is not a delivery token', (url: URL) => (url.pathname = url.pathname.replace(/\/downloads\/[^/]+\//, '/downloads/not-a-token/')), 404],
   ])('a link with %s is refused (%i) before any lookup', async (_, tamper, status) => {
     const { app, link } = await linkFor();
     const url = new URL(link.url, 'https://shop.example');
