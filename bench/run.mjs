@@ -444,6 +444,10 @@ function print(results) {
     const byOp = (rows) => rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     out.push(table(header, byOp(rowsOf(g.catalog, 'products')), 'llrrrrrrl'));
     out.push(table(header, byOp(rowsOf(g.orders, 'orders')), 'llrrrrrrl'));
+    if (g.backOffice?.length) {
+      out.push(`  the back office's orders API on the same tables (SYNC_TOKEN bearer; plus 300 recent orders that the totals add up):`);
+      out.push(table(header, byOp(rowsOf(g.backOffice, 'orders')), 'llrrrrrrl'));
+    }
     out.push(`  seeding (one INSERT … SELECT over a recursive CTE per table): ${[...g.catalog, ...g.orders].map((s) => `${int(s.size)} in ${fixed(s.seedMs / 1000, 1)} s`).join(', ')}`);
   }
 
