@@ -41,6 +41,7 @@ describe('refund from the back office', () => {
     const sessionId = new URL(buyerPage.url()).pathname.split('/').pop() as string;
     await Promise.all([buyerPage.waitForURL((url) => url.pathname === '/success'), buyerPage.click('button[name=action][value=pay]')]);
     await buyerPage.waitForSelector('#order-status[data-status="fulfilled"]', { timeout: 30_000 });
+    const orderPage = buyerPage.url();
     const link = new URL((await buyerPage.getAttribute('a[data-download]', 'href'))!, shop.baseUrl).href;
     expect(new URL(link).pathname).toMatch(/^\/downloads\/dl_/);
     const before = await fetch(link, { method: 'HEAD' });
@@ -75,11 +76,16 @@ describe('refund from the back office', () => {
     await screenshot(page, 'back-office-refunded');
     expect(unexpected(errors)).toEqual([]);
 
-    // The same link the buyer had now fails, saying why; their order page lists no download.
+    // The same link the buyer had now fails: opened in the browser, a page says why (a script
+    // gets the JSON reason); their order page lists no download any more.
+    const refused = await buyerPage.goto(link);
+    expect(refused?.status()).toBe(410);
+    expect(await text(buyerPage, '#reason')).toBe('This order was refunded: its downloads no longer work.');
+    await screenshot(buyerPage, 'download-refused-after-refund');
     const after = await fetch(link);
     expect(after.status).toBe(410);
     expect(await after.json()).toEqual({ error: 'this order was refunded: its downloads no longer work' });
-    await buyerPage.reload();
+    await buyerPage.goto(orderPage);
     await buyerPage.waitForSelector('#order-status[data-status="refunded"]', { timeout: 30_000 });
     expect(await buyerPage.locator('a[data-download]').count()).toBe(0);
   });
