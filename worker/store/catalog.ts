@@ -65,6 +65,34 @@ export async function activeProduct(db: D1Database, id: string): Promise<{ produ
   };
 }
 
+/**
+ * What one product page needs, in one round trip through indexes: the active products that may
+ * stand for `slug` (by Stripe id, by storefront slug, or the Stripe product a build-time entry
+ * names), whether the mirror names storefront slugs at all, and whether it has any live product.
+ */
+export async function liveProductsFor(
+  db: D1Database,
+  slug: string,
+  stripeProductId: string | null,
+): Promise<{ products: LiveProduct[]; speaksForSlugs: boolean; hasProducts: boolean }> {
+  const [products, flags] = await db.batch([
+    db
+      .prepare(
+        `SELECT ${LIVE_PRODUCT_COLUMNS} FROM stripe_products p ${LIVE_PRICE_JOIN}
+         WHERE p.id IN (SELECT id FROM stripe_products WHERE id IN (?1, ?2) UNION SELECT id FROM stripe_products WHERE json_extract(raw, '$.metadata.catalog_id') = ?1)
+           AND p.active = 1 AND p.deleted = 0
+         ${LIVE_PRODUCT_ORDER}`,
+      )
+      .bind(slug, stripeProductId),
+    db.prepare(
+      `SELECT EXISTS (SELECT 1 FROM stripe_products WHERE json_extract(raw, '$.metadata.catalog_id') > '' AND active = 1 AND deleted = 0) AS speaks,
+              EXISTS (SELECT 1 FROM stripe_products WHERE active = 1 AND deleted = 0) AS live`,
+    ),
+  ]);
+  const { speaks, live } = flags!.results[0] as { speaks: number; live: number };
+  return { products: liveProducts(products!.results as Row[]), speaksForSlugs: speaks === 1, hasProducts: live === 1 };
+}
+
 function liveProducts(results: Row[]): LiveProduct[] {
   const products = new Map<string, LiveProduct>();
   for (const row of results) {

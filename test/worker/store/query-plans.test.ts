@@ -73,6 +73,17 @@ describe('hot-path queries use indexes (EXPLAIN QUERY PLAN)', () => {
     await expectIndexed(statements);
   });
 
+  it('a product page', async () => {
+    const { builtAssets } = await import('../support/assets');
+    const { db, statements } = countingDb(env.DB);
+    const ctx = createExecutionContext();
+    const response = await createApp().fetch(new Request('https://shop.example/products/field-notes'), testEnv({ DB: db, ASSETS: builtAssets() }), ctx);
+    await waitOnExecutionContext(ctx);
+    expect([200, 404]).toContain(response.status);
+    expect(statements.some((ran) => /EXISTS/.test(ran.statement))).toBe(true);
+    await expectIndexed(statements);
+  });
+
   it('a download: the order by its delivery token, its lines, the guarded count', async () => {
     const { findProduct } = await import('../../../catalog');
     const key = findProduct('field-notes')!.files![0]!.key;
