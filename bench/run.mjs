@@ -141,6 +141,7 @@ async function loadRun(bundle, name, { concurrency, requests, d1OnTmpfs = false,
     };
     if (result.errors > 0 || warm.errors > 0) figures.workerLogTail = worker.log.tail.slice(-15);
     if (name === 'ours') figures.verification = await verifyLedger(worker.mf, [...warmup, ...measured], worker.log, { consumer });
+    if (figures.verification && !figures.verification.ok) figures.workerLogTail = worker.log.tail.slice(-15);
     if (name === 'naive') figures.verification = await verifyNaive(worker.mf, [...warmup, ...measured]);
     return figures;
   } finally {
@@ -341,11 +342,14 @@ function print(results) {
     }
     if (r.errorSamples.length > 0) out.push(`  ${r.label} at ${r.concurrency} errors, e.g.: ${r.errorSamples.join(' | ')}`);
   }
-  for (const r of results.load) {
+  // The kept runs, and any round whose check failed (a failure is never hidden by a better round).
+  for (const r of results.loadRounds.filter((run) => run.verification && (results.load.includes(run) || !run.verification.ok))) {
     const v = r.verification;
-    if (!v) continue;
-    out.push('', `== D1 verification (${r.label}, ${r.concurrency} connection(s)): ${v.ok ? 'PASS' : 'FAIL'} — ${v.events} events, ${v.sessions} sessions sent (incl. warm-up) ==`);
+    const drained = v.drainMs === undefined || r.label !== 'ours' ? '' : `; outbox drained ${fixed(v.drainMs / 1000, 1)} s after the last response`;
+    out.push('', `== D1 verification (${r.label}, ${r.concurrency} connection(s), round ${r.round}): ${v.ok ? 'PASS' : 'FAIL'} — ${v.events} events, ${v.sessions} sessions sent (incl. warm-up)${drained} ==`);
     out.push(table(['check', 'expected', 'actual', ''], v.checks.map((ch) => [ch.what, ch.expected, ch.actual, ch.expected === ch.actual ? 'ok' : 'MISMATCH']), 'lrrl'));
+    if (!v.ok && v.outbox) out.push(`  outbox: ${JSON.stringify(v.outbox)}`);
+    if (!v.ok && r.workerLogTail) out.push(...r.workerLogTail.map((line) => `  ${line}`));
   }
 
   const p = results.perPurchase;
