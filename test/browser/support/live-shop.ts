@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, expect } from 'vitest';
 import catalog from '../../../catalog/catalog.json';
-import { startLocalStripe, type LocalStripe, type SeededCatalogProduct, type StripeObject, type WebhookDelivery } from '../../../tools/local-stripe/index';
+import { startLocalStripe, type LocalStripe, type LocalStripeOptions, type SeededCatalogProduct, type StripeObject, type WebhookDelivery } from '../../../tools/local-stripe/index';
 import { DOWNLOAD_SECRET, STRIPE_TEST_KEY, WEBHOOK_SECRET } from './constants';
 import { startWorker, type RunningWorker } from './worker';
 
@@ -155,7 +155,7 @@ function lists(seeded: SeededCatalogProduct[], live: ApiCatalog): boolean {
 }
 
 /** Call at the top level of a test file. `vars`: more worker vars (checkout mode and options). */
-export function useLiveShop(options: { vars?: Record<string, string>; logName?: string } = {}): LiveShop {
+export function useLiveShop(options: { vars?: Record<string, string>; logName?: string; stripe?: LocalStripeOptions } = {}): LiveShop {
   let fake: LocalStripe | undefined;
   let worker: RunningWorker | undefined;
   let stripe: Stripe | undefined;
@@ -166,7 +166,7 @@ export function useLiveShop(options: { vars?: Record<string, string>; logName?: 
   };
 
   beforeAll(async () => {
-    fake = await startLocalStripe();
+    fake = await startLocalStripe(options.stripe);
     const fakeUrl = fake.url;
     worker = await startWorker({
       vars: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: STRIPE_TEST_KEY, STRIPE_API_BASE: fakeUrl, SYNC_TOKEN: SYNC_TEST_TOKEN, DOWNLOAD_SIGNING_SECRET: DOWNLOAD_SECRET, ...options.vars },
