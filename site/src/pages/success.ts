@@ -39,10 +39,10 @@ function retryHref(order: Order): string {
   return product ? productPath(product.id) : '/';
 }
 
-function amount(order: Order): string | null {
-  if (order.amountTotal === null || !order.currency) return null;
+function money(value: number | null, currency: string | null): string | null {
+  if (value === null || !currency) return null;
   try {
-    return formatMoney(order.amountTotal, order.currency);
+    return formatMoney(value, currency);
   } catch {
     return null; // unknown currency code
   }
@@ -51,7 +51,10 @@ function amount(order: Order): string | null {
 function summary(order: Order): HTMLDListElement {
   const rows: [string, Node | string][] = [];
   if (order.product) rows.push(['Product', order.product.name]);
-  const total = amount(order);
+  // The total is what was paid; a promotion code's discount is shown as already taken off it.
+  const discount = order.amountDiscount ? money(order.amountDiscount, order.currency) : null;
+  if (discount) rows.push(['Discount', h('span', { 'data-discount': '' }, `−${discount}`)]);
+  const total = money(order.amountTotal, order.currency);
   if (total) rows.push(['Amount', total]);
   rows.push(['Order reference', h('code', { class: 'reference' }, order.id)]);
   return h('dl', { class: 'order-summary' }, ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
