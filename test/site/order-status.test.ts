@@ -19,6 +19,7 @@ function orderBody(status: string, extra: Record<string, unknown> = {}): Record<
     status,
     clientReferenceId: 'buyer_1',
     amountTotal: 1200,
+    amountDiscount: 300,
     currency: 'usd',
     product: { id: 'field-notes', name: 'Field Notes Pattern Pack' },
     fulfilledAt: status === 'fulfilled' ? '2026-01-01T00:00:05Z' : null,
@@ -181,6 +182,7 @@ describe('parseOrder', () => {
       status: 'fulfilled',
       clientReferenceId: 'buyer_1',
       amountTotal: 1200,
+      amountDiscount: 300,
       currency: 'usd',
       product: { id: 'field-notes', name: 'Field Notes Pattern Pack' },
       fulfilledAt: '2026-01-01T00:00:05Z',
@@ -198,6 +200,7 @@ describe('parseOrder', () => {
       status: 'pending',
       clientReferenceId: null,
       amountTotal: null,
+      amountDiscount: null,
       currency: null,
       product: null,
       fulfilledAt: null,
@@ -214,6 +217,7 @@ describe('parseOrder', () => {
       orderBody('paid', {
         clientReferenceId: 42,
         amountTotal: '1200',
+        amountDiscount: -5,
         currency: { code: 'usd' },
         product: { id: 'field-notes' },
         deliveryToken: ['x'],
@@ -225,6 +229,7 @@ describe('parseOrder', () => {
       status: 'paid',
       clientReferenceId: null,
       amountTotal: null,
+      amountDiscount: null,
       currency: null,
       product: null,
       deliveryToken: null,
@@ -241,6 +246,7 @@ describe('parseOrder', () => {
     expect(parsed).not.toHaveProperty('secret');
     expect(Object.keys(parsed ?? {}).sort()).toEqual(
       [
+        'amountDiscount',
         'amountTotal',
         'clientReferenceId',
         'createdAt',
