@@ -9,7 +9,7 @@
 // Env (each overrides its default): BENCH_ROUNDS (load runs per worker, the best kept),
 //      BENCH_REQUESTS (at 32 connections), BENCH_REQUESTS_SINGLE (at 1 connection), BENCH_WARMUP, BENCH_CONCURRENCY (32), BENCH_MICRO_ITERATIONS,
 //      BENCH_PURCHASES (metered purchases), BENCH_GROWTH_REQUESTS (per operation and size),
-//      BENCH_SKIP_GROWTH=1, BENCH_SKIP_BROWSER=1, BENCH_SKIP_LIGHTHOUSE=1, BENCH_TMPFS=1 (also
+//      BENCH_SKIP_GROWTH=1, BENCH_SKIP_DOWNLOAD=1, BENCH_DOWNLOAD_MIB (50), BENCH_SKIP_BROWSER=1, BENCH_SKIP_LIGHTHOUSE=1, BENCH_TMPFS=1 (also
 //      run ours with its D1 on /dev/shm, a diagnostic).
 // Output: the tables below; the figures as JSON in bench/out/latest.json, the main tables as
 // Markdown in bench/out/summary.md, the growth chart in bench/out/growth.svg.
@@ -37,6 +37,7 @@ import {
 import { meterPurchases } from './lib/meter.mjs';
 import { costOfPurchases } from './lib/costs.mjs';
 import { growthCurves, growthSvg } from './lib/growth.mjs';
+import { bigDownload } from './lib/download.mjs';
 import { coldStarts, worstCaseRequests } from './lib/startup.mjs';
 import { summaryMarkdown } from './lib/markdown.mjs';
 import { PRICE_SOURCES } from './prices.mjs';
@@ -75,6 +76,9 @@ const CONFIG = {
   growthRequests: intFromEnv('BENCH_GROWTH_REQUESTS', QUICK ? 10 : 40),
   catalogSizes: QUICK ? [10, 1000] : [10, 1000, 10_000],
   orderSizes: QUICK ? [1000, 10_000] : [1000, 100_000, 1_000_000],
+  download: process.env.BENCH_SKIP_DOWNLOAD !== '1',
+  downloadMiB: intFromEnv('BENCH_DOWNLOAD_MIB', QUICK ? 8 : 50),
+  downloads: QUICK ? 2 : 3,
   worstCaseRequests: QUICK ? 10 : 60,
   coldStartRounds: QUICK ? 1 : 3,
   d1Dir: os.tmpdir(),
@@ -247,6 +251,17 @@ async function main() {
     } catch (error) {
       results.growth = { error: error instanceof Error ? error.message : String(error) };
       results.failures.push(`growth: ${results.growth.error.split('\n')[0]}`);
+    }
+  }
+
+  // 5b. A big digital download through its signed link, streamed from R2.
+  if (CONFIG.download) {
+    say(`download: a ${CONFIG.downloadMiB} MiB file in R2, fetched ${CONFIG.downloads} times through the order's signed link…`);
+    try {
+      results.download = await step('download', () => bigDownload(bundles.ours, { sizeMiB: CONFIG.downloadMiB, downloads: CONFIG.downloads }));
+    } catch (error) {
+      results.download = { error: error instanceof Error ? error.message : String(error) };
+      results.failures.push(`download: ${results.download.error.split('\n')[0]}`);
     }
   }
 
@@ -429,7 +444,25 @@ function print(results) {
     const byOp = (rows) => rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     out.push(table(header, byOp(rowsOf(g.catalog, 'products')), 'llrrrrrrl'));
     out.push(table(header, byOp(rowsOf(g.orders, 'orders')), 'llrrrrrrl'));
+    if (g.backOffice?.length) {
+      out.push(`  the back office's orders API on the same tables (SYNC_TOKEN bearer; plus 300 recent orders that the totals add up):`);
+      out.push(table(header, byOp(rowsOf(g.backOffice, 'orders')), 'llrrrrrrl'));
+    }
     out.push(`  seeding (one INSERT … SELECT over a recursive CTE per table): ${[...g.catalog, ...g.orders].map((s) => `${int(s.size)} in ${fixed(s.seedMs / 1000, 1)} s`).join(', ')}`);
+  }
+
+  const d = results.download;
+  if (d?.error) out.push('', `== Download: FAILED: ${d.error} ==`);
+  else if (d) {
+    out.push('', `== Download: a ${d.sizeMiB} MiB file from R2 through its signed link (ours, Miniflare's local R2; ${d.downloads} downloads one after another, each on a new connection) ==`);
+    out.push(
+      table(
+        ['file', 'time to first byte p50 ms', 'max ms', 'throughput p50 MiB/s', 'min MiB/s', 'whole file p50 ms', 'bytes'],
+        [[`${d.sizeMiB} MiB`, fixed(d.ttfbP50Ms, 1), fixed(d.ttfbMaxMs, 1), fixed(d.mibPerSecondP50, 1), fixed(d.mibPerSecondMin, 1), fixed(d.totalMsP50, 0), 'SHA-256 as put']],
+        'lrrrrrl',
+      ),
+    );
+    out.push(`  putting the file into the local bucket took ${fixed(d.putMs / 1000, 1)} s (Miniflare's proxy; not part of a download).`);
   }
 
   const w = results.worstCase;

@@ -2,39 +2,26 @@
 // build-time catalog. Pure: the storefront (site/src/live-catalog.ts fetches it) and the
 // worker's live product pages share it.
 import { PRODUCT_SLUG, type Product } from '.';
+import type { CatalogResponse, LivePrice as ApiLivePrice, LiveProduct as ApiLiveProduct, ProductResponse } from '../contract/api';
 
-/** One active Price of a live product, as `GET /api/catalog` returns it. */
-export interface LivePrice {
-  id: string;
-  currency: string;
+/** One active Price of a live product, as the storefront keeps it: the API's, with a fixed amount (others are dropped). */
+export type LivePrice = ApiLivePrice & {
   /** In the currency's minor unit. */
   unitAmount: number;
-  type: 'one_time' | 'recurring';
-  /** `month`, `year`, … for recurring prices, else `null`. */
-  interval: string | null;
-}
+};
 
-/** One active Stripe Product with its active Prices. */
-export interface LiveProduct {
-  id: string;
-  name: string;
-  description: string | null;
-  /** The build-time catalog id (`field-notes`) this Stripe Product stands for, from its metadata. */
-  catalogId: string | null;
-  prices: LivePrice[];
-}
+/** One active Stripe Product with the Prices the storefront can show. */
+export type LiveProduct = Omit<ApiLiveProduct, 'prices'> & { prices: LivePrice[] };
 
-/** What `GET ${API_BASE}/api/catalog` returns. */
-export interface LiveCatalog {
-  /** The worker can create Checkout Sessions (it has a Stripe key): the cart may be offered. */
-  checkout: boolean;
+/** What `GET ${API_BASE}/api/catalog` (or one product's endpoint) returns, as the storefront keeps it. */
+export type LiveCatalog = Omit<CatalogResponse, 'products'> & {
   products: LiveProduct[];
   /**
    * For a partial catalog (one product's page): whether the whole live catalog names
    * storefront slugs. A full catalog says it through its products.
    */
-  speaksForSlugs?: boolean;
-}
+  speaksForSlugs?: ProductResponse['speaksForSlugs'];
+};
 
 /** A product as the pages show it: the build-time entry with live name, description and price. */
 export interface ShopProduct extends Product {

@@ -9,7 +9,6 @@ import { RecentEvents } from './recent-events';
 import { deliver, fulfil, revoke } from './fulfil';
 import { api } from './api';
 import { admin } from './routes/admin';
-import { deliveries } from './routes/deliveries';
 import { downloads } from './routes/downloads';
 import { pages } from './routes/pages';
 import { webhooks } from './routes/webhooks';
@@ -47,7 +46,6 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
 
   app.route('/webhooks', webhooks);
   app.route('/api', api);
-  app.route('/api/deliveries', deliveries);
   app.route('/downloads', downloads);
   app.route('/api/admin', admin);
   app.route('/dev', devCheckout((request, env, ctx) => app.fetch(request, env, ctx)));

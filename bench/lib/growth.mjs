@@ -1,5 +1,6 @@
 // Growth curves: what one operation costs (time, and D1 rows from D1's own meta) as the shop
-// grows — catalogs of 10 / 1,000 / 10,000 products, order tables of 1k / 100k / 1M rows.
+// grows — catalogs of 10 / 1,000 / 10,000 products, order tables of 1k / 100k / 1M rows, and
+// the back office's orders page (list, older pages, status filter, search, totals) on them.
 // One database grows step by step; each step is seeded by one INSERT … SELECT over a
 // recursive CTE (no round trip per row), then every operation is measured at one connection.
 import { createHash, randomBytes } from 'node:crypto';
@@ -43,6 +44,22 @@ WITH RECURSIVE n(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
 INSERT INTO order_line_items (order_id, position, price, product, description, quantity, amount_total, currency)
 SELECT printf('cs_test_seed%08d', i), 0, NULL, 'field-notes', 'Field Notes', 1, 1200, 'usd' FROM n`;
 
+/** The back office's bearer in the bench (SYNC_TOKEN, as without Cloudflare Access). */
+const BENCH_SYNC_TOKEN = 'bench_back_office_token_0123456789';
+/** The seeded buyer whose three orders the back office finds by email. */
+const PROBE_EMAIL = 'probe-buyer@example.com';
+const RECENT_ORDERS = 300;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** `count` fulfilled orders spread over the 30 days before `now`: what the sales totals add up, the same at every size. */
+const SEED_RECENT_ORDERS = `
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+INSERT INTO orders (id, status, client_reference_id, payment_link, product_id, amount_total, currency, customer_email, mode, livemode,
+                    delivery_token, fulfilled_at, created_at, updated_at, payment_intent, subscription, revoked_at)
+SELECT printf('cs_test_recent%08d', i), 'fulfilled', printf('recent_buyer_%d', i), NULL, 'field-notes', 1200, CASE WHEN i % 4 = 0 THEN 'eur' ELSE 'usd' END,
+       NULL, 'payment', 0, printf('dl_recent%08d', i), ?2 - i * ?3, ?2 - i * ?3, ?2 - i * ?3, printf('pi_recent%08d', i), NULL, NULL
+FROM n`;
+
 /** The storefront's own buyer id for a secret: "b_" + base64url(SHA-256(secret)). */
 const buyerIdOf = (secret) => `b_${createHash('sha256').update(secret).digest('base64url')}`;
 
@@ -82,13 +99,14 @@ async function measure(base, meter, count, request) {
  */
 export async function growthCurves(bundle, { catalogSizes, orderSizes, requests }) {
   const { base, vars } = await oursOptions({ assets: true });
-  const worker = await startMiniflare(bundle, { ...vars, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET }, {}, { base: { ...base, modulesRules: undefined } });
+  const worker = await startMiniflare(bundle, { ...vars, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, SYNC_TOKEN: BENCH_SYNC_TOKEN }, {}, { base: { ...base, modulesRules: undefined } });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const meter = meterOf(worker.url);
   const get = (path, headers = {}) => async () => {
     const response = await fetch(new URL(path, worker.url), { headers });
     return { status: response.status, size: (await response.arrayBuffer()).byteLength };
   };
+  const admin = (path) => get(`/api/admin/${path}`, { authorization: `Bearer ${BENCH_SYNC_TOKEN}` });
   try {
     await applyMigrations(worker.mf);
     const db = await worker.mf.getD1Database('DB');
@@ -127,6 +145,7 @@ export async function growthCurves(bundle, { catalogSizes, orderSizes, requests 
     await drainOutbox(worker.mf, 15_000);
 
     const orders = [];
+    const backOffice = [];
     let rows = 0;
     const secret = randomBytes(32).toString('base64url');
     const buyer = buyerIdOf(secret);
@@ -137,9 +156,10 @@ export async function growthCurves(bundle, { catalogSizes, orderSizes, requests 
       if (rows === 0) {
         // The probed buyer's three orders, among the seeded ones.
         await db
-          .prepare(`UPDATE orders SET client_reference_id = ?1 WHERE id IN ('cs_test_seed00000001', 'cs_test_seed00000002', 'cs_test_seed00000003')`)
-          .bind(buyer)
+          .prepare(`UPDATE orders SET client_reference_id = ?1, customer_email = ?2 WHERE id IN ('cs_test_seed00000001', 'cs_test_seed00000002', 'cs_test_seed00000003')`)
+          .bind(buyer, PROBE_EMAIL)
           .run();
+        await db.prepare(SEED_RECENT_ORDERS).bind(RECENT_ORDERS, Date.now(), Math.floor((30 * DAY_MS) / (RECENT_ORDERS + 1))).run();
       }
       const seedMs = performance.now() - seedStarted;
       rows = size;
@@ -149,8 +169,23 @@ export async function growthCurves(bundle, { catalogSizes, orderSizes, requests 
         'entitlements /api/entitlements/:id': await measure(worker.url, meter, requests, get(`/api/entitlements/${buyer}`, { 'x-buyer-secret': secret })),
       };
       orders.push({ size, seedMs, ops });
+      // The back office's orders page: what it asks on load (a page and the totals), an older
+      // page from a cursor in the middle of the table, a status filter and both kinds of search.
+      const cursor = encodeURIComponent(`${SEED_TIME_MS + Math.ceil(size / 2)}~cs_test_seed${middle}`);
+      backOffice.push({
+        size,
+        seedMs,
+        ops: {
+          'orders page /api/admin/orders': await measure(worker.url, meter, requests, admin('orders')),
+          'older orders (cursor mid-table)': await measure(worker.url, meter, requests, admin(`orders?cursor=${cursor}`)),
+          'orders by status (fulfilled)': await measure(worker.url, meter, requests, admin('orders?status=fulfilled')),
+          'search by session id': await measure(worker.url, meter, requests, admin(`orders?q=cs_test_seed${middle}`)),
+          'search by email': await measure(worker.url, meter, requests, admin(`orders?q=${encodeURIComponent(PROBE_EMAIL)}`)),
+          'sales totals /api/admin/totals': await measure(worker.url, meter, requests, admin('totals')),
+        },
+      });
     }
-    return { requests, catalog, orders };
+    return { requests, catalog, orders, backOffice };
   } finally {
     agent.destroy();
     await worker.dispose();
@@ -165,6 +200,7 @@ export function growthSvg(growth) {
   const panels = [
     { title: 'Catalog: p50 ms per operation vs products', points: growth.catalog },
     { title: 'Orders: p50 ms per operation vs order rows', points: growth.orders },
+    { title: 'Back office: p50 ms per operation vs order rows', points: growth.backOffice ?? [] },
   ];
   const width = 640;
   const panelHeight = 260;

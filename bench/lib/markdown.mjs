@@ -66,8 +66,9 @@ export function summaryMarkdown(results) {
   out.push('', `Total ${usd(k.totalListUsd)} at list prices; ${usd(k.totalOnPaidPlanUsd)} for the month on Workers Paid ($5 with its allowances, nothing else running). Prices of ${k.pricesTakenOn}.`);
   const g = results.growth;
   if (g && !g.error) {
-    const ops = [...Object.keys(g.catalog[0]?.ops ?? {}), ...Object.keys(g.orders[0]?.ops ?? {})];
-    const points = (op) => (op in (g.catalog[0]?.ops ?? {}) ? g.catalog : g.orders);
+    const lists = [g.catalog, g.orders, g.backOffice ?? []];
+    const ops = lists.flatMap((list) => Object.keys(list[0]?.ops ?? {}));
+    const points = (op) => lists.find((list) => op in (list[0]?.ops ?? {}));
     out.push('', table(
       ['operation', 'sizes', 'p50 ms', 'D1 round trips', 'rows read', 'rows written', 'response'],
       ops.map((op) => {

@@ -6,6 +6,7 @@ import type { AppEnv } from '../dependencies';
 import { authorizeDownload, countDownload, type Refusal } from '../delivery/download';
 import { contentDisposition, contentTypeOf, filenameOf } from '../delivery/files';
 import { parseRange } from '../delivery/range';
+import { refusalPage, wantsPage } from '../delivery/refusal-page';
 import { validate } from './validate';
 
 export const downloads = new Hono<AppEnv>();
@@ -13,6 +14,19 @@ export const downloads = new Hono<AppEnv>();
 const refuse = (refusal: Refusal): never => {
   throw new HTTPException(refusal.refused, { message: refusal.reason });
 };
+
+// A buyer's browser opening a refused link gets a page saying why and what to do (never a
+// dead end of JSON); scripts and download managers keep the JSON answer of every API route.
+downloads.onError((error, c) => {
+  if (!(error instanceof HTTPException) || !error.message || !wantsPage(c.req.raw.headers)) throw error;
+  const log = error.status >= 500 ? console.error : console.warn;
+  const path = new URL(c.req.url).pathname;
+  log(JSON.stringify({ msg: 'request rejected', path, status: error.status, reason: error.message }));
+  const response = c.html(refusalPage(error.message, path.split('/')[2]), error.status);
+  error.res?.headers.forEach((value, name) => response.headers.set(name, value));
+  response.headers.set('cache-control', 'no-store');
+  return response;
+});
 
 // A signed link to one file of one order: `/downloads/<delivery token>/<R2 key>?expires=…&signature=…`.
 // The file streams from R2 (never public, never through JSON); HEAD answers its headers

@@ -16,6 +16,13 @@ const growth = {
 };
 
 describe('the growth chart', () => {
+  it('draws the back office\'s operations in a panel of their own when measured', () => {
+    const svg = growthSvg({ ...growth, backOffice: [{ size: 1000, seedMs: 1, ops: { 'orders page': op(8, 50) } }, { size: 1_000_000, seedMs: 1, ops: { 'orders page': op(9, 50) } }] });
+    expect(svg).toContain('Back office: p50 ms per operation vs order rows');
+    expect(svg.match(/<path /g)).toHaveLength(3);
+    expect(svg).toContain('D1 rows read: 50/50');
+  });
+
   it('draws one line per operation and panel, leaving out the one-off KV miss', () => {
     const svg = growthSvg(growth);
     expect(svg.match(/<path /g)).toHaveLength(2);

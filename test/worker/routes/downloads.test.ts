@@ -149,6 +149,7 @@ describe('links that must not work', () => {
     ['no expiry', (url: URL) => url.searchParams.delete('expires'), 400],
     ['a non-numeric expiry', (url: URL) => url.searchParams.set('expires', '1e99'), 400],
     ['a path outside any file key', (url: URL) => (url.pathname = url.pathname.replace(PDF_KEY, '..%2F..%2Fsecret')), 404],
+    ['a token that is not a delivery token', (url: URL) => (url.pathname = url.pathname.replace(/\/downloads\/[^/]+\//, '/downloads/not-a-token/')), 404],
   ])('a link with %s is refused (%i) before any lookup', async (_, tamper, status) => {
     const { app, link } = await linkFor();
     const url = new URL(link.url, 'https://shop.example');
@@ -220,6 +221,41 @@ describe('revocation', () => {
     expect(await response.json()).toEqual({ error: 'this order was refunded: its downloads no longer work' });
     expect(await downloadCount(session.id, PDF_KEY)).toBe(1);
     expect((await orderOf(app, session.id)).downloads).toEqual([]);
+  });
+
+  it('a browser opening the refunded order\'s link gets a page (410, no-store) with the reason and its download code, never the order', async () => {
+    const { app, session, paymentIntent, order, link } = await linkFor();
+    await app.send(await delivery(event('charge.refunded', charge({ payment_intent: paymentIntent, refunded: true, amount_refunded: 1200 }))));
+
+    const response = await app.send(get(link.url, { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'sec-fetch-mode': 'navigate' }));
+
+    expect(response.status).toBe(410);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const page = await response.text();
+    expect(page).toContain('<p id="reason">This order was refunded: its downloads no longer work.</p>');
+    expect(page).toContain(`<code>${order.deliveryToken}</code>`);
+    expect(page).toContain('<a href="/">Back to the shop</a>');
+    expect(page).not.toContain(session.id);
+    expect(await downloadCount(session.id, PDF_KEY)).toBe(0);
+  });
+
+  it('a script asking for anything (*/*) still gets the JSON reason', async () => {
+    const { app, paymentIntent, link } = await linkFor();
+    await app.send(await delivery(event('charge.refunded', charge({ payment_intent: paymentIntent, refunded: true, amount_refunded: 1200 }))));
+    const response = await app.send(get(link.url, { accept: '*/*' }));
+    expect(response.status).toBe(410);
+    expect(await response.json()).toEqual({ error: 'this order was refunded: its downloads no longer work' });
+  });
+
+  it('the page for a mangled link repeats nothing of the URL', async () => {
+    const { app, link } = await linkFor();
+    const mangled = link.url.replace(/^\/downloads\/[^/]+\//, '/downloads/%3Cscript%3Ealert(1)%3C%2Fscript%3E/');
+    const response = await app.send(get(mangled, { accept: 'text/html' }));
+    expect(response.status).toBe(404);
+    const page = await response.text();
+    expect(page).toContain('<p id="reason">No such download.</p>');
+    expect(page).not.toMatch(/script|alert|%3C/i);
   });
 
   it('after a dispute the link answers 410 saying so', async () => {

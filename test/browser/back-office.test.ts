@@ -1,0 +1,135 @@
+// The seller's back office in a real browser, against a worker whose Stripe is the fake Stripe
+// API: a buyer pays through the hosted checkout, the seller signs in with SYNC_TOKEN, finds the
+// order, refunds it and watches it become refunded when Stripe's charge.refunded webhook
+// arrives — and the download link the buyer had stops working. Then a checkout event whose
+// handling failed (Stripe's API was rate-limiting) is retried from the ledger and processed.
+//
+// The tests share the shop and run in order; the last one leaves a failed delivery in the
+// fake's log on purpose, so no test after it may call shop.settle().
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { screenshot, useBrowser } from './support/browser';
+import { SYNC_TEST_TOKEN, useLiveShop } from './support/live-shop';
+
+const shop = useLiveShop({ logName: 'back-office-worker.log' });
+const browser = useBrowser({ baseUrl: () => shop.baseUrl });
+
+const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').trim();
+
+/** Console errors other than the 401 that makes the page ask for the token (Chromium logs every failed load). */
+const unexpected = (errors: string[]) => errors.filter((error) => !/\/api\/admin\/.*status of 401 \(Unauthorized\)$/.test(error));
+
+/** Opens a back-office page and signs in with the SYNC_TOKEN bearer, as a seller without Cloudflare Access does. */
+async function signIn(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await page.waitForSelector('form.login input#token');
+  await page.fill('input#token', SYNC_TEST_TOKEN);
+  await page.click('form.login button[type=submit]');
+  await page.waitForSelector('form.login', { state: 'detached' });
+}
+
+describe('refund from the back office', () => {
+  test('sign in, find the order by its session id, refund it: refunded once Stripe’s webhook arrives, and the buyer’s download link stops working', async () => {
+    // The buyer: the pattern pack through the cart and the hosted checkout.
+    const { page: buyerPage } = await browser.newPage();
+    await buyerPage.goto('/');
+    await buyerPage.waitForSelector('#product-grid[data-catalog="live"]');
+    await buyerPage.click('[data-add-to-cart="field-notes"]');
+    await Promise.all([buyerPage.waitForURL((url) => url.pathname === '/cart'), buyerPage.click('a#cart-link')]);
+    const fakeOrigin = new URL(shop.fake.url).origin;
+    await Promise.all([buyerPage.waitForURL((url) => url.origin === fakeOrigin && url.pathname.startsWith('/pay/')), buyerPage.click('button#checkout:enabled')]);
+    const sessionId = new URL(buyerPage.url()).pathname.split('/').pop() as string;
+    await Promise.all([buyerPage.waitForURL((url) => url.pathname === '/success'), buyerPage.click('button[name=action][value=pay]')]);
+    await buyerPage.waitForSelector('#order-status[data-status="fulfilled"]', { timeout: 30_000 });
+    const orderPage = buyerPage.url();
+    const link = new URL((await buyerPage.getAttribute('a[data-download]', 'href'))!, shop.baseUrl).href;
+    expect(new URL(link).pathname).toMatch(/^\/downloads\/dl_/);
+    const before = await fetch(link, { method: 'HEAD' });
+    expect(before.status).toBe(200);
+
+    // The seller: signs in, searches, opens the order.
+    const { page, errors } = await browser.newPage();
+    await signIn(page, '/admin/');
+    await page.waitForSelector('table#orders');
+    await page.fill('input#q', sessionId);
+    await Promise.all([page.waitForURL((url) => url.searchParams.get('q') === sessionId), page.click('form.filters button[type=submit]')]);
+    await page.waitForSelector(`tr[data-order="${sessionId}"]`);
+    expect(await page.locator('table#orders tbody tr').count()).toBe(1);
+    expect(await text(page, `tr[data-order="${sessionId}"] .badge`)).toBe('fulfilled');
+    await Promise.all([page.waitForURL((url) => url.pathname.startsWith('/admin/order')), page.click(`tr[data-order="${sessionId}"] a`)]);
+    await page.waitForSelector('#order-status .badge');
+    expect(await text(page, '#order-status')).toBe('fulfilled');
+
+    // Refund the whole order; the page says the order changes when Stripe confirms it.
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click('form#refund button[type=submit]');
+    await page.waitForSelector('#notice .notice--ok');
+    expect(await text(page, '#notice')).toMatch(/^Refund of \$12\.00 requested from Stripe .*The order changes when Stripe sends charge\.refunded/);
+    const refunds = shop.fake.events().filter((event) => event.type === 'charge.refunded' && event.data.object.payment_intent === shop.fake.get(sessionId)?.payment_intent);
+    expect(refunds).toHaveLength(1);
+
+    // Stripe's webhook arrives; the page, polling the order, shows it refunded.
+    await page.waitForFunction(() => document.querySelector('#order-status')?.textContent?.trim() === 'refunded', undefined, { timeout: 30_000 });
+    expect(await text(page, '#notice')).toBe('Stripe confirmed: the order is now refunded.');
+    expect(await page.locator('form#refund').count()).toBe(0);
+    expect(shop.deliveryFor('charge.refunded', refunds[0]!.data.object.id)).toMatchObject({ ok: true, status: 200 });
+    await screenshot(page, 'back-office-refunded');
+    expect(unexpected(errors)).toEqual([]);
+
+    // The same link the buyer had now fails: opened in the browser, a page says why (a script
+    // gets the JSON reason); their order page lists no download any more.
+    const refused = await buyerPage.goto(link);
+    expect(refused?.status()).toBe(410);
+    expect(await text(buyerPage, '#reason')).toBe('This order was refunded: its downloads no longer work.');
+    await screenshot(buyerPage, 'download-refused-after-refund');
+    const after = await fetch(link);
+    expect(after.status).toBe(410);
+    expect(await after.json()).toEqual({ error: 'this order was refunded: its downloads no longer work' });
+    await buyerPage.goto(orderPage);
+    await buyerPage.waitForSelector('#order-status[data-status="refunded"]', { timeout: 30_000 });
+    expect(await buyerPage.locator('a[data-download]').count()).toBe(0);
+  });
+});
+
+describe('retry from the ledger', () => {
+  test('a checkout event that failed while Stripe was rate-limiting: Retry now processes it and the order is fulfilled', async () => {
+    const mug = shop.seeded('enamel-mug');
+    const session = await shop.stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [{ price: mug.price.id, quantity: 1 }],
+      success_url: `${shop.baseUrl}/success?session_id={CHECKOUT_SESSION_ID}`,
+    });
+    // The next call to Stripe's API — the worker listing the session's line items — answers 429.
+    shop.fake.set429(1);
+    await shop.fake.completeCheckoutSession(session.id);
+    await shop.fake.flushWebhooks();
+    const completed = shop.deliveryFor('checkout.session.completed', session.id);
+    expect(completed).toMatchObject({ ok: false, status: 500 });
+    const eventId = completed!.eventId;
+
+    const { page, errors } = await browser.newPage();
+    await signIn(page, '/admin/ledger?status=failed');
+    const failed = page.locator(`li[data-event="${eventId}"]`);
+    await failed.waitFor();
+    expect(await failed.locator('.badge').textContent()).toBe('failed');
+    expect(await failed.locator('.error').textContent()).toMatch(/rate limit/i);
+    await screenshot(page, 'back-office-failed-event');
+
+    // Stripe answers again; the seller retries the event now.
+    await failed.locator('button', { hasText: 'Retry now' }).click();
+    await page.waitForSelector('#notice .notice--ok');
+    expect(await text(page, '#notice')).toBe('1 of 1 retried event(s) went through; 0 failed left.');
+    expect(await page.locator(`li[data-event="${eventId}"]`).count()).toBe(0);
+
+    // The whole ledger shows it processed, and the order it made is fulfilled.
+    await page.goto('/admin/ledger');
+    const processed = page.locator(`li[data-event="${eventId}"]`);
+    await processed.waitFor();
+    expect(await processed.locator('.badge').textContent()).toBe('processed');
+    expect(await processed.locator('button').count()).toBe(0);
+    await page.goto(`/admin/order?id=${encodeURIComponent(session.id)}`);
+    await page.waitForSelector('#order-status .badge');
+    expect(await text(page, '#order-status')).toBe('fulfilled');
+    expect(unexpected(errors)).toEqual([]);
+  });
+});
