@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeStripe, type FakeStripe } from '../fake-stripe/server';
+import { startLocalStripe, type LocalStripe } from '../../tools/local-stripe/index';
 import { closedPort, ROOT, runCli } from './run-cli';
 
 const SEED = 'tools/stripe-seed.mjs';
@@ -20,7 +20,7 @@ interface CatalogFile {
   }[];
 }
 
-let fake: FakeStripe;
+let fake: LocalStripe;
 let dir: string;
 let catalogPath: string;
 let original: string;
@@ -31,7 +31,7 @@ const counts = () => ({ products: fake.all('product').length, prices: fake.all('
 const readCatalog = async () => JSON.parse(await readFile(catalogPath, 'utf8')) as CatalogFile;
 
 beforeAll(async () => {
-  fake = await startFakeStripe({ log: false });
+  fake = await startLocalStripe({ log: false });
   dir = await mkdtemp(path.join(tmpdir(), 'stripe-seed-'));
   original = await readFile(path.join(ROOT, 'catalog/catalog.json'), 'utf8');
 });

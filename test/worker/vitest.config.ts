@@ -24,7 +24,7 @@ export default defineProject(async () => {
           bindings: {
             TEST_MIGRATIONS: migrations,
             PRODUCTION_VARS: production.vars as Record<string, string>,
-            // The suite's one fake Stripe API, on loopback (test/fake-stripe).
+            // The suite's one fake Stripe API, on loopback (tools/local-stripe).
             FAKE_STRIPE_URL: inject('fakeStripeUrl'),
             // A stand-in Cloudflare Access team: its key endpoint and the private key (test/worker/support/access-team.ts).
             ACCESS_TEAM_ORIGIN: inject('accessTeam').origin,

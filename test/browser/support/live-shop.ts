@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, expect } from 'vitest';
 import catalog from '../../../catalog/catalog.json';
-import { startFakeStripe, type FakeStripe, type SeededCatalogProduct, type StripeObject, type WebhookDelivery } from '../../fake-stripe/server';
+import { startLocalStripe, type LocalStripe, type SeededCatalogProduct, type StripeObject, type WebhookDelivery } from '../../../tools/local-stripe/index';
 import { DOWNLOAD_SECRET, STRIPE_TEST_KEY, WEBHOOK_SECRET } from './constants';
 import { startWorker, type RunningWorker } from './worker';
 
@@ -83,7 +83,7 @@ export interface LiveShop {
   /** The worker under test, e.g. `http://127.0.0.1:24567`. */
   readonly baseUrl: string;
   /** The fake Stripe API, in this process. */
-  readonly fake: FakeStripe;
+  readonly fake: LocalStripe;
   /** The seller's own Stripe client (what a dashboard action does), pointed at the fake. */
   readonly stripe: Stripe;
   /** What `seedCatalog` created for a catalog slug. */
@@ -156,7 +156,7 @@ function lists(seeded: SeededCatalogProduct[], live: ApiCatalog): boolean {
 
 /** Call at the top level of a test file. `vars`: more worker vars (checkout mode and options). */
 export function useLiveShop(options: { vars?: Record<string, string>; logName?: string } = {}): LiveShop {
-  let fake: FakeStripe | undefined;
+  let fake: LocalStripe | undefined;
   let worker: RunningWorker | undefined;
   let stripe: Stripe | undefined;
   let seeded: SeededCatalogProduct[] = [];
@@ -166,7 +166,7 @@ export function useLiveShop(options: { vars?: Record<string, string>; logName?: 
   };
 
   beforeAll(async () => {
-    fake = await startFakeStripe();
+    fake = await startLocalStripe();
     const fakeUrl = fake.url;
     worker = await startWorker({
       vars: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: STRIPE_TEST_KEY, STRIPE_API_BASE: fakeUrl, SYNC_TOKEN: SYNC_TEST_TOKEN, DOWNLOAD_SIGNING_SECRET: DOWNLOAD_SECRET, ...options.vars },

@@ -3,11 +3,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseBracketParams, startFakeStripe, type FakeStripe } from '../fake-stripe/server';
+import { parseBracketParams, startLocalStripe, type LocalStripe } from '../../tools/local-stripe/index';
 
 const WEBHOOK_SECRET = 'whsec_test_fake_stripe_0123456789';
 
-let fake: FakeStripe;
+let fake: LocalStripe;
 let stripe: Stripe;
 
 function client(key = 'sk_test_fake', options: Partial<Stripe.StripeConfig> = {}): Stripe {
@@ -38,7 +38,7 @@ async function receiver() {
 }
 
 beforeAll(async () => {
-  fake = await startFakeStripe({ log: false });
+  fake = await startLocalStripe({ log: false });
   stripe = client();
 });
 afterAll(() => fake.close());

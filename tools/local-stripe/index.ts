@@ -1,0 +1,106 @@
+// The local Stripe: an in-memory stand-in for api.stripe.com on 127.0.0.1 that answers what
+// stripe-node sends with Stripe-shaped JSON (built on Stripe's own example objects), records
+// the events Stripe records, delivers them signed as Stripe signs, and hosts the pages Stripe
+// hosts (checkout, Payment Links, the customer portal). `npm start` runs it for the shop; the
+// tests run it for themselves. See README.md.
+import { StripeApiError } from './errors';
+import { resetAll } from './http/control';
+import { LocalStripeServer } from './http/server';
+import type { ObjectKind } from './ids';
+import { toParams } from './params';
+import { completeSession, createCheckoutSession, expireSession } from './resources/checkout-sessions';
+import { createCustomer } from './resources/customers';
+import { createPaymentLink } from './resources/payment-links';
+import { createPrice } from './resources/prices';
+import { createProduct, updateProduct } from './resources/products';
+import { createSubscription } from './resources/subscriptions';
+import { clone, defaultFixturesPath, Store } from './store';
+import type { LocalStripe, LocalStripeOptions, RequestContext, SeedOptions, StripeObject } from './types';
+import { WebhookSender } from './webhooks';
+
+export { parseBracketParams } from './params';
+export type { ObjectKind } from './ids';
+export type * from './types';
+
+const seedCtx = (options?: SeedOptions): RequestContext => ({ requestId: null, idempotencyKey: null, apiVersion: null, created: options?.created });
+
+/** Seeding throws plain Errors (with Stripe's status, type, code and param attached), not API answers. */
+function call<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof StripeApiError) {
+      const wrapped = new Error(`local Stripe: ${error.message}${error.param ? ` (${error.param})` : ''}`);
+      Object.assign(wrapped, { status: error.status, type: error.type, code: error.code, param: error.param });
+      throw wrapped;
+    }
+    throw error;
+  }
+}
+
+export async function startLocalStripe(options: LocalStripeOptions = {}): Promise<LocalStripe> {
+  const log = options.log === false ? () => {} : (options.log ?? ((message: string) => console.warn(`[local-stripe] ${message}`)));
+  const webhooks = new WebhookSender(log);
+  if (options.webhook) webhooks.setTarget(options.webhook);
+  const store = new Store(options.fixturesPath ?? defaultFixturesPath(), webhooks);
+  const server = new LocalStripeServer(store, log);
+  await server.listen(options.port ?? 0);
+  const out = <T>(value: T): T => clone(value);
+  const api: LocalStripe = {
+    get url() {
+      return store.baseUrl;
+    },
+    get port() {
+      return server.port;
+    },
+    close: async () => {
+      await webhooks.close();
+      await server.close();
+    },
+    reset: () => resetAll(server),
+    set429: (count, opts) => server.set429(count, opts),
+    setWebhook: (webhook) => webhooks.setTarget(webhook),
+    get deliveries() {
+      return webhooks.deliveries;
+    },
+    get requests() {
+      return server.requests;
+    },
+    flushWebhooks: () => webhooks.flush(),
+    get: <T>(id: string) => store.get(id) as T | undefined,
+    all: <T>(kind: ObjectKind) => store.all(kind) as T[],
+    events: () => store.all('event'),
+    recordEvent: (type, object, opts) => store.recordEvent(type, object, seedCtx({ created: opts?.created }), opts?.previousAttributes),
+    seedProduct: (params, opts) => out(call(() => createProduct(store, toParams(params), seedCtx(opts)))),
+    seedPrice: (params, opts) => out(call(() => createPrice(store, toParams(params), seedCtx(opts)))),
+    seedCustomer: (params = {}, opts) => out(call(() => createCustomer(store, toParams(params), seedCtx(opts)))),
+    seedSubscription: (params, opts) => out(call(() => createSubscription(store, toParams(params), seedCtx(opts)))),
+    seedPaymentLink: (params, opts) => out(call(() => createPaymentLink(store, toParams(params), seedCtx(opts)))),
+    seedCheckoutSession: (params, opts) => out(call(() => createCheckoutSession(store, toParams(params), seedCtx(opts)))),
+    seedCatalog: (catalog, opts = {}) => {
+      const shopUrl = (opts.shopUrl ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
+      return catalog.products.map((entry) => {
+        const product = api.seedProduct({ name: entry.name, description: entry.description, metadata: { catalog_id: entry.id } });
+        const price = api.seedPrice({ product: product.id, unit_amount: entry.price.amount, currency: entry.price.currency });
+        call(() => updateProduct(store, product.id, { default_price: price.id }, seedCtx()));
+        const paymentLink = api.seedPaymentLink({
+          line_items: [{ price: price.id, quantity: 1 }],
+          after_completion: { type: 'redirect', redirect: { url: `${shopUrl}/success?session_id={CHECKOUT_SESSION_ID}` } },
+          metadata: { catalog_id: entry.id },
+        });
+        return { catalogId: entry.id, product: store.get(product.id)!, price, paymentLink };
+      });
+    },
+    completeCheckoutSession: async (id, opts = {}) => {
+      const session = call(() => completeSession(store, id, opts.email, seedCtx()));
+      await webhooks.flush();
+      return out(session);
+    },
+    expireCheckoutSession: async (id) => {
+      const session = call(() => expireSession(store, id, seedCtx()));
+      await webhooks.flush();
+      return out(session);
+    },
+  };
+  return api;
+}

@@ -1,0 +1,69 @@
+// The hosted checkout: GET /pay/:sessionId shows the session with Pay and Cancel; a visit to
+// a Payment Link (/pay-link/:id) starts a session and lands there.
+import type http from 'node:http';
+import { StripeApiError } from '../errors';
+import { readBody, redirect, sendHtml } from '../http/respond';
+import { completeSession } from '../resources/checkout-sessions';
+import { lineItemObject } from '../resources/line-items';
+import { sessionFromPaymentLink } from '../resources/payment-links';
+import type { Store } from '../store';
+import type { RequestContext, StripeObject } from '../types';
+import { escapeHtml, formatMoney, page } from './layout';
+
+export async function checkoutPages(store: Store, req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string): Promise<void> {
+  const ctx: RequestContext = { requestId: null, idempotencyKey: null, apiVersion: null };
+  const link = /^\/pay-link\/([^/]+)$/.exec(url.pathname);
+  if (link && method === 'GET') {
+    try {
+      const session = sessionFromPaymentLink(store, decodeURIComponent(link[1]!), url.searchParams, ctx);
+      return redirect(res, `/pay/${session.id}`);
+    } catch (error) {
+      if (!(error instanceof StripeApiError)) throw error;
+      return sendHtml(res, error.status === 404 ? 404 : 410, page('Link unavailable', `<p>${escapeHtml(error.message)}</p>`));
+    }
+  }
+  const pay = /^\/pay\/([^/]+)$/.exec(url.pathname);
+  if (!pay) return sendHtml(res, 404, page('Not found', '<p>Nothing here.</p>'));
+  const session = store.find('checkout.session', decodeURIComponent(pay[1]!));
+  if (!session) return sendHtml(res, 404, page('Checkout not found', `<p>No such checkout session.</p>`));
+
+  if (method === 'GET') return sendHtml(res, 200, checkoutPage(store, session));
+  if (method !== 'POST') return sendHtml(res, 405, page('Method not allowed', ''));
+
+  const form = new URLSearchParams(await readBody(req));
+  const action = form.get('action');
+  if (session.status !== 'open') return sendHtml(res, 409, checkoutPage(store, session));
+  if (action === 'cancel') {
+    if (session.cancel_url) return redirect(res, session.cancel_url);
+    return sendHtml(res, 200, page('Checkout canceled', '<p>You canceled this checkout. Nothing was charged.</p>'));
+  }
+  if (action !== 'pay') return sendHtml(res, 400, page('Bad request', '<p>Unknown action.</p>'));
+  const completed = completeSession(store, session.id, form.get('email') || undefined, ctx);
+  await store.webhooks.flush();
+  const next = completed.success_url ?? completed.return_url;
+  if (next) return redirect(res, String(next).replace(/\{CHECKOUT_SESSION_ID\}|%7BCHECKOUT_SESSION_ID%7D/gi, completed.id));
+  return sendHtml(res, 200, page('Payment complete', `<p data-testid="complete">Thanks! Payment complete (test mode). Session <code>${escapeHtml(completed.id)}</code>.</p>`));
+}
+
+function checkoutPage(store: Store, session: StripeObject): string {
+  const items = (store.lineItems.get(session.id) ?? []).map((i) => lineItemObject(store, i));
+  const rows = items
+    .map((item) => `<tr><td>${escapeHtml(item.description)}</td><td>× ${item.quantity}</td><td>${escapeHtml(formatMoney(item.amount_total, item.currency))}${item.price?.recurring ? ` / ${escapeHtml(item.price.recurring.interval)}` : ''}</td></tr>`)
+    .join('');
+  const total = `<p class="total">Total: <strong data-testid="total">${escapeHtml(formatMoney(session.amount_total, session.currency))}</strong></p>`;
+  if (session.status !== 'open') {
+    return page('Fake Stripe Checkout — test only', `<p data-testid="status">This checkout session is ${escapeHtml(session.status)}.</p><table>${rows}</table>${total}`);
+  }
+  const email = session.customer_email ?? (session.customer ? store.find('customer', session.customer)?.email : null) ?? '';
+  return page(
+    'Fake Stripe Checkout — test only',
+    `<p>Mode: ${escapeHtml(session.mode)}</p>
+<table>${rows}</table>
+${total}
+<form method="post" action="/pay/${escapeHtml(session.id)}"${session.ui_mode === 'embedded_page' ? ' target="_top"' : ''}>
+<label>Email <input type="email" name="email" value="${escapeHtml(email)}" placeholder="buyer@example.com"></label>
+<button type="submit" name="action" value="pay">Pay</button>
+${session.ui_mode === 'embedded_page' ? '' : '<button type="submit" name="action" value="cancel">Cancel</button>'}
+</form>`,
+  );
+}

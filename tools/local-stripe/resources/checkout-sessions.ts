@@ -1,0 +1,226 @@
+// Checkout Sessions: create (payment, subscription and setup mode; hosted or embedded),
+// retrieve, list, expire, and what paying one does.
+import { invalid, missingParam, noSuch } from '../errors';
+import { newId, randomAlnum } from '../ids';
+import { applyMetadata, array, bool, checkUrl, int, obj, oneOf, requiredStr, str } from '../params';
+import { now, type Store } from '../store';
+import type { RequestContext, StripeObject } from '../types';
+import { createCustomer } from './customers';
+import { resolveLineItems } from './line-items';
+import { createSubscription } from './subscriptions';
+
+export function createCheckoutSession(store: Store, params: StripeObject, ctx: RequestContext, from: { paymentLink?: StripeObject } = {}): StripeObject {
+  const mode = oneOf(requiredStr(params, 'mode'), ['payment', 'subscription', 'setup'] as const, 'mode')!;
+  const rawItems = array(params, 'line_items');
+  if (mode !== 'setup' && (!rawItems || rawItems.length === 0)) throw missingParam('line_items');
+  if (mode === 'setup' && rawItems?.length) throw invalid('You cannot pass `line_items` in `setup` mode.', 'line_items');
+  const { items, prices } = resolveLineItems(store, rawItems, ctx);
+  if (mode === 'payment') {
+    const recurringIndex = prices.findIndex((p) => p.type === 'recurring');
+    if (recurringIndex !== -1) {
+      throw invalid(
+        'You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.',
+        `line_items[${recurringIndex}][price]`,
+      );
+    }
+  }
+  if (mode === 'subscription' && !prices.some((p) => p.type === 'recurring')) {
+    throw invalid('You must provide at least one recurring price in `subscription` mode when using prices.', 'line_items');
+  }
+  const customerId = str(params, 'customer');
+  const customerEmail = str(params, 'customer_email');
+  if (customerId && customerEmail) throw invalid('You may only specify one of these parameters: customer, customer_email.', 'customer_email');
+  if (customerId) {
+    if (store.deletedCustomers.has(customerId)) throw noSuch('customer', customerId, 'customer', 400);
+    store.must('customer', customerId, 'customer', 400);
+  }
+  const clientReferenceId = str(params, 'client_reference_id');
+  if (clientReferenceId !== undefined && clientReferenceId.length > 200) throw invalid('client_reference_id must be at most 200 characters', 'client_reference_id');
+  const successUrl = checkUrl(str(params, 'success_url'), 'success_url');
+  const cancelUrl = checkUrl(str(params, 'cancel_url'), 'cancel_url');
+  // Embedded Checkout (API 2026-10-28.endive names it `embedded_page`): it returns to return_url and has no pages of its own.
+  const uiMode = oneOf(str(params, 'ui_mode'), ['hosted_page', 'embedded_page'] as const, 'ui_mode') ?? 'hosted_page';
+  const returnUrl = checkUrl(str(params, 'return_url'), 'return_url');
+  if (uiMode === 'embedded_page') {
+    if (successUrl !== undefined) throw invalid('`success_url` is not supported with `ui_mode: embedded_page`; use `return_url`.', 'success_url');
+    if (cancelUrl !== undefined) throw invalid('`cancel_url` is not supported with `ui_mode: embedded_page`.', 'cancel_url');
+    if (returnUrl === undefined && str(params, 'redirect_on_completion') !== 'never') throw missingParam('return_url');
+  } else if (returnUrl !== undefined) {
+    throw invalid('`return_url` can only be used with `ui_mode: embedded_page`.', 'return_url');
+  }
+  const shippingCollection = obj(params, 'shipping_address_collection');
+  const allowedCountries = shippingCollection ? array(shippingCollection, 'allowed_countries', 'shipping_address_collection[allowed_countries]') : undefined;
+  if (shippingCollection && (!allowedCountries || allowedCountries.some((country) => typeof country !== 'string' || !/^[A-Z]{2}$/.test(country)))) {
+    throw invalid('Invalid shipping_address_collection[allowed_countries]', 'shipping_address_collection[allowed_countries]');
+  }
+  const automaticTax = obj(params, 'automatic_tax');
+  const phoneCollection = obj(params, 'phone_number_collection');
+  const customerCreation = oneOf(str(params, 'customer_creation'), ['always', 'if_required'] as const, 'customer_creation');
+  if (customerCreation && mode !== 'payment') throw invalid('`customer_creation` can only be used in `payment` mode.', 'customer_creation');
+  const paymentIntentData = obj(params, 'payment_intent_data');
+  const subscriptionData = obj(params, 'subscription_data');
+  const amount = items.reduce((sum, item, index) => sum + (prices[index]!.unit_amount ?? 0) * item.quantity, 0);
+  const created = ctx.created ?? now();
+  const id = newId.session();
+  const expiresAt = int(params, 'expires_at') ?? created + 24 * 60 * 60;
+  const session: StripeObject = {
+    ...store.fixture('checkout.session'),
+    id,
+    object: 'checkout.session',
+    adaptive_pricing: { enabled: false },
+    after_expiration: null,
+    allow_promotion_codes: bool(params, 'allow_promotion_codes') ?? null,
+    amount_subtotal: mode === 'setup' ? null : amount,
+    amount_total: mode === 'setup' ? null : amount,
+    automatic_tax: { enabled: (automaticTax && bool(automaticTax, 'enabled', 'automatic_tax[enabled]')) ?? false, liability: null, provider: null, status: null },
+    billing_address_collection: str(params, 'billing_address_collection') ?? null,
+    cancel_url: cancelUrl ?? null,
+    client_reference_id: clientReferenceId || null,
+    client_secret: uiMode === 'embedded_page' ? `${id}_secret_${randomAlnum(24)}` : null,
+    collected_information: null,
+    consent: null,
+    consent_collection: null,
+    created,
+    currency: prices[0]?.currency ?? (mode === 'setup' ? (str(params, 'currency') ?? null) : null),
+    currency_conversion: null,
+    custom_fields: [],
+    custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
+    customer: customerId ?? null,
+    customer_account: null,
+    customer_creation: mode === 'payment' ? (customerCreation ?? 'if_required') : null,
+    customer_details: null,
+    customer_email: customerEmail || null,
+    discounts: [],
+    expires_at: expiresAt,
+    invoice: null,
+    invoice_creation: mode === 'payment' ? { enabled: false, invoice_data: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: null, metadata: {}, rendering_options: null } } : null,
+    livemode: false,
+    locale: str(params, 'locale') ?? null,
+    metadata: applyMetadata({ ...(from.paymentLink?.metadata ?? {}) }, params),
+    mode,
+    payment_intent: null,
+    payment_link: from.paymentLink?.id ?? null,
+    payment_method_collection: mode === 'subscription' ? 'always' : null,
+    payment_method_configuration_details: null,
+    payment_method_options: {},
+    payment_method_types: ['card'],
+    payment_status: mode === 'setup' ? 'no_payment_required' : 'unpaid',
+    permissions: null,
+    phone_number_collection: { enabled: (phoneCollection && bool(phoneCollection, 'enabled', 'phone_number_collection[enabled]')) ?? false },
+    recovered_from: null,
+    saved_payment_method_options: null,
+    setup_intent: null,
+    return_url: returnUrl ?? null,
+    shipping_address_collection: allowedCountries ? { allowed_countries: allowedCountries } : null,
+    shipping_cost: null,
+    shipping_options: [],
+    status: 'open',
+    submit_type: str(params, 'submit_type') ?? null,
+    subscription: null,
+    success_url: successUrl ?? null,
+    total_details: mode === 'setup' ? null : { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+    ui_mode: uiMode,
+    url: uiMode === 'embedded_page' ? null : `${store.baseUrl}/pay/${id}`,
+    wallet_options: null,
+  };
+  store.put('checkout.session', session);
+  store.lineItems.set(id, items);
+  store.sessionExtras.set(id, {
+    paymentIntentMetadata: paymentIntentData ? applyMetadata({}, paymentIntentData, 'payment_intent_data[metadata]') : {},
+    subscriptionMetadata: subscriptionData ? applyMetadata({}, subscriptionData, 'subscription_data[metadata]') : {},
+    customerCreation: customerCreation ?? null,
+  });
+  return session;
+}
+
+/** The Pay button: completes an open session and records what Stripe would. Synchronous; delivery is queued. */
+export function completeSession(store: Store, id: string, email: string | undefined, ctx: RequestContext): StripeObject {
+  const session = store.must('checkout.session', id);
+  if (session.status !== 'open') throw invalid(`This Checkout Session is no longer active (status: ${session.status}).`);
+  const extras = store.sessionExtras.get(id) ?? { paymentIntentMetadata: {}, subscriptionMetadata: {}, customerCreation: null };
+  const existingCustomer = session.customer ? store.find('customer', session.customer) : undefined;
+  const buyerEmail = email || session.customer_email || existingCustomer?.email || 'buyer@example.com';
+  const ensureCustomer = () => {
+    if (session.customer) return session.customer as string;
+    const customer = createCustomer(store, { email: buyerEmail, name: 'Test Buyer' }, ctx);
+    session.customer = customer.id;
+    return customer.id as string;
+  };
+  if (session.mode === 'subscription') {
+    const customerId = ensureCustomer();
+    const recurring = (store.lineItems.get(id) ?? []).filter((item) => store.find('price', item.price)?.type === 'recurring');
+    const subscription = createSubscription(store, 
+      { customer: customerId, items: recurring.map((item) => ({ price: item.price, quantity: String(item.quantity) })) },
+      ctx,
+      { metadata: extras.subscriptionMetadata, fromCheckout: true },
+    );
+    session.subscription = subscription.id;
+    session.payment_status = 'paid';
+  } else if (session.mode === 'payment') {
+    const customerId = extras.customerCreation === 'always' ? ensureCustomer() : (session.customer as string | null);
+    const created = now();
+    const paymentIntent: StripeObject = {
+      ...store.fixture('payment_intent'),
+      id: newId.paymentIntent(),
+      object: 'payment_intent',
+      amount: session.amount_total,
+      amount_capturable: 0,
+      amount_details: { tip: {} },
+      amount_received: session.amount_total,
+      canceled_at: null,
+      cancellation_reason: null,
+      client_secret: null,
+      created,
+      currency: session.currency,
+      customer: customerId ?? null,
+      description: null,
+      last_payment_error: null,
+      latest_charge: newId.charge(),
+      livemode: false,
+      metadata: extras.paymentIntentMetadata,
+      next_action: null,
+      payment_method: newId.paymentMethod(),
+      payment_method_configuration_details: null,
+      processing: null,
+      receipt_email: null,
+      shipping: null,
+      status: 'succeeded',
+      transfer_data: null,
+    };
+    paymentIntent.client_secret = `${paymentIntent.id}_secret_${randomAlnum(25)}`;
+    store.put('payment_intent', paymentIntent);
+    session.payment_intent = paymentIntent.id;
+    session.payment_status = 'paid';
+  } else {
+    session.setup_intent = newId.setupIntent();
+    session.payment_status = 'no_payment_required';
+  }
+  session.status = 'complete';
+  session.url = null;
+  session.customer_details = {
+    address: { city: null, country: 'US', line1: null, line2: null, postal_code: '94107', state: null },
+    business_name: null,
+    email: buyerEmail,
+    individual_name: null,
+    name: 'Test Buyer',
+    phone: null,
+    tax_exempt: 'none',
+    tax_ids: [],
+  };
+  store.recordEvent('checkout.session.completed', session, ctx);
+  return session;
+}
+
+export function expireSession(store: Store, id: string, ctx: RequestContext): StripeObject {
+  const session = store.must('checkout.session', id);
+  if (session.status !== 'open') throw invalid(`Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`);
+  session.status = 'expired';
+  session.url = null;
+  store.recordEvent('checkout.session.expired', session, ctx);
+  return session;
+}
+
+export function listSessions(store: Store, params: StripeObject) {
+  const filters: [string, string | undefined][] = ['customer', 'payment_intent', 'payment_link', 'subscription', 'status', 'client_reference_id'].map((f) => [f, str(params, f)]);
+  return store.list('checkout.session', params, (s) => filters.every(([field, value]) => value === undefined || s[field] === value));
+}
