@@ -1,9 +1,9 @@
 // Ids shaped like Stripe's (prefix, length, alphabet), and which kind of object an id names.
 import { randomBytes } from 'node:crypto';
 
-export type ObjectKind = 'product' | 'price' | 'customer' | 'subscription' | 'checkout.session' | 'payment_link' | 'payment_intent' | 'event';
+export type ObjectKind = 'product' | 'price' | 'customer' | 'subscription' | 'checkout.session' | 'payment_link' | 'payment_intent' | 'event' | 'coupon' | 'promotion_code';
 
-export const OBJECT_KINDS: readonly ObjectKind[] = ['product', 'price', 'customer', 'subscription', 'checkout.session', 'payment_link', 'payment_intent', 'event'];
+export const OBJECT_KINDS: readonly ObjectKind[] = ['product', 'price', 'customer', 'subscription', 'checkout.session', 'payment_link', 'payment_intent', 'event', 'coupon', 'promotion_code'];
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -33,6 +33,8 @@ export const newId = {
   setupIntent: () => `seti_1${randomAlnum(23)}`,
   portalSession: () => `bps_1${randomAlnum(23)}`,
   event: () => `evt_1${randomAlnum(23)}`,
+  coupon: () => randomAlnum(8),
+  promotionCode: () => `promo_1${randomAlnum(23)}`,
   lineItem: () => `li_1${randomAlnum(23)}`,
   request: () => `req_${randomAlnum(14)}`,
 };
@@ -46,6 +48,7 @@ const ID_PREFIXES: [string, ObjectKind][] = [
   ['plink_', 'payment_link'],
   ['pi_', 'payment_intent'],
   ['evt_', 'event'],
+  ['promo_', 'promotion_code'],
 ];
 
 export const kindOfId = (id: string): ObjectKind | undefined => ID_PREFIXES.find(([prefix]) => id.startsWith(prefix))?.[1];

@@ -36,6 +36,8 @@ const LIST_URLS: Record<ObjectKind, string> = {
   payment_link: '/v1/payment_links',
   payment_intent: '/v1/payment_intents',
   event: '/v1/events',
+  coupon: '/v1/coupons',
+  promotion_code: '/v1/promotion_codes',
 };
 
 export function defaultFixturesPath(): string {

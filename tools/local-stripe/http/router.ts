@@ -4,6 +4,7 @@ import { createPortalSession } from '../resources/billing-portal';
 import { createRefund } from '../resources/charges';
 import { createCheckoutSession, expireSession, listSessions } from '../resources/checkout-sessions';
 import { listEvents } from '../resources/events';
+import { createCoupon, createPromotionCode, listPromotionCodes } from '../resources/promotion-codes';
 import { listLineItems } from '../resources/line-items';
 import { createPaymentLink, listPaymentLinks, updatePaymentLink } from '../resources/payment-links';
 import { createPrice, listPrices, updatePrice } from '../resources/prices';
@@ -61,6 +62,12 @@ export const ROUTES: Route[] = [
   // refunds (of a payment intent the hosted checkout's Pay created)
   { method: 'POST', pattern: /^\/v1\/refunds$/, handler: (s, ctx, p) => createRefund(s, p, ctx) },
   // events
+  { method: 'POST', pattern: /^\/v1\/coupons$/, handler: (s, ctx, p) => createCoupon(s, p, ctx) },
+  { method: 'GET', pattern: /^\/v1\/coupons\/([^/]+)$/, handler: (s, _ctx, _p, [id]) => s.must('coupon', id!) },
+  { method: 'POST', pattern: /^\/v1\/promotion_codes$/, handler: (s, ctx, p) => createPromotionCode(s, p, ctx) },
+  { method: 'GET', pattern: /^\/v1\/promotion_codes$/, handler: (s, _ctx, p) => listPromotionCodes(s, p) },
+  { method: 'GET', pattern: /^\/v1\/promotion_codes\/([^/]+)$/, handler: (s, _ctx, _p, [id]) => s.must('promotion_code', id!) },
+
   { method: 'GET', pattern: /^\/v1\/events$/, handler: (s, _ctx, p) => listEvents(s, p) },
   { method: 'GET', pattern: /^\/v1\/events\/([^/]+)$/, handler: (s, _ctx, _p, [id]) => s.must('event', id!) },
 ];
