@@ -156,6 +156,8 @@ export interface OrderResponse {
   amountDiscount: number | null;
   currency: string | null;
   product: { id: string; name: string } | null;
+  /** A subscription was started: the page offers Manage subscription (`POST /api/portal`). */
+  subscription: boolean;
   fulfilledAt: string | null;
   deliveryToken: string | null;
   livemode: boolean;

@@ -185,6 +185,7 @@ describe('parseOrder', () => {
       amountDiscount: 300,
       currency: 'usd',
       product: { id: 'field-notes', name: 'Field Notes Pattern Pack' },
+      subscription: false,
       fulfilledAt: '2026-01-01T00:00:05Z',
       deliveryToken: 'dl_abc',
       createdAt: '2026-01-01T00:00:00Z',
@@ -203,6 +204,7 @@ describe('parseOrder', () => {
       amountDiscount: null,
       currency: null,
       product: null,
+      subscription: false,
       fulfilledAt: null,
       deliveryToken: null,
       createdAt: '',
@@ -258,6 +260,7 @@ describe('parseOrder', () => {
         'licenceKeys',
         'product',
         'status',
+        'subscription',
         'updatedAt',
       ].sort(),
     );

@@ -59,6 +59,7 @@ export function orderView(order: Order) {
     amountDiscount: order.amountDiscount,
     currency: order.currency,
     product: product ? { id: product.id, name: product.name } : null,
+    subscription: order.subscription !== null,
     fulfilledAt: order.fulfilledAt === null ? null : new Date(order.fulfilledAt).toISOString(),
     deliveryToken: order.deliveryToken,
     livemode: order.livemode,

@@ -6,6 +6,7 @@ import { API_BASE } from '../config';
 import { byId, h, queryParam } from '../dom';
 import { initLayout, updateCartBadge } from '../layout';
 import { formatMoney } from '../../../catalog/money';
+import { openPortal } from '../portal';
 import { formatBytes, isTerminalStatus, isValidSessionId, pollOrder, type Download, type LicenceKey, type Order } from '../order-status';
 
 initLayout();
@@ -107,6 +108,23 @@ function delivery(order: Order): HTMLElement | null {
   );
 }
 
+/** For a subscription: Manage subscription opens Stripe's customer portal for this buyer. */
+function manageSubscription(order: Order): HTMLElement | null {
+  if (!order.subscription) return null;
+  const message = h('p', { class: 'delivery__hint', role: 'status' });
+  const button = h('button', { type: 'button', class: 'button', id: 'manage-subscription' }, 'Manage subscription');
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    message.textContent = 'Opening your subscription…';
+    void openPortal({ apiBase: API_BASE }).then((result) => {
+      if (result.ok) return location.assign(result.url);
+      button.disabled = false;
+      message.textContent = result.error;
+    });
+  });
+  return h('p', { class: 'panel__actions' }, button, message);
+}
+
 function renderTerminal(order: Order): void {
   switch (order.status) {
     case 'fulfilled':
@@ -119,6 +137,7 @@ function renderTerminal(order: Order): void {
         statusTitle('success', 'Paid and fulfilled — thank you!'),
         summary(order),
         delivery(order),
+        manageSubscription(order),
         actions('/', 'Continue shopping'),
       );
       return;
