@@ -101,11 +101,11 @@ function checkoutPage(store: Store, session: StripeObject, typed = new URLSearch
     `<p>Mode: ${escapeHtml(session.mode)}</p>
 <table>${rows}</table>
 ${total}
-<form method="post" action="/pay/${escapeHtml(session.id)}"${session.ui_mode === 'embedded_page' ? ' target="_top"' : ''}>
+<form method="post" action="/pay/${escapeHtml(session.id)}">
 <label>Email <input type="email" name="email" value="${escapeHtml(typed.get('email') ?? email)}" placeholder="buyer@example.com"></label>
 ${optionFields(session, typed)}
 ${error ? `<p role="alert" data-testid="error">${escapeHtml(error)}</p>` : ''}
-<button type="submit" name="action" value="pay">Pay</button>
+<button type="submit" name="action" value="pay"${session.ui_mode === 'embedded_page' ? ' formtarget="_top"' : ''}>Pay</button>
 ${session.ui_mode === 'embedded_page' ? '' : '<button type="submit" name="action" value="cancel">Cancel</button>'}
 </form>`,
   );
