@@ -1,4 +1,4 @@
-// The seller-only details of an order (migrations/0009_checkout_details.sql). Only the back
+// The seller-only details of an order (migrations/0010_checkout_details.sql). Only the back
 // office reads them: nothing on the buyer's side imports this file.
 export interface ShippingAddress {
   name: string | null;
