@@ -116,26 +116,29 @@ export function displayPrice(live: LiveProduct): LivePrice | undefined {
  * - Live products that match no build-time product are not shown (they have no page or image).
  */
 export function mergeLiveCatalog(buildTime: Product[], live: LiveCatalog): ShopProduct[] {
-  const liveKnowsSlugs = live.speaksForSlugs ?? live.products.some((p) => p.catalogId !== null);
-  if (live.products.length === 0 && !liveKnowsSlugs) return buildTime.map(fromBuildTime);
-  const merged: ShopProduct[] = [];
-  for (const product of buildTime) {
-    const match = findLiveMatch(product, live);
-    if (!match) {
-      if (!liveKnowsSlugs && !product.stripe?.productId) merged.push(fromBuildTime(product));
-      continue;
-    }
-    const price = displayPrice(match);
-    merged.push({
-      ...product,
-      name: match.name,
-      description: match.description ?? product.description,
-      price: price ? { amount: price.unitAmount, currency: price.currency } : product.price,
-      priceId: price ? price.id : null,
-      interval: price ? price.interval : null,
-    });
-  }
-  return merged;
+  if (live.products.length === 0 && !knowsSlugs(live)) return buildTime.map(fromBuildTime);
+  return buildTime.map((product) => mergeLiveProduct(product, live)).filter((product) => product !== null);
+}
+
+/** Whether the live catalog names storefront slugs, so that a slug it lacks is archived. */
+const knowsSlugs = (live: LiveCatalog) => live.speaksForSlugs ?? live.products.some((p) => p.catalogId !== null);
+
+/**
+ * One build-time product as `mergeLiveCatalog` shows it, from a live catalog that holds at
+ * least its candidates (a product page's partial catalog will do); null when it is archived.
+ */
+export function mergeLiveProduct(product: Product, live: LiveCatalog): ShopProduct | null {
+  const match = findLiveMatch(product, live);
+  if (!match) return !knowsSlugs(live) && !product.stripe?.productId ? fromBuildTime(product) : null;
+  const price = displayPrice(match);
+  return {
+    ...product,
+    name: match.name,
+    description: match.description ?? product.description,
+    price: price ? { amount: price.unitAmount, currency: price.currency } : product.price,
+    priceId: price ? price.id : null,
+    interval: price ? price.interval : null,
+  };
 }
 
 /** The shop before (or without) the live catalog. */

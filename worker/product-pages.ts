@@ -9,13 +9,16 @@ import { sitemapUrls, sitemapXml } from '../catalog/sitemap';
 import {
   liveOnlyProducts,
   mergeLiveCatalog,
+  mergeLiveProduct,
   parseLiveCatalog,
+  parseProduct,
   type LiveCatalog,
   type LiveOnlyProduct,
   type ShopProduct,
 } from '../catalog/live';
 import { liveCatalog } from './live-catalog';
 import type { Env } from './env';
+import { liveProductsFor } from './store/catalog';
 import { hasStripeKey } from './stripe/client';
 
 /** Where the build put the template (`dist/_templates/product.html`, served without `.html`). */
@@ -40,6 +43,18 @@ export type ProductPage =
 export async function liveShopCatalog(env: Env): Promise<LiveCatalog | null> {
   const live = parseLiveCatalog({ checkout: hasStripeKey(env), products: await liveCatalog(env) });
   return live && live.products.length > 0 ? live : null;
+}
+
+/**
+ * The part of the live catalog one product page needs (`null` when the mirror has no products),
+ * read by key in one D1 round trip: the cost does not grow with the catalog, and no whole
+ * snapshot is parsed per page view. `resolveProductPage` decides from it as from the whole.
+ */
+export async function liveCatalogFor(env: Env, id: string, buildTime: Product[] = catalog.products): Promise<LiveCatalog | null> {
+  const stripeProductId = buildTime.find((product) => product.id === id)?.stripe?.productId ?? null;
+  const { products, speaksForSlugs, hasProducts } = await liveProductsFor(env.DB, id, stripeProductId);
+  if (!hasProducts) return null;
+  return { checkout: hasStripeKey(env), products: products.map(parseProduct).filter((product) => product !== null), speaksForSlugs };
 }
 
 function catalogPageProduct(product: ShopProduct, interval: string | null): PageProduct {
@@ -72,12 +87,17 @@ function liveOnlyPageProduct({ slug, product, price }: LiveOnlyProduct, canCheck
   };
 }
 
-/** Decides what /products/<id> shows, from the build-time catalog and the live one. */
+/**
+ * Decides what /products/<id> shows, from the build-time catalog and the live one (whole, or
+ * `liveCatalogFor`'s part of it; `null` when the mirror has no products).
+ */
 export function resolveProductPage(id: string, live: LiveCatalog | null, buildTime: Product[] = catalog.products): ProductPage {
   if (!live) return { kind: 'static' };
-  const merged = mergeLiveCatalog(buildTime, live).find((product) => product.id === id);
-  if (merged) return { kind: 'render', base: 'prerendered', product: catalogPageProduct(merged, merged.interval), checkoutPrice: null };
-  if (buildTime.some((product) => product.id === id)) return { kind: 'not-found' };
+  const buildTimeProduct = buildTime.find((product) => product.id === id);
+  if (buildTimeProduct) {
+    const merged = mergeLiveProduct(buildTimeProduct, live);
+    return merged ? { kind: 'render', base: 'prerendered', product: catalogPageProduct(merged, merged.interval), checkoutPrice: null } : { kind: 'not-found' };
+  }
   const only = liveOnlyProducts(buildTime, live).find((entry) => entry.slug === id);
   if (!only) return { kind: 'not-found' };
   return { kind: 'render', base: 'template', product: liveOnlyPageProduct(only, live.checkout), checkoutPrice: live.checkout ? only.price.id : null };

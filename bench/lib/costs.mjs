@@ -19,7 +19,7 @@ export function costOfPurchases(metered, purchases = PURCHASES) {
   const o = metered.outbox;
   const l = metered.orderLookup;
   // Per purchase: the webhook, one queue consumer invocation per message (an upper bound: a batch
-  // of up to 10 messages is one invocation), and one order lookup by the success page.
+  // of up to 25 messages, wrangler.toml's max_batch_size, is one invocation), and one order lookup by the success page.
   const lines = [
     { item: 'Workers requests', price: PRICES.workersRequests, perPurchase: 1 + 1 + 1, how: 'webhook + queue consumer (≤ 1 per message) + 1 order lookup' },
     { item: 'Workers CPU', price: PRICES.workersCpuMs, perPurchase: metered.cpuMsPerPurchase, how: 'workerd CPU measured here (upper bound: includes local D1 and the proxy)' },

@@ -11,6 +11,8 @@ import { onCleanup, tempDir } from './proc.mjs';
 export const TMPFS_DIR = '/dev/shm';
 
 const REQUEST_TIMEOUT_MS = 30_000;
+/** The verifier gives up on the outbox when the consumer finished no delivery for this long. */
+const DRAIN_STALL_MS = 15_000;
 
 /** Keeps the last lines a worker printed and counts lines matching `count` patterns. */
 class WorkerLog {
@@ -273,11 +275,21 @@ export async function verifyLedger(mf, sent, log, { consumer = true } = {}) {
   const fulfilledSet = new Set(fulfilledIds);
   const missingOrders = [...sessionIds].filter((id) => !fulfilledSet.has(id)).length;
 
-  // Deliveries run from the outbox queue after the responses: wait for the consumer to finish them.
+  // Deliveries run from the outbox queue after the responses: wait for the consumer to finish
+  // them, for as long as it makes progress (a fixed deadline failed runs whose consumer was
+  // merely behind on a busy machine), and for the hook's log lines, which arrive through
+  // workerd's stdout a moment after the rows they report are marked done.
   const outboxDone = async () => scalar(`SELECT count(*) AS n FROM outbox WHERE kind = 'delivered' AND status = 'done'`);
-  const drainDeadline = Date.now() + 20_000;
-  while (consumer && (await outboxDone()) < sessionIds.size && Date.now() < drainDeadline) await new Promise((resolve) => setTimeout(resolve, 250));
-  const deliveriesDone = await outboxDone();
+  const drainStarted = Date.now();
+  let deliveriesDone = await outboxDone();
+  let lastProgress = Date.now();
+  while (consumer && (deliveriesDone < sessionIds.size || (log.counts.delivered ?? 0) < deliveriesDone) && Date.now() - lastProgress < DRAIN_STALL_MS) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const done = await outboxDone();
+    if (done > deliveriesDone) lastProgress = Date.now();
+    deliveriesDone = done;
+  }
+  const drainMs = Date.now() - drainStarted;
   const deliveriesPending = await scalar(`SELECT count(*) AS n FROM outbox WHERE kind = 'delivered' AND status = 'pending'`);
   const hookCalls = log.counts.delivered ?? NaN;
 
@@ -297,7 +309,15 @@ export async function verifyLedger(mf, sent, log, { consumer = true } = {}) {
         ]
       : [{ what: 'outbox deliveries pending (no consumer ran)', expected: sessionIds.size, actual: deliveriesPending }]),
   ];
-  return { ok: checks.every((check) => check.expected === check.actual), events: eventIds.size, sessions: sessionIds.size, checks };
+  const ok = checks.every((check) => check.expected === check.actual);
+  // On a mismatch, what the outbox holds: rows by kind, status and attempts, and the errors recorded.
+  const outbox = ok
+    ? undefined
+    : {
+        rows: (await db.prepare('SELECT kind, status, attempts, count(*) AS n FROM outbox GROUP BY kind, status, attempts').all()).results,
+        errors: (await db.prepare('SELECT last_error AS error, count(*) AS n FROM outbox WHERE last_error IS NOT NULL GROUP BY last_error LIMIT 5').all()).results,
+      };
+  return { ok, events: eventIds.size, sessions: sessionIds.size, checks, drainMs, outbox };
 }
 
 /** The naive peer's tables (bench/naive/schema.sql), as its tutorial applies them. */

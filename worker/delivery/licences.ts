@@ -3,7 +3,8 @@
 import type { Product } from '../../catalog';
 import type { LicenceKeyView } from '../../contract/api';
 import type { Order } from '../store/orders';
-import { assignPoolKey, licenceKeysOf, saveGeneratedKey } from '../store/licences';
+import { assignPoolKey, saveGeneratedKey } from '../store/licences';
+import { selectLicenceKeysOf, setLicenceKeys, type OrderRecord } from '../store/order-records';
 
 // Crockford's base32 without I, L, O, U: nothing a buyer can misread when typing it.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -24,17 +25,28 @@ export function licenceWrites(db: D1Database, orderId: string, products: Product
   });
 }
 
-/** One entry per licensed product of the order; null while a pool product waits for keys. */
-export async function licenceKeyViews(order: Order, products: Product[], db: D1Database, nowMs: number): Promise<LicenceKeyView[]> {
+/**
+ * A pool that was empty at fulfilment may have been refilled since: each fulfilled order still
+ * without a key of a pool product takes one now (still once), all in one batch that also reads
+ * those orders' keys again into their records. No D1 call when nothing waits.
+ */
+export async function assignWaitingPoolKeys(db: D1Database, orders: { record: OrderRecord; products: Product[] }[], nowMs: number): Promise<void> {
+  const waiting = orders.flatMap(({ record, products }) =>
+    record.order.status === 'fulfilled' ? products.filter((product) => product.licence === 'pool' && !record.licenceKeys.has(product.id)).map((product) => ({ record, product })) : [],
+  );
+  if (waiting.length === 0) return;
+  const records = new Map(waiting.map(({ record }) => [record.order.id, record]));
+  const results = await db.batch([
+    ...waiting.map(({ record, product }) => assignPoolKey(db, record.order.id, product.id, nowMs)),
+    selectLicenceKeysOf(db, [...records.keys()]),
+  ]);
+  setLicenceKeys(records, results.at(-1));
+}
+
+/** One entry per licensed product of the order (`keys`: by product id); null while a pool product waits for keys. */
+export function licenceKeyViews(order: Order, products: Product[], keys: ReadonlyMap<string, string>): LicenceKeyView[] {
   const licensed = products.filter((product) => product.licence);
   if (order.status !== 'fulfilled' || licensed.length === 0) return [];
-  let keys = await licenceKeysOf(db, order.id);
-  // A pool that was empty at fulfilment may have been refilled since: the order takes its key now, still once.
-  const waiting = licensed.filter((product) => product.licence === 'pool' && !keys.has(product.id));
-  if (waiting.length > 0) {
-    await db.batch(waiting.map((product) => assignPoolKey(db, order.id, product.id, nowMs)));
-    keys = await licenceKeysOf(db, order.id);
-  }
   return licensed.map((product) => {
     const key = keys.get(product.id) ?? null;
     if (key === null) console.error(JSON.stringify({ msg: 'order has no licence key: the pool was empty', order: order.id, product: product.id }));

@@ -4,7 +4,6 @@ import type { Product } from '../../catalog';
 import type { DownloadLink } from '../../contract/api';
 import type { Env } from '../env';
 import type { Order } from '../store/orders';
-import { downloadCounts } from '../store/downloads';
 import { contentTypeOf, filenameOf, orderFiles } from './files';
 import { downloadSettings } from './settings';
 import { signLink } from './signature';
@@ -15,7 +14,8 @@ export function downloadPath(token: string, key: string, expires: number, signat
   return `/downloads/${encodeURIComponent(token)}/${path}?expires=${expires}&signature=${signature}`;
 }
 
-export async function downloadLinks(order: Order, products: Product[], env: Env, nowMs: number): Promise<DownloadLink[]> {
+/** `counts`: downloads so far by file key, read with the order (store/order-records.ts). */
+export async function downloadLinks(order: Order, products: Product[], counts: ReadonlyMap<string, number>, env: Env, nowMs: number): Promise<DownloadLink[]> {
   const files = orderFiles(products);
   if (order.status !== 'fulfilled' || !order.deliveryToken || files.length === 0) return [];
   const configured = downloadSettings(env);
@@ -26,7 +26,7 @@ export async function downloadLinks(order: Order, products: Product[], env: Env,
   const { bucket, secret, ttlSeconds } = configured.settings;
   const token = order.deliveryToken;
   const expires = Math.floor(nowMs / 1000) + ttlSeconds;
-  const [counts, heads] = await Promise.all([downloadCounts(env.DB, order.id), Promise.all(files.map(({ file }) => bucket.head(file.key)))]);
+  const heads = await Promise.all(files.map(({ file }) => bucket.head(file.key)));
   const links: DownloadLink[] = [];
   for (const [index, { product, file, limit }] of files.entries()) {
     const head = heads[index];

@@ -1,9 +1,8 @@
 // What a fulfilled order delivers right now: fresh signed links and its licence keys.
+import type { Product } from '../../catalog';
 import type { DownloadLink, LicenceKeyView } from '../../contract/api';
 import type { Env } from '../env';
-import { contentsOfStored } from '../orders/line-items';
-import type { Order } from '../store/orders';
-import type { LineItem } from '../store/orders';
+import type { OrderRecord } from '../store/order-records';
 import { licenceKeyViews } from './licences';
 import { downloadLinks } from './links';
 
@@ -12,9 +11,10 @@ export interface OrderDelivery {
   licenceKeys: LicenceKeyView[];
 }
 
-export async function orderDelivery(order: Order, lineItems: LineItem[], env: Env, nowMs: number): Promise<OrderDelivery> {
+/** From the order as read with its records (no D1 call; the files' sizes come from R2). `products`: `storedContents` of the order. */
+export async function orderDelivery(record: OrderRecord, products: Product[], env: Env, nowMs: number): Promise<OrderDelivery> {
+  const { order } = record;
   if (order.status !== 'fulfilled') return { downloads: [], licenceKeys: [] };
-  const products = await contentsOfStored(order, lineItems, env.DB);
-  const [downloads, licenceKeys] = await Promise.all([downloadLinks(order, products, env, nowMs), licenceKeyViews(order, products, env.DB, nowMs)]);
-  return { downloads, licenceKeys };
+  const downloads = await downloadLinks(order, products, record.downloadCounts, env, nowMs);
+  return { downloads, licenceKeys: licenceKeyViews(order, products, record.licenceKeys) };
 }

@@ -98,9 +98,15 @@ export async function contentsOf(session: Stripe.Checkout.Session, lineItems: Re
 export async function contentsOfStored(order: Order, lineItems: LineItem[], db: D1Database): Promise<Product[]> {
   const ids = lineItems.map((item) => item.product).filter((id): id is string => id !== null);
   const { slugs } = await pricesAndSlugs(db, [], ids.filter((id) => !findProduct(id)));
+  return storedContents(order, lineItems, slugs);
+}
+
+/** `contentsOfStored` with the slugs already read (`slugs`: storefront slug by Stripe product id). */
+export function storedContents(order: Order, lineItems: LineItem[], slugs: ReadonlyMap<string, string>): Product[] {
   const products = new Map<string, Product>();
-  for (const id of ids) {
-    const product = findProduct(slugs.get(id) ?? id);
+  for (const item of lineItems) {
+    if (item.product === null) continue;
+    const product = findProduct(slugs.get(item.product) ?? item.product);
     if (product) products.set(product.id, product);
   }
   const named = order.productId ? findProduct(order.productId) : undefined;

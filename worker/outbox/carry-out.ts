@@ -1,14 +1,18 @@
-// The outbox consumer: carries out one row's side effect after its batch committed.
+// The outbox consumer: carries out rows' side effects after their batch committed.
 // Rows are exactly-once as far as the outbox goes (one per order and kind); towards
 // the outside world each is at-least-once, with the order id as idempotency key.
-import { findProduct } from '../../catalog';
+// A whole queue batch costs a constant number of D1 round trips, however many rows it
+// holds: one batch claims the rows and reads their orders, one records the outcomes
+// (plus one when a licence pool was empty at fulfilment, one when a catalog is rebuilt).
+import { findProduct, type Product } from '../../catalog';
 import { refreshCatalog } from '../live-catalog';
 import type { Env } from '../env';
 import type { Dependencies } from '../dependencies';
+import { assignWaitingPoolKeys } from '../delivery/licences';
 import { orderDelivery } from '../delivery/order-delivery';
-import { contentsOfStored } from '../orders/line-items';
-import { findLineItems, findOrder } from '../store/orders';
-import { markDead, markDone, markRetry, pendingDueAt, startAttempt, type OutboxRow } from '../store/outbox';
+import { storedContents } from '../orders/line-items';
+import { ORDER_RECORD_STATEMENTS, orderRecordsIn, selectOrderRecords, type OrderRecord } from '../store/order-records';
+import { claimDue, pendingNotDue, saveOutboxResult, type OutboxResult, type OutboxRow } from '../store/outbox';
 
 /** After this many failed attempts a row is dead: kept, logged and shown to the seller, not retried. */
 export const MAX_OUTBOX_ATTEMPTS = 8;
@@ -18,39 +22,83 @@ export type Attempt = { outcome: 'done' | 'skipped' } | { outcome: 'retry'; dela
 /** Backoff between attempts: 10 s, 20 s, 40 s … capped at one hour. */
 export const retryDelaySeconds = (attempts: number) => Math.min(10 * 2 ** (attempts - 1), 3600);
 
+/** One row, as the batch below (the sweeper without a queue, tests). */
 export async function carryOut(outboxId: number, env: Env, deps: Dependencies): Promise<Attempt> {
-  const row = await startAttempt(env.DB, outboxId, deps.now());
-  if (!row) {
-    // Early (a catalog window still open, a retry's delay not over): not an attempt, come back when due.
-    const dueAt = await pendingDueAt(env.DB, outboxId);
-    if (dueAt === null) return { outcome: 'skipped' };
-    return { outcome: 'retry', delaySeconds: Math.max(1, Math.ceil((dueAt - deps.now()) / 1000)), error: 'not due yet' };
+  return (await carryOutAll([outboxId], env, deps)).get(outboxId) ?? { outcome: 'skipped' };
+}
+
+/** The outcome for each of `outboxIds`: done, skipped (done, dead or gone already), retry (failed, or not due yet) or dead. */
+export async function carryOutAll(outboxIds: number[], env: Env, deps: Dependencies): Promise<Map<number, Attempt>> {
+  const ids = [...new Set(outboxIds)];
+  const now = deps.now();
+  const [claimed, notDue, ...records] = await env.DB.batch([
+    claimDue(env.DB, ids, now),
+    pendingNotDue(env.DB, ids, now),
+    ...selectOrderRecords(env.DB, { outboxIds: ids }),
+  ]);
+  const attempts = new Map<number, Attempt>();
+  // Early (a catalog window still open, a retry's delay not over): not an attempt, come back when due.
+  for (const { id, dueAt } of notDue!.results as { id: number; dueAt: number }[]) {
+    attempts.set(id, { outcome: 'retry', delaySeconds: Math.max(1, Math.ceil((dueAt - now) / 1000)), error: 'not due yet' });
   }
+  const rows = claimed!.results as OutboxRow[];
+  if (rows.length > 0) {
+    const { orders, slugs } = orderRecordsIn(records.slice(0, ORDER_RECORD_STATEMENTS));
+    const work = rows.map((row) => ({ row, ...workOf(row, orders.get(row.subject), slugs) }));
+    await assignWaitingPoolKeys(
+      env.DB,
+      work.flatMap(({ row, record, products }) => (row.kind === 'delivered' && record ? [{ record, products }] : [])),
+      now,
+    );
+    // However many windows a batch holds, the snapshot is rebuilt once: each sees every change up to now.
+    const catalogRebuild = rows.some((row) => row.kind === 'catalog') ? refreshCatalog(env).then(() => undefined) : undefined;
+    const failures = await Promise.all(work.map(({ row, record, products }) => failureOf(() => perform(row, record, products, catalogRebuild, env, deps))));
+    const results = rows.map((row, index) => resultOf(row, failures[index] ?? null, now));
+    await env.DB.batch(results.map((result) => saveOutboxResult(env.DB, result, deps.now())));
+    for (const result of results) attempts.set(result.id, attemptOf(result, now));
+  }
+  for (const id of ids) if (!attempts.has(id)) attempts.set(id, { outcome: 'skipped' });
+  return attempts;
+}
+
+function workOf(row: OutboxRow, record: OrderRecord | undefined, slugs: ReadonlyMap<string, string>): { record: OrderRecord | undefined; products: Product[] } {
+  if (row.kind === 'catalog' || !record) return { record, products: [] };
+  return { record, products: storedContents(record.order, record.lineItems, slugs) };
+}
+
+async function failureOf(attempt: () => Promise<void>): Promise<string | null> {
   try {
-    await perform(row, env, deps);
-    await markDone(env.DB, row.id, deps.now());
-    return { outcome: 'done' };
+    await attempt();
+    return null;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (row.attempts >= MAX_OUTBOX_ATTEMPTS) {
-      console.error(JSON.stringify({ msg: 'outbox row dead', id: row.id, kind: row.kind, subject: row.subject, attempts: row.attempts, error: message }));
-      await markDead(env.DB, row.id, message);
-      return { outcome: 'dead', error: message };
-    }
-    const delaySeconds = retryDelaySeconds(row.attempts);
-    console.warn(JSON.stringify({ msg: 'outbox attempt failed', id: row.id, kind: row.kind, subject: row.subject, attempts: row.attempts, retryIn: delaySeconds, error: message }));
-    await markRetry(env.DB, row.id, message, deps.now() + delaySeconds * 1000);
-    return { outcome: 'retry', delaySeconds, error: message };
+    return error instanceof Error ? error.message : String(error);
   }
 }
 
-async function perform(row: OutboxRow, env: Env, deps: Dependencies): Promise<void> {
+function resultOf(row: OutboxRow, error: string | null, now: number): OutboxResult {
+  if (error === null) return { id: row.id, outcome: 'done' };
+  const context = { id: row.id, kind: row.kind, subject: row.subject, attempts: row.attempts, error };
+  if (row.attempts >= MAX_OUTBOX_ATTEMPTS) {
+    console.error(JSON.stringify({ msg: 'outbox row dead', ...context }));
+    return { id: row.id, outcome: 'dead', error };
+  }
+  const delaySeconds = retryDelaySeconds(row.attempts);
+  console.warn(JSON.stringify({ msg: 'outbox attempt failed', ...context, retryIn: delaySeconds }));
+  return { id: row.id, outcome: 'retry', error, nextAttemptAt: now + delaySeconds * 1000 };
+}
+
+function attemptOf(result: OutboxResult, now: number): Attempt {
+  if (result.outcome === 'retry') return { outcome: 'retry', delaySeconds: Math.round((result.nextAttemptAt - now) / 1000), error: result.error };
+  return result;
+}
+
+async function perform(row: OutboxRow, record: OrderRecord | undefined, products: Product[], catalogRebuild: Promise<void> | undefined, env: Env, deps: Dependencies): Promise<void> {
   if (row.kind === 'catalog') {
-    await refreshCatalog(env);
+    await catalogRebuild;
     return;
   }
-  const order = await findOrder(env.DB, row.subject);
-  if (!order) throw new Error(`order ${row.subject} not found`);
+  if (!record) throw new Error(`order ${row.subject} not found`);
+  const { order, lineItems } = record;
   const product = order.productId ? findProduct(order.productId) : undefined;
   if (row.kind === 'revoked') {
     if (order.status !== 'refunded' && order.status !== 'disputed') throw new Error(`order ${order.id} is ${order.status}, not revoked`);
@@ -59,7 +107,6 @@ async function perform(row: OutboxRow, env: Env, deps: Dependencies): Promise<vo
   }
   // A delivery queued before a refund landed is no longer owed.
   if (order.status !== 'fulfilled') return;
-  const lineItems = await findLineItems(env.DB, order.id);
-  const [products, delivery] = await Promise.all([contentsOfStored(order, lineItems, env.DB), orderDelivery(order, lineItems, env, deps.now())]);
+  const delivery = await orderDelivery(record, products, env, deps.now());
   await deps.deliver({ order, product, products, lineItems, env, ...delivery });
 }

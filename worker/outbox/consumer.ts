@@ -2,13 +2,18 @@
 import type { Env, OutboxMessage } from '../env';
 import type { Dependencies } from '../dependencies';
 import { overduePending } from '../store/outbox';
-import { carryOut } from './carry-out';
+import { carryOutAll } from './carry-out';
 import { enqueueOutbox } from './enqueue';
 
 export async function consumeOutbox(batch: MessageBatch<OutboxMessage>, env: Env, deps: Dependencies): Promise<void> {
+  const attempts = await carryOutAll(
+    batch.messages.map((message) => message.body.outboxId),
+    env,
+    deps,
+  );
   for (const message of batch.messages) {
-    const attempt = await carryOut(message.body.outboxId, env, deps);
-    if (attempt.outcome === 'retry') message.retry({ delaySeconds: attempt.delaySeconds });
+    const attempt = attempts.get(message.body.outboxId);
+    if (attempt?.outcome === 'retry') message.retry({ delaySeconds: attempt.delaySeconds });
     else message.ack();
   }
 }
@@ -20,6 +25,6 @@ export const SWEEP_GRACE_MS = 60_000;
 export async function sweepOutbox(env: Env, deps: Dependencies, waitUntil: (promise: Promise<unknown>) => void): Promise<number> {
   const rows = await overduePending(env.DB, deps.now(), SWEEP_GRACE_MS);
   if (env.OUTBOX) enqueueOutbox({ env, now: deps.now, waitUntil }, rows);
-  else for (const row of rows) await carryOut(row.id, env, deps);
+  else if (rows.length > 0) await carryOutAll(rows.map((row) => row.id), env, deps);
   return rows.length;
 }

@@ -3,27 +3,36 @@ import { HTTPException } from 'hono/http-exception';
 import { SessionIdParam, type OrderResponse } from '../../contract/api';
 import { modeOfSessionId, shopMode } from '../config';
 import type { AppEnv } from '../dependencies';
+import { assignWaitingPoolKeys } from '../delivery/licences';
 import { orderDelivery } from '../delivery/order-delivery';
+import { storedContents } from '../orders/line-items';
 import { orderView } from '../orders/order';
 import { lookUpInStripe } from '../orders/landing';
-import { findLineItems, findOrder } from '../store/orders';
+import { findOrderRecords } from '../store/order-records';
 import { handlerContext } from './context';
 import { validate } from './validate';
 
 // The session id is the buyer's capability: unguessable, and only ever shown to
 // them by Stripe's redirect. Malformed ids, and ids of the other Stripe mode, are
-// refused before any query runs.
+// refused before any query runs. The success page polls this: a stored order is
+// answered from one D1 round trip (the order with its lines, slugs, download counts
+// and licence keys in one batch).
 export const orders = new Hono<AppEnv>().get('/:sessionId', validate('param', SessionIdParam), async (c) => {
   const { sessionId } = c.req.valid('param');
   if (modeOfSessionId(sessionId) !== shopMode(c.env)) throw new HTTPException(404, { message: 'order not found' });
-  let order = await findOrder(c.env.DB, sessionId);
-  if (!order) {
+  let records = await findOrderRecords(c.env.DB, { orderIds: [sessionId] });
+  if (!records.orders.has(sessionId)) {
     const lookup = await lookUpInStripe(sessionId, c.req.header('cf-connecting-ip') ?? 'unknown', handlerContext(c));
     if ('refused' in lookup) throw new HTTPException(429, { message: lookup.refused, res: new Response(null, { headers: { 'Retry-After': '60' } }) });
-    order = lookup.order;
+    if (!lookup.order) throw new HTTPException(404, { message: 'order not found' });
+    // Recorded from Stripe just now: read it back as stored, with its lines.
+    records = await findOrderRecords(c.env.DB, { orderIds: [sessionId] });
   }
-  if (!order) throw new HTTPException(404, { message: 'order not found' });
-  const lineItems = await findLineItems(c.env.DB, order.id);
+  const record = records.orders.get(sessionId);
+  if (!record) throw new HTTPException(404, { message: 'order not found' });
+  const products = storedContents(record.order, record.lineItems, records.slugs);
+  const now = c.var.deps.now();
+  await assignWaitingPoolKeys(c.env.DB, [{ record, products }], now);
   // Links are signed afresh on every read, so the success page never holds an expired one for long.
-  return c.json({ ...orderView(order), lineItems, ...(await orderDelivery(order, lineItems, c.env, c.var.deps.now())) } satisfies OrderResponse, 200);
+  return c.json({ ...orderView(record.order), lineItems: record.lineItems, ...(await orderDelivery(record, products, c.env, now)) } satisfies OrderResponse, 200);
 });

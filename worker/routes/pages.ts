@@ -10,7 +10,7 @@ import { createCheckout } from '../checkout';
 import type { Env } from '../env';
 import type { AppEnv } from '../dependencies';
 import { CLIENT_REFERENCE_ID } from '../../contract/ids';
-import { liveShopCatalog, liveSitemap, renderProductPage, resolveProductPage, TEMPLATE_PATH } from '../product-pages';
+import { liveCatalogFor, liveShopCatalog, liveSitemap, renderProductPage, resolveProductPage, TEMPLATE_PATH } from '../product-pages';
 
 /** Short enough that a price change shows soon; stale-while-revalidate keeps pages instant meanwhile. */
 export const PAGE_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=600';
@@ -49,7 +49,7 @@ pages.use('/sitemap.xml', etag());
 pages.get('/products/:id', async (c) => {
   const id = c.req.param('id');
   if (!PRODUCT_SLUG.test(id)) return notFoundPage(c);
-  const page = resolveProductPage(id, await liveShopCatalog(c.env));
+  const page = resolveProductPage(id, await liveCatalogFor(c.env, id));
   if (page.kind === 'static') return asBuilt(c);
   if (page.kind === 'not-found') return notFoundPage(c);
   const base = await builtPage(c, page.base === 'template' ? TEMPLATE_PATH : productPath(id));
@@ -63,7 +63,7 @@ pages.get('/products/:id', async (c) => {
 // Checkout Session (robots.txt keeps crawlers out).
 pages.get('/products/:id/checkout', async (c) => {
   const id = c.req.param('id');
-  const page = PRODUCT_SLUG.test(id) ? resolveProductPage(id, await liveShopCatalog(c.env)) : null;
+  const page = PRODUCT_SLUG.test(id) ? resolveProductPage(id, await liveCatalogFor(c.env, id)) : null;
   if (page?.kind !== 'render' || !page.checkoutPrice) return notFoundPage(c);
   const reference = c.req.query('client_reference_id');
   const email = c.req.query('prefilled_email');

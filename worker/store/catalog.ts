@@ -32,6 +32,15 @@ const LIVE_PRODUCT_COLUMNS = `p.id, p.name, p.description, json_extract(p.raw, '
 const LIVE_PRICE_JOIN = 'LEFT JOIN stripe_prices pr ON pr.product = p.id AND pr.active = 1 AND pr.deleted = 0';
 const LIVE_PRODUCT_ORDER = 'ORDER BY p.name, p.id, pr.id IS p.default_price DESC, pr.unit_amount, pr.id';
 
+/**
+ * The active products among `candidates` (a SELECT of ids) with their prices, each read by its
+ * primary key. CROSS JOIN fixes the candidates as the outer loop: otherwise SQLite may read every
+ * live product through stripe_products_live and filter, which grows with the catalog.
+ */
+const productsAmong = (candidates: string) =>
+  `SELECT ${LIVE_PRODUCT_COLUMNS} FROM (${candidates}) AS c CROSS JOIN stripe_products p ON p.id = c.id ${LIVE_PRICE_JOIN}
+   WHERE p.active = 1 AND p.deleted = 0 ${LIVE_PRODUCT_ORDER}`;
+
 /** Active products with their active prices, the product's default price first, from the mirror. */
 export async function activeProducts(db: D1Database): Promise<LiveProduct[]> {
   const { results } = await db
@@ -48,10 +57,7 @@ export async function activeProduct(db: D1Database, id: string): Promise<{ produ
   const [product, slugs] = await db.batch([
     db
       .prepare(
-      `SELECT ${LIVE_PRODUCT_COLUMNS} FROM stripe_products p ${LIVE_PRICE_JOIN}
-       WHERE p.id IN (SELECT id FROM stripe_products WHERE id = ?1 UNION SELECT id FROM stripe_products WHERE json_extract(raw, '$.metadata.catalog_id') = ?1)
-         AND p.active = 1 AND p.deleted = 0
-       ${LIVE_PRODUCT_ORDER}`,
+        productsAmong(`SELECT id FROM stripe_products WHERE id = ?1 UNION SELECT id FROM stripe_products WHERE json_extract(raw, '$.metadata.catalog_id') = ?1`),
       )
       .bind(id),
     // Whether the mirror names storefront slugs at all: then a slug it lacks is archived, not merely unsynced.
@@ -63,6 +69,31 @@ export async function activeProduct(db: D1Database, id: string): Promise<{ produ
     product: liveProducts(product!.results as Row[])[0] ?? null,
     speaksForSlugs: (slugs!.results[0] as { speaks: number } | undefined)?.speaks === 1,
   };
+}
+
+/**
+ * What one product page needs, in one round trip through indexes: the active products that may
+ * stand for `slug` (by Stripe id, by storefront slug, or the Stripe product a build-time entry
+ * names), whether the mirror names storefront slugs at all, and whether it has any live product.
+ */
+export async function liveProductsFor(
+  db: D1Database,
+  slug: string,
+  stripeProductId: string | null,
+): Promise<{ products: LiveProduct[]; speaksForSlugs: boolean; hasProducts: boolean }> {
+  const [products, flags] = await db.batch([
+    db
+      .prepare(
+        productsAmong(`SELECT id FROM stripe_products WHERE id IN (?1, ?2) UNION SELECT id FROM stripe_products WHERE json_extract(raw, '$.metadata.catalog_id') = ?1`),
+      )
+      .bind(slug, stripeProductId),
+    db.prepare(
+      `SELECT EXISTS (SELECT 1 FROM stripe_products WHERE json_extract(raw, '$.metadata.catalog_id') > '' AND active = 1 AND deleted = 0) AS speaks,
+              EXISTS (SELECT 1 FROM stripe_products WHERE active = 1 AND deleted = 0) AS live`,
+    ),
+  ]);
+  const { speaks, live } = flags!.results[0] as { speaks: number; live: number };
+  return { products: liveProducts(products!.results as Row[]), speaksForSlugs: speaks === 1, hasProducts: live === 1 };
 }
 
 function liveProducts(results: Row[]): LiveProduct[] {

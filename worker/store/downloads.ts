@@ -20,12 +20,6 @@ export async function claimDownload(db: D1Database, orderId: string, fileKey: st
   return row?.count ?? null;
 }
 
-/** How often each file of the order was downloaded, by key. */
-export async function downloadCounts(db: D1Database, orderId: string): Promise<Map<string, number>> {
-  const { results } = await db.prepare('SELECT file_key AS key, count FROM download_counts WHERE order_id = ?').bind(orderId).all<{ key: string; count: number }>();
-  return new Map(results.map((row) => [row.key, row.count]));
-}
-
 /** The order's status now, to explain a refused download. */
 export async function orderStatusOf(db: D1Database, orderId: string): Promise<string | null> {
   const row = await db.prepare('SELECT status FROM orders WHERE id = ?').bind(orderId).first<{ status: string }>();

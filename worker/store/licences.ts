@@ -28,12 +28,6 @@ export function assignPoolKey(db: D1Database, orderId: string, productId: string
     .bind(orderId, productId, now);
 }
 
-/** The keys the order holds, by product id. */
-export async function licenceKeysOf(db: D1Database, orderId: string): Promise<Map<string, string>> {
-  const { results } = await db.prepare('SELECT product_id AS product, key FROM licence_keys WHERE order_id = ?').bind(orderId).all<{ product: string; key: string }>();
-  return new Map(results.map((row) => [row.product, row.key]));
-}
-
 /** Adds keys to a product's pool (keys it already has are skipped); how many were added, and how many are free now. */
 export async function addPoolKeys(db: D1Database, productId: string, keys: string[], now: number): Promise<{ added: number; available: number }> {
   const inserts = keys.map((key) =>

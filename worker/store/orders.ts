@@ -63,6 +63,11 @@ export function orderIn(result: D1Result | undefined): Order | null {
   return row ? fromRow(row) : null;
 }
 
+/** Every order in the result of a `SELECT * FROM orders …`. */
+export function ordersIn(result: D1Result | undefined): Order[] {
+  return ((result?.results ?? []) as OrderRow[]).map(fromRow);
+}
+
 export async function findOrderByPaymentIntent(db: D1Database, paymentIntent: string): Promise<Order | null> {
   return orderIn(await selectOrderByPaymentIntent(db, paymentIntent).all());
 }

@@ -61,33 +61,39 @@ export function newOutboxRows(results: D1Result[]): NewOutboxRow[] {
   return (results as D1Result<NewOutboxRow>[]).flatMap((result) => result.results);
 }
 
-/** Takes a pending, due row for an attempt; null when it is not due yet, done, dead or gone. */
-export async function startAttempt(db: D1Database, id: number, now: number): Promise<OutboxRow | null> {
+/**
+ * Takes every pending, due row among `ids` for an attempt (one statement, so two consumers
+ * never both take a row). Rows not due yet, done, dead or gone are not taken.
+ */
+export function claimDue(db: D1Database, ids: number[], now: number): D1PreparedStatement {
   return db
     .prepare(
-      `UPDATE outbox SET attempts = attempts + 1 WHERE id = ?1 AND status = 'pending' AND next_attempt_at <= ?2
+      `UPDATE outbox SET attempts = attempts + 1
+       WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'pending' AND next_attempt_at <= ?2
        RETURNING id, subject, kind, status, attempts, last_error`,
     )
-    .bind(id, now)
-    .first<OutboxRow>();
+    .bind(JSON.stringify(ids), now);
 }
 
-/** When a pending row is next due; null when it is done, dead or gone. */
-export async function pendingDueAt(db: D1Database, id: number): Promise<number | null> {
-  const row = await db.prepare(`SELECT next_attempt_at AS dueAt FROM outbox WHERE id = ? AND status = 'pending'`).bind(id).first<{ dueAt: number }>();
-  return row?.dueAt ?? null;
+/** Rows among `ids` still pending but not due yet, with when they are due; in a batch after `claimDue`, exactly those it left. */
+export function pendingNotDue(db: D1Database, ids: number[], now: number): D1PreparedStatement {
+  return db
+    .prepare(`SELECT id, next_attempt_at AS dueAt FROM outbox WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'pending' AND next_attempt_at > ?2`)
+    .bind(JSON.stringify(ids), now);
 }
 
-export async function markDone(db: D1Database, id: number, now: number): Promise<void> {
-  await db.prepare(`UPDATE outbox SET status = 'done', done_at = ?2, last_error = NULL WHERE id = ?1`).bind(id, now).run();
-}
+/** What an attempt left: the row's next state. */
+export type OutboxResult = { id: number; outcome: 'done' } | { id: number; outcome: 'retry'; error: string; nextAttemptAt: number } | { id: number; outcome: 'dead'; error: string };
 
-export async function markRetry(db: D1Database, id: number, error: string, nextAttemptAt: number): Promise<void> {
-  await db.prepare(`UPDATE outbox SET last_error = ?2, next_attempt_at = ?3 WHERE id = ?1`).bind(id, error.slice(0, 2000), nextAttemptAt).run();
-}
-
-export async function markDead(db: D1Database, id: number, error: string): Promise<void> {
-  await db.prepare(`UPDATE outbox SET status = 'dead', last_error = ?2 WHERE id = ?1`).bind(id, error.slice(0, 2000)).run();
+export function saveOutboxResult(db: D1Database, result: OutboxResult, now: number): D1PreparedStatement {
+  switch (result.outcome) {
+    case 'done':
+      return db.prepare(`UPDATE outbox SET status = 'done', done_at = ?2, last_error = NULL WHERE id = ?1`).bind(result.id, now);
+    case 'retry':
+      return db.prepare(`UPDATE outbox SET last_error = ?2, next_attempt_at = ?3 WHERE id = ?1`).bind(result.id, result.error.slice(0, 2000), result.nextAttemptAt);
+    case 'dead':
+      return db.prepare(`UPDATE outbox SET status = 'dead', last_error = ?2 WHERE id = ?1`).bind(result.id, result.error.slice(0, 2000));
+  }
 }
 
 /** Pending rows whose next attempt is overdue by `graceMs`: their queue message was lost. */

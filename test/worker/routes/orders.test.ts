@@ -1,5 +1,8 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { testApp } from '../support/app';
+import { findProduct } from '../../../catalog';
+import { testApp, testEnv } from '../support/app';
+import { countingDb } from '../support/counting-db';
 import { checkoutSession, delivery, event } from '../support/stripe';
 
 const get = (path: string, headers: HeadersInit = {}) => new Request(`https://shop.example${path}`, { headers });
@@ -35,6 +38,22 @@ describe('GET /api/orders/:sessionId', () => {
     expect(Object.keys(body).sort()).toEqual(
       ['amountDiscount', 'amountTotal', 'clientReferenceId', 'createdAt', 'currency', 'deliveryToken', 'downloads', 'fulfilledAt', 'id', 'licenceKeys', 'lineItems', 'livemode', 'product', 'status', 'subscription', 'updatedAt'],
     );
+  });
+
+  it('a fulfilled order with a download and a licence key is answered from one D1 round trip', async () => {
+    const { send } = testApp();
+    const { key } = findProduct('field-notes')!.files![0]!;
+    await env.FILES!.put(key, new Uint8Array(16));
+    const session = checkoutSession();
+    await send(await delivery(event('checkout.session.completed', session)));
+    const { db, counts } = countingDb(env.DB);
+    const response = await send(get(`/api/orders/${session.id}`), testEnv({ DB: db }));
+    expect(response.status).toBe(200);
+    expect(counts.roundTrips).toBe(1);
+    const body = (await response.json()) as { downloads: unknown[]; licenceKeys: { key: string | null }[]; lineItems: unknown[] };
+    expect(body.downloads).toHaveLength(1);
+    expect(body.licenceKeys).toEqual([expect.objectContaining({ key: expect.any(String) })]);
+    expect(body.lineItems).toHaveLength(1);
   });
 
   it('shows a pending order as pending, without a token', async () => {

@@ -5,9 +5,10 @@ import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import catalog from '../../../catalog/catalog.json';
-import { resolveProductPage } from '../../../worker/product-pages';
+import { liveCatalogFor, liveShopCatalog, resolveProductPage } from '../../../worker/product-pages';
 import type { Env } from '../../../worker/env';
 import { builtAssets, builtFile } from '../support/assets';
+import { countingDb } from '../support/counting-db';
 import { testApp, testEnv } from '../support/app';
 import { readProductPage } from '../support/html';
 import { delivery, event, fakeStripe, fixture } from '../support/stripe';
@@ -55,6 +56,43 @@ describe('resolveProductPage', () => {
 });
 
 describe('GET /products/:id with live products', () => {
+  it('decides every page from its own products (read by key) exactly as from the whole live catalog', async () => {
+    const app = testApp();
+    const environment = pageEnv();
+    const tag = unique();
+    const slug = `slug-${tag}`;
+    const mirrored: [Stripe.Product, Stripe.Price | undefined][] = [
+      [product(`prod_notes${tag}`, { name: 'Notes, live', metadata: { catalog_id: 'field-notes' } }), price(`price_notes${tag}`, `prod_notes${tag}`, { unit_amount: 1350 })],
+      [product(`prod_slugged${tag}`, { name: 'A slugged one', metadata: { catalog_id: slug } }), price(`price_slugged${tag}`, `prod_slugged${tag}`)],
+      // Same slug, later by name: the first one keeps the page.
+      [product(`prod_twin${tag}`, { name: 'Z twin', metadata: { catalog_id: slug } }), price(`price_twin${tag}`, `prod_twin${tag}`)],
+      [product(`prod_plain${tag}`, { name: 'Plain' }), price(`price_plain${tag}`, `prod_plain${tag}`)],
+      [product(`prod_badslug${tag}`, { name: 'Bad slug', metadata: { catalog_id: 'not a slug!' } }), price(`price_badslug${tag}`, `prod_badslug${tag}`)],
+      [product(`prod_noprice${tag}`, { name: 'No price' }), undefined],
+      [product(`prod_archived${tag}`, { name: 'Archived', active: false }), price(`price_archived${tag}`, `prod_archived${tag}`)],
+    ];
+    for (const [stripeProduct, stripePrice] of mirrored) await mirror(app, environment, stripeProduct, stripePrice);
+    const ids = [...catalog.products.map((entry) => entry.id), slug, ...mirrored.map(([stripeProduct]) => stripeProduct.id), `prod_unknown${tag}`];
+    const whole = await liveShopCatalog(environment);
+    for (const id of ids) expect(resolveProductPage(id, await liveCatalogFor(environment, id)), id).toEqual(resolveProductPage(id, whole));
+    expect(resolveProductPage(slug, whole)).toMatchObject({ kind: 'render', product: { name: 'A slugged one' } });
+  });
+
+  it('a product page costs one D1 round trip and reads no catalog snapshot from KV', async () => {
+    const app = testApp();
+    const environment = pageEnv({ CATALOG: env.CATALOG });
+    const id = `prod_trip${unique()}`;
+    await mirror(app, environment, product(id, { name: 'One trip' }), price(`price_${id}`, id, { unit_amount: 2100 }));
+    // A snapshot that disagrees with D1: the page must not be built from it.
+    await env.CATALOG!.put('catalog:v1', JSON.stringify([{ id, name: 'From the snapshot', description: null, catalogId: null, prices: [] }]));
+    const { db, counts } = countingDb(env.DB);
+    const response = await get(app, `/products/${id}`, { ...environment, DB: db });
+    expect(response.status).toBe(200);
+    expect(counts.roundTrips).toBe(1);
+    expect(await readProductPage(await response.text())).toMatchObject({ name: 'One trip', price: '$21.00' });
+    await env.CATALOG!.delete('catalog:v1');
+  });
+
   it('renders a product that exists only in Stripe into the template, every field escaped, JSON-LD included', async () => {
     const app = testApp();
     const environment = pageEnv();

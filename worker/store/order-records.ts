@@ -1,0 +1,87 @@
+// An order with everything its delivery and its success page read — its line items, the
+// storefront slugs of their Stripe products, download counts and licence keys — read for
+// one order or many in a single D1 batch (one round trip), whatever the order holds.
+import { type LineItem, type Order, ordersIn } from './orders';
+
+/** The orders to read: by id, or the orders a set of outbox rows (deliveries, revocations) are about. */
+export type OrderSelection = { orderIds: string[] } | { outboxIds: number[] };
+
+export interface OrderRecord {
+  order: Order;
+  lineItems: LineItem[];
+  /** Downloads counted so far, by file key. */
+  downloadCounts: Map<string, number>;
+  /** The licence keys the order holds, by product id. */
+  licenceKeys: Map<string, string>;
+}
+
+export interface OrderRecords {
+  /** By order id; an id with no stored order is absent. */
+  orders: Map<string, OrderRecord>;
+  /** The storefront slug (`metadata.catalog_id`) of each mirrored Stripe product the lines name, by product id. */
+  slugs: Map<string, string>;
+}
+
+/** The statements `orderRecordsIn` reads, for a batch that may hold other statements before them. */
+export const ORDER_RECORD_STATEMENTS = 5;
+
+function selectedIds(selection: OrderSelection): { ids: string; bound: string } {
+  if ('orderIds' in selection) return { ids: 'SELECT value FROM json_each(?1)', bound: JSON.stringify(selection.orderIds) };
+  return {
+    ids: `SELECT subject FROM outbox WHERE id IN (SELECT value FROM json_each(?1)) AND kind IN ('delivered', 'revoked')`,
+    bound: JSON.stringify(selection.outboxIds),
+  };
+}
+
+/** Every read through a primary key or an index, so the cost follows the orders read, not the tables' size. */
+export function selectOrderRecords(db: D1Database, selection: OrderSelection): D1PreparedStatement[] {
+  const { ids, bound } = selectedIds(selection);
+  return [
+    db.prepare(`SELECT * FROM orders WHERE id IN (${ids})`),
+    db.prepare(
+      `SELECT order_id AS orderId, price, product, description, quantity, amount_total AS amountTotal, currency
+       FROM order_line_items WHERE order_id IN (${ids}) ORDER BY order_id, position`,
+    ),
+    db.prepare(
+      `SELECT id, json_extract(raw, '$.metadata.catalog_id') AS catalogId FROM stripe_products
+       WHERE id IN (SELECT product FROM order_line_items WHERE order_id IN (${ids})) AND catalogId IS NOT NULL`,
+    ),
+    db.prepare(`SELECT order_id AS orderId, file_key AS key, count FROM download_counts WHERE order_id IN (${ids})`),
+    selectLicenceKeys(db, ids),
+  ].map((statement) => statement.bind(bound));
+}
+
+function selectLicenceKeys(db: D1Database, ids: string): D1PreparedStatement {
+  return db.prepare(`SELECT order_id AS orderId, product_id AS product, key FROM licence_keys WHERE order_id IN (${ids})`);
+}
+
+/** The licence keys of the given orders, to read again after a batch that assigned some. */
+export function selectLicenceKeysOf(db: D1Database, orderIds: string[]): D1PreparedStatement {
+  return selectLicenceKeys(db, 'SELECT value FROM json_each(?1)').bind(JSON.stringify(orderIds));
+}
+
+type KeyRow = { orderId: string; product: string; key: string };
+
+/** Reads the results of `selectOrderRecords`' statements, in their order. */
+export function orderRecordsIn(results: D1Result[]): OrderRecords {
+  const [orders, lines, slugs, counts, keys] = results;
+  const records = new Map<string, OrderRecord>(
+    ordersIn(orders).map((order) => [order.id, { order, lineItems: [], downloadCounts: new Map(), licenceKeys: new Map() }]),
+  );
+  for (const { orderId, ...line } of (lines?.results ?? []) as (LineItem & { orderId: string })[]) records.get(orderId)?.lineItems.push(line);
+  for (const { orderId, key, count } of (counts?.results ?? []) as { orderId: string; key: string; count: number }[]) records.get(orderId)?.downloadCounts.set(key, count);
+  setLicenceKeys(records, keys);
+  return {
+    orders: records,
+    slugs: new Map(((slugs?.results ?? []) as { id: string; catalogId: string }[]).map((row) => [row.id, row.catalogId])),
+  };
+}
+
+/** Puts the keys of a `selectLicenceKeysOf` result into the records they belong to. */
+export function setLicenceKeys(records: Map<string, OrderRecord>, result: D1Result | undefined): void {
+  for (const { orderId, product, key } of (result?.results ?? []) as KeyRow[]) records.get(orderId)?.licenceKeys.set(product, key);
+}
+
+export async function findOrderRecords(db: D1Database, selection: OrderSelection): Promise<OrderRecords> {
+  return orderRecordsIn(await db.batch(selectOrderRecords(db, selection)));
+}
