@@ -583,6 +583,11 @@ function print(results) {
           'polls again only after 500 ms (then ×1.5 backoff), so ~500 ms of each figure is waiting for the next poll, not the worker.',
       );
       out.push(`    per run: ${l.runs.map((run) => `${run.latencyMs} ms (webhook ${run.webhookMs} ms, ${run.polls} polls)`).join('; ')}`);
+      const e = br.productEmbedded;
+      out.push(
+        `(c) The same page with CHECKOUT_MODE=embedded: ${e.networkRequests} requests, ${kib(e.transferBytes)} transferred (${kib(e.transferBytes - p.transferBytes)} more than payment-link mode); ` +
+          `Stripe.js or embedded-checkout requests: ${e.stripeJsRequests} (mode off: ${p.stripeJsRequests}); third-party requests: ${e.thirdPartyRequests.length}.`,
+      );
     }
   }
 

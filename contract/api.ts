@@ -150,9 +150,14 @@ export interface OrderResponse {
   id: string;
   status: OrderStatus;
   clientReferenceId: string | null;
+  /** What was paid, after any discount. */
   amountTotal: number | null;
+  /** What a promotion code or coupon took off (0 or null: none). */
+  amountDiscount: number | null;
   currency: string | null;
   product: { id: string; name: string } | null;
+  /** A subscription was started: the page offers Manage subscription (`POST /api/portal`). */
+  subscription: boolean;
   fulfilledAt: string | null;
   deliveryToken: string | null;
   livemode: boolean;
@@ -364,8 +369,24 @@ export interface AdminAction {
   detail: unknown;
 }
 
+/** Where a physical order ships, as the buyer gave it to Stripe. */
+export interface ShippingAddressView {
+  name: string | null;
+  line1: string | null;
+  line2: string | null;
+  city: string | null;
+  state: string | null;
+  postalCode: string | null;
+  country: string | null;
+}
+
 export interface AdminOrderDetail {
   order: AdminOrder & { deliveryToken: string | null; fulfilledAt: string | null; revokedAt: string | null };
+  /** What a promotion code or coupon took off (amountTotal is after it); null without one. */
+  discount: { amount: number; promotionCode: string | null; coupon: string | null } | null;
+  /** Seller-only, never in the buyer-facing API: the shipping address (physical products) and phone collected at checkout. */
+  shipping: ShippingAddressView | null;
+  phone: string | null;
   lineItems: LineItemView[];
   /** Every event that touched the order, oldest first, with its outcome. */
   events: AdminLedgerEvent[];

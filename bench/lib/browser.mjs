@@ -28,15 +28,23 @@ export const CHROMIUM_ARGS = [
 const LATENCY_RUNS = 7;
 const FULFILLED_TIMEOUT_MS = 30_000;
 
-/** Our worker with its static assets, on a loopback port. */
-export async function startSiteWorker(bundle) {
+/** The checkout vars of a shop in embedded mode (a dummy test key: the product page must never reach Stripe). */
+const EMBEDDED_CHECKOUT = {
+  CHECKOUT_MODE: 'embedded',
+  STRIPE_PUBLISHABLE_KEY: 'pk_test_bench_embedded',
+  STRIPE_SECRET_KEY: 'sk_test_bench_embedded',
+  STRIPE_API_BASE: 'http://127.0.0.1:9',
+};
+
+/** Our worker with its static assets, on a loopback port; `vars` override wrangler.toml's. */
+export async function startSiteWorker(bundle, vars = {}) {
   const { unstable_getMiniflareWorkerOptions: workerOptionsFor } = await import('wrangler');
   const { workerOptions } = workerOptionsFor(path.join(REPO_ROOT, 'wrangler.toml'));
   if (!workerOptions.assets) throw new Error('wrangler.toml configures no [assets]');
   const worker = await startMiniflare(
     bundle,
     // Test mode (wrangler.toml says live): the bench's events are test-mode events.
-    { ...workerOptions.bindings, STRIPE_MODE: 'test', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET },
+    { ...workerOptions.bindings, STRIPE_MODE: 'test', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, ...vars },
     { delivered: '"msg":"order delivered"' },
     // The bundle is already built: no module rules; D1 as in the load runs.
     { base: { ...workerOptions, modulesRules: undefined } },
@@ -112,6 +120,8 @@ async function productPage(browser, base) {
       });
     }
     const network = requests.filter((request) => !request.fromCache);
+    const origin = new URL(base).origin;
+    const thirdParty = [...seen.values()].map((item) => item.url ?? '').filter((href) => href.startsWith('http') && new URL(href).origin !== origin);
     const sum = (key) => network.reduce((total, request) => total + request[key], 0);
     return {
       url,
@@ -124,6 +134,9 @@ async function productPage(browser, base) {
       decodedBytes: sum('decodedBytes'),
       gzipBytes: sum('gzipBytes'),
       contentEncodings: [...new Set(network.map((request) => request.contentEncoding))],
+      // Stripe.js and the chunk that mounts it load only once the buyer starts an embedded checkout.
+      thirdPartyRequests: thirdParty,
+      stripeJsRequests: requests.filter((request) => /embedded-checkout|stripe/i.test(request.path)).length + thirdParty.filter((href) => href.includes('stripe')).length,
       perRequest: requests,
     };
   } finally {
@@ -191,6 +204,20 @@ async function webhookToBrowser(browser, base) {
   }
 }
 
+/**
+ * (c) The same product page with CHECKOUT_MODE=embedded (and a Stripe key, so the cart is offered):
+ * its weight must equal (a)'s, with no Stripe.js and no embedded-checkout chunk before the buyer
+ * starts checking out.
+ */
+async function embeddedProductPage(bundle, browser) {
+  const site = await startSiteWorker(bundle, EMBEDDED_CHECKOUT);
+  try {
+    return await productPage(browser, site.url);
+  } finally {
+    await site.dispose();
+  }
+}
+
 /** @param {{ scriptPath: string, compatibilityDate: string }} bundle our worker, as built for the load runs */
 export async function browserFigures(bundle) {
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing (apt-get install -y chromium)`);
@@ -200,7 +227,8 @@ export async function browserFigures(bundle) {
   try {
     const product = await productPage(browser, site.url);
     const latency = await webhookToBrowser(browser, site.url);
-    return { chromium: browser.version(), baseUrl: site.url.href, assets: site.assetsDirectory, product, latency, deliverHookCalls: site.log.counts.delivered };
+    const productEmbedded = await embeddedProductPage(bundle, browser);
+    return { chromium: browser.version(), baseUrl: site.url.href, assets: site.assetsDirectory, product, productEmbedded, latency, deliverHookCalls: site.log.counts.delivered };
   } finally {
     unregister();
     await browser.close();

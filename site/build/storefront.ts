@@ -10,6 +10,7 @@ import { productPageFields, type ProductPageFields, type SiteInfo } from '../../
 import { robotsTxt, sitemapXml } from '../../catalog/sitemap';
 import { plainBuyUrl } from '../src/checkout-link';
 import { formatPrice } from '../../catalog/money';
+import { MAX_QUANTITY, MIN_QUANTITY } from '../../contract/limits';
 
 export interface StorefrontOptions {
   /** site/, absolute. */
@@ -104,6 +105,10 @@ export function checkCatalog(catalog: Catalog): void {
     seen.add(product.id);
     if (!Number.isSafeInteger(product.price.amount) || product.price.amount < 0) throw new Error(`${where}: price.amount must be a whole number of minor units`);
     if (!/^[A-Za-z]{3}$/.test(product.price.currency)) throw new Error(`${where}: price.currency must be a 3-letter ISO code`);
+    // The worker refuses a cart line over maxQuantity; a limit the cart could never reach, or below one, is a typo.
+    if (product.maxQuantity !== undefined && (!Number.isInteger(product.maxQuantity) || product.maxQuantity < MIN_QUANTITY || product.maxQuantity > MAX_QUANTITY)) {
+      throw new Error(`${where}: maxQuantity must be a whole number from ${MIN_QUANTITY} to ${MAX_QUANTITY}`);
+    }
     if (product.shareImage !== undefined && !/\.(png|jpe?g|webp|gif)$/i.test(product.shareImage)) {
       throw new Error(`${where}: shareImage must be a raster image (PNG, JPEG, WebP or GIF): link previews do not show SVG`);
     }

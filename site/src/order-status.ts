@@ -6,7 +6,7 @@ import { apiClient, type OrderBody } from './api';
  * What the page uses of `GET /api/orders/:sessionId` (the worker's own type, so a renamed field
  * fails here). A status the page does not know yet is kept as text, and shown as terminal.
  */
-export type Order = Pick<OrderBody, 'id' | 'clientReferenceId' | 'amountTotal' | 'currency' | 'product' | 'fulfilledAt' | 'deliveryToken' | 'createdAt' | 'updatedAt' | 'licenceKeys'> & {
+export type Order = Pick<OrderBody, 'id' | 'clientReferenceId' | 'amountTotal' | 'amountDiscount' | 'currency' | 'subscription' | 'product' | 'fulfilledAt' | 'deliveryToken' | 'createdAt' | 'updatedAt' | 'licenceKeys'> & {
   status: OrderBody['status'] | (string & {});
   /** Signed links to the order's files; [] until fulfilled. */
   downloads: Download[];
@@ -102,6 +102,8 @@ export function parseOrder(body: unknown): Order | null {
     status: body.status,
     clientReferenceId: stringOrNull(body.clientReferenceId),
     amountTotal: typeof body.amountTotal === 'number' && Number.isFinite(body.amountTotal) ? body.amountTotal : null,
+    amountDiscount: count(body.amountDiscount),
+    subscription: body.subscription === true,
     currency: stringOrNull(body.currency),
     product:
       isObject(product) && typeof product.id === 'string' && typeof product.name === 'string'

@@ -19,6 +19,7 @@ function orderBody(status: string, extra: Record<string, unknown> = {}): Record<
     status,
     clientReferenceId: 'buyer_1',
     amountTotal: 1200,
+    amountDiscount: 300,
     currency: 'usd',
     product: { id: 'field-notes', name: 'Field Notes Pattern Pack' },
     fulfilledAt: status === 'fulfilled' ? '2026-01-01T00:00:05Z' : null,
@@ -181,8 +182,10 @@ describe('parseOrder', () => {
       status: 'fulfilled',
       clientReferenceId: 'buyer_1',
       amountTotal: 1200,
+      amountDiscount: 300,
       currency: 'usd',
       product: { id: 'field-notes', name: 'Field Notes Pattern Pack' },
+      subscription: false,
       fulfilledAt: '2026-01-01T00:00:05Z',
       deliveryToken: 'dl_abc',
       createdAt: '2026-01-01T00:00:00Z',
@@ -198,8 +201,10 @@ describe('parseOrder', () => {
       status: 'pending',
       clientReferenceId: null,
       amountTotal: null,
+      amountDiscount: null,
       currency: null,
       product: null,
+      subscription: false,
       fulfilledAt: null,
       deliveryToken: null,
       createdAt: '',
@@ -214,6 +219,7 @@ describe('parseOrder', () => {
       orderBody('paid', {
         clientReferenceId: 42,
         amountTotal: '1200',
+        amountDiscount: -5,
         currency: { code: 'usd' },
         product: { id: 'field-notes' },
         deliveryToken: ['x'],
@@ -225,6 +231,7 @@ describe('parseOrder', () => {
       status: 'paid',
       clientReferenceId: null,
       amountTotal: null,
+      amountDiscount: null,
       currency: null,
       product: null,
       deliveryToken: null,
@@ -241,6 +248,7 @@ describe('parseOrder', () => {
     expect(parsed).not.toHaveProperty('secret');
     expect(Object.keys(parsed ?? {}).sort()).toEqual(
       [
+        'amountDiscount',
         'amountTotal',
         'clientReferenceId',
         'createdAt',
@@ -252,6 +260,7 @@ describe('parseOrder', () => {
         'licenceKeys',
         'product',
         'status',
+        'subscription',
         'updatedAt',
       ].sort(),
     );

@@ -14,6 +14,8 @@ export const OBJECT_KINDS = [
   'dispute',
   'invoice',
   'event',
+  'coupon',
+  'promotion_code',
 ] as const;
 
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
@@ -50,6 +52,8 @@ export const newId = {
   setupIntent: () => `seti_1${randomAlnum(23)}`,
   portalSession: () => `bps_1${randomAlnum(23)}`,
   event: () => `evt_1${randomAlnum(23)}`,
+  coupon: () => randomAlnum(8),
+  promotionCode: () => `promo_1${randomAlnum(23)}`,
   lineItem: () => `li_1${randomAlnum(23)}`,
   request: () => `req_${randomAlnum(14)}`,
 };
@@ -67,6 +71,7 @@ const ID_PREFIXES: [string, ObjectKind][] = [
   ['du_', 'dispute'],
   ['in_', 'invoice'],
   ['evt_', 'event'],
+  ['promo_', 'promotion_code'],
 ];
 
 export const kindOfId = (id: string): ObjectKind | undefined => ID_PREFIXES.find(([prefix]) => id.startsWith(prefix))?.[1];

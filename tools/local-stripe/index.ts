@@ -15,6 +15,7 @@ import { createCustomer } from './resources/customers';
 import { createPaymentLink } from './resources/payment-links';
 import { createPrice } from './resources/prices';
 import { createProduct, updateProduct } from './resources/products';
+import { createCoupon, createPromotionCode } from './resources/promotion-codes';
 import { createSubscription } from './resources/subscriptions';
 import { clone, defaultFixturesPath, Store, type StoredState } from './store';
 import type { LocalStripe, LocalStripeOptions, RequestContext, SeedOptions, StripeObject } from './types';
@@ -102,6 +103,8 @@ export async function startLocalStripe(options: LocalStripeOptions = {}): Promis
     seedSubscription: (params, opts) => out(call(() => createSubscription(store, toParams(params), seedCtx(opts)))),
     seedPaymentLink: (params, opts) => out(call(() => createPaymentLink(store, toParams(params), seedCtx(opts)))),
     seedCheckoutSession: (params, opts) => out(call(() => createCheckoutSession(store, toParams(params), seedCtx(opts)))),
+    seedCoupon: (params, opts) => out(call(() => createCoupon(store, toParams(params), seedCtx(opts)))),
+    seedPromotionCode: ({ code, coupon }, opts) => out(call(() => createPromotionCode(store, toParams({ code, promotion: { type: 'coupon', coupon } }), seedCtx(opts)))),
     seedCatalog: (catalog, opts = {}) => {
       const shopUrl = (opts.shopUrl ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
       return catalog.products.map((entry) => {
@@ -117,7 +120,8 @@ export async function startLocalStripe(options: LocalStripeOptions = {}): Promis
       });
     },
     completeCheckoutSession: async (id, opts = {}) => {
-      const session = call(() => completeSession(store, id, opts.email, seedCtx()));
+      const { email, ...form } = opts;
+      const session = call(() => completeSession(store, id, email, seedCtx(), form));
       await webhooks.flush();
       return out(session);
     },

@@ -52,6 +52,8 @@ const LIST_URLS: Record<ObjectKind, string> = {
   dispute: '/v1/disputes',
   invoice: '/v1/invoices',
   event: '/v1/events',
+  coupon: '/v1/coupons',
+  promotion_code: '/v1/promotion_codes',
 };
 
 export function defaultFixturesPath(): string {

@@ -1,6 +1,7 @@
 // The local Stripe's public types: what `startLocalStripe` returns, its options, and the
 // typed seeds the tests use.
 import type { ObjectKind } from './ids';
+import type { CheckoutForm } from './resources/checkout-sessions';
 
 /** A JSON object as Stripe returns it (typed loosely: cast to `Stripe.Product` etc. where useful). */
 export type StripeObject = Record<string, any>;
@@ -93,10 +94,13 @@ export interface LocalStripe {
   seedPaymentLink(params: PaymentLinkSeed, options?: SeedOptions): StripeObject;
   seedCheckoutSession(params: CheckoutSessionSeed, options?: SeedOptions): StripeObject;
   /** Product + one-time price + Payment Link per catalog product (metadata.catalog_id = slug). */
+  seedCoupon(params: CouponSeed, options?: SeedOptions): StripeObject;
+  /** A promotion code buyers can type on a checkout that allows promotion codes. */
+  seedPromotionCode(params: { code: string; coupon: string }, options?: SeedOptions): StripeObject;
   seedCatalog(catalog: { products: CatalogProductSeed[] }, options?: { shopUrl?: string }): SeededCatalogProduct[];
 
   /** What the hosted page's Pay button does: complete the session, record `checkout.session.completed`, deliver it. */
-  completeCheckoutSession(id: string, options?: { email?: string }): Promise<StripeObject>;
+  completeCheckoutSession(id: string, options?: { email?: string } & CheckoutForm): Promise<StripeObject>;
   /** Expire an open session and record `checkout.session.expired` (same as POST /v1/checkout/sessions/:id/expire). */
   expireCheckoutSession(id: string): Promise<StripeObject>;
 }
@@ -148,6 +152,14 @@ export interface CheckoutSessionSeed {
   customer?: string;
   customer_email?: string;
   metadata?: Record<string, string>;
+}
+export interface CouponSeed {
+  id?: string;
+  name?: string;
+  percent_off?: number;
+  amount_off?: number;
+  currency?: string;
+  duration?: 'once' | 'repeating' | 'forever';
 }
 export interface CatalogProductSeed {
   id: string;

@@ -29,6 +29,8 @@ OPERATIONS = [
     ('get', '/v1/payment_links/{payment_link}/line_items'),
     ('get', '/v1/payment_intents/{intent}'), ('get', '/v1/charges/{charge}'), ('get', '/v1/invoices/{invoice}'),
     ('post', '/v1/refunds'), ('get', '/v1/events'), ('get', '/v1/events/{id}'),
+    ('post', '/v1/coupons'), ('get', '/v1/coupons/{coupon}'),
+    ('post', '/v1/promotion_codes'), ('get', '/v1/promotion_codes'), ('get', '/v1/promotion_codes/{promotion_code}'),
 ]
 
 KEEP = ('type', 'nullable', 'properties', 'items', 'anyOf', '$ref')

@@ -10,6 +10,7 @@ import {
   salesSince,
   searchOrders,
 } from '../store/back-office';
+import { findBuyerDetails } from '../store/buyer-details';
 import { findLineItems } from '../store/orders';
 import { AdminRefusal } from './refusal';
 import { REFUNDABLE } from './refund';
@@ -36,10 +37,19 @@ export async function salesTotals(db: D1Database, now: number): Promise<SalesTot
 export async function orderDetail(db: D1Database, id: string): Promise<AdminOrderDetail> {
   const row = await findAdminOrder(db, id);
   if (!row) throw new AdminRefusal(404, 'order not found');
-  const [lineItems, events, actions, outbox] = await Promise.all([findLineItems(db, id), eventsOfOrder(db, id, row.paymentIntent), actionsOn(db, id), outboxOfOrder(db, id)]);
+  const [lineItems, events, actions, outbox, buyer] = await Promise.all([
+    findLineItems(db, id),
+    eventsOfOrder(db, id, row.paymentIntent),
+    actionsOn(db, id),
+    outboxOfOrder(db, id),
+    findBuyerDetails(db, id),
+  ]);
   const deliveryDead = outbox.some((o) => o.kind === 'delivered' && o.status === 'dead');
   return {
     order: { ...adminOrderView(row), deliveryToken: row.deliveryToken, fulfilledAt: isoOrNull(row.fulfilledAt), revokedAt: isoOrNull(row.revokedAt) },
+    discount: row.amountDiscount ? { amount: row.amountDiscount, promotionCode: row.promotionCode, coupon: row.coupon } : null,
+    shipping: buyer?.shipping ?? null,
+    phone: buyer?.phone ?? null,
     lineItems,
     events: events.map(ledgerEventView),
     actions: actions.map((a) => ({ at: new Date(a.at).toISOString(), actor: a.actor, action: a.action, detail: a.detail === null ? null : (JSON.parse(a.detail) as unknown) })),

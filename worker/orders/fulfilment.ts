@@ -7,9 +7,11 @@ import type { Product } from '../../catalog';
 import { missingFileWarnings } from '../delivery/files';
 import { licenceWrites } from '../delivery/licences';
 import type { Effects, HandlerContext } from '../effects';
+import { saveBuyerDetails } from '../store/buyer-details';
 import { noteWhenNoOrderPaidBy } from '../store/ledger';
 import { revokeByPaymentIntent, saveLineItems, saveOrderTransition, saveRevocation, type Revocation } from '../store/orders';
 import { outboxDeliveredIfFulfilled, outboxRevokedIfRevoked } from '../store/outbox';
+import { buyerDetailsOf } from './buyer-details';
 import { contentsOf, lineItemsOf } from './line-items';
 import { orderFromSession, productOf } from './order';
 import { reviewReason } from './review';
@@ -19,7 +21,7 @@ import { MOVES_INTO, statusesMovingInto } from './status';
 export async function recordOrder(session: Stripe.Checkout.Session, status: 'pending' | 'payment_failed' | 'expired', { db, now }: HandlerContext): Promise<Effects> {
   const order = orderFromSession(session, status, now());
   return {
-    writes: [saveOrderTransition(db, order, MOVES_INTO)],
+    writes: [saveOrderTransition(db, order, MOVES_INTO), ...buyerDetailsWrites(db, session, order.updatedAt)],
     outbox: [outboxRevokedIfRevoked(db, { orderId: order.id }, order.updatedAt)],
   };
 }
@@ -41,7 +43,7 @@ export async function fulfilOrder(session: Stripe.Checkout.Session, context: Han
     console.warn(JSON.stringify({ msg: 'order held for review', order: session.id, reason }));
     const order = orderFromSession(session, 'review', now);
     return {
-      writes: [saveOrderTransition(db, order, MOVES_INTO), ...saveLineItems(db, order.id, lineItems)],
+      writes: [saveOrderTransition(db, order, MOVES_INTO), ...saveLineItems(db, order.id, lineItems), ...buyerDetailsWrites(db, session, now)],
       outbox: [outboxRevokedIfRevoked(db, { orderId: order.id }, now)],
       note: `order ${session.id} held for review: ${reason}`,
     };
@@ -54,12 +56,19 @@ export async function fulfilOrder(session: Stripe.Checkout.Session, context: Han
     writes: [
       saveOrderTransition(db, { ...order, deliveryToken, fulfilledAt: now }, MOVES_INTO),
       ...saveLineItems(db, order.id, lineItems),
+      ...buyerDetailsWrites(db, session, now),
       // After the transition: each applies only if the batch left the order fulfilled.
       ...licenceWrites(db, order.id, contents.products, now),
     ],
     outbox: [outboxDeliveredIfFulfilled(db, order.id, now), outboxRevokedIfRevoked(db, { orderId: order.id }, now)],
     ...(warnings.length > 0 ? { note: `order ${order.id} fulfilled with a warning: ${warnings.join('; ')}` } : {}),
   };
+}
+
+/** The shipping address and phone the buyer gave, when the session carries any (seller-only). */
+function buyerDetailsWrites(db: D1Database, session: Stripe.Checkout.Session, now: number): D1PreparedStatement[] {
+  const details = buyerDetailsOf(session);
+  return details ? [saveBuyerDetails(db, session.id, details, now)] : [];
 }
 
 /**

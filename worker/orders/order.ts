@@ -12,6 +12,7 @@ export function orderFromSession(session: Stripe.Checkout.Session, status: Order
     paymentLink: idOf(session.payment_link),
     productId: productOf(session)?.id ?? null,
     amountTotal: session.amount_total,
+    ...discountOf(session),
     currency: session.currency,
     customerEmail: session.customer_details?.email ?? session.customer_email ?? null,
     mode: session.mode,
@@ -23,6 +24,16 @@ export function orderFromSession(session: Stripe.Checkout.Session, status: Order
     revokedAt: null,
     createdAt: now,
     updatedAt: now,
+  };
+}
+
+/** The discount of a promotion code or coupon, as Stripe applied it (Checkout takes at most one). */
+export function discountOf(session: Stripe.Checkout.Session): Pick<Order, 'amountDiscount' | 'promotionCode' | 'coupon'> {
+  const [discount] = session.discounts ?? [];
+  return {
+    amountDiscount: session.total_details?.amount_discount ?? null,
+    promotionCode: idOf(discount?.promotion_code),
+    coupon: idOf(discount?.coupon),
   };
 }
 
@@ -46,8 +57,10 @@ export function orderView(order: Order) {
     status: order.status,
     clientReferenceId: order.clientReferenceId,
     amountTotal: order.amountTotal,
+    amountDiscount: order.amountDiscount,
     currency: order.currency,
     product: product ? { id: product.id, name: product.name } : null,
+    subscription: order.subscription !== null,
     fulfilledAt: order.fulfilledAt === null ? null : new Date(order.fulfilledAt).toISOString(),
     deliveryToken: order.deliveryToken,
     livemode: order.livemode,

@@ -16,6 +16,9 @@ export interface AdminOrderRow {
   paymentIntent: string | null;
   productId: string | null;
   amountTotal: number | null;
+  amountDiscount: number | null;
+  promotionCode: string | null;
+  coupon: string | null;
   currency: string | null;
   livemode: number;
   deliveryToken: string | null;
@@ -26,7 +29,8 @@ export interface AdminOrderRow {
 }
 
 const ORDER_COLUMNS = `id, status, client_reference_id AS clientReferenceId, customer_email AS customerEmail,
-  payment_intent AS paymentIntent, product_id AS productId, amount_total AS amountTotal, currency, livemode,
+  payment_intent AS paymentIntent, product_id AS productId, amount_total AS amountTotal,
+  amount_discount AS amountDiscount, promotion_code AS promotionCode, coupon, currency, livemode,
   delivery_token AS deliveryToken, fulfilled_at AS fulfilledAt, revoked_at AS revokedAt, created_at AS createdAt, updated_at AS updatedAt`;
 
 /** One page of orders older than `after`, optionally of one status. */

@@ -8,6 +8,11 @@ export interface Order {
   paymentLink: string | null;
   productId: string | null;
   amountTotal: number | null;
+  /** What a promotion code or coupon took off (minor units); `amountTotal` is already after it. */
+  amountDiscount: number | null;
+  /** The promotion code (`promo_…`) or coupon that gave the discount. */
+  promotionCode: string | null;
+  coupon: string | null;
   currency: string | null;
   customerEmail: string | null;
   mode: string;
@@ -28,6 +33,9 @@ interface OrderRow {
   payment_link: string | null;
   product_id: string | null;
   amount_total: number | null;
+  amount_discount: number | null;
+  promotion_code: string | null;
+  coupon: string | null;
   currency: string | null;
   customer_email: string | null;
   mode: string;
@@ -85,10 +93,10 @@ export function saveOrderTransition(db: D1Database, order: Order, moves: Readonl
     .prepare(
       `INSERT INTO orders (id, status, client_reference_id, payment_link, product_id, amount_total, currency,
          customer_email, mode, livemode, delivery_token, fulfilled_at, created_at, updated_at,
-         payment_intent, subscription, revoked_at)
+         payment_intent, subscription, revoked_at, amount_discount, promotion_code, coupon)
        SELECT ?1, coalesce(r.status, ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
               CASE WHEN r.status IS NULL THEN ?11 END, CASE WHEN r.status IS NULL THEN ?12 END,
-              ?13, ?14, ?16, ?17, CASE WHEN r.status IS NULL THEN ?18 ELSE ?14 END
+              ?13, ?14, ?16, ?17, CASE WHEN r.status IS NULL THEN ?18 ELSE ?14 END, ?19, ?20, ?21
        FROM (SELECT ?16 AS payment_intent) AS paid
        LEFT JOIN payment_revocations r ON r.payment_intent = paid.payment_intent AND ?2 IN ('pending', 'review', 'fulfilled')
        WHERE true
@@ -98,6 +106,9 @@ export function saveOrderTransition(db: D1Database, order: Order, moves: Readonl
          payment_link = coalesce(excluded.payment_link, orders.payment_link),
          product_id = coalesce(excluded.product_id, orders.product_id),
          amount_total = coalesce(excluded.amount_total, orders.amount_total),
+         amount_discount = coalesce(excluded.amount_discount, orders.amount_discount),
+         promotion_code = coalesce(excluded.promotion_code, orders.promotion_code),
+         coupon = coalesce(excluded.coupon, orders.coupon),
          currency = coalesce(excluded.currency, orders.currency),
          customer_email = coalesce(excluded.customer_email, orders.customer_email),
          delivery_token = coalesce(orders.delivery_token, excluded.delivery_token),
@@ -127,6 +138,9 @@ export function saveOrderTransition(db: D1Database, order: Order, moves: Readonl
       order.paymentIntent,
       order.subscription,
       order.revokedAt,
+      order.amountDiscount,
+      order.promotionCode,
+      order.coupon,
     );
 }
 
@@ -163,6 +177,9 @@ function fromRow(row: OrderRow): Order {
     paymentLink: row.payment_link,
     productId: row.product_id,
     amountTotal: row.amount_total,
+    amountDiscount: row.amount_discount,
+    promotionCode: row.promotion_code,
+    coupon: row.coupon,
     currency: row.currency,
     customerEmail: row.customer_email,
     mode: row.mode,

@@ -23,7 +23,9 @@ function summary(detail: AdminOrderDetail): HTMLElement {
       { class: 'facts' },
       ...row('Status', h('span', { id: 'order-status' }, statusBadge(o.status))),
       ...row('Total', money(o.amountTotal, o.currency)),
+      ...(detail.discount ? row('Discount', h('span', { id: 'order-discount' }, `−${money(detail.discount.amount, o.currency)}`, ' ', discountSource(detail.discount))) : []),
       ...row('Email', o.customerEmail ?? '—'),
+      ...(detail.phone ? row('Phone', h('span', { id: 'order-phone' }, detail.phone)) : []),
       ...row('Buyer id', o.clientReferenceId ?? '—'),
       ...row('Session', h('code', {}, o.id)),
       ...row('Payment intent', o.paymentIntent ? h('code', {}, o.paymentIntent) : '—'),
@@ -33,6 +35,25 @@ function summary(detail: AdminOrderDetail): HTMLElement {
       ...(o.revokedAt ? row('Revoked', when(o.revokedAt)) : []),
       ...row('Mode', o.livemode ? 'live' : 'test'),
     ),
+  );
+}
+
+function discountSource(discount: NonNullable<AdminOrderDetail['discount']>): HTMLElement | string {
+  if (discount.promotionCode) return h('span', {}, '(promotion code ', h('code', {}, discount.promotionCode), ')');
+  if (discount.coupon) return h('span', {}, '(coupon ', h('code', {}, discount.coupon), ')');
+  return '';
+}
+
+/** Where to send a physical order; seller-only (the buyer-facing API never carries it). */
+function shipping(detail: AdminOrderDetail): HTMLElement | null {
+  const a = detail.shipping;
+  if (!a) return null;
+  const lines = [a.name, a.line1, a.line2, [a.postalCode, a.city].filter(Boolean).join(' '), a.state, a.country].filter((line): line is string => Boolean(line));
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'shipping-title' },
+    h('h2', { id: 'shipping-title' }, 'Ship to'),
+    h('address', { id: 'shipping-address' }, ...lines.flatMap((line, index) => (index === 0 ? [line] : [h('br', {}), line]))),
   );
 }
 
@@ -137,7 +158,7 @@ async function rerun(button: HTMLButtonElement): Promise<void> {
 
 function render(detail: AdminOrderDetail): void {
   document.title = `${detail.order.id.slice(0, 20)}… — Back office`;
-  byId('content').replaceChildren(summary(detail), actions(detail) ?? '', lineItems(detail), history(detail));
+  byId('content').replaceChildren(summary(detail), actions(detail) ?? '', shipping(detail) ?? '', lineItems(detail), history(detail));
 }
 
 async function load(): Promise<void> {

@@ -6,6 +6,7 @@ import { API_BASE } from '../config';
 import { byId, h, queryParam } from '../dom';
 import { initLayout, updateCartBadge } from '../layout';
 import { formatMoney } from '../../../catalog/money';
+import { openPortal } from '../portal';
 import { formatBytes, isTerminalStatus, isValidSessionId, pollOrder, type Download, type LicenceKey, type Order } from '../order-status';
 
 initLayout();
@@ -39,10 +40,10 @@ function retryHref(order: Order): string {
   return product ? productPath(product.id) : '/';
 }
 
-function amount(order: Order): string | null {
-  if (order.amountTotal === null || !order.currency) return null;
+function money(value: number | null, currency: string | null): string | null {
+  if (value === null || !currency) return null;
   try {
-    return formatMoney(order.amountTotal, order.currency);
+    return formatMoney(value, currency);
   } catch {
     return null; // unknown currency code
   }
@@ -51,7 +52,10 @@ function amount(order: Order): string | null {
 function summary(order: Order): HTMLDListElement {
   const rows: [string, Node | string][] = [];
   if (order.product) rows.push(['Product', order.product.name]);
-  const total = amount(order);
+  // The total is what was paid; a promotion code's discount is shown as already taken off it.
+  const discount = order.amountDiscount ? money(order.amountDiscount, order.currency) : null;
+  if (discount) rows.push(['Discount', h('span', { 'data-discount': '' }, `−${discount}`)]);
+  const total = money(order.amountTotal, order.currency);
   if (total) rows.push(['Amount', total]);
   rows.push(['Order reference', h('code', { class: 'reference' }, order.id)]);
   return h('dl', { class: 'order-summary' }, ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
@@ -104,6 +108,23 @@ function delivery(order: Order): HTMLElement | null {
   );
 }
 
+/** For a subscription: Manage subscription opens Stripe's customer portal for this buyer. */
+function manageSubscription(order: Order): HTMLElement | null {
+  if (!order.subscription) return null;
+  const message = h('p', { class: 'delivery__hint', role: 'status' });
+  const button = h('button', { type: 'button', class: 'button', id: 'manage-subscription' }, 'Manage subscription');
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    message.textContent = 'Opening your subscription…';
+    void openPortal({ apiBase: API_BASE }).then((result) => {
+      if (result.ok) return location.assign(result.url);
+      button.disabled = false;
+      message.textContent = result.error;
+    });
+  });
+  return h('p', { class: 'panel__actions' }, button, message);
+}
+
 function renderTerminal(order: Order): void {
   switch (order.status) {
     case 'fulfilled':
@@ -116,6 +137,7 @@ function renderTerminal(order: Order): void {
         statusTitle('success', 'Paid and fulfilled — thank you!'),
         summary(order),
         delivery(order),
+        manageSubscription(order),
         actions('/', 'Continue shopping'),
       );
       return;

@@ -86,7 +86,11 @@ describe('POST /api/checkout options reach Stripe from the config alone', () => 
     const vars = withOptions({ CHECKOUT_SHIPPING_COUNTRIES: 'US,CA' });
     const physical = buyerId('physical');
     const digital = buyerId('digital');
-    expect((await app.send(post('/api/checkout', { items: [{ price: mug.id, quantity: 1 }], clientReferenceId: physical }), vars)).status).toBe(200);
+    const shipped = await app.send(post('/api/checkout', { items: [{ price: mug.id, quantity: 1 }], clientReferenceId: physical }), vars);
+    expect(shipped.status).toBe(200);
+    // Stripe (the fake validates the countries as Stripe does) kept them on the session.
+    const session = await stripe.checkout.sessions.retrieve(((await shipped.json()) as { url: string }).url.split('/').pop()!);
+    expect(session.shipping_address_collection).toEqual({ allowed_countries: ['US', 'CA'] });
     expect((await app.send(post('/api/checkout', { items: [{ price: notes.id, quantity: 1 }], clientReferenceId: digital }), vars)).status).toBe(200);
     expect((await creationsFor(physical))[0]).toMatchObject({ shipping_address_collection: { allowed_countries: ['US', 'CA'] } });
     expect((await creationsFor(digital))[0]).not.toHaveProperty('shipping_address_collection');

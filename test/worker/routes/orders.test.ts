@@ -36,7 +36,7 @@ describe('GET /api/orders/:sessionId', () => {
     // The buyer's email and the payment link stay server-side.
     expect(JSON.stringify(body)).not.toContain('example@example.com');
     expect(Object.keys(body).sort()).toEqual(
-      ['amountTotal', 'clientReferenceId', 'createdAt', 'currency', 'deliveryToken', 'downloads', 'fulfilledAt', 'id', 'licenceKeys', 'lineItems', 'livemode', 'product', 'status', 'updatedAt'],
+      ['amountDiscount', 'amountTotal', 'clientReferenceId', 'createdAt', 'currency', 'deliveryToken', 'downloads', 'fulfilledAt', 'id', 'licenceKeys', 'lineItems', 'livemode', 'product', 'status', 'subscription', 'updatedAt'],
     );
   });
 

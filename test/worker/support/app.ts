@@ -107,13 +107,14 @@ export function testApp(overrides: Partial<Dependencies> = {}) {
 }
 /** Every row of every table the worker writes: "nothing changed" means this is equal before and after. */
 export async function snapshot(db: D1Database = env.DB) {
-  const [events, orders, revocations, outbox] = await db.batch([
+  const [events, orders, revocations, outbox, buyerDetails] = await db.batch([
     db.prepare('SELECT * FROM stripe_events ORDER BY id'),
     db.prepare('SELECT * FROM orders ORDER BY id'),
     db.prepare('SELECT * FROM payment_revocations ORDER BY payment_intent'),
     db.prepare('SELECT * FROM outbox ORDER BY id'),
+    db.prepare('SELECT * FROM order_buyer_details ORDER BY order_id'),
   ]);
-  return { events: events!.results, orders: orders!.results, revocations: revocations!.results, outbox: outbox!.results };
+  return { events: events!.results, orders: orders!.results, revocations: revocations!.results, outbox: outbox!.results, buyerDetails: buyerDetails!.results };
 }
 
 export async function ledgerRow(id: string) {

@@ -4,7 +4,7 @@ import type http from 'node:http';
 import { StripeApiError } from '../errors';
 import { parseBracketParams } from '../params';
 import { openDispute } from '../resources/charges';
-import { completeSession, expireSession } from '../resources/checkout-sessions';
+import { completeSession, expireSession, type CheckoutForm } from '../resources/checkout-sessions';
 import type { RequestContext, StripeObject } from '../types';
 import { readBody, sendJson } from './respond';
 import type { LocalStripeServer } from './server';
@@ -52,7 +52,8 @@ export async function handleControl(server: LocalStripeServer, req: http.Incomin
     const checkout = /^POST \/__fake\/checkout\/([^/]+)\/(complete|expire)$/.exec(route);
     if (checkout) {
       const id = decodeURIComponent(checkout[1]!);
-      const session = checkout[2] === 'complete' ? completeSession(store, id, body.email ? String(body.email) : undefined, ctx) : expireSession(store, id, ctx);
+      const form = { promotionCode: body.promotionCode, shipping: body.shipping, phone: body.phone } as CheckoutForm;
+      const session = checkout[2] === 'complete' ? completeSession(store, id, body.email ? String(body.email) : undefined, ctx, form) : expireSession(store, id, ctx);
       await store.webhooks.flush();
       return sendJson(res, 200, session);
     }

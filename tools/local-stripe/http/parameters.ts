@@ -36,6 +36,8 @@ const ADDED_SINCE_SPEC: Record<string, string[]> = {
   'GET /v1/subscriptions': ['customer_account', 'plan'],
   'POST /v1/billing_portal/sessions': ['after_expiration', 'customer_account'],
   'POST /v1/customers': ['business_name', 'individual_name', 'validate'],
+  // API 2026-10-28 names the coupon under `promotion` (`promotion[type]=coupon`, `promotion[coupon]`).
+  'POST /v1/promotion_codes': ['promotion'],
 };
 
 function load(): Map<string, Set<string>> {

@@ -5,6 +5,7 @@ import { createPortalSession } from '../resources/billing-portal';
 import { createRefund } from '../resources/charges';
 import { createCheckoutSession, expireSession, listSessions } from '../resources/checkout-sessions';
 import { listEvents } from '../resources/events';
+import { createCoupon, createPromotionCode, listPromotionCodes } from '../resources/promotion-codes';
 import { listLineItems } from '../resources/line-items';
 import { createPaymentLink, listPaymentLinks, updatePaymentLink } from '../resources/payment-links';
 import { createPrice, listPrices, updatePrice } from '../resources/prices';
@@ -68,6 +69,12 @@ export const ROUTES: Route[] = [
   // events
   { method: 'GET', path: '/v1/events', handler: (s, _ctx, p) => listEvents(s, p) },
   { method: 'GET', path: '/v1/events/{id}', handler: (s, _ctx, _p, [id]) => s.must('event', id!) },
+  // coupons and promotion codes
+  { method: 'POST', path: '/v1/coupons', handler: (s, ctx, p) => createCoupon(s, p, ctx) },
+  { method: 'GET', path: '/v1/coupons/{coupon}', handler: (s, _ctx, _p, [id]) => s.must('coupon', id!) },
+  { method: 'POST', path: '/v1/promotion_codes', handler: (s, ctx, p) => createPromotionCode(s, p, ctx) },
+  { method: 'GET', path: '/v1/promotion_codes', handler: (s, _ctx, p) => listPromotionCodes(s, p) },
+  { method: 'GET', path: '/v1/promotion_codes/{promotion_code}', handler: (s, _ctx, _p, [id]) => s.must('promotion_code', id!) },
 ];
 
 const PATTERNS = new Map(ROUTES.map((route) => [route, new RegExp(`^${route.path.replace(/\{[a-z_]+\}/g, '([^/]+)')}$`)]));

@@ -3,7 +3,8 @@
 import type http from 'node:http';
 import { StripeApiError } from '../errors';
 import { readBody, redirect, sendHtml } from '../http/respond';
-import { completeSession, settleDelayedPayment } from '../resources/checkout-sessions';
+import { completeSession, settleDelayedPayment, type CheckoutForm } from '../resources/checkout-sessions';
+import { applyPromotionCode } from '../resources/promotion-codes';
 import { lineItemObject } from '../resources/line-items';
 import { sessionFromPaymentLink } from '../resources/payment-links';
 import type { Store } from '../store';
@@ -40,9 +41,26 @@ export async function checkoutPages(store: Store, req: http.IncomingMessage, res
     if (session.cancel_url) return redirect(res, session.cancel_url);
     return sendHtml(res, 200, page('Checkout canceled', '<p>You canceled this checkout. Nothing was charged.</p>'));
   }
-  if (action !== 'pay' && action !== 'pay_later' && action !== 'fail') return sendHtml(res, 400, page('Bad request', '<p>Unknown action.</p>'));
-  const delayed = action !== 'pay' && session.mode === 'payment';
-  const completed = completeSession(store, session.id, form.get('email') || undefined, ctx, delayed ? action : 'pay');
+  if (action !== 'pay' && action !== 'pay_later' && action !== 'fail' && action !== 'apply') return sendHtml(res, 400, page('Bad request', '<p>Unknown action.</p>'));
+  const typed: CheckoutForm = {
+    promotionCode: form.get('promotion_code') ?? undefined,
+    shipping: Object.fromEntries(['name', 'line1', 'line2', 'city', 'state', 'postal_code', 'country'].map((field) => [field, form.get(`shipping_${field}`) ?? undefined])),
+    phone: form.get('phone') ?? undefined,
+  };
+  const delayed = (action === 'pay_later' || action === 'fail') && session.mode === 'payment';
+  let completed: StripeObject;
+  try {
+    if (action === 'apply') {
+      applyPromotionCode(store, session, typed.promotionCode ?? '');
+      return sendHtml(res, 200, checkoutPage(store, session, form));
+    }
+    // A code already applied stays; one typed and not yet applied is applied with the payment.
+    const code = typed.promotionCode?.trim() && session.discounts?.length ? undefined : typed.promotionCode;
+    completed = completeSession(store, session.id, form.get('email') || undefined, ctx, { ...typed, promotionCode: code }, delayed ? (action === 'fail' ? 'fail' : 'pay_later') : 'pay');
+  } catch (error) {
+    if (!(error instanceof StripeApiError)) throw error;
+    return sendHtml(res, 400, checkoutPage(store, session, form, error.message));
+  }
   if (delayed) {
     // The bank answers a little later, as a debit does: long enough to see the order pending.
     setTimeout(() => {
@@ -59,7 +77,30 @@ export async function checkoutPages(store: Store, req: http.IncomingMessage, res
   return sendHtml(res, 200, page('Payment complete', `<p data-testid="complete">Thanks! Payment complete (test mode). Session <code>${escapeHtml(completed.id)}</code>.</p>`));
 }
 
-function checkoutPage(store: Store, session: StripeObject): string {
+/** The fields for what the session collects: a promotion code, a shipping address, a phone. */
+function optionFields(session: StripeObject, typed: URLSearchParams): string {
+  const value = (name: string) => escapeHtml(typed.get(name) ?? '');
+  const parts: string[] = [];
+  if (session.allow_promotion_codes) {
+    const applied = session.discounts?.length
+      ? `<p data-testid="discount">Discount: −${escapeHtml(formatMoney(session.total_details?.amount_discount ?? 0, session.currency))}</p>`
+      : '';
+    parts.push(`<label>Promotion code <input name="promotion_code" value="${value('promotion_code')}" autocomplete="off"></label>
+<button type="submit" name="action" value="apply">Apply</button>${applied}`);
+  }
+  const allowed: string[] | undefined = session.shipping_address_collection?.allowed_countries;
+  if (allowed) {
+    const field = (name: string, label: string) => `<label>${label} <input name="shipping_${name}" value="${value(`shipping_${name}`)}" autocomplete="shipping ${name}"></label>`;
+    const options = allowed.map((country) => `<option${typed.get('shipping_country') === country ? ' selected' : ''}>${escapeHtml(country)}</option>`).join('');
+    parts.push(`<fieldset data-testid="shipping"><legend>Shipping address</legend>
+${field('name', 'Name')} ${field('line1', 'Address line 1')} ${field('line2', 'Address line 2')} ${field('city', 'City')} ${field('state', 'State')} ${field('postal_code', 'Postal code')}
+<label>Country <select name="shipping_country">${options}</select></label></fieldset>`);
+  }
+  if (session.phone_number_collection?.enabled) parts.push(`<label>Phone <input type="tel" name="phone" value="${value('phone')}"></label>`);
+  return parts.join('\n');
+}
+
+function checkoutPage(store: Store, session: StripeObject, typed = new URLSearchParams(), error?: string): string {
   const items = (store.lineItems.get(session.id) ?? []).map((i) => lineItemObject(store, i));
   const rows = items
     .map((item) => `<tr><td>${escapeHtml(item.description)}</td><td>× ${item.quantity}</td><td>${escapeHtml(formatMoney(item.amount_total, item.currency))}${item.price?.recurring ? ` / ${escapeHtml(item.price.recurring.interval)}` : ''}</td></tr>`)
@@ -74,10 +115,12 @@ function checkoutPage(store: Store, session: StripeObject): string {
     `<p>Mode: ${escapeHtml(session.mode)}</p>
 <table>${rows}</table>
 ${total}
-<form method="post" action="/pay/${escapeHtml(session.id)}"${session.ui_mode === 'embedded_page' ? ' target="_top"' : ''}>
-<label>Email <input type="email" name="email" value="${escapeHtml(email)}" placeholder="buyer@example.com"></label>
-<button type="submit" name="action" value="pay">Pay</button>
-${session.mode === 'payment' ? '<button type="submit" name="action" value="pay_later">Pay later (bank debit: pending, then succeeds)</button>\n<button type="submit" name="action" value="fail">Pay and fail (bank debit: pending, then fails)</button>' : ''}
+<form method="post" action="/pay/${escapeHtml(session.id)}">
+<label>Email <input type="email" name="email" value="${escapeHtml(typed.get('email') ?? email)}" placeholder="buyer@example.com"></label>
+${optionFields(session, typed)}
+${error ? `<p role="alert" data-testid="error">${escapeHtml(error)}</p>` : ''}
+<button type="submit" name="action" value="pay"${session.ui_mode === 'embedded_page' ? ' formtarget="_top"' : ''}>Pay</button>
+${session.mode === 'payment' ? `<button type="submit" name="action" value="pay_later"${session.ui_mode === 'embedded_page' ? ' formtarget="_top"' : ''}>Pay later (bank debit: pending, then succeeds)</button>\n<button type="submit" name="action" value="fail"${session.ui_mode === 'embedded_page' ? ' formtarget="_top"' : ''}>Pay and fail (bank debit: pending, then fails)</button>` : ''}
 ${session.ui_mode === 'embedded_page' ? '' : '<button type="submit" name="action" value="cancel">Cancel</button>'}
 </form>`,
   );

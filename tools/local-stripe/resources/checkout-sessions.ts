@@ -8,6 +8,7 @@ import type { RequestContext, StripeObject } from '../types';
 import { capturePayment, settlePayment, startDelayedPayment } from './charges';
 import { createCustomer } from './customers';
 import { payInvoice } from './invoices';
+import { applyPromotionCode, redeemDiscount } from './promotion-codes';
 import { resolveLineItems } from './line-items';
 import { createSubscription } from './subscriptions';
 
@@ -141,10 +142,47 @@ export function createCheckoutSession(store: Store, params: StripeObject, ctx: R
  */
 export type PaymentOutcome = 'pay' | 'pay_later' | 'fail';
 
+/** What the buyer typed on the checkout page beyond their email, for the options the session asks for. */
+export interface CheckoutForm {
+  promotionCode?: string;
+  shipping?: { name?: string; line1?: string; line2?: string; city?: string; state?: string; postal_code?: string; country?: string };
+  phone?: string;
+}
+
+const filled = (value: string | undefined) => (value && value.trim() !== '' ? value.trim() : null);
+
+/**
+ * Checks the form against what the session collects and applies it: the promotion code's
+ * discount, and the shipping address and phone as Stripe shows them once paid
+ * (`collected_information.shipping_details`, `customer_details.phone`). Throws before any change
+ * when something required is missing.
+ */
+function collectForm(store: Store, session: StripeObject, form: CheckoutForm): { shippingDetails: StripeObject | null; phone: string | null } {
+  let shippingDetails: StripeObject | null = null;
+  const allowed: string[] | undefined = session.shipping_address_collection?.allowed_countries;
+  if (allowed) {
+    const a = form.shipping ?? {};
+    const missing = (['name', 'line1', 'city', 'postal_code', 'country'] as const).find((field) => !filled(a[field]));
+    if (missing) throw invalid(`This checkout ships goods: the shipping address needs ${missing.replace('_', ' ')}.`, `shipping[${missing}]`);
+    if (!allowed.includes(filled(a.country)!.toUpperCase())) throw invalid(`This shop does not ship to ${filled(a.country)}; it ships to ${allowed.join(', ')}.`, 'shipping[country]');
+    shippingDetails = {
+      name: filled(a.name),
+      address: { city: filled(a.city), country: filled(a.country)!.toUpperCase(), line1: filled(a.line1), line2: filled(a.line2), postal_code: filled(a.postal_code), state: filled(a.state) },
+    };
+  }
+  const phone = filled(form.phone);
+  if (session.phone_number_collection?.enabled && !phone) throw invalid('This checkout needs a phone number.', 'phone');
+  if (phone !== null && !/^\+?[0-9 ()-]{6,20}$/.test(phone)) throw invalid('That is not a phone number.', 'phone');
+  const code = filled(form.promotionCode);
+  if (code) applyPromotionCode(store, session, code);
+  return { shippingDetails, phone: session.phone_number_collection?.enabled ? phone : null };
+}
+
 /** The Pay buttons: completes an open session and records what Stripe would. Synchronous; delivery is queued. */
-export function completeSession(store: Store, id: string, email: string | undefined, ctx: RequestContext, outcome: PaymentOutcome = 'pay'): StripeObject {
+export function completeSession(store: Store, id: string, email: string | undefined, ctx: RequestContext, form: CheckoutForm = {}, outcome: PaymentOutcome = 'pay'): StripeObject {
   const session = store.must('checkout.session', id);
   if (session.status !== 'open') throw invalid(`This Checkout Session is no longer active (status: ${session.status}).`);
+  const { shippingDetails, phone } = collectForm(store, session, form);
   const extras = store.sessionExtras.get(id) ?? { paymentIntentMetadata: {}, subscriptionMetadata: {}, customerCreation: null };
   const existingCustomer = session.customer ? store.find('customer', session.customer) : undefined;
   const buyerEmail = email || session.customer_email || existingCustomer?.email || 'buyer@example.com';
@@ -197,10 +235,12 @@ export function completeSession(store: Store, id: string, email: string | undefi
     email: buyerEmail,
     individual_name: null,
     name: 'Test Buyer',
-    phone: null,
+    phone,
     tax_exempt: 'none',
     tax_ids: [],
   };
+  if (shippingDetails) session.collected_information = { business_name: null, individual_name: null, shipping_details: shippingDetails };
+  redeemDiscount(store, session);
   store.recordEvent('checkout.session.completed', session, ctx);
   return session;
 }
