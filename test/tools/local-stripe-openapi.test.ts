@@ -157,6 +157,12 @@ describe('the local Stripe and the OpenAPI spec', () => {
     const invoiceIntent = await call('GET', '/v1/payment_intents/{intent}', { intent: invoice.payments.data[0].payment.payment_intent });
     await call('POST', '/v1/refunds', {}, { charge: invoiceIntent.latest_charge });
 
+    const coupon = await call('POST', '/v1/coupons', {}, { percent_off: '25', duration: 'once', name: 'Launch' });
+    await call('GET', '/v1/coupons/{coupon}', { coupon: coupon.id });
+    const promotion = await call('POST', '/v1/promotion_codes', {}, { code: 'LAUNCH25', 'promotion[type]': 'coupon', 'promotion[coupon]': coupon.id });
+    await call('GET', '/v1/promotion_codes', {}, { code: 'launch25' });
+    await call('GET', '/v1/promotion_codes/{promotion_code}', { promotion_code: promotion.id });
+
     const events = await call('GET', '/v1/events', {}, { limit: '100' });
     for (const event of events.data as { id: string }[]) await call('GET', '/v1/events/{id}', { id: event.id });
 
