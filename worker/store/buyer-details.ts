@@ -36,16 +36,7 @@ export function saveBuyerDetails(db: D1Database, orderId: string, details: Buyer
     .bind(orderId, s?.name ?? null, s?.line1 ?? null, s?.line2 ?? null, s?.city ?? null, s?.state ?? null, s?.postalCode ?? null, s?.country ?? null, details.phone, now);
 }
 
-interface BuyerDetailsRow {
-  name: string | null;
-  line1: string | null;
-  line2: string | null;
-  city: string | null;
-  state: string | null;
-  postalCode: string | null;
-  country: string | null;
-  phone: string | null;
-}
+type BuyerDetailsRow = ShippingAddress & { phone: string | null };
 
 export async function findBuyerDetails(db: D1Database, orderId: string): Promise<BuyerDetails | null> {
   const row = await db
