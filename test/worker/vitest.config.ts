@@ -44,8 +44,6 @@ export default defineProject(async () => {
       // One fake Stripe API serves every file; its 429 mode must not hit a neighbour's request.
       fileParallelism: false,
       setupFiles: ['test/worker/support/apply-migrations.ts'],
-      // Rejections are logged on purpose; the tests assert them, the output need not repeat them.
-      onConsoleLog: (log) => !log.includes('"msg":"request rejected"'),
     },
   };
 });
