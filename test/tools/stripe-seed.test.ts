@@ -208,6 +208,32 @@ describe('stripe:seed', () => {
     expect(fake.get(sellers.id)).toMatchObject({ active: false });
   });
 
+  it('as npm start runs them: after a restart of the local Stripe from its state file, a second seed keeps the dashboard’s rename and price', async () => {
+    const statePath = path.join(dir, `state-${Math.random().toString(36).slice(2)}.json`);
+    const seedInto = (local: LocalStripe) => runCli(SEED, ['--catalog', catalogPath, '--shop-url', SHOP], { STRIPE_SECRET_KEY: 'sk_test_seed', STRIPE_API_BASE: local.url });
+    let local = await startLocalStripe({ log: false, statePath });
+    expect((await seedInto(local)).code).toBe(0);
+    const productId = (await readCatalog()).products[0]!.stripe!.productId;
+    // The seller's edits, through the dashboard's own forms (as the browser posts them).
+    const act = (action: string, fields: Record<string, string>) =>
+      fetch(`${local.url}/dashboard/${action}`, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual', headers: { origin: local.url } });
+    expect((await act('rename', { product: productId, name: 'Renamed by the seller' })).status).toBe(303);
+    expect((await act('reprice', { product: productId, amount: '15.00' })).status).toBe(303);
+    await local.close();
+
+    local = await startLocalStripe({ log: false, statePath });
+    try {
+      const second = await seedInto(local);
+      expect(second.code).toBe(0);
+      expect(local.get(productId)).toMatchObject({ name: 'Renamed by the seller' });
+      const active = local.all('price').filter((p) => p.product === productId && p.active);
+      expect(active.map((p) => p.unit_amount)).toEqual([1500]);
+      expect(second.stdout).toMatch(/field-notes: skipped product prod_\w+: its name is "Renamed by the seller" in Stripe/);
+    } finally {
+      await local.close();
+    }
+  });
+
   it('refuses a live key (and a missing one) without calling Stripe', async () => {
     for (const key of ['sk_live_1234567890', 'rk_live_1234567890', 'pk_test_123', '']) {
       const result = await seed({ STRIPE_SECRET_KEY: key });
