@@ -8,7 +8,7 @@ import type { StripeObject, WebhookDelivery, WebhookTarget } from './types';
 /** The hosts a webhook may go to: by the parsed URL's hostname, so `127.evil.example` is not one. */
 const THIS_MACHINE = ['127.0.0.1', '[::1]', 'localhost'];
 
-export function isThisMachine(url: string): boolean {
+function isThisMachine(url: string): boolean {
   if (!URL.canParse(url)) return false;
   const { protocol, hostname } = new URL(url);
   return (protocol === 'http:' || protocol === 'https:') && THIS_MACHINE.includes(hostname);
