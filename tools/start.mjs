@@ -27,6 +27,8 @@ const HELP = `Usage: npm start [-- options]
   --port <n>          the shop (worker and site) on 127.0.0.1:<n> (default 8787)
   --stripe-port <n>   the local Stripe and its dashboard on 127.0.0.1:<n> (default 12111)
   --chaos             the local Stripe delivers some webhooks twice and out of order
+  --reseed            put the catalog's names and prices back over what was changed in the
+                      local Stripe's dashboard (kept otherwise: its objects survive a restart)
   --skip-build        reuse dist/ as it is
   -h, --help          this text
 `;
@@ -36,6 +38,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: process.env.PORT ?? '8787' },
     'stripe-port': { type: 'string', default: process.env.LOCAL_STRIPE_PORT ?? '12111' },
     chaos: { type: 'boolean', default: false },
+    reseed: { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
   },
@@ -126,7 +129,7 @@ if (realStripe) {
   const scratch = mkdtempSync(path.join(tmpdir(), 'local-stripe-seed-'));
   const catalogCopy = path.join(scratch, 'catalog.json');
   copyFileSync(path.join(ROOT, 'catalog', 'catalog.json'), catalogCopy);
-  await run(process.execPath, [path.join(ROOT, 'tools', 'stripe-seed.mjs'), '--catalog', catalogCopy, '--shop-url', shopUrl], {
+  await run(process.execPath, [path.join(ROOT, 'tools', 'stripe-seed.mjs'), '--catalog', catalogCopy, '--shop-url', shopUrl, ...(values.reseed ? ['--reseed'] : [])], {
     STRIPE_SECRET_KEY: LOCAL_STRIPE_KEY,
     STRIPE_API_BASE: localStripe.url,
   });

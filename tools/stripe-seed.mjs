@@ -5,6 +5,8 @@
 // again by metadata.catalog_id), a Price with the catalog amount (its default_price;
 // recurring when the catalog gives an interval), and a Payment Link that redirects to the
 // shop's success page.
+// It creates what is missing and keeps what the seller changed in Stripe (a name, a new
+// price, an archived product), saying what it skipped; --reseed puts the catalog's values back.
 // Writes the links and ids back into the catalog. Never touches live mode.
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -19,11 +21,15 @@ const HELP = `Usage: npm run stripe:seed -- [options]
 
 Creates (or finds again) a Stripe Product, one-time Price and Payment Link for every
 product in the catalog, in Stripe TEST mode, and writes the Payment Links back into
-the catalog (paymentLinks.test, stripe.productId, stripe.priceId). Safe to re-run.
+the catalog (paymentLinks.test, stripe.productId, stripe.priceId). Safe to re-run:
+a product renamed, repriced or archived in Stripe keeps that change (each one is
+listed as skipped) unless --reseed is given.
 
 Options:
   --catalog <path>    catalog file (default: catalog/catalog.json)
   --shop-url <url>    where Payment Links send buyers back to (default: $SHOP_URL or ${DEFAULT_SHOP_URL})
+  --reseed            overwrite what was changed in Stripe with the catalog's name, description
+                      and price (the replaced default price is archived) and restore archived products
   -h, --help          this text
 
 Environment:
@@ -42,6 +48,7 @@ function parseOptions(argv) {
       options: {
         catalog: { type: 'string' },
         'shop-url': { type: 'string' },
+        reseed: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -62,6 +69,7 @@ function parseOptions(argv) {
     help: Boolean(values.help),
     catalogPath: path.resolve(values.catalog ?? path.join(ROOT, 'catalog', 'catalog.json')),
     shopUrl,
+    reseed: Boolean(values.reseed),
   };
 }
 
@@ -127,13 +135,16 @@ function assertTestMode(object) {
   return object;
 }
 
-async function seed({ stripe, catalogPath, shopUrl, log }) {
+/** A price as a reader compares it: amount, currency and, for a subscription, its interval. */
+const priceText = (amount, currency, interval) => `${amount} ${currency}${interval ? ` / ${interval}` : ''}`;
+
+async function seed({ stripe, catalogPath, shopUrl, reseed, log }) {
   const original = await readFile(catalogPath, 'utf8');
   const catalog = JSON.parse(original);
   let onDisk = original;
   if (!catalog || !Array.isArray(catalog.products)) throw new Error(`${catalogPath}: expected { "products": [...] }`);
   const successUrl = `${shopUrl}/success?session_id={CHECKOUT_SESSION_ID}`;
-  const counts = { created: 0, reused: 0, updated: 0 };
+  const counts = { created: 0, reused: 0, updated: 0, skipped: 0 };
   const count = (kind) => {
     counts[kind]++;
     return kind;
@@ -154,8 +165,15 @@ async function seed({ stripe, catalogPath, shopUrl, log }) {
     }
     const type = interval ? 'recurring' : 'one_time';
     const report = [];
+    /** What the seller changed in Stripe and this run keeps: one line per object. */
+    const skipped = [];
+    const skip = (what, why) => {
+      report.push(`${what} ${count('skipped')}`);
+      skipped.push(`${slug}: skipped ${what}: ${why}`);
+    };
 
-    // 1. The product, found by metadata.catalog_id (an active one first).
+    // 1. The product, found by metadata.catalog_id (an active one first). One that exists keeps
+    //    what the seller changed in Stripe unless --reseed.
     const matches = products.filter((p) => p.metadata?.catalog_id === slug);
     let product = matches.find((p) => p.active) ?? matches[0];
     if (!product) {
@@ -166,39 +184,74 @@ async function seed({ stripe, catalogPath, shopUrl, log }) {
       report.push(`product ${product.id} ${count('created')}`);
     } else {
       const changes = {};
-      if (!product.active) changes.active = true;
-      if (product.name !== entry.name) changes.name = entry.name;
-      if ((product.description ?? '') !== (entry.description ?? '')) changes.description = entry.description ?? '';
-      if (Object.keys(changes).length) {
+      const differences = [];
+      if (!product.active) {
+        changes.active = true;
+        differences.push('archived in Stripe');
+      }
+      if (product.name !== entry.name) {
+        changes.name = entry.name;
+        differences.push(`its name is ${JSON.stringify(product.name)} in Stripe, ${JSON.stringify(entry.name)} in the catalog`);
+      }
+      if ((product.description ?? '') !== (entry.description ?? '')) {
+        changes.description = entry.description ?? '';
+        differences.push('its description differs from the catalog');
+      }
+      if (differences.length === 0) {
+        report.push(`product ${product.id} ${count('reused')}`);
+      } else if (reseed) {
         product = assertTestMode(await stripe.products.update(product.id, changes));
         report.push(`product ${product.id} ${count('updated')} (${Object.keys(changes).join(', ')})`);
       } else {
-        report.push(`product ${product.id} ${count('reused')}`);
+        skip(`product ${product.id}`, differences.join('; '));
+      }
+    }
+    // An archived product stays as the seller left it: nothing new is made for it.
+    const archived = !product.active;
+
+    // 2. Its price: the default price when it is active (the seller's, if they set a new one;
+    //    with --reseed only when it is the catalog's), else an active one with the catalog amount.
+    const prices = await stripe.prices.list({ product: product.id, active: true, limit: 100 }).autoPagingToArray({ limit: 10_000 });
+    const defaultPriceId = idOf(product.default_price);
+    const fits = (p) => p.type === type && p.active && p.unit_amount === amount && p.currency === currency && (p.recurring?.interval ?? null) === interval;
+    const current = prices.find((p) => p.id === defaultPriceId);
+    let price = current && fits(current) ? current : undefined;
+    if (price) {
+      report.push(`price ${price.id} ${count('reused')}`);
+    } else if (current && !reseed) {
+      price = current;
+      skip(`price ${price.id}`, `${priceText(price.unit_amount, price.currency, price.recurring?.interval)} in Stripe, ${priceText(amount, currency, interval)} in the catalog`);
+    } else {
+      price = prices.find(fits);
+      if (price) {
+        report.push(`price ${price.id} ${count('reused')}`);
+      } else if (archived) {
+        skip('price', 'none is active and the product is archived in Stripe');
+      } else {
+        price = assertTestMode(
+          await stripe.prices.create({ product: product.id, unit_amount: amount, currency, ...(interval ? { recurring: { interval } } : {}), metadata: { catalog_id: slug } }),
+        );
+        report.push(`price ${price.id} ${count('created')}`);
+      }
+    }
+    if (price && !archived && defaultPriceId !== price.id) {
+      product = assertTestMode(await stripe.products.update(product.id, { default_price: price.id }));
+      // The price it replaces (--reseed only) is archived, as Stripe's dashboard does: one active price.
+      if (current) {
+        await stripe.prices.update(current.id, { active: false });
+        count('updated');
+        report.push(`price ${current.id} archived`);
       }
     }
 
-    // 2. An active price with the catalog amount (recurring for a subscription), as the default price.
-    const prices = await stripe.prices.list({ product: product.id, active: true, type, limit: 100 }).autoPagingToArray({ limit: 10_000 });
-    const defaultPriceId = idOf(product.default_price);
-    const fits = (p) => p.type === type && p.active && p.unit_amount === amount && p.currency === currency && (p.recurring?.interval ?? null) === interval;
-    let price = prices.find((p) => p.id === defaultPriceId && fits(p)) ?? prices.find(fits);
-    if (!price) {
-      price = assertTestMode(
-        await stripe.prices.create({ product: product.id, unit_amount: amount, currency, ...(interval ? { recurring: { interval } } : {}), metadata: { catalog_id: slug } }),
-      );
-      report.push(`price ${price.id} ${count('created')}`);
-    } else {
-      report.push(`price ${price.id} ${count('reused')}`);
-    }
-    if (defaultPriceId !== price.id) product = assertTestMode(await stripe.products.update(product.id, { default_price: price.id }));
-
-    // 3. A Payment Link selling exactly that price, returning to the shop's success page.
+    // 3. A Payment Link selling exactly that price, returning to the shop's success page (the
+    //    shop's address is this run's, not the seller's to change).
     const previousLinkId = entry.paymentLinks?.test?.id ?? null;
     const candidates = links
       .filter((l) => l.metadata?.catalog_id === slug || l.id === previousLinkId)
       .sort((a, b) => Number(b.id === previousLinkId) - Number(a.id === previousLinkId));
     let link;
-    for (const candidate of candidates) {
+    for (const candidate of price ? candidates : []) {
       const items = await stripe.paymentLinks.listLineItems(candidate.id, { limit: 2 });
       const only = items.data.length === 1 && !items.has_more ? items.data[0] : null;
       if (only && idOf(only.price) === price.id && only.quantity === 1) {
@@ -206,7 +259,9 @@ async function seed({ stripe, catalogPath, shopUrl, log }) {
         break;
       }
     }
-    if (!link) {
+    if (!link && archived) {
+      skip('payment link', 'the product is archived in Stripe');
+    } else if (!link) {
       link = assertTestMode(
         await stripe.paymentLinks.create({
           line_items: [{ price: price.id, quantity: 1 }],
@@ -229,15 +284,16 @@ async function seed({ stripe, catalogPath, shopUrl, log }) {
     }
 
     // 4. Back into the catalog.
-    entry.paymentLinks = { ...(entry.paymentLinks ?? {}), test: { id: link.id, url: link.url } };
-    if (!entry.paymentLinks.live) entry.paymentLinks.live = { id: null, url: null };
-    entry.stripe = { productId: product.id, priceId: price.id };
+    if (link) entry.paymentLinks = { ...(entry.paymentLinks ?? {}), test: { id: link.id, url: link.url } };
+    if (entry.paymentLinks && !entry.paymentLinks.live) entry.paymentLinks.live = { id: null, url: null };
+    if (price) entry.stripe = { productId: product.id, priceId: price.id };
     const text = formatCatalog(catalog);
     if (text !== onDisk) {
       await writeAtomically(catalogPath, text);
       onDisk = text;
     }
     log(`${slug}: ${report.join(' · ')}`);
+    for (const line of skipped) log(line);
   }
 
   return { counts, changedFile: onDisk !== original };
@@ -254,8 +310,9 @@ async function main() {
   const stripe = stripeClient(key, apiBase);
   const relative = path.relative(process.cwd(), options.catalogPath) || options.catalogPath;
   console.log(`Seeding ${relative} into Stripe test mode at ${apiBase} (Payment Links return to ${options.shopUrl}/success)`);
-  const { counts, changedFile } = await seed({ stripe, catalogPath: options.catalogPath, shopUrl: options.shopUrl, log: (line) => console.log(`  ${line}`) });
-  console.log(`Done: ${counts.created} created, ${counts.updated} updated, ${counts.reused} reused. ${changedFile ? `Wrote ${relative}.` : `${relative} unchanged.`}`);
+  const { counts, changedFile } = await seed({ stripe, catalogPath: options.catalogPath, shopUrl: options.shopUrl, reseed: options.reseed, log: (line) => console.log(`  ${line}`) });
+  const skipped = counts.skipped ? ` (changed in Stripe; --reseed puts the catalog's values back)` : '';
+  console.log(`Done: ${counts.created} created, ${counts.updated} updated, ${counts.reused} reused, ${counts.skipped} skipped${skipped}. ${changedFile ? `Wrote ${relative}.` : `${relative} unchanged.`}`);
   return 0;
 }
 

@@ -5,7 +5,8 @@
 //   // in a test:  import { inject } from 'vitest';  const url = inject('fakeStripeUrl');
 //
 // Tests running in Node can also drive it directly through the control endpoints
-// (POST {url}/__fake/reset, /__fake/429, /__fake/webhook, …; see tools/local-stripe/README.md).
+// (POST {url}/__fake/reset, /__fake/429, /__fake/webhook, … with Content-Type: application/json;
+// see tools/local-stripe/README.md).
 // Environment (all optional): FAKE_STRIPE_PORT (default: a free port),
 // FAKE_STRIPE_WEBHOOK_URL + FAKE_STRIPE_WEBHOOK_SECRET (deliver events there from the start).
 import type { TestProject } from 'vitest/node';

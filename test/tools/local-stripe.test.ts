@@ -123,7 +123,7 @@ describe('products and lists', () => {
 
   it('resets over HTTP', async () => {
     await stripe.products.create({ name: 'Gone soon' });
-    expect((await fetch(`${fake.url}/__fake/reset`, { method: 'POST' })).status).toBe(200);
+    expect((await fetch(`${fake.url}/__fake/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } })).status).toBe(200);
     expect((await stripe.products.list()).data).toHaveLength(0);
   });
 });
@@ -464,9 +464,9 @@ describe('webhook delivery', () => {
 });
 
 describe('the dashboard', () => {
-  /** Submits a dashboard form as the browser does; answers where it sent the seller back. */
+  /** Submits a dashboard form as the browser does (with the page's Origin); answers where it sent the seller back. */
   async function act(action: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-    const response = await fetch(`${fake.url}/dashboard/${action}`, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual', headers });
+    const response = await fetch(`${fake.url}/dashboard/${action}`, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual', headers: { origin: fake.url, ...headers } });
     return { status: response.status, location: decodeURIComponent(response.headers.get('location') ?? '') };
   }
   const typesSince = (count: number) => fake.events().slice(count).map((e) => e.type);

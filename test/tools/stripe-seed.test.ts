@@ -2,6 +2,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalStripe, type LocalStripe } from '../../tools/local-stripe/index';
 import { closedPort, ROOT, runCli } from './run-cli';
@@ -29,6 +30,25 @@ const seed = (env: Record<string, string> = {}, args: string[] = []) =>
   runCli(SEED, ['--catalog', catalogPath, '--shop-url', SHOP, ...args], { STRIPE_SECRET_KEY: 'sk_test_seed', STRIPE_API_BASE: fake.url, ...env });
 const counts = () => ({ products: fake.all('product').length, prices: fake.all('price').length, links: fake.all('payment_link').length });
 const readCatalog = async () => JSON.parse(await readFile(catalogPath, 'utf8')) as CatalogFile;
+const activePrices = (productId: string) => fake.all('price').filter((p) => p.product === productId && p.active);
+
+/** The seller's Stripe client: what the dashboard does, through the API. */
+function sellerStripe(): Stripe {
+  const url = new URL(fake.url);
+  return new Stripe('sk_test_seller', { host: url.hostname, port: Number(url.port), protocol: 'http', httpClient: Stripe.createFetchHttpClient() });
+}
+
+/** The seller renames a seeded product and gives it a new price, as Stripe's dashboard does (new default price, old one archived). */
+async function editInDashboard(productId: string, name: string, amount: number) {
+  const stripe = sellerStripe();
+  const product = await stripe.products.retrieve(productId);
+  const old = String(product.default_price);
+  await stripe.products.update(productId, { name });
+  const price = await stripe.prices.create({ product: productId, unit_amount: amount, currency: 'usd' });
+  await stripe.products.update(productId, { default_price: price.id });
+  await stripe.prices.update(old, { active: false });
+  return price;
+}
 
 beforeAll(async () => {
   fake = await startLocalStripe({ log: false });
@@ -103,7 +123,7 @@ describe('stripe:seed', () => {
     expect(await readFile(catalogPath, 'utf8')).toBe(afterFirst);
   });
 
-  it('finds products again by metadata.catalog_id, and follows a price change with a new price and link', async () => {
+  it('with --reseed, finds products again by metadata.catalog_id and follows a catalog price change with a new price and link, the old price archived', async () => {
     expect((await seed()).code).toBe(0);
     const firstRun = await readCatalog();
     const catalog = await readCatalog();
@@ -115,21 +135,103 @@ describe('stripe:seed', () => {
       entry.paymentLinks.test = { id: null, url: null };
     }
     await writeFile(catalogPath, `${JSON.stringify(catalog, null, 2)}\n`);
+    const changed = (file: CatalogFile) => file.products[1]!;
 
-    const result = await seed();
+    const result = await seed({}, ['--reseed']);
     expect(result.code).toBe(0);
     expect(counts()).toEqual({ products: 4, prices: 5, links: 5 });
+    expect(fake.get(oldEntry.stripe!.priceId)).toMatchObject({ active: false });
+    expect(activePrices(changed(await readCatalog()).stripe!.productId)).toHaveLength(1);
     const after = await readCatalog();
-    const changed = after.products[1]!;
-    expect(changed.stripe!.productId).toBe(oldEntry.stripe!.productId);
-    expect(changed.stripe!.priceId).not.toBe(oldEntry.stripe!.priceId);
-    expect(fake.get(changed.stripe!.priceId)).toMatchObject({ unit_amount: 2600 });
-    expect(fake.get(changed.stripe!.productId)).toMatchObject({ default_price: changed.stripe!.priceId });
-    expect(changed.paymentLinks.test.id).not.toBe(oldEntry.paymentLinks.test.id);
+    const entry = changed(after);
+    expect(entry.stripe!.productId).toBe(oldEntry.stripe!.productId);
+    expect(entry.stripe!.priceId).not.toBe(oldEntry.stripe!.priceId);
+    expect(fake.get(entry.stripe!.priceId)).toMatchObject({ unit_amount: 2600 });
+    expect(fake.get(entry.stripe!.productId)).toMatchObject({ default_price: entry.stripe!.priceId });
+    expect(entry.paymentLinks.test.id).not.toBe(oldEntry.paymentLinks.test.id);
     // Unchanged products get their existing link back, found by metadata.catalog_id and its line item.
     expect(after.products[0]!.paymentLinks.test.id).toBe(firstRun.products[0]!.paymentLinks.test.id);
     expect(after.products[2]!.stripe).toEqual(firstRun.products[2]!.stripe);
-    expect(result.stdout).toMatch(/trail-map-print: product prod_\w+ reused · price price_\w+ created · payment link plink_\w+ created/);
+    expect(result.stdout).toMatch(/trail-map-print: product prod_\w+ reused · price price_\w+ created · price price_\w+ archived · payment link plink_\w+ created/);
+  });
+
+  it('keeps a product renamed and repriced in Stripe on a second run: the seller’s name and price, one active price, a line per skipped object', async () => {
+    expect((await seed()).code).toBe(0);
+    const seeded = (await readCatalog()).products[0]!;
+    const sellers = await editInDashboard(seeded.stripe!.productId, 'Pattern Pack (seller edit)', 1500);
+    const eventsBefore = fake.events().length;
+
+    const second = await seed();
+    expect(second.code).toBe(0);
+    expect(fake.get(seeded.stripe!.productId)).toMatchObject({ name: 'Pattern Pack (seller edit)', default_price: sellers.id, active: true });
+    expect(activePrices(seeded.stripe!.productId).map((p) => p.id)).toEqual([sellers.id]);
+    expect(second.stdout).toContain(`  field-notes: skipped product ${seeded.stripe!.productId}: its name is "Pattern Pack (seller edit)" in Stripe, "Field Notes Pattern Pack" in the catalog\n`);
+    expect(second.stdout).toContain(`  field-notes: skipped price ${sellers.id}: 1500 usd in Stripe, 1200 usd in the catalog\n`);
+    expect(second.stdout).toMatch(/Done: 1 created, 0 updated, 9 reused, 2 skipped \(changed in Stripe; --reseed puts the catalog's values back\)/);
+    // What is missing is made: a Payment Link that sells the seller's price (the old one sells an archived price).
+    const entry = (await readCatalog()).products[0]!;
+    expect(entry.stripe).toEqual({ productId: seeded.stripe!.productId, priceId: sellers.id });
+    expect(fake.events().slice(eventsBefore).map((e) => e.type)).toEqual(['payment_link.created']);
+    const visit = await fetch(`${entry.paymentLinks.test.url}`, { redirect: 'manual' });
+    expect(fake.get(visit.headers.get('location')!.replace('/pay/', ''))).toMatchObject({ amount_total: 1500 });
+
+    const third = await seed();
+    expect(third.stdout).toMatch(/Done: 0 created, 0 updated, 10 reused, 2 skipped/);
+    expect(activePrices(seeded.stripe!.productId)).toHaveLength(1);
+  });
+
+  it('keeps a product archived in Stripe archived, and makes nothing new for it', async () => {
+    expect((await seed()).code).toBe(0);
+    const seeded = (await readCatalog()).products[2]!;
+    await sellerStripe().products.update(seeded.stripe!.productId, { active: false });
+    const before = counts();
+
+    const second = await seed();
+    expect(second.code).toBe(0);
+    expect(fake.get(seeded.stripe!.productId)).toMatchObject({ active: false });
+    expect(counts()).toEqual(before);
+    expect(second.stdout).toContain(`  ${seeded.id}: skipped product ${seeded.stripe!.productId}: archived in Stripe\n`);
+  });
+
+  it('with --reseed, puts the catalog’s name and price back: one active price, the catalog’s', async () => {
+    expect((await seed()).code).toBe(0);
+    const seeded = (await readCatalog()).products[0]!;
+    const sellers = await editInDashboard(seeded.stripe!.productId, 'Pattern Pack (seller edit)', 1500);
+    await sellerStripe().products.update(seeded.stripe!.productId, { active: false });
+
+    const reseeded = await seed({}, ['--reseed']);
+    expect(reseeded.code).toBe(0);
+    expect(reseeded.stdout).not.toContain('skipped ');
+    const entry = (await readCatalog()).products[0]!;
+    expect(fake.get(seeded.stripe!.productId)).toMatchObject({ name: 'Field Notes Pattern Pack', active: true, default_price: entry.stripe!.priceId });
+    expect(activePrices(seeded.stripe!.productId).map((p) => [p.id, p.unit_amount])).toEqual([[entry.stripe!.priceId, 1200]]);
+    expect(fake.get(sellers.id)).toMatchObject({ active: false });
+  });
+
+  it('as npm start runs them: after a restart of the local Stripe from its state file, a second seed keeps the dashboard’s rename and price', async () => {
+    const statePath = path.join(dir, `state-${Math.random().toString(36).slice(2)}.json`);
+    const seedInto = (local: LocalStripe) => runCli(SEED, ['--catalog', catalogPath, '--shop-url', SHOP], { STRIPE_SECRET_KEY: 'sk_test_seed', STRIPE_API_BASE: local.url });
+    let local = await startLocalStripe({ log: false, statePath });
+    expect((await seedInto(local)).code).toBe(0);
+    const productId = (await readCatalog()).products[0]!.stripe!.productId;
+    // The seller's edits, through the dashboard's own forms (as the browser posts them).
+    const act = (action: string, fields: Record<string, string>) =>
+      fetch(`${local.url}/dashboard/${action}`, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual', headers: { origin: local.url } });
+    expect((await act('rename', { product: productId, name: 'Renamed by the seller' })).status).toBe(303);
+    expect((await act('reprice', { product: productId, amount: '15.00' })).status).toBe(303);
+    await local.close();
+
+    local = await startLocalStripe({ log: false, statePath });
+    try {
+      const second = await seedInto(local);
+      expect(second.code).toBe(0);
+      expect(local.get(productId)).toMatchObject({ name: 'Renamed by the seller' });
+      const active = local.all('price').filter((p) => p.product === productId && p.active);
+      expect(active.map((p) => p.unit_amount)).toEqual([1500]);
+      expect(second.stdout).toMatch(/field-notes: skipped product prod_\w+: its name is "Renamed by the seller" in Stripe/);
+    } finally {
+      await local.close();
+    }
   });
 
   it('refuses a live key (and a missing one) without calling Stripe', async () => {

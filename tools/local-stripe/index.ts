@@ -6,7 +6,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StripeApiError } from './errors';
-import { resetAll } from './http/control';
 import { LocalStripeServer } from './http/server';
 import type { ObjectKind } from './ids';
 import { toParams } from './params';
@@ -83,7 +82,7 @@ export async function startLocalStripe(options: LocalStripeOptions = {}): Promis
       await webhooks.close();
       await server.close();
     },
-    reset: () => resetAll(server),
+    reset: () => server.resetAll(),
     set429: (count, opts) => server.set429(count, opts),
     setWebhook: (webhook) => webhooks.setTarget(webhook),
     get deliveries() {

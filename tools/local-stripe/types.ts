@@ -1,7 +1,6 @@
 // The local Stripe's public types: what `startLocalStripe` returns, its options, and the
 // typed seeds the tests use.
 import type { ObjectKind } from './ids';
-import type { CheckoutForm } from './resources/checkout-sessions';
 
 /** A JSON object as Stripe returns it (typed loosely: cast to `Stripe.Product` etc. where useful). */
 export type StripeObject = Record<string, any>;
@@ -172,6 +171,13 @@ export interface SeededCatalogProduct {
   product: StripeObject;
   price: StripeObject;
   paymentLink: StripeObject;
+}
+
+/** What the buyer typed on the checkout page beyond their email, for the options the session asks for. */
+export interface CheckoutForm {
+  promotionCode?: string;
+  shipping?: { name?: string; line1?: string; line2?: string; city?: string; state?: string; postal_code?: string; country?: string };
+  phone?: string;
 }
 
 /** Who asked: stamped on the events a call records (`request.id`, `request.idempotency_key`). */

@@ -5,13 +5,13 @@
 import Stripe from 'stripe';
 import type { StripeObject, WebhookDelivery, WebhookTarget } from './types';
 
-export function isLoopback(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1' || host.startsWith('127.');
-  } catch {
-    return false;
-  }
+/** The hosts a webhook may go to: by the parsed URL's hostname, so `127.evil.example` is not one. */
+const THIS_MACHINE = ['127.0.0.1', '[::1]', 'localhost'];
+
+function isThisMachine(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const { protocol, hostname } = new URL(url);
+  return (protocol === 'http:' || protocol === 'https:') && THIS_MACHINE.includes(hostname);
 }
 
 /** Stripe retries a failed delivery for up to three days; locally the same curve, in seconds. */
@@ -56,7 +56,7 @@ export class WebhookSender {
 
   setTarget(webhook: WebhookTarget | null): void {
     if (webhook) {
-      if (!isLoopback(webhook.url)) throw new Error(`the local Stripe only delivers webhooks to loopback URLs, not ${webhook.url}`);
+      if (!isThisMachine(webhook.url)) throw new Error(`the local Stripe delivers webhooks only to http(s) URLs on 127.0.0.1, ::1 or localhost, not ${webhook.url}`);
       if (!webhook.secret) throw new Error('webhook secret required');
     }
     this.target = webhook ? { url: webhook.url, secret: webhook.secret } : null;

@@ -63,7 +63,7 @@ describe('a subscription-mode order, paid through its first invoice', () => {
     const session = await paidSubscriptionCart(app);
     const invoice = await stripe.invoices.retrieve(String(session.invoice), { expand: ['payments'] });
     const intent = await stripe.paymentIntents.retrieve(String(invoice.payments?.data[0]?.payment.payment_intent));
-    const disputed = await fetch(`${env.FAKE_STRIPE_URL}/__fake/charges/${intent.latest_charge}/dispute`, { method: 'POST' });
+    const disputed = await fetch(`${env.FAKE_STRIPE_URL}/__fake/charges/${intent.latest_charge}/dispute`, { method: 'POST', headers: { 'content-type': 'application/json' } });
     expect(disputed.status).toBe(200);
     expect((await app.send(await delivery(await latest('charge.dispute.created')), withStripe())).status).toBe(200);
     expect(await orderRow(session.id)).toMatchObject({ status: 'disputed' });

@@ -33,7 +33,7 @@ async function paidSessionWithLines(app: ReturnType<typeof testApp>, lines: numb
     success_url: 'https://shop.example/success?session_id={CHECKOUT_SESSION_ID}',
     client_reference_id: `buyer_${lines}_lines`,
   });
-  const completed = await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${created.id}/complete`, { method: 'POST' });
+  const completed = await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${created.id}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' } });
   expect(completed.status).toBe(200);
   // As a webhook carries it: no line_items.
   const session = await stripe.checkout.sessions.retrieve(created.id);

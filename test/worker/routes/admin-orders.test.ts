@@ -21,7 +21,7 @@ async function paidOrder(app: App, clientReferenceId = uniqueRef('buyer')): Prom
   const { price } = await onSale(app);
   const created = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId }), withStripe());
   const sessionId = ((await created.json()) as { url: string }).url.split('/').pop()!;
-  await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST' });
+  await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' } });
   expect((await app.send(new Request(`https://shop.example/api/orders/${sessionId}`), withStripe())).status).toBe(200);
   return sessionId;
 }

@@ -120,7 +120,7 @@ describe('success-page landing fulfils when the webhook has not arrived', () => 
     const { price, product } = await onSale(app);
     const created = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 3 }], clientReferenceId: 'buyer_landing' }), withStripe());
     const sessionId = ((await created.json()) as { url: string }).url.split('/').pop()!;
-    await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST' });
+    await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' } });
 
     const first = await app.send(new Request(`https://shop.example/api/orders/${sessionId}`), withStripe());
     const second = await app.send(new Request(`https://shop.example/api/orders/${sessionId}`), withStripe());
@@ -143,7 +143,7 @@ describe('success-page landing fulfils when the webhook has not arrived', () => 
       withStripe(),
     );
     const sessionId = ((await created.json()) as { url: string }).url.split('/').pop()!;
-    await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST' });
+    await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' } });
 
     const order = (await (await app.send(new Request(`https://shop.example/api/orders/${sessionId}`), withStripe())).json()) as Record<string, unknown>;
     expect(order).toMatchObject({ status: 'fulfilled', deliveryToken: expect.stringMatching(DELIVERY_TOKEN) });

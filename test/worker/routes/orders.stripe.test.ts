@@ -13,7 +13,7 @@ async function paidSessionUnknownToTheShop(app: ReturnType<typeof testApp>) {
   const { price } = await onSale(app);
   const created = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId: 'buyer_lookup' }), withStripe());
   const sessionId = ((await created.json()) as { url: string }).url.split('/').pop()!;
-  await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST' });
+  await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' } });
   return sessionId;
 }
 

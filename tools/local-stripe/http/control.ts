@@ -1,32 +1,40 @@
-// The control endpoints under /__fake: what a test in another process (or the dashboard)
-// does to the local Stripe over HTTP. JSON bodies.
+// The control endpoints under /__fake: what a test in another process does to the local Stripe
+// over HTTP. JSON bodies only (the server has checked the content type and the Origin).
 import type http from 'node:http';
 import { StripeApiError } from '../errors';
-import { parseBracketParams } from '../params';
 import { openDispute } from '../resources/charges';
-import { completeSession, expireSession, type CheckoutForm } from '../resources/checkout-sessions';
-import type { RequestContext, StripeObject } from '../types';
+import { completeSession, expireSession } from '../resources/checkout-sessions';
+import type { Store } from '../store';
+import type { CheckoutForm, RecordedRequest, RequestContext, StripeObject } from '../types';
 import { readBody, sendJson } from './respond';
-import type { LocalStripeServer } from './server';
+
+/** What the control endpoints drive: the server, as seen from here. */
+export interface Controllable {
+  readonly store: Store;
+  readonly requests: RecordedRequest[];
+  resetAll(): void;
+  set429(count: number, options?: { retryAfter?: number }): void;
+}
 
 const badRequest = (message: string) => ({ error: { type: 'invalid_request_error', message } });
 
-export async function handleControl(server: LocalStripeServer, req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string): Promise<void> {
+export async function handleControl(server: Controllable, req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string): Promise<void> {
   const { store } = server;
   const text = await readBody(req).catch(() => '');
   let body: StripeObject = {};
-  if (text) {
+  if (text.trim()) {
     try {
-      body = (req.headers['content-type'] ?? '').includes('json') || text.trimStart().startsWith('{') ? JSON.parse(text) : parseBracketParams(text);
+      body = JSON.parse(text) as StripeObject;
     } catch {
       return sendJson(res, 400, badRequest('control endpoints take a JSON body'));
     }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return sendJson(res, 400, badRequest('control endpoints take a JSON object'));
   }
   const ctx: RequestContext = { requestId: null, idempotencyKey: null, apiVersion: null };
   const route = `${method} ${url.pathname}`;
   try {
     if (route === 'POST /__fake/reset') {
-      resetAll(server);
+      server.resetAll();
       return sendJson(res, 200, { ok: true });
     }
     if (route === 'POST /__fake/429') {
@@ -68,11 +76,4 @@ export async function handleControl(server: LocalStripeServer, req: http.Incomin
     throw error;
   }
   sendJson(res, 404, badRequest(`Unknown control endpoint ${method} ${url.pathname}`));
-}
-
-/** Drops every object, event, delivery, request log and pending 429; keeps the webhook target. */
-export function resetAll(server: LocalStripeServer): void {
-  server.store.reset();
-  server.store.webhooks.reset();
-  server.reset();
 }

@@ -1,6 +1,7 @@
 // The local Stripe's HTTP server on 127.0.0.1: the API under /v1 (keys, rate limits,
 // idempotency, expansion, the request log), the control endpoints under /__fake, and the
-// pages Stripe hosts (checkout, Payment Links, the customer portal, Stripe.js).
+// pages Stripe hosts (checkout, Payment Links, the customer portal, Stripe.js), each behind
+// the checks that keep it this machine's (local-only.ts).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StripeApiError, unrecognizedUrl } from '../errors';
@@ -13,14 +14,15 @@ import { STRIPE_JS_PATH, stripeJsStandIn } from '../pages/stripe-js';
 import { parseBracketParams } from '../params';
 import { clone, DEFAULT_API_VERSION, type Store } from '../store';
 import type { RecordedRequest, RequestContext, StripeObject } from '../types';
-import { handleControl } from './control';
+import { handleControl, type Controllable } from './control';
+import { refuseForeignHost, refuseForeignOrigin, refuseUnlessJson, refuseUnlessOwnPage, type Refusal } from './local-only';
 import { readBody, sendJson, sendScript } from './respond';
 import { rejectUnknownParameters } from './parameters';
 import { matchRoute } from './router';
 
 const RATE_LIMITED = 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.';
 
-export class LocalStripeServer {
+export class LocalStripeServer implements Controllable {
   private server!: http.Server;
   private idempotency = new Map<string, { fingerprint: string; status: number; body: unknown }>();
   private rateLimit = { remaining: 0, retryAfter: undefined as number | undefined };
@@ -59,7 +61,10 @@ export class LocalStripeServer {
     });
   }
 
-  reset(): void {
+  /** Drops every object, event, delivery, request log and pending 429; keeps the webhook target. */
+  resetAll(): void {
+    this.store.reset();
+    this.store.webhooks.reset();
     this.idempotency.clear();
     this.rateLimit = { remaining: 0, retryAfter: undefined };
     this.requests = [];
@@ -70,14 +75,25 @@ export class LocalStripeServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const refused = (refusal: Refusal) => sendJson(res, refusal.status, { error: { type: 'invalid_request_error', message: refusal.reason } });
+    const foreignHost = refuseForeignHost(req, this.port);
+    if (foreignHost) return refused(foreignHost);
     const url = new URL(req.url ?? '/', this.store.baseUrl);
     const method = (req.method ?? 'GET').toUpperCase();
+    const reads = method === 'GET' || method === 'HEAD';
     if (url.pathname.startsWith('/v1/') || url.pathname === '/v1') return this.handleApi(req, res, url, method);
-    if (url.pathname.startsWith('/__fake/')) return handleControl(this, req, res, url, method);
+    if (url.pathname.startsWith('/__fake/')) {
+      const refusal = refuseForeignOrigin(req) ?? (reads ? null : refuseUnlessJson(req));
+      return refusal ? refused(refusal) : handleControl(this, req, res, url, method);
+    }
     if (url.pathname.startsWith('/pay/') || url.pathname.startsWith('/pay-link/')) return checkoutPages(this.store, req, res, url, method);
     if (url.pathname.startsWith('/portal/') && method === 'GET') return portalPage(this.store, res, decodeURIComponent(url.pathname.slice('/portal/'.length)));
     if (STRIPE_JS_PATH.test(url.pathname) && method === 'GET') return sendScript(res, stripeJsStandIn());
-    if ((url.pathname === '/' && method === 'GET') || url.pathname.startsWith('/dashboard/')) return dashboard(this.store, req, res, url, method);
+    if (url.pathname === '/' && method === 'GET') return dashboard(this.store, req, res, url, method);
+    if (url.pathname.startsWith('/dashboard/')) {
+      const refusal = reads ? null : refuseUnlessOwnPage(req);
+      return refusal ? refused(refusal) : dashboard(this.store, req, res, url, method);
+    }
     sendJson(res, 404, unrecognizedUrl(method, url.pathname).body());
   }
 

@@ -3,12 +3,12 @@
 import type http from 'node:http';
 import { StripeApiError } from '../errors';
 import { readBody, redirect, sendHtml } from '../http/respond';
-import { completeSession, settleDelayedPayment, type CheckoutForm } from '../resources/checkout-sessions';
+import { completeSession, settleDelayedPayment } from '../resources/checkout-sessions';
 import { applyPromotionCode } from '../resources/promotion-codes';
 import { lineItemObject } from '../resources/line-items';
 import { sessionFromPaymentLink } from '../resources/payment-links';
 import type { Store } from '../store';
-import type { RequestContext, StripeObject } from '../types';
+import type { CheckoutForm, RequestContext, StripeObject } from '../types';
 import { escapeHtml, formatMoney, page } from './layout';
 
 /** How long a bank debit takes to succeed or fail here. */

@@ -4,7 +4,7 @@ import { invalid, missingParam, noSuch } from '../errors';
 import { newId, randomAlnum } from '../ids';
 import { applyMetadata, array, bool, checkUrl, int, obj, oneOf, requiredStr, str } from '../params';
 import { now, type Store } from '../store';
-import type { RequestContext, StripeObject } from '../types';
+import type { CheckoutForm, RequestContext, StripeObject } from '../types';
 import { capturePayment, settlePayment, startDelayedPayment } from './charges';
 import { createCustomer } from './customers';
 import { payInvoice } from './invoices';
@@ -141,13 +141,6 @@ export function createCheckoutSession(store: Store, params: StripeObject, ctx: R
  * (bank debit) that is `unpaid` at completion and settles later: `pay_later` succeeds, `fail` fails.
  */
 export type PaymentOutcome = 'pay' | 'pay_later' | 'fail';
-
-/** What the buyer typed on the checkout page beyond their email, for the options the session asks for. */
-export interface CheckoutForm {
-  promotionCode?: string;
-  shipping?: { name?: string; line1?: string; line2?: string; city?: string; state?: string; postal_code?: string; country?: string };
-  phone?: string;
-}
 
 const filled = (value: string | undefined) => (value && value.trim() !== '' ? value.trim() : null);
 
