@@ -19,7 +19,7 @@ export const BUNDLES = [
 /** Builds dist/ with Vite when dist/index.html is missing (the webhook path never reads it). */
 export async function ensureSite() {
   if (existsSync(path.join(REPO_ROOT, 'dist', 'index.html'))) return { built: false, ms: 0 };
-  const { ms } = await run(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
+  const { ms } = await run(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--configLoader', 'runner'], {
     cwd: REPO_ROOT,
     timeoutMs: 180_000,
   });
