@@ -25,7 +25,7 @@ export interface BuildFacts {
   /** `VITE_LOCAL_STRIPE` was set (npm start's local Stripe). */
   localStripe: boolean;
   /** Products whose Buy goes to /dev/checkout. */
-  devCheckout: string[];
+  devCheckout: readonly string[];
 }
 
 /** The build's record: each reason it is a local build, said so the seller knows what to set. */

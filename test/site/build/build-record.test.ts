@@ -4,10 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BUILD_RECORD, buildRecord, isLoopback, type BuildRecord } from '../../../site/build/build-record';
+import { BUILD_RECORD, buildRecord, isLoopback, type BuildFacts, type BuildRecord } from '../../../site/build/build-record';
 
 const dist = fileURLToPath(new URL('../../../dist', import.meta.url));
-const PRODUCTION = { stripeMode: 'live', siteUrl: 'https://shop.example', localStripe: false, devCheckout: [] } as const;
+const PRODUCTION: BuildFacts = { stripeMode: 'live', siteUrl: 'https://shop.example', localStripe: false, devCheckout: [] };
 
 describe('isLoopback', () => {
   it.each(['http://127.0.0.1:8787', 'http://127.1.2.3', 'http://localhost:3000', 'http://shop.localhost', 'http://[::1]:8787', 'http://0.0.0.0:8787'])('%s is this machine', (url) => {
