@@ -38,18 +38,27 @@ function run(args: string[], env: Record<string, string>) {
 const dryRunDeploy = (env: Record<string, string>, outdir: string) =>
   run([path.join(project, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', outdir], env);
 
+/** dist/ as `npm start` leaves it: a build for this machine (its record says why). */
+function localBuildInDist(): void {
+  rmSync(path.join(project, 'dist'), { recursive: true, force: true });
+  mkdirSync(path.join(project, 'dist'));
+  writeFileSync(path.join(project, 'dist', 'index.html'), 'built by npm start');
+  const local = { stripeMode: 'test', siteUrl: 'http://127.0.0.1:8787', notForDeploy: ['SITE_URL is http://127.0.0.1:8787, this machine'] };
+  writeFileSync(path.join(project, 'dist', '.storefront-build.json'), JSON.stringify(local));
+}
+
 const record = () => JSON.parse(readFileSync(path.join(project, 'dist', '.storefront-build.json'), 'utf8')) as { stripeMode: string; siteUrl: string; notForDeploy: string[] };
 
 beforeAll(() => {
   temp = mkdtempSync(path.join(tmpdir(), 'wrangler-build-'));
   project = path.join(temp, 'project');
   snapshotProject(project);
-  rmSync(path.join(project, 'dist'), { recursive: true, force: true });
 });
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 describe('wrangler deploy', () => {
-  it('refuses a live build whose products have no live Payment Link, naming each, and uploads nothing', () => {
+  it('refuses a live build whose products have no live Payment Link, naming each, and uploads nothing (not even the npm start build in dist/)', () => {
+    localBuildInDist();
     const outdir = path.join(temp, 'out-live-refused');
     const deploy = dryRunDeploy({ SITE_URL: 'https://shop.example', VITE_STRIPE_MODE: 'live' }, outdir);
     expect(deploy.code).not.toBe(0);
@@ -89,8 +98,7 @@ describe('the [build] command in a deploy', () => {
 
 describe('the [build] command under wrangler dev and wrangler types', () => {
   it.each(['dev', 'types'])('%s: keeps dist/ as it was built (npm start, the tests), printing nothing', (command) => {
-    mkdirSync(path.join(project, 'dist'), { recursive: true });
-    writeFileSync(path.join(project, 'dist', 'index.html'), 'built by npm start');
+    localBuildInDist();
     const dev = run(['tools/wrangler-build.mjs'], { WRANGLER_COMMAND: command });
     expect(dev).toEqual({ code: 0, output: '' });
     expect(readFileSync(path.join(project, 'dist', 'index.html'), 'utf8')).toBe('built by npm start');
