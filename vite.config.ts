@@ -1,5 +1,5 @@
 // Static storefront build: site/ -> dist/, served by Cloudflare Workers static assets.
-// Read from the environment: VITE_API_BASE, VITE_STRIPE_MODE, VITE_LOCAL_STRIPE and SITE_URL, nothing else.
+// Read from the environment: VITE_API_BASE, VITE_STRIPE_MODE, VITE_LOCAL_STRIPE, SITE_URL and WORKER_CHECKOUT, nothing else.
 import { fileURLToPath } from 'node:url';
 import { defineConfig, loadEnv, type UserConfig } from 'vite';
 import { SHOP_LOCALE, type Catalog } from './catalog';
@@ -7,6 +7,7 @@ import catalogData from './catalog/catalog.json' with { type: 'json' };
 import { storefront, storefrontInputs } from './site/build/storefront';
 import { parseSiteUrl } from './catalog/product-page';
 import { normalizeApiBase, parseStripeMode } from './site/src/checkout-link';
+import { parseWorkerCheckout } from './site/build/buy-links';
 
 const root = fileURLToPath(new URL('./site', import.meta.url));
 /** Where `npm start` serves the shop: the canonical URLs of a local build. */
@@ -115,6 +116,8 @@ export function storefrontConfig(catalog: Catalog, env: Record<string, string | 
     site: { url: siteUrlFrom(env), shopName: catalog.shopName, locale: SHOP_LOCALE },
     mode: parseStripeMode(env.VITE_STRIPE_MODE),
     apiBase: normalizeApiBase(env.VITE_API_BASE),
+    workerCheckout: parseWorkerCheckout(env.WORKER_CHECKOUT),
+    localStripe: Boolean(env.VITE_LOCAL_STRIPE?.trim()),
     headers,
     pageHeaders: {
       '/cart': { 'Content-Security-Policy': widenCsp(widenCsp(headers['Content-Security-Policy']!, EMBEDDED_CHECKOUT_SOURCES), localStripeSources(env.VITE_LOCAL_STRIPE)) },
@@ -137,4 +140,4 @@ export function storefrontConfig(catalog: Catalog, env: Record<string, string | 
 }
 
 // loadEnv reads site/.env* and the process environment, keeping only these names.
-export default defineConfig(({ mode }) => storefrontConfig(catalogData as Catalog, loadEnv(mode, root, ['VITE_', 'SITE_URL'])));
+export default defineConfig(({ mode }) => storefrontConfig(catalogData as Catalog, loadEnv(mode, root, ['VITE_', 'SITE_URL', 'WORKER_CHECKOUT'])));

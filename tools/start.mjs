@@ -106,7 +106,8 @@ const realStripe = Boolean(devVars.STRIPE_SECRET_KEY?.trim());
 if (!values['skip-build']) {
   step('building the site (vite build)');
   // With the local Stripe, embedded checkout loads its Stripe.js stand-in (and /cart's CSP allows that origin alone).
-  await run('npm', ['run', 'build', '--silent'], realStripe ? {} : { VITE_LOCAL_STRIPE: `http://127.0.0.1:${stripePort}` });
+  // Warnings and errors only: the list of built files is not news at every start.
+  await run('npm', ['run', 'build', '--silent', '--', '--logLevel', 'warn'], realStripe ? {} : { VITE_LOCAL_STRIPE: `http://127.0.0.1:${stripePort}` });
 }
 step('applying the D1 migrations to the local database');
 await run(process.execPath, [WRANGLER, 'd1', 'migrations', 'apply', 'DB', '--local']);

@@ -33,7 +33,8 @@ export type ProductPage =
   | { kind: 'static' }
   /**
    * Rendered by the worker: a catalog product over its prerendered page (whose Buy link, built for
-   * the build's Stripe mode, stays), a product only in Stripe over the template.
+   * the build's Stripe mode, stays), a product only in Stripe over the template. `checkoutPrice`:
+   * what /products/<id>/checkout charges, when the worker has a key and the mirror a price.
    */
   | { kind: 'render'; base: 'prerendered' | 'template'; product: PageProduct; checkoutPrice: string | null }
   /** Unknown, or archived in Stripe since the build. */
@@ -96,7 +97,9 @@ export function resolveProductPage(id: string, live: LiveCatalog | null, buildTi
   const buildTimeProduct = buildTime.find((product) => product.id === id);
   if (buildTimeProduct) {
     const merged = mergeLiveProduct(buildTimeProduct, live);
-    return merged ? { kind: 'render', base: 'prerendered', product: catalogPageProduct(merged, merged.interval), checkoutPrice: null } : { kind: 'not-found' };
+    if (!merged) return { kind: 'not-found' };
+    // A build with WORKER_CHECKOUT=true sends Buy of a product without a Payment Link here.
+    return { kind: 'render', base: 'prerendered', product: catalogPageProduct(merged, merged.interval), checkoutPrice: live.checkout ? merged.priceId : null };
   }
   const only = liveOnlyProducts(buildTime, live).find((entry) => entry.slug === id);
   if (!only) return { kind: 'not-found' };

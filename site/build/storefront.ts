@@ -1,8 +1,9 @@
 // The storefront's Vite plugin: every page shares site/partials; the grid and one page per
 // product (/products/<id>) are prerendered from the catalog, with their head (title,
-// description, canonical, Open Graph, Twitter card, JSON-LD); sitemap.xml, robots.txt and
-// _headers are written next to them. The worker renders products that exist only in Stripe
-// from the same template (dist/_templates/product.html) with HTMLRewriter.
+// description, canonical, Open Graph, Twitter card, JSON-LD); sitemap.xml, robots.txt,
+// _headers and the build's record (./build-record.ts) are written next to them. The worker
+// renders products that exist only in Stripe from the same template (dist/_templates/product.html)
+// with HTMLRewriter.
 import { readFileSync } from 'node:fs';
 import type { Plugin } from 'vite';
 import { PRODUCT_SLUG, productPath, type Catalog, type Product, type StripeMode } from '../../catalog';
@@ -11,6 +12,8 @@ import { robotsTxt, sitemapXml } from '../../catalog/sitemap';
 import { plainBuyUrl } from '../src/checkout-link';
 import { formatPrice } from '../../catalog/money';
 import { MAX_QUANTITY, MIN_QUANTITY } from '../../contract/limits';
+import { BUILD_RECORD, buildRecord } from './build-record';
+import { checkLiveBuyLinks, devCheckoutProducts } from './buy-links';
 
 export interface StorefrontOptions {
   /** site/, absolute. */
@@ -20,6 +23,10 @@ export interface StorefrontOptions {
   mode: StripeMode;
   /** Normalized `VITE_API_BASE` (`''` on the worker's own origin). */
   apiBase: string;
+  /** `WORKER_CHECKOUT=true`: Buy without a Payment Link goes to the worker's checkout (see `plainBuyUrl`). */
+  workerCheckout: boolean;
+  /** Built for npm start's local Stripe (`VITE_LOCAL_STRIPE`): recorded, so a deploy refuses it. */
+  localStripe: boolean;
   /** Sent with every page (dist/_headers). */
   headers: Record<string, string>;
   /** Per path, headers that replace those of every page (the cart's CSP for Embedded Checkout). */
@@ -43,7 +50,7 @@ export function fill(template: string, values: Record<string, string | null>, ra
 }
 
 /** The page fields of a catalog product, as the build shows it. */
-export function catalogPageFields(product: Product, options: Pick<StorefrontOptions, 'site' | 'mode' | 'apiBase'>): ProductPageFields {
+export function catalogPageFields(product: Product, options: Pick<StorefrontOptions, 'site' | 'mode' | 'apiBase' | 'workerCheckout'>): ProductPageFields {
   return productPageFields(
     {
       id: product.id,
@@ -118,6 +125,7 @@ export function checkCatalog(catalog: Catalog): void {
 export function storefront(options: StorefrontOptions): Plugin {
   const { root, catalog, site, mode, headers } = options;
   checkCatalog(catalog);
+  checkLiveBuyLinks(catalog, options);
   const productTemplate = () => readFileSync(`${root}/templates/product.html`, 'utf8');
   const virtualPages = new Map<string, () => string>([
     [`${root}/${PRODUCT_TEMPLATE}`, () => fill(productTemplate(), { ...templateFields(site), shopName: catalog.shopName }, new Set(['jsonLd']))],
@@ -156,6 +164,9 @@ export function storefront(options: StorefrontOptions): Plugin {
       const urls = [...INDEXABLE_PAGES, ...catalog.products.map((product) => productPath(product.id))].map((path) => `${site.url}${path}`);
       this.emitFile({ type: 'asset', fileName: 'sitemap.xml', source: sitemapXml(urls) });
       this.emitFile({ type: 'asset', fileName: 'robots.txt', source: robotsTxt(site.url) });
+      const record = buildRecord({ stripeMode: mode, siteUrl: site.url, localStripe: options.localStripe, devCheckout: devCheckoutProducts(catalog, options).map((product) => product.id) });
+      this.emitFile({ type: 'asset', fileName: BUILD_RECORD, source: `${JSON.stringify(record, null, 2)}\n` });
+      this.emitFile({ type: 'asset', fileName: '.assetsignore', source: `${BUILD_RECORD}\n` });
     },
   };
 }

@@ -1,5 +1,5 @@
 // Pure helpers for the Buy link: no DOM, no storage, no import.meta, so they can be unit-tested anywhere.
-import type { Product, StripeMode } from '../../catalog';
+import { productPath, type Product, type StripeMode } from '../../catalog';
 import { CLIENT_REFERENCE_ID } from '../../contract/ids';
 
 /**
@@ -25,21 +25,41 @@ export interface BuyUrlOptions {
   mode: StripeMode;
   /** Normalized API base (see `normalizeApiBase`), `''` for same origin. */
   apiBase: string;
+  /**
+   * The worker checks out with a Stripe key of `mode` (`WORKER_CHECKOUT=true` at build): a product
+   * without a Payment Link is bought through the worker's checkout rather than `/dev/checkout`.
+   */
+  workerCheckout?: boolean;
   /** Must satisfy `isValidClientReferenceId`; an invalid one throws rather than being sent. */
   clientReferenceId: string;
   /** Prefills Checkout's email field when known. */
   email?: string | null;
 }
 
+/** Where a Buy link leads: the product's Payment Link, the worker's checkout, or the local stand-in. */
+export type BuyTarget = 'payment-link' | 'worker-checkout' | 'dev-checkout';
+
+/** What `plainBuyUrl` sends a product's Buy to; `dev-checkout` works only under `npm start` and the tests. */
+export function buyTarget(product: Product, options: Pick<BuyUrlOptions, 'mode' | 'workerCheckout'>): BuyTarget {
+  if (product.paymentLinks[options.mode]?.url) return 'payment-link';
+  return options.workerCheckout ? 'worker-checkout' : 'dev-checkout';
+}
+
 /**
  * Where Buy goes before the page knows its buyer (the prerendered `href`, for a shopper
- * without JavaScript): the product's Payment Link for `mode`, or, when the catalog has no link
- * for that mode, the worker's local checkout stand-in `${apiBase}/dev/checkout?product=…`.
+ * without JavaScript): the product's Payment Link for `mode`; without one, the worker's checkout
+ * `${apiBase}/products/<id>/checkout` when it has a key (`workerCheckout`), else the worker's
+ * local checkout stand-in `${apiBase}/dev/checkout?product=…`.
  */
-export function plainBuyUrl(product: Product, options: Pick<BuyUrlOptions, 'mode' | 'apiBase'>): string {
-  const link = product.paymentLinks[options.mode]?.url;
-  if (link) return new URL(link).toString();
-  return `${options.apiBase}/dev/checkout?${new URLSearchParams({ product: product.id }).toString()}`;
+export function plainBuyUrl(product: Product, options: Pick<BuyUrlOptions, 'mode' | 'apiBase' | 'workerCheckout'>): string {
+  switch (buyTarget(product, options)) {
+    case 'payment-link':
+      return new URL(product.paymentLinks[options.mode].url!).toString();
+    case 'worker-checkout':
+      return `${options.apiBase}${productPath(product.id)}/checkout`;
+    case 'dev-checkout':
+      return `${options.apiBase}/dev/checkout?${new URLSearchParams({ product: product.id }).toString()}`;
+  }
 }
 
 /**

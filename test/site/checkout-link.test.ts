@@ -191,6 +191,15 @@ describe('buyUrl', () => {
     }
   });
 
+  it("goes to the worker's checkout /products/<id>/checkout when the worker checks out (WORKER_CHECKOUT) and the mode has no link; a Payment Link still wins", () => {
+    const testOnly = product({ test: TEST_LINK });
+    const live = new URL(buyUrl(testOnly, { mode: 'live', apiBase: 'https://api.example.com', workerCheckout: true, clientReferenceId: ref }));
+    expect(`${live.origin}${live.pathname}`).toBe('https://api.example.com/products/field-notes/checkout');
+    expect(live.searchParams.get('client_reference_id')).toBe(ref);
+    expect(buyUrl(testOnly, { mode: 'live', apiBase: '', workerCheckout: true, clientReferenceId: ref })).toBe(`/products/field-notes/checkout?client_reference_id=${ref}`);
+    expect(buyUrl(testOnly, { mode: 'test', apiBase: '', workerCheckout: true, clientReferenceId: ref })).toBe(`${TEST_LINK}?client_reference_id=${ref}`);
+  });
+
   it('encodes the product id in the fallback URL', () => {
     const odd = { ...product(), id: 'a&b=c d' };
     const href = buyUrl(odd, { mode: 'test', apiBase: '', clientReferenceId: ref });

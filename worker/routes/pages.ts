@@ -1,5 +1,5 @@
 // Pages the worker serves instead of, or over, the static assets: product pages with the live
-// catalog, the sitemap with live products, Buy for products that exist only in Stripe, and the
+// catalog, the sitemap with live products, Buy through the worker's checkout, and the
 // old /product?id= URL. wrangler.toml's run_worker_first sends these paths here.
 import { Hono, type Context } from 'hono';
 import { etag } from 'hono/etag';
@@ -59,8 +59,9 @@ pages.get('/products/:id', async (c) => {
   return response;
 });
 
-// Buy for a product that exists only in Stripe: like a Payment Link, following it starts a
-// Checkout Session (robots.txt keeps crawlers out).
+// Buy for a product that exists only in Stripe, or a catalog product without a Payment Link in a
+// build with WORKER_CHECKOUT=true: like a Payment Link, following it starts a Checkout Session at
+// the mirror's price (robots.txt keeps crawlers out).
 pages.get('/products/:id/checkout', async (c) => {
   const id = c.req.param('id');
   const page = PRODUCT_SLUG.test(id) ? resolveProductPage(id, await liveCatalogFor(c.env, id)) : null;

@@ -248,13 +248,30 @@ describe('GET /products/:id/checkout', () => {
     expect(session.line_items?.data.map((item) => [item.price?.id, item.quantity])).toEqual([[createdPrice.id, 1]]);
   });
 
-  it('answers 404 for a catalog product and for any product when the worker has no Stripe key', async () => {
+  it('sends the buyer of a catalog product (Buy of a WORKER_CHECKOUT=true build) to a new Checkout Session at its mirrored price', async () => {
+    const stripe = fakeStripe(env.FAKE_STRIPE_URL);
+    const app = testApp();
+    const environment = pageEnv({ STRIPE_SECRET_KEY: 'sk_test_worker_suite', STRIPE_API_BASE: env.FAKE_STRIPE_URL });
+    const created = await stripe.products.create({ name: 'Trail Map Print', metadata: { catalog_id: 'trail-map-print' } });
+    const createdPrice = await stripe.prices.create({ product: created.id, unit_amount: 2600, currency: 'usd' });
+    await mirror(app, environment, created, createdPrice);
+
+    const response = await get(app, '/products/trail-map-print/checkout?client_reference_id=buyer_43', environment);
+    expect(response.status).toBe(303);
+    const session = await stripe.checkout.sessions.retrieve(response.headers.get('location')!.split('/').pop()!, { expand: ['line_items'] });
+    expect(session).toMatchObject({ mode: 'payment', client_reference_id: 'buyer_43', amount_total: 2600, metadata: { product_id: 'trail-map-print' } });
+    expect(session.line_items?.data.map((item) => [item.price?.id, item.quantity])).toEqual([[createdPrice.id, 1]]);
+  });
+
+  it('answers 404 for any product, catalog or only in Stripe, when the worker has no Stripe key', async () => {
     const app = testApp();
     const id = `prod_nokey${unique()}`;
     const environment = pageEnv();
     await mirror(app, environment, product(id), price(`price_${id}`, id));
+    const map = `prod_map${unique()}`;
+    await mirror(app, environment, product(map, { metadata: { catalog_id: 'trail-map-print' } }), price(`price_${map}`, map));
     expect((await get(app, `/products/${id}/checkout`, environment)).status).toBe(404);
-    expect((await get(app, '/products/field-notes/checkout', pageEnv({ STRIPE_SECRET_KEY: 'sk_test_worker_suite', STRIPE_API_BASE: env.FAKE_STRIPE_URL }))).status).toBe(404);
+    expect((await get(app, '/products/trail-map-print/checkout', environment)).status).toBe(404);
   });
 });
 

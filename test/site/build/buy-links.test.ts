@@ -1,0 +1,97 @@
+// A live build must not ship a Buy that cannot take a payment: without a live Payment Link, Buy
+// would go to /dev/checkout, which only npm start serves (a 404 in production). The build refuses,
+// naming each product and both fixes, unless WORKER_CHECKOUT=true sends Buy to the worker's checkout.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Catalog } from '../../../catalog';
+import catalogData from '../../../catalog/catalog.json';
+import { BUILD_RECORD } from '../../../site/build/build-record';
+import { storefrontConfig } from '../../../vite.config';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const shipped = catalogData as Catalog;
+const LIVE = { VITE_STRIPE_MODE: 'live', SITE_URL: 'https://shop.example' };
+const withLiveLink = (id: string): Catalog => ({
+  ...shipped,
+  products: shipped.products.map((product) =>
+    product.id === id ? { ...product, paymentLinks: { ...product.paymentLinks, live: { id: 'plink_live_1', url: 'https://buy.stripe.com/live_1' } } } : product,
+  ),
+});
+
+describe('a live build without live Payment Links', () => {
+  it('is refused, naming every product without one and both fixes', () => {
+    expect(shipped.products.every((product) => !product.paymentLinks.live.url)).toBe(true);
+    let message = '';
+    try {
+      storefrontConfig(shipped, LIVE);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const product of shipped.products) expect(message).toContain(`  - ${product.id} (${product.name})`);
+    expect(message).toContain('paymentLinks.live in catalog/catalog.json');
+    expect(message).toContain('WORKER_CHECKOUT=true');
+    expect(message).toContain('STRIPE_SECRET_KEY');
+  });
+
+  it('names only the products that lack one', () => {
+    expect(() => storefrontConfig(withLiveLink('enamel-mug'), LIVE)).toThrow(/3 of 4 products have no live Payment Link/);
+    expect(() => storefrontConfig(withLiveLink('enamel-mug'), LIVE)).not.toThrow(/- enamel-mug/);
+  });
+
+  it('is not refused in test mode, where Buy falls back to the local checkout', () => {
+    expect(() => storefrontConfig(shipped, { VITE_STRIPE_MODE: 'test' })).not.toThrow();
+  });
+
+  it.each(['yes', '1', 'TRUE'])('refuses WORKER_CHECKOUT=%s (only "true" or "false")', (value) => {
+    expect(() => storefrontConfig(shipped, { ...LIVE, WORKER_CHECKOUT: value })).toThrow(/WORKER_CHECKOUT must be "true" or "false"/);
+  });
+
+  it('`vite build` exits non-zero naming each product, and writes nothing', () => {
+    const outDir = mkdtempSync(path.join(tmpdir(), 'live-refused-'));
+    try {
+      const vite = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--configLoader', 'runner', '--outDir', outDir], {
+        cwd: root,
+        env: { ...process.env, ...LIVE, WORKER_CHECKOUT: '', NO_COLOR: '1' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(vite.status).not.toBe(0);
+      for (const product of shipped.products) expect(vite.stderr).toContain(`  - ${product.id} (${product.name})`);
+      expect(existsSync(path.join(outDir, 'index.html'))).toBe(false);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a live build with WORKER_CHECKOUT=true', () => {
+  let outDir: string;
+  beforeAll(async () => {
+    outDir = mkdtempSync(path.join(tmpdir(), 'live-worker-checkout-'));
+    const config = storefrontConfig(withLiveLink('enamel-mug'), { ...LIVE, WORKER_CHECKOUT: 'true' });
+    await build({ ...config, configFile: false, logLevel: 'silent', build: { ...config.build, outDir, emptyOutDir: true } });
+  }, 120_000);
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it("sends Buy of each product without a live link to the worker's checkout, and keeps the Payment Link of the one that has it", () => {
+    const grid = readFileSync(path.join(outDir, 'index.html'), 'utf8');
+    const buys = Object.fromEntries([...grid.matchAll(/href="([^"]*)" data-buy="([^"]*)"/g)].map((match) => [match[2], match[1]]));
+    expect(buys).toEqual({
+      'field-notes': '/products/field-notes/checkout',
+      'trail-map-print': '/products/trail-map-print/checkout',
+      'enamel-mug': 'https://buy.stripe.com/live_1',
+      'field-notes-club': '/products/field-notes-club/checkout',
+    });
+    expect(readFileSync(path.join(outDir, 'products/field-notes.html'), 'utf8')).toContain('data-buy="field-notes" href="/products/field-notes/checkout"');
+  });
+
+  it('records itself as fit to deploy, and keeps the record out of the uploaded assets', () => {
+    expect(JSON.parse(readFileSync(path.join(outDir, BUILD_RECORD), 'utf8'))).toEqual({ stripeMode: 'live', siteUrl: 'https://shop.example', notForDeploy: [] });
+    expect(readFileSync(path.join(outDir, '.assetsignore'), 'utf8').split('\n')).toContain(BUILD_RECORD);
+  });
+});
