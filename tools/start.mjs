@@ -29,8 +29,8 @@ const QUIET_WRANGLER = { WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENA
 
 const HELP = `Usage: npm start [-- options]
 
-  --port <n>          the shop (worker and site) on 127.0.0.1:<n> (default 8787)
-  --stripe-port <n>   the local Stripe and its dashboard on 127.0.0.1:<n> (default 12111)
+  --port <n>          the shop (worker and site) on 127.0.0.1:<n> (default: PORT, or 8787)
+  --stripe-port <n>   the local Stripe and its dashboard on 127.0.0.1:<n> (default: LOCAL_STRIPE_PORT, or 12111)
   --chaos             the local Stripe delivers some webhooks twice and out of order
   --skip-build        reuse dist/ as it is
   -h, --help          this text
