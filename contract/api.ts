@@ -118,6 +118,11 @@ export interface ReplayResponse {
   next: string | null;
 }
 
+/** `POST /api/admin/outbox/sweep` (body `{}`): what the Cron Trigger does, for `npm start`; how many lost rows were re-sent. */
+export interface OutboxSweepResponse {
+  swept: number;
+}
+
 /** `GET /api/orders/:sessionId`. */
 export const SessionIdParam = v.object({
   sessionId: v.pipe(v.string(), v.regex(CHECKOUT_SESSION_ID, 'not a Checkout Session id (expected cs_test_… or cs_live_…)')),

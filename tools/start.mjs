@@ -3,7 +3,8 @@
 // npm start — the whole shop on this machine, offline: .dev.vars, the site build, the local D1
 // migrations, the sample files in local R2, then the local Stripe (tools/local-stripe/) seeded
 // with the catalog, the worker (`wrangler dev`) pointed at it, and the worker's mirror
-// backfilled through its own sync endpoint. One Ctrl-C stops everything.
+// backfilled through its own sync endpoint. One Ctrl-C stops everything; so does any failure.
+// It shows one line per step (a step's full output only when it fails), then the worker's logs.
 //
 // With a STRIPE_SECRET_KEY in .dev.vars the local Stripe is not started: the worker talks to
 // Stripe's test mode with that key (see the README, "The local Stripe").
@@ -12,8 +13,12 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parsePort, takenPortMessage } from './start/ports.mjs';
+import { migrationsSummary, wranglerOutputFilter } from './start/quiet.mjs';
+import { killGroupNow, stopGroup, sweepOutboxEvery, waitForShop } from './start/worker.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WRANGLER = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
@@ -24,8 +29,8 @@ const QUIET_WRANGLER = { WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENA
 
 const HELP = `Usage: npm start [-- options]
 
-  --port <n>          the shop (worker and site) on 127.0.0.1:<n> (default 8787)
-  --stripe-port <n>   the local Stripe and its dashboard on 127.0.0.1:<n> (default 12111)
+  --port <n>          the shop (worker and site) on 127.0.0.1:<n> (default: PORT, or 8787)
+  --stripe-port <n>   the local Stripe and its dashboard on 127.0.0.1:<n> (default: LOCAL_STRIPE_PORT, or 12111)
   --chaos             the local Stripe delivers some webhooks twice and out of order
   --reseed            put the catalog's names and prices back over what was changed in the
                       local Stripe's dashboard (kept otherwise: its objects survive a restart)
@@ -33,42 +38,105 @@ const HELP = `Usage: npm start [-- options]
   -h, --help          this text
 `;
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: process.env.PORT ?? '8787' },
-    'stripe-port': { type: 'string', default: process.env.LOCAL_STRIPE_PORT ?? '12111' },
-    chaos: { type: 'boolean', default: false },
-    reseed: { type: 'boolean', default: false },
-    'skip-build': { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
+/** Stops npm start before it started anything: one line, exit 1. @returns {never} */
+function refuse(reason) {
+  console.error(`npm start: ${reason}`);
+  process.exit(1);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      port: { type: 'string', default: process.env.PORT ?? '8787' },
+      'stripe-port': { type: 'string', default: process.env.LOCAL_STRIPE_PORT ?? '12111' },
+      chaos: { type: 'boolean', default: false },
+      reseed: { type: 'boolean', default: false },
+      'skip-build': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+  });
+} catch (error) {
+  refuse(`${error instanceof Error ? error.message : String(error)} (npm start -- --help lists the options)`);
+}
+const { values, positionals } = parsed;
 if (values.help) {
   process.stdout.write(HELP);
   process.exit(0);
 }
-const port = Number(values.port);
-const stripePort = Number(values['stripe-port']);
+if (positionals.length > 0) {
+  // What `npm start --port 9000` passes: npm takes --port as its own setting (npm_config_port=true) and hands on the 9000.
+  const option = process.env.npm_config_stripe_port === 'true' && process.env.npm_config_port !== 'true' ? '--stripe-port' : '--port';
+  refuse(`unexpected argument "${positionals[0]}": npm keeps options given before "--" for itself, so write npm start -- ${option} ${positionals[0]}`);
+}
+let port = 0;
+let stripePort = 0;
+try {
+  port = parsePort(values.port, values.port === process.env.PORT ? 'PORT' : '--port');
+  stripePort = parsePort(values['stripe-port'], values['stripe-port'] === process.env.LOCAL_STRIPE_PORT ? 'LOCAL_STRIPE_PORT' : '--stripe-port');
+} catch (error) {
+  refuse(error instanceof Error ? error.message : String(error));
+}
+if (port === stripePort) refuse(`--port and --stripe-port are both ${port}: the shop and the local Stripe need a port each`);
 const shopUrl = `http://127.0.0.1:${port}`;
 
 /** The running local Stripe (tools/local-stripe/), when npm start runs one. @type {any} */
 let localStripe = null;
+/** wrangler dev, once started: its process group is stopped with npm start, however that ends. @type {import('node:child_process').ChildProcess | null} */
+let worker = null;
+/** @type {{ stop: () => void } | null} */
+let sweeper = null;
 
 /** @param {string} message */
-const step = (message) => console.log(`\n▸ ${message}`);
+const step = (message) => console.log(`▸ ${message}`);
+
+let stopping = false;
+/** Stops everything npm start started (the worker's whole process group, the local Stripe), then exits. */
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  sweeper?.stop();
+  if (worker?.pid) await stopGroup(worker.pid);
+  if (localStripe) await localStripe.close();
+  process.exit(code);
+}
+/** A failure at any step: say what failed (once), stop what is running, exit 1. */
+async function fail(message) {
+  if (stopping) return new Promise(() => {}); // stop() is under way and exits
+  console.error(`npm start: ${message}`);
+  await stop(1);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+process.on('SIGHUP', () => void stop(0));
+// The last resort, for an exit nothing above saw coming (an uncaught error): no orphaned worker.
+process.on('exit', () => {
+  if (worker?.pid) killGroupNow(worker.pid);
+});
 
 /**
- * Runs a command to completion in the repo, its output shown; stops npm start if it fails.
- * Asynchronous: the local Stripe it may call runs in this process.
+ * Runs a command to completion in the repo and resolves to its output, which is not shown
+ * unless it fails: then it is printed and npm start stops. Asynchronous: the local Stripe it
+ * may call runs in this process.
  */
 async function run(command, args, env = {}) {
-  const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...QUIET_WRANGLER, ...env } });
-  const code = await new Promise((resolve) => child.on('exit', (status, signal) => resolve(status ?? signal)));
+  const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...QUIET_WRANGLER, ...env } });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const code = await new Promise((resolve) => child.on('close', (status, signal) => resolve(status ?? signal)));
   if (code !== 0) {
-    console.error(`npm start: ${[command, ...args].join(' ')} failed (exit ${code})`);
-    if (localStripe) await localStripe.close();
-    process.exit(1);
+    process.stderr.write(output.endsWith('\n') || output === '' ? output : `${output}\n`);
+    await fail(`${commandLine(command, args)} failed (exit ${code}); its output is above`);
   }
+  return output;
+}
+
+/** A command as a person would type it in the repo: node, wrangler and paths relative to it. */
+function commandLine(command, args) {
+  const word = (arg) => (arg === process.execPath ? 'node' : arg === WRANGLER ? 'wrangler' : path.isAbsolute(arg) ? path.relative(ROOT, arg) : arg);
+  return [command, ...args].map(word).join(' ');
 }
 
 /** KEY=value lines of a .dev.vars file (comments and blank lines skipped, quotes removed). */
@@ -81,38 +149,35 @@ function readDevVars(file) {
   return vars;
 }
 
-async function waitForWorker(child) {
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode})`);
-    try {
-      await fetch(`${shopUrl}/api/catalog`, { signal: AbortSignal.timeout(2000) });
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
-  throw new Error(`the worker did not answer on ${shopUrl} within 3 minutes`);
+// 0: both ports free, before anything starts (the local Stripe's only when it runs)
+const devVarsFile = path.join(ROOT, '.dev.vars');
+const devVarsExample = path.join(ROOT, '.dev.vars.example');
+const devVars = readDevVars(existsSync(devVarsFile) ? devVarsFile : devVarsExample);
+const realStripe = Boolean(devVars.STRIPE_SECRET_KEY?.trim());
+const taken = await takenPortMessage([
+  { port, what: 'the shop', option: '--port', envVar: 'PORT' },
+  ...(realStripe ? [] : [{ port: stripePort, what: 'the local Stripe', option: '--stripe-port', envVar: 'LOCAL_STRIPE_PORT' }]),
+]);
+if (taken) {
+  console.error(taken);
+  process.exit(1);
 }
 
 // 1–4: what the shop needs on disk
-const devVarsFile = path.join(ROOT, '.dev.vars');
 if (!existsSync(devVarsFile)) {
   step('.dev.vars from .dev.vars.example');
-  copyFileSync(path.join(ROOT, '.dev.vars.example'), devVarsFile);
+  copyFileSync(devVarsExample, devVarsFile);
 }
-const devVars = readDevVars(devVarsFile);
-const realStripe = Boolean(devVars.STRIPE_SECRET_KEY?.trim());
 if (!values['skip-build']) {
-  step('building the site (vite build)');
+  step(`building the site for ${shopUrl} (vite build)`);
+  // SITE_URL: canonical links, Open Graph and the sitemap name the origin this run serves.
   // With the local Stripe, embedded checkout loads its Stripe.js stand-in (and /cart's CSP allows that origin alone).
   // Warnings and errors only: the list of built files is not news at every start.
-  await run('npm', ['run', 'build', '--silent', '--', '--logLevel', 'warn'], realStripe ? {} : { VITE_LOCAL_STRIPE: `http://127.0.0.1:${stripePort}` });
+  await run('npm', ['run', 'build', '--silent', '--', '--logLevel', 'warn'], { SITE_URL: shopUrl, ...(realStripe ? {} : { VITE_LOCAL_STRIPE: `http://127.0.0.1:${stripePort}` }) });
 }
-step('applying the D1 migrations to the local database');
-await run(process.execPath, [WRANGLER, 'd1', 'migrations', 'apply', 'DB', '--local']);
-step('the sample files into the local R2 bucket');
+step(migrationsSummary(await run(process.execPath, [WRANGLER, 'd1', 'migrations', 'apply', 'DB', '--local'])));
 await run(process.execPath, [path.join(ROOT, 'tools', 'files.mjs'), 'seed']);
+step('R2: the sample files in the local bucket, sample licence keys in the local pool');
 
 const workerVars = {};
 if (realStripe) {
@@ -145,33 +210,27 @@ if (!devVars.SYNC_TOKEN?.trim()) workerVars.SYNC_TOKEN = syncToken;
 step(`starting the worker on ${shopUrl} (wrangler dev)`);
 const varArgs = Object.entries(workerVars).flatMap(([key, value]) => ['--var', `${key}:${value}`]);
 // Its own process group (npm → node → workerd ×2), so one signal stops all of it.
-const worker = spawn(process.execPath, [WRANGLER, 'dev', '--ip', '127.0.0.1', '--port', String(port), ...varArgs], {
+worker = spawn(process.execPath, [WRANGLER, 'dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false', ...varArgs], {
   cwd: ROOT,
-  stdio: 'inherit',
+  stdio: ['ignore', 'pipe', 'pipe'],
   detached: true,
   env: { ...process.env, ...QUIET_WRANGLER },
 });
-
-let stopping = false;
-async function stop(code) {
-  if (stopping) return;
-  stopping = true;
-  if (worker.exitCode === null && worker.pid) {
-    try {
-      process.kill(-worker.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  }
-  if (localStripe) await localStripe.close();
-  process.exit(code);
+// The worker's own logs and wrangler's errors; not its banners and tables (tools/start/quiet.mjs).
+const showWranglerLine = wranglerOutputFilter();
+for (const [from, to] of /** @type {const} */ ([[worker.stdout, process.stdout], [worker.stderr, process.stderr]])) {
+  if (from) createInterface({ input: from, crlfDelay: Infinity }).on('line', (line) => showWranglerLine(line) && to.write(`${line}\n`));
 }
-process.on('SIGINT', () => void stop(0));
-process.on('SIGTERM', () => void stop(0));
-worker.on('exit', (code) => void stop(stopping ? 0 : (code ?? 1)));
+/** @type {string | null} */
+let workerExit = null;
+worker.on('exit', (code, signal) => {
+  workerExit = `exit ${code ?? signal}`;
+  if (!stopping) void fail(`wrangler dev stopped (${workerExit})`);
+});
 
 try {
-  await waitForWorker(worker);
+  // Ours, not whatever else answers on the port: the shop's catalog API, while our wrangler dev runs.
+  await waitForShop({ url: shopUrl, exited: () => workerExit });
   if (localStripe) {
     const secret = (devVars.STRIPE_WEBHOOK_SECRET ?? '').split(',')[0]?.trim();
     if (!secret) throw new Error('.dev.vars has no STRIPE_WEBHOOK_SECRET for the local Stripe to sign with');
@@ -180,12 +239,17 @@ try {
     await run(process.execPath, [path.join(ROOT, 'tools', 'stripe-sync.mjs'), '--worker', shopUrl, '--restart'], { SYNC_TOKEN: syncToken, SYNC_PROGRESS: 'plain' });
   }
 } catch (error) {
-  console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`);
-  await stop(1);
+  await fail(error instanceof Error ? error.message : String(error));
 }
+// wrangler dev runs no Cron Trigger: the outbox sweep it would run, now and every 30 s, so a
+// delivery a crash left pending (its queue message died with the runtime) is still carried out.
+const sweeping = sweepOutboxEvery({ url: shopUrl, token: syncToken, report: step });
+sweeper = sweeping;
+await sweeping.first;
 
 console.log(`
   The shop:            ${shopUrl}
   ${localStripe ? `The local Stripe:    ${localStripe.url}   (its dashboard: payments, refunds, disputes, products, subscriptions, events)` : `Stripe:              test mode (forward webhooks: stripe listen --forward-to ${shopUrl}/webhooks/stripe)`}
+  The back office:     ${shopUrl}/admin/   (its token: ${syncToken})
   Ctrl-C stops everything.
 `);

@@ -1,14 +1,16 @@
 // `npm start` with nothing but its defaults (a fresh copy of the project: no .dev.vars, no
-// state, no Stripe account), on free ports: the whole shop offline on the local Stripe. A
-// buyer checks out a cart of two products and the subscription on the local Stripe's hosted
-// page; the seller refunds that payment and archives a product in the local Stripe's
-// dashboard; the shop follows. Then one Ctrl-C stops it all.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Stripe account), on free ports: the whole shop offline on the local Stripe. A buyer checks
+// out a cart of two products and the subscription on the local Stripe's hosted page; the
+// seller refunds that payment and archives a product in the local Stripe's dashboard; the shop
+// follows. Its local D1 holds what a crash left: a delivery committed whose queue message died
+// with the runtime; npm start carries it out. Then one Ctrl-C stops it all.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { AdminOrderDetail } from '../../contract/api';
 import { CHECKOUT_SESSION_ID } from '../../contract/ids';
 import { screenshot, useBrowser } from './support/browser';
 import { ARTIFACTS_DIR } from './support/constants';
@@ -17,6 +19,9 @@ import { freePort, snapshotProject } from './support/worker';
 
 const STARTED = 'Ctrl-C stops everything.';
 const START_TIMEOUT_MS = 300_000;
+const QUIET_WRANGLER = { WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_HIDE_BANNER: 'true' };
+/** A paid (physical) order whose delivery was committed, and whose queue message was lost when the runtime died. */
+const CRASHED_ORDER = `cs_test_crashedBeforeDelivery${Date.now()}`;
 
 let project = '';
 let child: ChildProcess | undefined;
@@ -24,6 +29,33 @@ let shopUrl = '';
 let stripeUrl = '';
 const logFile = path.join(ARTIFACTS_DIR, 'npm-start.log');
 const log = () => readFileSync(logFile, 'utf8');
+const backOffice = () => ({ authorization: `Bearer ${/^SYNC_TOKEN=(.+)$/m.exec(readFileSync(path.join(project, '.dev.vars'), 'utf8'))![1]}` });
+
+/** wrangler against the project's local state, as a seller would run it there. */
+function wrangler(...args: string[]): void {
+  const result = spawnSync(process.execPath, [path.join(project, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), ...args], {
+    cwd: project,
+    env: { ...process.env, ...QUIET_WRANGLER },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (result.status !== 0) throw new Error(`wrangler ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+/**
+ * What a worker killed between its commit and its delivery leaves in D1: the fulfilled order and
+ * its outbox row, pending. The queue message died with the runtime (wrangler dev keeps none).
+ */
+function crashedBeforeDelivery(): void {
+  const now = Date.now();
+  wrangler('d1', 'migrations', 'apply', 'DB', '--local');
+  wrangler(
+    'd1', 'execute', 'DB', '--local', '--command',
+    `INSERT INTO orders (id, status, product_id, amount_total, currency, mode, livemode, fulfilled_at, created_at, updated_at)
+       VALUES ('${CRASHED_ORDER}', 'fulfilled', 'enamel-mug', 1800, 'usd', 'payment', 0, ${now}, ${now}, ${now});
+     INSERT INTO outbox (subject, kind, created_at, next_attempt_at) VALUES ('${CRASHED_ORDER}', 'delivered', ${now}, ${now});`,
+  );
+}
 
 async function answers(url: string): Promise<boolean> {
   try {
@@ -43,6 +75,7 @@ beforeAll(async () => {
   snapshotProject(project);
   // The snapshot leaves out every .dev.vars* file; a fresh clone has the example (tracked), not .dev.vars.
   copyFileSync(fileURLToPath(new URL('../../.dev.vars.example', import.meta.url)), path.join(project, '.dev.vars.example'));
+  crashedBeforeDelivery();
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const out = openSync(logFile, 'w');
   // What `npm start` runs; only the ports differ from its defaults (8787 and 12111 may be taken here).
@@ -82,13 +115,31 @@ async function getJson<T>(url: string, headers: Record<string, string> = {}): Pr
 }
 
 describe('npm start, with its defaults', () => {
-  test('prints where the shop and the local Stripe are, and seeded the catalog with a subscription into the live catalog', async () => {
+  test('prints where the shop, the local Stripe and the back office are, and seeded the catalog with a subscription into the live catalog', async () => {
     expect(log()).toContain(`The shop:            ${shopUrl}`);
     expect(log()).toContain(`The local Stripe:    ${stripeUrl}`);
+    expect(log()).toContain(`The back office:     ${shopUrl}/admin/   (its token: local_back_office_only_not_a_secret)`);
     const catalog = await getJson<ApiCatalog>(`${shopUrl}/api/catalog`);
     expect(catalog.checkout).toBe(true);
     expect(catalog.products.map((p) => p.catalogId).sort()).toEqual(['enamel-mug', 'field-notes', 'field-notes-club', 'trail-map-print']);
     expect(catalog.products.find((p) => p.catalogId === 'field-notes-club')?.prices).toMatchObject([{ type: 'recurring', interval: 'month', unitAmount: 500 }]);
+  });
+
+  test('prints one line per step: no migration table, no bindings table, no cron note, no request log', () => {
+    expect(log()).toContain('▸ D1: the local database is up to date');
+    expect(log()).toContain('▸ R2: the sample files in the local bucket');
+    for (const noise of ['┌', 'Migrations to be applied', 'Your Worker has access to the following bindings', 'env.DB', 'Scheduled Workers are not automatically triggered', 'Ready on', '[wrangler:info] GET', 'vite v']) {
+      expect(log()).not.toContain(noise);
+    }
+  });
+
+  test('built the site for the port it serves: canonical links, Open Graph and the sitemap name it, not 8787', async () => {
+    const home = await (await fetch(`${shopUrl}/`)).text();
+    expect(home).toContain(`<link rel="canonical" href="${shopUrl}/" />`);
+    expect(home).toContain(`<meta property="og:url" content="${shopUrl}/" />`);
+    const sitemap = await (await fetch(`${shopUrl}/sitemap.xml`)).text();
+    expect(sitemap).toContain(`<loc>${shopUrl}/products/`);
+    expect(`${home}${sitemap}`).not.toContain('127.0.0.1:8787');
   });
 
   test('a cart of two products and the subscription: paid on the local Stripe, fulfilled, entitled; refunded in its dashboard: refunded, the download gone', async () => {
@@ -141,6 +192,23 @@ describe('npm start, with its defaults', () => {
     expect(await page.locator('#product-grid [data-product-id="enamel-mug"]').count()).toBe(0);
     expect(await page.locator('#product-grid [data-product-id="field-notes"]').count()).toBe(1);
   });
+
+  test(
+    'a delivery committed before the crash, its queue message lost, is carried out once npm start runs (the outbox sweep, no Cron Trigger)',
+    async () => {
+      // The sweep takes rows overdue by its grace (60 s), on start and every 30 s.
+      const detail = await pollUntil(
+        'the crashed order’s delivery to be done',
+        () => getJson<AdminOrderDetail>(`${shopUrl}/api/admin/orders/${CRASHED_ORDER}`, backOffice()),
+        (d) => d.outbox.some((o) => o.kind === 'delivered' && o.status === 'done'),
+        150_000,
+      );
+      expect(detail.outbox).toMatchObject([{ kind: 'delivered', status: 'done', attempts: 1 }]);
+      expect(log()).toContain('▸ outbox: 1 side effect (deliveries, revocations, catalog rebuilds) left pending by an earlier run sent again');
+      expect(log()).toContain(`{"msg":"order delivered","order":"${CRASHED_ORDER}"`);
+    },
+    180_000,
+  );
 
   test('one Ctrl-C stops the worker and the local Stripe', async () => {
     expect(await answers(shopUrl)).toBe(true);

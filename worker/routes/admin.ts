@@ -16,6 +16,7 @@ import {
   SyncRequest,
   type AdminEventsResponse,
   type LicenceKeysResponse,
+  type OutboxSweepResponse,
   type ReplayResponse,
   type SyncResponse,
 } from '../../contract/api';
@@ -29,6 +30,7 @@ import { decodeCursor, ledgerEventView, nextCursor } from '../admin/views';
 import { ignoredByType, ledgerCounts, listEvents, logAction } from '../store/back-office';
 import { findProduct } from '../../catalog';
 import { addPoolKeys } from '../store/licences';
+import { sweepOutbox } from '../outbox/consumer';
 import { replayPage, syncPage } from '../backfill';
 import { handlerContext } from './context';
 import { requireJson } from './require-json';
@@ -91,6 +93,11 @@ const routes = admin
     return c.json({ results: [result], remainingFailed: (await ledgerCounts(c.env.DB)).failed });
   })
   .get('/health', async (c) => c.json(await health(handlerContext(c))))
+  // The Cron Trigger's sweep on demand: `npm start` calls it, as wrangler dev runs no Cron Trigger.
+  .post('/outbox/sweep', validate('json', NoArguments), async (c) => {
+    const swept = await sweepOutbox(c.env, c.var.deps, (promise) => c.executionCtx.waitUntil(promise));
+    return c.json({ swept } satisfies OutboxSweepResponse);
+  })
   // The seller's licence keys for a pool product; each is given to one order, once.
   .post('/licence-keys', validate('json', LicenceKeysRequest), async (c) => {
     const { product: productId, keys } = c.req.valid('json');
