@@ -13,11 +13,12 @@ import { pastDueGrace } from './settings';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * A paid checkout whose subscription Stripe has not reported yet is served this long after
- * fulfilment: its `customer.subscription.*` events are on their way (they race the checkout's),
- * and Stripe retries an undelivered event for up to three days. Still unknown after that, it
- * will not be reported by itself (a webhook without `customer.subscription.*`): refused until
- * the seller fixes the endpoint or runs `npm run stripe:sync`.
+ * A paid checkout whose subscription Stripe has not reported yet (or reported only as Checkout
+ * first creates it, `incomplete`) is served this long after fulfilment: the order is fulfilled
+ * only once Stripe signed the first payment, and the subscription's events race the checkout's;
+ * Stripe retries an undelivered event for up to three days. Still unknown after that, it will
+ * not be reported by itself (a webhook without `customer.subscription.*`): refused until the
+ * seller fixes the endpoint or runs `npm run stripe:sync`.
  */
 export const UNREPORTED_SUBSCRIPTION_WINDOW_MS = 3 * DAY_MS;
 
@@ -53,6 +54,8 @@ export function subscriptionAccess(subscription: SubscriptionState | null, fulfi
   const { status } = subscription;
   if (subscription.deleted) return { allowed: false, status, reason: REFUSED.canceled! };
   if (status === 'active' || status === 'trialing') return { allowed: true, status, graceEndsAt: null };
+  // Older news than the paid checkout that fulfilled the order: its update to active is on its way.
+  if (status === 'incomplete' && nowMs < fulfilledAt + UNREPORTED_SUBSCRIPTION_WINDOW_MS) return { allowed: true, status, graceEndsAt: null };
   if (status === 'past_due' && subscription.currentPeriodStart !== null) {
     const graceEndsAt = subscription.currentPeriodStart * 1000 + graceDays * DAY_MS;
     if (nowMs < graceEndsAt) return { allowed: true, status, graceEndsAt };

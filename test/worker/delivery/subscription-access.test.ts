@@ -57,10 +57,18 @@ describe('subscriptionAccess', () => {
     ['canceled', 'this subscription was canceled: its downloads and licence keys ended with it'],
     ['unpaid', 'this subscription is unpaid: its downloads and licence keys work again once the overdue payment is made'],
     ['incomplete_expired', "this subscription's first payment was never completed: it has no downloads or licence keys"],
-    ['incomplete', "this subscription's first payment is not complete: its downloads and licence keys wait for it"],
     ['paused', 'this subscription is paused: its downloads and licence keys work again when it resumes'],
   ])('%s: refused, saying why', (status, reason) => {
     expect(subscriptionAccess(state(status), FULFILLED, GRACE, NOW)).toEqual({ allowed: false, status, reason });
+  });
+
+  it("incomplete (Checkout's first snapshot, older than the paid checkout that fulfilled the order): served for 3 days after fulfilment, refused after", () => {
+    expect(subscriptionAccess(state('incomplete'), NOW - 1000, GRACE, NOW)).toEqual({ allowed: true, status: 'incomplete', graceEndsAt: null });
+    expect(subscriptionAccess(state('incomplete'), NOW - UNREPORTED_SUBSCRIPTION_WINDOW_MS, GRACE, NOW)).toEqual({
+      allowed: false,
+      status: 'incomplete',
+      reason: "this subscription's first payment is not complete: its downloads and licence keys wait for it",
+    });
   });
 
   it('a status Stripe adds later is refused, naming it', () => {

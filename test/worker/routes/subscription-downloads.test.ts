@@ -190,11 +190,25 @@ describe('past_due: served for SUBSCRIPTION_PAST_DUE_GRACE_DAYS (default 7) from
 });
 
 describe('events out of order', () => {
-  it('the checkout before Stripe reported the subscription: the links work and the order says its status is not known yet', async () => {
+  it('the checkout before Stripe reported the subscription: the delivery hook gets the links, they work, and the order says its status is not known yet', async () => {
     const app = testApp();
     const { session } = await subscribe(app);
+    expect(app.deliveries.find((request) => request.order.id === session.id)!.downloads).toHaveLength(1);
     const order = await orderOf(app, session.id);
     expect(order.subscriptionAccess).toEqual({ status: null, allowed: true, reason: null, graceEndsAt: null });
+    expect(await status(app, order.downloads[0]!.url)).toBe(200);
+  });
+
+  it("Checkout's first snapshot says incomplete (the update to active still on its way): the delivery hook gets the links, and they work", async () => {
+    const app = testApp();
+    const subscriptionId = `sub_${crypto.randomUUID().replaceAll('-', '').slice(0, 14)}`;
+    await report(app, 'customer.subscription.created', subscriptionObject(subscriptionId, 'incomplete'));
+    const { session } = await subscribe(app, { subscription: subscriptionId });
+
+    const delivered = app.deliveries.find((request) => request.order.id === session.id)!;
+    expect(delivered.downloads.map((download) => download.filename)).toEqual(['field-notes-pattern-pack.pdf']);
+    const order = await orderOf(app, session.id);
+    expect(order.subscriptionAccess).toEqual({ status: 'incomplete', allowed: true, reason: null, graceEndsAt: null });
     expect(await status(app, order.downloads[0]!.url)).toBe(200);
   });
 
