@@ -52,7 +52,8 @@ export function subscriptionAccess(subscription: SubscriptionState | null, fulfi
     return { allowed: false, status: null, reason: UNREPORTED };
   }
   const { status } = subscription;
-  if (subscription.deleted) return { allowed: false, status, reason: REFUSED.canceled! };
+  // Deleted is final: Stripe sends it when a subscription ends, canceled or never paid.
+  if (subscription.deleted) return { allowed: false, status, reason: REFUSED[status === 'incomplete_expired' ? status : 'canceled']! };
   if (status === 'active' || status === 'trialing') return { allowed: true, status, graceEndsAt: null };
   // Older news than the paid checkout that fulfilled the order: its update to active is on its way.
   if (status === 'incomplete' && nowMs < fulfilledAt + UNREPORTED_SUBSCRIPTION_WINDOW_MS) return { allowed: true, status, graceEndsAt: null };

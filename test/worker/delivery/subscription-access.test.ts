@@ -79,8 +79,9 @@ describe('subscriptionAccess', () => {
     });
   });
 
-  it('a deleted subscription is canceled, whatever status its last snapshot had', () => {
+  it('a deleted subscription is canceled, whatever status its last snapshot had, unless it ended never paid', () => {
     expect(subscriptionAccess(state('active', 3, true), FULFILLED, GRACE, NOW)).toMatchObject({ allowed: false, reason: expect.stringMatching(/was canceled/) });
+    expect(subscriptionAccess(state('incomplete_expired', 3, true), FULFILLED, GRACE, NOW)).toMatchObject({ allowed: false, reason: expect.stringMatching(/never completed/) });
   });
 
   describe('a subscription Stripe has not reported yet (its events still on their way)', () => {
