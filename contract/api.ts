@@ -173,6 +173,23 @@ export interface OrderResponse {
   downloads: DownloadLink[];
   /** One per licensed product bought; [] unless the order is fulfilled. */
   licenceKeys: LicenceKeyView[];
+  /**
+   * For an order that started a subscription: whether its subscription products' files and licence
+   * keys are served now (they follow the subscription; one-time products bought with it are kept).
+   * Null for an order without a subscription, or not fulfilled (it serves nothing either way).
+   */
+  subscriptionAccess: SubscriptionAccessView | null;
+}
+
+/** What a subscription gives access to right now, and why not. */
+export interface SubscriptionAccessView {
+  /** Stripe's status of the subscription (`active`, `past_due`, `canceled`, …); null until Stripe has reported it. */
+  status: string | null;
+  allowed: boolean;
+  /** Why its files and licence keys are not served (null when they are), e.g. "this subscription was canceled: …". */
+  reason: string | null;
+  /** past_due within its grace: when access ends unless the payment is made (ISO); else null. */
+  graceEndsAt: string | null;
 }
 
 /** A signed, expiring link to one file of a fulfilled order (`GET /downloads/…`). */
@@ -268,7 +285,11 @@ export interface ProductResponse {
 export interface EntitlementsResponse {
   clientReferenceId: string;
   products: { orderId: string; product: { id: string; name: string } | null; fulfilledAt: string | null }[];
-  subscriptions: { subscriptionId: string; status: string; cancelAtPeriodEnd: boolean; products: { id: string; name: string | null }[] }[];
+  /**
+   * The subscriptions whose files and licence keys are served now (the order API's `subscriptionAccess.allowed`).
+   * `status` is null while Stripe has not reported the subscription yet (its events are on their way).
+   */
+  subscriptions: { subscriptionId: string; status: string | null; cancelAtPeriodEnd: boolean; products: { id: string; name: string | null }[] }[];
 }
 
 /** Every error the API answers. */

@@ -27,6 +27,10 @@ export const DEFAULT_DOWNLOAD_LIMIT = 10;
 export const DEFAULT_DOWNLOAD_LINK_TTL_SECONDS = 24 * 60 * 60;
 /** The longest link lifetime DOWNLOAD_LINK_TTL_SECONDS may ask for: a week. */
 export const MAX_DOWNLOAD_LINK_TTL_SECONDS = 7 * 24 * 60 * 60;
+/** Days a past_due subscription's files and licence keys are still served, unless SUBSCRIPTION_PAST_DUE_GRACE_DAYS says otherwise. */
+export const DEFAULT_SUBSCRIPTION_PAST_DUE_GRACE_DAYS = 7;
+/** The longest grace SUBSCRIPTION_PAST_DUE_GRACE_DAYS may ask for: Stripe's longest retry schedule, two months. */
+export const MAX_SUBSCRIPTION_PAST_DUE_GRACE_DAYS = 60;
 /** A download-signing secret shorter than this is refused (no links are made). */
 export const MIN_DOWNLOAD_SECRET_LENGTH = 32;
 /** Licence keys in one pool upload. */

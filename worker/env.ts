@@ -50,6 +50,8 @@ export interface Env {
   DOWNLOAD_SIGNING_SECRET?: string;
   /** How long a signed download link works, in seconds (default 86400, at most a week). */
   DOWNLOAD_LINK_TTL_SECONDS?: string;
+  /** Days a past_due subscription's files and licence keys are still served, from the start of the unpaid period (default 7, 0–60). */
+  SUBSCRIPTION_PAST_DUE_GRACE_DAYS?: string;
   /** "true" only in local development: enables the /dev/checkout stand-in. */
   DEV_CHECKOUT?: string;
 }

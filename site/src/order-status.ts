@@ -6,7 +6,10 @@ import { apiClient, type OrderBody } from './api';
  * What the page uses of `GET /api/orders/:sessionId` (the worker's own type, so a renamed field
  * fails here). A status the page does not know yet is kept as text, and shown as terminal.
  */
-export type Order = Pick<OrderBody, 'id' | 'clientReferenceId' | 'amountTotal' | 'amountDiscount' | 'currency' | 'subscription' | 'product' | 'fulfilledAt' | 'deliveryToken' | 'createdAt' | 'updatedAt' | 'licenceKeys'> & {
+export type Order = Pick<
+  OrderBody,
+  'id' | 'clientReferenceId' | 'amountTotal' | 'amountDiscount' | 'currency' | 'subscription' | 'product' | 'fulfilledAt' | 'deliveryToken' | 'createdAt' | 'updatedAt' | 'licenceKeys' | 'subscriptionAccess'
+> & {
   status: OrderBody['status'] | (string & {});
   /** Signed links to the order's files; [] until fulfilled. */
   downloads: Download[];
@@ -17,6 +20,9 @@ export type Download = Pick<OrderBody['downloads'][number], 'product' | 'name' |
 
 /** `key` is null while the seller's pool has no key for this order yet. */
 export type LicenceKey = OrderBody['licenceKeys'][number];
+
+/** Whether a subscription's files and licence keys are served now; null for an order without one. */
+export type SubscriptionAccess = NonNullable<OrderBody['subscriptionAccess']>;
 
 
 export function isValidSessionId(value: string | null | undefined): value is string {
@@ -75,6 +81,28 @@ function parseLicenceKey(value: unknown): LicenceKey | null {
   return { product, key: value.key };
 }
 
+function parseSubscriptionAccess(value: unknown): SubscriptionAccess | null {
+  if (!isObject(value) || typeof value.allowed !== 'boolean') return null;
+  if (!(value.status === null || typeof value.status === 'string')) return null;
+  const reason = stringOrNull(value.reason);
+  // A refusal always says why: without a reason it is not one the page can show.
+  if (!value.allowed && reason === null) return null;
+  return { status: value.status, allowed: value.allowed, reason: value.allowed ? null : reason, graceEndsAt: stringOrNull(value.graceEndsAt) };
+}
+
+/**
+ * What the page says about a subscription's access: why its downloads and keys stopped, or until
+ * when an overdue one keeps them; null when there is nothing to say. `formatDate`: an ISO time as the buyer reads it.
+ */
+export function subscriptionNotice(access: SubscriptionAccess | null, formatDate: (iso: string) => string): string | null {
+  if (!access) return null;
+  if (!access.allowed && access.reason) return `${access.reason.charAt(0).toUpperCase()}${access.reason.slice(1)}.`;
+  if (access.graceEndsAt) {
+    return `Your subscription's last payment did not go through: its downloads and licence keys work until ${formatDate(access.graceEndsAt)} unless it is paid.`;
+  }
+  return null;
+}
+
 const listOf = <T>(value: unknown, parse: (item: unknown) => T | null): T[] =>
   Array.isArray(value) ? value.map(parse).filter((item): item is T => item !== null) : [];
 
@@ -115,6 +143,7 @@ export function parseOrder(body: unknown): Order | null {
     updatedAt: stringOrNull(body.updatedAt) ?? '',
     downloads: listOf(body.downloads, parseDownload),
     licenceKeys: listOf(body.licenceKeys, parseLicenceKey),
+    subscriptionAccess: parseSubscriptionAccess(body.subscriptionAccess),
   };
 }
 

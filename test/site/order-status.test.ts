@@ -7,6 +7,7 @@ import {
   parseOrder,
   POLLING,
   pollOrder,
+  subscriptionNotice,
   type Order,
   type PollOptions,
 } from '../../site/src/order-status';
@@ -192,6 +193,7 @@ describe('parseOrder', () => {
       updatedAt: '2026-01-01T00:00:05Z',
       downloads: [],
       licenceKeys: [],
+      subscriptionAccess: null,
     });
   });
 
@@ -211,6 +213,7 @@ describe('parseOrder', () => {
       updatedAt: '',
       downloads: [],
       licenceKeys: [],
+      subscriptionAccess: null,
     });
   });
 
@@ -261,9 +264,28 @@ describe('parseOrder', () => {
         'product',
         'status',
         'subscription',
+        'subscriptionAccess',
         'updatedAt',
       ].sort(),
     );
+  });
+
+  it("keeps the subscription's access: whether it is served, its status, why not, and when a grace ends", () => {
+    const ended = { status: 'canceled', allowed: false, reason: 'this subscription was canceled: its downloads and licence keys ended with it', graceEndsAt: null };
+    expect(parseOrder(orderBody('fulfilled', { subscription: true, subscriptionAccess: ended }))?.subscriptionAccess).toEqual(ended);
+    const grace = { status: 'past_due', allowed: true, reason: null, graceEndsAt: '2026-06-22T12:00:00.000Z' };
+    expect(parseOrder(orderBody('fulfilled', { subscription: true, subscriptionAccess: grace }))?.subscriptionAccess).toEqual(grace);
+    const unreported = { status: null, allowed: true, reason: null, graceEndsAt: null };
+    expect(parseOrder(orderBody('fulfilled', { subscription: true, subscriptionAccess: unreported }))?.subscriptionAccess).toEqual(unreported);
+  });
+
+  it.each([
+    ['a string', 'canceled'],
+    ['no allowed flag', { status: 'canceled', reason: 'x', graceEndsAt: null }],
+    ['a refusal without a reason', { status: 'canceled', allowed: false, reason: null, graceEndsAt: null }],
+    ['a numeric status', { status: 3, allowed: true, reason: null, graceEndsAt: null }],
+  ])('drops a subscription access that is %s', (_label, subscriptionAccess) => {
+    expect(parseOrder(orderBody('fulfilled', { subscriptionAccess }))?.subscriptionAccess).toBeNull();
   });
 
   it.each([
@@ -281,6 +303,26 @@ describe('parseOrder', () => {
     ['a numeric id', { id: 1, status: 'paid' }],
   ])('rejects %s', (_label, body) => {
     expect(parseOrder(body)).toBeNull();
+  });
+});
+
+describe('subscriptionNotice', () => {
+  const formatDate = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+
+  it('ended: says the downloads and keys stopped, and why, as a sentence', () => {
+    const access = { status: 'canceled', allowed: false, reason: 'this subscription was canceled: its downloads and licence keys ended with it', graceEndsAt: null };
+    expect(subscriptionNotice(access, formatDate)).toBe('This subscription was canceled: its downloads and licence keys ended with it.');
+  });
+
+  it('past_due within its grace: says until when the downloads work unless the payment is made', () => {
+    const access = { status: 'past_due', allowed: true, reason: null, graceEndsAt: '2026-06-22T12:00:00.000Z' };
+    expect(subscriptionNotice(access, formatDate)).toBe("Your subscription's last payment did not go through: its downloads and licence keys work until 22 June 2026 unless it is paid.");
+  });
+
+  it('in force, or no subscription: nothing to say', () => {
+    expect(subscriptionNotice({ status: 'active', allowed: true, reason: null, graceEndsAt: null }, formatDate)).toBeNull();
+    expect(subscriptionNotice({ status: null, allowed: true, reason: null, graceEndsAt: null }, formatDate)).toBeNull();
+    expect(subscriptionNotice(null, formatDate)).toBeNull();
   });
 });
 

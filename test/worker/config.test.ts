@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { commaSeparated, shopMode } from '../../worker/config';
+import { pastDueGraceDays } from '../../worker/delivery/settings';
 
 describe('commaSeparated', () => {
   it('splits on commas and trims stray whitespace and newlines', () => {
@@ -32,5 +33,10 @@ describe('shopMode', () => {
 describe('the production wrangler.toml', () => {
   it('serves live mode unless a key or .dev.vars says otherwise', () => {
     expect(shopMode(env.PRODUCTION_VARS)).toBe('live');
+  });
+
+  it('gives a past_due subscription 7 days, stated (not left to the default) and valid', () => {
+    expect(env.PRODUCTION_VARS.SUBSCRIPTION_PAST_DUE_GRACE_DAYS).toBe('7');
+    expect(pastDueGraceDays(env.PRODUCTION_VARS.SUBSCRIPTION_PAST_DUE_GRACE_DAYS)).toEqual({ days: 7, problem: null });
   });
 });

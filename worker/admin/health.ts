@@ -5,6 +5,7 @@ import { catalogSnapshotBuiltAt } from '../live-catalog';
 import { commaSeparated, shopMode } from '../config';
 import type { HandlerContext } from '../effects';
 import { anyOrder, deadOutboxCount, lastAction, lastEvent, ledgerCounts, mirrorCounts } from '../store/back-office';
+import { pastDueGraceDays } from '../delivery/settings';
 import { accessSetting } from './access';
 import { isoOrNull } from './views';
 
@@ -32,6 +33,8 @@ export async function health(context: HandlerContext): Promise<AdminHealthRespon
   if (counts.failed > 0) warnings.push(`${counts.failed} event(s) failed: see the ledger.`);
   if (dead > 0) warnings.push(`${dead} side effect(s) (deliveries, revocations) gave up after their retries: see the orders concerned.`);
   if (accessSetting(env).configured === 'partly') warnings.push('Cloudflare Access is half configured: set both ACCESS_TEAM_DOMAIN and ACCESS_AUD.');
+  const grace = pastDueGraceDays(env.SUBSCRIPTION_PAST_DUE_GRACE_DAYS);
+  if (grace.problem) warnings.push(grace.problem);
   return {
     mode: shopMode(env),
     configured: {

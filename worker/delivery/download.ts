@@ -1,6 +1,7 @@
 // Serving one download: the link's signature and expiry, the order behind its delivery
-// token (fulfilled, of this shop's mode), the file among what the order bought, and the
-// per-order count. Everything that can refuse does so before the count; the count itself
+// token (fulfilled, of this shop's mode), the file among what the order bought and still
+// serves (a subscription's files only while it is in force: worker/delivery/subscription-access.ts),
+// and the per-order count. Everything that can refuse does so before the count; the count itself
 // is one guarded statement (worker/store/downloads.ts).
 import { shopMode } from '../config';
 import type { Env } from '../env';
@@ -8,9 +9,11 @@ import { contentsOfStored } from '../orders/line-items';
 import type { Order } from '../store/orders';
 import { claimDownload, orderStatusOf } from '../store/downloads';
 import { findLineItems, findOrderByDeliveryToken } from '../store/orders';
+import { findSubscriptionState } from '../store/subscriptions';
 import { orderFiles, type OrderFile } from './files';
 import { downloadSettings, type DownloadSettings } from './settings';
 import { verifyLink, type LinkClaims } from './signature';
+import { orderSubscriptionAccess, servedProducts } from './subscription-access';
 
 export interface Refusal {
   refused: 403 | 404 | 410 | 503;
@@ -43,10 +46,18 @@ export async function authorizeDownload(env: Env, nowMs: number, claims: LinkCla
   // A test-mode order in a live shop (or the reverse) does not exist here.
   if (!order || order.livemode !== (shopMode(env) === 'live')) return { refused: 404, reason: 'no such order' };
   if (order.status !== 'fulfilled') return refusalFor(order.status);
-  const products = await contentsOfStored(order, await findLineItems(env.DB, order.id), env.DB);
-  const file = orderFiles(products).find((candidate) => candidate.file.key === claims.key);
-  if (!file) return { refused: 404, reason: 'this order has no such file' };
-  return { order, file, settings };
+  const [lineItems, subscription] = await Promise.all([
+    findLineItems(env.DB, order.id),
+    order.subscription ? findSubscriptionState(env.DB, order.subscription) : null,
+  ]);
+  const products = await contentsOfStored(order, lineItems, env.DB);
+  const access = orderSubscriptionAccess(order, subscription, env, nowMs);
+  const isThisFile = (candidate: OrderFile) => candidate.file.key === claims.key;
+  // Another product of the order may deliver the same file: a one-time purchase keeps it.
+  const file = orderFiles(servedProducts(order, products, access)).find(isThisFile);
+  if (file) return { order, file, settings };
+  if (access && !access.allowed && orderFiles(products).some(isThisFile)) return { refused: 410, reason: access.reason };
+  return { refused: 404, reason: 'this order has no such file' };
 }
 
 /** Counts the download; the count reached, or why it was refused (limit used up, or the order revoked meanwhile). */

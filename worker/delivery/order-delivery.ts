@@ -1,20 +1,38 @@
-// What a fulfilled order delivers right now: fresh signed links and its licence keys.
+// What a fulfilled order delivers right now: fresh signed links and its licence keys, for the
+// products it still serves (a subscription's only while the subscription is in force).
 import type { Product } from '../../catalog';
-import type { DownloadLink, LicenceKeyView } from '../../contract/api';
+import type { DownloadLink, LicenceKeyView, SubscriptionAccessView } from '../../contract/api';
 import type { Env } from '../env';
 import type { OrderRecord } from '../store/order-records';
 import { licenceKeyViews } from './licences';
 import { downloadLinks } from './links';
+import { orderSubscriptionAccess, servedProducts, subscriptionAccessView, type SubscriptionAccess } from './subscription-access';
 
 export interface OrderDelivery {
   downloads: DownloadLink[];
   licenceKeys: LicenceKeyView[];
+  subscriptionAccess: SubscriptionAccessView | null;
 }
 
-/** From the order as read with its records (no D1 call; the files' sizes come from R2). `products`: `storedContents` of the order. */
-export async function orderDelivery(record: OrderRecord, products: Product[], env: Env, nowMs: number): Promise<OrderDelivery> {
+export interface Deliverable {
+  /** The products whose files and licence keys are served now. */
+  products: Product[];
+  /** The subscription's access; null for an order without one, or not fulfilled. */
+  access: SubscriptionAccess | null;
+}
+
+/** What a fulfilled order serves now. `products`: `storedContents` of the order. */
+export function deliverable(record: OrderRecord, products: Product[], env: Env, nowMs: number): Deliverable {
+  if (record.order.status !== 'fulfilled') return { products: [], access: null };
+  const access = orderSubscriptionAccess(record.order, record.subscription, env, nowMs);
+  return { products: servedProducts(record.order, products, access), access };
+}
+
+/** From the order as read with its records (no D1 call; the files' sizes come from R2). */
+export async function orderDelivery(record: OrderRecord, served: Deliverable, env: Env, nowMs: number): Promise<OrderDelivery> {
   const { order } = record;
-  if (order.status !== 'fulfilled') return { downloads: [], licenceKeys: [] };
-  const downloads = await downloadLinks(order, products, record.downloadCounts, env, nowMs);
-  return { downloads, licenceKeys: licenceKeyViews(order, products, record.licenceKeys) };
+  const subscriptionAccess = subscriptionAccessView(served.access);
+  if (order.status !== 'fulfilled') return { downloads: [], licenceKeys: [], subscriptionAccess };
+  const downloads = await downloadLinks(order, served.products, record.downloadCounts, env, nowMs);
+  return { downloads, licenceKeys: licenceKeyViews(order, served.products, record.licenceKeys), subscriptionAccess };
 }

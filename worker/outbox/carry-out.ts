@@ -9,7 +9,7 @@ import { refreshCatalog } from '../live-catalog';
 import type { Env } from '../env';
 import type { Dependencies } from '../dependencies';
 import { assignWaitingPoolKeys } from '../delivery/licences';
-import { orderDelivery } from '../delivery/order-delivery';
+import { deliverable, orderDelivery, type Deliverable } from '../delivery/order-delivery';
 import { storedContents } from '../orders/line-items';
 import { ORDER_RECORD_STATEMENTS, orderRecordsIn, selectOrderRecords, type OrderRecord } from '../store/order-records';
 import { claimDue, pendingNotDue, saveOutboxResult, type OutboxResult, type OutboxRow } from '../store/outbox';
@@ -44,15 +44,15 @@ export async function carryOutAll(outboxIds: number[], env: Env, deps: Dependenc
   const rows = claimed!.results as OutboxRow[];
   if (rows.length > 0) {
     const { orders, slugs } = orderRecordsIn(records.slice(0, ORDER_RECORD_STATEMENTS));
-    const work = rows.map((row) => ({ row, ...workOf(row, orders.get(row.subject), slugs) }));
+    const work = rows.map((row) => ({ row, ...workOf(row, orders.get(row.subject), slugs, env, now) }));
     await assignWaitingPoolKeys(
       env.DB,
-      work.flatMap(({ row, record, products }) => (row.kind === 'delivered' && record ? [{ record, products }] : [])),
+      work.flatMap(({ row, record, served }) => (row.kind === 'delivered' && record ? [{ record, products: served.products }] : [])),
       now,
     );
     // However many windows a batch holds, the snapshot is rebuilt once: each sees every change up to now.
     const catalogRebuild = rows.some((row) => row.kind === 'catalog') ? refreshCatalog(env).then(() => undefined) : undefined;
-    const failures = await Promise.all(work.map(({ row, record, products }) => failureOf(() => perform(row, record, products, catalogRebuild, env, deps))));
+    const failures = await Promise.all(work.map(({ row, record, products, served }) => failureOf(() => perform(row, record, products, served, catalogRebuild, env, deps))));
     const results = rows.map((row, index) => resultOf(row, failures[index] ?? null, now));
     await env.DB.batch(results.map((result) => saveOutboxResult(env.DB, result, deps.now())));
     for (const result of results) attempts.set(result.id, attemptOf(result, now));
@@ -61,9 +61,11 @@ export async function carryOutAll(outboxIds: number[], env: Env, deps: Dependenc
   return attempts;
 }
 
-function workOf(row: OutboxRow, record: OrderRecord | undefined, slugs: ReadonlyMap<string, string>): { record: OrderRecord | undefined; products: Product[] } {
-  if (row.kind === 'catalog' || !record) return { record, products: [] };
-  return { record, products: storedContents(record.order, record.lineItems, slugs) };
+/** `products`: what the order bought; `served`: what it delivers now (a subscription's only while in force). */
+function workOf(row: OutboxRow, record: OrderRecord | undefined, slugs: ReadonlyMap<string, string>, env: Env, now: number) {
+  if (row.kind === 'catalog' || !record) return { record, products: [], served: { products: [], access: null } satisfies Deliverable };
+  const products = storedContents(record.order, record.lineItems, slugs);
+  return { record, products, served: deliverable(record, products, env, now) };
 }
 
 async function failureOf(attempt: () => Promise<void>): Promise<string | null> {
@@ -92,7 +94,15 @@ function attemptOf(result: OutboxResult, now: number): Attempt {
   return result;
 }
 
-async function perform(row: OutboxRow, record: OrderRecord | undefined, products: Product[], catalogRebuild: Promise<void> | undefined, env: Env, deps: Dependencies): Promise<void> {
+async function perform(
+  row: OutboxRow,
+  record: OrderRecord | undefined,
+  products: Product[],
+  served: Deliverable,
+  catalogRebuild: Promise<void> | undefined,
+  env: Env,
+  deps: Dependencies,
+): Promise<void> {
   if (row.kind === 'catalog') {
     await catalogRebuild;
     return;
@@ -107,6 +117,6 @@ async function perform(row: OutboxRow, record: OrderRecord | undefined, products
   }
   // A delivery queued before a refund landed is no longer owed.
   if (order.status !== 'fulfilled') return;
-  const delivery = await orderDelivery(record, products, env, deps.now());
-  await deps.deliver({ order, product, products, lineItems, env, ...delivery });
+  const { downloads, licenceKeys } = await orderDelivery(record, served, env, deps.now());
+  await deps.deliver({ order, product, products, lineItems, env, downloads, licenceKeys });
 }

@@ -4,7 +4,7 @@ import { SessionIdParam, type OrderResponse } from '../../contract/api';
 import { modeOfSessionId, shopMode } from '../config';
 import type { AppEnv } from '../dependencies';
 import { assignWaitingPoolKeys } from '../delivery/licences';
-import { orderDelivery } from '../delivery/order-delivery';
+import { deliverable, orderDelivery } from '../delivery/order-delivery';
 import { storedContents } from '../orders/line-items';
 import { orderView } from '../orders/order';
 import { lookUpInStripe } from '../orders/landing';
@@ -32,7 +32,9 @@ export const orders = new Hono<AppEnv>().get('/:sessionId', validate('param', Se
   if (!record) throw new HTTPException(404, { message: 'order not found' });
   const products = storedContents(record.order, record.lineItems, records.slugs);
   const now = c.var.deps.now();
-  await assignWaitingPoolKeys(c.env.DB, [{ record, products }], now);
+  // A subscription that ended serves nothing of its own: no links, no keys, no pool key taken for it.
+  const served = deliverable(record, products, c.env, now);
+  await assignWaitingPoolKeys(c.env.DB, [{ record, products: served.products }], now);
   // Links are signed afresh on every read, so the success page never holds an expired one for long.
-  return c.json({ ...orderView(record.order), lineItems: record.lineItems, ...(await orderDelivery(record, products, c.env, now)) } satisfies OrderResponse, 200);
+  return c.json({ ...orderView(record.order), lineItems: record.lineItems, ...(await orderDelivery(record, served, c.env, now)) } satisfies OrderResponse, 200);
 });

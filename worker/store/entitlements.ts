@@ -1,12 +1,21 @@
+import { SUBSCRIPTION_STATE_COLUMNS, subscriptionStateOf, type SubscriptionState, type SubscriptionStateRow } from './subscriptions';
+
+/** What the buyer's fulfilled orders hold; the caller decides what of it is served now (worker/delivery/subscription-access.ts). */
 export interface Entitlements {
-  /** One-off purchases, fulfilled and not refunded or disputed: a row per product bought. */
-  orders: { orderId: string; productId: string | null; fulfilledAt: number | null }[];
-  /** Subscriptions bought through Checkout that are currently in force. */
-  subscriptions: { subscriptionId: string; status: string; cancelAtPeriodEnd: boolean; products: { id: string; name: string | null }[] }[];
+  /** A row per product bought in a fulfilled order (one-off or alongside a subscription), with the order's subscription. */
+  orders: { orderId: string; productId: string | null; fulfilledAt: number | null; subscription: string | null }[];
+  /** Each subscription a fulfilled order started, as mirrored (`state` null while Stripe has not reported it). */
+  subscriptions: {
+    subscriptionId: string;
+    /** When its order was fulfilled (ms). */
+    fulfilledAt: number;
+    state: SubscriptionState | null;
+    cancelAtPeriodEnd: boolean;
+    products: { id: string; name: string | null }[];
+  }[];
 }
 
-/** Subscription statuses under which the buyer keeps access (Stripe retries a past_due payment). */
-const IN_FORCE = ['active', 'trialing', 'past_due'];
+type SubscriptionRow = SubscriptionStateRow & { id: string; fulfilled_at: number; mirrored: string | null; cancel_at_period_end: number | null; product: string | null; name: string | null };
 
 export async function entitlementsFor(db: D1Database, clientReferenceId: string): Promise<Entitlements> {
   const [orders, subscriptions] = await db.batch([
@@ -14,40 +23,49 @@ export async function entitlementsFor(db: D1Database, clientReferenceId: string)
       // One row per product bought: a cart's lines (mapped to the storefront's slugs), else the order's product.
       // `+o.status` keeps SQLite on the buyer's index: by status (orders_by_status_created) it would read every fulfilled order.
       .prepare(
-        `SELECT DISTINCT o.id, coalesce(json_extract(sp.raw, '$.metadata.catalog_id'), li.product, o.product_id) AS product_id, o.fulfilled_at
+        `SELECT DISTINCT o.id, coalesce(json_extract(sp.raw, '$.metadata.catalog_id'), li.product, o.product_id) AS product_id, o.fulfilled_at, o.subscription
          FROM orders o
          LEFT JOIN order_line_items li ON li.order_id = o.id
          LEFT JOIN stripe_products sp ON sp.id = li.product
-         WHERE o.client_reference_id = ? AND +o.status = 'fulfilled' AND o.subscription IS NULL
+         WHERE o.client_reference_id = ? AND +o.status = 'fulfilled'
          ORDER BY o.created_at, o.id, li.position`,
       )
       .bind(clientReferenceId),
     db
+      // Every subscription of the buyer's fulfilled orders, whatever its status: whether it is served is decided in one place.
       .prepare(
-        `SELECT s.id, s.status, s.cancel_at_period_end, i.product, p.name
+        `SELECT o.subscription AS id, coalesce(o.fulfilled_at, o.created_at) AS fulfilled_at, s.id AS mirrored, s.cancel_at_period_end,
+                ${SUBSCRIPTION_STATE_COLUMNS}, i.product, p.name
          FROM orders o
-         JOIN stripe_subscriptions s ON s.id = o.subscription
+         LEFT JOIN stripe_subscriptions s ON s.id = o.subscription
          LEFT JOIN stripe_subscription_items i ON i.subscription = s.id
          LEFT JOIN stripe_products p ON p.id = i.product
-         WHERE o.client_reference_id = ?1 AND s.deleted = 0 AND s.status IN (SELECT value FROM json_each(?2))
-         ORDER BY s.id, i.id`,
+         WHERE o.client_reference_id = ?1 AND +o.status = 'fulfilled' AND o.subscription IS NOT NULL
+         ORDER BY o.subscription, i.id`,
       )
-      .bind(clientReferenceId, JSON.stringify(IN_FORCE)),
+      .bind(clientReferenceId),
   ]);
   const bySubscription = new Map<string, Entitlements['subscriptions'][number]>();
-  for (const row of subscriptions!.results as { id: string; status: string; cancel_at_period_end: number; product: string | null; name: string | null }[]) {
+  for (const row of subscriptions!.results as SubscriptionRow[]) {
     let subscription = bySubscription.get(row.id);
     if (!subscription) {
-      subscription = { subscriptionId: row.id, status: row.status, cancelAtPeriodEnd: row.cancel_at_period_end === 1, products: [] };
+      subscription = {
+        subscriptionId: row.id,
+        fulfilledAt: row.fulfilled_at,
+        state: row.mirrored === null ? null : subscriptionStateOf(row),
+        cancelAtPeriodEnd: row.cancel_at_period_end === 1,
+        products: [],
+      };
       bySubscription.set(row.id, subscription);
     }
     if (row.product) subscription.products.push({ id: row.product, name: row.name });
   }
   return {
-    orders: (orders!.results as { id: string; product_id: string | null; fulfilled_at: number | null }[]).map((row) => ({
+    orders: (orders!.results as { id: string; product_id: string | null; fulfilled_at: number | null; subscription: string | null }[]).map((row) => ({
       orderId: row.id,
       productId: row.product_id,
       fulfilledAt: row.fulfilled_at,
+      subscription: row.subscription,
     })),
     subscriptions: [...bySubscription.values()],
   };

@@ -1,7 +1,8 @@
 // An order with everything its delivery and its success page read — its line items, the
-// storefront slugs of their Stripe products, download counts and licence keys — read for
-// one order or many in a single D1 batch (one round trip), whatever the order holds.
+// storefront slugs of their Stripe products, download counts, licence keys and its subscription
+// as mirrored — read for one order or many in a single D1 batch (one round trip), whatever the order holds.
 import { type LineItem, type Order, ordersIn } from './orders';
+import { SUBSCRIPTION_STATE_COLUMNS, subscriptionStateOf, type SubscriptionState, type SubscriptionStateRow } from './subscriptions';
 
 /** The orders to read: by id, or the orders a set of outbox rows (deliveries, revocations) are about. */
 export type OrderSelection = { orderIds: string[] } | { outboxIds: number[] };
@@ -13,6 +14,8 @@ export interface OrderRecord {
   downloadCounts: Map<string, number>;
   /** The licence keys the order holds, by product id. */
   licenceKeys: Map<string, string>;
+  /** The order's subscription as mirrored; null without one, or while Stripe has not reported it. */
+  subscription: SubscriptionState | null;
 }
 
 export interface OrderRecords {
@@ -23,7 +26,7 @@ export interface OrderRecords {
 }
 
 /** The statements `orderRecordsIn` reads, for a batch that may hold other statements before them. */
-export const ORDER_RECORD_STATEMENTS = 5;
+export const ORDER_RECORD_STATEMENTS = 6;
 
 function selectedIds(selection: OrderSelection): { ids: string; bound: string } {
   if ('orderIds' in selection) return { ids: 'SELECT value FROM json_each(?1)', bound: JSON.stringify(selection.orderIds) };
@@ -48,6 +51,7 @@ export function selectOrderRecords(db: D1Database, selection: OrderSelection): D
     ),
     db.prepare(`SELECT order_id AS orderId, file_key AS key, count FROM download_counts WHERE order_id IN (${ids})`),
     selectLicenceKeys(db, ids),
+    db.prepare(`SELECT s.id, ${SUBSCRIPTION_STATE_COLUMNS} FROM stripe_subscriptions s WHERE s.id IN (SELECT subscription FROM orders WHERE id IN (${ids}))`),
   ].map((statement) => statement.bind(bound));
 }
 
@@ -64,9 +68,13 @@ type KeyRow = { orderId: string; product: string; key: string };
 
 /** Reads the results of `selectOrderRecords`' statements, in their order. */
 export function orderRecordsIn(results: D1Result[]): OrderRecords {
-  const [orders, lines, slugs, counts, keys] = results;
+  const [orders, lines, slugs, counts, keys, subscriptions] = results;
+  const states = new Map(((subscriptions?.results ?? []) as (SubscriptionStateRow & { id: string })[]).map((row) => [row.id, subscriptionStateOf(row)]));
   const records = new Map<string, OrderRecord>(
-    ordersIn(orders).map((order) => [order.id, { order, lineItems: [], downloadCounts: new Map(), licenceKeys: new Map() }]),
+    ordersIn(orders).map((order) => [
+      order.id,
+      { order, lineItems: [], downloadCounts: new Map(), licenceKeys: new Map(), subscription: order.subscription ? (states.get(order.subscription) ?? null) : null },
+    ]),
   );
   for (const { orderId, ...line } of (lines?.results ?? []) as (LineItem & { orderId: string })[]) records.get(orderId)?.lineItems.push(line);
   for (const { orderId, key, count } of (counts?.results ?? []) as { orderId: string; key: string; count: number }[]) records.get(orderId)?.downloadCounts.set(key, count);

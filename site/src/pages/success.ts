@@ -7,7 +7,7 @@ import { byId, h, queryParam } from '../dom';
 import { initLayout, updateCartBadge } from '../layout';
 import { formatMoney } from '../../../catalog/money';
 import { openPortal } from '../portal';
-import { formatBytes, isTerminalStatus, isValidSessionId, pollOrder, type Download, type LicenceKey, type Order } from '../order-status';
+import { formatBytes, isTerminalStatus, isValidSessionId, pollOrder, subscriptionNotice, type Download, type LicenceKey, type Order } from '../order-status';
 
 initLayout();
 
@@ -93,12 +93,18 @@ function licenceKeys(keys: LicenceKey[]): HTMLElement | null {
   );
 }
 
+/** A date as the buyer reads it, in their own language and time zone. */
+const formatDate = (iso: string) => new Date(iso).toLocaleDateString(undefined, { dateStyle: 'long' });
+
 function delivery(order: Order): HTMLElement | null {
-  if (order.downloads.length === 0 && order.licenceKeys.length === 0 && !order.deliveryToken) return null;
+  // Why a subscription's files stopped (canceled, unpaid, …), or until when an overdue one keeps them.
+  const notice = subscriptionNotice(order.subscriptionAccess, formatDate);
+  if (order.downloads.length === 0 && order.licenceKeys.length === 0 && !order.deliveryToken && !notice) return null;
   return h(
     'section',
     { class: 'delivery', 'aria-labelledby': 'delivery-heading' },
     h('h2', { id: 'delivery-heading', class: 'delivery__heading' }, order.downloads.length > 0 ? 'Your downloads' : 'Your order'),
+    notice ? h('p', { class: 'notice delivery__notice', id: 'subscription-access' }, notice) : null,
     order.downloads.length > 0 ? h('ul', { class: 'downloads' }, ...order.downloads.map(downloadButton)) : null,
     order.downloads.length > 0
       ? h('p', { class: 'delivery__hint' }, 'Each link works for a limited time: come back to this page whenever you need fresh ones.')

@@ -54,7 +54,7 @@ export function newBuyer(): Buyer {
 export interface ApiEntitlements {
   clientReferenceId: string;
   products: { orderId: string; product: { id: string; name: string } | null; fulfilledAt: string | null }[];
-  subscriptions: { subscriptionId: string; status: string; cancelAtPeriodEnd: boolean; products: { id: string; name: string | null }[] }[];
+  subscriptions: { subscriptionId: string; status: string | null; cancelAtPeriodEnd: boolean; products: { id: string; name: string | null }[] }[];
 }
 
 /** A line of `GET /api/orders/:id`'s `lineItems`. */

@@ -144,4 +144,12 @@ describe('GET /api/admin/health', () => {
     expect(health.configured.webhookSecrets).toBe(0);
     expect(health.warnings).toContain('STRIPE_WEBHOOK_SECRET is not set: every webhook is refused.');
   });
+
+  it('warns when SUBSCRIPTION_PAST_DUE_GRACE_DAYS is not a whole number of days from 0 to 60, naming the default used', async () => {
+    const app = testApp();
+    const misconfigured = await json<AdminHealthResponse>(app.send(adminGet('health'), adminEnv({ SUBSCRIPTION_PAST_DUE_GRACE_DAYS: '7 days' })));
+    expect(misconfigured.warnings).toContain('SUBSCRIPTION_PAST_DUE_GRACE_DAYS is "7 days", not a whole number of days from 0 to 60: the default 7 is used');
+    const fine = await json<AdminHealthResponse>(app.send(adminGet('health'), adminEnv({ SUBSCRIPTION_PAST_DUE_GRACE_DAYS: '14' })));
+    expect(fine.warnings.filter((warning) => warning.includes('SUBSCRIPTION_PAST_DUE_GRACE_DAYS'))).toEqual([]);
+  });
 });

@@ -22,7 +22,12 @@ describe('GET /api/entitlements/:clientReferenceId', () => {
 
     const subscriptionId = `sub_${crypto.randomUUID().slice(0, 8)}`;
     await app.send(
-      await delivery(event('checkout.session.completed', checkoutSession({ client_reference_id: buyer.id, mode: 'subscription', subscription: subscriptionId, metadata: { product_id: 'field-notes' } }))),
+      await delivery(
+        event(
+          'checkout.session.completed',
+          checkoutSession({ client_reference_id: buyer.id, mode: 'subscription', subscription: subscriptionId, metadata: { product_id: 'field-notes-club' }, amount_subtotal: 500, amount_total: 500 }),
+        ),
+      ),
     );
     const subscription = { ...fixture<Stripe.Subscription>('subscription'), id: subscriptionId, status: 'active' as const };
     await app.send(await delivery(event('product.created', { ...fixture<Stripe.Product>('product') }, { created: 100 })));

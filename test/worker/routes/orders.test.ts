@@ -36,8 +36,10 @@ describe('GET /api/orders/:sessionId', () => {
     // The buyer's email and the payment link stay server-side.
     expect(JSON.stringify(body)).not.toContain('example@example.com');
     expect(Object.keys(body).sort()).toEqual(
-      ['amountDiscount', 'amountTotal', 'clientReferenceId', 'createdAt', 'currency', 'deliveryToken', 'downloads', 'fulfilledAt', 'id', 'licenceKeys', 'lineItems', 'livemode', 'product', 'status', 'subscription', 'updatedAt'],
+      ['amountDiscount', 'amountTotal', 'clientReferenceId', 'createdAt', 'currency', 'deliveryToken', 'downloads', 'fulfilledAt', 'id', 'licenceKeys', 'lineItems', 'livemode', 'product', 'status', 'subscription', 'subscriptionAccess', 'updatedAt'],
     );
+    // A one-time purchase: nothing of it follows a subscription.
+    expect(body.subscriptionAccess).toBeNull();
   });
 
   it('a fulfilled order with a download and a licence key is answered from one D1 round trip', async () => {

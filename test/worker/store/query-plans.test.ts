@@ -141,6 +141,35 @@ describe('hot-path queries use indexes (EXPLAIN QUERY PLAN)', () => {
     await expectIndexed(statements);
   });
 
+  it("a subscriber's order lookup, download and entitlements read the subscription by its primary key", async () => {
+    const { findProduct } = await import('../../../catalog');
+    await env.FILES!.put(findProduct('field-notes-club')!.files![0]!.key, new Uint8Array(64));
+    const buyer = await newBuyer();
+    const subscriptionId = `sub_plan_${crypto.randomUUID().slice(0, 8)}`;
+    const subscribed = checkoutSession({ client_reference_id: buyer.id, mode: 'subscription', subscription: subscriptionId, payment_intent: null, metadata: { product_id: 'field-notes-club' }, amount_subtotal: 500, amount_total: 500 });
+    await run(delivery(event('checkout.session.completed', subscribed)));
+    const base = fixture<Stripe.Subscription>('subscription');
+    const items = { ...base.items, data: base.items.data.map((item) => ({ ...item, id: `si_${subscriptionId}` })) };
+    expect((await run(delivery(event('customer.subscription.created', { ...base, id: subscriptionId, status: 'active', items })))).response.status).toBe(200);
+
+    const lookup = await run(new Request(`https://shop.example/api/orders/${subscribed.id}`));
+    expect(lookup.response.status).toBe(200);
+    await expectIndexed(lookup.statements);
+    expect(await planOfStatement(lookup.statements, /FROM stripe_subscriptions s WHERE s\.id IN/)).toContain('SEARCH s USING INDEX sqlite_autoindex_stripe_subscriptions_1 (id=?)');
+    const order = (await lookup.response.json()) as { downloads: { url: string }[] };
+
+    const download = await run(new Request(`https://shop.example${order.downloads[0]!.url}`));
+    expect(download.response.status).toBe(200);
+    await expectIndexed(download.statements);
+    expect(await planOfStatement(download.statements, /FROM stripe_subscriptions s WHERE s\.id = \?/)).toContain('SEARCH s USING INDEX sqlite_autoindex_stripe_subscriptions_1 (id=?)');
+
+    const held = await run(new Request(`https://shop.example/api/entitlements/${buyer.id}`, { headers: buyer.headers }));
+    expect(held.response.status).toBe(200);
+    expect(((await held.response.json()) as { subscriptions: unknown[] }).subscriptions).toHaveLength(1);
+    await expectIndexed(held.statements);
+    expect(await planOfStatement(held.statements, /LEFT JOIN stripe_subscriptions s/)).toContain('SEARCH o USING INDEX orders_by_client_reference (client_reference_id=?)');
+  });
+
   it('a paid order of a pool-licensed product takes a pool key', async () => {
     await env.DB.prepare("INSERT INTO licence_keys (product_id, key, source, added_at) VALUES ('trail-map-print', ?, 'pool', 0)").bind(`PLAN-${crypto.randomUUID()}`).run();
     const pooled = checkoutSession({ metadata: { product_id: 'trail-map-print' }, amount_subtotal: 2400, amount_total: 2400 });
