@@ -31,3 +31,8 @@ export const MAX_DOWNLOAD_LINK_TTL_SECONDS = 7 * 24 * 60 * 60;
 export const MIN_DOWNLOAD_SECRET_LENGTH = 32;
 /** Licence keys in one pool upload. */
 export const MAX_LICENCE_KEYS_PER_UPLOAD = 1000;
+/** How far ahead a seller's signed buyer token may expire, unless BUYER_TOKEN_MAX_LIFETIME_SECONDS says otherwise. */
+export const DEFAULT_BUYER_TOKEN_MAX_LIFETIME_SECONDS = 30 * 24 * 60 * 60;
+/** The range BUYER_TOKEN_MAX_LIFETIME_SECONDS may set: a minute to a year. */
+export const MIN_BUYER_TOKEN_MAX_LIFETIME_SECONDS = 60;
+export const MAX_BUYER_TOKEN_MAX_LIFETIME_SECONDS = 365 * 24 * 60 * 60;
