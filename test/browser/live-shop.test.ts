@@ -385,7 +385,7 @@ describe('a product that exists only in Stripe', () => {
     expect(sitemap).toContain(`/products/${created.id}</loc>`);
 
     const fakeOrigin = new URL(shop.fake.url).origin;
-    await Promise.all([page.waitForURL((url) => url.origin === fakeOrigin && url.pathname.startsWith('/pay/')), page.click(`a[data-buy="${created.id}"]`)]);
+    await Promise.all([page.waitForURL((url) => url.origin === fakeOrigin && url.pathname.startsWith('/pay/')), page.click(`[data-buy="${created.id}"]`)]);
     const sessionId = new URL(page.url()).pathname.split('/').pop() as string;
     expect(shop.fake.get(sessionId)).toMatchObject({ mode: 'payment', status: 'open', amount_total: 3400, currency: 'usd' });
     expect(price.id).toMatch(/^price_/);
