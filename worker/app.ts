@@ -21,10 +21,11 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
   const deps = defaultDependencies(overrides);
   const app = new Hono<AppEnv>();
 
-  // Pages keep the static site's own headers (dist/_headers: its CSP, Referrer-Policy…), so
-  // they are routed ahead of the API's secureHeaders, which would overwrite them.
+  // Pages send the static pages' security headers (routes/page-headers.ts) and keep what the
+  // static assets sent; they are routed ahead of the API's secureHeaders, whose values are
+  // the API's. Those never replace a header a response has (a page's under /downloads or /dev).
   app.route('/', pages);
-  app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: false, overwrite: false }));
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     await next();

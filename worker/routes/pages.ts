@@ -11,6 +11,7 @@ import type { Env } from '../env';
 import type { AppEnv } from '../dependencies';
 import { CLIENT_REFERENCE_ID } from '../../contract/ids';
 import { liveCatalogFor, liveShopCatalog, liveSitemap, renderProductPage, resolveProductPage, TEMPLATE_PATH } from '../product-pages';
+import { pageSecurityHeaders } from './page-headers';
 import { sameOriginForm } from './same-origin';
 
 /** Short enough that a price change shows soon; stale-while-revalidate keeps pages instant meanwhile. */
@@ -44,6 +45,10 @@ async function builtPage(c: Context<AppEnv>, path: string): Promise<string> {
   return response.text();
 }
 
+// The static pages' headers (_headers does not apply to what the worker answers); a page
+// served as built keeps its own.
+const securityHeaders = pageSecurityHeaders();
+for (const path of ['/products/*', '/product', '/sitemap.xml', '/_templates/*']) pages.use(path, securityHeaders);
 pages.use('/products/*', etag());
 pages.use('/sitemap.xml', etag());
 
@@ -107,3 +112,5 @@ pages.get('/product', (c) => {
 
 // The template is for the worker alone.
 pages.get('/_templates/*', (c) => notFoundPage(c));
+// Below /products/, only the pages above exist.
+pages.get('/products/*', (c) => notFoundPage(c));

@@ -89,3 +89,14 @@ export async function readProductPage(html: string): Promise<ProductPageView> {
     .arrayBuffer();
   return view;
 }
+
+/** The CSP source (`'sha256-…'`) of each inline `<style>` of a page: the hash a browser checks it against. */
+export async function inlineStyleSources(html: string): Promise<string[]> {
+  const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((match) => match[1]!);
+  return Promise.all(
+    styles.map(async (style) => {
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(style)));
+      return `'sha256-${btoa(String.fromCharCode(...digest))}'`;
+    }),
+  );
+}
