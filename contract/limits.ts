@@ -7,6 +7,8 @@ export const MAX_QUANTITY = 10;
 export const MIN_QUANTITY = 1;
 /** A checkout request body; a cart of MAX_LINES lines is far smaller. */
 export const MAX_CHECKOUT_BODY_BYTES = 16 * 1024;
+/** A Buy form: a client reference id and an email. */
+export const MAX_BUY_FORM_BYTES = 1024;
 /** A portal request: one client reference id. */
 export const MAX_PORTAL_BODY_BYTES = 1024;
 /** Stripe's own events stay far below this; anything larger is not from Stripe. */

@@ -1,11 +1,13 @@
 // Pages the worker serves instead of, or over, the static assets: product pages with the live
-// catalog, the sitemap with live products, Buy for products that exist only in Stripe (a form POST), and the
-// old /product?id= URL. wrangler.toml's run_worker_first sends these paths here.
+// catalog, the sitemap with live products, Buy (a form POST) for products that exist only in
+// Stripe, and the old /product?id= URL. wrangler.toml's run_worker_first sends these paths here.
 import { Hono, type Context } from 'hono';
 import { etag } from 'hono/etag';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { PRODUCT_SLUG, productPath } from '../../catalog';
 import { EMAIL } from '../../contract/ids';
+import { MAX_BUY_FORM_BYTES } from '../../contract/limits';
 import { createCheckout } from '../checkout';
 import type { Env } from '../env';
 import type { AppEnv } from '../dependencies';
@@ -74,28 +76,38 @@ pages.get('/products/:id/checkout', (c) => {
   return c.redirect(productPath(id), 303);
 });
 
-pages.post('/products/:id/checkout', sameOriginForm("Buy is accepted only from this shop's own pages"), async (c) => {
-  const id = c.req.param('id');
-  const page = PRODUCT_SLUG.test(id) ? resolveProductPage(id, await liveCatalogFor(c.env, id)) : null;
-  if (page?.kind !== 'render' || page.base !== 'template' || !page.checkoutPrice) return notFoundPage(c);
-  const form = await c.req.parseBody();
-  const reference = typeof form.client_reference_id === 'string' ? form.client_reference_id : '';
-  const email = typeof form.prefilled_email === 'string' ? form.prefilled_email : '';
-  const answer = await createCheckout(
-    c.env,
-    {
-      items: [{ price: page.checkoutPrice, quantity: 1 }],
-      // Without JavaScript the form sends none: a fresh one still ties the order to this checkout.
-      clientReferenceId: CLIENT_REFERENCE_ID.test(reference) ? reference : crypto.randomUUID(),
-      email: EMAIL.test(email) ? email : null,
+pages.post(
+  '/products/:id/checkout',
+  sameOriginForm("Buy is accepted only from this shop's own pages"),
+  bodyLimit({
+    maxSize: MAX_BUY_FORM_BYTES,
+    onError: () => {
+      throw new HTTPException(413, { message: `a Buy form larger than ${MAX_BUY_FORM_BYTES} bytes` });
     },
-    new URL(c.req.url).origin,
-    true,
-  );
-  if (!('url' in answer)) throw new Error('a redirect checkout answered without a url');
-  c.header('cache-control', 'no-store');
-  return c.redirect(answer.url, 303);
-});
+  }),
+  async (c) => {
+    const id = c.req.param('id');
+    const page = PRODUCT_SLUG.test(id) ? resolveProductPage(id, await liveCatalogFor(c.env, id)) : null;
+    if (page?.kind !== 'render' || !page.checkoutPrice) return notFoundPage(c);
+    const form = await c.req.parseBody();
+    const reference = typeof form.client_reference_id === 'string' ? form.client_reference_id : '';
+    const email = typeof form.prefilled_email === 'string' ? form.prefilled_email : '';
+    const answer = await createCheckout(
+      c.env,
+      {
+        items: [{ price: page.checkoutPrice, quantity: 1 }],
+        // Without JavaScript the form sends none: a fresh one still ties the order to this checkout.
+        clientReferenceId: CLIENT_REFERENCE_ID.test(reference) ? reference : crypto.randomUUID(),
+        email: EMAIL.test(email) ? email : null,
+      },
+      new URL(c.req.url).origin,
+      true,
+    );
+    if (!('url' in answer)) throw new Error('a redirect checkout answered without a url');
+    c.header('cache-control', 'no-store');
+    return c.redirect(answer.url, 303);
+  },
+);
 
 pages.get('/sitemap.xml', async (c) => {
   const live = await liveShopCatalog(c.env);

@@ -315,6 +315,16 @@ describe('Buy of a product that exists only in Stripe', () => {
     expect(await sessionsCreatedFor(createdPrice.id)).toBe(0);
   });
 
+  it('a Buy form larger than 1 KiB → 413 naming the limit, no Checkout Session', async () => {
+    const app = testApp();
+    const environment = withStripe();
+    const { created, createdPrice } = await liveOnlyProduct(app, environment);
+    const response = await buy(app, `/products/${created.id}/checkout`, environment, { client_reference_id: 'buyer_44', padding: 'x'.repeat(2000) });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ error: 'a Buy form larger than 1024 bytes' });
+    expect(await sessionsCreatedFor(createdPrice.id)).toBe(0);
+  });
+
   it('answers 404 for a catalog product and for any product when the worker has no Stripe key', async () => {
     const app = testApp();
     const id = `prod_nokey${unique()}`;
