@@ -3,13 +3,14 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { commaSeparated } from './config';
-import { devCheckout } from './dev/checkout';
+import { DEV_CHECKOUT_STYLE_SOURCE, devCheckout } from './dev/checkout';
 import type { AppEnv, Dependencies } from './dependencies';
 import { RecentEvents } from './recent-events';
 import { deliver, fulfil, revoke } from './fulfil';
 import { api } from './api';
 import { admin } from './routes/admin';
 import { downloads } from './routes/downloads';
+import { pageSecurityHeaders } from './routes/page-headers';
 import { pages } from './routes/pages';
 import { webhooks } from './routes/webhooks';
 
@@ -49,6 +50,7 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
   app.route('/api', api);
   app.route('/downloads', downloads);
   app.route('/api/admin', admin);
+  app.use('/dev/*', pageSecurityHeaders({ styleSrc: [DEV_CHECKOUT_STYLE_SOURCE] }));
   app.route('/dev', devCheckout((request, env, ctx) => app.fetch(request, env, ctx)));
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
