@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, loadEnv, type UserConfig } from 'vite';
 import { SHOP_LOCALE, type Catalog } from './catalog';
+import { PAGE_POLICY, pageHeaders, widenPolicy } from './contract/page-headers';
 import catalogData from './catalog/catalog.json' with { type: 'json' };
 import { storefront, storefrontInputs } from './site/build/storefront';
 import { parseSiteUrl } from './catalog/product-page';
@@ -13,36 +14,19 @@ const root = fileURLToPath(new URL('./site', import.meta.url));
 /** Where `npm start` serves the shop: the canonical URLs of a local build. */
 export const LOCAL_SITE_URL = 'http://127.0.0.1:8787';
 
-/** Security headers for every static page; connect-src also allows a separately hosted API. */
+/** Security headers for every static page (contract/page-headers.ts); connect-src also allows a separately hosted API. */
 function securityHeaders(apiBase: string | undefined): Record<string, string> {
-  const connect = ["'self'"];
-  if (apiBase && !apiBase.startsWith('/')) {
-    let url: URL;
-    try {
-      url = new URL(apiBase);
-    } catch {
-      throw new Error(`VITE_API_BASE must be an absolute http(s) URL or a /path, got "${apiBase}"`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new Error(`VITE_API_BASE must use http(s), got "${apiBase}"`);
-    }
-    connect.push(url.origin);
+  if (!apiBase || apiBase.startsWith('/')) return pageHeaders();
+  let url: URL;
+  try {
+    url = new URL(apiBase);
+  } catch {
+    throw new Error(`VITE_API_BASE must be an absolute http(s) URL or a /path, got "${apiBase}"`);
   }
-  return {
-    'Content-Security-Policy': [
-      "default-src 'self'",
-      "script-src 'self'",
-      "style-src 'self'",
-      "img-src 'self' data:",
-      `connect-src ${connect.join(' ')}`,
-      "form-action 'self' https://checkout.stripe.com",
-      "frame-ancestors 'none'",
-      "base-uri 'self'",
-    ].join('; '),
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'strict-origin-when-cross-origin',
-    'X-Frame-Options': 'DENY',
-  };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new Error(`VITE_API_BASE must use http(s), got "${apiBase}"`);
+  }
+  return pageHeaders(widenPolicy(PAGE_POLICY, { connectSrc: [url.origin] }));
 }
 
 /** The public URL the pages name as canonical: `SITE_URL`, required for a live build. */

@@ -7,6 +7,8 @@ export const MAX_QUANTITY = 10;
 export const MIN_QUANTITY = 1;
 /** A checkout request body; a cart of MAX_LINES lines is far smaller. */
 export const MAX_CHECKOUT_BODY_BYTES = 16 * 1024;
+/** A Buy form: a client reference id and an email. */
+export const MAX_BUY_FORM_BYTES = 1024;
 /** A portal request: one client reference id. */
 export const MAX_PORTAL_BODY_BYTES = 1024;
 /** Stripe's own events stay far below this; anything larger is not from Stripe. */
@@ -35,3 +37,8 @@ export const MAX_SUBSCRIPTION_PAST_DUE_GRACE_DAYS = 60;
 export const MIN_DOWNLOAD_SECRET_LENGTH = 32;
 /** Licence keys in one pool upload. */
 export const MAX_LICENCE_KEYS_PER_UPLOAD = 1000;
+/** How far ahead a seller's signed buyer token may expire, unless BUYER_TOKEN_MAX_LIFETIME_SECONDS says otherwise. */
+export const DEFAULT_BUYER_TOKEN_MAX_LIFETIME_SECONDS = 30 * 24 * 60 * 60;
+/** The range BUYER_TOKEN_MAX_LIFETIME_SECONDS may set: a minute to a year. */
+export const MIN_BUYER_TOKEN_MAX_LIFETIME_SECONDS = 60;
+export const MAX_BUYER_TOKEN_MAX_LIFETIME_SECONDS = 365 * 24 * 60 * 60;

@@ -3,13 +3,14 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { commaSeparated } from './config';
-import { devCheckout } from './dev/checkout';
+import { DEV_CHECKOUT_STYLE_SOURCE, devCheckout } from './dev/checkout';
 import type { AppEnv, Dependencies } from './dependencies';
 import { RecentEvents } from './recent-events';
 import { deliver, fulfil, revoke } from './fulfil';
 import { api } from './api';
 import { admin } from './routes/admin';
 import { downloads } from './routes/downloads';
+import { pageSecurityHeaders } from './routes/page-headers';
 import { pages } from './routes/pages';
 import { webhooks } from './routes/webhooks';
 
@@ -21,10 +22,11 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
   const deps = defaultDependencies(overrides);
   const app = new Hono<AppEnv>();
 
-  // Pages keep the static site's own headers (dist/_headers: its CSP, Referrer-Policy…), so
-  // they are routed ahead of the API's secureHeaders, which would overwrite them.
+  // Pages send the static pages' security headers (routes/page-headers.ts) and keep what the
+  // static assets sent; they are routed ahead of the API's secureHeaders, whose values are
+  // the API's. Those never replace a header a response has (a page's under /downloads or /dev).
   app.route('/', pages);
-  app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: false, overwrite: false }));
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     await next();
@@ -48,6 +50,7 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
   app.route('/api', api);
   app.route('/downloads', downloads);
   app.route('/api/admin', admin);
+  app.use('/dev/*', pageSecurityHeaders({ styleSrc: [DEV_CHECKOUT_STYLE_SOURCE] }));
   app.route('/dev', devCheckout((request, env, ctx) => app.fetch(request, env, ctx)));
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));

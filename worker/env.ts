@@ -30,6 +30,8 @@ export interface Env {
   STRIPE_MODE?: string;
   /** Secret for the signed buyer tokens a seller's own backend issues (see worker/orders/buyer-proof.ts). A secret. */
   BUYER_TOKEN_SECRET?: string;
+  /** How far ahead a buyer token may expire, in seconds (default 30 days, a minute to a year); a token signed for later is refused. */
+  BUYER_TOKEN_MAX_LIFETIME_SECONDS?: string;
   /** Side effects (deliveries, revocations, catalog rebuilds) to carry out after the commit; see worker/outbox/. */
   OUTBOX?: Queue<OutboxMessage>;
   /** `payment-link` (default), `hosted` or `embedded`: how worker-made Checkout Sessions are shown (worker/checkout-settings.ts). */

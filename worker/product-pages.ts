@@ -27,6 +27,9 @@ export const TEMPLATE_PATH = '/_templates/product';
 const LIVE_ONLY_IMAGE = '/images/product.svg';
 const LIVE_ONLY_SHARE_IMAGE = '/images/share/product.png';
 
+/** Where Buy of a product that exists only in Stripe POSTs (a GET there starts nothing). */
+export const checkoutPath = (slug: string) => `${productPath(slug)}/checkout`;
+
 /** What /products/<id> is. */
 export type ProductPage =
   /** No live products: the prerendered page as built (or the 404 page). */
@@ -73,7 +76,7 @@ function catalogPageProduct(product: ShopProduct, interval: string | null): Page
   };
 }
 
-function liveOnlyPageProduct({ slug, product, price }: LiveOnlyProduct, canCheckout: boolean): PageProduct {
+function liveOnlyPageProduct({ slug, product, price }: LiveOnlyProduct): PageProduct {
   return {
     id: slug,
     name: product.name,
@@ -84,7 +87,7 @@ function liveOnlyPageProduct({ slug, product, price }: LiveOnlyProduct, canCheck
     price: { amount: price.unitAmount, currency: price.currency },
     interval: price.interval,
     digital: null,
-    buyHref: canCheckout ? `${productPath(slug)}/checkout` : null,
+    buyHref: null, // no link: Buy is a form (renderProductPage)
   };
 }
 
@@ -103,7 +106,7 @@ export function resolveProductPage(id: string, live: LiveCatalog | null, buildTi
   }
   const only = liveOnlyProducts(buildTime, live).find((entry) => entry.slug === id);
   if (!only) return { kind: 'not-found' };
-  return { kind: 'render', base: 'template', product: liveOnlyPageProduct(only, live.checkout), checkoutPrice: live.checkout ? only.price.id : null };
+  return { kind: 'render', base: 'template', product: liveOnlyPageProduct(only), checkoutPrice: live.checkout ? only.price.id : null };
 }
 
 /** The site URL (`SITE_URL`) the build wrote into a page: its canonical link's origin. */
@@ -161,26 +164,41 @@ const SLOTS: [selector: string, fill: Fill][] = [
   ['h1.product__title', text((f) => f.name)],
   ['[data-price]', (element, f) => set(element, 'data-price', f.id).setInnerContent(f.price)],
   ['.product__description', text((f) => f.description)],
-  ['a[data-buy]', (element, f) => (f.buyHref ? set(set(element, 'href', f.buyHref), 'data-buy', f.id) : element.remove())],
-  // (On a prerendered page the Buy link is left as built: see renderProductPage.)
+  // (Buy, `a[data-buy]`: see renderProductPage.)
   ['.fine-print', text((f) => f.finePrint)],
 ];
 
 /**
- * A built page (the template, or a prerendered product page) with every slot filled for
- * `product`: text and attributes escaped by HTMLRewriter. On a prerendered page the Buy link
- * stays as built (it points at the Payment Link of the build's Stripe mode, which the worker
- * does not know).
+ * A built page (the template, or a prerendered product page) with every slot filled for the
+ * page's product: text and attributes escaped by HTMLRewriter. Buy: on a prerendered page the
+ * link stays as built (it points at the Payment Link of the build's Stripe mode, which the worker
+ * does not know); on the template it becomes a form that POSTs to the worker's checkout, since a
+ * GET must never start a Checkout Session, or goes when the worker cannot check out.
  */
-export async function renderProductPage(page: string, product: PageProduct, base: 'prerendered' | 'template'): Promise<Response> {
-  const site: SiteInfo = { url: await builtSiteUrl(page), shopName: catalog.shopName, locale: SHOP_LOCALE };
-  const fields = productPageFields(product, site);
+export async function renderProductPage(html: string, page: Extract<ProductPage, { kind: 'render' }>): Promise<Response> {
+  const site: SiteInfo = { url: await builtSiteUrl(html), shopName: catalog.shopName, locale: SHOP_LOCALE };
+  const fields = productPageFields(page.product, site);
   const rewriter = new HTMLRewriter();
-  for (const [selector, fill] of SLOTS) {
-    if (base === 'prerendered' && selector === 'a[data-buy]') continue;
-    rewriter.on(selector, { element: (element) => fill(element, fields) });
+  for (const [selector, fill] of SLOTS) rewriter.on(selector, { element: (element) => fill(element, fields) });
+  if (page.base === 'template' && page.checkoutPrice) {
+    const action = checkoutPath(page.product.id);
+    rewriter.on('p.product__buy', {
+      element: (element) => {
+        element.tagName = 'form';
+        set(set(element, 'method', 'post'), 'action', action);
+      },
+    });
+    rewriter.on('a[data-buy]', {
+      element: (element) => {
+        element.tagName = 'button';
+        element.removeAttribute('href');
+        set(set(element, 'type', 'submit'), 'data-buy', fields.id);
+      },
+    });
+  } else if (page.base === 'template') {
+    rewriter.on('a[data-buy]', { element: (element) => void element.remove() });
   }
-  return rewriter.transform(new Response(page, { headers: { 'content-type': 'text/html; charset=utf-8' } }));
+  return rewriter.transform(new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } }));
 }
 
 /** The sitemap with the live catalog: the build's other pages, then every product that has a page. */

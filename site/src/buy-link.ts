@@ -1,8 +1,8 @@
-// The Buy link is a plain <a> in the prerendered HTML (a Payment Link, the local checkout
-// stand-in, or the worker's checkout for a product that exists only in Stripe), so a shopper
-// without JavaScript can buy. With JavaScript it also carries the buyer's reference.
+// Buy is plain HTML, so a shopper without JavaScript can buy: a link in the prerendered page (a
+// Payment Link or the local checkout stand-in), or, for a product that exists only in Stripe, a
+// form the worker rendered that POSTs to its checkout. With JavaScript it also carries the buyer.
 import { getBuyer } from './buyer';
-import { withBuyer } from './checkout-link';
+import { buyerFormFields, withBuyer } from './checkout-link';
 
 /**
  * Adds `client_reference_id` (and `prefilled_email`) to an `<a data-buy>` rendered at build. The
@@ -18,4 +18,19 @@ export function enhanceBuyLink(link: HTMLAnchorElement): void {
   };
   refresh();
   for (const type of ['pointerdown', 'focus', 'click']) link.addEventListener(type, refresh);
+}
+
+/** Adds the buyer to a Buy form as hidden fields, read as it submits (the same moment as the link's). */
+export function enhanceBuyForm(form: HTMLFormElement): void {
+  form.addEventListener('submit', () => {
+    const buyer = getBuyer();
+    for (const [name, value] of Object.entries(buyerFormFields({ clientReferenceId: buyer.clientReferenceId, email: buyer.email }))) {
+      let field = form.querySelector<HTMLInputElement>(`input[type="hidden"][name="${name}"]`);
+      if (!field) {
+        field = Object.assign(document.createElement('input'), { type: 'hidden', name });
+        form.append(field);
+      }
+      field.value = value;
+    }
+  });
 }

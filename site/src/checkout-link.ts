@@ -63,19 +63,26 @@ export function plainBuyUrl(product: Product, options: Pick<BuyUrlOptions, 'mode
 }
 
 /**
- * A Buy URL (a Payment Link, the local stand-in or the worker's checkout for live products) with
- * `client_reference_id` (and `prefilled_email`) added to any query it already has. Relative URLs
- * stay relative.
+ * What Buy sends about the buyer, as query parameters of a link or fields of a form:
+ * `client_reference_id`, and `prefilled_email` when an email is known.
  */
-export function withBuyer(href: string, buyer: Pick<BuyUrlOptions, 'clientReferenceId' | 'email'>): string {
+export function buyerFormFields(buyer: Pick<BuyUrlOptions, 'clientReferenceId' | 'email'>): Record<string, string> {
   if (!isValidClientReferenceId(buyer.clientReferenceId)) {
     throw new TypeError('clientReferenceId must be 1–200 characters of A-Z, a-z, 0-9, _ or -');
   }
   const email = buyer.email?.trim() || null;
+  return email ? { client_reference_id: buyer.clientReferenceId, prefilled_email: email } : { client_reference_id: buyer.clientReferenceId };
+}
+
+/**
+ * A Buy URL (a Payment Link or the local stand-in) with `buyerFormFields` added to any query it
+ * already has. Relative URLs stay relative.
+ */
+export function withBuyer(href: string, buyer: Pick<BuyUrlOptions, 'clientReferenceId' | 'email'>): string {
+  const fields = buyerFormFields(buyer);
   const absolute = /^[a-z][a-z0-9+.-]*:/i.test(href);
   const url = new URL(href, 'http://relative.invalid');
-  url.searchParams.set('client_reference_id', buyer.clientReferenceId);
-  if (email) url.searchParams.set('prefilled_email', email);
+  for (const [name, value] of Object.entries(fields)) url.searchParams.set(name, value);
   return absolute ? url.toString() : `${url.pathname}${url.search}${url.hash}`;
 }
 

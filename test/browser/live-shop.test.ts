@@ -433,10 +433,26 @@ describe('a product that exists only in Stripe', () => {
     expect(sitemap).toContain(`/products/${created.id}</loc>`);
 
     const fakeOrigin = new URL(shop.fake.url).origin;
-    await Promise.all([page.waitForURL((url) => url.origin === fakeOrigin && url.pathname.startsWith('/pay/')), page.click(`a[data-buy="${created.id}"]`)]);
+    await Promise.all([page.waitForURL((url) => url.origin === fakeOrigin && url.pathname.startsWith('/pay/')), page.click(`[data-buy="${created.id}"]`)]);
     const sessionId = new URL(page.url()).pathname.split('/').pop() as string;
     expect(shop.fake.get(sessionId)).toMatchObject({ mode: 'payment', status: 'open', amount_total: 3400, currency: 'usd' });
     expect(price.id).toMatch(/^price_/);
+  });
+
+  test('with JavaScript, its Buy form carries the buyer (a seller\'s own user id and email, set after the page loaded) into the Checkout Session', async () => {
+    const created = await shop.stripe.products.create({ name: 'Lantern with a buyer' });
+    await shop.stripe.prices.create({ product: created.id, unit_amount: 2900, currency: 'usd' });
+    await shop.settle();
+    await shop.waitForCatalog('the new product in /api/catalog', (catalog) => catalog.products.some((p) => p.id === created.id && p.prices.length > 0));
+
+    const { page, errors } = await browser.newPage();
+    expect((await page.goto(`/products/${created.id}`))?.status()).toBe(200);
+    await page.evaluate(() => Object.assign(window, { storefrontBuyer: { id: 'user_form_42', email: 'form@example.com' } }));
+    const fakeOrigin = new URL(shop.fake.url).origin;
+    await Promise.all([page.waitForURL((url) => url.origin === fakeOrigin && url.pathname.startsWith('/pay/')), page.click(`[data-buy="${created.id}"]`)]);
+    const sessionId = new URL(page.url()).pathname.split('/').pop() as string;
+    expect(shop.fake.get(sessionId)).toMatchObject({ client_reference_id: 'user_form_42', customer_email: 'form@example.com', amount_total: 2900 });
+    expect(errors).toEqual([]);
   });
 });
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { catalog, type Product } from '../../catalog';
 import {
+  buyerFormFields,
   buyUrl,
   isValidClientReferenceId,
   normalizeApiBase,
@@ -228,5 +229,24 @@ describe('buyUrl', () => {
         expect(url.searchParams.get('prefilled_email')).toBe(expectedEmail);
       }),
     );
+  });
+});
+
+describe('buyerFormFields', () => {
+  it('are the fields a Buy form POSTs: the reference, and the email (trimmed) only when known', () => {
+    expect(buyerFormFields({ clientReferenceId: 'buyer_42', email: null })).toEqual({ client_reference_id: 'buyer_42' });
+    expect(buyerFormFields({ clientReferenceId: 'buyer_42', email: '  ' })).toEqual({ client_reference_id: 'buyer_42' });
+    expect(buyerFormFields({ clientReferenceId: 'buyer_42', email: ' a@b.example ' })).toEqual({ client_reference_id: 'buyer_42', prefilled_email: 'a@b.example' });
+  });
+
+  it('are the same names and values withBuyer puts on a Buy link', () => {
+    const buyer = { clientReferenceId: 'b_abc-DEF_123', email: 'someone@example.com' };
+    const link = new URL(buyUrl(catalog.products[0]!, { mode: 'test', apiBase: '', ...buyer }), 'http://relative.invalid');
+    const fields = buyerFormFields(buyer);
+    for (const [name, value] of Object.entries(fields)) expect(link.searchParams.get(name)).toBe(value);
+  });
+
+  it('refuses an invalid reference rather than sending it', () => {
+    expect(() => buyerFormFields({ clientReferenceId: 'not valid!', email: null })).toThrow(TypeError);
   });
 });

@@ -8,6 +8,11 @@ export function wantsPage(headers: Headers): boolean {
   return /\btext\/html\b/.test(headers.get('accept') ?? '');
 }
 
+/** The page's only style. The shop's CSP allows no inline style but this one, by its hash. */
+const STYLE = 'body{font:1rem/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem}code{word-break:break-all}';
+/** The CSP source of STYLE (a test recomputes it). */
+export const REFUSAL_PAGE_STYLE_SOURCE = "'sha256-qPmOu6eQro1atpEAo+iwKJlMYMApm0FmWCSM5QfHIWo='";
+
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
@@ -27,7 +32,7 @@ export function refusalPage(reason: string, token: string | undefined): string {
 <meta name="color-scheme" content="light dark">
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <title>Download not available</title>
-<style>body{font:1rem/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem}code{word-break:break-all}</style>
+<style>${STYLE}</style>
 </head>
 <body>
 <main>

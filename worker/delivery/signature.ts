@@ -32,13 +32,20 @@ export function base64url(bytes: ArrayBuffer | Uint8Array): string {
   return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
 
-function fromBase64url(text: string): Uint8Array | null {
+/**
+ * The bytes of a base64url string, or `null` unless it is exactly how `base64url` writes them:
+ * a lenient decoder also takes padding, whitespace, `+`/`/` and other values of the last
+ * character's unused bits, which would give one signature several spellings.
+ */
+export function fromCanonicalBase64url(text: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
+  let bytes: Uint8Array;
   try {
-    const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
-    return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+    bytes = Uint8Array.from(atob(text.replaceAll('-', '+').replaceAll('_', '/')), (char) => char.charCodeAt(0));
   } catch {
     return null;
   }
+  return base64url(bytes) === text ? bytes : null;
 }
 
 export async function signLink(secret: string, claims: LinkClaims): Promise<string> {
@@ -47,7 +54,7 @@ export async function signLink(secret: string, claims: LinkClaims): Promise<stri
 
 /** WebCrypto's HMAC verify compares in constant time: no byte of the right signature leaks through timing. */
 export async function verifyLink(secret: string, claims: LinkClaims, signature: string): Promise<boolean> {
-  const bytes = fromBase64url(signature);
+  const bytes = fromCanonicalBase64url(signature);
   if (!bytes || bytes.length !== 32) return false;
   return crypto.subtle.verify('HMAC', await hmacKey(secret), bytes, message(claims));
 }

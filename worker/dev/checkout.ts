@@ -5,7 +5,7 @@
 // real /webhooks/stripe route, then redirects the way Stripe's hosted checkout would.
 // Off unless DEV_CHECKOUT=true.
 import { Hono, type ExecutionContext } from 'hono';
-import { html } from 'hono/html';
+import { html, raw } from 'hono/html';
 import { HTTPException } from 'hono/http-exception';
 import { findProduct, type Product } from '../../catalog';
 import { commaSeparated } from '../config';
@@ -31,7 +31,6 @@ export function devCheckout(deliver: Deliver) {
   dev.use('*', async (c, next) => {
     if (c.env.DEV_CHECKOUT !== 'true') throw new HTTPException(404, { message: 'not found' });
     await next();
-    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
   });
 
   dev.get('/checkout', async (c) => {
@@ -98,15 +97,8 @@ function productParam(id: string | undefined): Product {
   return product;
 }
 
-function page(product: Product, reference: string, email: string) {
-  const price = new Intl.NumberFormat('en', { style: 'currency', currency: product.price.currency }).format(product.price.amount / 100);
-  const referenceNote = CLIENT_REFERENCE_ID.test(reference) ? reference : `${JSON.stringify(reference)} (invalid: Stripe would drop it)`;
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Local test checkout · ${product.name}</title>
-<style>
+/** The page's only style. The shop's CSP allows no inline style but this one, by its hash. */
+const STYLE = `
 body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#fff8e1;color:#1f2933}
 main{max-width:32rem;margin:3rem auto;padding:2rem;background:#fff;border:3px dashed #b7791f;border-radius:12px}
 .banner{background:#b7791f;color:#fff;padding:.5rem 1rem;border-radius:6px;font-weight:700;text-align:center}
@@ -115,7 +107,19 @@ dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{font-weight:60
 button{font:inherit;padding:.75rem 1rem;border-radius:8px;border:1px solid #52606d;background:#fff;cursor:pointer}
 button[value=pay]{background:#1f7a4d;color:#fff;border-color:#1f7a4d}
 button:focus-visible{outline:3px solid #2563eb;outline-offset:2px}
-</style>
+`;
+/** The CSP source of STYLE (app.ts adds it to the page's policy; a test recomputes it from the page). */
+export const DEV_CHECKOUT_STYLE_SOURCE = "'sha256-cHq44LuYvWudDtU4KMy+pHGkqGdM3oKMMuwJYzW7Tsw='";
+
+function page(product: Product, reference: string, email: string) {
+  const price = new Intl.NumberFormat('en', { style: 'currency', currency: product.price.currency }).format(product.price.amount / 100);
+  const referenceNote = CLIENT_REFERENCE_ID.test(reference) ? reference : `${JSON.stringify(reference)} (invalid: Stripe would drop it)`;
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Local test checkout · ${product.name}</title>
+<style>${raw(STYLE)}</style>
 </head>
 <body>
 <main>

@@ -7,9 +7,11 @@
 //   (`X-Buyer-Secret`); the id itself is its stored hash, so nothing is registered.
 // - A seller's own user ids come with a token their backend signs:
 //   `Authorization: Bearer <expiry unix seconds>.<base64url HMAC-SHA256(BUYER_TOKEN_SECRET, "<id>.<expiry>")>`.
+//   A token carries no issue time, so its expiry is bounded instead: at most
+//   BUYER_TOKEN_MAX_LIFETIME_SECONDS (default 30 days) from now, or a leaked token would never die.
 import { commaSeparated } from '../config';
 import { BUYER_SECRET, DERIVED_BUYER_ID } from '../../contract/ids';
-
+import { DEFAULT_BUYER_TOKEN_MAX_LIFETIME_SECONDS, MAX_BUYER_TOKEN_MAX_LIFETIME_SECONDS, MIN_BUYER_TOKEN_MAX_LIFETIME_SECONDS } from '../../contract/limits';
 
 export type Proof = { ok: true } | { ok: false; reason: string };
 
@@ -19,10 +21,12 @@ export interface ProofInput {
   authorization: string | undefined;
   /** BUYER_TOKEN_SECRET: one or more, comma-separated (rotation). */
   tokenSecrets: string | undefined;
+  /** BUYER_TOKEN_MAX_LIFETIME_SECONDS, as configured (unset: the default). */
+  tokenMaxLifetime: string | undefined;
   nowSeconds: number;
 }
 
-export async function proveBuyer({ clientReferenceId, secretHeader, authorization, tokenSecrets, nowSeconds }: ProofInput): Promise<Proof> {
+export async function proveBuyer({ clientReferenceId, secretHeader, authorization, tokenSecrets, tokenMaxLifetime, nowSeconds }: ProofInput): Promise<Proof> {
   if (DERIVED_BUYER_ID.test(clientReferenceId)) {
     if (!secretHeader) return { ok: false, reason: 'send the buyer secret kept beside this id in X-Buyer-Secret' };
     if (!BUYER_SECRET.test(secretHeader)) return { ok: false, reason: 'X-Buyer-Secret is malformed' };
@@ -31,15 +35,34 @@ export async function proveBuyer({ clientReferenceId, secretHeader, authorizatio
   }
   const secrets = commaSeparated(tokenSecrets);
   if (secrets.length === 0) return { ok: false, reason: 'this buyer id needs a signed buyer token, and BUYER_TOKEN_SECRET is not configured' };
+  const maxLifetime = buyerTokenMaxLifetime(tokenMaxLifetime);
+  if (!maxLifetime.ok) return maxLifetime;
   const token = /^Bearer (\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(authorization ?? '');
   if (!token) return { ok: false, reason: 'send a signed buyer token: Authorization: Bearer <expiry>.<signature>' };
   const expiry = Number(token[1]);
   if (expiry <= nowSeconds) return { ok: false, reason: 'the buyer token has expired' };
+  if (expiry - nowSeconds > maxLifetime.seconds) {
+    return { ok: false, reason: `the buyer token expires later than BUYER_TOKEN_MAX_LIFETIME_SECONDS allows (${duration(maxLifetime.seconds)} from now): sign tokens that expire sooner` };
+  }
   for (const secret of secrets) {
     if (equal(await signBuyerToken(secret, clientReferenceId, expiry), token[2]!)) return { ok: true };
   }
   return { ok: false, reason: 'the buyer token is not signed for this buyer id' };
 }
+
+/** BUYER_TOKEN_MAX_LIFETIME_SECONDS: whole seconds from a minute to a year; unset or blank is 30 days. */
+export function buyerTokenMaxLifetime(value: string | undefined): { ok: true; seconds: number } | { ok: false; reason: string } {
+  const text = value?.trim() ?? '';
+  if (!text) return { ok: true, seconds: DEFAULT_BUYER_TOKEN_MAX_LIFETIME_SECONDS };
+  const seconds = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (seconds >= MIN_BUYER_TOKEN_MAX_LIFETIME_SECONDS && seconds <= MAX_BUYER_TOKEN_MAX_LIFETIME_SECONDS) return { ok: true, seconds };
+  return {
+    ok: false,
+    reason: `BUYER_TOKEN_MAX_LIFETIME_SECONDS must be a whole number of seconds from ${MIN_BUYER_TOKEN_MAX_LIFETIME_SECONDS} to ${MAX_BUYER_TOKEN_MAX_LIFETIME_SECONDS} (wrangler.toml [vars]), got ${JSON.stringify(value)}`,
+  };
+}
+
+const duration = (seconds: number) => (seconds % 86_400 === 0 ? `${seconds / 86_400} days` : `${seconds} seconds`);
 
 /** The signature part of a buyer token; a seller's backend computes the same (see README). */
 export async function signBuyerToken(secret: string, clientReferenceId: string, expiry: number): Promise<string> {

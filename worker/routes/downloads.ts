@@ -6,10 +6,14 @@ import type { AppEnv } from '../dependencies';
 import { authorizeDownload, countDownload, type Refusal } from '../delivery/download';
 import { contentDisposition, contentTypeOf, filenameOf } from '../delivery/files';
 import { parseRange } from '../delivery/range';
-import { refusalPage, wantsPage } from '../delivery/refusal-page';
+import { REFUSAL_PAGE_STYLE_SOURCE, refusalPage, wantsPage } from '../delivery/refusal-page';
+import { pageSecurityHeaders } from './page-headers';
 import { validate } from './validate';
 
 export const downloads = new Hono<AppEnv>();
+
+// What answers here opens in a buyer's browser: the refusal page, or a file.
+downloads.use('*', pageSecurityHeaders({ styleSrc: [REFUSAL_PAGE_STYLE_SOURCE] }));
 
 const refuse = (refusal: Refusal): never => {
   throw new HTTPException(refusal.refused, { message: refusal.reason });

@@ -21,6 +21,7 @@ export const entitlements = new Hono<AppEnv>().get('/:clientReferenceId', valida
     secretHeader: c.req.header('x-buyer-secret'),
     authorization: c.req.header('authorization'),
     tokenSecrets: c.env.BUYER_TOKEN_SECRET,
+    tokenMaxLifetime: c.env.BUYER_TOKEN_MAX_LIFETIME_SECONDS,
     nowSeconds: Math.floor(now / 1000),
   });
   if (!proof.ok) throw new HTTPException(401, { message: `not proven to be this buyer: ${proof.reason}` });

@@ -1,16 +1,20 @@
 // Pages the worker serves instead of, or over, the static assets: product pages with the live
-// catalog, the sitemap with live products, Buy through the worker's checkout, and the
-// old /product?id= URL. wrangler.toml's run_worker_first sends these paths here.
+// catalog, the sitemap with live products, Buy through the worker's checkout (a form POST), and
+// the old /product?id= URL. wrangler.toml's run_worker_first sends these paths here.
 import { Hono, type Context } from 'hono';
 import { etag } from 'hono/etag';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { PRODUCT_SLUG, productPath } from '../../catalog';
 import { EMAIL } from '../../contract/ids';
+import { MAX_BUY_FORM_BYTES } from '../../contract/limits';
 import { createCheckout } from '../checkout';
 import type { Env } from '../env';
 import type { AppEnv } from '../dependencies';
 import { CLIENT_REFERENCE_ID } from '../../contract/ids';
 import { liveCatalogFor, liveShopCatalog, liveSitemap, renderProductPage, resolveProductPage, TEMPLATE_PATH } from '../product-pages';
+import { pageSecurityHeaders } from './page-headers';
+import { sameOriginForm } from './same-origin';
 
 /** Short enough that a price change shows soon; stale-while-revalidate keeps pages instant meanwhile. */
 export const PAGE_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=600';
@@ -43,6 +47,10 @@ async function builtPage(c: Context<AppEnv>, path: string): Promise<string> {
   return response.text();
 }
 
+// The static pages' headers (_headers does not apply to what the worker answers); a page
+// served as built keeps its own.
+const securityHeaders = pageSecurityHeaders();
+for (const path of ['/products/*', '/product', '/sitemap.xml', '/_templates/*']) pages.use(path, securityHeaders);
 pages.use('/products/*', etag());
 pages.use('/sitemap.xml', etag());
 
@@ -53,36 +61,54 @@ pages.get('/products/:id', async (c) => {
   if (page.kind === 'static') return asBuilt(c);
   if (page.kind === 'not-found') return notFoundPage(c);
   const base = await builtPage(c, page.base === 'template' ? TEMPLATE_PATH : productPath(id));
-  const rendered = await renderProductPage(base, page.product, page.base);
+  const rendered = await renderProductPage(base, page);
   const response = new Response(rendered.body, rendered);
   response.headers.set('cache-control', PAGE_CACHE_CONTROL);
   return response;
 });
 
 // Buy for a product that exists only in Stripe, or a catalog product without a Payment Link in a
-// build with WORKER_CHECKOUT=true: like a Payment Link, following it starts a Checkout Session at
-// the mirror's price (robots.txt keeps crawlers out).
-pages.get('/products/:id/checkout', async (c) => {
+// build with WORKER_CHECKOUT=true: its page's form POSTs here and is sent on to a new Checkout
+// Session at the mirror's price. Only a POST from the shop's own pages starts one: a GET (an <img>,
+// a prefetcher, a link unfurler) or another site's form would spend the seller's Stripe calls.
+pages.get('/products/:id/checkout', (c) => {
   const id = c.req.param('id');
-  const page = PRODUCT_SLUG.test(id) ? resolveProductPage(id, await liveCatalogFor(c.env, id)) : null;
-  if (page?.kind !== 'render' || !page.checkoutPrice) return notFoundPage(c);
-  const reference = c.req.query('client_reference_id');
-  const email = c.req.query('prefilled_email');
-  const answer = await createCheckout(
-    c.env,
-    {
-      items: [{ price: page.checkoutPrice, quantity: 1 }],
-      // Without JavaScript the page sends none: a fresh one still ties the order to this checkout.
-      clientReferenceId: reference && CLIENT_REFERENCE_ID.test(reference) ? reference : crypto.randomUUID(),
-      email: email && EMAIL.test(email) ? email : null,
-    },
-    new URL(c.req.url).origin,
-    true,
-  );
-  if (!('url' in answer)) throw new Error('a redirect checkout answered without a url');
-  c.header('cache-control', 'no-store');
-  return c.redirect(answer.url, 303);
+  if (!PRODUCT_SLUG.test(id)) return notFoundPage(c);
+  return c.redirect(productPath(id), 303);
 });
+
+pages.post(
+  '/products/:id/checkout',
+  sameOriginForm("Buy is accepted only from this shop's own pages"),
+  bodyLimit({
+    maxSize: MAX_BUY_FORM_BYTES,
+    onError: () => {
+      throw new HTTPException(413, { message: `a Buy form larger than ${MAX_BUY_FORM_BYTES} bytes` });
+    },
+  }),
+  async (c) => {
+    const id = c.req.param('id');
+    const page = PRODUCT_SLUG.test(id) ? resolveProductPage(id, await liveCatalogFor(c.env, id)) : null;
+    if (page?.kind !== 'render' || !page.checkoutPrice) return notFoundPage(c);
+    const form = await c.req.parseBody();
+    const reference = typeof form.client_reference_id === 'string' ? form.client_reference_id : '';
+    const email = typeof form.prefilled_email === 'string' ? form.prefilled_email : '';
+    const answer = await createCheckout(
+      c.env,
+      {
+        items: [{ price: page.checkoutPrice, quantity: 1 }],
+        // Without JavaScript the form sends none: a fresh one still ties the order to this checkout.
+        clientReferenceId: CLIENT_REFERENCE_ID.test(reference) ? reference : crypto.randomUUID(),
+        email: EMAIL.test(email) ? email : null,
+      },
+      new URL(c.req.url).origin,
+      true,
+    );
+    if (!('url' in answer)) throw new Error('a redirect checkout answered without a url');
+    c.header('cache-control', 'no-store');
+    return c.redirect(answer.url, 303);
+  },
+);
 
 pages.get('/sitemap.xml', async (c) => {
   const live = await liveShopCatalog(c.env);
@@ -99,3 +125,5 @@ pages.get('/product', (c) => {
 
 // The template is for the worker alone.
 pages.get('/_templates/*', (c) => notFoundPage(c));
+// Below /products/, only the pages above exist.
+pages.get('/products/*', (c) => notFoundPage(c));

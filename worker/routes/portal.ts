@@ -29,6 +29,7 @@ export const portal = new Hono<AppEnv>().post(
       secretHeader: c.req.header('x-buyer-secret'),
       authorization: c.req.header('authorization'),
       tokenSecrets: c.env.BUYER_TOKEN_SECRET,
+      tokenMaxLifetime: c.env.BUYER_TOKEN_MAX_LIFETIME_SECONDS,
       nowSeconds: Math.floor(c.var.deps.now() / 1000),
     });
     if (!proof.ok) throw new HTTPException(401, { message: `not proven to be this buyer: ${proof.reason}` });

@@ -1,10 +1,10 @@
 // `/products/<id>`: the product is in the HTML (prerendered at build, or rendered by the worker
-// for a product that exists only in Stripe). The script adds the buyer to the Buy link, then
+// for a product that exists only in Stripe). The script adds the buyer to the Buy link or form, then
 // applies the live catalog: live name and price, Add to cart when the worker can check out, or
 // "no longer available" when the product was archived since the page was built.
 import { findProduct } from '../../../catalog';
 import { addToCartButton } from '../add-to-cart';
-import { enhanceBuyLink } from '../buy-link';
+import { enhanceBuyForm, enhanceBuyLink } from '../buy-link';
 import { byId, h, pageLocale, rerender, setText } from '../dom';
 import { initLayout, setTitle } from '../layout';
 import { canAddToCart } from '../../../catalog/live';
@@ -17,6 +17,7 @@ const container = byId('product');
 const article = container.querySelector<HTMLElement>('article[data-product-id]');
 const id = article?.dataset.productId ?? '';
 for (const link of container.querySelectorAll<HTMLAnchorElement>('a[data-buy]')) enhanceBuyLink(link);
+for (const form of container.querySelectorAll<HTMLFormElement>('form.product__buy')) enhanceBuyForm(form);
 
 function noLongerAvailable(): HTMLElement {
   return h(

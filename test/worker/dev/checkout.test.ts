@@ -1,8 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { DEV_CHECKOUT_STYLE_SOURCE } from '../../../worker/dev/checkout';
 import { checkoutSession as devSession, stripeEvent } from '../../../worker/dev/stripe-objects';
 import { findProduct } from '../../../catalog';
 import { orderRow, snapshot, testApp, testEnv } from '../support/app';
+import { inlineStyleSources } from '../support/html';
 import { fixture } from '../support/stripe';
 import { DELIVERY_TOKEN } from '../../../contract/ids';
 
@@ -38,6 +40,14 @@ describe('/dev/checkout', () => {
     expect(html).toContain('Local test checkout');
     expect(html).toContain('Field Notes Pattern Pack');
     for (const action of ['pay', 'pay_later', 'fail', 'cancel']) expect(html).toContain(`value="${action}"`);
+  });
+
+  it('has one inline style, the one its CSP allows by hash (DEV_CHECKOUT_STYLE_SOURCE)', async () => {
+    const { send } = testApp();
+    const response = await send(new Request('http://127.0.0.1:8787/dev/checkout?product=field-notes'), devEnv());
+    expect(response.status).toBe(200);
+    expect(await inlineStyleSources(await response.text())).toEqual([DEV_CHECKOUT_STYLE_SOURCE]);
+    expect(response.headers.get('content-security-policy')).toContain(`; style-src 'self' ${DEV_CHECKOUT_STYLE_SOURCE}; `);
   });
 
   it('escapes what it echoes back', async () => {

@@ -97,4 +97,17 @@ describe('GET /api/entitlements: one session id must not open the buyer’s othe
     expect(proven.status).toBe(200);
     expect(((await proven.json()) as { products: unknown[] }).products.length).toBeGreaterThan(0);
   });
+
+  it('a well-signed token that expires centuries away → 401 naming BUYER_TOKEN_MAX_LIFETIME_SECONDS, no orders', async () => {
+    const app = testApp();
+    const secret = 'buyer-token-secret-for-tests';
+    const environment = testEnv({ BUYER_TOKEN_SECRET: secret });
+    await app.send(await delivery(event('checkout.session.completed', checkoutSession({ client_reference_id: 'user_44' }))));
+    const expiry = Math.floor(Date.now() / 1000) + 300 * 365 * 24 * 60 * 60;
+
+    const response = await get(app, 'user_44', { authorization: `Bearer ${expiry}.${await signBuyerToken(secret, 'user_44', expiry)}` }, environment);
+    expect(response.status).toBe(401);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toEqual({ error: expect.stringMatching(/^not proven to be this buyer: .*BUYER_TOKEN_MAX_LIFETIME_SECONDS.*30 days/) });
+  });
 });

@@ -227,25 +227,102 @@ describe('GET /products/:id with live products', () => {
   });
 });
 
-describe('GET /products/:id/checkout', () => {
-  it('sends the buyer of a product that exists only in Stripe to a new Checkout Session for its price', async () => {
+/** Checkout Sessions the local Stripe was asked to create for this price. */
+async function sessionsCreatedFor(priceId: string): Promise<number> {
+  const { requests } = (await (await fetch(`${env.FAKE_STRIPE_URL}/__fake/requests`)).json()) as { requests: { method: string; path: string; params: unknown }[] };
+  return requests.filter((r) => r.method === 'POST' && r.path === '/v1/checkout/sessions' && JSON.stringify(r.params).includes(`"${priceId}"`)).length;
+}
+
+/** Buy's form as a browser sends it: a urlencoded POST with the headers a browser adds. */
+const buy = (app: ReturnType<typeof testApp>, path: string, environment: Env, fields: Record<string, string> = {}, headers: Record<string, string> = SAME_ORIGIN) =>
+  app.send(
+    new Request(`https://shop.example${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(fields).toString(),
+    }),
+    environment,
+  );
+const SAME_ORIGIN = { origin: 'https://shop.example', 'sec-fetch-site': 'same-origin' };
+
+describe('Buy of a product that exists only in Stripe', () => {
+  const withStripe = () => pageEnv({ STRIPE_SECRET_KEY: 'sk_test_worker_suite', STRIPE_API_BASE: env.FAKE_STRIPE_URL });
+  async function liveOnlyProduct(app: ReturnType<typeof testApp>, environment: Env) {
     const stripe = fakeStripe(env.FAKE_STRIPE_URL);
-    const app = testApp();
-    const environment = pageEnv({ STRIPE_SECRET_KEY: 'sk_test_worker_suite', STRIPE_API_BASE: env.FAKE_STRIPE_URL });
     const created = await stripe.products.create({ name: `Live-only lantern ${unique()}` });
     const createdPrice = await stripe.prices.create({ product: created.id, unit_amount: 3100, currency: 'usd' });
     await mirror(app, environment, created, createdPrice);
+    return { stripe, created, createdPrice };
+  }
 
+  it('is a form on its page that POSTs to /products/<id>/checkout (usable without JavaScript)', async () => {
+    const app = testApp();
+    const environment = withStripe();
+    const { created } = await liveOnlyProduct(app, environment);
     const page = await readProductPage(await (await get(app, `/products/${created.id}`, environment)).text());
-    expect(page.buy).toEqual({ href: `/products/${created.id}/checkout`, id: created.id });
+    expect(page.buyForm).toEqual({ method: 'post', action: `/products/${created.id}/checkout` });
+    expect(page.buy).toEqual({ href: null, id: created.id });
+  });
 
-    const response = await get(app, `/products/${created.id}/checkout?client_reference_id=buyer_42`, environment);
+  it('40 GETs of /products/<id>/checkout (an <img>, a prefetcher, an unfurl bot) create no Checkout Session: each is a 303 to the product page', async () => {
+    const app = testApp();
+    const environment = withStripe();
+    const { created, createdPrice } = await liveOnlyProduct(app, environment);
+    for (let i = 0; i < 40; i++) {
+      const response = await get(app, `/products/${created.id}/checkout?client_reference_id=buyer_${i}`, environment);
+      expect(response.status).toBe(303);
+      expect(response.headers.get('location')).toBe(`/products/${created.id}`);
+    }
+    expect(await sessionsCreatedFor(createdPrice.id)).toBe(0);
+  });
+
+  it('a same-origin form POST creates one Checkout Session for its price and answers 303 to it', async () => {
+    const app = testApp();
+    const environment = withStripe();
+    const { stripe, createdPrice, created } = await liveOnlyProduct(app, environment);
+
+    const response = await buy(app, `/products/${created.id}/checkout`, environment, { client_reference_id: 'buyer_42', prefilled_email: 'buyer@example.com' });
     expect(response.status).toBe(303);
-    const location = response.headers.get('location')!;
-    const sessionId = location.split('/').pop()!;
-    const session = await stripe.checkout.sessions.retrieve(sessionId, { expand: ['line_items'] });
-    expect(session).toMatchObject({ mode: 'payment', client_reference_id: 'buyer_42', amount_total: 3100 });
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const session = await stripe.checkout.sessions.retrieve(response.headers.get('location')!.split('/').pop()!, { expand: ['line_items'] });
+    expect(session).toMatchObject({ mode: 'payment', client_reference_id: 'buyer_42', customer_email: 'buyer@example.com', amount_total: 3100 });
     expect(session.line_items?.data.map((item) => [item.price?.id, item.quantity])).toEqual([[createdPrice.id, 1]]);
+    expect(await sessionsCreatedFor(createdPrice.id)).toBe(1);
+  });
+
+  it('a POST without the buyer (no JavaScript) ties the session to a fresh reference', async () => {
+    const app = testApp();
+    const environment = withStripe();
+    const { stripe, created } = await liveOnlyProduct(app, environment);
+    const response = await buy(app, `/products/${created.id}/checkout`, environment);
+    expect(response.status).toBe(303);
+    const session = await stripe.checkout.sessions.retrieve(response.headers.get('location')!.split('/').pop()!);
+    expect(session.client_reference_id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it.each([
+    ['from another site', { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }],
+    ['from a sibling subdomain', { origin: 'https://evil.shop.example', 'sec-fetch-site': 'same-site' }],
+    ['from another site, by an old browser (Origin only)', { origin: 'https://evil.example' }],
+    ['with neither Origin nor Sec-Fetch-Site', {}],
+  ])('a form POST %s → 403 naming the reason, no Checkout Session', async (_label, headers) => {
+    const app = testApp();
+    const environment = withStripe();
+    const { created, createdPrice } = await liveOnlyProduct(app, environment);
+    const response = await buy(app, `/products/${created.id}/checkout`, environment, { client_reference_id: 'buyer_43' }, headers);
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({ error: expect.stringMatching(/only from this shop.s own pages/) });
+    expect(await sessionsCreatedFor(createdPrice.id)).toBe(0);
+  });
+
+  it('a Buy form larger than 1 KiB → 413 naming the limit, no Checkout Session', async () => {
+    const app = testApp();
+    const environment = withStripe();
+    const { created, createdPrice } = await liveOnlyProduct(app, environment);
+    const response = await buy(app, `/products/${created.id}/checkout`, environment, { client_reference_id: 'buyer_44', padding: 'x'.repeat(2000) });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ error: 'a Buy form larger than 1024 bytes' });
+    expect(await sessionsCreatedFor(createdPrice.id)).toBe(0);
   });
 
   it('sends the buyer of a catalog product (Buy of a WORKER_CHECKOUT=true build) to a new Checkout Session at its mirrored price', async () => {
@@ -256,7 +333,7 @@ describe('GET /products/:id/checkout', () => {
     const createdPrice = await stripe.prices.create({ product: created.id, unit_amount: 2600, currency: 'usd' });
     await mirror(app, environment, created, createdPrice);
 
-    const response = await get(app, '/products/trail-map-print/checkout?client_reference_id=buyer_43', environment);
+    const response = await buy(app, '/products/trail-map-print/checkout', environment, { client_reference_id: 'buyer_43' });
     expect(response.status).toBe(303);
     const session = await stripe.checkout.sessions.retrieve(response.headers.get('location')!.split('/').pop()!, { expand: ['line_items'] });
     expect(session).toMatchObject({ mode: 'payment', client_reference_id: 'buyer_43', amount_total: 2600, metadata: { product_id: 'trail-map-print' } });
@@ -270,8 +347,9 @@ describe('GET /products/:id/checkout', () => {
     await mirror(app, environment, product(id), price(`price_${id}`, id));
     const map = `prod_map${unique()}`;
     await mirror(app, environment, product(map, { metadata: { catalog_id: 'trail-map-print' } }), price(`price_${map}`, map));
-    expect((await get(app, `/products/${id}/checkout`, environment)).status).toBe(404);
-    expect((await get(app, '/products/trail-map-print/checkout', environment)).status).toBe(404);
+    expect((await buy(app, `/products/${id}/checkout`, environment)).status).toBe(404);
+    expect((await buy(app, '/products/trail-map-print/checkout', environment)).status).toBe(404);
+    expect((await buy(app, '/products/field-notes/checkout', withStripe())).status).toBe(404);
   });
 });
 

@@ -1,7 +1,7 @@
 // The built site (dist/, `npm test` builds it first) as the worker's ASSETS binding serves it,
 // for worker tests that render pages: /x → x.html, /x.xml as is, anything else → 404.html with
 // status 404 (wrangler.toml's not_found_handling = "404-page"). The browser tests use the real one.
-const files = import.meta.glob<string>('../../../dist/**/*.{html,xml,txt}', { query: '?raw', import: 'default', eager: true });
+const files = import.meta.glob<string>(['../../../dist/**/*.{html,xml,txt}', '../../../dist/_headers'], { query: '?raw', import: 'default', eager: true });
 const DIST = '../../../dist';
 
 function file(path: string): string | undefined {
@@ -35,7 +35,7 @@ export function builtAssets(): Fetcher {
   } as unknown as Fetcher;
 }
 
-/** The text of a built file, e.g. `/products/field-notes.html`. */
+/** The text of a built file, e.g. `/products/field-notes.html` or `/_headers`. */
 export function builtFile(path: string): string {
   const text = file(path);
   if (text === undefined) throw new Error(`dist${path} is missing`);

@@ -17,7 +17,10 @@ export interface ProductPageView {
   price: string;
   description: string;
   image: { src: string | null; alt: string | null };
+  /** The Buy link, or the Buy button of a form. */
   buy: { href: string | null; id: string | null } | null;
+  /** The form Buy submits, when Buy is a button. */
+  buyForm: { method: string | null; action: string | null } | null;
 }
 
 export function decodeEntities(text: string): string {
@@ -31,7 +34,7 @@ export function decodeEntities(text: string): string {
 export async function readProductPage(html: string): Promise<ProductPageView> {
   const view: ProductPageView = {
     title: '', robots: null, canonical: null, meta: {}, jsonLd: [], scripts: 0, bold: 0, productId: null,
-    name: '', price: '', description: '', image: { src: null, alt: null }, buy: null,
+    name: '', price: '', description: '', image: { src: null, alt: null }, buy: null, buyForm: null,
   };
   const attribute = (element: Element, name: string) => {
     const value = element.getAttribute(name);
@@ -80,8 +83,20 @@ export async function readProductPage(html: string): Promise<ProductPageView> {
     .on('.product [data-price]', collect((text) => (view.price = text)))
     .on('.product__description', collect((text) => (view.description = text)))
     .on('img.product__image', { element: (e) => void (view.image = { src: attribute(e, 'src'), alt: attribute(e, 'alt') }) })
-    .on('a[data-buy]', { element: (e) => void (view.buy = { href: attribute(e, 'href'), id: attribute(e, 'data-buy') }) })
+    .on('[data-buy]', { element: (e) => void (view.buy = { href: attribute(e, 'href'), id: attribute(e, 'data-buy') }) })
+    .on('form.product__buy', { element: (e) => void (view.buyForm = { method: attribute(e, 'method'), action: attribute(e, 'action') }) })
     .transform(new Response(html))
     .arrayBuffer();
   return view;
+}
+
+/** The CSP source (`'sha256-…'`) of each inline `<style>` of a page: the hash a browser checks it against. */
+export async function inlineStyleSources(html: string): Promise<string[]> {
+  const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((match) => match[1]!);
+  return Promise.all(
+    styles.map(async (style) => {
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(style)));
+      return `'sha256-${btoa(String.fromCharCode(...digest))}'`;
+    }),
+  );
 }
