@@ -3,14 +3,11 @@
 // who did it.
 import type { AdminRerunResponse } from '../../contract/api';
 import type { HandlerContext } from '../effects';
-import { contentsOfStored } from '../orders/line-items';
-import { enqueueOutbox } from '../outbox/enqueue';
-import { approveReviewedOrder, logAction, logApproval, outboxOfOrder, reviveDelivery } from '../store/back-office';
+import { approvedEffects } from '../orders/fulfilment';
+import { logAction, logApproval, outboxOfOrder, reviveDelivery } from '../store/back-office';
+import { commit } from '../store/commit';
 import { findLineItems, findOrder } from '../store/orders';
-import { newOutboxRows, outboxDeliveredIfFulfilled } from '../store/outbox';
-import { findProduct } from '../../catalog';
 import { AdminRefusal } from './refusal';
-
 
 export async function rerunFulfilment(orderId: string, actor: string, context: HandlerContext): Promise<AdminRerunResponse> {
   const { db } = context;
@@ -19,32 +16,23 @@ export async function rerunFulfilment(orderId: string, actor: string, context: H
   const now = context.now();
 
   if (order.status === 'review') {
-    // The seller approves what the review held back: the pure fulfil hook decides what to record, as for a paid webhook.
-    const lineItems = await findLineItems(db, order.id);
-    const products = await contentsOfStored(order, lineItems, db);
-    const product = order.productId ? findProduct(order.productId) : undefined;
-    const { deliveryToken } = await context.fulfil({ order: { ...order, status: 'fulfilled' }, product, products, lineItems, env: context.env });
-    const [approved, , outbox] = await db.batch([
-      approveReviewedOrder(db, order.id, deliveryToken, now),
-      logApproval(db, { at: now, actor, action: 'fulfilment_rerun', subject: order.id, detail: JSON.stringify({ from: 'review' }) }),
-      outboxDeliveredIfFulfilled(db, order.id, now),
-    ]);
+    // The seller approves what the review held back: fulfilled as a paid session is, the fulfil hook deciding what to record.
+    // One instant for the approval and its log: the log applies only where the approval did (logApproval).
+    const effects = await approvedEffects(order, await findLineItems(db, order.id), { ...context, now: () => now });
+    const log = logApproval(db, { at: now, actor, action: 'fulfilment_rerun', subject: order.id, detail: JSON.stringify({ from: 'review' }) });
+    const [approved] = await commit(context, { ...effects, writes: [...effects.writes, log] });
     if (!approved?.meta.changes) {
       // Another event moved the order meanwhile (a refund): nothing was fulfilled, nothing logged or queued.
       throw new AdminRefusal(409, 'the order left review meanwhile; reload it');
     }
-    enqueueOutbox(context, newOutboxRows(outbox ? [outbox] : []));
     console.log(JSON.stringify({ msg: 'order approved from review', order: order.id, actor }));
     return { orderStatus: 'fulfilled', message: 'Approved: the order is fulfilled and its delivery is queued.' };
   }
 
   const delivery = (await outboxOfOrder(db, order.id)).find((row) => row.kind === 'delivered');
   if (order.status === 'fulfilled' && delivery?.status === 'dead') {
-    const [revived] = await db.batch([
-      reviveDelivery(db, order.id, now),
-      logAction(db, { at: now, actor, action: 'delivery_retried', subject: order.id, detail: JSON.stringify({ lastError: delivery.lastError, attempts: delivery.attempts }) }),
-    ]);
-    enqueueOutbox(context, newOutboxRows(revived ? [revived] : []));
+    const log = logAction(db, { at: now, actor, action: 'delivery_retried', subject: order.id, detail: JSON.stringify({ lastError: delivery.lastError, attempts: delivery.attempts }) });
+    await commit(context, { writes: [log], outbox: [reviveDelivery(db, order.id, now)] });
     console.log(JSON.stringify({ msg: 'dead delivery re-queued', order: order.id, actor }));
     return { orderStatus: order.status, message: 'The delivery is queued again.' };
   }

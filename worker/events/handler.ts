@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
-import type { Effects, HandlerContext } from '../effects';
+import type { HandlerContext } from '../effects';
+import type { Effects } from '../store/commit';
 
 /**
  * A handler computes an event's effects without writing anything: it may read

@@ -3,7 +3,8 @@
 import type Stripe from 'stripe';
 import { tieBreak, upsertMirrored, type MirrorRow, type MirrorTable, type SyncVersion } from '../store/mirror';
 import { stripeClient } from '../stripe/client';
-import type { Effects, HandlerContext } from '../effects';
+import type { HandlerContext } from '../effects';
+import type { Effects } from '../store/commit';
 
 /** An event about a mirrored object `O`: a product, a price, a customer, a subscription, a Payment Link. */
 export type MirrorEvent<O> = Pick<Stripe.Event, 'id' | 'type' | 'created'> & { data: { object: O } };

@@ -1,9 +1,9 @@
 import { changesCatalog } from '../live-catalog';
 import { shopMode } from '../config';
 import { randomId } from '../ids';
-import { enqueueOutbox } from '../outbox/enqueue';
+import { commit } from '../store/commit';
 import { claimEvent, isAlreadyClaimed, ledgerStatus, recordFailed, recordIgnored } from '../store/ledger';
-import { newOutboxRows, outboxCatalogRebuild } from '../store/outbox';
+import { outboxCatalogRebuild } from '../store/outbox';
 import type { StripeEvent } from '../stripe/event';
 import { handlerFor } from './registry';
 import type { HandlerContext } from '../effects';
@@ -50,16 +50,14 @@ export async function receiveEvent(event: StripeEvent, payload: string, context:
     const outbox = [...(effects.outbox ?? [])];
     if (changesCatalog(event.type)) outbox.push(outboxCatalogRebuild(db, catalogWindowEnd(now), now));
     const claim = claimEvent(db, event, payload, now, randomId(16), effects.note ?? null);
-    let results: D1Result[];
     try {
-      results = await db.batch([...claim, ...effects.writes, ...outbox]);
+      await commit(context, { ...effects, outbox }, claim);
     } catch (error) {
       if (!isAlreadyClaimed(error)) throw error;
       context.recentEvents.add(event.id);
       return { status: 200, body: { received: true, outcome: 'duplicate' } };
     }
     context.recentEvents.add(event.id);
-    enqueueOutbox(context, newOutboxRows(results.slice(results.length - outbox.length)));
     return { status: 200, body: { received: true, outcome: 'processed' } };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

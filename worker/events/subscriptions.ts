@@ -1,7 +1,8 @@
 import type Stripe from 'stripe';
 import { subscriptionItems, subscriptionRow } from '../mirror-rows';
 import { replaceSubscriptionItems, upsertMirrored } from '../store/mirror';
-import type { Effects, HandlerContext } from '../effects';
+import type { HandlerContext } from '../effects';
+import type { Effects } from '../store/commit';
 import { objectToMirror, type MirrorEvent } from './mirror';
 import type { HandlerMap } from './handler';
 

@@ -3,22 +3,64 @@
 // or dispute that came first is applied by the same statement, and the side effects
 // (delivery, revocation) are outbox rows that exist at most once per order.
 import type Stripe from 'stripe';
-import type { Product } from '../../catalog';
+import { findProduct, type Product } from '../../catalog';
 import { missingFileWarnings } from '../delivery/files';
 import { licenceWrites } from '../delivery/licences';
-import type { Effects, HandlerContext } from '../effects';
+import type { HandlerContext } from '../effects';
+import type { FulfilmentRequest } from '../hooks';
+import { approveReviewedOrder } from '../store/back-office';
+import type { Effects } from '../store/commit';
 import { saveBuyerDetails } from '../store/buyer-details';
 import { noteWhenNoOrderPaidBy } from '../store/ledger';
-import { revokeByPaymentIntent, saveLineItems, saveOrderTransition, saveRevocation, type Revocation } from '../store/orders';
+import { revokeByPaymentIntent, saveLineItems, saveOrderTransition, saveRevocation, type LineItem, type Order, type Revocation } from '../store/orders';
 import { outboxDeliveredIfFulfilled, outboxRevokedIfRevoked } from '../store/outbox';
 import { buyerDetailsOf } from './buyer-details';
-import { contentsOf, lineItemsOf } from './line-items';
+import { contentsOf, contentsOfStored, lineItemsOf } from './line-items';
 import { orderFromSession, productOf } from './order';
+import { paymentIntentOf } from './payment-intent';
 import { reviewReason } from './review';
 import { MOVES_INTO, statusesMovingInto } from './status';
 
+/** What Stripe said of a session: a webhook's event type (the session's own fields cannot tell a delayed payment that failed). */
+export type SessionNews =
+  | 'checkout.session.completed'
+  | 'checkout.session.async_payment_succeeded'
+  | 'checkout.session.async_payment_failed'
+  | 'checkout.session.expired';
+
+export type SessionOutcome = 'fulfil' | 'pending' | 'payment_failed' | 'expired';
+
+/**
+ * What a session means for its order, from what Stripe said of it (`news`), or from the session
+ * alone when the shop read it itself (the success page's landing): null while it is still open.
+ */
+export function sessionOutcome(session: Pick<Stripe.Checkout.Session, 'status' | 'payment_status'>, news?: SessionNews): SessionOutcome | null {
+  if (news === 'checkout.session.async_payment_failed') return 'payment_failed';
+  if (news === 'checkout.session.expired' || session.status === 'expired') return 'expired';
+  if (news === 'checkout.session.async_payment_succeeded') return 'fulfil';
+  if (news === undefined && session.status !== 'complete') return null;
+  // `unpaid` on a completed session is a delayed method (bank debit, voucher): async_payment_* follows.
+  return session.payment_status === 'unpaid' ? 'pending' : 'fulfil';
+}
+
+/**
+ * The effects of a session on its order — the one decision the webhook and the success page's
+ * landing share. The order always learns the PaymentIntent that paid it, a subscription's
+ * through its first invoice, so that a refund or dispute of that payment finds it.
+ */
+export async function sessionEffects(session: Stripe.Checkout.Session, context: HandlerContext, news: SessionNews): Promise<Effects>;
+export async function sessionEffects(session: Stripe.Checkout.Session, context: HandlerContext): Promise<Effects | null>;
+export async function sessionEffects(session: Stripe.Checkout.Session, context: HandlerContext, news?: SessionNews): Promise<Effects | null> {
+  // The one field a signed payload could still lack before it is used as a key.
+  if (typeof session.id !== 'string') throw new Error('checkout session in the event has no id');
+  const outcome = sessionOutcome(session, news);
+  if (outcome === null) return null;
+  const paid = { ...session, payment_intent: await paymentIntentOf(session, context) };
+  return outcome === 'fulfil' ? fulfilOrder(paid, context) : recordOrder(paid, outcome, context);
+}
+
 /** Records the session's order in `status`, if the order may move there. */
-export async function recordOrder(session: Stripe.Checkout.Session, status: 'pending' | 'payment_failed' | 'expired', { db, now }: HandlerContext): Promise<Effects> {
+function recordOrder(session: Stripe.Checkout.Session, status: 'pending' | 'payment_failed' | 'expired', { db, now }: HandlerContext): Effects {
   const order = orderFromSession(session, status, now());
   return {
     writes: [saveOrderTransition(db, order, MOVES_INTO), ...buyerDetailsWrites(db, session, order.updatedAt)],
@@ -27,40 +69,67 @@ export async function recordOrder(session: Stripe.Checkout.Session, status: 'pen
 }
 
 /**
- * Fulfils a paid session: checks it bought what the shop sells (else `review`),
- * asks the seller's pure `fulfil` hook what to record, and returns the guarded
- * transition to `fulfilled` with a delivery in the outbox. A redelivery, or a
- * second event for the same session, changes nothing: the order is no longer
- * pending and its delivery row already exists.
+ * Fulfils a paid session: checks it bought what the shop sells (else `review`), then
+ * `fulfilment` below. A redelivery, or a second path to the same session, changes
+ * nothing: the order is no longer pending and its delivery row already exists.
  */
-export async function fulfilOrder(session: Stripe.Checkout.Session, context: HandlerContext): Promise<Effects> {
+async function fulfilOrder(session: Stripe.Checkout.Session, context: HandlerContext): Promise<Effects> {
   const { db } = context;
   const now = context.now();
   const lineItems = await lineItemsOf(session, context);
   const contents = await contentsOf(session, lineItems, db);
+  const details = buyerDetailsWrites(db, session, now);
   const reason = reviewReason({ currency: session.currency, amountSubtotal: session.amount_subtotal, lines: contents.priced, knownPrices: contents.knownPrices });
   if (reason) {
     console.warn(JSON.stringify({ msg: 'order held for review', order: session.id, reason }));
     const order = orderFromSession(session, 'review', now);
     return {
-      writes: [saveOrderTransition(db, order, MOVES_INTO), ...saveLineItems(db, order.id, lineItems), ...buyerDetailsWrites(db, session, now)],
+      writes: [saveOrderTransition(db, order, MOVES_INTO), ...saveLineItems(db, order.id, lineItems), ...details],
       outbox: [outboxRevokedIfRevoked(db, { orderId: order.id }, now)],
       note: `order ${session.id} held for review: ${reason}`,
     };
   }
   const order = orderFromSession(session, 'fulfilled', now);
-  const { deliveryToken } = await context.fulfil({ order, product: productOf(session), products: contents.products, lineItems, env: context.env });
-  const warnings = await deliveryWarnings(contents.products, context);
+  const effects = await fulfilment(
+    order,
+    { product: productOf(session), products: contents.products, lineItems },
+    (deliveryToken) => [saveOrderTransition(db, { ...order, deliveryToken, fulfilledAt: now }, MOVES_INTO), ...saveLineItems(db, order.id, lineItems), ...details],
+    context,
+  );
+  return { ...effects, outbox: [...(effects.outbox ?? []), outboxRevokedIfRevoked(db, { orderId: order.id }, now)] };
+}
+
+/**
+ * The seller's approval of an order held for review: fulfilled as a paid session is, from
+ * what was recorded of it, only if it is still in review when the batch commits.
+ */
+export async function approvedEffects(order: Order, lineItems: LineItem[], context: HandlerContext): Promise<Effects> {
+  const { db } = context;
+  const products = await contentsOfStored(order, lineItems, db);
+  const product = order.productId ? findProduct(order.productId) : undefined;
+  const now = context.now();
+  return fulfilment({ ...order, status: 'fulfilled' }, { product, products, lineItems }, (deliveryToken) => [approveReviewedOrder(db, order.id, deliveryToken, now)], context);
+}
+
+/**
+ * What fulfilling an order writes: the seller's pure `fulfil` hook decides what to record,
+ * `transition` moves the order (guarded in SQL), and after it the licence keys and the
+ * delivery, each applying only if the batch left the order fulfilled.
+ */
+async function fulfilment(
+  order: Order,
+  bought: Pick<FulfilmentRequest, 'product' | 'products' | 'lineItems'>,
+  transition: (deliveryToken: string | null) => D1PreparedStatement[],
+  context: HandlerContext,
+): Promise<Effects> {
+  const { db } = context;
+  const now = context.now();
+  const { deliveryToken } = await context.fulfil({ order, ...bought, env: context.env });
+  const warnings = await deliveryWarnings(bought.products, context);
   if (warnings.length > 0) console.warn(JSON.stringify({ msg: 'fulfilled order has nothing to download', order: order.id, warnings }));
   return {
-    writes: [
-      saveOrderTransition(db, { ...order, deliveryToken, fulfilledAt: now }, MOVES_INTO),
-      ...saveLineItems(db, order.id, lineItems),
-      ...buyerDetailsWrites(db, session, now),
-      // After the transition: each applies only if the batch left the order fulfilled.
-      ...licenceWrites(db, order.id, contents.products, now),
-    ],
-    outbox: [outboxDeliveredIfFulfilled(db, order.id, now), outboxRevokedIfRevoked(db, { orderId: order.id }, now)],
+    writes: [...transition(deliveryToken), ...licenceWrites(db, order.id, bought.products, now)],
+    outbox: [outboxDeliveredIfFulfilled(db, order.id, now)],
     ...(warnings.length > 0 ? { note: `order ${order.id} fulfilled with a warning: ${warnings.join('; ')}` } : {}),
   };
 }

@@ -7,13 +7,11 @@
 // one call, an answer of "unknown or still open" is remembered briefly, and each
 // client may cause only so many calls a minute (per isolate: a bound, not a quota).
 import type Stripe from 'stripe';
-import type { Effects, HandlerContext } from '../effects';
+import type { HandlerContext } from '../effects';
+import { commit } from '../store/commit';
 import { isStripeError, stripeClient } from '../stripe/client';
-import { enqueueOutbox } from '../outbox/enqueue';
-import { findOrder } from '../store/orders';
-import { newOutboxRows } from '../store/outbox';
-import { fulfilOrder, recordOrder } from './fulfilment';
-import type { Order } from '../store/orders';
+import { findOrder, type Order } from '../store/orders';
+import { sessionEffects } from './fulfilment';
 
 /** How long "Stripe does not know it, or it is still open" is believed without asking again. */
 export const UNKNOWN_SESSION_TTL_MS = 10_000;
@@ -69,17 +67,9 @@ async function recordFromStripe(sessionId: string, context: HandlerContext): Pro
     if (isStripeError(error) && error.statusCode === 404) return null;
     throw error;
   }
-  const effects = await effectsOf(session, context);
+  // The webhook's own decision; null while the session is still open.
+  const effects = await sessionEffects(session, context);
   if (!effects) return null;
-  const outbox = effects.outbox ?? [];
-  const results = await context.db.batch([...effects.writes, ...outbox]);
-  enqueueOutbox(context, newOutboxRows(results.slice(results.length - outbox.length)));
+  await commit(context, effects);
   return findOrder(context.db, sessionId);
-}
-
-/** The same effects as the webhook's; null while the session is still open. */
-async function effectsOf(session: Stripe.Checkout.Session, context: HandlerContext): Promise<Effects | null> {
-  if (session.status === 'expired') return recordOrder(session, 'expired', context);
-  if (session.status !== 'complete') return null;
-  return session.payment_status === 'unpaid' ? recordOrder(session, 'pending', context) : fulfilOrder(session, context);
 }

@@ -3,7 +3,7 @@ import type { Env, OutboxMessage } from '../env';
 import type { Dependencies } from '../dependencies';
 import { overduePending } from '../store/outbox';
 import { carryOutAll } from './carry-out';
-import { enqueueOutbox } from './enqueue';
+import { enqueueOutbox } from '../store/commit';
 
 export async function consumeOutbox(batch: MessageBatch<OutboxMessage>, env: Env, deps: Dependencies): Promise<void> {
   const attempts = await carryOutAll(
