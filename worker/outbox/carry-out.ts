@@ -11,8 +11,8 @@ import type { Dependencies } from '../dependencies';
 import { assignWaitingPoolKeys } from '../delivery/licences';
 import { orderDelivery } from '../delivery/order-delivery';
 import { storedContents } from '../orders/line-items';
-import { ORDER_RECORD_STATEMENTS, orderRecordsIn, selectOrderRecords, type OrderRecord } from '../store/order-records';
-import { claimDue, pendingNotDue, saveOutboxResult, type OutboxResult, type OutboxRow } from '../store/outbox';
+import type { OrderRecord } from '../store/order-records';
+import { claimDueRows, saveOutboxResults, type OutboxResult, type OutboxRow } from '../store/outbox';
 
 /** After this many failed attempts a row is dead: kept, logged and shown to the seller, not retried. */
 export const MAX_OUTBOX_ATTEMPTS = 8;
@@ -31,19 +31,14 @@ export async function carryOut(outboxId: number, env: Env, deps: Dependencies): 
 export async function carryOutAll(outboxIds: number[], env: Env, deps: Dependencies): Promise<Map<number, Attempt>> {
   const ids = [...new Set(outboxIds)];
   const now = deps.now();
-  const [claimed, notDue, ...records] = await env.DB.batch([
-    claimDue(env.DB, ids, now),
-    pendingNotDue(env.DB, ids, now),
-    ...selectOrderRecords(env.DB, { outboxIds: ids }),
-  ]);
+  const { rows, notDue, records } = await claimDueRows(env.DB, ids, now);
   const attempts = new Map<number, Attempt>();
   // Early (a catalog window still open, a retry's delay not over): not an attempt, come back when due.
-  for (const { id, dueAt } of notDue!.results as { id: number; dueAt: number }[]) {
+  for (const { id, dueAt } of notDue) {
     attempts.set(id, { outcome: 'retry', delaySeconds: Math.max(1, Math.ceil((dueAt - now) / 1000)), error: 'not due yet' });
   }
-  const rows = claimed!.results as OutboxRow[];
   if (rows.length > 0) {
-    const { orders, slugs } = orderRecordsIn(records.slice(0, ORDER_RECORD_STATEMENTS));
+    const { orders, slugs } = records;
     const work = rows.map((row) => ({ row, ...workOf(row, orders.get(row.subject), slugs) }));
     await assignWaitingPoolKeys(
       env.DB,
@@ -54,7 +49,7 @@ export async function carryOutAll(outboxIds: number[], env: Env, deps: Dependenc
     const catalogRebuild = rows.some((row) => row.kind === 'catalog') ? refreshCatalog(env).then(() => undefined) : undefined;
     const failures = await Promise.all(work.map(({ row, record, products }) => failureOf(() => perform(row, record, products, catalogRebuild, env, deps))));
     const results = rows.map((row, index) => resultOf(row, failures[index] ?? null, now));
-    await env.DB.batch(results.map((result) => saveOutboxResult(env.DB, result, deps.now())));
+    await saveOutboxResults(env.DB, results, deps.now());
     for (const result of results) attempts.set(result.id, attemptOf(result, now));
   }
   for (const id of ids) if (!attempts.has(id)) attempts.set(id, { outcome: 'skipped' });
