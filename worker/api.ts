@@ -3,7 +3,7 @@
 // renamed field here fails the site's typecheck. `tsc -p worker/tsconfig.api.json` writes the
 // declarations the site reads (the site cannot compile the worker: it has no workers-types).
 import { Hono } from 'hono';
-import type { AppEnv } from './dependencies';
+import type { AppEnv } from './http/app-env';
 import { catalogRoute } from './routes/catalog';
 import { checkout } from './routes/checkout';
 import { entitlements } from './routes/entitlements';

@@ -5,7 +5,7 @@ import type Stripe from 'stripe';
 import { refreshCatalog } from './live-catalog';
 import { receiveEvent } from './events/process';
 import type { SyncResource } from '../contract/api';
-import type { HandlerContext } from './effects';
+import type { HandlerContext } from './platform/context';
 import { customerRow, paymentLinkRow, priceRow, productRow, subscriptionItems, subscriptionRow } from './mirror-rows';
 import { replaceSubscriptionItems, upsertMirrored, type SyncVersion } from './store/mirror';
 import { decodeEvent } from './stripe/event';

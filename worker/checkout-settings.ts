@@ -2,8 +2,8 @@
 // checked once per request. The buyer's request never chooses any of it: a cart names
 // prices and quantities, the seller's config names the rest.
 import { PUBLISHABLE_KEY } from '../contract/ids';
-import { shopMode, type StripeMode } from './config';
-import type { Env } from './env';
+import { shopMode, type StripeMode } from './platform/config';
+import type { Env } from './platform/env';
 
 export const CHECKOUT_MODES = ['payment-link', 'hosted', 'embedded'] as const;
 /**

@@ -7,7 +7,7 @@ import type Stripe from 'stripe';
 import { findProduct } from '../catalog';
 import type { CheckoutResponse } from '../contract/api';
 import { checkoutSettings, type CheckoutSettings } from './checkout-settings';
-import type { Env } from './env';
+import type { Env } from './platform/env';
 import { sellablePrices, type SellablePrice } from './store/catalog';
 import { stripeClient, stripeErrorMessage } from './stripe/client';
 

@@ -12,7 +12,7 @@
 // - `revoke` is the counterpart of `deliver` for a full refund or a dispute: once
 //   per order, from the outbox, same contract.
 import type { DeliverHook, FulfilHook, RevokeHook } from './hooks';
-import { randomId } from './ids';
+import { randomId } from './platform/ids';
 
 export const fulfil: FulfilHook = ({ products }) => ({
   deliveryToken: products.some((product) => product.digital) ? `dl_${randomId(32)}` : null,

@@ -1,7 +1,7 @@
 // The shapes of the seller's hooks (worker/fulfil.ts holds their implementations).
 import type { Product } from '../catalog';
 import type { DownloadLink, LicenceKeyView } from '../contract/api';
-import type { Env } from './env';
+import type { Env } from './platform/env';
 import type { Order } from './store/orders';
 import type { LineItem } from './store/orders';
 

@@ -1,7 +1,7 @@
 // The live catalog: what the seller currently sells in Stripe, from the D1
 // mirror, cached in KV. KV is only a cache (eventually consistent, one write a
 // second per key): a missing or failed snapshot is rebuilt from D1.
-import type { Env } from './env';
+import type { Env } from './platform/env';
 import { activeProducts, type LiveProduct } from './store/catalog';
 
 const SNAPSHOT_KEY = 'catalog:v1';

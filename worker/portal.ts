@@ -5,7 +5,7 @@
 import { HTTPException } from 'hono/http-exception';
 import type Stripe from 'stripe';
 import type { PortalResponse } from '../contract/api';
-import type { Env } from './env';
+import type { Env } from './platform/env';
 import { subscriptionCustomerOf } from './store/entitlements';
 import { stripeClient, stripeErrorMessage } from './stripe/client';
 

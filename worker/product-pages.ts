@@ -17,7 +17,7 @@ import {
   type ShopProduct,
 } from '../catalog/live';
 import { liveCatalog } from './live-catalog';
-import type { Env } from './env';
+import type { Env } from './platform/env';
 import { liveProductsFor } from './store/catalog';
 import { hasStripeKey } from './stripe/client';
 

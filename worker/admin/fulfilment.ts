@@ -2,7 +2,7 @@
 // that the seller approves, or an order whose delivery died in the outbox. Logged with
 // who did it.
 import type { AdminRerunResponse } from '../../contract/api';
-import type { HandlerContext } from '../effects';
+import type { HandlerContext } from '../platform/context';
 import { approvedEffects } from '../orders/fulfilment';
 import { logAction, logApproval, outboxOfOrder, reviveDelivery } from '../store/back-office';
 import { commit } from '../store/commit';

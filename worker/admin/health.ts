@@ -2,8 +2,8 @@
 import type { AdminHealthResponse } from '../../contract/api';
 import { QUIET_WEBHOOK_DAYS } from '../../contract/limits';
 import { catalogSnapshotBuiltAt } from '../live-catalog';
-import { commaSeparated, shopMode } from '../config';
-import type { HandlerContext } from '../effects';
+import { commaSeparated, shopMode } from '../platform/config';
+import type { HandlerContext } from '../platform/context';
 import { anyOrder, deadOutboxCount, lastAction, lastEvent, ledgerCounts, mirrorCounts } from '../store/back-office';
 import { accessSetting } from './access';
 import { isoOrNull } from './views';

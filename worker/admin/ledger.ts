@@ -3,7 +3,7 @@
 // ledger's claim keeps it once whoever retries first, Stripe or the seller.
 import type { AdminRetryResponse } from '../../contract/api';
 import { MAX_RETRIES_PER_CALL } from '../../contract/limits';
-import type { HandlerContext } from '../effects';
+import type { HandlerContext } from '../platform/context';
 import { receiveEvent } from '../events/process';
 import { failedEventIds, failedEventPayload, ledgerCounts, logAction } from '../store/back-office';
 import { decodeEvent } from '../stripe/event';

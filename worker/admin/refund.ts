@@ -3,7 +3,7 @@
 // guarded path as a refund made in Stripe's dashboard.
 import type Stripe from 'stripe';
 import type { AdminRefundResponse } from '../../contract/api';
-import type { HandlerContext } from '../effects';
+import type { HandlerContext } from '../platform/context';
 import { findAdminOrder, logAction } from '../store/back-office';
 import { AdminRefusal } from './refusal';
 

@@ -2,8 +2,8 @@
 // token (fulfilled, of this shop's mode), the file among what the order bought, and the
 // per-order count. Everything that can refuse does so before the count; the count itself
 // is one guarded statement (worker/store/downloads.ts).
-import { shopMode } from '../config';
-import type { Env } from '../env';
+import { shopMode } from '../platform/config';
+import type { Env } from '../platform/env';
 import { contentsOfStored } from '../orders/line-items';
 import type { Order } from '../store/orders';
 import { claimDownload, orderStatusOf } from '../store/downloads';

@@ -1,7 +1,7 @@
 // What a fulfilled order delivers right now: fresh signed links and its licence keys.
 import type { Product } from '../../catalog';
 import type { DownloadLink, LicenceKeyView } from '../../contract/api';
-import type { Env } from '../env';
+import type { Env } from '../platform/env';
 import type { OrderRecord } from '../store/order-records';
 import { licenceKeyViews } from './licences';
 import { downloadLinks } from './links';

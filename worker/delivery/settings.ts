@@ -1,5 +1,5 @@
 // How this deployment signs and times its download links, read from its env.
-import type { Env } from '../env';
+import type { Env } from '../platform/env';
 import { DEFAULT_DOWNLOAD_LINK_TTL_SECONDS, MAX_DOWNLOAD_LINK_TTL_SECONDS, MIN_DOWNLOAD_SECRET_LENGTH } from '../../contract/limits';
 
 export interface DownloadSettings {

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { HandlerContext } from '../effects';
+import type { HandlerContext } from '../platform/context';
 import type { Effects } from '../store/commit';
 
 /**

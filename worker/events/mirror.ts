@@ -3,7 +3,7 @@
 import type Stripe from 'stripe';
 import { tieBreak, upsertMirrored, type MirrorRow, type MirrorTable, type SyncVersion } from '../store/mirror';
 import { stripeClient } from '../stripe/client';
-import type { HandlerContext } from '../effects';
+import type { HandlerContext } from '../platform/context';
 import type { Effects } from '../store/commit';
 
 /** An event about a mirrored object `O`: a product, a price, a customer, a subscription, a Payment Link. */

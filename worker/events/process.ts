@@ -1,12 +1,12 @@
 import { changesCatalog } from '../live-catalog';
-import { shopMode } from '../config';
-import { randomId } from '../ids';
+import { shopMode } from '../platform/config';
+import { randomId } from '../platform/ids';
 import { commit } from '../store/commit';
 import { claimEvent, isAlreadyClaimed, ledgerStatus, recordFailed, recordIgnored } from '../store/ledger';
 import { outboxCatalogRebuild } from '../store/outbox';
 import type { StripeEvent } from '../stripe/event';
 import { handlerFor } from './registry';
-import type { HandlerContext } from '../effects';
+import type { HandlerContext } from '../platform/context';
 
 /**
  * Product and price events within one window share one catalog rebuild, due when

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { subscriptionItems, subscriptionRow } from '../mirror-rows';
 import { replaceSubscriptionItems, upsertMirrored } from '../store/mirror';
-import type { HandlerContext } from '../effects';
+import type { HandlerContext } from '../platform/context';
 import type { Effects } from '../store/commit';
 import { objectToMirror, type MirrorEvent } from './mirror';
 import type { HandlerMap } from './handler';

@@ -6,7 +6,7 @@ import type Stripe from 'stripe';
 import { findProduct, type Product } from '../../catalog';
 import { missingFileWarnings } from '../delivery/files';
 import { licenceWrites } from '../delivery/licences';
-import type { HandlerContext } from '../effects';
+import type { HandlerContext } from '../platform/context';
 import type { FulfilmentRequest } from '../hooks';
 import { approveReviewedOrder } from '../store/back-office';
 import type { Effects } from '../store/commit';

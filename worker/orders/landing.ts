@@ -7,7 +7,7 @@
 // one call, an answer of "unknown or still open" is remembered briefly, and each
 // client may cause only so many calls a minute (per isolate: a bound, not a quota).
 import type Stripe from 'stripe';
-import type { HandlerContext } from '../effects';
+import type { HandlerContext } from '../platform/context';
 import { commit } from '../store/commit';
 import { isStripeError, stripeClient } from '../stripe/client';
 import { findOrder, type Order } from '../store/orders';

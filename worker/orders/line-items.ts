@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { HandlerContext } from '../effects';
+import type { HandlerContext } from '../platform/context';
 import { stripeClient } from '../stripe/client';
 import { idOf } from '../stripe/expandable';
 import { catalog, findProduct, type Product } from '../../catalog';

@@ -6,8 +6,8 @@
 // (plus one when a licence pool was empty at fulfilment, one when a catalog is rebuilt).
 import { findProduct, type Product } from '../../catalog';
 import { refreshCatalog } from '../live-catalog';
-import type { Env } from '../env';
-import type { Dependencies } from '../dependencies';
+import type { Env } from '../platform/env';
+import type { Dependencies } from '../http/app-env';
 import { assignWaitingPoolKeys } from '../delivery/licences';
 import { orderDelivery } from '../delivery/order-delivery';
 import { storedContents } from '../orders/line-items';

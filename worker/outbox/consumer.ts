@@ -1,6 +1,6 @@
 // The Queues consumer and the sweeper that backs it up (worker/index.ts wires both).
-import type { Env, OutboxMessage } from '../env';
-import type { Dependencies } from '../dependencies';
+import type { Env, OutboxMessage } from '../platform/env';
+import type { Dependencies } from '../http/app-env';
 import { overduePending } from '../store/outbox';
 import { carryOutAll } from './carry-out';
 import { enqueueOutbox } from '../store/commit';

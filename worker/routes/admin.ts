@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type Stripe from 'stripe';
-import type { AppEnv } from '../dependencies';
-import { adminAccess, sameOriginOnly, type AdminEnv } from './admin-access';
+import type { AppEnv } from '../http/app-env';
+import { adminAccess, sameOriginOnly, type AdminEnv } from '../http/admin-access';
 import { isStripeError, stripeClient, stripeErrorMessage } from '../stripe/client';
 import * as v from 'valibot';
 import {
@@ -30,9 +30,9 @@ import { ignoredByType, ledgerCounts, listEvents, logAction } from '../store/bac
 import { findProduct } from '../../catalog';
 import { addPoolKeys } from '../store/licences';
 import { replayPage, syncPage } from '../backfill';
-import { handlerContext } from './context';
-import { requireJson } from './require-json';
-import { validate } from './validate';
+import { handlerContext } from '../http/context';
+import { requireJson } from '../http/require-json';
+import { validate } from '../http/validate';
 
 export const admin = new Hono<AdminEnv>();
 

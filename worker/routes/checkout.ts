@@ -4,10 +4,10 @@ import { HTTPException } from 'hono/http-exception';
 import { CheckoutRequest, type CheckoutResponse } from '../../contract/api';
 import { MAX_CHECKOUT_BODY_BYTES } from '../../contract/limits';
 import { createCheckout } from '../checkout';
-import { commaSeparated } from '../config';
-import type { AppEnv } from '../dependencies';
-import { requireJson } from './require-json';
-import { validate } from './validate';
+import { commaSeparated } from '../platform/config';
+import type { AppEnv } from '../http/app-env';
+import { requireJson } from '../http/require-json';
+import { validate } from '../http/validate';
 
 export const checkout = new Hono<AppEnv>().post(
   '/',

@@ -2,13 +2,13 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { findProduct } from '../../catalog';
 import { ClientReferenceIdParam, type EntitlementsResponse } from '../../contract/api';
-import type { AppEnv } from '../dependencies';
-import { proveBuyer } from '../orders/buyer-proof';
+import type { AppEnv } from '../http/app-env';
+import { proveBuyer } from '../http/buyer-proof';
 import { entitlementsFor } from '../store/entitlements';
-import { validate } from './validate';
+import { validate } from '../http/validate';
 
 // What a buyer currently holds: only for a caller who proves to be that buyer
-// (worker/orders/buyer-proof.ts), since the list names the buyer's orders.
+// (worker/http/buyer-proof.ts), since the list names the buyer's orders.
 export const entitlements = new Hono<AppEnv>().get('/:clientReferenceId', validate('param', ClientReferenceIdParam), async (c) => {
   const { clientReferenceId } = c.req.valid('param');
   const proof = await proveBuyer({

@@ -7,8 +7,8 @@ import { HTTPException } from 'hono/http-exception';
 import { PRODUCT_SLUG, productPath } from '../../catalog';
 import { EMAIL } from '../../contract/ids';
 import { createCheckout } from '../checkout';
-import type { Env } from '../env';
-import type { AppEnv } from '../dependencies';
+import type { Env } from '../platform/env';
+import type { AppEnv } from '../http/app-env';
 import { CLIENT_REFERENCE_ID } from '../../contract/ids';
 import { liveCatalogFor, liveShopCatalog, liveSitemap, renderProductPage, resolveProductPage, TEMPLATE_PATH } from '../product-pages';
 

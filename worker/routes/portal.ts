@@ -3,15 +3,15 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { PortalRequest, type PortalResponse } from '../../contract/api';
 import { MAX_PORTAL_BODY_BYTES } from '../../contract/limits';
-import type { AppEnv } from '../dependencies';
-import { proveBuyer } from '../orders/buyer-proof';
+import type { AppEnv } from '../http/app-env';
+import { proveBuyer } from '../http/buyer-proof';
 import { createPortal } from '../portal';
 import { siteOrigin } from './checkout';
-import { requireJson } from './require-json';
-import { validate } from './validate';
+import { requireJson } from '../http/require-json';
+import { validate } from '../http/validate';
 
 // POST, JSON only (a cross-site page cannot send it without a preflight), and proven like the
-// entitlements (worker/orders/buyer-proof.ts): a client reference id alone opens nothing.
+// entitlements (worker/http/buyer-proof.ts): a client reference id alone opens nothing.
 export const portal = new Hono<AppEnv>().post(
   '/',
   bodyLimit({

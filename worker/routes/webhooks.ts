@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { commaSeparated } from '../config';
-import type { AppEnv } from '../dependencies';
+import { commaSeparated } from '../platform/config';
+import type { AppEnv } from '../http/app-env';
 import { receiveEvent } from '../events/process';
-import { handlerContext } from './context';
+import { handlerContext } from '../http/context';
 import { decodeEvent } from '../stripe/event';
 import { verifySignature } from '../stripe/signature';
 

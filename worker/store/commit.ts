@@ -1,6 +1,6 @@
 // The one place effects are committed: their writes and outbox rows in one D1 batch (after
 // an event's claim, when there is one), then the outbox rows that batch created queued.
-import type { Env, OutboxMessage } from '../env';
+import type { Env, OutboxMessage } from '../platform/env';
 import { newOutboxRows, type NewOutboxRow } from './outbox';
 
 /**

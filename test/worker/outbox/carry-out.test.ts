@@ -7,7 +7,7 @@ import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { CATALOG_REBUILD_WINDOW_MS } from '../../../worker/events/process';
 import worker from '../../../worker/index';
-import type { OutboxMessage } from '../../../worker/env';
+import type { OutboxMessage } from '../../../worker/platform/env';
 import { MAX_OUTBOX_ATTEMPTS, retryDelaySeconds } from '../../../worker/outbox/carry-out';
 import { orderRow, outboxRow, testApp, testEnv } from '../support/app';
 import { checkoutSession, delivery, event, fixture } from '../support/stripe';

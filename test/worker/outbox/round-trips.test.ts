@@ -5,7 +5,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createApp, defaultDependencies } from '../../../worker/app';
 import { findProduct } from '../../../catalog';
-import type { OutboxMessage } from '../../../worker/env';
+import type { OutboxMessage } from '../../../worker/platform/env';
 import type { DeliveryRequest } from '../../../worker/hooks';
 import { consumeOutbox } from '../../../worker/outbox/consumer';
 import { outboxRow, testEnv } from '../support/app';

@@ -6,7 +6,7 @@ import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import catalog from '../../../catalog/catalog.json';
 import { liveCatalogFor, liveShopCatalog, resolveProductPage } from '../../../worker/product-pages';
-import type { Env } from '../../../worker/env';
+import type { Env } from '../../../worker/platform/env';
 import { builtAssets, builtFile } from '../support/assets';
 import { countingDb } from '../support/counting-db';
 import { testApp, testEnv } from '../support/app';

@@ -7,7 +7,7 @@
 //   (`X-Buyer-Secret`); the id itself is its stored hash, so nothing is registered.
 // - A seller's own user ids come with a token their backend signs:
 //   `Authorization: Bearer <expiry unix seconds>.<base64url HMAC-SHA256(BUYER_TOKEN_SECRET, "<id>.<expiry>")>`.
-import { commaSeparated } from '../config';
+import { commaSeparated } from '../platform/config';
 import { BUYER_SECRET, DERIVED_BUYER_ID } from '../../contract/ids';
 
 

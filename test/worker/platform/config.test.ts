@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { commaSeparated, shopMode } from '../../worker/config';
+import { commaSeparated, shopMode } from '../../../worker/platform/config';
 
 describe('commaSeparated', () => {
   it('splits on commas and trims stray whitespace and newlines', () => {

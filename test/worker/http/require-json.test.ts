@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it } from 'vitest';
-import { requireJson } from '../../../worker/routes/require-json';
+import { requireJson } from '../../../worker/http/require-json';
 
 // The routes' own tests (checkout.stripe, admin) prove it is applied; these pin what it accepts.
 const app = new Hono();

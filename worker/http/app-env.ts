@@ -1,6 +1,6 @@
-import type { Env } from './env';
-import type { DeliverHook, FulfilHook, RevokeHook } from './hooks';
-import type { RecentEvents } from './recent-events';
+import type { Env } from '../platform/env';
+import type { DeliverHook, FulfilHook, RevokeHook } from '../hooks';
+import type { RecentEvents } from '../platform/recent-events';
 
 /** What the app is built with; tests replace parts of it. */
 export interface Dependencies {

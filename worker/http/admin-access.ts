@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { HTTPException } from 'hono/http-exception';
 import { accessSetting, verifyAccessJwt } from '../admin/access';
-import type { AppEnv } from '../dependencies';
+import type { AppEnv } from './app-env';
 
 /** The back office's requests know who is acting: logged with every action. */
 export interface AdminEnv extends AppEnv {

@@ -1,5 +1,5 @@
 // What the domain works with: the context a request or a queue message gives it.
-import type { Dependencies } from './dependencies';
+import type { Dependencies } from '../http/app-env';
 import type { Env } from './env';
 
 export interface HandlerContext extends Dependencies {

@@ -28,7 +28,7 @@ export interface Env {
    * its prefix. Events and sessions of the other mode are never acted on.
    */
   STRIPE_MODE?: string;
-  /** Secret for the signed buyer tokens a seller's own backend issues (see worker/orders/buyer-proof.ts). A secret. */
+  /** Secret for the signed buyer tokens a seller's own backend issues (see worker/http/buyer-proof.ts). A secret. */
   BUYER_TOKEN_SECRET?: string;
   /** Side effects (deliveries, revocations, catalog rebuilds) to carry out after the commit; see worker/outbox/. */
   OUTBOX?: Queue<OutboxMessage>;
