@@ -1,4 +1,4 @@
-// The shapes of the seller's hooks (worker/fulfil.ts holds their implementations).
+// The shapes of the seller's hooks (worker/seller-hooks.ts holds their implementations).
 import type { Product } from '../catalog';
 import type { DownloadLink, LicenceKeyView } from '../contract/api';
 import type { Env } from './platform/env';

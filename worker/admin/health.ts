@@ -1,7 +1,7 @@
 // The health page: is the shop configured, is Stripe talking to it, is anything stuck.
 import type { AdminHealthResponse } from '../../contract/api';
 import { QUIET_WEBHOOK_DAYS } from '../../contract/limits';
-import { catalogSnapshotBuiltAt } from '../live-catalog';
+import { catalogSnapshotBuiltAt } from '../storefront/live-catalog';
 import { commaSeparated, shopMode } from '../platform/config';
 import type { HandlerContext } from '../platform/context';
 import { anyOrder, deadOutboxCount, lastAction, lastEvent, ledgerCounts, mirrorCounts } from '../store/back-office';

@@ -4,7 +4,7 @@
 import type { AdminRetryResponse } from '../../contract/api';
 import { MAX_RETRIES_PER_CALL } from '../../contract/limits';
 import type { HandlerContext } from '../platform/context';
-import { receiveEvent } from '../events/process';
+import { receiveEvent } from '../events/receive';
 import { failedEventIds, failedEventPayload, ledgerCounts, logAction } from '../store/back-office';
 import { decodeEvent } from '../stripe/event';
 

@@ -1,4 +1,4 @@
-import { revokeOrder } from '../orders/fulfilment';
+import { revokeOrder } from '../orders/order-events';
 import { idOf } from '../stripe/expandable';
 import type { HandlerMap } from './handler';
 

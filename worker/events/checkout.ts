@@ -1,4 +1,4 @@
-import { sessionEffects } from '../orders/fulfilment';
+import { sessionEffects } from '../orders/order-events';
 import type { HandlerMap } from './handler';
 
 export const checkoutHandlers: HandlerMap = {

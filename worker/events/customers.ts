@@ -1,5 +1,5 @@
-import { customerRow } from '../mirror-rows';
-import { mirrorHandler, type Retrieve } from './mirror';
+import { customerRow } from '../mirror/resources';
+import { mirrorHandler, type Retrieve } from '../mirror/sync';
 import type { HandlerMap } from './handler';
 
 const retrieve: Retrieve<Parameters<typeof customerRow>[0]> = (stripe, id) => stripe.customers.retrieve(id);

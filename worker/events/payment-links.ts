@@ -1,5 +1,5 @@
-import { paymentLinkRow } from '../mirror-rows';
-import { mirrorHandler, type Retrieve } from './mirror';
+import { paymentLinkRow } from '../mirror/resources';
+import { mirrorHandler, type Retrieve } from '../mirror/sync';
 import type { HandlerMap } from './handler';
 
 const retrieve: Retrieve<Parameters<typeof paymentLinkRow>[0]> = (stripe, id) => stripe.paymentLinks.retrieve(id);

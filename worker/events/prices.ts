@@ -1,5 +1,5 @@
-import { priceRow } from '../mirror-rows';
-import { mirrorHandler, type Retrieve } from './mirror';
+import { priceRow } from '../mirror/resources';
+import { mirrorHandler, type Retrieve } from '../mirror/sync';
 import type { HandlerMap } from './handler';
 
 const retrieve: Retrieve<Parameters<typeof priceRow>[0]> = (stripe, id) => stripe.prices.retrieve(id);

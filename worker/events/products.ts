@@ -1,5 +1,5 @@
-import { productRow } from '../mirror-rows';
-import { mirrorHandler, type Retrieve } from './mirror';
+import { productRow } from '../mirror/resources';
+import { mirrorHandler, type Retrieve } from '../mirror/sync';
 import type { HandlerMap } from './handler';
 
 const retrieve: Retrieve<Parameters<typeof productRow>[0]> = (stripe, id) => stripe.products.retrieve(id);

@@ -1,9 +1,9 @@
 import type Stripe from 'stripe';
-import { subscriptionItems, subscriptionRow } from '../mirror-rows';
+import { subscriptionItems, subscriptionRow } from '../mirror/resources';
 import { replaceSubscriptionItems, upsertMirrored } from '../store/mirror';
 import type { HandlerContext } from '../platform/context';
 import type { Effects } from '../store/commit';
-import { objectToMirror, type MirrorEvent } from './mirror';
+import { objectToMirror, type MirrorEvent } from '../mirror/sync';
 import type { HandlerMap } from './handler';
 
 /** The subscription and its items, committed together; a stale event changes neither. */

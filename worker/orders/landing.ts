@@ -11,7 +11,7 @@ import type { HandlerContext } from '../platform/context';
 import { commit } from '../store/commit';
 import { isStripeError, stripeClient } from '../stripe/client';
 import { findOrder, type Order } from '../store/orders';
-import { sessionEffects } from './fulfilment';
+import { sessionEffects } from './order-events';
 
 /** How long "Stripe does not know it, or it is still open" is believed without asking again. */
 export const UNKNOWN_SESSION_TTL_MS = 10_000;

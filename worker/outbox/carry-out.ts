@@ -5,7 +5,7 @@
 // holds: one batch claims the rows and reads their orders, one records the outcomes
 // (plus one when a licence pool was empty at fulfilment, one when a catalog is rebuilt).
 import { findProduct, type Product } from '../../catalog';
-import { refreshCatalog } from '../live-catalog';
+import { refreshCatalog } from '../storefront/live-catalog';
 import type { Env } from '../platform/env';
 import type { Dependencies } from '../http/app-env';
 import { assignWaitingPoolKeys } from '../delivery/licences';

@@ -32,7 +32,7 @@ export interface Env {
   BUYER_TOKEN_SECRET?: string;
   /** Side effects (deliveries, revocations, catalog rebuilds) to carry out after the commit; see worker/outbox/. */
   OUTBOX?: Queue<OutboxMessage>;
-  /** `payment-link` (default), `hosted` or `embedded`: how worker-made Checkout Sessions are shown (worker/checkout-settings.ts). */
+  /** `payment-link` (default), `hosted` or `embedded`: how worker-made Checkout Sessions are shown (worker/checkout/settings.ts). */
   CHECKOUT_MODE?: string;
   /** "true": a promotion code field on worker-made sessions. */
   CHECKOUT_PROMOTION_CODES?: string;

@@ -20,7 +20,7 @@ import {
   type SyncResponse,
 } from '../../contract/api';
 import { ADMIN_PAGE_SIZE } from '../../contract/limits';
-import { rerunFulfilment } from '../admin/fulfilment';
+import { rerunFulfilment } from '../admin/rerun';
 import { health } from '../admin/health';
 import { retryEvent, retryFailed } from '../admin/ledger';
 import { orderDetail, ordersPage, salesTotals } from '../admin/orders';
@@ -29,7 +29,7 @@ import { decodeCursor, ledgerEventView, nextCursor } from '../admin/views';
 import { ignoredByType, ledgerCounts, listEvents, logAction } from '../store/back-office';
 import { findProduct } from '../../catalog';
 import { addPoolKeys } from '../store/licences';
-import { replayPage, syncPage } from '../backfill';
+import { replayPage, syncPage } from '../events/replay';
 import { handlerContext } from '../http/context';
 import { requireJson } from '../http/require-json';
 import { validate } from '../http/validate';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { etag } from 'hono/etag';
 import { ProductIdParam, type CatalogResponse, type ProductResponse } from '../../contract/api';
-import { liveCatalog } from '../live-catalog';
+import { liveCatalog } from '../storefront/live-catalog';
 import type { AppEnv } from '../http/app-env';
 import { activeProduct } from '../store/catalog';
 import { hasStripeKey } from '../stripe/client';

@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { CheckoutRequest, type CheckoutResponse } from '../../contract/api';
 import { MAX_CHECKOUT_BODY_BYTES } from '../../contract/limits';
-import { createCheckout } from '../checkout';
+import { createCheckout } from '../checkout/sessions';
 import { commaSeparated } from '../platform/config';
 import type { AppEnv } from '../http/app-env';
 import { requireJson } from '../http/require-json';

@@ -6,11 +6,11 @@ import { etag } from 'hono/etag';
 import { HTTPException } from 'hono/http-exception';
 import { PRODUCT_SLUG, productPath } from '../../catalog';
 import { EMAIL } from '../../contract/ids';
-import { createCheckout } from '../checkout';
+import { createCheckout } from '../checkout/sessions';
 import type { Env } from '../platform/env';
 import type { AppEnv } from '../http/app-env';
 import { CLIENT_REFERENCE_ID } from '../../contract/ids';
-import { liveCatalogFor, liveShopCatalog, liveSitemap, renderProductPage, resolveProductPage, TEMPLATE_PATH } from '../product-pages';
+import { liveCatalogFor, liveShopCatalog, liveSitemap, renderProductPage, resolveProductPage, TEMPLATE_PATH } from '../storefront/product-pages';
 
 /** Short enough that a price change shows soon; stale-while-revalidate keeps pages instant meanwhile. */
 export const PAGE_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=600';

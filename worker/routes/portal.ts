@@ -5,7 +5,7 @@ import { PortalRequest, type PortalResponse } from '../../contract/api';
 import { MAX_PORTAL_BODY_BYTES } from '../../contract/limits';
 import type { AppEnv } from '../http/app-env';
 import { proveBuyer } from '../http/buyer-proof';
-import { createPortal } from '../portal';
+import { createPortal } from '../checkout/portal';
 import { siteOrigin } from './checkout';
 import { requireJson } from '../http/require-json';
 import { validate } from '../http/validate';

@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { commaSeparated } from '../platform/config';
 import type { AppEnv } from '../http/app-env';
-import { receiveEvent } from '../events/process';
+import { receiveEvent } from '../events/receive';
 import { handlerContext } from '../http/context';
 import { decodeEvent } from '../stripe/event';
 import { verifySignature } from '../stripe/signature';

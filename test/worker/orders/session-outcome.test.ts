@@ -1,6 +1,6 @@
 // What a session means for its order is decided once, for the webhook and the success page's landing alike.
 import { describe, expect, it } from 'vitest';
-import { sessionOutcome, type SessionNews } from '../../../worker/orders/fulfilment';
+import { sessionOutcome, type SessionNews } from '../../../worker/orders/order-events';
 
 const session = (status: 'open' | 'complete' | 'expired', payment_status: 'paid' | 'unpaid' | 'no_payment_required') => ({ status, payment_status });
 

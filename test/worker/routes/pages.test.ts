@@ -5,7 +5,7 @@ import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import catalog from '../../../catalog/catalog.json';
-import { liveCatalogFor, liveShopCatalog, resolveProductPage } from '../../../worker/product-pages';
+import { liveCatalogFor, liveShopCatalog, resolveProductPage } from '../../../worker/storefront/product-pages';
 import type { Env } from '../../../worker/platform/env';
 import { builtAssets, builtFile } from '../support/assets';
 import { countingDb } from '../support/counting-db';

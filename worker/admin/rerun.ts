@@ -3,7 +3,7 @@
 // who did it.
 import type { AdminRerunResponse } from '../../contract/api';
 import type { HandlerContext } from '../platform/context';
-import { approvedEffects } from '../orders/fulfilment';
+import { approvedEffects } from '../orders/order-events';
 import { logAction, logApproval, outboxOfOrder, reviveDelivery } from '../store/back-office';
 import { commit } from '../store/commit';
 import { findLineItems, findOrder } from '../store/orders';

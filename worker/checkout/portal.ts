@@ -4,10 +4,10 @@
 // through the subscription webhooks it already handles.
 import { HTTPException } from 'hono/http-exception';
 import type Stripe from 'stripe';
-import type { PortalResponse } from '../contract/api';
-import type { Env } from './platform/env';
-import { subscriptionCustomerOf } from './store/entitlements';
-import { stripeClient, stripeErrorMessage } from './stripe/client';
+import type { PortalResponse } from '../../contract/api';
+import type { Env } from '../platform/env';
+import { subscriptionCustomerOf } from '../store/entitlements';
+import { stripeClient, stripeErrorMessage } from '../stripe/client';
 
 export async function createPortal(env: Env, clientReferenceId: string, returnUrl: string): Promise<PortalResponse> {
   const stripe = await stripeClient(env);

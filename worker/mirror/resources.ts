@@ -1,7 +1,7 @@
 // Stripe objects → the mirror's rows. Pure: what the shop keeps of each object.
 import type Stripe from 'stripe';
-import type { MirrorRow, SubscriptionItemRow } from './store/mirror';
-import { idOf } from './stripe/expandable';
+import type { MirrorRow, SubscriptionItemRow } from '../store/mirror';
+import { idOf } from '../stripe/expandable';
 
 const flag = (value: boolean | null | undefined) => (value ? 1 : 0);
 

@@ -2,10 +2,10 @@
 import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { sessionParams } from '../../worker/checkout';
-import { checkoutSettings, type CheckoutSettings } from '../../worker/checkout-settings';
-import type { SellablePrice } from '../../worker/store/catalog';
-import { testEnv } from './support/app';
+import { sessionParams } from '../../../worker/checkout/sessions';
+import { checkoutSettings, type CheckoutSettings } from '../../../worker/checkout/settings';
+import type { SellablePrice } from '../../../worker/store/catalog';
+import { testEnv } from '../support/app';
 
 const defaults: CheckoutSettings = { mode: 'payment-link', promotionCodes: false, shippingCountries: [], automaticTax: false, phoneNumber: false, publishableKey: null };
 const settingsOf = (vars: Record<string, string>) => checkoutSettings(testEnv({ STRIPE_MODE: 'test', ...vars }));

@@ -1,9 +1,9 @@
 // How this shop's worker-made Checkout Sessions look, read from wrangler.toml [vars] and
 // checked once per request. The buyer's request never chooses any of it: a cart names
 // prices and quantities, the seller's config names the rest.
-import { PUBLISHABLE_KEY } from '../contract/ids';
-import { shopMode, type StripeMode } from './platform/config';
-import type { Env } from './platform/env';
+import { PUBLISHABLE_KEY } from '../../contract/ids';
+import { shopMode, type StripeMode } from '../platform/config';
+import type { Env } from '../platform/env';
 
 export const CHECKOUT_MODES = ['payment-link', 'hosted', 'embedded'] as const;
 /**

@@ -3,9 +3,9 @@
 // products that exist only in Stripe, rendered with HTMLRewriter into the product template the
 // build wrote (dist/_templates/product.html), so they are the same page as the prerendered ones.
 // Without live products the prerendered page is served as built.
-import { catalog, productPath, SHOP_LOCALE, type Product } from '../catalog';
-import { productPageFields, type PageProduct, type ProductPageFields, type SiteInfo } from '../catalog/product-page';
-import { sitemapUrls, sitemapXml } from '../catalog/sitemap';
+import { catalog, productPath, SHOP_LOCALE, type Product } from '../../catalog';
+import { productPageFields, type PageProduct, type ProductPageFields, type SiteInfo } from '../../catalog/product-page';
+import { sitemapUrls, sitemapXml } from '../../catalog/sitemap';
 import {
   liveOnlyProducts,
   mergeLiveCatalog,
@@ -15,11 +15,11 @@ import {
   type LiveCatalog,
   type LiveOnlyProduct,
   type ShopProduct,
-} from '../catalog/live';
+} from '../../catalog/live';
 import { liveCatalog } from './live-catalog';
-import type { Env } from './platform/env';
-import { liveProductsFor } from './store/catalog';
-import { hasStripeKey } from './stripe/client';
+import type { Env } from '../platform/env';
+import { liveProductsFor } from '../store/catalog';
+import { hasStripeKey } from '../stripe/client';
 
 /** Where the build put the template (`dist/_templates/product.html`, served without `.html`). */
 export const TEMPLATE_PATH = '/_templates/product';

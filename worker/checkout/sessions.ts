@@ -4,12 +4,12 @@
 // tax, phone) comes from the seller's config (./checkout-settings.ts).
 import { HTTPException } from 'hono/http-exception';
 import type Stripe from 'stripe';
-import { findProduct } from '../catalog';
-import type { CheckoutResponse } from '../contract/api';
-import { checkoutSettings, type CheckoutSettings } from './checkout-settings';
-import type { Env } from './platform/env';
-import { sellablePrices, type SellablePrice } from './store/catalog';
-import { stripeClient, stripeErrorMessage } from './stripe/client';
+import { findProduct } from '../../catalog';
+import type { CheckoutResponse } from '../../contract/api';
+import { checkoutSettings, type CheckoutSettings } from './settings';
+import type { Env } from '../platform/env';
+import { sellablePrices, type SellablePrice } from '../store/catalog';
+import { stripeClient, stripeErrorMessage } from '../stripe/client';
 
 export interface CheckoutLines {
   items: { price: string; quantity: number }[];

@@ -3,12 +3,12 @@
 // renamed field here fails the site's typecheck. `tsc -p worker/tsconfig.api.json` writes the
 // declarations the site reads (the site cannot compile the worker: it has no workers-types).
 import { Hono } from 'hono';
-import type { AppEnv } from './http/app-env';
-import { catalogRoute } from './routes/catalog';
-import { checkout } from './routes/checkout';
-import { entitlements } from './routes/entitlements';
-import { orders } from './routes/orders';
-import { portal } from './routes/portal';
+import type { AppEnv } from '../http/app-env';
+import { catalogRoute } from './catalog';
+import { checkout } from './checkout';
+import { entitlements } from './entitlements';
+import { orders } from './orders';
+import { portal } from './portal';
 
 export const api = new Hono<AppEnv>()
   .route('/orders', orders)

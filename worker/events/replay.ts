@@ -2,13 +2,13 @@
 // request stays well inside Workers' subrequest and CPU limits; the
 // `stripe:sync` CLI drives it page by page and can resume from `next`.
 import type Stripe from 'stripe';
-import { refreshCatalog } from './live-catalog';
-import { receiveEvent } from './events/process';
-import type { SyncResource } from '../contract/api';
-import type { HandlerContext } from './platform/context';
-import { customerRow, paymentLinkRow, priceRow, productRow, subscriptionItems, subscriptionRow } from './mirror-rows';
-import { replaceSubscriptionItems, upsertMirrored, type SyncVersion } from './store/mirror';
-import { decodeEvent } from './stripe/event';
+import { refreshCatalog } from '../storefront/live-catalog';
+import { receiveEvent } from './receive';
+import type { SyncResource } from '../../contract/api';
+import type { HandlerContext } from '../platform/context';
+import { customerRow, paymentLinkRow, priceRow, productRow, subscriptionItems, subscriptionRow } from '../mirror/resources';
+import { replaceSubscriptionItems, upsertMirrored, type SyncVersion } from '../store/mirror';
+import { decodeEvent } from '../stripe/event';
 
 
 export interface Page {

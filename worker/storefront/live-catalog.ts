@@ -1,8 +1,8 @@
 // The live catalog: what the seller currently sells in Stripe, from the D1
 // mirror, cached in KV. KV is only a cache (eventually consistent, one write a
 // second per key): a missing or failed snapshot is rebuilt from D1.
-import type { Env } from './platform/env';
-import { activeProducts, type LiveProduct } from './store/catalog';
+import type { Env } from '../platform/env';
+import { activeProducts, type LiveProduct } from '../store/catalog';
 
 const SNAPSHOT_KEY = 'catalog:v1';
 /** Bounds staleness should a refresh write be lost (KV allows one write a second per key). */

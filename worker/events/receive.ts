@@ -1,4 +1,4 @@
-import { changesCatalog } from '../live-catalog';
+import { changesCatalog } from '../storefront/live-catalog';
 import { shopMode } from '../platform/config';
 import { randomId } from '../platform/ids';
 import { commit } from '../store/commit';
