@@ -6,6 +6,7 @@ import { commaSeparated } from './platform/config';
 import { devCheckout } from './dev/checkout';
 import type { AppEnv, Dependencies } from './http/app-env';
 import { RecentEvents } from './platform/recent-events';
+import { Refusal } from './platform/refusal';
 import { deliver, fulfil, revoke } from './seller-hooks';
 import { api } from './routes/api';
 import { admin } from './routes/admin';
@@ -51,7 +52,9 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
   app.route('/dev', devCheckout((request, env, ctx) => app.fetch(request, env, ctx)));
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
-  app.onError((error, c) => {
+  app.onError((thrown, c) => {
+    // The domain's refusals and HTTP's own (Hono's middleware, the routes) answer alike.
+    const error = thrown instanceof Refusal ? new HTTPException(thrown.status, { message: thrown.message, res: new Response(null, { headers: thrown.headers }) }) : thrown;
     if (error instanceof HTTPException) {
       // Hono's own middleware (bearer-auth) sends its answer as a response, without a message.
       if (!error.message && error.res) return error.getResponse();

@@ -3,14 +3,14 @@ import type { AdminHealthResponse } from '../../contract/api';
 import { QUIET_WEBHOOK_DAYS } from '../../contract/limits';
 import { catalogSnapshotBuiltAt } from '../storefront/live-catalog';
 import { commaSeparated, shopMode } from '../platform/config';
-import type { HandlerContext } from '../platform/context';
+import type { Context } from '../platform/context';
 import { anyOrder, deadOutboxCount, lastAction, lastEvent, ledgerCounts, mirrorCounts } from '../store/back-office';
 import { accessSetting } from './access';
 import { isoOrNull } from './views';
 
 const DAY_S = 24 * 60 * 60;
 
-export async function health(context: HandlerContext): Promise<AdminHealthResponse> {
+export async function health(context: Context): Promise<AdminHealthResponse> {
   const { db, env } = context;
   const now = context.now();
   const [latest, counts, dead, mirror, sync, ordersExist, snapshotAt] = await Promise.all([

@@ -3,7 +3,7 @@
 // guarded path as a refund made in Stripe's dashboard.
 import type Stripe from 'stripe';
 import type { AdminRefundResponse } from '../../contract/api';
-import type { HandlerContext } from '../platform/context';
+import type { Context } from '../platform/context';
 import { findAdminOrder, logAction } from '../store/back-office';
 import { AdminRefusal } from './refusal';
 
@@ -16,7 +16,7 @@ export async function requestRefund(
   orderId: string,
   request: { amount?: number | undefined; requestId: string },
   actor: string,
-  context: HandlerContext,
+  context: Context,
 ): Promise<AdminRefundResponse> {
   const { db } = context;
   const order = await findAdminOrder(db, orderId);

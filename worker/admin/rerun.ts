@@ -2,14 +2,15 @@
 // that the seller approves, or an order whose delivery died in the outbox. Logged with
 // who did it.
 import type { AdminRerunResponse } from '../../contract/api';
-import type { HandlerContext } from '../platform/context';
+import type { Context } from '../platform/context';
+import type { SellerHooks } from '../seller-hooks';
 import { approvedEffects } from '../orders/order-events';
 import { logAction, logApproval, outboxOfOrder, reviveDelivery } from '../store/back-office';
 import { commit } from '../store/commit';
 import { findLineItems, findOrder } from '../store/orders';
 import { AdminRefusal } from './refusal';
 
-export async function rerunFulfilment(orderId: string, actor: string, context: HandlerContext): Promise<AdminRerunResponse> {
+export async function rerunFulfilment(orderId: string, actor: string, context: Context & SellerHooks): Promise<AdminRerunResponse> {
   const { db } = context;
   const order = await findOrder(db, orderId);
   if (!order) throw new AdminRefusal(404, 'order not found');

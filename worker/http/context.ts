@@ -1,8 +1,10 @@
-import type { Context } from 'hono';
-import type { AppEnv } from './app-env';
-import type { HandlerContext } from '../platform/context';
+import type { Context as HonoContext } from 'hono';
+import type { Context } from '../platform/context';
+import type { SellerHooks } from '../seller-hooks';
+import type { AppEnv, Dependencies } from './app-env';
 
-/** What the domain needs from a request: bindings, hooks, the clock, and waitUntil. */
-export function handlerContext<E extends AppEnv>(c: Context<E>): HandlerContext {
-  return { ...c.var.deps, db: c.env.DB, env: c.env, waitUntil: (promise) => c.executionCtx.waitUntil(promise) };
+/** What the domain needs from a request: bindings, the clock, waitUntil, and the seller's hooks. */
+export function handlerContext<E extends AppEnv>(c: HonoContext<E>): Context & SellerHooks {
+  const deps: Dependencies = c.var.deps;
+  return { ...deps, db: c.env.DB, env: c.env, waitUntil: (promise) => c.executionCtx.waitUntil(promise) };
 }

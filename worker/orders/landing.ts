@@ -7,7 +7,8 @@
 // one call, an answer of "unknown or still open" is remembered briefly, and each
 // client may cause only so many calls a minute (per isolate: a bound, not a quota).
 import type Stripe from 'stripe';
-import type { HandlerContext } from '../platform/context';
+import type { Context } from '../platform/context';
+import type { SellerHooks } from '../seller-hooks';
 import { commit } from '../store/commit';
 import { isStripeError, stripeClient } from '../stripe/client';
 import { findOrder, type Order } from '../store/orders';
@@ -25,7 +26,7 @@ const unknownUntil = new Map<string, number>();
 const budgets = new Map<string, { windowStart: number; used: number }>();
 
 /** Looks the session up in Stripe and records what it finds: coalesced, briefly cached when unknown, bounded per client. */
-export async function lookUpInStripe(sessionId: string, client: string, context: HandlerContext): Promise<Lookup> {
+export async function lookUpInStripe(sessionId: string, client: string, context: Context & SellerHooks): Promise<Lookup> {
   const now = context.now();
   const pending = inflight.get(sessionId);
   if (pending) return { order: await pending };
@@ -57,7 +58,7 @@ function remember(sessionId: string, until: number): void {
 }
 
 /** Null when Stripe does not know the session or it is still open. */
-async function recordFromStripe(sessionId: string, context: HandlerContext): Promise<Order | null> {
+async function recordFromStripe(sessionId: string, context: Context & SellerHooks): Promise<Order | null> {
   const stripe = await stripeClient(context.env);
   if (!stripe) return null;
   let session: Stripe.Checkout.Session;

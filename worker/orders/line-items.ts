@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { HandlerContext } from '../platform/context';
+import type { Context } from '../platform/context';
 import { stripeClient } from '../stripe/client';
 import { idOf } from '../stripe/expandable';
 import { catalog, findProduct, type Product } from '../../catalog';
@@ -19,7 +19,7 @@ export interface ReportedLineItem extends LineItem {
  * page of its line items; webhook payloads never carry them), or without an API key the
  * one catalog product a Payment Link sells.
  */
-export async function lineItemsOf(session: Stripe.Checkout.Session, context: HandlerContext): Promise<ReportedLineItem[]> {
+export async function lineItemsOf(session: Stripe.Checkout.Session, context: Context): Promise<ReportedLineItem[]> {
   const items = await stripeLineItems(session, context);
   if (items) {
     return items.map((item) => ({
@@ -39,7 +39,7 @@ export async function lineItemsOf(session: Stripe.Checkout.Session, context: Han
 }
 
 /** Every line Stripe has for the session, or null when the worker cannot ask. An expansion holds only the first 10. */
-async function stripeLineItems(session: Stripe.Checkout.Session, context: HandlerContext): Promise<Stripe.LineItem[] | null> {
+async function stripeLineItems(session: Stripe.Checkout.Session, context: Context): Promise<Stripe.LineItem[] | null> {
   const expanded = session.line_items;
   if (expanded && !expanded.has_more) return expanded.data;
   const stripe = await stripeClient(context.env);

@@ -1,25 +1,53 @@
-// What an event does to an order, as writes for one D1 batch. Nothing here reads the
-// stored order: every transition is guarded in SQL (worker/store/orders.ts), a refund
-// or dispute that came first is applied by the same statement, and the side effects
-// (delivery, revocation) are outbox rows that exist at most once per order.
+// What each order event does, as effects for one D1 batch: a Checkout Session's news
+// (completed, paid later, failed, expired), a full refund, a dispute; and the seller's
+// approval of an order held for review. Nothing here reads the stored order: every
+// transition is guarded in SQL (worker/store/orders.ts), a refund or dispute that came
+// first is applied by the same statement, and the side effects (delivery, revocation)
+// are outbox rows that exist at most once per order.
 import type Stripe from 'stripe';
 import { findProduct, type Product } from '../../catalog';
 import { missingFileWarnings } from '../delivery/files';
 import { licenceWrites } from '../delivery/licences';
-import type { HandlerContext } from '../platform/context';
-import type { FulfilmentRequest } from '../hooks';
+import type { Context } from '../platform/context';
+import type { FulfilmentRequest, SellerHooks } from '../seller-hooks';
 import { approveReviewedOrder } from '../store/back-office';
 import type { Effects } from '../store/commit';
 import { saveBuyerDetails } from '../store/buyer-details';
 import { noteWhenNoOrderPaidBy } from '../store/ledger';
 import { revokeByPaymentIntent, saveLineItems, saveOrderTransition, saveRevocation, type LineItem, type Order, type Revocation } from '../store/orders';
 import { outboxDeliveredIfFulfilled, outboxRevokedIfRevoked } from '../store/outbox';
+import { idOf } from '../stripe/expandable';
 import { buyerDetailsOf } from './buyer-details';
 import { contentsOf, contentsOfStored, lineItemsOf } from './line-items';
 import { orderFromSession, productOf } from './order';
 import { paymentIntentOf } from './payment-intent';
 import { reviewReason } from './review';
 import { MOVES_INTO, statusesMovingInto } from './status';
+
+type OrderContext = Context & Pick<SellerHooks, 'fulfil'>;
+
+// ─── the events ─────────────────────────────────────────────────────────────
+
+/** A Checkout Session's news: what it means for the order is `sessionEffects`'. */
+export function sessionEvent(event: Extract<Stripe.Event, { type: SessionNews }>, context: OrderContext): Promise<Effects> {
+  return sessionEffects(event.data.object, context, event.type);
+}
+
+/** A full refund revokes the order; a partial one leaves it as it is: the buyer keeps what they paid for. */
+export function chargeRefunded(event: Stripe.ChargeRefundedEvent, context: Context): Effects {
+  const charge = event.data.object;
+  const paymentIntent = idOf(charge.payment_intent);
+  if (!charge.refunded || !paymentIntent) return { writes: [] };
+  return revokeOrder(paymentIntent, 'refunded', event.id, context);
+}
+
+/** A dispute revokes the order at once: the money is held from the seller. */
+export function disputeCreated(event: Stripe.ChargeDisputeCreatedEvent, context: Context): Effects {
+  const paymentIntent = idOf(event.data.object.payment_intent);
+  return paymentIntent ? revokeOrder(paymentIntent, 'disputed', event.id, context) : { writes: [] };
+}
+
+// ─── what a session means ───────────────────────────────────────────────────
 
 /** What Stripe said of a session: a webhook's event type (the session's own fields cannot tell a delayed payment that failed). */
 export type SessionNews =
@@ -48,9 +76,9 @@ export function sessionOutcome(session: Pick<Stripe.Checkout.Session, 'status' |
  * landing share. The order always learns the PaymentIntent that paid it, a subscription's
  * through its first invoice, so that a refund or dispute of that payment finds it.
  */
-export async function sessionEffects(session: Stripe.Checkout.Session, context: HandlerContext, news: SessionNews): Promise<Effects>;
-export async function sessionEffects(session: Stripe.Checkout.Session, context: HandlerContext): Promise<Effects | null>;
-export async function sessionEffects(session: Stripe.Checkout.Session, context: HandlerContext, news?: SessionNews): Promise<Effects | null> {
+export async function sessionEffects(session: Stripe.Checkout.Session, context: OrderContext, news: SessionNews): Promise<Effects>;
+export async function sessionEffects(session: Stripe.Checkout.Session, context: OrderContext): Promise<Effects | null>;
+export async function sessionEffects(session: Stripe.Checkout.Session, context: OrderContext, news?: SessionNews): Promise<Effects | null> {
   // The one field a signed payload could still lack before it is used as a key.
   if (typeof session.id !== 'string') throw new Error('checkout session in the event has no id');
   const outcome = sessionOutcome(session, news);
@@ -59,8 +87,10 @@ export async function sessionEffects(session: Stripe.Checkout.Session, context: 
   return outcome === 'fulfil' ? fulfilOrder(paid, context) : recordOrder(paid, outcome, context);
 }
 
+// ─── fulfilment ─────────────────────────────────────────────────────────────
+
 /** Records the session's order in `status`, if the order may move there. */
-function recordOrder(session: Stripe.Checkout.Session, status: 'pending' | 'payment_failed' | 'expired', { db, now }: HandlerContext): Effects {
+function recordOrder(session: Stripe.Checkout.Session, status: 'pending' | 'payment_failed' | 'expired', { db, now }: Context): Effects {
   const order = orderFromSession(session, status, now());
   return {
     writes: [saveOrderTransition(db, order, MOVES_INTO), ...buyerDetailsWrites(db, session, order.updatedAt)],
@@ -73,7 +103,7 @@ function recordOrder(session: Stripe.Checkout.Session, status: 'pending' | 'paym
  * `fulfilment` below. A redelivery, or a second path to the same session, changes
  * nothing: the order is no longer pending and its delivery row already exists.
  */
-async function fulfilOrder(session: Stripe.Checkout.Session, context: HandlerContext): Promise<Effects> {
+async function fulfilOrder(session: Stripe.Checkout.Session, context: OrderContext): Promise<Effects> {
   const { db } = context;
   const now = context.now();
   const lineItems = await lineItemsOf(session, context);
@@ -103,7 +133,7 @@ async function fulfilOrder(session: Stripe.Checkout.Session, context: HandlerCon
  * The seller's approval of an order held for review: fulfilled as a paid session is, from
  * what was recorded of it, only if it is still in review when the batch commits.
  */
-export async function approvedEffects(order: Order, lineItems: LineItem[], context: HandlerContext): Promise<Effects> {
+export async function approvedEffects(order: Order, lineItems: LineItem[], context: OrderContext): Promise<Effects> {
   const { db } = context;
   const products = await contentsOfStored(order, lineItems, db);
   const product = order.productId ? findProduct(order.productId) : undefined;
@@ -120,7 +150,7 @@ async function fulfilment(
   order: Order,
   bought: Pick<FulfilmentRequest, 'product' | 'products' | 'lineItems'>,
   transition: (deliveryToken: string | null) => D1PreparedStatement[],
-  context: HandlerContext,
+  context: OrderContext,
 ): Promise<Effects> {
   const { db } = context;
   const now = context.now();
@@ -144,7 +174,7 @@ function buyerDetailsWrites(db: D1Database, session: Stripe.Checkout.Session, no
  * A digital product with no file to deliver still fulfils (the buyer paid; the seller can
  * send the file by hand), but the seller must hear of it: in the ledger's note and the log.
  */
-async function deliveryWarnings(products: Product[], { env }: HandlerContext): Promise<string[]> {
+async function deliveryWarnings(products: Product[], { env }: Context): Promise<string[]> {
   const bucket = env.FILES;
   const keys = products.filter((product) => product.digital).flatMap((product) => (product.files ?? []).map((file) => file.key));
   // Without a bucket bound (some tests, a shop not delivering files yet) only the catalog is checked.
@@ -153,12 +183,14 @@ async function deliveryWarnings(products: Product[], { env }: HandlerContext): P
   return missingFileWarnings(products, (key) => present.has(key));
 }
 
+// ─── revocation ─────────────────────────────────────────────────────────────
+
 /**
  * A full refund or a dispute of the payment `paymentIntent`: moves its order to
  * `status` if it may move there, or — with no order yet — keeps the revocation so
  * the order is recorded revoked when it arrives.
  */
-export function revokeOrder(paymentIntent: string, status: Revocation, eventId: string, { db, now }: HandlerContext): Effects {
+function revokeOrder(paymentIntent: string, status: Revocation, eventId: string, { db, now }: Context): Effects {
   const at = now();
   const what = status === 'refunded' ? 'refund' : 'dispute';
   return {

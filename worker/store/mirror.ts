@@ -34,9 +34,10 @@ export const MIRROR_COLUMNS = {
 
 export type MirrorTable = keyof typeof MIRROR_COLUMNS;
 
-export type MirrorRow<T extends MirrorTable> = { id: string; deleted: boolean; raw: object } & {
-  [column in (typeof MIRROR_COLUMNS)[T][number]]: string | number | null;
-};
+/** A row of table `T` (of any mirrored table when `T` is their union). */
+export type MirrorRow<T extends MirrorTable> = T extends MirrorTable
+  ? { id: string; deleted: boolean; raw: object } & { [column in (typeof MIRROR_COLUMNS)[T][number]]: string | number | null }
+  : never;
 
 /**
  * Inserts or updates a mirrored object — only when the stored row is not deleted
@@ -45,10 +46,11 @@ export type MirrorRow<T extends MirrorTable> = { id: string; deleted: boolean; r
  */
 export function upsertMirrored<T extends MirrorTable>(db: D1Database, table: T, row: MirrorRow<T>, version: SyncVersion, now: number): D1PreparedStatement {
   const columns: readonly string[] = MIRROR_COLUMNS[table];
+  const fields: Record<string, unknown> = row;
   const all = ['id', ...columns, 'deleted', 'raw', 'synced_created', 'synced_event', 'updated_at'];
   const values = [
     row.id,
-    ...columns.map((column) => (row as Record<string, string | number | null>)[column] ?? null),
+    ...columns.map((column) => (fields[column] as string | number | null | undefined) ?? null),
     row.deleted ? 1 : 0,
     JSON.stringify(row.raw),
     version.created,

@@ -29,6 +29,3 @@ export async function catalogSnapshotBuiltAt(env: Env): Promise<number | null> {
   await cached?.value?.cancel();
   return cached?.value ? (cached.metadata?.builtAt ?? null) : null;
 }
-
-/** Product and price events change what the storefront shows. */
-export const changesCatalog = (eventType: string) => eventType.startsWith('product.') || eventType.startsWith('price.');

@@ -5,7 +5,7 @@ import { createExecutionContext, createMessageBatch, createScheduledController, 
 import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { CATALOG_REBUILD_WINDOW_MS } from '../../../worker/events/receive';
+import { CATALOG_REBUILD_WINDOW_MS } from '../../../worker/mirror/sync';
 import worker from '../../../worker/index';
 import type { OutboxMessage } from '../../../worker/platform/env';
 import { MAX_OUTBOX_ATTEMPTS, retryDelaySeconds } from '../../../worker/outbox/carry-out';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp, defaultDependencies } from '../../../worker/app';
 import { findProduct } from '../../../catalog';
 import type { OutboxMessage } from '../../../worker/platform/env';
-import type { DeliveryRequest } from '../../../worker/hooks';
+import type { DeliveryRequest } from '../../../worker/seller-hooks';
 import { consumeOutbox } from '../../../worker/outbox/consumer';
 import { outboxRow, testEnv } from '../support/app';
 import { countingDb } from '../support/counting-db';
