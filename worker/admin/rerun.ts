@@ -8,12 +8,12 @@ import { approvedEffects } from '../orders/order-events';
 import { logAction, logApproval, outboxOfOrder, reviveDelivery } from '../store/back-office';
 import { commit } from '../store/commit';
 import { findLineItems, findOrder } from '../store/orders';
-import { AdminRefusal } from './refusal';
+import { Refusal } from '../platform/refusal';
 
 export async function rerunFulfilment(orderId: string, actor: string, context: Context & SellerHooks): Promise<AdminRerunResponse> {
   const { db } = context;
   const order = await findOrder(db, orderId);
-  if (!order) throw new AdminRefusal(404, 'order not found');
+  if (!order) throw new Refusal(404, 'order not found');
   const now = context.now();
 
   if (order.status === 'review') {
@@ -24,7 +24,7 @@ export async function rerunFulfilment(orderId: string, actor: string, context: C
     const [approved] = await commit(context, { ...effects, writes: [...effects.writes, log] });
     if (!approved?.meta.changes) {
       // Another event moved the order meanwhile (a refund): nothing was fulfilled, nothing logged or queued.
-      throw new AdminRefusal(409, 'the order left review meanwhile; reload it');
+      throw new Refusal(409, 'the order left review meanwhile; reload it');
     }
     console.log(JSON.stringify({ msg: 'order approved from review', order: order.id, actor }));
     return { orderStatus: 'fulfilled', message: 'Approved: the order is fulfilled and its delivery is queued.' };
@@ -37,5 +37,5 @@ export async function rerunFulfilment(orderId: string, actor: string, context: C
     console.log(JSON.stringify({ msg: 'dead delivery re-queued', order: order.id, actor }));
     return { orderStatus: order.status, message: 'The delivery is queued again.' };
   }
-  throw new AdminRefusal(409, `nothing to re-run: only an order in review, or a fulfilled order whose delivery failed, can be re-run (this one is ${order.status}${delivery ? `, delivery ${delivery.status}` : ''})`);
+  throw new Refusal(409, `nothing to re-run: only an order in review, or a fulfilled order whose delivery failed, can be re-run (this one is ${order.status}${delivery ? `, delivery ${delivery.status}` : ''})`);
 }

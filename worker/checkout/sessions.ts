@@ -2,12 +2,12 @@
 // quantities only; amounts come from Stripe, only prices the mirror knows to be on
 // sale are accepted, and every option (embedded or hosted, promotion codes, shipping,
 // tax, phone) comes from the seller's config (./checkout-settings.ts).
-import { HTTPException } from 'hono/http-exception';
 import type Stripe from 'stripe';
 import { findProduct } from '../../catalog';
 import type { CheckoutResponse } from '../../contract/api';
 import { checkoutSettings, type CheckoutSettings } from './settings';
 import type { Env } from '../platform/env';
+import { Refusal } from '../platform/refusal';
 import { sellablePrices, type SellablePrice } from '../store/catalog';
 import { stripeClient, stripeErrorMessage } from '../stripe/client';
 
@@ -72,9 +72,9 @@ export function overLimit(request: CheckoutLines, prices: SellablePrice[]): stri
  */
 export async function createCheckout(env: Env, request: CheckoutLines, siteOrigin: string, redirect = false): Promise<CheckoutResponse> {
   const stripe = await stripeClient(env);
-  if (!stripe) throw new HTTPException(503, { message: 'checkout is not configured on this shop (no STRIPE_SECRET_KEY); use its Payment Links' });
+  if (!stripe) throw new Refusal(503, 'checkout is not configured on this shop (no STRIPE_SECRET_KEY); use its Payment Links');
   const config = checkoutSettings(env);
-  if (!config.ok) throw new HTTPException(503, { message: `checkout is misconfigured: ${config.error}` });
+  if (!config.ok) throw new Refusal(503, `checkout is misconfigured: ${config.error}`);
   const settings: CheckoutSettings = redirect ? { ...config.settings, mode: 'hosted' } : config.settings;
   const prices = await sellablePrices(
     env.DB,
@@ -82,9 +82,9 @@ export async function createCheckout(env: Env, request: CheckoutLines, siteOrigi
   );
   const known = new Set(prices.map((price) => price.id));
   const unknown = request.items.find((item) => !known.has(item.price));
-  if (unknown) throw new HTTPException(400, { message: `price ${unknown.price} is not for sale` });
+  if (unknown) throw new Refusal(400, `price ${unknown.price} is not for sale`);
   const tooMany = overLimit(request, prices);
-  if (tooMany) throw new HTTPException(400, { message: tooMany });
+  if (tooMany) throw new Refusal(400, tooMany);
 
   try {
     const session = await stripe.checkout.sessions.create(sessionParams(request, prices, settings, siteOrigin));
@@ -96,6 +96,6 @@ export async function createCheckout(env: Env, request: CheckoutLines, siteOrigi
     return { url: session.url };
   } catch (error) {
     console.error(JSON.stringify({ msg: 'checkout session not created', error: stripeErrorMessage(error) }));
-    throw new HTTPException(502, { message: `Stripe: ${stripeErrorMessage(error)}` });
+    throw new Refusal(502, `Stripe: ${stripeErrorMessage(error)}`);
   }
 }

@@ -7,9 +7,34 @@
 //   (`X-Buyer-Secret`); the id itself is its stored hash, so nothing is registered.
 // - A seller's own user ids come with a token their backend signs:
 //   `Authorization: Bearer <expiry unix seconds>.<base64url HMAC-SHA256(BUYER_TOKEN_SECRET, "<id>.<expiry>")>`.
+import { createMiddleware } from 'hono/factory';
+import { HTTPException } from 'hono/http-exception';
+import type { MiddlewareHandler } from 'hono';
 import { commaSeparated } from '../platform/config';
 import { BUYER_SECRET, DERIVED_BUYER_ID } from '../../contract/ids';
+import type { AppEnv } from './app-env';
 
+/** A route's validated input (its path, or its JSON body) that names the buyer. */
+type NamesBuyer<Target extends 'param' | 'json'> = { out: { [K in Target]: { clientReferenceId: string } } };
+
+/**
+ * Refuses (401) a request whose caller does not prove to be the buyer its `clientReferenceId`
+ * names; after the validator of `target`, before the handler.
+ */
+export function buyerProven<Target extends 'param' | 'json'>(target: Target): MiddlewareHandler<AppEnv, string, NamesBuyer<Target>> {
+  return createMiddleware<AppEnv, string, NamesBuyer<Target>>(async (c, next) => {
+    const { clientReferenceId } = c.req.valid(target) as { clientReferenceId: string };
+    const proof = await proveBuyer({
+      clientReferenceId,
+      secretHeader: c.req.header('x-buyer-secret'),
+      authorization: c.req.header('authorization'),
+      tokenSecrets: c.env.BUYER_TOKEN_SECRET,
+      nowSeconds: Math.floor(c.var.deps.now() / 1000),
+    });
+    if (!proof.ok) throw new HTTPException(401, { message: `not proven to be this buyer: ${proof.reason}` });
+    await next();
+  });
+}
 
 export type Proof = { ok: true } | { ok: false; reason: string };
 
