@@ -4,7 +4,11 @@ import { QUIET_WEBHOOK_DAYS } from '../../contract/limits';
 import { catalogSnapshotBuiltAt } from '../storefront/live-catalog';
 import { commaSeparated, shopMode } from '../platform/config';
 import type { Context } from '../platform/context';
-import { anyOrder, deadOutboxCount, lastAction, lastEvent, ledgerCounts, mirrorCounts } from '../store/back-office';
+import { lastAction } from '../store/admin-actions';
+import { lastEvent, ledgerCounts } from '../store/ledger';
+import { mirrorCounts } from '../store/mirror';
+import { anyOrder } from '../store/orders';
+import { deadOutboxCount } from '../store/outbox';
 import { accessSetting } from './access';
 import { isoOrNull } from './views';
 

@@ -6,7 +6,8 @@ import { MAX_RETRIES_PER_CALL } from '../../contract/limits';
 import type { Context } from '../platform/context';
 import type { SellerHooks } from '../seller-hooks';
 import { receiveEvent } from '../events/receive';
-import { failedEventIds, failedEventPayload, ledgerCounts, logAction } from '../store/back-office';
+import { logAction } from '../store/admin-actions';
+import { failedEventIds, failedEventPayload, ledgerCounts } from '../store/ledger';
 import { decodeEvent } from '../stripe/event';
 
 type RetryResult = AdminRetryResponse['results'][number];

@@ -1,17 +1,11 @@
 // The back office's orders: a page, a search, the totals, one order in full.
 import type { AdminOrderDetail, AdminOrdersQuery, AdminOrdersResponse, SalesTotals } from '../../contract/api';
 import { ADMIN_PAGE_SIZE } from '../../contract/limits';
-import {
-  actionsOn,
-  eventsOfOrder,
-  findAdminOrder,
-  listOrders,
-  outboxOfOrder,
-  salesSince,
-  searchOrders,
-} from '../store/back-office';
+import { actionsOn } from '../store/admin-actions';
 import { findBuyerDetails } from '../store/buyer-details';
-import { findLineItems } from '../store/orders';
+import { eventsOfOrder } from '../store/ledger';
+import { findAdminOrder, findLineItems, listOrders, salesSince, searchOrders } from '../store/orders';
+import { outboxOfOrder } from '../store/outbox';
 import { Refusal } from '../platform/refusal';
 import { REFUNDABLE } from './refund';
 import { adminOrderView, classifySearch, decodeCursor, isoOrNull, ledgerEventView, nextCursor, totalsWindows } from './views';

@@ -4,7 +4,8 @@
 import type Stripe from 'stripe';
 import type { AdminRefundResponse } from '../../contract/api';
 import type { Context } from '../platform/context';
-import { findAdminOrder, logAction } from '../store/back-office';
+import { logAction } from '../store/admin-actions';
+import { findAdminOrder } from '../store/orders';
 import { Refusal } from '../platform/refusal';
 
 /** Orders whose payment may be refunded: money was taken and has not all come back. */

@@ -2,7 +2,9 @@
 import { findProduct } from '../../catalog';
 import type { AdminLedgerEvent, AdminOrder } from '../../contract/api';
 import { CHECKOUT_SESSION_ID, CLIENT_REFERENCE_ID, EMAIL, PAYMENT_INTENT_ID } from '../../contract/ids';
-import type { AdminOrderRow, Keyset, LedgerRow, OrderSearch } from '../store/back-office';
+import type { Keyset } from '../store/keyset';
+import type { LedgerRow } from '../store/ledger';
+import type { AdminOrderRow, OrderSearch } from '../store/orders';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 export const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));

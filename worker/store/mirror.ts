@@ -92,3 +92,18 @@ export function replaceSubscriptionItems(db: D1Database, subscriptionId: string,
     ),
   ];
 }
+
+const MIRROR_TABLES = Object.keys(MIRROR_COLUMNS) as MirrorTable[];
+
+/** Rows per mirror table (deleted ones apart). These tables hold a shop's catalog and customers: counted whole. */
+export async function mirrorCounts(db: D1Database): Promise<Record<string, { rows: number; deleted: number; lastUpdatedAt: number | null }>> {
+  const results = await db.batch<{ rows: number; deleted: number; last: number | null }>(
+    MIRROR_TABLES.map((table) => db.prepare(`SELECT count(*) AS rows, coalesce(sum(deleted), 0) AS deleted, max(updated_at) AS last FROM ${table}`)),
+  );
+  return Object.fromEntries(
+    MIRROR_TABLES.map((table, i) => {
+      const row = results[i]?.results[0];
+      return [table.replace(/^stripe_/, ''), { rows: (row?.rows ?? 0) - (row?.deleted ?? 0), deleted: row?.deleted ?? 0, lastUpdatedAt: row?.last ?? null }];
+    }),
+  );
+}

@@ -129,3 +129,35 @@ export async function overduePending(db: D1Database, now: number, graceMs: numbe
 export async function findOutbox(db: D1Database, id: number): Promise<OutboxRow | null> {
   return db.prepare('SELECT id, subject, kind, status, attempts, last_error FROM outbox WHERE id = ?').bind(id).first<OutboxRow>();
 }
+
+// ─── the back office: one order's rows, dead rows ───────────────────────────
+
+export interface OrderOutboxRow {
+  kind: 'delivered' | 'revoked';
+  status: 'pending' | 'done' | 'dead';
+  attempts: number;
+  lastError: string | null;
+  doneAt: number | null;
+}
+
+export async function outboxOfOrder(db: D1Database, orderId: string): Promise<OrderOutboxRow[]> {
+  const { results } = await db
+    .prepare(`SELECT kind, status, attempts, last_error AS lastError, done_at AS doneAt FROM outbox WHERE subject = ? AND kind IN ('delivered', 'revoked') ORDER BY kind`)
+    .bind(orderId)
+    .all<OrderOutboxRow>();
+  return results;
+}
+
+export async function deadOutboxCount(db: D1Database): Promise<number> {
+  return (await db.prepare(`SELECT count(*) AS n FROM outbox WHERE status = 'dead'`).first<{ n: number }>())?.n ?? 0;
+}
+
+/** A dead delivery back to pending, due now, attempts from zero; returns the row to queue. */
+export function reviveDelivery(db: D1Database, orderId: string, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE outbox SET status = 'pending', attempts = 0, last_error = NULL, next_attempt_at = ?2
+       WHERE subject = ?1 AND kind = 'delivered' AND status = 'dead' RETURNING id, next_attempt_at AS dueAt`,
+    )
+    .bind(orderId, now);
+}
