@@ -4,7 +4,7 @@
 // is one guarded statement (worker/store/downloads.ts).
 import { shopMode } from '../platform/config';
 import type { Env } from '../platform/env';
-import { contentsOfStored } from '../orders/line-items';
+import { contentsOfStored } from './order-products';
 import type { Order } from '../store/orders';
 import { claimDownload, orderStatusOf } from '../store/downloads';
 import { findLineItems, findOrderByDeliveryToken } from '../store/orders';

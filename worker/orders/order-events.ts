@@ -8,6 +8,7 @@ import type Stripe from 'stripe';
 import { findProduct, type Product } from '../../catalog';
 import { missingFileWarnings } from '../delivery/files';
 import { licenceWrites } from '../delivery/licences';
+import { contentsOfStored } from '../delivery/order-products';
 import type { Context } from '../platform/context';
 import type { FulfilmentRequest, SellerHooks } from '../seller-hooks';
 import type { Effects } from '../store/commit';
@@ -17,7 +18,7 @@ import { approveReviewedOrder, revokeByPaymentIntent, saveLineItems, saveOrderTr
 import { outboxDeliveredIfFulfilled, outboxRevokedIfRevoked } from '../store/outbox';
 import { idOf } from '../stripe/expandable';
 import { buyerDetailsOf } from './buyer-details';
-import { contentsOf, contentsOfStored, lineItemsOf } from './line-items';
+import { contentsOf, lineItemsOf } from './line-items';
 import { orderFromSession, productOf } from './order';
 import { paymentIntentOf } from './payment-intent';
 import { reviewReason } from './review';

@@ -7,12 +7,15 @@
 import { findProduct, type Product } from '../../catalog';
 import { refreshCatalog } from '../storefront/live-catalog';
 import type { Env } from '../platform/env';
-import type { Dependencies } from '../http/app-env';
+import type { SellerHooks } from '../seller-hooks';
 import { assignWaitingPoolKeys } from '../delivery/licences';
 import { orderDelivery } from '../delivery/order-delivery';
-import { storedContents } from '../orders/line-items';
+import { storedContents } from '../delivery/order-products';
 import type { OrderRecord } from '../store/order-records';
 import { claimDueRows, saveOutboxResults, type OutboxResult, type OutboxRow } from '../store/outbox';
+
+/** What carrying rows out needs besides the bindings: the seller's side-effect hooks and the clock. */
+export type OutboxDeps = Pick<SellerHooks, 'deliver' | 'revoke'> & { now: () => number };
 
 /** After this many failed attempts a row is dead: kept, logged and shown to the seller, not retried. */
 export const MAX_OUTBOX_ATTEMPTS = 8;
@@ -23,12 +26,12 @@ export type Attempt = { outcome: 'done' | 'skipped' } | { outcome: 'retry'; dela
 export const retryDelaySeconds = (attempts: number) => Math.min(10 * 2 ** (attempts - 1), 3600);
 
 /** One row, as the batch below (the sweeper without a queue, tests). */
-export async function carryOut(outboxId: number, env: Env, deps: Dependencies): Promise<Attempt> {
+export async function carryOut(outboxId: number, env: Env, deps: OutboxDeps): Promise<Attempt> {
   return (await carryOutAll([outboxId], env, deps)).get(outboxId) ?? { outcome: 'skipped' };
 }
 
 /** The outcome for each of `outboxIds`: done, skipped (done, dead or gone already), retry (failed, or not due yet) or dead. */
-export async function carryOutAll(outboxIds: number[], env: Env, deps: Dependencies): Promise<Map<number, Attempt>> {
+export async function carryOutAll(outboxIds: number[], env: Env, deps: OutboxDeps): Promise<Map<number, Attempt>> {
   const ids = [...new Set(outboxIds)];
   const now = deps.now();
   const { rows, notDue, records } = await claimDueRows(env.DB, ids, now);
@@ -87,7 +90,7 @@ function attemptOf(result: OutboxResult, now: number): Attempt {
   return result;
 }
 
-async function perform(row: OutboxRow, record: OrderRecord | undefined, products: Product[], catalogRebuild: Promise<void> | undefined, env: Env, deps: Dependencies): Promise<void> {
+async function perform(row: OutboxRow, record: OrderRecord | undefined, products: Product[], catalogRebuild: Promise<void> | undefined, env: Env, deps: OutboxDeps): Promise<void> {
   if (row.kind === 'catalog') {
     await catalogRebuild;
     return;

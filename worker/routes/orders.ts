@@ -5,7 +5,7 @@ import { modeOfSessionId, shopMode } from '../platform/config';
 import type { AppEnv } from '../http/app-env';
 import { assignWaitingPoolKeys } from '../delivery/licences';
 import { orderDelivery } from '../delivery/order-delivery';
-import { storedContents } from '../orders/line-items';
+import { storedContents } from '../delivery/order-products';
 import { orderView } from '../orders/order';
 import { lookUpInStripe } from '../orders/landing';
 import { findOrderRecords } from '../store/order-records';
