@@ -1,8 +1,10 @@
+import type { EntitlementsResponse } from '../../contract/api';
+
 export interface Entitlements {
   /** One-off purchases, fulfilled and not refunded or disputed: a row per product bought. */
   orders: { orderId: string; productId: string | null; fulfilledAt: number | null }[];
-  /** Subscriptions bought through Checkout that are currently in force. */
-  subscriptions: { subscriptionId: string; status: string; cancelAtPeriodEnd: boolean; products: { id: string; name: string | null }[] }[];
+  /** Subscriptions bought through Checkout that are currently in force: as the contract answers them. */
+  subscriptions: EntitlementsResponse['subscriptions'];
 }
 
 /** Subscription statuses under which the buyer keeps access (Stripe retries a past_due payment). */

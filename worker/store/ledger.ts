@@ -1,10 +1,9 @@
 import type Stripe from 'stripe';
+import { LEDGER_STATUSES, type LedgerStatus } from '../../contract/api';
 import type { Keyset } from './keyset';
 
 /** What the ledger keeps of an event besides its payload. */
 type LedgerEvent = Pick<Stripe.Event, 'id' | 'type' | 'created' | 'livemode'>;
-
-export type LedgerStatus = 'received' | 'processed' | 'failed' | 'ignored';
 
 /** D1's message when a batch's claim assertion fails: another delivery already processed the event. */
 const ALREADY_CLAIMED = 'event already claimed';
@@ -131,7 +130,7 @@ export type LedgerCounts = Record<LedgerStatus, number>;
 
 /** Events by status: one indexed count each. */
 export async function ledgerCounts(db: D1Database): Promise<LedgerCounts> {
-  const statuses: LedgerStatus[] = ['received', 'processed', 'failed', 'ignored'];
+  const statuses = LEDGER_STATUSES;
   const results = await db.batch<{ n: number }>(statuses.map((status) => db.prepare('SELECT count(*) AS n FROM stripe_events WHERE status = ?').bind(status)));
   return Object.fromEntries(statuses.map((status, i) => [status, results[i]?.results[0]?.n ?? 0])) as LedgerCounts;
 }

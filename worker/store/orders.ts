@@ -1,4 +1,4 @@
-import type { OrderStatus } from '../../contract/api';
+import type { LineItemView, OrderStatus, SalesTotal } from '../../contract/api';
 import type { Keyset } from './keyset';
 
 /** An order is a Checkout Session as the shop sees it, keyed by the session id. */
@@ -195,14 +195,8 @@ function fromRow(row: OrderRow): Order {
   };
 }
 
-export interface LineItem {
-  price: string | null;
-  product: string | null;
-  description: string | null;
-  quantity: number;
-  amountTotal: number | null;
-  currency: string | null;
-}
+/** One line of an order as recorded: the contract's shape, as the success page and the back office show it. */
+export type LineItem = LineItemView;
 
 /** Recorded once per order: a redelivery or a second path to the same session adds nothing. */
 export function saveLineItems(db: D1Database, orderId: string, items: LineItem[]): D1PreparedStatement[] {
@@ -283,12 +277,6 @@ export async function searchOrders(db: D1Database, search: OrderSearch, limit: n
 
 export async function findAdminOrder(db: D1Database, id: string): Promise<AdminOrderRow | null> {
   return db.prepare(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`).bind(id).first<AdminOrderRow>();
-}
-
-export interface SalesTotal {
-  currency: string;
-  orders: number;
-  amount: number;
 }
 
 /** Money taken and kept (paid, fulfilled, held for review) since `since`, by currency. */

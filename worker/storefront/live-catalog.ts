@@ -2,7 +2,8 @@
 // mirror, cached in KV. KV is only a cache (eventually consistent, one write a
 // second per key): a missing or failed snapshot is rebuilt from D1.
 import type { Env } from '../platform/env';
-import { activeProducts, type LiveProduct } from '../store/catalog';
+import type { LiveProduct } from '../../contract/api';
+import { activeProducts } from '../store/catalog';
 
 const SNAPSHOT_KEY = 'catalog:v1';
 /** Bounds staleness should a refresh write be lost (KV allows one write a second per key). */
