@@ -4,7 +4,7 @@ import { ADMIN_PAGE_SIZE } from '../../contract/limits';
 import { actionsOn } from '../store/admin-actions';
 import { findBuyerDetails } from '../store/buyer-details';
 import { eventsOfOrder } from '../store/ledger';
-import { findAdminOrder, findLineItems, listOrders, salesSince, searchOrders } from '../store/orders';
+import { findLineItems, findOrder, listOrders, salesSince, searchOrders } from '../store/orders';
 import { outboxOfOrder } from '../store/outbox';
 import { Refusal } from '../platform/refusal';
 import { REFUNDABLE } from './refund';
@@ -29,7 +29,7 @@ export async function salesTotals(db: D1Database, now: number): Promise<SalesTot
 }
 
 export async function orderDetail(db: D1Database, id: string): Promise<AdminOrderDetail> {
-  const row = await findAdminOrder(db, id);
+  const row = await findOrder(db, id);
   if (!row) throw new Refusal(404, 'order not found');
   const [lineItems, events, actions, outbox, buyer] = await Promise.all([
     findLineItems(db, id),

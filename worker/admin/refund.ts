@@ -5,7 +5,7 @@ import type Stripe from 'stripe';
 import type { AdminRefundResponse } from '../../contract/api';
 import type { Context } from '../platform/context';
 import { logAction } from '../store/admin-actions';
-import { findAdminOrder } from '../store/orders';
+import { findOrder } from '../store/orders';
 import { Refusal } from '../platform/refusal';
 
 /** Orders whose payment may be refunded: money was taken and has not all come back. */
@@ -20,7 +20,7 @@ export async function requestRefund(
   context: Context,
 ): Promise<AdminRefundResponse> {
   const { db } = context;
-  const order = await findAdminOrder(db, orderId);
+  const order = await findOrder(db, orderId);
   if (!order) throw new Refusal(404, 'order not found');
   if (!REFUNDABLE.has(order.status)) throw new Refusal(409, `an order in status ${order.status} cannot be refunded`);
   if (!order.paymentIntent) throw new Refusal(409, 'the order has no payment intent to refund (a subscription or a free order)');

@@ -220,63 +220,30 @@ export async function findLineItems(db: D1Database, orderId: string): Promise<Li
 
 // ─── the back office's reads: newest first, paged by a keyset through an index of migrations/0008_back_office.sql ───
 
-export interface AdminOrderRow {
-  id: string;
-  status: OrderStatus;
-  clientReferenceId: string | null;
-  customerEmail: string | null;
-  paymentIntent: string | null;
-  productId: string | null;
-  amountTotal: number | null;
-  amountDiscount: number | null;
-  promotionCode: string | null;
-  coupon: string | null;
-  currency: string | null;
-  livemode: number;
-  deliveryToken: string | null;
-  fulfilledAt: number | null;
-  revokedAt: number | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
-const ORDER_COLUMNS = `id, status, client_reference_id AS clientReferenceId, customer_email AS customerEmail,
-  payment_intent AS paymentIntent, product_id AS productId, amount_total AS amountTotal,
-  amount_discount AS amountDiscount, promotion_code AS promotionCode, coupon, currency, livemode,
-  delivery_token AS deliveryToken, fulfilled_at AS fulfilledAt, revoked_at AS revokedAt, created_at AS createdAt, updated_at AS updatedAt`;
-
 /** One page of orders older than `after`, optionally of one status. */
-export async function listOrders(db: D1Database, options: { status?: OrderStatus; after?: Keyset; limit: number }): Promise<AdminOrderRow[]> {
+export async function listOrders(db: D1Database, options: { status?: OrderStatus; after?: Keyset; limit: number }): Promise<Order[]> {
   const after = options.after ?? { at: Number.MAX_SAFE_INTEGER, id: '' };
   const statement = options.status
     ? db
-        .prepare(`SELECT ${ORDER_COLUMNS} FROM orders WHERE status = ?1 AND (created_at, id) < (?2, ?3) ORDER BY created_at DESC, id DESC LIMIT ?4`)
+        .prepare(`SELECT * FROM orders WHERE status = ?1 AND (created_at, id) < (?2, ?3) ORDER BY created_at DESC, id DESC LIMIT ?4`)
         .bind(options.status, after.at, after.id, options.limit)
     : db
-        .prepare(`SELECT ${ORDER_COLUMNS} FROM orders WHERE (created_at, id) < (?1, ?2) ORDER BY created_at DESC, id DESC LIMIT ?3`)
+        .prepare(`SELECT * FROM orders WHERE (created_at, id) < (?1, ?2) ORDER BY created_at DESC, id DESC LIMIT ?3`)
         .bind(after.at, after.id, options.limit);
-  return (await statement.all<AdminOrderRow>()).results;
+  return ordersIn(await statement.all());
 }
 
 export type OrderSearch = { by: 'id' | 'payment_intent' | 'client_reference_id' | 'email'; value: string };
 
 /** Orders matching one identifier exactly (an email in any case), newest first. */
-export async function searchOrders(db: D1Database, search: OrderSearch, limit: number): Promise<AdminOrderRow[]> {
+export async function searchOrders(db: D1Database, search: OrderSearch, limit: number): Promise<Order[]> {
   const where = {
     id: 'id = ?1',
     payment_intent: 'payment_intent = ?1',
     client_reference_id: 'client_reference_id = ?1',
     email: 'customer_email = ?1 COLLATE NOCASE',
   }[search.by];
-  const { results } = await db
-    .prepare(`SELECT ${ORDER_COLUMNS} FROM orders WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT ?2`)
-    .bind(search.value, limit)
-    .all<AdminOrderRow>();
-  return results;
-}
-
-export async function findAdminOrder(db: D1Database, id: string): Promise<AdminOrderRow | null> {
-  return db.prepare(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`).bind(id).first<AdminOrderRow>();
+  return ordersIn(await db.prepare(`SELECT * FROM orders WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT ?2`).bind(search.value, limit).all());
 }
 
 /** Money taken and kept (paid, fulfilled, held for review) since `since`, by currency. */
