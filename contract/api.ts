@@ -368,11 +368,17 @@ export interface AdminOrdersResponse {
   next: string | null;
 }
 
+/** Orders paid and kept (paid, fulfilled, in review) in one currency, and what they took. */
+export interface SalesTotal {
+  currency: string;
+  orders: number;
+  amount: number;
+}
+
 export interface SalesTotals {
-  /** Orders paid and kept (paid, fulfilled, in review) by currency. */
-  today: { currency: string; orders: number; amount: number }[];
-  last7Days: { currency: string; orders: number; amount: number }[];
-  last30Days: { currency: string; orders: number; amount: number }[];
+  today: SalesTotal[];
+  last7Days: SalesTotal[];
+  last30Days: SalesTotal[];
 }
 
 export interface AdminLedgerEvent {

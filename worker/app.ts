@@ -2,12 +2,13 @@ import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
-import { commaSeparated } from './config';
+import { commaSeparated } from './platform/config';
 import { DEV_CHECKOUT_STYLE_SOURCE, devCheckout } from './dev/checkout';
-import type { AppEnv, Dependencies } from './dependencies';
-import { RecentEvents } from './recent-events';
-import { deliver, fulfil, revoke } from './fulfil';
-import { api } from './api';
+import type { AppEnv, Dependencies } from './http/app-env';
+import { RecentEvents } from './platform/recent-events';
+import { Refusal } from './platform/refusal';
+import { deliver, fulfil, revoke } from './seller-hooks';
+import { api } from './routes/api';
 import { admin } from './routes/admin';
 import { downloads } from './routes/downloads';
 import { pageSecurityHeaders } from './routes/page-headers';
@@ -54,7 +55,9 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
   app.route('/dev', devCheckout((request, env, ctx) => app.fetch(request, env, ctx)));
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
-  app.onError((error, c) => {
+  app.onError((thrown, c) => {
+    // The domain's refusals and HTTP's own (Hono's middleware, the routes) answer alike.
+    const error = thrown instanceof Refusal ? new HTTPException(thrown.status, { message: thrown.message, res: new Response(null, { headers: thrown.headers }) }) : thrown;
     if (error instanceof HTTPException) {
       // Hono's own middleware (bearer-auth) sends its answer as a response, without a message.
       if (!error.message && error.res) return error.getResponse();

@@ -1,5 +1,5 @@
 import { createApp, defaultDependencies } from './app';
-import type { Env, OutboxMessage } from './env';
+import type { Env, OutboxMessage } from './platform/env';
 import { consumeOutbox, sweepOutbox } from './outbox/consumer';
 
 const deps = defaultDependencies();

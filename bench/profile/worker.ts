@@ -5,7 +5,7 @@
 // Figures are kept per scope: `fetch` (requests), `queue` (the outbox consumer).
 // bench/run.mjs reads them at GET /api/__bench/d1 (under /api/ so that, with assets, the worker runs first) and resets them with DELETE.
 import { createApp, defaultDependencies } from '../../worker/app';
-import type { Env, OutboxMessage } from '../../worker/env';
+import type { Env, OutboxMessage } from '../../worker/platform/env';
 import { consumeOutbox } from '../../worker/outbox/consumer';
 
 interface Stat {

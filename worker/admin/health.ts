@@ -1,17 +1,21 @@
 // The health page: is the shop configured, is Stripe talking to it, is anything stuck.
 import type { AdminHealthResponse } from '../../contract/api';
 import { QUIET_WEBHOOK_DAYS } from '../../contract/limits';
-import { catalogSnapshotBuiltAt } from '../live-catalog';
-import { commaSeparated, shopMode } from '../config';
-import type { HandlerContext } from '../effects';
-import { anyOrder, deadOutboxCount, lastAction, lastEvent, ledgerCounts, mirrorCounts } from '../store/back-office';
+import { catalogSnapshotBuiltAt } from '../storefront/live-catalog';
+import { commaSeparated, shopMode } from '../platform/config';
+import type { Context } from '../platform/context';
+import { lastAction } from '../store/admin-actions';
+import { lastEvent, ledgerCounts } from '../store/ledger';
+import { mirrorCounts } from '../store/mirror';
+import { anyOrder } from '../store/orders';
+import { deadOutboxCount } from '../store/outbox';
 import { pastDueGraceDays } from '../delivery/settings';
 import { accessSetting } from './access';
 import { isoOrNull } from './views';
 
 const DAY_S = 24 * 60 * 60;
 
-export async function health(context: HandlerContext): Promise<AdminHealthResponse> {
+export async function health(context: Context): Promise<AdminHealthResponse> {
   const { db, env } = context;
   const now = context.now();
   const [latest, counts, dead, mirror, sync, ordersExist, snapshotAt] = await Promise.all([

@@ -3,14 +3,16 @@
 // ledger's claim keeps it once whoever retries first, Stripe or the seller.
 import type { AdminRetryResponse } from '../../contract/api';
 import { MAX_RETRIES_PER_CALL } from '../../contract/limits';
-import type { HandlerContext } from '../effects';
-import { receiveEvent } from '../events/process';
-import { failedEventIds, failedEventPayload, ledgerCounts, logAction } from '../store/back-office';
+import type { Context } from '../platform/context';
+import type { SellerHooks } from '../seller-hooks';
+import { receiveEvent } from '../events/receive';
+import { logAction } from '../store/admin-actions';
+import { failedEventIds, failedEventPayload, ledgerCounts } from '../store/ledger';
 import { decodeEvent } from '../stripe/event';
 
 type RetryResult = AdminRetryResponse['results'][number];
 
-export async function retryEvent(eventId: string, actor: string, context: HandlerContext): Promise<RetryResult> {
+export async function retryEvent(eventId: string, actor: string, context: Context & SellerHooks): Promise<RetryResult> {
   const { db } = context;
   const payload = await failedEventPayload(db, eventId);
   if (payload === null) return { id: eventId, outcome: 'not_failed' };
@@ -27,7 +29,7 @@ export async function retryEvent(eventId: string, actor: string, context: Handle
 }
 
 /** The oldest failed events, a bounded number per call; the page calls again while some remain. */
-export async function retryFailed(actor: string, context: HandlerContext): Promise<AdminRetryResponse> {
+export async function retryFailed(actor: string, context: Context & SellerHooks): Promise<AdminRetryResponse> {
   const ids = await failedEventIds(context.db, MAX_RETRIES_PER_CALL);
   const results: RetryResult[] = [];
   for (const id of ids) results.push(await retryEvent(id, actor, context));

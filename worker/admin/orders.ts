@@ -1,18 +1,12 @@
 // The back office's orders: a page, a search, the totals, one order in full.
 import type { AdminOrderDetail, AdminOrdersQuery, AdminOrdersResponse, SalesTotals } from '../../contract/api';
 import { ADMIN_PAGE_SIZE } from '../../contract/limits';
-import {
-  actionsOn,
-  eventsOfOrder,
-  findAdminOrder,
-  listOrders,
-  outboxOfOrder,
-  salesSince,
-  searchOrders,
-} from '../store/back-office';
+import { actionsOn } from '../store/admin-actions';
 import { findBuyerDetails } from '../store/buyer-details';
-import { findLineItems } from '../store/orders';
-import { AdminRefusal } from './refusal';
+import { eventsOfOrder } from '../store/ledger';
+import { findLineItems, findOrder, listOrders, salesSince, searchOrders } from '../store/orders';
+import { outboxOfOrder } from '../store/outbox';
+import { Refusal } from '../platform/refusal';
 import { REFUNDABLE } from './refund';
 import { adminOrderView, classifySearch, decodeCursor, isoOrNull, ledgerEventView, nextCursor, totalsWindows } from './views';
 
@@ -20,7 +14,7 @@ export async function ordersPage(db: D1Database, query: AdminOrdersQuery): Promi
   const limit = query.limit ?? ADMIN_PAGE_SIZE;
   if (query.q !== undefined) {
     const search = classifySearch(query.q);
-    if (!search) throw new AdminRefusal(400, 'q must be a Checkout Session id, a payment intent (pi_…), an email or a client reference id');
+    if (!search) throw new Refusal(400, 'q must be a Checkout Session id, a payment intent (pi_…), an email or a client reference id');
     const rows = (await searchOrders(db, search, limit)).filter((row) => !query.status || row.status === query.status);
     return { orders: rows.map(adminOrderView), next: null };
   }
@@ -35,8 +29,8 @@ export async function salesTotals(db: D1Database, now: number): Promise<SalesTot
 }
 
 export async function orderDetail(db: D1Database, id: string): Promise<AdminOrderDetail> {
-  const row = await findAdminOrder(db, id);
-  if (!row) throw new AdminRefusal(404, 'order not found');
+  const row = await findOrder(db, id);
+  if (!row) throw new Refusal(404, 'order not found');
   const [lineItems, events, actions, outbox, buyer] = await Promise.all([
     findLineItems(db, id),
     eventsOfOrder(db, id, row.paymentIntent),

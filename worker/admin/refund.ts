@@ -3,9 +3,10 @@
 // guarded path as a refund made in Stripe's dashboard.
 import type Stripe from 'stripe';
 import type { AdminRefundResponse } from '../../contract/api';
-import type { HandlerContext } from '../effects';
-import { findAdminOrder, logAction } from '../store/back-office';
-import { AdminRefusal } from './refusal';
+import type { Context } from '../platform/context';
+import { logAction } from '../store/admin-actions';
+import { findOrder } from '../store/orders';
+import { Refusal } from '../platform/refusal';
 
 /** Orders whose payment may be refunded: money was taken and has not all come back. */
 export const REFUNDABLE: ReadonlySet<string> = new Set(['paid', 'fulfilled', 'review', 'disputed']);
@@ -16,15 +17,15 @@ export async function requestRefund(
   orderId: string,
   request: { amount?: number | undefined; requestId: string },
   actor: string,
-  context: HandlerContext,
+  context: Context,
 ): Promise<AdminRefundResponse> {
   const { db } = context;
-  const order = await findAdminOrder(db, orderId);
-  if (!order) throw new AdminRefusal(404, 'order not found');
-  if (!REFUNDABLE.has(order.status)) throw new AdminRefusal(409, `an order in status ${order.status} cannot be refunded`);
-  if (!order.paymentIntent) throw new AdminRefusal(409, 'the order has no payment intent to refund (a subscription or a free order)');
+  const order = await findOrder(db, orderId);
+  if (!order) throw new Refusal(404, 'order not found');
+  if (!REFUNDABLE.has(order.status)) throw new Refusal(409, `an order in status ${order.status} cannot be refunded`);
+  if (!order.paymentIntent) throw new Refusal(409, 'the order has no payment intent to refund (a subscription or a free order)');
   if (request.amount !== undefined && order.amountTotal !== null && request.amount > order.amountTotal) {
-    throw new AdminRefusal(400, `amount ${request.amount} is more than the order's total ${order.amountTotal}`);
+    throw new Refusal(400, `amount ${request.amount} is more than the order's total ${order.amountTotal}`);
   }
   // One key per refund form: a double click, or a retried request, refunds once.
   const refund = await stripe.refunds.create(

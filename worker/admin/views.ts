@@ -2,12 +2,14 @@
 import { findProduct } from '../../catalog';
 import type { AdminLedgerEvent, AdminOrder } from '../../contract/api';
 import { CHECKOUT_SESSION_ID, CLIENT_REFERENCE_ID, EMAIL, PAYMENT_INTENT_ID } from '../../contract/ids';
-import type { AdminOrderRow, Keyset, LedgerRow, OrderSearch } from '../store/back-office';
+import type { Keyset } from '../store/keyset';
+import type { LedgerRow } from '../store/ledger';
+import type { Order, OrderSearch } from '../store/orders';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 export const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-export function adminOrderView(row: AdminOrderRow): AdminOrder {
+export function adminOrderView(row: Order): AdminOrder {
   const product = row.productId ? findProduct(row.productId) : undefined;
   return {
     id: row.id,
@@ -18,7 +20,7 @@ export function adminOrderView(row: AdminOrderRow): AdminOrder {
     product: product ? { id: product.id, name: product.name } : row.productId ? { id: row.productId, name: row.productId } : null,
     amountTotal: row.amountTotal,
     currency: row.currency,
-    livemode: row.livemode === 1,
+    livemode: row.livemode,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   };

@@ -3,9 +3,9 @@
 // serves (a subscription's files only while it is in force: worker/delivery/subscription-access.ts),
 // and the per-order count. Everything that can refuse does so before the count; the count itself
 // is one guarded statement (worker/store/downloads.ts).
-import { shopMode } from '../config';
-import type { Env } from '../env';
-import { contentsOfStored } from '../orders/line-items';
+import { shopMode } from '../platform/config';
+import type { Env } from '../platform/env';
+import { contentsOfStored } from './order-products';
 import type { Order } from '../store/orders';
 import { claimDownload, orderStatusOf } from '../store/downloads';
 import { findLineItems, findOrderByDeliveryToken } from '../store/orders';

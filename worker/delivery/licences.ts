@@ -4,7 +4,7 @@ import type { Product } from '../../catalog';
 import type { LicenceKeyView } from '../../contract/api';
 import type { Order } from '../store/orders';
 import { assignPoolKey, saveGeneratedKey } from '../store/licences';
-import { selectLicenceKeysOf, setLicenceKeys, type OrderRecord } from '../store/order-records';
+import { assignPoolKeysTo, type OrderRecord } from '../store/order-records';
 
 // Crockford's base32 without I, L, O, U: nothing a buyer can misread when typing it.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -36,11 +36,11 @@ export async function assignWaitingPoolKeys(db: D1Database, orders: { record: Or
   );
   if (waiting.length === 0) return;
   const records = new Map(waiting.map(({ record }) => [record.order.id, record]));
-  const results = await db.batch([
-    ...waiting.map(({ record, product }) => assignPoolKey(db, record.order.id, product.id, nowMs)),
-    selectLicenceKeysOf(db, [...records.keys()]),
-  ]);
-  setLicenceKeys(records, results.at(-1));
+  await assignPoolKeysTo(
+    db,
+    records,
+    waiting.map(({ record, product }) => assignPoolKey(db, record.order.id, product.id, nowMs)),
+  );
 }
 
 /** One entry per licensed product of the order (`keys`: by product id); null while a pool product waits for keys. */

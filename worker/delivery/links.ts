@@ -2,7 +2,7 @@
 // many of its downloads are used: what the success page shows and the deliver hook gets.
 import type { Product } from '../../catalog';
 import type { DownloadLink } from '../../contract/api';
-import type { Env } from '../env';
+import type { Env } from '../platform/env';
 import type { Order } from '../store/orders';
 import { contentTypeOf, filenameOf, orderFiles } from './files';
 import { downloadSettings } from './settings';

@@ -2,7 +2,7 @@
 // products it still serves (a subscription's only while the subscription is in force).
 import type { Product } from '../../catalog';
 import type { DownloadLink, LicenceKeyView, SubscriptionAccessView } from '../../contract/api';
-import type { Env } from '../env';
+import type { Env } from '../platform/env';
 import type { OrderRecord } from '../store/order-records';
 import { licenceKeyViews } from './licences';
 import { downloadLinks } from './links';

@@ -1,6 +1,6 @@
 // How this deployment signs and times its download links, and how long a past_due subscription
 // keeps its files, read from its env.
-import type { Env } from '../env';
+import type { Env } from '../platform/env';
 import {
   DEFAULT_DOWNLOAD_LINK_TTL_SECONDS,
   DEFAULT_SUBSCRIPTION_PAST_DUE_GRACE_DAYS,

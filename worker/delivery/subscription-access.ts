@@ -5,7 +5,7 @@
 // may come back (resumed, paid again) and its files with it.
 import type { Product } from '../../catalog';
 import type { SubscriptionAccessView } from '../../contract/api';
-import type { Env } from '../env';
+import type { Env } from '../platform/env';
 import type { Order } from '../store/orders';
 import type { SubscriptionState } from '../store/subscriptions';
 import { pastDueGrace } from './settings';

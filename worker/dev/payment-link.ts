@@ -4,7 +4,7 @@
 import { HTTPException } from 'hono/http-exception';
 import type { Product } from '../../catalog';
 import { CLIENT_REFERENCE_ID } from '../../contract/ids';
-import type { Env } from '../env';
+import type { Env } from '../platform/env';
 import { stripeClient } from '../stripe/client';
 
 /** The product's active Payment Link (made by `npm run stripe:seed`, found by `metadata.catalog_id`), with the buyer's reference. */

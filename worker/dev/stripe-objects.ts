@@ -2,7 +2,7 @@
 // Link purchase (compare `resources["checkout.session"]` in Stripe's fixtures3.json;
 // a test holds this shape to it). Development only: the local checkout stand-in.
 import type { Product } from '../../catalog';
-import { randomId } from '../ids';
+import { randomId } from '../platform/ids';
 
 export interface SessionInput {
   product: Product;

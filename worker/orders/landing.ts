@@ -7,13 +7,12 @@
 // one call, an answer of "unknown or still open" is remembered briefly, and each
 // client may cause only so many calls a minute (per isolate: a bound, not a quota).
 import type Stripe from 'stripe';
-import type { Effects, HandlerContext } from '../effects';
+import type { Context } from '../platform/context';
+import type { SellerHooks } from '../seller-hooks';
+import { commit } from '../store/commit';
 import { isStripeError, stripeClient } from '../stripe/client';
-import { enqueueOutbox } from '../outbox/enqueue';
-import { findOrder } from '../store/orders';
-import { newOutboxRows } from '../store/outbox';
-import { fulfilOrder, recordOrder } from './fulfilment';
-import type { Order } from '../store/orders';
+import { findOrder, type Order } from '../store/orders';
+import { sessionEffects } from './order-events';
 
 /** How long "Stripe does not know it, or it is still open" is believed without asking again. */
 export const UNKNOWN_SESSION_TTL_MS = 10_000;
@@ -27,7 +26,7 @@ const unknownUntil = new Map<string, number>();
 const budgets = new Map<string, { windowStart: number; used: number }>();
 
 /** Looks the session up in Stripe and records what it finds: coalesced, briefly cached when unknown, bounded per client. */
-export async function lookUpInStripe(sessionId: string, client: string, context: HandlerContext): Promise<Lookup> {
+export async function lookUpInStripe(sessionId: string, client: string, context: Context & SellerHooks): Promise<Lookup> {
   const now = context.now();
   const pending = inflight.get(sessionId);
   if (pending) return { order: await pending };
@@ -59,7 +58,7 @@ function remember(sessionId: string, until: number): void {
 }
 
 /** Null when Stripe does not know the session or it is still open. */
-async function recordFromStripe(sessionId: string, context: HandlerContext): Promise<Order | null> {
+async function recordFromStripe(sessionId: string, context: Context & SellerHooks): Promise<Order | null> {
   const stripe = await stripeClient(context.env);
   if (!stripe) return null;
   let session: Stripe.Checkout.Session;
@@ -69,17 +68,9 @@ async function recordFromStripe(sessionId: string, context: HandlerContext): Pro
     if (isStripeError(error) && error.statusCode === 404) return null;
     throw error;
   }
-  const effects = await effectsOf(session, context);
+  // The webhook's own decision; null while the session is still open.
+  const effects = await sessionEffects(session, context);
   if (!effects) return null;
-  const outbox = effects.outbox ?? [];
-  const results = await context.db.batch([...effects.writes, ...outbox]);
-  enqueueOutbox(context, newOutboxRows(results.slice(results.length - outbox.length)));
+  await commit(context, effects);
   return findOrder(context.db, sessionId);
-}
-
-/** The same effects as the webhook's; null while the session is still open. */
-async function effectsOf(session: Stripe.Checkout.Session, context: HandlerContext): Promise<Effects | null> {
-  if (session.status === 'expired') return recordOrder(session, 'expired', context);
-  if (session.status !== 'complete') return null;
-  return session.payment_status === 'unpaid' ? recordOrder(session, 'pending', context) : fulfilOrder(session, context);
 }

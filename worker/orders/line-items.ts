@@ -1,10 +1,10 @@
 import type Stripe from 'stripe';
-import type { HandlerContext } from '../effects';
+import type { Context } from '../platform/context';
 import { stripeClient } from '../stripe/client';
 import { idOf } from '../stripe/expandable';
 import { catalog, findProduct, type Product } from '../../catalog';
 import { pricesAndSlugs, type KnownPrice } from '../store/catalog';
-import type { LineItem, Order } from '../store/orders';
+import type { LineItem } from '../store/orders';
 import { productOf } from './order';
 import type { PricedLine } from './review';
 
@@ -19,7 +19,7 @@ export interface ReportedLineItem extends LineItem {
  * page of its line items; webhook payloads never carry them), or without an API key the
  * one catalog product a Payment Link sells.
  */
-export async function lineItemsOf(session: Stripe.Checkout.Session, context: HandlerContext): Promise<ReportedLineItem[]> {
+export async function lineItemsOf(session: Stripe.Checkout.Session, context: Context): Promise<ReportedLineItem[]> {
   const items = await stripeLineItems(session, context);
   if (items) {
     return items.map((item) => ({
@@ -39,7 +39,7 @@ export async function lineItemsOf(session: Stripe.Checkout.Session, context: Han
 }
 
 /** Every line Stripe has for the session, or null when the worker cannot ask. An expansion holds only the first 10. */
-async function stripeLineItems(session: Stripe.Checkout.Session, context: HandlerContext): Promise<Stripe.LineItem[] | null> {
+async function stripeLineItems(session: Stripe.Checkout.Session, context: Context): Promise<Stripe.LineItem[] | null> {
   const expanded = session.line_items;
   if (expanded && !expanded.has_more) return expanded.data;
   const stripe = await stripeClient(context.env);
@@ -92,24 +92,4 @@ export async function contentsOf(session: Stripe.Checkout.Session, lineItems: Re
     currency: item.currency,
   }));
   return { products: [...products.values()], priced, knownPrices };
-}
-
-/** The catalog products of a stored order, for its delivery: its lines' products, else the order's own. */
-export async function contentsOfStored(order: Order, lineItems: LineItem[], db: D1Database): Promise<Product[]> {
-  const ids = lineItems.map((item) => item.product).filter((id): id is string => id !== null);
-  const { slugs } = await pricesAndSlugs(db, [], ids.filter((id) => !findProduct(id)));
-  return storedContents(order, lineItems, slugs);
-}
-
-/** `contentsOfStored` with the slugs already read (`slugs`: storefront slug by Stripe product id). */
-export function storedContents(order: Order, lineItems: LineItem[], slugs: ReadonlyMap<string, string>): Product[] {
-  const products = new Map<string, Product>();
-  for (const item of lineItems) {
-    if (item.product === null) continue;
-    const product = findProduct(slugs.get(item.product) ?? item.product);
-    if (product) products.set(product.id, product);
-  }
-  const named = order.productId ? findProduct(order.productId) : undefined;
-  if (products.size === 0 && named) products.set(named.id, named);
-  return [...products.values()];
 }

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { HandlerContext } from '../effects';
+import type { Context } from '../platform/context';
 import { stripeClient } from '../stripe/client';
 import { idOf } from '../stripe/expandable';
 
@@ -9,7 +9,7 @@ import { idOf } from '../stripe/expandable';
  * Refunds and disputes report the charge's PaymentIntent, so the order must know it to be
  * revoked by them. Without a Stripe key the worker cannot ask, and the order has none.
  */
-export async function paymentIntentOf(session: Stripe.Checkout.Session, { env }: HandlerContext): Promise<string | null> {
+export async function paymentIntentOf(session: Stripe.Checkout.Session, { env }: Context): Promise<string | null> {
   const direct = idOf(session.payment_intent);
   const invoiceId = idOf(session.invoice);
   if (direct || session.mode !== 'subscription' || !invoiceId) return direct;

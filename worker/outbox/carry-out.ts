@@ -5,14 +5,17 @@
 // holds: one batch claims the rows and reads their orders, one records the outcomes
 // (plus one when a licence pool was empty at fulfilment, one when a catalog is rebuilt).
 import { findProduct, type Product } from '../../catalog';
-import { refreshCatalog } from '../live-catalog';
-import type { Env } from '../env';
-import type { Dependencies } from '../dependencies';
+import { refreshCatalog } from '../storefront/live-catalog';
+import type { Env } from '../platform/env';
+import type { SellerHooks } from '../seller-hooks';
 import { assignWaitingPoolKeys } from '../delivery/licences';
 import { deliverable, orderDelivery, type Deliverable } from '../delivery/order-delivery';
-import { storedContents } from '../orders/line-items';
-import { ORDER_RECORD_STATEMENTS, orderRecordsIn, selectOrderRecords, type OrderRecord } from '../store/order-records';
-import { claimDue, pendingNotDue, saveOutboxResult, type OutboxResult, type OutboxRow } from '../store/outbox';
+import { storedContents } from '../delivery/order-products';
+import type { OrderRecord } from '../store/order-records';
+import { claimDueRows, saveOutboxResults, type OutboxResult, type OutboxRow } from '../store/outbox';
+
+/** What carrying rows out needs besides the bindings: the seller's side-effect hooks and the clock. */
+export type OutboxDeps = Pick<SellerHooks, 'deliver' | 'revoke'> & { now: () => number };
 
 /** After this many failed attempts a row is dead: kept, logged and shown to the seller, not retried. */
 export const MAX_OUTBOX_ATTEMPTS = 8;
@@ -23,27 +26,22 @@ export type Attempt = { outcome: 'done' | 'skipped' } | { outcome: 'retry'; dela
 export const retryDelaySeconds = (attempts: number) => Math.min(10 * 2 ** (attempts - 1), 3600);
 
 /** One row, as the batch below (the sweeper without a queue, tests). */
-export async function carryOut(outboxId: number, env: Env, deps: Dependencies): Promise<Attempt> {
+export async function carryOut(outboxId: number, env: Env, deps: OutboxDeps): Promise<Attempt> {
   return (await carryOutAll([outboxId], env, deps)).get(outboxId) ?? { outcome: 'skipped' };
 }
 
 /** The outcome for each of `outboxIds`: done, skipped (done, dead or gone already), retry (failed, or not due yet) or dead. */
-export async function carryOutAll(outboxIds: number[], env: Env, deps: Dependencies): Promise<Map<number, Attempt>> {
+export async function carryOutAll(outboxIds: number[], env: Env, deps: OutboxDeps): Promise<Map<number, Attempt>> {
   const ids = [...new Set(outboxIds)];
   const now = deps.now();
-  const [claimed, notDue, ...records] = await env.DB.batch([
-    claimDue(env.DB, ids, now),
-    pendingNotDue(env.DB, ids, now),
-    ...selectOrderRecords(env.DB, { outboxIds: ids }),
-  ]);
+  const { rows, notDue, records } = await claimDueRows(env.DB, ids, now);
   const attempts = new Map<number, Attempt>();
   // Early (a catalog window still open, a retry's delay not over): not an attempt, come back when due.
-  for (const { id, dueAt } of notDue!.results as { id: number; dueAt: number }[]) {
+  for (const { id, dueAt } of notDue) {
     attempts.set(id, { outcome: 'retry', delaySeconds: Math.max(1, Math.ceil((dueAt - now) / 1000)), error: 'not due yet' });
   }
-  const rows = claimed!.results as OutboxRow[];
   if (rows.length > 0) {
-    const { orders, slugs } = orderRecordsIn(records.slice(0, ORDER_RECORD_STATEMENTS));
+    const { orders, slugs } = records;
     const work = rows.map((row) => ({ row, ...workOf(row, orders.get(row.subject), slugs, env, now) }));
     await assignWaitingPoolKeys(
       env.DB,
@@ -54,7 +52,7 @@ export async function carryOutAll(outboxIds: number[], env: Env, deps: Dependenc
     const catalogRebuild = rows.some((row) => row.kind === 'catalog') ? refreshCatalog(env).then(() => undefined) : undefined;
     const failures = await Promise.all(work.map(({ row, record, products, served }) => failureOf(() => perform(row, record, products, served, catalogRebuild, env, deps))));
     const results = rows.map((row, index) => resultOf(row, failures[index] ?? null, now));
-    await env.DB.batch(results.map((result) => saveOutboxResult(env.DB, result, deps.now())));
+    await saveOutboxResults(env.DB, results, deps.now());
     for (const result of results) attempts.set(result.id, attemptOf(result, now));
   }
   for (const id of ids) if (!attempts.has(id)) attempts.set(id, { outcome: 'skipped' });
@@ -101,7 +99,7 @@ async function perform(
   served: Deliverable,
   catalogRebuild: Promise<void> | undefined,
   env: Env,
-  deps: Dependencies,
+  deps: OutboxDeps,
 ): Promise<void> {
   if (row.kind === 'catalog') {
     await catalogRebuild;

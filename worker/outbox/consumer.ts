@@ -1,11 +1,10 @@
 // The Queues consumer and the sweeper that backs it up (worker/index.ts wires both).
-import type { Env, OutboxMessage } from '../env';
-import type { Dependencies } from '../dependencies';
+import type { Env, OutboxMessage } from '../platform/env';
 import { overduePending } from '../store/outbox';
-import { carryOutAll } from './carry-out';
-import { enqueueOutbox } from './enqueue';
+import { carryOutAll, type OutboxDeps } from './carry-out';
+import { enqueueOutbox } from '../store/commit';
 
-export async function consumeOutbox(batch: MessageBatch<OutboxMessage>, env: Env, deps: Dependencies): Promise<void> {
+export async function consumeOutbox(batch: MessageBatch<OutboxMessage>, env: Env, deps: OutboxDeps): Promise<void> {
   const attempts = await carryOutAll(
     batch.messages.map((message) => message.body.outboxId),
     env,
@@ -22,7 +21,7 @@ export async function consumeOutbox(batch: MessageBatch<OutboxMessage>, env: Env
 export const SWEEP_GRACE_MS = 60_000;
 
 /** Re-queues overdue pending rows; without a queue binding, carries them out itself. */
-export async function sweepOutbox(env: Env, deps: Dependencies, waitUntil: (promise: Promise<unknown>) => void): Promise<number> {
+export async function sweepOutbox(env: Env, deps: OutboxDeps, waitUntil: (promise: Promise<unknown>) => void): Promise<number> {
   const rows = await overduePending(env.DB, deps.now(), SWEEP_GRACE_MS);
   if (env.OUTBOX) enqueueOutbox({ env, now: deps.now, waitUntil }, rows);
   else if (rows.length > 0) await carryOutAll(rows.map((row) => row.id), env, deps);

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type Stripe from 'stripe';
-import type { AppEnv } from '../dependencies';
-import { adminAccess, sameOriginOnly, type AdminEnv } from './admin-access';
+import type { AppEnv } from '../http/app-env';
+import { adminAccess, sameOriginOnly, type AdminEnv } from '../http/admin-access';
 import { isStripeError, stripeClient, stripeErrorMessage } from '../stripe/client';
 import * as v from 'valibot';
 import {
@@ -21,20 +21,22 @@ import {
   type SyncResponse,
 } from '../../contract/api';
 import { ADMIN_PAGE_SIZE } from '../../contract/limits';
-import { rerunFulfilment } from '../admin/fulfilment';
+import { rerunFulfilment } from '../admin/rerun';
 import { health } from '../admin/health';
 import { retryEvent, retryFailed } from '../admin/ledger';
 import { orderDetail, ordersPage, salesTotals } from '../admin/orders';
 import { requestRefund } from '../admin/refund';
 import { decodeCursor, ledgerEventView, nextCursor } from '../admin/views';
-import { ignoredByType, ledgerCounts, listEvents, logAction } from '../store/back-office';
+import { logAction } from '../store/admin-actions';
+import { ignoredByType, ledgerCounts, listEvents } from '../store/ledger';
 import { findProduct } from '../../catalog';
 import { addPoolKeys } from '../store/licences';
 import { sweepOutbox } from '../outbox/consumer';
-import { replayPage, syncPage } from '../backfill';
-import { handlerContext } from './context';
-import { requireJson } from './require-json';
-import { validate } from './validate';
+import { replayPage } from '../events/replay';
+import { syncPage } from '../mirror/sync';
+import { handlerContext } from '../http/context';
+import { requireJson } from '../http/require-json';
+import { validate } from '../http/validate';
 
 export const admin = new Hono<AdminEnv>();
 

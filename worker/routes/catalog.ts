@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { etag } from 'hono/etag';
 import { ProductIdParam, type CatalogResponse, type ProductResponse } from '../../contract/api';
-import { liveCatalog } from '../live-catalog';
-import type { AppEnv } from '../dependencies';
+import { liveCatalog } from '../storefront/live-catalog';
+import type { AppEnv } from '../http/app-env';
 import { activeProduct } from '../store/catalog';
 import { hasStripeKey } from '../stripe/client';
-import { validate } from './validate';
+import { validate } from '../http/validate';
 
 /** Public data: browsers and the edge may keep it briefly and revalidate with the ETag. */
 export const CATALOG_CACHE_CONTROL = 'public, max-age=30, stale-while-revalidate=300';

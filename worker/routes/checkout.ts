@@ -3,11 +3,11 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { CheckoutRequest, type CheckoutResponse } from '../../contract/api';
 import { MAX_CHECKOUT_BODY_BYTES } from '../../contract/limits';
-import { createCheckout } from '../checkout';
-import { commaSeparated } from '../config';
-import type { AppEnv } from '../dependencies';
-import { requireJson } from './require-json';
-import { validate } from './validate';
+import { createCheckout } from '../checkout/sessions';
+import { commaSeparated } from '../platform/config';
+import type { AppEnv } from '../http/app-env';
+import { requireJson } from '../http/require-json';
+import { validate } from '../http/validate';
 
 export const checkout = new Hono<AppEnv>().post(
   '/',

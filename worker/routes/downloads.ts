@@ -2,13 +2,13 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { DownloadQuery } from '../../contract/api';
 import { DELIVERY_TOKEN, FILE_KEY } from '../../contract/ids';
-import type { AppEnv } from '../dependencies';
+import type { AppEnv } from '../http/app-env';
 import { authorizeDownload, countDownload, type Refusal } from '../delivery/download';
 import { contentDisposition, contentTypeOf, filenameOf } from '../delivery/files';
 import { parseRange } from '../delivery/range';
 import { REFUSAL_PAGE_STYLE_SOURCE, refusalPage, wantsPage } from '../delivery/refusal-page';
 import { pageSecurityHeaders } from './page-headers';
-import { validate } from './validate';
+import { validate } from '../http/validate';
 
 export const downloads = new Hono<AppEnv>();
 

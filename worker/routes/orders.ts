@@ -1,16 +1,16 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { SessionIdParam, type OrderResponse } from '../../contract/api';
-import { modeOfSessionId, shopMode } from '../config';
-import type { AppEnv } from '../dependencies';
+import { modeOfSessionId, shopMode } from '../platform/config';
+import type { AppEnv } from '../http/app-env';
 import { assignWaitingPoolKeys } from '../delivery/licences';
 import { deliverable, orderDelivery } from '../delivery/order-delivery';
-import { storedContents } from '../orders/line-items';
+import { storedContents } from '../delivery/order-products';
 import { orderView } from '../orders/order';
 import { lookUpInStripe } from '../orders/landing';
 import { findOrderRecords } from '../store/order-records';
-import { handlerContext } from './context';
-import { validate } from './validate';
+import { handlerContext } from '../http/context';
+import { validate } from '../http/validate';
 
 // The session id is the buyer's capability: unguessable, and only ever shown to
 // them by Stripe's redirect. Malformed ids, and ids of the other Stripe mode, are

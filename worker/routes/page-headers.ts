@@ -1,7 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
 import { PAGE_FRAME_OPTIONS, PAGE_POLICY, PAGE_REFERRER_POLICY, widenPolicy, type PolicySources } from '../../contract/page-headers';
-import type { AppEnv } from '../dependencies';
+import type { AppEnv } from '../http/app-env';
 
 /**
  * The static pages' security headers (contract/page-headers.ts) for every page the worker

@@ -8,11 +8,11 @@ import { HTTPException } from 'hono/http-exception';
 import { PRODUCT_SLUG, productPath } from '../../catalog';
 import { EMAIL } from '../../contract/ids';
 import { MAX_BUY_FORM_BYTES } from '../../contract/limits';
-import { createCheckout } from '../checkout';
-import type { Env } from '../env';
-import type { AppEnv } from '../dependencies';
+import { createCheckout } from '../checkout/sessions';
+import type { Env } from '../platform/env';
+import type { AppEnv } from '../http/app-env';
 import { CLIENT_REFERENCE_ID } from '../../contract/ids';
-import { liveCatalogFor, liveShopCatalog, liveSitemap, renderProductPage, resolveProductPage, TEMPLATE_PATH } from '../product-pages';
+import { liveCatalogFor, liveShopCatalog, liveSitemap, renderProductPage, resolveProductPage, TEMPLATE_PATH } from '../storefront/product-pages';
 import { pageSecurityHeaders } from './page-headers';
 import { sameOriginForm } from './same-origin';
 

@@ -3,15 +3,15 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { PortalRequest, type PortalResponse } from '../../contract/api';
 import { MAX_PORTAL_BODY_BYTES } from '../../contract/limits';
-import type { AppEnv } from '../dependencies';
-import { proveBuyer } from '../orders/buyer-proof';
-import { createPortal } from '../portal';
+import type { AppEnv } from '../http/app-env';
+import { buyerProven } from '../http/buyer-proof';
+import { createPortal } from '../checkout/portal';
 import { siteOrigin } from './checkout';
-import { requireJson } from './require-json';
-import { validate } from './validate';
+import { requireJson } from '../http/require-json';
+import { validate } from '../http/validate';
 
 // POST, JSON only (a cross-site page cannot send it without a preflight), and proven like the
-// entitlements (worker/orders/buyer-proof.ts): a client reference id alone opens nothing.
+// entitlements (worker/http/buyer-proof.ts): a client reference id alone opens nothing.
 export const portal = new Hono<AppEnv>().post(
   '/',
   bodyLimit({
@@ -22,17 +22,9 @@ export const portal = new Hono<AppEnv>().post(
   }),
   requireJson(),
   validate('json', PortalRequest),
+  buyerProven('json'),
   async (c) => {
     const { clientReferenceId } = c.req.valid('json');
-    const proof = await proveBuyer({
-      clientReferenceId,
-      secretHeader: c.req.header('x-buyer-secret'),
-      authorization: c.req.header('authorization'),
-      tokenSecrets: c.env.BUYER_TOKEN_SECRET,
-      tokenMaxLifetime: c.env.BUYER_TOKEN_MAX_LIFETIME_SECONDS,
-      nowSeconds: Math.floor(c.var.deps.now() / 1000),
-    });
-    if (!proof.ok) throw new HTTPException(401, { message: `not proven to be this buyer: ${proof.reason}` });
     const answer: PortalResponse = await createPortal(c.env, clientReferenceId, `${siteOrigin(c.req.raw, c.env.ALLOWED_ORIGINS)}/`);
     return c.json(answer, 200);
   },

@@ -1,12 +1,11 @@
+// POST /webhooks/stripe: Stripe's deliveries. HTTP only: the body's size and method here,
+// everything else in events/receive.ts.
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { commaSeparated } from '../config';
-import type { AppEnv } from '../dependencies';
-import { receiveEvent } from '../events/process';
-import { handlerContext } from './context';
-import { decodeEvent } from '../stripe/event';
-import { verifySignature } from '../stripe/signature';
+import { receiveWebhook } from '../events/receive';
+import type { AppEnv } from '../http/app-env';
+import { handlerContext } from '../http/context';
 
 /** Stripe's own events stay far below this; anything larger is not from Stripe. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -22,25 +21,8 @@ webhooks.post(
     },
   }),
   async (c) => {
-    const secrets = commaSeparated(c.env.STRIPE_WEBHOOK_SECRET);
-    if (secrets.length === 0) {
-      // 500, not 400: the event is fine and Stripe should retry once the secret is set.
-      throw new HTTPException(500, { message: 'STRIPE_WEBHOOK_SECRET is not configured' });
-    }
     const payload = new Uint8Array(await c.req.arrayBuffer());
-    const verdict = await verifySignature({
-      payload,
-      header: c.req.header('stripe-signature'),
-      secrets,
-      nowSeconds: Math.floor(c.var.deps.now() / 1000),
-    });
-    if (!verdict.ok) throw new HTTPException(400, { message: verdict.reason });
-
-    const body = new TextDecoder().decode(payload);
-    const decoded = decodeEvent(body);
-    if (!decoded.ok) throw new HTTPException(400, { message: decoded.reason });
-
-    const outcome = await receiveEvent(decoded.event, body, handlerContext(c));
+    const outcome = await receiveWebhook(payload, c.req.header('stripe-signature'), handlerContext(c));
     return c.json(outcome.body, outcome.status);
   },
 );

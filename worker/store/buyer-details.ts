@@ -1,14 +1,9 @@
 // The seller-only details of an order (migrations/0010_checkout_details.sql). Only the back
 // office reads them: nothing on the buyer's side imports this file.
-export interface ShippingAddress {
-  name: string | null;
-  line1: string | null;
-  line2: string | null;
-  city: string | null;
-  state: string | null;
-  postalCode: string | null;
-  country: string | null;
-}
+import type { ShippingAddressView } from '../../contract/api';
+
+/** Where a physical order ships: the contract's shape, as the back office shows it. */
+export type ShippingAddress = ShippingAddressView;
 
 export interface BuyerDetails {
   shipping: ShippingAddress | null;

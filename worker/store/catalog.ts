@@ -1,19 +1,5 @@
-export interface LiveProduct {
-  id: string;
-  name: string;
-  description: string | null;
-  /** The storefront catalog's slug, from the Stripe product's `metadata.catalog_id`. */
-  catalogId: string | null;
-  prices: LivePrice[];
-}
-
-export interface LivePrice {
-  id: string;
-  currency: string;
-  unitAmount: number | null;
-  type: 'one_time' | 'recurring';
-  interval: string | null;
-}
+// The live catalog as the mirror holds it: the shapes are the contract's (`GET /api/catalog`).
+import type { LiveProduct } from '../../contract/api';
 
 interface Row {
   id: string;

@@ -1,9 +1,9 @@
 import type Stripe from 'stripe';
+import { LEDGER_STATUSES, type LedgerStatus } from '../../contract/api';
+import type { Keyset } from './keyset';
 
 /** What the ledger keeps of an event besides its payload. */
 type LedgerEvent = Pick<Stripe.Event, 'id' | 'type' | 'created' | 'livemode'>;
-
-export type LedgerStatus = 'received' | 'processed' | 'failed' | 'ignored';
 
 /** D1's message when a batch's claim assertion fails: another delivery already processed the event. */
 const ALREADY_CLAIMED = 'event already claimed';
@@ -67,4 +67,82 @@ export function noteWhenNoOrderPaidBy(db: D1Database, eventId: string, paymentIn
   return db
     .prepare(`UPDATE stripe_events SET note = ?3 WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM orders WHERE payment_intent = ?2)`)
     .bind(eventId, paymentIntent, note);
+}
+
+// ─── the back office's reads ────────────────────────────────────────────────
+
+export interface LedgerRow {
+  id: string;
+  type: string;
+  status: LedgerStatus;
+  attempts: number;
+  lastError: string | null;
+  note: string | null;
+  livemode: number;
+  created: number;
+  receivedAt: number;
+  processedAt: number | null;
+}
+
+const LEDGER_COLUMNS = `id, type, status, attempts, last_error AS lastError, note, livemode, created, received_at AS receivedAt, processed_at AS processedAt`;
+
+/** One page of the ledger older than `after`, all or by status or by type. */
+export async function listEvents(db: D1Database, options: { status?: LedgerStatus; type?: string; after?: Keyset; limit: number }): Promise<LedgerRow[]> {
+  const after = options.after ?? { at: Number.MAX_SAFE_INTEGER, id: '' };
+  const [filter, value] = options.status ? ['status = ?4 AND', options.status] : options.type ? ['type = ?4 AND', options.type] : ['', null];
+  const { results } = await db
+    .prepare(`SELECT ${LEDGER_COLUMNS} FROM stripe_events WHERE ${filter} (received_at, id) < (?1, ?2) ORDER BY received_at DESC, id DESC LIMIT ?3`)
+    .bind(after.at, after.id, options.limit, ...(value === null ? [] : [value]))
+    .all<LedgerRow>();
+  return results;
+}
+
+/** The events that touched an order: its session's, and its payment's (refunds, disputes). */
+export async function eventsOfOrder(db: D1Database, orderId: string, paymentIntent: string | null): Promise<LedgerRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT ${LEDGER_COLUMNS} FROM stripe_events WHERE json_extract(payload, '$.data.object.id') = ?1
+       UNION
+       SELECT ${LEDGER_COLUMNS} FROM stripe_events WHERE ?2 IS NOT NULL AND json_extract(payload, '$.data.object.payment_intent') = ?2
+       ORDER BY receivedAt, id LIMIT 200`,
+    )
+    .bind(orderId, paymentIntent)
+    .all<LedgerRow>();
+  return results;
+}
+
+/** A failed event's stored payload, to run it again. */
+export async function failedEventPayload(db: D1Database, id: string): Promise<string | null> {
+  const row = await db.prepare(`SELECT payload FROM stripe_events WHERE id = ? AND status = 'failed'`).bind(id).first<{ payload: string }>();
+  return row?.payload ?? null;
+}
+
+/** The oldest failed events first: the ones Stripe has been retrying longest. */
+export async function failedEventIds(db: D1Database, limit: number): Promise<string[]> {
+  const { results } = await db
+    .prepare(`SELECT id FROM stripe_events WHERE status = 'failed' ORDER BY received_at, id LIMIT ?`)
+    .bind(limit)
+    .all<{ id: string }>();
+  return results.map((row) => row.id);
+}
+
+export type LedgerCounts = Record<LedgerStatus, number>;
+
+/** Events by status: one indexed count each. */
+export async function ledgerCounts(db: D1Database): Promise<LedgerCounts> {
+  const statuses = LEDGER_STATUSES;
+  const results = await db.batch<{ n: number }>(statuses.map((status) => db.prepare('SELECT count(*) AS n FROM stripe_events WHERE status = ?').bind(status)));
+  return Object.fromEntries(statuses.map((status, i) => [status, results[i]?.results[0]?.n ?? 0])) as LedgerCounts;
+}
+
+/** Ignored events by type: a dashboard endpoint that sends more than the shop handles shows here. */
+export async function ignoredByType(db: D1Database): Promise<{ type: string; count: number }[]> {
+  const { results } = await db
+    .prepare(`SELECT type, count(*) AS count FROM stripe_events WHERE status = 'ignored' GROUP BY type ORDER BY count DESC, type LIMIT 100`)
+    .all<{ type: string; count: number }>();
+  return results;
+}
+
+export async function lastEvent(db: D1Database): Promise<{ id: string; type: string; receivedAt: number } | null> {
+  return db.prepare('SELECT id, type, received_at AS receivedAt FROM stripe_events ORDER BY received_at DESC, id DESC LIMIT 1').first();
 }

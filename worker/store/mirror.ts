@@ -34,9 +34,10 @@ export const MIRROR_COLUMNS = {
 
 export type MirrorTable = keyof typeof MIRROR_COLUMNS;
 
-export type MirrorRow<T extends MirrorTable> = { id: string; deleted: boolean; raw: object } & {
-  [column in (typeof MIRROR_COLUMNS)[T][number]]: string | number | null;
-};
+/** A row of table `T` (of any mirrored table when `T` is their union). */
+export type MirrorRow<T extends MirrorTable> = T extends MirrorTable
+  ? { id: string; deleted: boolean; raw: object } & { [column in (typeof MIRROR_COLUMNS)[T][number]]: string | number | null }
+  : never;
 
 /**
  * Inserts or updates a mirrored object — only when the stored row is not deleted
@@ -45,10 +46,11 @@ export type MirrorRow<T extends MirrorTable> = { id: string; deleted: boolean; r
  */
 export function upsertMirrored<T extends MirrorTable>(db: D1Database, table: T, row: MirrorRow<T>, version: SyncVersion, now: number): D1PreparedStatement {
   const columns: readonly string[] = MIRROR_COLUMNS[table];
+  const fields: Record<string, unknown> = row;
   const all = ['id', ...columns, 'deleted', 'raw', 'synced_created', 'synced_event', 'updated_at'];
   const values = [
     row.id,
-    ...columns.map((column) => (row as Record<string, string | number | null>)[column] ?? null),
+    ...columns.map((column) => (fields[column] as string | number | null | undefined) ?? null),
     row.deleted ? 1 : 0,
     JSON.stringify(row.raw),
     version.created,
@@ -89,4 +91,19 @@ export function replaceSubscriptionItems(db: D1Database, subscriptionId: string,
         .bind(subscriptionId, version.eventId, item.id, item.price, item.product, item.quantity),
     ),
   ];
+}
+
+const MIRROR_TABLES = Object.keys(MIRROR_COLUMNS) as MirrorTable[];
+
+/** Rows per mirror table (deleted ones apart). These tables hold a shop's catalog and customers: counted whole. */
+export async function mirrorCounts(db: D1Database): Promise<Record<string, { rows: number; deleted: number; lastUpdatedAt: number | null }>> {
+  const results = await db.batch<{ rows: number; deleted: number; last: number | null }>(
+    MIRROR_TABLES.map((table) => db.prepare(`SELECT count(*) AS rows, coalesce(sum(deleted), 0) AS deleted, max(updated_at) AS last FROM ${table}`)),
+  );
+  return Object.fromEntries(
+    MIRROR_TABLES.map((table, i) => {
+      const row = results[i]?.results[0];
+      return [table.replace(/^stripe_/, ''), { rows: (row?.rows ?? 0) - (row?.deleted ?? 0), deleted: row?.deleted ?? 0, lastUpdatedAt: row?.last ?? null }];
+    }),
+  );
 }

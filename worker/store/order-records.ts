@@ -25,9 +25,6 @@ export interface OrderRecords {
   slugs: Map<string, string>;
 }
 
-/** The statements `orderRecordsIn` reads, for a batch that may hold other statements before them. */
-export const ORDER_RECORD_STATEMENTS = 6;
-
 function selectedIds(selection: OrderSelection): { ids: string; bound: string } {
   if ('orderIds' in selection) return { ids: 'SELECT value FROM json_each(?1)', bound: JSON.stringify(selection.orderIds) };
   return {
@@ -60,7 +57,7 @@ function selectLicenceKeys(db: D1Database, ids: string): D1PreparedStatement {
 }
 
 /** The licence keys of the given orders, to read again after a batch that assigned some. */
-export function selectLicenceKeysOf(db: D1Database, orderIds: string[]): D1PreparedStatement {
+function selectLicenceKeysOf(db: D1Database, orderIds: string[]): D1PreparedStatement {
   return selectLicenceKeys(db, 'SELECT value FROM json_each(?1)').bind(JSON.stringify(orderIds));
 }
 
@@ -85,8 +82,17 @@ export function orderRecordsIn(results: D1Result[]): OrderRecords {
   };
 }
 
+/**
+ * Gives each waiting order its product's oldest free pool key (`assign`: each still once), then
+ * reads those orders' keys again into their records, in one round trip.
+ */
+export async function assignPoolKeysTo(db: D1Database, records: Map<string, OrderRecord>, assign: D1PreparedStatement[]): Promise<void> {
+  const results = await db.batch([...assign, selectLicenceKeysOf(db, [...records.keys()])]);
+  setLicenceKeys(records, results.at(-1));
+}
+
 /** Puts the keys of a `selectLicenceKeysOf` result into the records they belong to. */
-export function setLicenceKeys(records: Map<string, OrderRecord>, result: D1Result | undefined): void {
+function setLicenceKeys(records: Map<string, OrderRecord>, result: D1Result | undefined): void {
   for (const { orderId, product, key } of (result?.results ?? []) as KeyRow[]) records.get(orderId)?.licenceKeys.set(product, key);
 }
 

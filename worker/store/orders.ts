@@ -1,4 +1,5 @@
-import type { OrderStatus } from '../../contract/api';
+import type { LineItemView, OrderStatus, SalesTotal } from '../../contract/api';
+import type { Keyset } from './keyset';
 
 /** An order is a Checkout Session as the shop sees it, keyed by the session id. */
 export interface Order {
@@ -194,14 +195,8 @@ function fromRow(row: OrderRow): Order {
   };
 }
 
-export interface LineItem {
-  price: string | null;
-  product: string | null;
-  description: string | null;
-  quantity: number;
-  amountTotal: number | null;
-  currency: string | null;
-}
+/** One line of an order as recorded: the contract's shape, as the success page and the back office show it. */
+export type LineItem = LineItemView;
 
 /** Recorded once per order: a redelivery or a second path to the same session adds nothing. */
 export function saveLineItems(db: D1Database, orderId: string, items: LineItem[]): D1PreparedStatement[] {
@@ -221,4 +216,59 @@ export async function findLineItems(db: D1Database, orderId: string): Promise<Li
     .bind(orderId)
     .all<LineItem>();
   return results;
+}
+
+// ─── the back office's reads: newest first, paged by a keyset through an index of migrations/0008_back_office.sql ───
+
+/** One page of orders older than `after`, optionally of one status. */
+export async function listOrders(db: D1Database, options: { status?: OrderStatus; after?: Keyset; limit: number }): Promise<Order[]> {
+  const after = options.after ?? { at: Number.MAX_SAFE_INTEGER, id: '' };
+  const statement = options.status
+    ? db
+        .prepare(`SELECT * FROM orders WHERE status = ?1 AND (created_at, id) < (?2, ?3) ORDER BY created_at DESC, id DESC LIMIT ?4`)
+        .bind(options.status, after.at, after.id, options.limit)
+    : db
+        .prepare(`SELECT * FROM orders WHERE (created_at, id) < (?1, ?2) ORDER BY created_at DESC, id DESC LIMIT ?3`)
+        .bind(after.at, after.id, options.limit);
+  return ordersIn(await statement.all());
+}
+
+export type OrderSearch = { by: 'id' | 'payment_intent' | 'client_reference_id' | 'email'; value: string };
+
+/** Orders matching one identifier exactly (an email in any case), newest first. */
+export async function searchOrders(db: D1Database, search: OrderSearch, limit: number): Promise<Order[]> {
+  const where = {
+    id: 'id = ?1',
+    payment_intent: 'payment_intent = ?1',
+    client_reference_id: 'client_reference_id = ?1',
+    email: 'customer_email = ?1 COLLATE NOCASE',
+  }[search.by];
+  return ordersIn(await db.prepare(`SELECT * FROM orders WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT ?2`).bind(search.value, limit).all());
+}
+
+/** Money taken and kept (paid, fulfilled, held for review) since `since`, by currency. */
+export async function salesSince(db: D1Database, since: number): Promise<SalesTotal[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT currency, count(*) AS orders, coalesce(sum(amount_total), 0) AS amount FROM orders
+       WHERE created_at >= ?1 AND status IN ('paid', 'fulfilled', 'review') AND currency IS NOT NULL
+       GROUP BY currency ORDER BY currency`,
+    )
+    .bind(since)
+    .all<SalesTotal>();
+  return results;
+}
+
+export async function anyOrder(db: D1Database): Promise<boolean> {
+  return (await db.prepare('SELECT 1 AS one FROM orders LIMIT 1').first()) !== null;
+}
+
+/** The seller's approval of an order held for review: fulfilled now, only if still in review. */
+export function approveReviewedOrder(db: D1Database, orderId: string, deliveryToken: string | null, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE orders SET status = 'fulfilled', delivery_token = coalesce(delivery_token, ?2), fulfilled_at = coalesce(fulfilled_at, ?3), updated_at = ?3
+       WHERE id = ?1 AND status = 'review'`,
+    )
+    .bind(orderId, deliveryToken, now);
 }

@@ -1,6 +1,7 @@
 // The outbox: side effects recorded in the same batch as the state that calls for
 // them, carried out after the commit (worker/outbox/). Each insert returns the new
 // row's id and due time (nothing when the row already exists), which is what gets queued.
+import { orderRecordsIn, selectOrderRecords, type OrderRecords } from './order-records';
 
 export type OutboxKind = 'delivered' | 'revoked' | 'catalog';
 
@@ -61,11 +62,26 @@ export function newOutboxRows(results: D1Result[]): NewOutboxRow[] {
   return (results as D1Result<NewOutboxRow>[]).flatMap((result) => result.results);
 }
 
+export interface Claimed {
+  /** The rows taken for an attempt, their attempts counted. */
+  rows: OutboxRow[];
+  /** Rows still pending but not due yet, with when they are due. */
+  notDue: { id: number; dueAt: number }[];
+  /** The orders the rows are about, with what their delivery reads. */
+  records: OrderRecords;
+}
+
+/** One round trip: claims the due rows among `ids`, tells when the others are due, and reads their orders. */
+export async function claimDueRows(db: D1Database, ids: number[], now: number): Promise<Claimed> {
+  const [claimed, notDue, ...records] = await db.batch([claimDue(db, ids, now), pendingNotDue(db, ids, now), ...selectOrderRecords(db, { outboxIds: ids })]);
+  return { rows: claimed!.results as OutboxRow[], notDue: notDue!.results as Claimed['notDue'], records: orderRecordsIn(records) };
+}
+
 /**
  * Takes every pending, due row among `ids` for an attempt (one statement, so two consumers
  * never both take a row). Rows not due yet, done, dead or gone are not taken.
  */
-export function claimDue(db: D1Database, ids: number[], now: number): D1PreparedStatement {
+function claimDue(db: D1Database, ids: number[], now: number): D1PreparedStatement {
   return db
     .prepare(
       `UPDATE outbox SET attempts = attempts + 1
@@ -76,7 +92,7 @@ export function claimDue(db: D1Database, ids: number[], now: number): D1Prepared
 }
 
 /** Rows among `ids` still pending but not due yet, with when they are due; in a batch after `claimDue`, exactly those it left. */
-export function pendingNotDue(db: D1Database, ids: number[], now: number): D1PreparedStatement {
+function pendingNotDue(db: D1Database, ids: number[], now: number): D1PreparedStatement {
   return db
     .prepare(`SELECT id, next_attempt_at AS dueAt FROM outbox WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'pending' AND next_attempt_at > ?2`)
     .bind(JSON.stringify(ids), now);
@@ -85,7 +101,12 @@ export function pendingNotDue(db: D1Database, ids: number[], now: number): D1Pre
 /** What an attempt left: the row's next state. */
 export type OutboxResult = { id: number; outcome: 'done' } | { id: number; outcome: 'retry'; error: string; nextAttemptAt: number } | { id: number; outcome: 'dead'; error: string };
 
-export function saveOutboxResult(db: D1Database, result: OutboxResult, now: number): D1PreparedStatement {
+/** Every attempt's outcome, in one round trip. */
+export async function saveOutboxResults(db: D1Database, results: OutboxResult[], now: number): Promise<void> {
+  if (results.length > 0) await db.batch(results.map((result) => saveOutboxResult(db, result, now)));
+}
+
+function saveOutboxResult(db: D1Database, result: OutboxResult, now: number): D1PreparedStatement {
   switch (result.outcome) {
     case 'done':
       return db.prepare(`UPDATE outbox SET status = 'done', done_at = ?2, last_error = NULL WHERE id = ?1`).bind(result.id, now);
@@ -107,4 +128,36 @@ export async function overduePending(db: D1Database, now: number, graceMs: numbe
 
 export async function findOutbox(db: D1Database, id: number): Promise<OutboxRow | null> {
   return db.prepare('SELECT id, subject, kind, status, attempts, last_error FROM outbox WHERE id = ?').bind(id).first<OutboxRow>();
+}
+
+// ─── the back office: one order's rows, dead rows ───────────────────────────
+
+export interface OrderOutboxRow {
+  kind: 'delivered' | 'revoked';
+  status: 'pending' | 'done' | 'dead';
+  attempts: number;
+  lastError: string | null;
+  doneAt: number | null;
+}
+
+export async function outboxOfOrder(db: D1Database, orderId: string): Promise<OrderOutboxRow[]> {
+  const { results } = await db
+    .prepare(`SELECT kind, status, attempts, last_error AS lastError, done_at AS doneAt FROM outbox WHERE subject = ? AND kind IN ('delivered', 'revoked') ORDER BY kind`)
+    .bind(orderId)
+    .all<OrderOutboxRow>();
+  return results;
+}
+
+export async function deadOutboxCount(db: D1Database): Promise<number> {
+  return (await db.prepare(`SELECT count(*) AS n FROM outbox WHERE status = 'dead'`).first<{ n: number }>())?.n ?? 0;
+}
+
+/** A dead delivery back to pending, due now, attempts from zero; returns the row to queue. */
+export function reviveDelivery(db: D1Database, orderId: string, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE outbox SET status = 'pending', attempts = 0, last_error = NULL, next_attempt_at = ?2
+       WHERE subject = ?1 AND kind = 'delivered' AND status = 'dead' RETURNING id, next_attempt_at AS dueAt`,
+    )
+    .bind(orderId, now);
 }

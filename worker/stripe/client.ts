@@ -3,7 +3,7 @@
 // The SDK is imported lazily: webhooks, the order API and the catalog never
 // need it, and a cold start should not pay for evaluating it.
 import type Stripe from 'stripe';
-import type { Env } from '../env';
+import type { Env } from '../platform/env';
 
 const clients = new Map<string, Stripe>();
 

@@ -2,7 +2,7 @@
 // (10 per page unless asked): on the webhook path and on the success-page landing.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { FulfilmentRequest } from '../../../worker/hooks';
+import type { FulfilmentRequest } from '../../../worker/seller-hooks';
 import { testApp } from '../support/app';
 import { post, stripe, withStripe } from '../support/on-sale';
 import { delivery, event } from '../support/stripe';

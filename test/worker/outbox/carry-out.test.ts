@@ -5,9 +5,9 @@ import { createExecutionContext, createMessageBatch, createScheduledController, 
 import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { CATALOG_REBUILD_WINDOW_MS } from '../../../worker/events/process';
+import { CATALOG_REBUILD_WINDOW_MS } from '../../../worker/mirror/sync';
 import worker from '../../../worker/index';
-import type { OutboxMessage } from '../../../worker/env';
+import type { OutboxMessage } from '../../../worker/platform/env';
 import { MAX_OUTBOX_ATTEMPTS, retryDelaySeconds } from '../../../worker/outbox/carry-out';
 import { orderRow, outboxRow, testApp, testEnv } from '../support/app';
 import { checkoutSession, delivery, event, fixture } from '../support/stripe';

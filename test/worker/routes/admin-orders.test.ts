@@ -253,6 +253,16 @@ describe('POST /api/admin/orders/:id/rerun-fulfilment', () => {
     expect(app.deliveries).toHaveLength(1);
   });
 
+  it('approving an order held for review gives it the licence key its product declares, as a paid webhook does', async () => {
+    const app = testApp();
+    const session = checkoutSession({ metadata: { product_id: 'field-notes' }, currency: 'jpy', amount_subtotal: 1, amount_total: 1 });
+    await app.send(await delivery(event('checkout.session.completed', session)));
+    expect(await orderRow(session.id)).toMatchObject({ status: 'review' });
+    expect((await app.send(adminPost(`orders/${session.id}/rerun-fulfilment`), adminEnv())).status).toBe(200);
+    const keys = await env.DB.prepare('SELECT product_id AS product, source FROM licence_keys WHERE order_id = ?').bind(session.id).all();
+    expect(keys.results).toEqual([{ product: 'field-notes', source: 'generated' }]);
+  });
+
   it('queues a dead delivery again, and it is carried out', async () => {
     const app = testApp();
     const session = checkoutSession();

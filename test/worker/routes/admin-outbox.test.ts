@@ -3,7 +3,7 @@
 // crashed runtime is still carried out.
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import type { Env } from '../../../worker/env';
+import type { Env } from '../../../worker/platform/env';
 import { SWEEP_GRACE_MS } from '../../../worker/outbox/consumer';
 import { outboxRow, snapshot, testApp, testEnv } from '../support/app';
 import { checkoutSession, delivery, event } from '../support/stripe';

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { CATALOG_REBUILD_WINDOW_MS } from '../../../worker/events/process';
+import { CATALOG_REBUILD_WINDOW_MS } from '../../../worker/mirror/sync';
 import { CATALOG_CACHE_CONTROL } from '../../../worker/routes/catalog';
 import { testApp, testEnv } from '../support/app';
 import { delivery, event, fixture } from '../support/stripe';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckoutResponse } from '../../../contract/api';
 import { snapshot, testApp } from '../support/app';
 import { onSale, post, stripe, withStripe } from '../support/on-sale';
-import type { Env } from '../../../worker/env';
+import type { Env } from '../../../worker/platform/env';
 
 const EMBEDDED: Partial<Env> = { CHECKOUT_MODE: 'embedded', STRIPE_PUBLISHABLE_KEY: 'pk_test_51EmbeddedForTests' };
 const withOptions = (vars: Partial<Env>) => ({ ...withStripe(), ...vars });

@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { snapshot, testApp, testEnv } from '../support/app';
-import { fulfil } from '../../../worker/fulfil';
+import { fulfil } from '../../../worker/seller-hooks';
 import { newBuyer } from '../support/buyer';
 import { onSale, post, stripe, withStripe } from '../support/on-sale';
 import { delivery, event } from '../support/stripe';

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { signBuyerToken } from '../../../worker/orders/buyer-proof';
+import { signBuyerToken } from '../../../worker/http/buyer-proof';
 import { testApp, testEnv } from '../support/app';
 import { newBuyer } from '../support/buyer';
 import { checkoutSession, delivery, event, fixture } from '../support/stripe';

@@ -1,10 +1,10 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { createApp, defaultDependencies } from '../../../worker/app';
-import type { Env, OutboxMessage } from '../../../worker/env';
-import type { Dependencies } from '../../../worker/dependencies';
+import type { Env, OutboxMessage } from '../../../worker/platform/env';
+import type { Dependencies } from '../../../worker/http/app-env';
 import { consumeOutbox } from '../../../worker/outbox/consumer';
-import type { DeliveryRequest, FulfilmentRequest, RevocationRequest } from '../../../worker/hooks';
+import type { DeliveryRequest, FulfilmentRequest, RevocationRequest } from '../../../worker/seller-hooks';
 import { WEBHOOK_SECRET } from './stripe';
 
 export const DOWNLOAD_SECRET = 'download_secret_for_the_worker_tests_0123456789';

@@ -1,0 +1,204 @@
+// What each order event does, as effects for one D1 batch: a Checkout Session's news
+// (completed, paid later, failed, expired), a full refund, a dispute; and the seller's
+// approval of an order held for review. Nothing here reads the stored order: every
+// transition is guarded in SQL (worker/store/orders.ts), a refund or dispute that came
+// first is applied by the same statement, and the side effects (delivery, revocation)
+// are outbox rows that exist at most once per order.
+import type Stripe from 'stripe';
+import { findProduct, type Product } from '../../catalog';
+import { missingFileWarnings } from '../delivery/files';
+import { licenceWrites } from '../delivery/licences';
+import { contentsOfStored } from '../delivery/order-products';
+import type { Context } from '../platform/context';
+import type { FulfilmentRequest, SellerHooks } from '../seller-hooks';
+import type { Effects } from '../store/commit';
+import { saveBuyerDetails } from '../store/buyer-details';
+import { noteWhenNoOrderPaidBy } from '../store/ledger';
+import { approveReviewedOrder, revokeByPaymentIntent, saveLineItems, saveOrderTransition, saveRevocation, type LineItem, type Order, type Revocation } from '../store/orders';
+import { outboxDeliveredIfFulfilled, outboxRevokedIfRevoked } from '../store/outbox';
+import { idOf } from '../stripe/expandable';
+import { buyerDetailsOf } from './buyer-details';
+import { contentsOf, lineItemsOf } from './line-items';
+import { orderFromSession, productOf } from './order';
+import { paymentIntentOf } from './payment-intent';
+import { reviewReason } from './review';
+import { MOVES_INTO, statusesMovingInto } from './status';
+
+type OrderContext = Context & Pick<SellerHooks, 'fulfil'>;
+
+// ─── the events ─────────────────────────────────────────────────────────────
+
+/** A Checkout Session's news: what it means for the order is `sessionEffects`'. */
+export function sessionEvent(event: Extract<Stripe.Event, { type: SessionNews }>, context: OrderContext): Promise<Effects> {
+  return sessionEffects(event.data.object, context, event.type);
+}
+
+/** A full refund revokes the order; a partial one leaves it as it is: the buyer keeps what they paid for. */
+export function chargeRefunded(event: Stripe.ChargeRefundedEvent, context: Context): Effects {
+  const charge = event.data.object;
+  const paymentIntent = idOf(charge.payment_intent);
+  if (!charge.refunded || !paymentIntent) return { writes: [] };
+  return revokeOrder(paymentIntent, 'refunded', event.id, context);
+}
+
+/** A dispute revokes the order at once: the money is held from the seller. */
+export function disputeCreated(event: Stripe.ChargeDisputeCreatedEvent, context: Context): Effects {
+  const paymentIntent = idOf(event.data.object.payment_intent);
+  return paymentIntent ? revokeOrder(paymentIntent, 'disputed', event.id, context) : { writes: [] };
+}
+
+// ─── what a session means ───────────────────────────────────────────────────
+
+/** What Stripe said of a session: a webhook's event type (the session's own fields cannot tell a delayed payment that failed). */
+export type SessionNews =
+  | 'checkout.session.completed'
+  | 'checkout.session.async_payment_succeeded'
+  | 'checkout.session.async_payment_failed'
+  | 'checkout.session.expired';
+
+export type SessionOutcome = 'fulfil' | 'pending' | 'payment_failed' | 'expired';
+
+/**
+ * What a session means for its order, from what Stripe said of it (`news`), or from the session
+ * alone when the shop read it itself (the success page's landing): null while it is still open.
+ */
+export function sessionOutcome(session: Pick<Stripe.Checkout.Session, 'status' | 'payment_status'>, news?: SessionNews): SessionOutcome | null {
+  if (news === 'checkout.session.async_payment_failed') return 'payment_failed';
+  if (news === 'checkout.session.expired' || session.status === 'expired') return 'expired';
+  if (news === 'checkout.session.async_payment_succeeded') return 'fulfil';
+  if (news === undefined && session.status !== 'complete') return null;
+  // `unpaid` on a completed session is a delayed method (bank debit, voucher): async_payment_* follows.
+  return session.payment_status === 'unpaid' ? 'pending' : 'fulfil';
+}
+
+/**
+ * The effects of a session on its order — the one decision the webhook and the success page's
+ * landing share. The order always learns the PaymentIntent that paid it, a subscription's
+ * through its first invoice, so that a refund or dispute of that payment finds it.
+ */
+export async function sessionEffects(session: Stripe.Checkout.Session, context: OrderContext, news: SessionNews): Promise<Effects>;
+export async function sessionEffects(session: Stripe.Checkout.Session, context: OrderContext): Promise<Effects | null>;
+export async function sessionEffects(session: Stripe.Checkout.Session, context: OrderContext, news?: SessionNews): Promise<Effects | null> {
+  // The one field a signed payload could still lack before it is used as a key.
+  if (typeof session.id !== 'string') throw new Error('checkout session in the event has no id');
+  const outcome = sessionOutcome(session, news);
+  if (outcome === null) return null;
+  const paid = { ...session, payment_intent: await paymentIntentOf(session, context) };
+  return outcome === 'fulfil' ? fulfilOrder(paid, context) : recordOrder(paid, outcome, context);
+}
+
+// ─── fulfilment ─────────────────────────────────────────────────────────────
+
+/** Records the session's order in `status`, if the order may move there. */
+function recordOrder(session: Stripe.Checkout.Session, status: 'pending' | 'payment_failed' | 'expired', { db, now }: Context): Effects {
+  const order = orderFromSession(session, status, now());
+  return {
+    writes: [saveOrderTransition(db, order, MOVES_INTO), ...buyerDetailsWrites(db, session, order.updatedAt)],
+    outbox: [outboxRevokedIfRevoked(db, { orderId: order.id }, order.updatedAt)],
+  };
+}
+
+/**
+ * Fulfils a paid session: checks it bought what the shop sells (else `review`), then
+ * `fulfilment` below. A redelivery, or a second path to the same session, changes
+ * nothing: the order is no longer pending and its delivery row already exists.
+ */
+async function fulfilOrder(session: Stripe.Checkout.Session, context: OrderContext): Promise<Effects> {
+  const { db } = context;
+  const now = context.now();
+  const lineItems = await lineItemsOf(session, context);
+  const contents = await contentsOf(session, lineItems, db);
+  const details = buyerDetailsWrites(db, session, now);
+  const reason = reviewReason({ currency: session.currency, amountSubtotal: session.amount_subtotal, lines: contents.priced, knownPrices: contents.knownPrices });
+  if (reason) {
+    console.warn(JSON.stringify({ msg: 'order held for review', order: session.id, reason }));
+    const order = orderFromSession(session, 'review', now);
+    return {
+      writes: [saveOrderTransition(db, order, MOVES_INTO), ...saveLineItems(db, order.id, lineItems), ...details],
+      outbox: [outboxRevokedIfRevoked(db, { orderId: order.id }, now)],
+      note: `order ${session.id} held for review: ${reason}`,
+    };
+  }
+  const order = orderFromSession(session, 'fulfilled', now);
+  const effects = await fulfilment(
+    order,
+    { product: productOf(session), products: contents.products, lineItems },
+    (deliveryToken) => [saveOrderTransition(db, { ...order, deliveryToken, fulfilledAt: now }, MOVES_INTO), ...saveLineItems(db, order.id, lineItems), ...details],
+    context,
+  );
+  return { ...effects, outbox: [...(effects.outbox ?? []), outboxRevokedIfRevoked(db, { orderId: order.id }, now)] };
+}
+
+/**
+ * The seller's approval of an order held for review: fulfilled as a paid session is, from
+ * what was recorded of it, only if it is still in review when the batch commits.
+ */
+export async function approvedEffects(order: Order, lineItems: LineItem[], context: OrderContext): Promise<Effects> {
+  const { db } = context;
+  const products = await contentsOfStored(order, lineItems, db);
+  const product = order.productId ? findProduct(order.productId) : undefined;
+  const now = context.now();
+  return fulfilment({ ...order, status: 'fulfilled' }, { product, products, lineItems }, (deliveryToken) => [approveReviewedOrder(db, order.id, deliveryToken, now)], context);
+}
+
+/**
+ * What fulfilling an order writes: the seller's pure `fulfil` hook decides what to record,
+ * `transition` moves the order (guarded in SQL), and after it the licence keys and the
+ * delivery, each applying only if the batch left the order fulfilled.
+ */
+async function fulfilment(
+  order: Order,
+  bought: Pick<FulfilmentRequest, 'product' | 'products' | 'lineItems'>,
+  transition: (deliveryToken: string | null) => D1PreparedStatement[],
+  context: OrderContext,
+): Promise<Effects> {
+  const { db } = context;
+  const now = context.now();
+  const { deliveryToken } = await context.fulfil({ order, ...bought, env: context.env });
+  const warnings = await deliveryWarnings(bought.products, context);
+  if (warnings.length > 0) console.warn(JSON.stringify({ msg: 'fulfilled order has nothing to download', order: order.id, warnings }));
+  return {
+    writes: [...transition(deliveryToken), ...licenceWrites(db, order.id, bought.products, now)],
+    outbox: [outboxDeliveredIfFulfilled(db, order.id, now)],
+    ...(warnings.length > 0 ? { note: `order ${order.id} fulfilled with a warning: ${warnings.join('; ')}` } : {}),
+  };
+}
+
+/** The shipping address and phone the buyer gave, when the session carries any (seller-only). */
+function buyerDetailsWrites(db: D1Database, session: Stripe.Checkout.Session, now: number): D1PreparedStatement[] {
+  const details = buyerDetailsOf(session);
+  return details ? [saveBuyerDetails(db, session.id, details, now)] : [];
+}
+
+/**
+ * A digital product with no file to deliver still fulfils (the buyer paid; the seller can
+ * send the file by hand), but the seller must hear of it: in the ledger's note and the log.
+ */
+async function deliveryWarnings(products: Product[], { env }: Context): Promise<string[]> {
+  const bucket = env.FILES;
+  const keys = products.filter((product) => product.digital).flatMap((product) => (product.files ?? []).map((file) => file.key));
+  // Without a bucket bound (some tests, a shop not delivering files yet) only the catalog is checked.
+  const heads = bucket ? await Promise.all(keys.map((key) => bucket.head(key))) : keys.map(() => true);
+  const present = new Set(keys.filter((_, index) => heads[index]));
+  return missingFileWarnings(products, (key) => present.has(key));
+}
+
+// ─── revocation ─────────────────────────────────────────────────────────────
+
+/**
+ * A full refund or a dispute of the payment `paymentIntent`: moves its order to
+ * `status` if it may move there, or — with no order yet — keeps the revocation so
+ * the order is recorded revoked when it arrives.
+ */
+function revokeOrder(paymentIntent: string, status: Revocation, eventId: string, { db, now }: Context): Effects {
+  const at = now();
+  const what = status === 'refunded' ? 'refund' : 'dispute';
+  return {
+    writes: [
+      saveRevocation(db, paymentIntent, status, eventId, at),
+      revokeByPaymentIntent(db, paymentIntent, status, statusesMovingInto(status), at),
+      noteWhenNoOrderPaidBy(db, eventId, paymentIntent, `no order for ${paymentIntent} yet: the ${what} is kept and applied when it arrives`),
+    ],
+    outbox: [outboxRevokedIfRevoked(db, { paymentIntent }, at)],
+  };
+}

@@ -1,0 +1,64 @@
+/** Bindings and variables, as configured in wrangler.toml, `.dev.vars` and `wrangler secret put`. */
+export interface Env {
+  DB: D1Database;
+  ASSETS?: Fetcher;
+  /** One or more webhook signing secrets (`whsec_…`), comma-separated. A secret: never in wrangler.toml. */
+  STRIPE_WEBHOOK_SECRET?: string;
+  /** Comma-separated origins allowed to call /api/* cross-origin (a site hosted on Pages). */
+  ALLOWED_ORIGINS?: string;
+  /** Stripe secret or restricted key. Optional: without it the shop runs on Payment Links alone. A secret. */
+  STRIPE_SECRET_KEY?: string;
+  /** Stripe's API origin; tests and local runs point it at a fake. Default https://api.stripe.com. */
+  STRIPE_API_BASE?: string;
+  /** "true": mirror handlers refetch objects from Stripe instead of trusting event payloads (needs STRIPE_SECRET_KEY). */
+  STRIPE_REFETCH?: string;
+  /**
+   * Bearer token for /api/admin/* and the back office (the `stripe:sync` backfill), used
+   * only when Cloudflare Access is not configured. A secret.
+   */
+  SYNC_TOKEN?: string;
+  /** Cloudflare Access team domain (`<team>.cloudflareaccess.com`) in front of /admin/ and /api/admin/*. */
+  ACCESS_TEAM_DOMAIN?: string;
+  /** The Access application's audience (AUD) tag; set together with ACCESS_TEAM_DOMAIN. */
+  ACCESS_AUD?: string;
+  /** A cache of the live catalog. D1 stays the source of truth. */
+  CATALOG?: KVNamespace;
+  /**
+   * `test` or `live`: the Stripe mode this shop serves when no STRIPE_SECRET_KEY says it by
+   * its prefix. Events and sessions of the other mode are never acted on.
+   */
+  STRIPE_MODE?: string;
+  /** Secret for the signed buyer tokens a seller's own backend issues (see worker/http/buyer-proof.ts). A secret. */
+  BUYER_TOKEN_SECRET?: string;
+  /** How far ahead a buyer token may expire, in seconds (default 30 days, a minute to a year); a token signed for later is refused. */
+  BUYER_TOKEN_MAX_LIFETIME_SECONDS?: string;
+  /** Side effects (deliveries, revocations, catalog rebuilds) to carry out after the commit; see worker/outbox/. */
+  OUTBOX?: Queue<OutboxMessage>;
+  /** `payment-link` (default), `hosted` or `embedded`: how worker-made Checkout Sessions are shown (worker/checkout/settings.ts). */
+  CHECKOUT_MODE?: string;
+  /** "true": a promotion code field on worker-made sessions. */
+  CHECKOUT_PROMOTION_CODES?: string;
+  /** Comma-separated ISO countries a cart with a physical product ships to; empty: no shipping address asked. */
+  CHECKOUT_SHIPPING_COUNTRIES?: string;
+  /** "true": Stripe Tax computes tax on worker-made sessions. */
+  CHECKOUT_AUTOMATIC_TAX?: string;
+  /** "true": the checkout asks for a phone number. */
+  CHECKOUT_PHONE_NUMBER?: string;
+  /** Publishable key (`pk_…`) for Stripe.js in embedded mode. Public, not a secret. */
+  STRIPE_PUBLISHABLE_KEY?: string;
+  /** The files digital products deliver (R2, never public); see worker/delivery/. */
+  FILES?: R2Bucket;
+  /** Signs download links (HMAC-SHA256); at least 32 characters. A secret: `wrangler secret put`. */
+  DOWNLOAD_SIGNING_SECRET?: string;
+  /** How long a signed download link works, in seconds (default 86400, at most a week). */
+  DOWNLOAD_LINK_TTL_SECONDS?: string;
+  /** Days a past_due subscription's files and licence keys are still served, from the start of the unpaid period (default 7, 0–60). */
+  SUBSCRIPTION_PAST_DUE_GRACE_DAYS?: string;
+  /** "true" only in local development: enables the /dev/checkout stand-in. */
+  DEV_CHECKOUT?: string;
+}
+
+/** A queue message: the outbox row to carry out. */
+export interface OutboxMessage {
+  outboxId: number;
+}

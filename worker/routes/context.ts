@@ -1,8 +1,0 @@
-import type { Context } from 'hono';
-import type { AppEnv } from '../dependencies';
-import type { HandlerContext } from '../effects';
-
-/** What the domain needs from a request: bindings, hooks, the clock, and waitUntil. */
-export function handlerContext<E extends AppEnv>(c: Context<E>): HandlerContext {
-  return { ...c.var.deps, db: c.env.DB, env: c.env, waitUntil: (promise) => c.executionCtx.waitUntil(promise) };
-}

@@ -1,0 +1,35 @@
+// The back office's action log (migrations/0008_back_office.sql): who did what to which order or event.
+export type AdminAction = 'refund_requested' | 'fulfilment_rerun' | 'delivery_retried' | 'event_retried' | 'mirror_synced';
+
+export interface ActionRow {
+  at: number;
+  actor: string;
+  action: AdminAction;
+  subject: string;
+  detail: string | null;
+}
+
+export function logAction(db: D1Database, entry: ActionRow): D1PreparedStatement {
+  return db
+    .prepare('INSERT INTO admin_actions (at, actor, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)')
+    .bind(entry.at, entry.actor, entry.action, entry.subject, entry.detail);
+}
+
+/** Logged only if the batch's approval applied (the order fulfilled at this very moment), so a lost race logs nothing. */
+export function logApproval(db: D1Database, entry: ActionRow): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO admin_actions (at, actor, action, subject, detail)
+       SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?4 AND status = 'fulfilled' AND updated_at = ?1)`,
+    )
+    .bind(entry.at, entry.actor, entry.action, entry.subject, entry.detail);
+}
+
+export async function actionsOn(db: D1Database, subject: string): Promise<ActionRow[]> {
+  const { results } = await db.prepare('SELECT at, actor, action, subject, detail FROM admin_actions WHERE subject = ? ORDER BY at LIMIT 200').bind(subject).all<ActionRow>();
+  return results;
+}
+
+export async function lastAction(db: D1Database, action: AdminAction): Promise<ActionRow | null> {
+  return db.prepare('SELECT at, actor, action, subject, detail FROM admin_actions WHERE action = ? ORDER BY at DESC LIMIT 1').bind(action).first<ActionRow>();
+}

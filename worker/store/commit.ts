@@ -1,0 +1,53 @@
+// The one place effects are committed: their writes and outbox rows in one D1 batch (after
+// an event's claim, when there is one), then the outbox rows that batch created queued.
+import type { Env, OutboxMessage } from '../platform/env';
+import { newOutboxRows, type NewOutboxRow } from './outbox';
+
+/**
+ * What a use case commits: its writes, the outbox rows for side effects after the commit
+ * (inserts that return the new row's id), and what it decided worth telling the seller
+ * (kept in the ledger).
+ */
+export interface Effects {
+  writes: D1PreparedStatement[];
+  outbox?: D1PreparedStatement[];
+  note?: string;
+}
+
+interface Committer {
+  db: D1Database;
+  env: Env;
+  now: () => number;
+  waitUntil: (promise: Promise<unknown>) => void;
+}
+
+/**
+ * Commits `effects` in one batch, `claim` first: a claim whose assertion fails rolls the whole
+ * batch back (the error is thrown). Returns the results of the writes, in their order.
+ */
+export async function commit(context: Committer, effects: Effects, claim: D1PreparedStatement[] = []): Promise<D1Result[]> {
+  const outbox = effects.outbox ?? [];
+  const results = await context.db.batch([...claim, ...effects.writes, ...outbox]);
+  enqueueOutbox(context, newOutboxRows(results.slice(results.length - outbox.length)));
+  return results.slice(claim.length, results.length - outbox.length);
+}
+
+/**
+ * Queues new outbox rows after their batch committed, without holding the response.
+ * A send that fails is not lost: the row stays pending and the sweeper re-sends it.
+ */
+export function enqueueOutbox({ env, now, waitUntil }: Omit<Committer, 'db'>, rows: NewOutboxRow[]): void {
+  if (rows.length === 0 || !env.OUTBOX) return;
+  const at = now();
+  const messages: MessageSendRequest<OutboxMessage>[] = rows.map(({ id, dueAt }) => ({
+    body: { outboxId: id },
+    contentType: 'json',
+    ...(dueAt > at ? { delaySeconds: Math.ceil((dueAt - at) / 1000) } : {}),
+  }));
+  const ids = rows.map((row) => row.id);
+  waitUntil(
+    env.OUTBOX.sendBatch(messages).catch((error: unknown) =>
+      console.warn(JSON.stringify({ msg: 'outbox rows not queued; the sweeper will send them', ids, error: String(error) })),
+    ),
+  );
+}
