@@ -17,17 +17,9 @@ function tree(files: Record<string, string>): string {
   return root;
 }
 
-// The local Stripe's own knots are being untangled on its own branch: until that is merged they
-// are expected here, and the `.fails` below says so (it starts failing, and goes, once they are gone).
-const inLocalStripe = (finding: string) => finding.startsWith('tools/local-stripe/');
-
 describe('file circles', () => {
-  it('there are none in contract/, catalog/, worker/, site/, tools/ (outside the local Stripe) and bench/', () => {
-    expect(importCycles().filter((circle) => !inLocalStripe(circle[0]!))).toEqual([]);
-  });
-
-  it.fails('there are none in tools/local-stripe/ either (untangled on its own branch)', () => {
-    expect(importCycles().filter((circle) => inLocalStripe(circle[0]!))).toEqual([]);
+  it('there are none in contract/, catalog/, worker/, site/, tools/ (the local Stripe included) and bench/', () => {
+    expect(importCycles()).toEqual([]);
   });
 
   it('the check finds a circle, type-only imports included, in every code folder (.ts and .mjs)', () => {
@@ -54,12 +46,8 @@ describe('file circles', () => {
 });
 
 describe('folder loops', () => {
-  it('there are none outside the local Stripe', () => {
-    expect(folderLoops().filter((loop) => !inLocalStripe(loop))).toEqual([]);
-  });
-
-  it.fails('there are none in tools/local-stripe/ either (its folders import each other)', () => {
-    expect(folderLoops().filter(inLocalStripe)).toEqual([]);
+  it('there are none in any code folder, the local Stripe included', () => {
+    expect(folderLoops()).toEqual([]);
   });
 
   it('the check finds two folders importing each other where no file circle runs', () => {

@@ -5,10 +5,10 @@
 // tests run it for themselves. See README.md.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { StripeApiError } from './errors';
+import { StripeApiError } from './core/errors';
 import { LocalStripeServer } from './http/server';
-import type { ObjectKind } from './ids';
-import { toParams } from './params';
+import type { ObjectKind } from './core/ids';
+import { toParams } from './core/params';
 import { completeSession, createCheckoutSession, expireSession } from './resources/checkout-sessions';
 import { createCustomer } from './resources/customers';
 import { createPaymentLink } from './resources/payment-links';
@@ -16,13 +16,13 @@ import { createPrice } from './resources/prices';
 import { createProduct, updateProduct } from './resources/products';
 import { createCoupon, createPromotionCode } from './resources/promotion-codes';
 import { createSubscription } from './resources/subscriptions';
-import { clone, defaultFixturesPath, Store, type StoredState } from './store';
-import type { LocalStripe, LocalStripeOptions, RequestContext, SeedOptions, StripeObject } from './types';
-import { WebhookSender } from './webhooks';
+import { clone, defaultFixturesPath, Store, type StoredState } from './core/store';
+import type { LocalStripe, LocalStripeOptions, RequestContext, SeedOptions, StripeObject } from './core/types';
+import { WebhookSender } from './core/webhooks';
 
-export { parseBracketParams } from './params';
-export type { ObjectKind } from './ids';
-export type * from './types';
+export { parseBracketParams } from './core/params';
+export type { ObjectKind } from './core/ids';
+export type * from './core/types';
 
 const seedCtx = (options?: SeedOptions): RequestContext => ({ requestId: null, idempotencyKey: null, apiVersion: null, created: options?.created });
 

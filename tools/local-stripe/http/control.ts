@@ -1,12 +1,12 @@
 // The control endpoints under /__fake: what a test in another process does to the local Stripe
 // over HTTP. JSON bodies only (the server has checked the content type and the Origin).
 import type http from 'node:http';
-import { StripeApiError } from '../errors';
+import { StripeApiError } from '../core/errors';
 import { openDispute } from '../resources/charges';
 import { completeSession, expireSession } from '../resources/checkout-sessions';
-import type { Store } from '../store';
-import type { CheckoutForm, RecordedRequest, RequestContext, StripeObject } from '../types';
-import { readBody, sendJson } from './respond';
+import type { Store } from '../core/store';
+import type { CheckoutForm, RecordedRequest, RequestContext, StripeObject } from '../core/types';
+import { readBody, sendJson } from '../core/respond';
 
 /** What the control endpoints drive: the server, as seen from here. */
 export interface Controllable {

@@ -3,8 +3,8 @@
 // (tools/stripe-openapi/, API 2023-08-16), plus the ones added since, as the `stripe` package's
 // (23.x) parameter types declare them.
 import { readFileSync } from 'node:fs';
-import { invalid } from '../errors';
-import type { StripeObject } from '../types';
+import { invalid } from '../core/errors';
+import type { StripeObject } from '../core/types';
 
 interface SpecOperation {
   method: string;

@@ -11,8 +11,8 @@ import { createPaymentLink, listPaymentLinks, updatePaymentLink } from '../resou
 import { createPrice, listPrices, updatePrice } from '../resources/prices';
 import { createProduct, deleteProduct, listProducts, updateProduct } from '../resources/products';
 import { cancelSubscription, createSubscription, listSubscriptions, updateSubscription } from '../resources/subscriptions';
-import type { Store } from '../store';
-import type { RequestContext, StripeObject } from '../types';
+import type { Store } from '../core/store';
+import type { RequestContext, StripeObject } from '../core/types';
 
 export interface Route {
   method: string;

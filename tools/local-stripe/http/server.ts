@@ -4,19 +4,19 @@
 // the checks that keep it this machine's (local-only.ts).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StripeApiError, unrecognizedUrl } from '../errors';
-import { expand } from '../expand';
-import { newId } from '../ids';
+import { StripeApiError, unrecognizedUrl } from '../core/errors';
+import { expand } from '../resources/expand';
+import { newId } from '../core/ids';
 import { checkoutPages } from '../pages/checkout';
 import { dashboard } from '../pages/dashboard';
 import { portalPage } from '../pages/portal';
 import { STRIPE_JS_PATH, stripeJsStandIn } from '../pages/stripe-js';
-import { parseBracketParams } from '../params';
-import { clone, DEFAULT_API_VERSION, type Store } from '../store';
-import type { RecordedRequest, RequestContext, StripeObject } from '../types';
+import { parseBracketParams } from '../core/params';
+import { clone, DEFAULT_API_VERSION, type Store } from '../core/store';
+import type { RecordedRequest, RequestContext, StripeObject } from '../core/types';
 import { handleControl, type Controllable } from './control';
 import { refuseForeignHost, refuseForeignOrigin, refuseUnlessJson, refuseUnlessOwnPage, type Refusal } from './local-only';
-import { readBody, sendJson, sendScript } from './respond';
+import { readBody, sendJson, sendScript } from '../core/respond';
 import { rejectUnknownParameters } from './parameters';
 import { matchRoute } from './router';
 

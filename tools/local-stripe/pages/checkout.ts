@@ -1,14 +1,14 @@
 // The hosted checkout: GET /pay/:sessionId shows the session with Pay and Cancel; a visit to
 // a Payment Link (/pay-link/:id) starts a session and lands there.
 import type http from 'node:http';
-import { StripeApiError } from '../errors';
-import { readBody, redirect, sendHtml } from '../http/respond';
+import { StripeApiError } from '../core/errors';
+import { readBody, redirect, sendHtml } from '../core/respond';
 import { completeSession, settleDelayedPayment } from '../resources/checkout-sessions';
 import { applyPromotionCode } from '../resources/promotion-codes';
 import { lineItemObject } from '../resources/line-items';
 import { sessionFromPaymentLink } from '../resources/payment-links';
-import type { Store } from '../store';
-import type { CheckoutForm, RequestContext, StripeObject } from '../types';
+import type { Store } from '../core/store';
+import type { CheckoutForm, RequestContext, StripeObject } from '../core/types';
 import { escapeHtml, formatMoney, page } from './layout';
 
 /** How long a bank debit takes to succeed or fail here. */

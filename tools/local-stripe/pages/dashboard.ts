@@ -3,15 +3,15 @@
 // resource code as the API, so it changes the same objects and records the events Stripe
 // sends for it; then it waits for their delivery and comes back here.
 import type http from 'node:http';
-import { StripeApiError } from '../errors';
-import { newId } from '../ids';
-import { readBody, redirect, sendHtml } from '../http/respond';
+import { StripeApiError } from '../core/errors';
+import { newId } from '../core/ids';
+import { readBody, redirect, sendHtml } from '../core/respond';
 import { createRefund, openDispute } from '../resources/charges';
 import { createPrice, updatePrice } from '../resources/prices';
 import { updateProduct } from '../resources/products';
 import { cancelSubscription, updateSubscription } from '../resources/subscriptions';
-import type { Store } from '../store';
-import type { RequestContext, StripeObject } from '../types';
+import type { Store } from '../core/store';
+import type { RequestContext, StripeObject } from '../core/types';
 import { escapeHtml, formatMoney } from './layout';
 
 type Action = (store: Store, form: URLSearchParams, ctx: RequestContext) => string;

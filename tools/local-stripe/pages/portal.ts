@@ -1,7 +1,7 @@
 // The customer portal's page: the customer's subscriptions and a way back to the shop.
 import type http from 'node:http';
-import { sendHtml } from '../http/respond';
-import type { Store } from '../store';
+import { sendHtml } from '../core/respond';
+import type { Store } from '../core/store';
 import { escapeHtml, page } from './layout';
 
 export function portalPage(store: Store, res: http.ServerResponse, id: string): void {

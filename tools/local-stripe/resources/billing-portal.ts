@@ -1,9 +1,9 @@
 // The customer portal: POST /v1/billing_portal/sessions (its page is pages/portal.ts).
-import { noSuch } from '../errors';
-import { newId } from '../ids';
-import { checkUrl, requiredStr, str } from '../params';
-import { now, type Store } from '../store';
-import type { RequestContext, StripeObject } from '../types';
+import { noSuch } from '../core/errors';
+import { newId } from '../core/ids';
+import { checkUrl, requiredStr, str } from '../core/params';
+import { now, type Store } from '../core/store';
+import type { RequestContext, StripeObject } from '../core/types';
 
 export function createPortalSession(store: Store, params: StripeObject, ctx: RequestContext): StripeObject {
   const customer = requiredStr(params, 'customer');

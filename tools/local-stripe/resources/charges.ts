@@ -1,11 +1,11 @@
 // Payments: a PaymentIntent and its Charge (what paying a session or an invoice makes), and
 // what can happen to a charge afterwards: refunds (full or partial, at once, as with test
 // cards) and disputes. Each records the events Stripe sends for it.
-import { invalid, missingParam } from '../errors';
-import { newId, randomAlnum } from '../ids';
-import { applyMetadata, int, oneOf, str } from '../params';
-import { clone, now, type Store } from '../store';
-import type { RequestContext, StripeObject } from '../types';
+import { invalid, missingParam } from '../core/errors';
+import { newId, randomAlnum } from '../core/ids';
+import { applyMetadata, int, oneOf, str } from '../core/params';
+import { clone, now, type Store } from '../core/store';
+import type { RequestContext, StripeObject } from '../core/types';
 
 export interface PaymentInput {
   amount: number;

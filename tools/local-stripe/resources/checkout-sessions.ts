@@ -1,10 +1,10 @@
 // Checkout Sessions: create (payment, subscription and setup mode; hosted or embedded),
 // retrieve, list, expire, and what paying one does.
-import { invalid, missingParam, noSuch } from '../errors';
-import { newId, randomAlnum } from '../ids';
-import { applyMetadata, array, bool, checkUrl, int, obj, oneOf, requiredStr, str } from '../params';
-import { now, type Store } from '../store';
-import type { CheckoutForm, RequestContext, StripeObject } from '../types';
+import { invalid, missingParam, noSuch } from '../core/errors';
+import { newId, randomAlnum } from '../core/ids';
+import { applyMetadata, array, bool, checkUrl, int, obj, oneOf, requiredStr, str } from '../core/params';
+import { now, type Store } from '../core/store';
+import type { CheckoutForm, RequestContext, StripeObject } from '../core/types';
 import { capturePayment, settlePayment, startDelayedPayment } from './charges';
 import { createCustomer } from './customers';
 import { payInvoice } from './invoices';

@@ -1,10 +1,10 @@
 // Customers: create, retrieve (a deleted one answers `{ id, object, deleted: true }`), update,
 // delete (which cancels the customer's subscriptions, as on Stripe), list.
-import { noSuch } from '../errors';
-import { newId, randomAlnum } from '../ids';
-import { applyMetadata, array, int, nullable, obj, previousAttributes, str } from '../params';
-import { clone, now, type Store } from '../store';
-import type { RequestContext, StripeObject } from '../types';
+import { noSuch } from '../core/errors';
+import { newId, randomAlnum } from '../core/ids';
+import { applyMetadata, array, int, nullable, obj, previousAttributes, str } from '../core/params';
+import { clone, now, type Store } from '../core/store';
+import type { RequestContext, StripeObject } from '../core/types';
 import { cancelSubscription } from './subscriptions';
 
 export function createCustomer(store: Store, params: StripeObject, ctx: RequestContext): StripeObject {

@@ -1,8 +1,8 @@
 // Events: GET /v1/events (by `type`, which may end in `*`, or `types[]`) and /v1/events/:id.
-import { invalid } from '../errors';
-import { array, str } from '../params';
-import type { Store } from '../store';
-import type { StripeObject } from '../types';
+import { invalid } from '../core/errors';
+import { array, str } from '../core/params';
+import type { Store } from '../core/store';
+import type { StripeObject } from '../core/types';
 
 export function listEvents(store: Store, params: StripeObject) {
   const type = str(params, 'type');

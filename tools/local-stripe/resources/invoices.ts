@@ -1,9 +1,9 @@
 // Invoices: the first invoice of a subscription that Checkout starts, paid at once. Since API
 // 2025-03-31 an invoice names its payment only in `payments` (expand it): each an
 // `invoice_payment` whose `payment.payment_intent` is the PaymentIntent that was charged.
-import { newId } from '../ids';
-import { now, type Store } from '../store';
-import type { RequestContext, StripeObject } from '../types';
+import { newId } from '../core/ids';
+import { now, type Store } from '../core/store';
+import type { RequestContext, StripeObject } from '../core/types';
 import { capturePayment } from './charges';
 
 export interface InvoiceLine {

@@ -1,10 +1,10 @@
 // The lines of Checkout Sessions and Payment Links: validated on create, shown as Stripe's
 // `item` objects (GET …/line_items, or `expand[]=line_items`).
-import { invalid, noSuch } from '../errors';
-import { newId } from '../ids';
-import { int, obj, str } from '../params';
-import { clone, type LineItemRecord, type Store } from '../store';
-import type { RequestContext, StripeObject } from '../types';
+import { invalid, noSuch } from '../core/errors';
+import { newId } from '../core/ids';
+import { int, obj, str } from '../core/params';
+import { clone, type LineItemRecord, type Store } from '../core/store';
+import type { RequestContext, StripeObject } from '../core/types';
 import { createPrice } from './prices';
 
 /** Validates `line_items[i][price|price_data|quantity]` and returns the internal items with their prices. */

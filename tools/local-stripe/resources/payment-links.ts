@@ -1,10 +1,10 @@
 // Payment Links: create, retrieve, update, list, and the session a visit to one starts.
 import { CLIENT_REFERENCE_ID } from '../../../contract/ids';
-import { invalid, missingParam } from '../errors';
-import { newId } from '../ids';
-import { applyMetadata, array, bool, checkUrl, nullable, obj, oneOf, previousAttributes, requiredStr, str } from '../params';
-import { clone, now, type Store } from '../store';
-import type { RequestContext, StripeObject } from '../types';
+import { invalid, missingParam } from '../core/errors';
+import { newId } from '../core/ids';
+import { applyMetadata, array, bool, checkUrl, nullable, obj, oneOf, previousAttributes, requiredStr, str } from '../core/params';
+import { clone, now, type Store } from '../core/store';
+import type { RequestContext, StripeObject } from '../core/types';
 import { createCheckoutSession } from './checkout-sessions';
 import { resolveLineItems } from './line-items';
 

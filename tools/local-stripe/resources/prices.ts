@@ -1,10 +1,10 @@
 // Prices: POST/GET /v1/prices[/:id], and the list. A price's amount and currency never
 // change; a new price is made instead (as on Stripe).
-import { invalid, missingParam } from '../errors';
-import { newId } from '../ids';
-import { applyMetadata, array, bool, int, nullable, obj, oneOf, previousAttributes, requiredStr, str } from '../params';
-import { clone, now, type Store } from '../store';
-import type { RequestContext, StripeObject } from '../types';
+import { invalid, missingParam } from '../core/errors';
+import { newId } from '../core/ids';
+import { applyMetadata, array, bool, int, nullable, obj, oneOf, previousAttributes, requiredStr, str } from '../core/params';
+import { clone, now, type Store } from '../core/store';
+import type { RequestContext, StripeObject } from '../core/types';
 import { insertProduct } from './product-record';
 
 export function createPrice(store: Store, params: StripeObject, ctx: RequestContext, prefix = ''): StripeObject {

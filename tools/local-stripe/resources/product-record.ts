@@ -1,10 +1,10 @@
 // A product as Stripe makes it, and its `product.created`: shared by POST /v1/products and a
 // price's `product_data`.
-import { invalid } from '../errors';
-import { newId } from '../ids';
-import { applyMetadata, array, bool, checkUrl, nullable, requiredStr, str } from '../params';
-import { now, type Store } from '../store';
-import type { RequestContext, StripeObject } from '../types';
+import { invalid } from '../core/errors';
+import { newId } from '../core/ids';
+import { applyMetadata, array, bool, checkUrl, nullable, requiredStr, str } from '../core/params';
+import { now, type Store } from '../core/store';
+import type { RequestContext, StripeObject } from '../core/types';
 
 export function insertProduct(store: Store, params: StripeObject, ctx: RequestContext): StripeObject {
   const name = requiredStr(params, 'name');

@@ -1,8 +1,8 @@
 // Products: POST/GET/DELETE /v1/products[/:id], and the list.
-import { invalid } from '../errors';
-import { applyMetadata, array, bool, checkUrl, nullable, obj, previousAttributes, str } from '../params';
-import { clone, now, type Store } from '../store';
-import type { RequestContext, StripeObject } from '../types';
+import { invalid } from '../core/errors';
+import { applyMetadata, array, bool, checkUrl, nullable, obj, previousAttributes, str } from '../core/params';
+import { clone, now, type Store } from '../core/store';
+import type { RequestContext, StripeObject } from '../core/types';
 import { createPrice } from './prices';
 import { insertProduct } from './product-record';
 

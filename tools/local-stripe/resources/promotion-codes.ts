@@ -1,11 +1,11 @@
 // Coupons and the promotion codes buyers type at checkout (API 2026-10-28: a promotion code
 // names its coupon as `promotion: { type: 'coupon', coupon }`), and what a code does to an
 // open Checkout Session.
-import { invalid, missingParam } from '../errors';
-import { newId } from '../ids';
-import { applyMetadata, bool, int, obj, oneOf, requiredStr, str } from '../params';
-import { now, type Store } from '../store';
-import type { RequestContext, StripeObject } from '../types';
+import { invalid, missingParam } from '../core/errors';
+import { newId } from '../core/ids';
+import { applyMetadata, bool, int, obj, oneOf, requiredStr, str } from '../core/params';
+import { now, type Store } from '../core/store';
+import type { RequestContext, StripeObject } from '../core/types';
 
 export function createCoupon(store: Store, params: StripeObject, ctx: RequestContext): StripeObject {
   const percentOff = params.percent_off === undefined ? undefined : Number(params.percent_off);

@@ -1,9 +1,9 @@
 // Subscriptions: create, retrieve, update (items, cancel_at_period_end), cancel, list.
-import { invalid, missingParam, noSuch } from '../errors';
-import { newId } from '../ids';
-import { applyMetadata, array, bool, int, nullable, obj, oneOf, previousAttributes, requiredStr, str } from '../params';
-import { clone, now, type Store } from '../store';
-import type { RequestContext, StripeObject } from '../types';
+import { invalid, missingParam, noSuch } from '../core/errors';
+import { newId } from '../core/ids';
+import { applyMetadata, array, bool, int, nullable, obj, oneOf, previousAttributes, requiredStr, str } from '../core/params';
+import { clone, now, type Store } from '../core/store';
+import type { RequestContext, StripeObject } from '../core/types';
 
 function addInterval(seconds: number, interval: string, count: number): number {
   const date = new Date(seconds * 1000);

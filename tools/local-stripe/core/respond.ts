@@ -1,6 +1,6 @@
 // Reading requests and writing answers on node:http.
 import type http from 'node:http';
-import { invalid } from '../errors';
+import { invalid } from './errors';
 
 export async function readBody(req: http.IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];

@@ -59,7 +59,7 @@ const LIST_URLS: Record<ObjectKind, string> = {
 export function defaultFixturesPath(): string {
   if (process.env.STRIPE_FIXTURES) return process.env.STRIPE_FIXTURES;
   // the repo's own copy of Stripe's examples (MIT, see its README)
-  return new URL('../stripe-fixtures/fixtures3.json', import.meta.url).pathname;
+  return new URL('../../stripe-fixtures/fixtures3.json', import.meta.url).pathname;
 }
 
 function loadFixtures(path: string): Record<string, StripeObject> {

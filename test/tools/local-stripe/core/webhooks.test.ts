@@ -1,6 +1,6 @@
 // Where the local Stripe may deliver webhooks: this machine only, by the URL's parsed host.
 import { describe, expect, it } from 'vitest';
-import { WebhookSender } from '../../../tools/local-stripe/webhooks';
+import { WebhookSender } from '../../../../tools/local-stripe/core/webhooks';
 
 const sender = () => new WebhookSender({ log: () => {}, retryDelaysMs: [] });
 

@@ -1,11 +1,11 @@
 // `expand[]`: replaces ids in a response with the objects they name (`customer`,
 // `data.default_price`, …), and gives sessions and links their `line_items`.
-import { invalid } from './errors';
-import { kindOfId } from './ids';
-import { invoicePaymentList } from './resources/invoices';
-import { lineItemList } from './resources/line-items';
-import type { Store } from './store';
-import type { StripeObject } from './types';
+import { invalid } from '../core/errors';
+import { kindOfId } from '../core/ids';
+import { invoicePaymentList } from './invoices';
+import { lineItemList } from './line-items';
+import type { Store } from '../core/store';
+import type { StripeObject } from '../core/types';
 
 function expandList(params: StripeObject): string[] {
   const expand = params.expand;
