@@ -96,7 +96,7 @@ describe('Buy of a catalog product in a WORKER_CHECKOUT=true build', () => {
     expect(errors).toEqual([]);
   });
 
-  test("without JavaScript, the grid's Buy is a form whose POST reaches the hosted checkout of the product's mirrored price", async () => {
+  test("without JavaScript, the grid's Buy is a form, in View's row and as tall, whose POST reaches the hosted checkout of the product's mirrored price", async () => {
     const { price } = shop.seeded('enamel-mug');
     const { page } = await browser.newPage({ javaScriptEnabled: false });
     expect((await page.goto('/'))?.status()).toBe(200);
@@ -106,8 +106,24 @@ describe('Buy of a catalog product in a WORKER_CHECKOUT=true build', () => {
       form: { method: 'post', action: '/products/enamel-mug/checkout' },
       linksToCheckout: 0,
     });
+    const view = await page.locator('[data-view="enamel-mug"]').boundingBox();
+    const buy = await page.locator('[data-buy="enamel-mug"]').boundingBox();
+    expect({ top: buy?.y, height: buy?.height }).toEqual({ top: view?.y, height: view?.height });
 
     const session = await buyThroughHostedCheckout(page, 'enamel-mug');
     expect(session.line_items?.data.map((item) => [item.price?.id, item.quantity])).toEqual([[price.id, 1]]);
+  });
+
+  test("with JavaScript, the grid's Buy form carries the buyer into the Checkout Session of the mirrored price", async () => {
+    const { price } = shop.seeded('trail-map-print');
+    const { page, errors } = await browser.newPage();
+    expect((await page.goto('/'))?.status()).toBe(200);
+    await page.waitForSelector('#product-grid[data-catalog="live"]');
+    await page.evaluate(() => Object.assign(window, { storefrontBuyer: { id: 'user_grid_form_9' } }));
+
+    const session = await buyThroughHostedCheckout(page, 'trail-map-print');
+    expect(session).toMatchObject({ client_reference_id: 'user_grid_form_9', amount_total: price.unit_amount });
+    expect(session.line_items?.data.map((item) => [item.price?.id, item.quantity])).toEqual([[price.id, 1]]);
+    expect(errors).toEqual([]);
   });
 });
