@@ -14,9 +14,15 @@ const root = fileURLToPath(new URL('./site', import.meta.url));
 /** Where `npm start` serves the shop: the canonical URLs of a local build. */
 export const LOCAL_SITE_URL = 'http://127.0.0.1:8787';
 
-/** Security headers for every static page (contract/page-headers.ts); connect-src also allows a separately hosted API. */
-function securityHeaders(apiBase: string | undefined): Record<string, string> {
-  if (!apiBase || apiBase.startsWith('/')) return pageHeaders();
+/**
+ * Security headers for every static page (contract/page-headers.ts); connect-src also allows a
+ * separately hosted API, and form-action the local Stripe (`localStripeOrigin`), whose hosted
+ * checkout a Buy form's POST is redirected to (a browser checks form-action on the redirect too).
+ */
+function securityHeaders(apiBase: string | undefined, localStripe: string | undefined): Record<string, string> {
+  const local = localStripeOrigin(localStripe);
+  const formAction = local ? [local] : [];
+  if (!apiBase || apiBase.startsWith('/')) return pageHeaders(widenPolicy(PAGE_POLICY, { formAction }));
   let url: URL;
   try {
     url = new URL(apiBase);
@@ -26,7 +32,7 @@ function securityHeaders(apiBase: string | undefined): Record<string, string> {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new Error(`VITE_API_BASE must use http(s), got "${apiBase}"`);
   }
-  return pageHeaders(widenPolicy(PAGE_POLICY, { connectSrc: [url.origin] }));
+  return pageHeaders(widenPolicy(PAGE_POLICY, { connectSrc: [url.origin], formAction }));
 }
 
 /** The public URL the pages name as canonical: `SITE_URL`, required for a live build. */
@@ -55,11 +61,10 @@ export const EMBEDDED_CHECKOUT_SOURCES: Record<string, string[]> = {
 
 /**
  * `VITE_LOCAL_STRIPE` (set by `npm start` when it runs the local Stripe, never for a deploy): the
- * local Stripe's loopback origin, whose Stripe.js stand-in embedded checkout loads instead of
- * js.stripe.com. Only that origin is added, only to /cart, only to script-src and frame-src.
+ * local Stripe's loopback origin, checked; `null` when unset.
  */
-export function localStripeSources(value: string | undefined): Record<string, string[]> {
-  if (!value) return {};
+export function localStripeOrigin(value: string | undefined): string | null {
+  if (!value) return null;
   let url: URL;
   try {
     url = new URL(value);
@@ -69,7 +74,16 @@ export function localStripeSources(value: string | undefined): Record<string, st
   if (url.protocol !== 'http:' || url.hostname !== '127.0.0.1' || url.origin !== value.replace(/\/+$/, '')) {
     throw new Error(`VITE_LOCAL_STRIPE must be an http://127.0.0.1:<port> origin, got "${value}"`);
   }
-  return { 'script-src': [url.origin], 'frame-src': [url.origin] };
+  return url.origin;
+}
+
+/**
+ * The local Stripe (`localStripeOrigin`), whose Stripe.js stand-in embedded checkout loads instead
+ * of js.stripe.com: only that origin is added, only to /cart, only to script-src and frame-src.
+ */
+export function localStripeSources(value: string | undefined): Record<string, string[]> {
+  const origin = localStripeOrigin(value);
+  return origin ? { 'script-src': [origin], 'frame-src': [origin] } : {};
 }
 
 /** `policy` with `extra` sources appended to their directives (a directive it lacks starts from 'self'). */
@@ -93,7 +107,7 @@ export function storefrontConfig(catalog: Catalog, env: Record<string, string | 
   if (env.VITE_STRIPE_MODE && env.VITE_STRIPE_MODE !== 'test' && env.VITE_STRIPE_MODE !== 'live') {
     throw new Error(`VITE_STRIPE_MODE must be "test" or "live", got "${env.VITE_STRIPE_MODE}"`);
   }
-  const headers = securityHeaders(env.VITE_API_BASE);
+  const headers = securityHeaders(env.VITE_API_BASE, env.VITE_LOCAL_STRIPE);
   const plugin = storefront({
     root,
     catalog,

@@ -83,6 +83,11 @@ export function productPath(id: string): string {
   return `/products/${encodeURIComponent(id)}`;
 }
 
+/** Where Buy through the worker's checkout POSTs: `/products/<id>/checkout` (a GET there starts nothing). */
+export function checkoutPath(id: string): string {
+  return `${productPath(id)}/checkout`;
+}
+
 export function findProduct(id: string): Product | undefined {
   return catalog.products.find((product) => product.id === id);
 }

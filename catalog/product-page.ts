@@ -13,6 +13,12 @@ export interface SiteInfo {
   locale: string;
 }
 
+/**
+ * How Buy works without JavaScript: a link (a Payment Link, or the local checkout stand-in), or a
+ * form that POSTs to the worker's checkout, which starts a Checkout Session on a POST only.
+ */
+export type BuyAction = { method: 'get'; href: string } | { method: 'post'; action: string };
+
 /** A product as a page shows it: a catalog entry, or a product that exists only in Stripe. */
 export interface PageProduct {
   /** The URL's last segment: catalog slug or Stripe product id. */
@@ -28,8 +34,8 @@ export interface PageProduct {
   interval: string | null;
   /** `null` when not known (a product that exists only in Stripe). */
   digital: boolean | null;
-  /** Where the no-JavaScript Buy link goes; `null` when it cannot be bought without the cart. */
-  buyHref: string | null;
+  /** Buy without JavaScript; `null` when the page has no Buy of its own to render (see the renderers). */
+  buy: BuyAction | null;
 }
 
 /** Every value a product page fills in, as plain text (escaping is the renderer's job). */
@@ -55,12 +61,38 @@ export interface ProductPageFields {
   /** `Digital download`, `Physical item`, or `''` when not known. */
   kind: string;
   finePrint: string;
-  buyHref: string | null;
+  buy: BuyAction | null;
   /** The schema.org/Product JSON-LD, serialised for a `<script type="application/ld+json">`. */
   jsonLd: string;
 }
 
 const SUMMARY_LENGTH = 160;
+
+/** Text for HTML: every character that could end a text node or an attribute value as a reference. */
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** One Buy control: its product, its classes, and its label (HTML, written as given). */
+export interface BuyControl {
+  id: string;
+  className: string;
+  labelHtml: string;
+}
+
+/**
+ * Buy as plain HTML, written here alone for every page (the grid, the prerendered product pages,
+ * the worker's): `<a data-buy href>`, or a `<form method="post">` around a submit `<button
+ * data-buy>`. With JavaScript, site/src/buy-link.ts adds the buyer to either.
+ */
+export function buyHtml(buy: BuyAction, control: BuyControl): string {
+  const e = escapeHtml;
+  if (buy.method === 'get') return `<a class="${e(control.className)}" data-buy="${e(control.id)}" href="${e(buy.href)}">${control.labelHtml}</a>`;
+  return `<form class="buy-form" method="post" action="${e(buy.action)}"><button class="${e(control.className)}" type="submit" data-buy="${e(control.id)}">${control.labelHtml}</button></form>`;
+}
+
+/** The product page's Buy, the content of its `.product__buy` row (where the script adds Add to cart). */
+export function productPageBuyHtml(buy: BuyAction, id: string): string {
+  return buyHtml(buy, { id, className: 'button button--large', labelHtml: 'Buy now' });
+}
 
 /** `SITE_URL` checked: an absolute http(s) origin, no path, query or fragment; returned without a trailing slash. */
 export function parseSiteUrl(value: string): string {
@@ -145,7 +177,7 @@ export function productPageFields(product: PageProduct, site: SiteInfo): Product
     finePrint: product.digital
       ? 'Secure checkout by Stripe. Your download code appears as soon as the payment is confirmed.'
       : 'Secure checkout by Stripe. You can review your order before paying.',
-    buyHref: product.buyHref,
+    buy: product.buy,
     jsonLd: jsonForScript(productJsonLd(product, site)),
   };
 }

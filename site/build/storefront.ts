@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import type { Plugin } from 'vite';
 import { PRODUCT_SLUG, productPath, type Catalog, type Product, type StripeMode } from '../../catalog';
-import { productPageFields, type ProductPageFields, type SiteInfo } from '../../catalog/product-page';
+import { buyHtml, escapeHtml, productPageBuyHtml, productPageFields, type ProductPageFields, type SiteInfo } from '../../catalog/product-page';
 import { robotsTxt, sitemapXml } from '../../catalog/sitemap';
-import { plainBuyUrl } from '../src/checkout-link';
+import { buyAction } from '../src/checkout-link';
 import { formatPrice } from '../../catalog/money';
 import { MAX_QUANTITY, MIN_QUANTITY } from '../../contract/limits';
 import { BUILD_RECORD, buildRecord } from './build-record';
@@ -23,7 +23,7 @@ export interface StorefrontOptions {
   mode: StripeMode;
   /** Normalized `VITE_API_BASE` (`''` on the worker's own origin). */
   apiBase: string;
-  /** `WORKER_CHECKOUT=true`: Buy without a Payment Link goes to the worker's checkout (see `plainBuyUrl`). */
+  /** `WORKER_CHECKOUT=true`: Buy without a Payment Link is a form to the worker's checkout (see `buyAction`). */
   workerCheckout: boolean;
   /** Built for npm start's local Stripe (`VITE_LOCAL_STRIPE`): recorded, so a deploy refuses it. */
   localStripe: boolean;
@@ -37,8 +37,6 @@ export interface StorefrontOptions {
 export const PRODUCT_TEMPLATE = '_templates/product.html';
 /** Pages listed in the sitemap besides the products; cart, success, cancel and the rest are noindex. */
 const INDEXABLE_PAGES = ['/'];
-
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Replaces `{{name}}` with escaped values; an unknown name is a template bug and throws. */
 export function fill(template: string, values: Record<string, string | null>, raw: ReadonlySet<string> = new Set()): string {
@@ -62,7 +60,7 @@ export function catalogPageFields(product: Product, options: Pick<StorefrontOpti
       price: product.price,
       interval: product.price.interval ?? null,
       digital: product.digital,
-      buyHref: plainBuyUrl(product, options),
+      buy: buyAction(product, options),
     },
     options.site,
   );
@@ -70,21 +68,31 @@ export function catalogPageFields(product: Product, options: Pick<StorefrontOpti
 
 /**
  * Placeholders the worker fills with HTMLRewriter; what the template shows if one were missed.
- * The canonical link holds the site URL, which the worker reads before filling it.
+ * The canonical link holds the site URL, which the worker reads before filling it. No Buy: the
+ * worker writes it when it can sell the product.
  */
 function templateFields(site: SiteInfo): ProductPageFields {
   const names: (keyof ProductPageFields)[] = [
     'id', 'title', 'summary', 'url', 'name', 'description', 'price', 'priceAmount', 'priceCurrency',
-    'image', 'imageAlt', 'shareImage', 'kind', 'finePrint', 'buyHref', 'jsonLd',
+    'image', 'imageAlt', 'shareImage', 'kind', 'finePrint', 'jsonLd',
   ];
   const fields = Object.fromEntries(names.map((name) => [name, `{{${name}}}`])) as unknown as ProductPageFields;
   // Vite resolves image URLs in HTML: a real public file keeps the template buildable.
-  return { ...fields, url: `${site.url}/`, image: '/images/product.svg', jsonLd: '{}' };
+  return { ...fields, url: `${site.url}/`, image: '/images/product.svg', jsonLd: '{}', buy: null };
+}
+
+/** Values written into the template as HTML: the JSON-LD (escaped for a script) and Buy (`buyHtml`). */
+const RAW_TEMPLATE_VALUES = new Set(['jsonLd', 'buy']);
+
+/** The product template filled for one page (or with the worker's placeholders). */
+function productPage(template: string, fields: ProductPageFields, shopName: string): string {
+  const { buy, ...text } = fields;
+  return fill(template, { ...text, buy: buy ? productPageBuyHtml(buy, fields.id) : '', shopName }, RAW_TEMPLATE_VALUES);
 }
 
 function productCard(product: Product, options: StorefrontOptions): string {
-  const fields = catalogPageFields(product, options);
   const e = escapeHtml;
+  const buy = buyHtml(buyAction(product, options), { id: product.id, className: 'button', labelHtml: `Buy<span class="visually-hidden"> ${e(product.name)}</span>` });
   return `
           <li class="card" data-product-id="${e(product.id)}">
             <img class="card__image" src="${e(product.image)}" alt="${e(product.imageAlt)}" width="400" height="300" decoding="async" />
@@ -95,7 +103,7 @@ function productCard(product: Product, options: StorefrontOptions): string {
                 <p class="price" data-price="${e(product.id)}">${e(formatPrice(product.price, null, options.site.locale))}</p>
                 <div class="card__actions">
                   <a class="button button--secondary" href="${e(productPath(product.id))}" data-view="${e(product.id)}">View<span class="visually-hidden"> ${e(product.name)}</span></a>
-                  <a class="button" href="${e(fields.buyHref ?? '')}" data-buy="${e(product.id)}">Buy<span class="visually-hidden"> ${e(product.name)}</span></a>
+                  ${buy}
                 </div>
               </div>
             </div>
@@ -128,10 +136,10 @@ export function storefront(options: StorefrontOptions): Plugin {
   checkLiveBuyLinks(catalog, options);
   const productTemplate = () => readFileSync(`${root}/templates/product.html`, 'utf8');
   const virtualPages = new Map<string, () => string>([
-    [`${root}/${PRODUCT_TEMPLATE}`, () => fill(productTemplate(), { ...templateFields(site), shopName: catalog.shopName }, new Set(['jsonLd']))],
+    [`${root}/${PRODUCT_TEMPLATE}`, () => productPage(productTemplate(), templateFields(site), catalog.shopName)],
     ...catalog.products.map((product) => [
       `${root}/products/${product.id}.html`,
-      () => fill(productTemplate(), { ...catalogPageFields(product, options), shopName: catalog.shopName }, new Set(['jsonLd'])),
+      () => productPage(productTemplate(), catalogPageFields(product, options), catalog.shopName),
     ] as const),
   ]);
 

@@ -1,6 +1,7 @@
-// Buy is plain HTML, so a shopper without JavaScript can buy: a link in the prerendered page (a
-// Payment Link or the local checkout stand-in), or, for a product that exists only in Stripe, a
-// form the worker rendered that POSTs to its checkout. With JavaScript it also carries the buyer.
+// Buy is plain HTML (catalog/product-page.ts `buyHtml`), so a shopper without JavaScript can buy:
+// a link (a Payment Link or the local checkout stand-in), or a form that POSTs to the worker's
+// checkout (a catalog product in a WORKER_CHECKOUT=true build, a product that exists only in
+// Stripe). With JavaScript it also carries the buyer.
 import { getBuyer } from './buyer';
 import { buyerFormFields, withBuyer } from './checkout-link';
 
@@ -33,4 +34,10 @@ export function enhanceBuyForm(form: HTMLFormElement): void {
       field.value = value;
     }
   });
+}
+
+/** Adds the buyer to every Buy in `container`: `<a data-buy>` links and the forms of `<button data-buy>`. */
+export function enhanceBuy(container: ParentNode): void {
+  for (const link of container.querySelectorAll<HTMLAnchorElement>('a[data-buy]')) enhanceBuyLink(link);
+  for (const button of container.querySelectorAll<HTMLButtonElement>('button[data-buy]')) if (button.form) enhanceBuyForm(button.form);
 }

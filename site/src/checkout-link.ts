@@ -1,5 +1,6 @@
 // Pure helpers for the Buy link: no DOM, no storage, no import.meta, so they can be unit-tested anywhere.
-import { productPath, type Product, type StripeMode } from '../../catalog';
+import { checkoutPath, type Product, type StripeMode } from '../../catalog';
+import type { BuyAction } from '../../catalog/product-page';
 import { CLIENT_REFERENCE_ID } from '../../contract/ids';
 
 /**
@@ -36,29 +37,30 @@ export interface BuyUrlOptions {
   email?: string | null;
 }
 
-/** Where a Buy link leads: the product's Payment Link, the worker's checkout, or the local stand-in. */
+/** What Buy leads to: the product's Payment Link, the worker's checkout, or the local stand-in. */
 export type BuyTarget = 'payment-link' | 'worker-checkout' | 'dev-checkout';
 
-/** What `plainBuyUrl` sends a product's Buy to; `dev-checkout` works only under `npm start` and the tests. */
+/** Where a product's Buy goes; `dev-checkout` works only under `npm start` and the tests. */
 export function buyTarget(product: Product, options: Pick<BuyUrlOptions, 'mode' | 'workerCheckout'>): BuyTarget {
   if (product.paymentLinks[options.mode]?.url) return 'payment-link';
   return options.workerCheckout ? 'worker-checkout' : 'dev-checkout';
 }
 
 /**
- * Where Buy goes before the page knows its buyer (the prerendered `href`, for a shopper
- * without JavaScript): the product's Payment Link for `mode`; without one, the worker's checkout
- * `${apiBase}/products/<id>/checkout` when it has a key (`workerCheckout`), else the worker's
- * local checkout stand-in `${apiBase}/dev/checkout?product=…`.
+ * Buy as the build prerenders it, before the page knows its buyer (for a shopper without
+ * JavaScript): a link to the product's Payment Link for `mode`, or without one a form that POSTs
+ * to the worker's checkout `${apiBase}/products/<id>/checkout` when it has a key
+ * (`workerCheckout`: a GET there starts nothing), else a link to the worker's local checkout
+ * stand-in `${apiBase}/dev/checkout?product=…`.
  */
-export function plainBuyUrl(product: Product, options: Pick<BuyUrlOptions, 'mode' | 'apiBase' | 'workerCheckout'>): string {
+export function buyAction(product: Product, options: Pick<BuyUrlOptions, 'mode' | 'apiBase' | 'workerCheckout'>): BuyAction {
   switch (buyTarget(product, options)) {
     case 'payment-link':
-      return new URL(product.paymentLinks[options.mode].url!).toString();
+      return { method: 'get', href: new URL(product.paymentLinks[options.mode].url!).toString() };
     case 'worker-checkout':
-      return `${options.apiBase}${productPath(product.id)}/checkout`;
+      return { method: 'post', action: `${options.apiBase}${checkoutPath(product.id)}` };
     case 'dev-checkout':
-      return `${options.apiBase}/dev/checkout?${new URLSearchParams({ product: product.id }).toString()}`;
+      return { method: 'get', href: `${options.apiBase}/dev/checkout?${new URLSearchParams({ product: product.id }).toString()}` };
   }
 }
 
@@ -75,8 +77,8 @@ export function buyerFormFields(buyer: Pick<BuyUrlOptions, 'clientReferenceId' |
 }
 
 /**
- * A Buy URL (a Payment Link or the local stand-in) with `buyerFormFields` added to any query it
- * already has. Relative URLs stay relative.
+ * A Buy link's URL (a Payment Link or the local stand-in) with `buyerFormFields` added to any
+ * query it already has. Relative URLs stay relative.
  */
 export function withBuyer(href: string, buyer: Pick<BuyUrlOptions, 'clientReferenceId' | 'email'>): string {
   const fields = buyerFormFields(buyer);
@@ -84,12 +86,4 @@ export function withBuyer(href: string, buyer: Pick<BuyUrlOptions, 'clientRefere
   const url = new URL(href, 'http://relative.invalid');
   for (const [name, value] of Object.entries(fields)) url.searchParams.set(name, value);
   return absolute ? url.toString() : `${url.pathname}${url.search}${url.hash}`;
-}
-
-/**
- * Where Buy goes: `plainBuyUrl` with `client_reference_id` (and `prefilled_email`) added to any
- * query it already has.
- */
-export function buyUrl(product: Product, options: BuyUrlOptions): string {
-  return withBuyer(plainBuyUrl(product, options), options);
 }

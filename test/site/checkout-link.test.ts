@@ -2,11 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { catalog, type Product } from '../../catalog';
 import {
+  buyAction,
   buyerFormFields,
-  buyUrl,
   isValidClientReferenceId,
   normalizeApiBase,
   parseStripeMode,
+  withBuyer,
+  type BuyUrlOptions,
 } from '../../site/src/checkout-link';
 import { CLIENT_REFERENCE_ID } from '../../contract/ids';
 
@@ -36,6 +38,13 @@ function product(links: { test?: string | null; live?: string | null } = {}): Pr
 
 const both = product({ test: TEST_LINK, live: LIVE_LINK });
 const ref = 'buyer_123-abc';
+
+/** Where a Buy link goes once the page added the buyer (site/src/buy-link.ts); throws for a Buy form. */
+function buyUrl(p: Product, options: BuyUrlOptions): string {
+  const buy = buyAction(p, options);
+  if (buy.method !== 'get') throw new Error(`${p.id}'s Buy is a form to ${buy.action}, not a link`);
+  return withBuyer(buy.href, options);
+}
 
 describe('isValidClientReferenceId', () => {
   it.each([
@@ -113,7 +122,7 @@ describe('normalizeApiBase', () => {
   });
 });
 
-describe('buyUrl', () => {
+describe('buyAction, as a link with the buyer (withBuyer)', () => {
   it('uses the test Payment Link in test mode with client_reference_id added', () => {
     const url = new URL(buyUrl(both, { mode: 'test', apiBase: '', clientReferenceId: ref }));
     expect(`${url.origin}${url.pathname}`).toBe(TEST_LINK);
@@ -192,13 +201,12 @@ describe('buyUrl', () => {
     }
   });
 
-  it("goes to the worker's checkout /products/<id>/checkout when the worker checks out (WORKER_CHECKOUT) and the mode has no link; a Payment Link still wins", () => {
+  it("is a form POSTing to the worker's checkout /products/<id>/checkout when the worker checks out (WORKER_CHECKOUT) and the mode has no link; a Payment Link still wins", () => {
     const testOnly = product({ test: TEST_LINK });
-    const live = new URL(buyUrl(testOnly, { mode: 'live', apiBase: 'https://api.example.com', workerCheckout: true, clientReferenceId: ref }));
-    expect(`${live.origin}${live.pathname}`).toBe('https://api.example.com/products/field-notes/checkout');
-    expect(live.searchParams.get('client_reference_id')).toBe(ref);
-    expect(buyUrl(testOnly, { mode: 'live', apiBase: '', workerCheckout: true, clientReferenceId: ref })).toBe(`/products/field-notes/checkout?client_reference_id=${ref}`);
-    expect(buyUrl(testOnly, { mode: 'test', apiBase: '', workerCheckout: true, clientReferenceId: ref })).toBe(`${TEST_LINK}?client_reference_id=${ref}`);
+    expect(buyAction(testOnly, { mode: 'live', apiBase: 'https://api.example.com', workerCheckout: true })).toEqual({ method: 'post', action: 'https://api.example.com/products/field-notes/checkout' });
+    expect(buyAction(testOnly, { mode: 'live', apiBase: '', workerCheckout: true })).toEqual({ method: 'post', action: '/products/field-notes/checkout' });
+    expect(buyAction(testOnly, { mode: 'test', apiBase: '', workerCheckout: true })).toEqual({ method: 'get', href: TEST_LINK });
+    expect(buyAction(product(), { mode: 'test', apiBase: '', workerCheckout: false })).toEqual({ method: 'get', href: '/dev/checkout?product=field-notes' });
   });
 
   it('encodes the product id in the fallback URL', () => {

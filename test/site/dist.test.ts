@@ -4,7 +4,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { localStripeSources } from '../../vite.config';
+import type { Catalog } from '../../catalog';
+import catalogData from '../../catalog/catalog.json';
+import { localStripeSources, storefrontConfig } from '../../vite.config';
 
 const dist = fileURLToPath(new URL('../../dist', import.meta.url));
 const SECRET = /\b(sk|rk)_(test|live)_[A-Za-z0-9]+|\bwhsec_[A-Za-z0-9]+/;
@@ -126,6 +128,13 @@ describe('the local Stripe’s Stripe.js stand-in (npm start only)', () => {
   it('VITE_LOCAL_STRIPE adds exactly that loopback origin to /cart’s script-src and frame-src, nothing else', () => {
     expect(localStripeSources(undefined)).toEqual({});
     expect(localStripeSources('http://127.0.0.1:12111')).toEqual({ 'script-src': ['http://127.0.0.1:12111'], 'frame-src': ['http://127.0.0.1:12111'] });
+  });
+
+  it("VITE_LOCAL_STRIPE adds that origin to every page's form-action (a Buy form's POST is redirected to its hosted checkout); without it, only Stripe's", () => {
+    const formAction = (env: Record<string, string>) => cspDirectives(String(storefrontConfig(catalogData as Catalog, env).preview?.headers?.['Content-Security-Policy'])).get('form-action');
+    expect(formAction({ VITE_LOCAL_STRIPE: 'http://127.0.0.1:12111' })).toEqual(["'self'", 'https://checkout.stripe.com', 'http://127.0.0.1:12111']);
+    expect(formAction({ VITE_LOCAL_STRIPE: 'http://127.0.0.1:12111', VITE_API_BASE: 'https://api.example.com' })).toEqual(["'self'", 'https://checkout.stripe.com', 'http://127.0.0.1:12111']);
+    expect(formAction({})).toEqual(["'self'", 'https://checkout.stripe.com']);
   });
 
   it.each(['https://js.evil.example', 'http://localhost:12111', 'http://127.0.0.1:12111/v3', 'javascript:alert(1)', 'not a url'])('refuses %s', (value) => {

@@ -74,7 +74,7 @@ describe('wrangler deploy', () => {
     expect(deploy.output).toContain('The site is built for https://shop.example (live mode).');
     expect(existsSync(path.join(outdir, 'index.js'))).toBe(true);
     expect(record()).toEqual({ stripeMode: 'live', siteUrl: 'https://shop.example', notForDeploy: [] });
-    expect(readFileSync(path.join(project, 'dist', 'index.html'), 'utf8')).toContain('href="/products/field-notes/checkout" data-buy="field-notes"');
+    expect(readFileSync(path.join(project, 'dist', 'index.html'), 'utf8')).toContain('<form class="buy-form" method="post" action="/products/field-notes/checkout"><button class="button" type="submit" data-buy="field-notes">');
   });
 });
 

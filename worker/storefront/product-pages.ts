@@ -3,8 +3,8 @@
 // products that exist only in Stripe, rendered with HTMLRewriter into the product template the
 // build wrote (dist/_templates/product.html), so they are the same page as the prerendered ones.
 // Without live products the prerendered page is served as built.
-import { catalog, productPath, SHOP_LOCALE, type Product } from '../../catalog';
-import { productPageFields, type PageProduct, type ProductPageFields, type SiteInfo } from '../../catalog/product-page';
+import { catalog, checkoutPath, productPath, SHOP_LOCALE, type Product } from '../../catalog';
+import { productPageBuyHtml, productPageFields, type PageProduct, type ProductPageFields, type SiteInfo } from '../../catalog/product-page';
 import { sitemapUrls, sitemapXml } from '../../catalog/sitemap';
 import {
   liveOnlyProducts,
@@ -27,16 +27,13 @@ export const TEMPLATE_PATH = '/_templates/product';
 const LIVE_ONLY_IMAGE = '/images/product.svg';
 const LIVE_ONLY_SHARE_IMAGE = '/images/share/product.png';
 
-/** Where Buy of a product that exists only in Stripe POSTs (a GET there starts nothing). */
-export const checkoutPath = (slug: string) => `${productPath(slug)}/checkout`;
-
 /** What /products/<id> is. */
 export type ProductPage =
   /** No live products: the prerendered page as built (or the 404 page). */
   | { kind: 'static' }
   /**
-   * Rendered by the worker: a catalog product over its prerendered page (whose Buy link, built for
-   * the build's Stripe mode, stays), a product only in Stripe over the template. `checkoutPrice`:
+   * Rendered by the worker: a catalog product over its prerendered page (whose Buy, built for the
+   * build's Stripe mode, stays), a product only in Stripe over the template. `checkoutPrice`:
    * what /products/<id>/checkout charges, when the worker has a key and the mirror a price.
    */
   | { kind: 'render'; base: 'prerendered' | 'template'; product: PageProduct; checkoutPrice: string | null }
@@ -72,11 +69,11 @@ function catalogPageProduct(product: ShopProduct, interval: string | null): Page
     price: product.price,
     interval,
     digital: product.digital,
-    buyHref: null, // the prerendered page's own
+    buy: null, // the prerendered page's own
   };
 }
 
-function liveOnlyPageProduct({ slug, product, price }: LiveOnlyProduct): PageProduct {
+function liveOnlyPageProduct({ slug, product, price }: LiveOnlyProduct, checkout: boolean): PageProduct {
   return {
     id: slug,
     name: product.name,
@@ -87,7 +84,8 @@ function liveOnlyPageProduct({ slug, product, price }: LiveOnlyProduct): PagePro
     price: { amount: price.unitAmount, currency: price.currency },
     interval: price.interval,
     digital: null,
-    buyHref: null, // no link: Buy is a form (renderProductPage)
+    // A form: a GET of the checkout must never start a Checkout Session. None when nothing can sell it.
+    buy: checkout ? { method: 'post', action: checkoutPath(slug) } : null,
   };
 }
 
@@ -106,7 +104,7 @@ export function resolveProductPage(id: string, live: LiveCatalog | null, buildTi
   }
   const only = liveOnlyProducts(buildTime, live).find((entry) => entry.slug === id);
   if (!only) return { kind: 'not-found' };
-  return { kind: 'render', base: 'template', product: liveOnlyPageProduct(only), checkoutPrice: live.checkout ? only.price.id : null };
+  return { kind: 'render', base: 'template', product: liveOnlyPageProduct(only, live.checkout), checkoutPrice: live.checkout ? only.price.id : null };
 }
 
 /** The site URL (`SITE_URL`) the build wrote into a page: its canonical link's origin. */
@@ -164,40 +162,24 @@ const SLOTS: [selector: string, fill: Fill][] = [
   ['h1.product__title', text((f) => f.name)],
   ['[data-price]', (element, f) => set(element, 'data-price', f.id).setInnerContent(f.price)],
   ['.product__description', text((f) => f.description)],
-  // (Buy, `a[data-buy]`: see renderProductPage.)
+  // (Buy, `.product__buy`: see renderProductPage.)
   ['.fine-print', text((f) => f.finePrint)],
 ];
 
 /**
  * A built page (the template, or a prerendered product page) with every slot filled for the
- * page's product: text and attributes escaped by HTMLRewriter. Buy: on a prerendered page the
- * link stays as built (it points at the Payment Link of the build's Stripe mode, which the worker
- * does not know); on the template it becomes a form that POSTs to the worker's checkout, since a
- * GET must never start a Checkout Session, or goes when the worker cannot check out.
+ * page's product: text and attributes escaped by HTMLRewriter. Buy: on a prerendered page it stays
+ * as built (a Payment Link of the build's Stripe mode, which the worker does not know, or the
+ * form to its checkout); into the template it is written as the build writes it
+ * (`productPageBuyHtml`), or left out when the worker cannot sell the product.
  */
 export async function renderProductPage(html: string, page: Extract<ProductPage, { kind: 'render' }>): Promise<Response> {
   const site: SiteInfo = { url: await builtSiteUrl(html), shopName: catalog.shopName, locale: SHOP_LOCALE };
   const fields = productPageFields(page.product, site);
   const rewriter = new HTMLRewriter();
   for (const [selector, fill] of SLOTS) rewriter.on(selector, { element: (element) => fill(element, fields) });
-  if (page.base === 'template' && page.checkoutPrice) {
-    const action = checkoutPath(page.product.id);
-    rewriter.on('p.product__buy', {
-      element: (element) => {
-        element.tagName = 'form';
-        set(set(element, 'method', 'post'), 'action', action);
-      },
-    });
-    rewriter.on('a[data-buy]', {
-      element: (element) => {
-        element.tagName = 'button';
-        element.removeAttribute('href');
-        set(set(element, 'type', 'submit'), 'data-buy', fields.id);
-      },
-    });
-  } else if (page.base === 'template') {
-    rewriter.on('a[data-buy]', { element: (element) => void element.remove() });
-  }
+  const buy = page.base === 'template' ? fields.buy : null;
+  if (buy) rewriter.on('.product__buy', { element: (element) => void element.setInnerContent(productPageBuyHtml(buy, fields.id), { html: true }) });
   return rewriter.transform(new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } }));
 }
 

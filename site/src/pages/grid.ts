@@ -1,9 +1,9 @@
 // `/`: the product grid is in the HTML (prerendered from the build-time catalog). The script
-// adds the buyer to the Buy links, then applies the live catalog: live names and prices, archived
-// products removed, Add to cart when the worker can check out. Nothing is re-rendered that did
-// not change, so the page does not move.
+// adds the buyer to the Buy links and forms, then applies the live catalog: live names and
+// prices, archived products removed, Add to cart when the worker can check out. Nothing is
+// re-rendered that did not change, so the page does not move.
 import { addToCartButton } from '../add-to-cart';
-import { enhanceBuyLink } from '../buy-link';
+import { enhanceBuy } from '../buy-link';
 import { byId, h, pageLocale, setText } from '../dom';
 import { initLayout } from '../layout';
 import { canAddToCart } from '../../../catalog/live';
@@ -13,7 +13,7 @@ import { whenLive } from '../shop';
 initLayout();
 
 const grid = byId('product-grid');
-for (const link of grid.querySelectorAll<HTMLAnchorElement>('a[data-buy]')) enhanceBuyLink(link);
+enhanceBuy(grid);
 
 whenLive((shop) => {
   grid.dataset.catalog = 'live';

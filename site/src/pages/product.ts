@@ -4,7 +4,7 @@
 // "no longer available" when the product was archived since the page was built.
 import { findProduct } from '../../../catalog';
 import { addToCartButton } from '../add-to-cart';
-import { enhanceBuyForm, enhanceBuyLink } from '../buy-link';
+import { enhanceBuy } from '../buy-link';
 import { byId, h, pageLocale, rerender, setText } from '../dom';
 import { initLayout, setTitle } from '../layout';
 import { canAddToCart } from '../../../catalog/live';
@@ -16,8 +16,7 @@ initLayout();
 const container = byId('product');
 const article = container.querySelector<HTMLElement>('article[data-product-id]');
 const id = article?.dataset.productId ?? '';
-for (const link of container.querySelectorAll<HTMLAnchorElement>('a[data-buy]')) enhanceBuyLink(link);
-for (const form of container.querySelectorAll<HTMLFormElement>('form.product__buy')) enhanceBuyForm(form);
+enhanceBuy(container);
 
 function noLongerAvailable(): HTMLElement {
   return h(

@@ -105,6 +105,8 @@ export interface LiveShop {
 }
 
 const POLL_TIMEOUT_MS = 20_000;
+/** Starting a shop that builds its own site: the build, then the worker (the usual hook timeout is 120 s). */
+const SITE_BUILD_HOOK_TIMEOUT_MS = 240_000;
 const POLL_INTERVAL_MS = 100;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -154,8 +156,20 @@ function lists(seeded: SeededCatalogProduct[], live: ApiCatalog): boolean {
   );
 }
 
-/** Call at the top level of a test file. `vars`: more worker vars (checkout mode and options). */
-export function useLiveShop(options: { vars?: Record<string, string>; logName?: string; stripe?: LocalStripeOptions } = {}): LiveShop {
+export interface LiveShopOptions {
+  /** More worker vars (checkout mode and options). */
+  vars?: Record<string, string>;
+  logName?: string;
+  stripe?: LocalStripeOptions;
+  /**
+   * Builds the site this worker serves instead of dist/, once the local Stripe runs (its origin
+   * given): resolves to the build's directory.
+   */
+  site?: (localStripeUrl: string) => Promise<string>;
+}
+
+/** Call at the top level of a test file. */
+export function useLiveShop(options: LiveShopOptions = {}): LiveShop {
   let fake: LocalStripe | undefined;
   let worker: RunningWorker | undefined;
   let stripe: Stripe | undefined;
@@ -168,7 +182,9 @@ export function useLiveShop(options: { vars?: Record<string, string>; logName?: 
   beforeAll(async () => {
     fake = await startLocalStripe(options.stripe);
     const fakeUrl = fake.url;
+    const dist = await options.site?.(fakeUrl);
     worker = await startWorker({
+      dist,
       vars: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: STRIPE_TEST_KEY, STRIPE_API_BASE: fakeUrl, SYNC_TOKEN: SYNC_TEST_TOKEN, DOWNLOAD_SIGNING_SECRET: DOWNLOAD_SECRET, ...options.vars },
       logName: options.logName ?? 'live-worker.log',
       // The worker must reach the fake (an empty catalog, not a 500) and offer checkout.
@@ -188,7 +204,7 @@ export function useLiveShop(options: { vars?: Record<string, string>; logName?: 
     // about one object by their `created` second, ties broken by event id, which is random:
     // an update in the same second as the seeding could lose to it (worker/store/mirror.ts).
     await laterSecondThan(Math.max(...fake.events().map((event) => Number(event.created))));
-  });
+  }, options.site ? SITE_BUILD_HOOK_TIMEOUT_MS : undefined);
 
   afterAll(async () => {
     await worker?.stop();

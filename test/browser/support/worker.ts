@@ -140,6 +140,8 @@ export interface WorkerOptions {
    * throw to fail the start with that message (not retried).
    */
   probe?: (baseUrl: string) => Promise<void>;
+  /** A built site to serve instead of the project's dist/ (a build with other settings); copied into the snapshot. */
+  dist?: string;
 }
 
 export interface RunningWorker {
@@ -162,6 +164,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const project = path.join(temp, 'project');
   try {
     snapshotProject(project);
+    if (options.dist) {
+      rmSync(path.join(project, 'dist'), { recursive: true, force: true });
+      cpSync(options.dist, path.join(project, 'dist'), { recursive: true });
+    }
   } catch (error) {
     cleanUp();
     throw error;

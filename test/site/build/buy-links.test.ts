@@ -23,6 +23,30 @@ const withLiveLink = (id: string): Catalog => ({
   ),
 });
 
+/** Attributes of an HTML start tag, as written (the build writes only double-quoted values). */
+const attributes = (tag: string) => Object.fromEntries([...tag.matchAll(/([\w-]+)="([^"]*)"/g)].map((match) => [match[1], match[2]]));
+
+/**
+ * Every Buy of a built page by product id: a link (`<a data-buy href>`), or a submit button
+ * (`<button type="submit" data-buy>`) and the `<form>` it submits.
+ */
+function buyControls(html: string): Record<string, Record<string, string>> {
+  const controls: Record<string, Record<string, string>> = {};
+  for (const match of html.matchAll(/<(a|button)\b[^>]*\bdata-buy="[^"]*"[^>]*>/g)) {
+    const tag = attributes(match[0]);
+    const id = tag['data-buy']!;
+    if (match[1] === 'a') {
+      controls[id] = { method: 'get', href: tag.href ?? '', control: 'link' };
+      continue;
+    }
+    const before = html.slice(0, match.index);
+    const formStart = before.lastIndexOf('<form');
+    const open = formStart > before.lastIndexOf('</form>') ? attributes(before.slice(formStart, before.indexOf('>', formStart) + 1)) : {};
+    controls[id] = { method: open.method ?? '(no form)', action: open.action ?? '', control: tag.type ?? '(no type)' };
+  }
+  return controls;
+}
+
 describe('a live build without live Payment Links', () => {
   it('is refused, naming every product without one and both fixes', () => {
     expect(shipped.products.every((product) => !product.paymentLinks.live.url)).toBe(true);
@@ -78,16 +102,21 @@ describe('a live build with WORKER_CHECKOUT=true', () => {
   }, 120_000);
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-  it("sends Buy of each product without a live link to the worker's checkout, and keeps the Payment Link of the one that has it", () => {
+  it("sends Buy of each product without a live link to the worker's checkout as a form POST with a submit button, on the grid and on its page, and keeps the Payment Link of the one that has it", () => {
     const grid = readFileSync(path.join(outDir, 'index.html'), 'utf8');
-    const buys = Object.fromEntries([...grid.matchAll(/href="([^"]*)" data-buy="([^"]*)"/g)].map((match) => [match[2], match[1]]));
-    expect(buys).toEqual({
-      'field-notes': '/products/field-notes/checkout',
-      'trail-map-print': '/products/trail-map-print/checkout',
-      'enamel-mug': 'https://buy.stripe.com/live_1',
-      'field-notes-club': '/products/field-notes-club/checkout',
+    const post = (id: string) => ({ method: 'post', action: `/products/${id}/checkout`, control: 'submit' });
+    expect(buyControls(grid)).toEqual({
+      'field-notes': post('field-notes'),
+      'trail-map-print': post('trail-map-print'),
+      'enamel-mug': { method: 'get', href: 'https://buy.stripe.com/live_1', control: 'link' },
+      'field-notes-club': post('field-notes-club'),
     });
-    expect(readFileSync(path.join(outDir, 'products/field-notes.html'), 'utf8')).toContain('data-buy="field-notes" href="/products/field-notes/checkout"');
+    for (const id of ['field-notes', 'trail-map-print', 'field-notes-club']) {
+      const page = readFileSync(path.join(outDir, `products/${id}.html`), 'utf8');
+      expect(buyControls(page), id).toEqual({ [id]: post(id) });
+      // A GET there starts nothing (it answers 303 to the product page): no link may lead to it.
+      for (const html of [grid, page]) expect(html, id).not.toMatch(new RegExp(`href="[^"]*/products/${id}/checkout`));
+    }
   });
 
   it('records itself as fit to deploy, and keeps the record out of the uploaded assets', () => {

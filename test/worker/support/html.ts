@@ -84,7 +84,7 @@ export async function readProductPage(html: string): Promise<ProductPageView> {
     .on('.product__description', collect((text) => (view.description = text)))
     .on('img.product__image', { element: (e) => void (view.image = { src: attribute(e, 'src'), alt: attribute(e, 'alt') }) })
     .on('[data-buy]', { element: (e) => void (view.buy = { href: attribute(e, 'href'), id: attribute(e, 'data-buy') }) })
-    .on('form.product__buy', { element: (e) => void (view.buyForm = { method: attribute(e, 'method'), action: attribute(e, 'action') }) })
+    .on('.product__buy form', { element: (e) => void (view.buyForm = { method: attribute(e, 'method'), action: attribute(e, 'action') }) })
     .transform(new Response(html))
     .arrayBuffer();
   return view;
