@@ -90,7 +90,8 @@ const routes = admin
     if (result.outcome === 'not_failed') throw new HTTPException(409, { message: 'only a failed event can be retried' });
     return c.json({ results: [result], remainingFailed: (await ledgerCounts(c.env.DB)).failed });
   })
-  .get('/health', async (c) => c.json(await health(handlerContext(c))))
+  // The webhook URL as this request reached the shop: the endpoint the doctor and this page look for.
+  .get('/health', async (c) => c.json(await health(handlerContext(c), new URL('/webhooks/stripe', c.req.url).href)))
   // The seller's licence keys for a pool product; each is given to one order, once.
   .post('/licence-keys', validate('json', LicenceKeysRequest), async (c) => {
     const { product: productId, keys } = c.req.valid('json');
