@@ -149,9 +149,9 @@ export function doorCheck(facts: DoorFacts): HealthCheck {
 // ── bindings and files ──
 
 /** A binding and what probing it gave: true, false (not bound), or the error it threw. */
-export function bindingCheck(name: string, kind: string, probe: boolean | string): HealthCheck {
+export function bindingCheck(name: string, kind: string, probe: boolean | string, answering = 'bound and answering'): HealthCheck {
   const title = `Binding ${name} (${kind})`;
-  if (probe === true) return ok(`binding:${name}`, title, 'bound and answering');
+  if (probe === true) return ok(`binding:${name}`, title, answering);
   const detail = probe === false ? 'not bound' : `bound, but failed: ${probe}`;
   return red(`binding:${name}`, title, detail, 'npm run launch creates it and writes its id into wrangler.toml, then deploys');
 }

@@ -141,7 +141,7 @@ async function bindingChecks(env: Env): Promise<HealthCheck[]> {
   };
   const [kv, r2] = await Promise.all([probe(env.CATALOG, () => env.CATALOG!.get('health-probe')), probe(env.FILES, () => env.FILES!.head('health-probe'))]);
   // D1 answered the page's own queries; a queue cannot be read without consuming it.
-  return [bindingCheck('DB', 'D1', true), bindingCheck('CATALOG', 'KV', kv), bindingCheck('FILES', 'R2', r2), bindingCheck('OUTBOX', 'queue', Boolean(env.OUTBOX))];
+  return [bindingCheck('DB', 'D1', true), bindingCheck('CATALOG', 'KV', kv), bindingCheck('FILES', 'R2', r2), bindingCheck('OUTBOX', 'queue', Boolean(env.OUTBOX), 'bound')];
 }
 
 /** Every file the catalog names, once per key, with what R2 holds; null without a bucket (the binding check says so). */
