@@ -64,8 +64,12 @@ export interface StripeCatalog {
 
 const priceText = (amount: number | null, currency: string, interval: string | null | undefined) => `${amount ?? '?'} ${currency}${interval ? ` / ${interval}` : ''}`;
 
-/** Each catalog product: a Stripe product carrying its catalog_id, active, priced, sold by an active Payment Link of that price. */
-export function catalogChecks(catalog: readonly Product[], mode: StripeMode, stripe: StripeCatalog): HealthCheck[] {
+/**
+ * Each catalog product: a Stripe product carrying its catalog_id, active, priced, sold by an active
+ * Payment Link of that price — the catalog's, or with `devCheckout` (npm start's /dev/checkout,
+ * which sends buyers to the link carrying the product's catalog_id) the one Stripe has.
+ */
+export function catalogChecks(catalog: readonly Product[], mode: StripeMode, stripe: StripeCatalog, devCheckout = false): HealthCheck[] {
   return catalog.map((entry) => {
     const id = `product:${entry.id}`;
     const title = `${entry.id} in Stripe (${mode} mode)`;
@@ -82,9 +86,18 @@ export function catalogChecks(catalog: readonly Product[], mode: StripeMode, str
     const price = typeof product.default_price === 'object' ? product.default_price : null;
     if (!price || !price.active) return red(id, title, `${product.id} has no active default price`, 'set one in Stripe’s dashboard, or npm run launch -- --force (the catalog’s price)');
     const linkRef = entry.paymentLinks[mode];
-    if (!linkRef.id) return red(id, title, `catalog.json has no ${mode} Payment Link for it`, 'npm run launch makes one and writes it into catalog.json');
-    const link = stripe.links.find((candidate) => candidate.id === linkRef.id);
-    if (!link) return red(id, title, `Stripe has no Payment Link ${linkRef.id} (catalog.json’s)`, 'npm run launch makes one and writes it into catalog.json');
+    const tagged = stripe.links.filter((candidate) => candidate.metadata?.catalog_id === entry.id);
+    const link = linkRef.id
+      ? stripe.links.find((candidate) => candidate.id === linkRef.id)
+      : devCheckout
+        ? (tagged.find((candidate) => candidate.active && idOf(candidate.line_items?.data[0]?.price) === price.id) ?? tagged.find((candidate) => candidate.active) ?? tagged[0])
+        : undefined;
+    if (!linkRef.id && !devCheckout) return red(id, title, `catalog.json has no ${mode} Payment Link for it`, 'npm run launch makes one and writes it into catalog.json');
+    if (!link) {
+      return linkRef.id
+        ? red(id, title, `Stripe has no Payment Link ${linkRef.id} (catalog.json’s)`, 'npm run launch makes one and writes it into catalog.json')
+        : red(id, title, `no Payment Link in Stripe has metadata.catalog_id = ${entry.id}: /dev/checkout has nowhere to send buyers`, 'npm start seeds one (npm run stripe:seed)');
+    }
     if (!link.active) return red(id, title, `Payment Link ${link.id} is deactivated: its Buy button fails`, 'npm run launch makes a new one (then rebuilds and deploys)');
     const items = link.line_items?.data ?? [];
     const sold = items.length === 1 ? items[0] : undefined;
@@ -96,7 +109,7 @@ export function catalogChecks(catalog: readonly Product[], mode: StripeMode, str
     const catalogPrice = priceText(entry.price.amount, entry.price.currency.toLowerCase(), entry.price.interval);
     const stripePrice = priceText(price.unit_amount, price.currency, price.recurring?.interval);
     const note = catalogPrice === stripePrice ? '' : ` (catalog.json says ${catalogPrice}; the shop shows Stripe’s)`;
-    return ok(id, title, `${product.id}, ${stripePrice}${note}, Payment Link ${link.id}`);
+    return ok(id, title, `${product.id}, ${stripePrice}${note}, Payment Link ${link.id}${linkRef.id ? '' : ' (by its catalog_id, as /dev/checkout finds it)'}`);
   });
 }
 

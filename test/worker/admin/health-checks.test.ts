@@ -114,6 +114,14 @@ describe('catalogChecks', () => {
     expect(check).toMatchObject({ ok: false, detail: 'catalog.json has no live Payment Link for it' });
   });
 
+  it('npm start’s shop (/dev/checkout): a catalog without links is checked against the link carrying the catalog_id', () => {
+    const unlisted = entry({ paymentLinks: { test: { id: null, url: null }, live: { id: null, url: null } } });
+    const tagged = link({ metadata: { catalog_id: 'mug' } });
+    expect(catalogChecks([unlisted], 'test', { products: [product()], links: [tagged] }, true)[0]).toMatchObject({ ok: true, detail: expect.stringContaining('by its catalog_id') });
+    expect(catalogChecks([unlisted], 'test', { products: [product()], links: [] }, true)[0]).toMatchObject({ ok: false, fix: expect.stringContaining('npm run stripe:seed') });
+    expect(catalogChecks([unlisted], 'test', { products: [product()], links: [tagged] }, false)[0]!.ok).toBe(false);
+  });
+
   it('the catalog’s stripe.productId without the catalog_id → red: the cart cannot know it', () => {
     const [check] = catalogChecks([entry({ stripe: { productId: 'prod_mug', priceId: 'price_mug' } })], 'test', { products: [product({ metadata: {} })], links: [link()] });
     expect(check!.detail).toBe('prod_mug has no metadata.catalog_id = mug: the cart and the live catalog do not know it');
