@@ -201,7 +201,8 @@ export interface DeliveryFacts {
 
 export function deliveryChecks(facts: DeliveryFacts): HealthCheck[] {
   const quiet = facts.ordersExist && (facts.lastEventAgeSeconds === null || facts.lastEventAgeSeconds > QUIET_WEBHOOK_DAYS * DAY_S);
-  const last = facts.lastEventAgeSeconds === null ? 'none yet' : `the last ${Math.round(facts.lastEventAgeSeconds / 60)} min ago`;
+  const age = facts.lastEventAgeSeconds;
+  const last = age === null ? 'none yet' : `the last ${age < 120 ? `${age} s` : age < 7200 ? `${Math.round(age / 60)} min` : `${Math.round(age / 3600)} h`} ago`;
   const events =
     facts.failedEvents > 0
       ? red('webhook:deliveries', 'Recent webhook deliveries succeeding', `${facts.failedEvents} event(s) failed; ${last}`, 'open /admin/ledger: the error is there; Retry all failed once it is fixed')
