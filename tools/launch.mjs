@@ -103,7 +103,10 @@ function preflight(options, config, catalog) {
     }
   }
   const physical = catalog.products.filter((product) => product.digital === false).map((product) => product.id);
-  if (physical.length && shippingCountries(config.vars ?? {}).length === 0) {
+  const countries = shippingCountries(config.vars ?? {});
+  const notCountries = countries.filter((country) => !/^[A-Z]{2}$/.test(country));
+  if (notCountries.length) problems.push(`CHECKOUT_SHIPPING_COUNTRIES in wrangler.toml takes two-letter country codes ("US,CA,GB"), not ${notCountries.join(', ')}`);
+  if (physical.length && countries.length === 0) {
     problems.push(`${physical.join(', ')} ${physical.length > 1 ? 'are' : 'is'} shipped ("digital": false) but CHECKOUT_SHIPPING_COUNTRIES in wrangler.toml is empty: set the countries you ship to (e.g. "US,CA,GB") so the Payment Links ask for an address`);
   }
   return { problems, siteUrl: siteUrl || '<SITE_URL>' };

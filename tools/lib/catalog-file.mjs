@@ -8,7 +8,9 @@ import { rename, writeFile } from 'node:fs/promises';
  * @param {unknown} value
  */
 export function formatCatalog(value) {
+  /** @param {unknown} v */
   const plain = (v) => v === null || typeof v !== 'object';
+  /** @type {(v: any, indent: string) => string} */
   const format = (v, indent) => {
     if (plain(v)) return JSON.stringify(v);
     const inner = `${indent}  `;
@@ -25,7 +27,10 @@ export function formatCatalog(value) {
   return `${format(value, '')}\n`;
 }
 
-/** Writes `text` to `file` through a temporary file and a rename: a reader never sees half of it. */
+/**
+ * Writes `text` to `file` through a temporary file and a rename: a reader never sees half of it.
+ * @param {string} file @param {string} text
+ */
 export async function writeAtomically(file, text) {
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, text);

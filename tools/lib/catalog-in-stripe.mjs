@@ -15,9 +15,13 @@ import { writeCatalog } from './catalog-file.mjs';
 /** @typedef {{ promotionCodes: boolean, shippingCountries: string[] | null }} LinkOptions */
 /** @typedef {{ created: number, reused: number, updated: number, skipped: number }} Counts */
 
+/** @param {any} value */
 const idOf = (value) => (value && typeof value === 'object' ? value.id : value) ?? null;
 
-/** A price as a reader compares it: amount, currency and, for a subscription, its interval. */
+/**
+ * A price as a reader compares it: amount, currency and, for a subscription, its interval.
+ * @param {number | null} amount @param {string} currency @param {string | null | undefined} interval
+ */
 const priceText = (amount, currency, interval) => `${amount} ${currency}${interval ? ` / ${interval}` : ''}`;
 
 /**
@@ -35,7 +39,10 @@ export function paymentLinkOptions(entry, vars) {
   };
 }
 
-/** CHECKOUT_SHIPPING_COUNTRIES as the worker reads it: comma-separated two-letter countries. */
+/**
+ * CHECKOUT_SHIPPING_COUNTRIES as the worker reads it: comma-separated two-letter countries.
+ * @param {{ CHECKOUT_SHIPPING_COUNTRIES?: string }} vars
+ */
 export function shippingCountries(vars) {
   return String(vars.CHECKOUT_SHIPPING_COUNTRIES ?? '')
     .split(',')
@@ -43,7 +50,10 @@ export function shippingCountries(vars) {
     .filter(Boolean);
 }
 
-/** Whether a link asks what `options` say; the differences, as a reader would name them. */
+/**
+ * Whether a link asks what `options` say; the differences, as a reader would name them.
+ * @param {any} link @param {LinkOptions} options
+ */
 function linkDifferences(link, options) {
   const differences = [];
   if (Boolean(link.allow_promotion_codes) !== options.promotionCodes) differences.push(`promotion codes ${link.allow_promotion_codes ? 'on' : 'off'} in Stripe, ${options.promotionCodes ? 'on' : 'off'} here`);
@@ -53,6 +63,7 @@ function linkDifferences(link, options) {
   return differences;
 }
 
+/** @param {LinkOptions} options */
 const linkParams = (options) => ({
   allow_promotion_codes: options.promotionCodes,
   ...(options.shippingCountries ? { shipping_address_collection: { allowed_countries: options.shippingCountries } } : {}),
@@ -81,10 +92,12 @@ export async function putCatalogInStripe({ stripe, catalogPath, mode, shopUrl, r
   const counts = { created: 0, reused: 0, updated: 0, skipped: 0 };
   /** @type {string[]} */
   const allSkipped = [];
+  /** @param {keyof Counts} kind */
   const count = (kind) => {
     counts[kind]++;
     return dryRun && kind !== 'reused' && kind !== 'skipped' ? `would be ${kind}` : kind;
   };
+  /** @param {any} object */
   const inMode = (object) => {
     if (object && typeof object.livemode === 'boolean' && object.livemode !== (mode === 'live')) {
       throw new Error(`Stripe returned a ${object.livemode ? 'live' : 'test'}-mode object (${object.id}) to a ${mode}-mode run; refusing to continue.`);
@@ -92,6 +105,7 @@ export async function putCatalogInStripe({ stripe, catalogPath, mode, shopUrl, r
     return object;
   };
   /** A write to Stripe, or in a dry run a stand-in that names what it would make. */
+  /** @type {(call: () => Promise<any>, standIn: any) => Promise<any>} */
   const write = async (call, standIn) => (dryRun ? standIn : inMode(await call()));
 
   // Everything that exists already, fetched once (list and filter: no search index lag).
@@ -111,7 +125,9 @@ export async function putCatalogInStripe({ stripe, catalogPath, mode, shopUrl, r
     const options = linkOptions(entry);
     const report = [];
     /** What the seller changed in Stripe and this run keeps: one line per object. */
+    /** @type {string[]} */
     const skipped = [];
+    /** @param {string} what @param {string} why */
     const skip = (what, why) => {
       report.push(`${what} ${count('skipped')}`);
       skipped.push(`${slug}: skipped ${what}: ${why}`);
@@ -130,6 +146,7 @@ export async function putCatalogInStripe({ stripe, catalogPath, mode, shopUrl, r
       products.push(product);
       report.push(`product ${product.id ?? `"${entry.name}"`} ${count('created')}`);
     } else {
+      /** @type {Record<string, any>} */
       const changes = {};
       const differences = [];
       if (!product.active) {
@@ -160,6 +177,7 @@ export async function putCatalogInStripe({ stripe, catalogPath, mode, shopUrl, r
     //    with reseed only when it is the catalog's), else an active one with the catalog amount.
     const prices = product.id ? await stripe.prices.list({ product: product.id, active: true, limit: 100 }).autoPagingToArray({ limit: 10_000 }) : [];
     const defaultPriceId = idOf(product.default_price);
+    /** @param {any} p */
     const fits = (p) => p.type === type && p.active && p.unit_amount === amount && p.currency === currency && (p.recurring?.interval ?? null) === interval;
     const current = prices.find((p) => p.id === defaultPriceId);
     /** @type {any} */

@@ -49,7 +49,10 @@ export function stripeClient(key, apiBase, name) {
   });
 }
 
-/** Stripe's own words for a failed call. */
+/**
+ * Stripe's own words for a failed call; null when it is not Stripe's.
+ * @param {unknown} error
+ */
 export function stripeFailure(error) {
   return error instanceof Stripe.errors.StripeError ? `Stripe said (${error.statusCode ?? '?'} ${error.code ?? error.type}): ${error.message}` : null;
 }
