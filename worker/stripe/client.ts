@@ -23,7 +23,7 @@ export async function stripeClient(env: Env): Promise<Stripe | null> {
     const { default: StripeSdk } = await import('stripe');
     const url = new URL(base);
     client = new StripeSdk(key, {
-      // Pinned, so a newer SDK cannot change the shapes the worker reads without a test failing.
+      // The version the shop's webhook endpoint is made with too: API answers and events share their shapes.
       apiVersion: STRIPE_API_VERSION,
       httpClient: StripeSdk.createFetchHttpClient(),
       host: url.hostname,
