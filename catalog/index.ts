@@ -19,6 +19,8 @@ export interface ProductFile {
   name: string;
   /** Sent as Content-Type; defaults to what R2 stored with the object, else application/octet-stream. */
   contentType?: string;
+  /** Its size in bytes, as `npm run launch` uploaded it (from catalog/files/<name>); the doctor checks R2 holds that. */
+  size?: number;
 }
 
 /** Where a product's licence keys come from: made at fulfilment, or taken from the seller's pool in D1. */
@@ -56,6 +58,8 @@ export interface Product {
   /** Each purchase gets a unique licence key, shown on the success page. */
   licence?: LicenceSource;
   paymentLinks: Record<StripeMode, PaymentLinkRef>;
+  /** Whether its Payment Link takes promotion codes; default: CHECKOUT_PROMOTION_CODES in wrangler.toml. */
+  promotionCodes?: boolean;
   /**
    * The Stripe Product and Price this catalog entry was seeded as (written by the seed tool).
    * The live catalog matches on `productId`; `priceId` is what the cart charges until the live

@@ -454,6 +454,20 @@ export interface AdminRetryResponse {
   remainingFailed: number;
 }
 
+/**
+ * One line of the Health page and of `npm run doctor`: what was checked, whether it holds, and
+ * when it does not, the command or setting that fixes it.
+ */
+export interface HealthCheck {
+  /** Stable, e.g. `webhook:enabled`, `file:field-notes/pack.pdf`, `product:field-notes`. */
+  id: string;
+  ok: boolean;
+  title: string;
+  detail: string;
+  /** What to do about it (null when ok). */
+  fix: string | null;
+}
+
 export interface AdminHealthResponse {
   mode: 'test' | 'live';
   configured: { webhookSecrets: number; stripeKey: boolean; syncToken: boolean; access: boolean; outboxQueue: boolean; catalogCache: boolean };
@@ -464,4 +478,6 @@ export interface AdminHealthResponse {
   lastSync: { at: string; actor: string; resource: string } | null;
   catalogSnapshot: { ageSeconds: number } | null;
   warnings: string[];
+  /** Every check of the shop's wiring, red ones with their fix (worker/admin/health-checks.ts). */
+  checks: HealthCheck[];
 }

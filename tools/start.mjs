@@ -19,6 +19,9 @@ import { parseArgs } from 'node:util';
 import { parsePort, takenPortMessage } from './start/ports.mjs';
 import { migrationsSummary, wranglerOutputFilter } from './start/quiet.mjs';
 import { killGroupNow, stopGroup, sweepOutboxEvery, waitForShop } from './start/worker.mjs';
+import { stripeEvents } from './lib/contract.mjs';
+import { stripeClient } from './lib/stripe-client.mjs';
+import { ensureWebhookEndpoint } from './lib/webhook-endpoint.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WRANGLER = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
@@ -200,6 +203,23 @@ if (realStripe) {
     STRIPE_API_BASE: localStripe.url,
   });
   rmSync(scratch, { recursive: true, force: true });
+
+  step('the shop’s webhook endpoint in the local Stripe (made through its API, as npm run launch makes it on Stripe)');
+  const { HANDLED_EVENT_TYPES, STRIPE_API_VERSION } = await stripeEvents();
+  let endpointSecret = '';
+  await ensureWebhookEndpoint({
+    stripe: stripeClient(LOCAL_STRIPE_KEY, localStripe.url, 'edge-storefront start'),
+    url: `${shopUrl}/webhooks/stripe`,
+    events: HANDLED_EVENT_TYPES,
+    apiVersion: STRIPE_API_VERSION,
+    // Its secret is shown only when it is made: each start makes a fresh one, replacing the last.
+    secretStored: false,
+    storeSecret: async (secret) => {
+      endpointSecret = secret;
+    },
+  });
+  // .dev.vars' own secrets stay accepted after it (one from `stripe listen`, say).
+  workerVars.STRIPE_WEBHOOK_SECRET = [endpointSecret, ...(devVars.STRIPE_WEBHOOK_SECRET ?? '').split(',').map((s) => s.trim())].filter(Boolean).join(',');
   // Passed as vars for this run only, never written into .dev.vars.
   // The publishable key only matters with CHECKOUT_MODE=embedded (wrangler.toml), which then works offline too.
   Object.assign(workerVars, { STRIPE_SECRET_KEY: LOCAL_STRIPE_KEY, STRIPE_API_BASE: localStripe.url, STRIPE_PUBLISHABLE_KEY: LOCAL_PUBLISHABLE_KEY });
@@ -232,9 +252,6 @@ try {
   // Ours, not whatever else answers on the port: the shop's catalog API, while our wrangler dev runs.
   await waitForShop({ url: shopUrl, exited: () => workerExit });
   if (localStripe) {
-    const secret = (devVars.STRIPE_WEBHOOK_SECRET ?? '').split(',')[0]?.trim();
-    if (!secret) throw new Error('.dev.vars has no STRIPE_WEBHOOK_SECRET for the local Stripe to sign with');
-    localStripe.setWebhook({ url: `${shopUrl}/webhooks/stripe`, secret });
     step('backfilling the worker’s Stripe mirror (npm run stripe:sync)');
     await run(process.execPath, [path.join(ROOT, 'tools', 'stripe-sync.mjs'), '--worker', shopUrl, '--restart'], { SYNC_TOKEN: syncToken, SYNC_PROGRESS: 'plain' });
   }

@@ -6,10 +6,11 @@
 //
 //   POST {worker}/api/admin/sync    { resource, startingAfter? } → { synced, hasMore, next }
 //   POST {worker}/api/admin/replay  { startingAfter? }           → { replayed, skipped, hasMore, next }
-//   Authorization: Bearer $SYNC_TOKEN
+//   Authorization: Bearer $SYNC_TOKEN, or behind Cloudflare Access a service token's headers
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ADMIN_AUTH_HELP, AdminAuthError, adminAuth, refusalOf } from './lib/admin-auth.mjs';
 
 const RESOURCES = ['products', 'prices', 'customers', 'subscriptions', 'payment_links'];
 const DEFAULT_WORKER = 'http://127.0.0.1:8787';
@@ -21,7 +22,8 @@ const HELP = `Usage: npm run stripe:sync -- [options]
 
 Backfills the worker's mirror of Stripe objects, one page (≤ 100 objects) per request
 to the worker's POST /api/admin/sync, resource by resource. The worker does the Stripe
-calls; this tool only needs the worker's SYNC_TOKEN.
+calls; this tool only needs a way into the back office: the worker's SYNC_TOKEN, or behind
+Cloudflare Access a service token.
 
 Options:
   --worker <url>          the worker (default: ${DEFAULT_WORKER})
@@ -31,8 +33,8 @@ Options:
   --restart               ignore saved cursors and start from the beginning
   -h, --help              this text
 
-Environment:
-  SYNC_TOKEN              the worker's admin token (required)
+Environment (SYNC_TOKEN, or the two CF_ACCESS_ variables):
+${ADMIN_AUTH_HELP}
   SYNC_BACKOFF_MS         first back-off delay when rate-limited without Retry-After (default 1000, doubles)
   SYNC_TIMEOUT_MS         per-request timeout (default 120000)
   SYNC_PROGRESS           tty | plain (default: tty when stdout is a terminal)
@@ -84,8 +86,13 @@ function parseOptions(argv) {
   if (resources.length === 0 && !values.replay) throw new UsageError('--resources is empty: nothing to do');
   if (new Set(resources).size !== resources.length) throw new UsageError('--resources lists a resource twice');
 
-  const token = process.env.SYNC_TOKEN?.trim();
-  if (!token) throw new UsageError('SYNC_TOKEN is not set: export the worker\'s admin token (wrangler secret SYNC_TOKEN, or .dev.vars locally).');
+  let auth;
+  try {
+    auth = adminAuth(process.env);
+  } catch (error) {
+    if (error instanceof AdminAuthError) throw new UsageError(error.message);
+    throw error;
+  }
 
   const backoffMs = numberFromEnv('SYNC_BACKOFF_MS', 1000);
   const timeoutMs = numberFromEnv('SYNC_TIMEOUT_MS', 120_000);
@@ -98,7 +105,7 @@ function parseOptions(argv) {
     replay: Boolean(values.replay),
     statePath: path.resolve(values.state ?? DEFAULT_STATE),
     restart: Boolean(values.restart),
-    token,
+    auth,
     backoffMs,
     timeoutMs,
     progress,
@@ -300,8 +307,10 @@ async function call(options, route, payload, progress) {
     try {
       response = await fetch(url, {
         method: 'POST',
-        headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json', accept: 'application/json' },
+        headers: { ...options.auth.headers, 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify(payload),
+        // Access answers a request it does not let in with a redirect to its login page: a refusal, not a page to follow.
+        redirect: 'manual',
         signal: AbortSignal.timeout(options.timeoutMs),
       });
     } catch (caught) {
@@ -327,8 +336,8 @@ async function call(options, route, payload, progress) {
         if (attempt >= MAX_TRIES) {
           throw new SyncError(`the worker stayed ${retryReason} after ${MAX_TRIES} tries; wait a minute and run the same command again to resume`);
         }
-      } else if (response.status === 401 || response.status === 403) {
-        throw new SyncError(`the worker refused the token (${response.status}: ${await errorText(response)}). Check SYNC_TOKEN matches the worker's SYNC_TOKEN secret.`);
+      } else if (refusalOf(response, options.auth)) {
+        throw new SyncError(`${refusalOf(response, options.auth)} (${await errorText(response)})`);
       } else {
         throw new SyncError(`${route} failed with ${response.status}: ${await errorText(response)}`);
       }

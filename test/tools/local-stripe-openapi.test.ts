@@ -163,6 +163,12 @@ describe('the local Stripe and the OpenAPI spec', () => {
     await call('GET', '/v1/promotion_codes', {}, { code: 'launch25' });
     await call('GET', '/v1/promotion_codes/{promotion_code}', { promotion_code: promotion.id });
 
+    const endpoint = await call('POST', '/v1/webhook_endpoints', {}, { url: 'http://127.0.0.1:9/webhooks/stripe', 'enabled_events[0]': 'product.created', api_version: '2026-10-28.endive' });
+    await call('GET', '/v1/webhook_endpoints', {}, { limit: '3' });
+    await call('GET', '/v1/webhook_endpoints/{webhook_endpoint}', { webhook_endpoint: endpoint.id });
+    await call('POST', '/v1/webhook_endpoints/{webhook_endpoint}', { webhook_endpoint: endpoint.id }, { disabled: 'true' });
+    await call('DELETE', '/v1/webhook_endpoints/{webhook_endpoint}', { webhook_endpoint: endpoint.id });
+
     const events = await call('GET', '/v1/events', {}, { limit: '100' });
     for (const event of events.data as { id: string }[]) await call('GET', '/v1/events/{id}', { id: event.id });
 

@@ -328,6 +328,28 @@ describe('checkout', () => {
     const linkEvents = (await stripe.events.list({ type: 'payment_link.*' })).data.map((e) => e.type);
     expect(linkEvents).toEqual(['payment_link.updated', 'payment_link.created']);
   });
+
+  it('a Payment Link with promotion codes and shipping countries makes sessions that ask for both; update changes or turns them off', async () => {
+    const { bookPrice } = await catalog();
+    const link = await stripe.paymentLinks.create({
+      line_items: [{ price: bookPrice.id, quantity: 1 }],
+      allow_promotion_codes: true,
+      shipping_address_collection: { allowed_countries: ['US', 'CA'] },
+    });
+    expect(link).toMatchObject({ allow_promotion_codes: true, shipping_address_collection: { allowed_countries: ['US', 'CA'] } });
+    const visit = await fetch(link.url, { redirect: 'manual' });
+    const session = await stripe.checkout.sessions.retrieve(visit.headers.get('location')!.replace('/pay/', ''));
+    expect(session).toMatchObject({ allow_promotion_codes: true, shipping_address_collection: { allowed_countries: ['US', 'CA'] } });
+
+    const updated = await stripe.paymentLinks.update(link.id, { allow_promotion_codes: false, shipping_address_collection: { allowed_countries: ['GB'] } });
+    expect(updated).toMatchObject({ allow_promotion_codes: false, shipping_address_collection: { allowed_countries: ['GB'] } });
+    const off = await stripe.paymentLinks.update(link.id, { shipping_address_collection: '' });
+    expect(off.shipping_address_collection).toBeNull();
+    await expect(stripe.paymentLinks.create({ line_items: [{ price: bookPrice.id, quantity: 1 }], shipping_address_collection: { allowed_countries: ['usa' as 'US'] } })).rejects.toMatchObject({
+      statusCode: 400,
+      param: 'shipping_address_collection[allowed_countries]',
+    });
+  });
 });
 
 describe('more of what stripe-node relies on', () => {

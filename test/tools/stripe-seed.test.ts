@@ -257,6 +257,37 @@ describe('stripe:seed', () => {
   });
 });
 
+describe('stripe:seed: what each Payment Link asks', () => {
+  /** A copy of wrangler.toml with these checkout settings. */
+  async function config(vars: Record<string, string>): Promise<string> {
+    let text = await readFile(path.join(ROOT, 'wrangler.toml'), 'utf8');
+    for (const [name, value] of Object.entries(vars)) text = text.replace(new RegExp(`^${name} = ".*"$`, 'm'), `${name} = "${value}"`);
+    const file = path.join(dir, `wrangler-${Math.random().toString(36).slice(2)}.toml`);
+    await writeFile(file, text);
+    return file;
+  }
+  const linkOf = async (slug: string) => fake.get<Stripe.PaymentLink>((await readCatalog()).products.find((p) => p.id === slug)!.paymentLinks.test.id!)!;
+
+  it('a physical product’s link asks for an address in CHECKOUT_SHIPPING_COUNTRIES, a digital one’s does not; promotion codes follow CHECKOUT_PROMOTION_CODES', async () => {
+    const result = await seed({}, ['--config', await config({ CHECKOUT_SHIPPING_COUNTRIES: 'US,CA', CHECKOUT_PROMOTION_CODES: 'true' })]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(await linkOf('enamel-mug')).toMatchObject({ allow_promotion_codes: true, shipping_address_collection: { allowed_countries: ['US', 'CA'] } });
+    expect(await linkOf('field-notes')).toMatchObject({ allow_promotion_codes: true, shipping_address_collection: null });
+  });
+
+  it('a link whose options differ from the settings keeps them, listed as skipped, until --reseed', async () => {
+    await seed({}, ['--config', await config({ CHECKOUT_SHIPPING_COUNTRIES: 'US' })]);
+    const changed = await config({ CHECKOUT_SHIPPING_COUNTRIES: 'GB' });
+    const kept = await seed({}, ['--config', changed]);
+    expect(kept.stdout).toMatch(/enamel-mug: skipped options of payment link plink_\w+: shipping to US in Stripe, GB here/);
+    expect((await linkOf('enamel-mug')).shipping_address_collection).toEqual({ allowed_countries: ['US'] });
+    const reseeded = await seed({}, ['--config', changed, '--reseed']);
+    expect(reseeded.code).toBe(0);
+    expect((await linkOf('enamel-mug')).shipping_address_collection).toEqual({ allowed_countries: ['GB'] });
+    expect(counts().links).toBe(4);
+  });
+});
+
 describe('stripe:seed errors', () => {
   it('reports Stripe’s own error and exits 1', async () => {
     const catalog = path.join(dir, 'rate-limited.json');

@@ -9,6 +9,8 @@ import { closedPort, runCli } from './run-cli';
 
 const SYNC = 'tools/stripe-sync.mjs';
 const TOKEN = 'sync_token_for_tests';
+/** A Cloudflare Access service token; the stand-in plays Access and the worker behind it at once. */
+const SERVICE_TOKEN = { CF_ACCESS_CLIENT_ID: 'launch-bot.access', CF_ACCESS_CLIENT_SECRET: 'service-token-secret' };
 const PAGE = 100;
 const RESOURCES = ['products', 'prices', 'customers', 'subscriptions', 'payment_links'] as const;
 const SIZES: Record<string, number> = { products: 250, prices: 120, customers: 5, subscriptions: 0, payment_links: 3, replay: 130 };
@@ -31,6 +33,7 @@ class StandInWorker {
   /** Ids answered in 200 pages, per resource (replay included), across every run. */
   served: Record<string, string[]> = {};
   script: (call: Call) => Scripted = () => undefined;
+  onRequest: (req: http.IncomingMessage) => void = () => {};
   private server = http.createServer((req, res) => this.handle(req, res));
 
   async start() {
@@ -44,18 +47,20 @@ class StandInWorker {
     this.calls = [];
     this.served = {};
     this.script = () => undefined;
+    this.onRequest = () => {};
   }
   ids(resource: string) {
     return Array.from({ length: SIZES[resource]! }, (_, i) => `${PREFIX[resource]}_${String(i).padStart(4, '0')}`);
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    this.onRequest(req);
     let text = '';
     req.on('data', (chunk) => (text += chunk));
     req.on('end', () => {
       const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
-        res.end(JSON.stringify(body));
+        res.end(typeof body === 'string' ? body : JSON.stringify(body));
       };
       if (req.method !== 'POST' || (req.url !== '/api/admin/sync' && req.url !== '/api/admin/replay')) return send(404, { error: 'not found' });
       const body = JSON.parse(text || '{}') as { resource?: string; startingAfter?: string };
@@ -64,7 +69,9 @@ class StandInWorker {
         route: req.url,
         resource,
         startingAfter: body.startingAfter ?? null,
-        authorized: req.headers.authorization === `Bearer ${TOKEN}`,
+        authorized:
+          req.headers.authorization === `Bearer ${TOKEN}` ||
+          (req.headers['cf-access-client-id'] === SERVICE_TOKEN.CF_ACCESS_CLIENT_ID && req.headers['cf-access-client-secret'] === SERVICE_TOKEN.CF_ACCESS_CLIENT_SECRET),
         n: this.calls.filter((c) => c.resource === resource).length + 1,
       };
       this.calls.push(call);
@@ -207,8 +214,38 @@ describe('stripe:sync', () => {
   it('stops on a bad token with a clear message', async () => {
     const result = await sync([], { SYNC_TOKEN: 'wrong' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/refused the token \(401: unauthorized\)\. Check SYNC_TOKEN/);
+    expect(result.stderr).toMatch(/the worker refused SYNC_TOKEN \(401\)\. Check it matches the worker's SYNC_TOKEN secret\. \(unauthorized\)/);
     expect(worker.calls).toHaveLength(1);
+  });
+
+  it('behind Cloudflare Access, sends the service token (CF_ACCESS_CLIENT_ID/SECRET) as Access’s headers, without a bearer', async () => {
+    const headers: Record<string, string | undefined>[] = [];
+    worker.script = () => undefined;
+    worker.onRequest = (req) => headers.push({ id: req.headers['cf-access-client-id'] as string, secret: req.headers['cf-access-client-secret'] as string, authorization: req.headers.authorization });
+    const result = await sync(['--resources', 'customers'], { SYNC_TOKEN: '', ...SERVICE_TOKEN });
+    expect(result.code, result.stderr).toBe(0);
+    expect(headers).toEqual([{ id: 'launch-bot.access', secret: 'service-token-secret', authorization: undefined }]);
+  });
+
+  it('a redirect to Access’s login page (no valid service token) stops with what to send, following nothing', async () => {
+    worker.script = () => ({ status: 302, headers: { location: 'https://team.cloudflareaccess.com/cdn-cgi/access/login/shop.example' }, body: '' });
+    const result = await sync(['--resources', 'customers']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Cloudflare Access asked for a login (302 to https://team.cloudflareaccess.com/cdn-cgi/access/login/shop.example): send a service token');
+    expect(worker.calls).toHaveLength(1);
+  });
+
+  it('a 404 from the back office says who it lets in', async () => {
+    worker.script = () => ({ status: 404, body: { error: 'no route for POST /api/admin/sync' } });
+    const result = await sync(['--resources', 'customers']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/the back office answered 404, as it does to anyone it does not let in: behind Cloudflare Access it needs a service token/);
+  });
+
+  it('half a service token is a usage error naming the missing half', async () => {
+    const result = await sync([], { CF_ACCESS_CLIENT_ID: 'launch-bot.access' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('CF_ACCESS_CLIENT_ID and CF_ACCESS_CLIENT_SECRET go together (CF_ACCESS_CLIENT_SECRET is missing)');
   });
 
   it('stops when the worker is unreachable, after retrying', async () => {
@@ -221,7 +258,7 @@ describe('stripe:sync', () => {
   it('refuses to run without a token or with unknown resources', async () => {
     const noToken = await sync([], { SYNC_TOKEN: '' });
     expect(noToken.code).toBe(2);
-    expect(noToken.stderr).toMatch(/SYNC_TOKEN is not set/);
+    expect(noToken.stderr).toMatch(/No way into the back office: set SYNC_TOKEN/);
     const bad = await sync(['--resources', 'products,invoices']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown resource invoices/);

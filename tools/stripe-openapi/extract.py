@@ -31,6 +31,8 @@ OPERATIONS = [
     ('post', '/v1/refunds'), ('get', '/v1/events'), ('get', '/v1/events/{id}'),
     ('post', '/v1/coupons'), ('get', '/v1/coupons/{coupon}'),
     ('post', '/v1/promotion_codes'), ('get', '/v1/promotion_codes'), ('get', '/v1/promotion_codes/{promotion_code}'),
+    ('post', '/v1/webhook_endpoints'), ('get', '/v1/webhook_endpoints'), ('get', '/v1/webhook_endpoints/{webhook_endpoint}'),
+    ('post', '/v1/webhook_endpoints/{webhook_endpoint}'), ('delete', '/v1/webhook_endpoints/{webhook_endpoint}'),
 ]
 
 KEEP = ('type', 'nullable', 'properties', 'items', 'anyOf', '$ref')

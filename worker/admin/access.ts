@@ -50,6 +50,8 @@ function keySetOf(teamOrigin: string): JWTVerifyGetKey {
   return keySet;
 }
 
+const nonEmpty = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value : null);
+
 export type AccessVerdict = { ok: true; identity: string } | { ok: false; reason: string };
 
 /** Verifies an Access JWT: signature (RS256 only), audience, issuer, expiry and not-before. */
@@ -61,8 +63,11 @@ export async function verifyAccessJwt(token: string, config: AccessConfig): Prom
       issuer: config.teamOrigin,
       requiredClaims: ['exp', 'iat'],
     });
-    // A user's token carries their email; a service token (a script) its common_name.
-    const identity = typeof payload.email === 'string' ? payload.email : typeof payload.common_name === 'string' ? `service:${payload.common_name}` : (payload.sub ?? 'access');
+    // A user's token carries their email; a service token's (a script's: CF-Access-Client-Id and
+    // -Secret) carries the token's client id as common_name and an empty sub. Every action is
+    // logged with who did it, so a token naming neither lets nobody in.
+    const identity = nonEmpty(payload.email) ?? (nonEmpty(payload.common_name) ? `service:${payload.common_name as string}` : null);
+    if (!identity) return { ok: false, reason: 'the JWT names no email and no service token (common_name)' };
     return { ok: true, identity };
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };

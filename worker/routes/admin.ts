@@ -94,7 +94,8 @@ const routes = admin
     if (result.outcome === 'not_failed') throw new HTTPException(409, { message: 'only a failed event can be retried' });
     return c.json({ results: [result], remainingFailed: (await ledgerCounts(c.env.DB)).failed });
   })
-  .get('/health', async (c) => c.json(await health(handlerContext(c))))
+  // The webhook URL as this request reached the shop: the endpoint the doctor and this page look for.
+  .get('/health', async (c) => c.json(await health(handlerContext(c), new URL('/webhooks/stripe', c.req.url).href)))
   // The Cron Trigger's sweep on demand: `npm start` calls it, as wrangler dev runs no Cron Trigger.
   .post('/outbox/sweep', validate('json', NoArguments), async (c) => {
     const swept = await sweepOutbox(c.env, c.var.deps, (promise) => c.executionCtx.waitUntil(promise));

@@ -20,6 +20,24 @@ async function load(): Promise<void> {
       : h('p', { class: 'notice notice--ok', id: 'warnings' }, 'No warnings.'),
     h(
       'section',
+      { class: 'card', 'aria-labelledby': 'checks-title' },
+      h('h2', { id: 'checks-title' }, `Checks (${health.checks.filter((check) => !check.ok).length} red, the same as npm run doctor)`),
+      h(
+        'ul',
+        { class: 'checks', id: 'checks' },
+        ...health.checks.map((check) =>
+          h(
+            'li',
+            { class: check.ok ? 'check check--ok' : 'check check--red', 'data-check': check.id },
+            h('strong', {}, `${check.ok ? '✓' : '✗'} ${check.title}`),
+            ` — ${check.detail}`,
+            check.fix ? h('div', { class: 'check__fix' }, `Fix: ${check.fix}`) : null,
+          ),
+        ),
+      ),
+    ),
+    h(
+      'section',
       { class: 'card', 'aria-labelledby': 'config-title' },
       h('h2', { id: 'config-title' }, 'Configuration'),
       h(

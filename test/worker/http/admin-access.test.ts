@@ -3,7 +3,7 @@
 import { env } from 'cloudflare:workers';
 import { SignJWT, base64url } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { ACCESS_AUD, accessJwt, accessVars, strangerKey, viaAccess } from '../support/access';
+import { ACCESS_AUD, accessJwt, accessVars, serviceTokenJwt, strangerKey, viaAccess } from '../support/access';
 import { snapshot, testApp, testEnv } from '../support/app';
 
 const SYNC_TOKEN = 'sync-token-for-tests';
@@ -31,6 +31,25 @@ describe('behind Cloudflare Access', () => {
     const { send } = testApp();
     const response = await send(sync(viaAccess(await accessJwt())), behindAccess);
     expect(response.status).toBe(200);
+  });
+
+  it('a service token’s JWT (common_name, empty sub, no email) enters, and its client id is the actor logged', async () => {
+    const { send } = testApp();
+    const response = await send(sync(viaAccess(await serviceTokenJwt({ clientId: 'launch-bot.access' }))), behindAccess);
+    expect(response.status).toBe(200);
+    const logged = await env.DB.prepare("SELECT actor FROM admin_actions WHERE action = 'mirror_synced' ORDER BY id DESC LIMIT 1").first<{ actor: string }>();
+    expect(logged?.actor).toBe('service:launch-bot.access');
+  });
+
+  it('a JWT with neither email nor common_name (no identity Access vouches for) → 404', async () => {
+    const { send } = testApp();
+    await expectAbsent(await send(sync(viaAccess(await serviceTokenJwt({ claims: { common_name: undefined } }))), behindAccess));
+    await expectAbsent(await send(sync(viaAccess(await serviceTokenJwt({ claims: { common_name: '' } }))), behindAccess));
+  });
+
+  it('a service token’s JWT for another application (wrong audience) → 404', async () => {
+    const { send } = testApp();
+    await expectAbsent(await send(sync(viaAccess(await serviceTokenJwt({ claims: { aud: ['another-application'] } }))), behindAccess));
   });
 
   it('no Cf-Access-Jwt-Assertion header → 404 like an unknown route', async () => {

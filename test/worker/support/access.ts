@@ -25,6 +25,15 @@ export async function accessJwt({ claims = {}, key, expiresIn = '5m', notBefore 
   return jwt.sign(key ?? (await teamKey()));
 }
 
+/**
+ * An Access JWT for a service token (a script sending CF-Access-Client-Id and -Secret), as
+ * Cloudflare documents it: the token's client id as `common_name`, an empty `sub`, no email.
+ */
+export async function serviceTokenJwt({ clientId = 'e367826f93b8d71185e03fe518aff3b4.access', claims = {} }: { clientId?: string; claims?: JWTPayload } = {}): Promise<string> {
+  const payload = { type: 'app', iss: env.ACCESS_TEAM_ORIGIN, aud: [ACCESS_AUD], common_name: clientId, sub: '', ...claims };
+  return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: teamKid(), typ: 'JWT' }).setIssuedAt().setExpirationTime('5m').sign(await teamKey());
+}
+
 /** A key pair nobody at Cloudflare ever published. */
 export async function strangerKey(): Promise<CryptoKey> {
   return (await generateKeyPair('RS256')).privateKey;

@@ -16,6 +16,7 @@ export const OBJECT_KINDS = [
   'event',
   'coupon',
   'promotion_code',
+  'webhook_endpoint',
 ] as const;
 
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
@@ -54,6 +55,8 @@ export const newId = {
   event: () => `evt_1${randomAlnum(23)}`,
   coupon: () => randomAlnum(8),
   promotionCode: () => `promo_1${randomAlnum(23)}`,
+  webhookEndpoint: () => `we_1${randomAlnum(23)}`,
+  webhookSecret: () => `whsec_${randomAlnum(32)}`,
   lineItem: () => `li_1${randomAlnum(23)}`,
   request: () => `req_${randomAlnum(14)}`,
 };
@@ -72,6 +75,7 @@ const ID_PREFIXES: [string, ObjectKind][] = [
   ['in_', 'invoice'],
   ['evt_', 'event'],
   ['promo_', 'promotion_code'],
+  ['we_', 'webhook_endpoint'],
 ];
 
 export const kindOfId = (id: string): ObjectKind | undefined => ID_PREFIXES.find(([prefix]) => id.startsWith(prefix))?.[1];

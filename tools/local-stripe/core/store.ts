@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { noSuch, invalid } from './errors';
 import { kindOfId, newId, OBJECT_KINDS, type ObjectKind } from './ids';
 import { int, nullable, obj, str } from './params';
-import type { RequestContext, StripeObject } from './types';
-import type { WebhookSender } from './webhooks';
+import type { RequestContext, StripeObject, WebhookTarget } from './types';
+import { isThisMachine, type WebhookSender } from './webhooks';
 
 export const DEFAULT_API_VERSION = '2026-10-28.endive';
 
@@ -37,6 +37,8 @@ export interface StoredState {
   sessionExtras: [string, SessionExtras][];
   portalSessions: [string, StripeObject][];
   invoicePayments: [string, StripeObject[]][];
+  /** Added later than version 1's other fields: absent in older state files. */
+  webhookSecrets?: [string, string][];
 }
 
 const LIST_URLS: Record<ObjectKind, string> = {
@@ -54,6 +56,7 @@ const LIST_URLS: Record<ObjectKind, string> = {
   event: '/v1/events',
   coupon: '/v1/coupons',
   promotion_code: '/v1/promotion_codes',
+  webhook_endpoint: '/v1/webhook_endpoints',
 };
 
 export function defaultFixturesPath(): string {
@@ -85,6 +88,8 @@ export class Store {
   readonly portalSessions = new Map<string, StripeObject>();
   /** An invoice's payments (`invoice_payment` objects), shown when `payments` is expanded. */
   readonly invoicePayments = new Map<string, StripeObject[]>();
+  /** Each webhook endpoint's signing secret: Stripe shows it once, when the endpoint is made. */
+  readonly webhookSecrets = new Map<string, string>();
 
   /** Called after anything is stored or recorded (npm start saves the state then). */
   onChange?: () => void;
@@ -106,6 +111,7 @@ export class Store {
     this.sessionExtras.clear();
     this.portalSessions.clear();
     this.invoicePayments.clear();
+    this.webhookSecrets.clear();
   }
 
   // ── saving and loading (npm start keeps the local Stripe's objects between runs) ──
@@ -121,6 +127,7 @@ export class Store {
       sessionExtras: [...this.sessionExtras],
       portalSessions: [...this.portalSessions],
       invoicePayments: [...this.invoicePayments],
+      webhookSecrets: [...this.webhookSecrets],
     };
   }
 
@@ -134,6 +141,7 @@ export class Store {
     for (const [id, extras] of state.sessionExtras) this.sessionExtras.set(id, extras);
     for (const [id, session] of state.portalSessions) this.portalSessions.set(id, session);
     for (const [id, payments] of state.invoicePayments) this.invoicePayments.set(id, payments);
+    for (const [id, secret] of state.webhookSecrets ?? []) this.webhookSecrets.set(id, secret);
   }
 
   // ── objects ──
@@ -187,7 +195,17 @@ export class Store {
 
   // ── events ──
 
+  /** Where an event of `type` goes: the tests' target and every enabled endpoint on this machine subscribed to it. */
+  deliveryTargets(type: string): WebhookTarget[] {
+    const endpoints = this.all('webhook_endpoint')
+      .filter((endpoint) => endpoint.status === 'enabled' && isThisMachine(endpoint.url))
+      .filter((endpoint) => (endpoint.enabled_events as string[]).some((enabled) => enabled === '*' || enabled === type))
+      .map((endpoint) => ({ url: endpoint.url as string, secret: this.webhookSecrets.get(endpoint.id)!, endpoint: endpoint.id as string }));
+    return this.webhooks.targetsWith(endpoints);
+  }
+
   recordEvent(type: string, object: StripeObject, ctx: RequestContext, previous?: StripeObject): StripeObject {
+    const targets = this.deliveryTargets(type);
     const event: StripeObject = {
       ...this.fixture('event'),
       id: newId.event(),
@@ -196,12 +214,12 @@ export class Store {
       created: ctx.created ?? now(),
       data: previous ? { object: clone(object), previous_attributes: clone(previous) } : { object: clone(object) },
       livemode: false,
-      pending_webhooks: this.webhooks.target ? 1 : 0,
+      pending_webhooks: targets.length,
       request: { id: ctx.requestId, idempotency_key: ctx.idempotencyKey },
       type,
     };
     this.put('event', event);
-    this.webhooks.send(event);
+    this.webhooks.send(event, targets);
     this.onChange?.();
     return clone(event);
   }

@@ -8,6 +8,8 @@ export type StripeObject = Record<string, any>;
 export interface WebhookTarget {
   url: string;
   secret: string;
+  /** The webhook endpoint (`we_…`) this target is, when it is one made through the API. */
+  endpoint?: string;
 }
 
 export interface LocalStripeOptions {
@@ -33,6 +35,8 @@ export interface WebhookDelivery {
   eventId: string;
   type: string;
   url: string;
+  /** The webhook endpoint (`we_…`) delivered to; null for the tests' own target (setWebhook). */
+  endpoint: string | null;
   /** 1 for the first try, then 2, 3, … for retries. */
   attempt: number;
   /** HTTP status of the receiver's answer; null when the request itself failed. */

@@ -1,14 +1,14 @@
-// Delivers recorded events to the webhook endpoint one at a time, in the order they were
-// recorded, each signed exactly as Stripe signs (`Stripe-Signature: t=…,v1=…`); retries a
-// failed delivery on a compressed version of Stripe's backoff, and under `chaos` sends some
-// events twice and out of order, as Stripe may.
+// Delivers recorded events to their webhook endpoints one at a time, in the order they were
+// recorded, each signed exactly as Stripe signs (`Stripe-Signature: t=…,v1=…`) with its
+// endpoint's secret; retries a failed delivery on a compressed version of Stripe's backoff, and
+// under `chaos` sends some events twice and out of order, as Stripe may.
 import Stripe from 'stripe';
 import type { StripeObject, WebhookDelivery, WebhookTarget } from './types';
 
 /** The hosts a webhook may go to: by the parsed URL's hostname, so `127.evil.example` is not one. */
 const THIS_MACHINE = ['127.0.0.1', '[::1]', 'localhost'];
 
-function isThisMachine(url: string): boolean {
+export function isThisMachine(url: string): boolean {
   if (!URL.canParse(url)) return false;
   const { protocol, hostname } = new URL(url);
   return (protocol === 'http:' || protocol === 'https:') && THIS_MACHINE.includes(hostname);
@@ -31,6 +31,7 @@ export interface WebhookSenderOptions {
 const CHAOS_WINDOW_MS = 300;
 
 export class WebhookSender {
+  /** The tests' own target (setWebhook, /__fake/webhook), beside the API's webhook endpoints. */
   target: WebhookTarget | null = null;
   /** Every attempt, failed or not, in order. */
   deliveries: WebhookDelivery[] = [];
@@ -40,7 +41,7 @@ export class WebhookSender {
   private closed = false;
   private readonly inflight = new Set<AbortController>();
   private readonly retryTimers = new Set<ReturnType<typeof setTimeout>>();
-  private held: StripeObject[] = [];
+  private held: { event: StripeObject; target: WebhookTarget }[] = [];
   private heldTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly log: (message: string) => void;
   private readonly retryDelaysMs: readonly number[];
@@ -69,13 +70,22 @@ export class WebhookSender {
     this.held = [];
   }
 
-  /** Queues an event for delivery (held and shuffled first under chaos). */
-  send(event: StripeObject): void {
-    if (!this.target) return;
-    if (!this.chaos) return this.enqueue(event, 1);
-    this.held.push(event);
-    if (this.random() < 0.3) this.held.push(event);
-    this.heldTimer ??= setTimeout(() => this.release(), CHAOS_WINDOW_MS);
+  /** Where an event goes: the tests' target, if set, then the endpoints (each subscribed to it). */
+  targetsWith(endpoints: readonly WebhookTarget[]): WebhookTarget[] {
+    return [...(this.target ? [this.target] : []), ...endpoints];
+  }
+
+  /** Queues an event for delivery to each target (held and shuffled first under chaos). */
+  send(event: StripeObject, targets: readonly WebhookTarget[]): void {
+    for (const target of targets) {
+      if (!this.chaos) {
+        this.enqueue(event, target, 1);
+        continue;
+      }
+      this.held.push({ event, target });
+      if (this.random() < 0.3) this.held.push({ event, target });
+      this.heldTimer ??= setTimeout(() => this.release(), CHAOS_WINDOW_MS);
+    }
   }
 
   /** Resolves once every queued delivery has been attempted, including ones queued meanwhile (not retries still waiting). */
@@ -112,12 +122,10 @@ export class WebhookSender {
       const j = Math.floor(this.random() * (i + 1));
       [events[i], events[j]] = [events[j]!, events[i]!];
     }
-    for (const event of events) this.enqueue(event, 1);
+    for (const { event, target } of events) this.enqueue(event, target, 1);
   }
 
-  private enqueue(event: StripeObject, attempt: number): void {
-    const target = this.target;
-    if (!target) return;
+  private enqueue(event: StripeObject, target: WebhookTarget, attempt: number): void {
     const generation = this.generation;
     const payload = JSON.stringify(event, null, 2);
     const delivery = this.chain.then(async () => {
@@ -127,7 +135,7 @@ export class WebhookSender {
       if (ok || delay === undefined || this.closed) return;
       const timer = setTimeout(() => {
         this.retryTimers.delete(timer);
-        if (generation === this.generation) this.enqueue(event, attempt + 1);
+        if (generation === this.generation) this.enqueue(event, target, attempt + 1);
       }, delay);
       this.retryTimers.add(timer);
     });
@@ -139,7 +147,7 @@ export class WebhookSender {
     const controller = new AbortController();
     this.inflight.add(controller);
     const timer = setTimeout(() => controller.abort(), 15_000);
-    const record: WebhookDelivery = { eventId: event.id, type: event.type, url: target.url, attempt, status: null, ok: false, responseBody: null, error: null, deliveredAt: Date.now() };
+    const record: WebhookDelivery = { eventId: event.id, type: event.type, url: target.url, endpoint: target.endpoint ?? null, attempt, status: null, ok: false, responseBody: null, error: null, deliveredAt: Date.now() };
     try {
       const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: target.secret });
       const response = await fetch(target.url, {

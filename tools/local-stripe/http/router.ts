@@ -11,6 +11,7 @@ import { createPaymentLink, listPaymentLinks, updatePaymentLink } from '../resou
 import { createPrice, listPrices, updatePrice } from '../resources/prices';
 import { createProduct, deleteProduct, listProducts, updateProduct } from '../resources/products';
 import { cancelSubscription, createSubscription, listSubscriptions, updateSubscription } from '../resources/subscriptions';
+import { createWebhookEndpoint, deleteWebhookEndpoint, listWebhookEndpoints, updateWebhookEndpoint } from '../resources/webhook-endpoints';
 import type { Store } from '../core/store';
 import type { RequestContext, StripeObject } from '../core/types';
 
@@ -75,6 +76,12 @@ export const ROUTES: Route[] = [
   { method: 'POST', path: '/v1/promotion_codes', handler: (s, ctx, p) => createPromotionCode(s, p, ctx) },
   { method: 'GET', path: '/v1/promotion_codes', handler: (s, _ctx, p) => listPromotionCodes(s, p) },
   { method: 'GET', path: '/v1/promotion_codes/{promotion_code}', handler: (s, _ctx, _p, [id]) => s.must('promotion_code', id!) },
+  // webhook endpoints (npm run launch and npm start make the shop's)
+  { method: 'POST', path: '/v1/webhook_endpoints', handler: (s, ctx, p) => createWebhookEndpoint(s, p, ctx) },
+  { method: 'GET', path: '/v1/webhook_endpoints', handler: (s, _ctx, p) => listWebhookEndpoints(s, p) },
+  { method: 'GET', path: '/v1/webhook_endpoints/{webhook_endpoint}', handler: (s, _ctx, _p, [id]) => s.must('webhook_endpoint', id!, 'webhook_endpoint') },
+  { method: 'POST', path: '/v1/webhook_endpoints/{webhook_endpoint}', handler: (s, _ctx, p, [id]) => updateWebhookEndpoint(s, id!, p) },
+  { method: 'DELETE', path: '/v1/webhook_endpoints/{webhook_endpoint}', handler: (s, _ctx, _p, [id]) => deleteWebhookEndpoint(s, id!) },
 ];
 
 const PATTERNS = new Map(ROUTES.map((route) => [route, new RegExp(`^${route.path.replace(/\{[a-z_]+\}/g, '([^/]+)')}$`)]));

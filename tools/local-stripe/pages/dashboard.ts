@@ -63,7 +63,7 @@ const ACTIONS: Record<string, Action> = {
   resume: (store, form, ctx) => `Resumed ${updateSubscription(store, field(form, 'subscription'), { pause_collection: '' }, ctx).id}.`,
   resend: (store, form) => {
     const event = store.must('event', field(form, 'event'));
-    store.webhooks.send(event);
+    store.webhooks.send(event, store.deliveryTargets(event.type));
     return `Sent ${event.type} ${event.id} again.`;
   },
 };
@@ -145,14 +145,15 @@ function eventsSection(store: Store): string {
   const rows = store.all('event').reverse().slice(0, 100).map((event) => {
     const tries = deliveries.filter((d) => d.eventId === event.id);
     const last = tries.at(-1);
-    const delivered = last ? `${last.status ?? last.error ?? '—'} (${tries.length} ${tries.length === 1 ? 'try' : 'tries'})` : store.webhooks.target ? 'queued' : 'no endpoint';
-    return `<tr data-event="${escapeHtml(event.id)}"><td>${when(event.created)}</td><td><code>${escapeHtml(event.type)}</code></td><td><code>${escapeHtml(event.data.object.id ?? '')}</code></td><td>${escapeHtml(delivered)}</td><td>${store.webhooks.target ? form('resend', { event: event.id }, '<button>Resend</button>') : ''}</td></tr>`;
+    const subscribed = store.deliveryTargets(event.type).length > 0;
+    const delivered = last ? `${last.status ?? last.error ?? '—'} (${tries.length} ${tries.length === 1 ? 'try' : 'tries'})` : subscribed ? 'queued' : 'no endpoint';
+    return `<tr data-event="${escapeHtml(event.id)}"><td>${when(event.created)}</td><td><code>${escapeHtml(event.type)}</code></td><td><code>${escapeHtml(event.data.object.id ?? '')}</code></td><td>${escapeHtml(delivered)}</td><td>${subscribed ? form('resend', { event: event.id }, '<button>Resend</button>') : ''}</td></tr>`;
   });
   return `<section id="events"><h2>Events (newest 100)</h2><table><thead><tr><th>When</th><th>Type</th><th>Object</th><th>Webhook</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
 
 function dashboardPage(store: Store, done: string | null, error: string | null): string {
-  const target = store.webhooks.target;
+  const targets = store.webhooks.targetsWith(store.all('webhook_endpoint').filter((endpoint) => endpoint.status === 'enabled').map((endpoint) => ({ url: endpoint.url, secret: '' })));
   const notice = done ? `<p class="done" role="status">${escapeHtml(done)}</p>` : error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
@@ -164,7 +165,7 @@ form{display:inline-flex;gap:.25rem;margin:0 .25rem .25rem 0}button{padding:.2re
 </head><body>
 <p class="banner" role="note">Local Stripe — test only. Stripe's API at <code>${escapeHtml(store.baseUrl)}/v1</code>; no real payment happens here.</p>
 <h1>Local Stripe dashboard</h1>
-<p>Webhooks to <code>${escapeHtml(target?.url ?? 'no endpoint yet')}</code>, signed with the local secret. Every action here sends the events Stripe sends for it.</p>
+<p>Webhooks to ${targets.length ? targets.map((target) => `<code>${escapeHtml(target.url)}</code>`).join(', ') : '<code>no endpoint yet</code>'}, each signed with its endpoint's secret. Every action here sends the events Stripe sends for it.</p>
 <nav><a href="#payments">Payments</a><a href="#sessions">Checkout Sessions</a><a href="#products">Products</a><a href="#subscriptions">Subscriptions</a><a href="#events">Events</a></nav>
 ${notice}
 ${paymentsSection(store)}

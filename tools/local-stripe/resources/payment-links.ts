@@ -42,7 +42,7 @@ export function createPaymentLink(store: Store, params: StripeObject, ctx: Reque
     payment_intent_data: null,
     payment_method_options: null,
     restrictions: null,
-    shipping_address_collection: null,
+    shipping_address_collection: shippingCollection(params),
     submit_type: str(params, 'submit_type') ?? 'auto',
     subscription_data: null,
     transfer_data: null,
@@ -53,6 +53,18 @@ export function createPaymentLink(store: Store, params: StripeObject, ctx: Reque
   store.lineItems.set(id, items);
   store.recordEvent('payment_link.created', link, ctx);
   return link;
+}
+
+/** `shipping_address_collection[allowed_countries][]`: two-letter countries; '' (on update) turns it off. */
+function shippingCollection(params: StripeObject): StripeObject | null {
+  if (params.shipping_address_collection === '') return null;
+  const collection = obj(params, 'shipping_address_collection');
+  if (!collection) return null;
+  const param = 'shipping_address_collection[allowed_countries]';
+  const countries = array(collection, 'allowed_countries', param);
+  if (!countries || countries.length === 0) throw missingParam(param);
+  if (countries.some((country) => typeof country !== 'string' || !/^[A-Z]{2}$/.test(country))) throw invalid(`Invalid ${param}`, param);
+  return { allowed_countries: countries };
 }
 
 function parseAfterCompletion(params: StripeObject): StripeObject {
@@ -74,6 +86,9 @@ export function updatePaymentLink(store: Store, id: string, params: StripeObject
   if (active !== undefined) link.active = active;
   const afterCompletion = obj(params, 'after_completion');
   if (afterCompletion) link.after_completion = parseAfterCompletion(afterCompletion);
+  const promotionCodes = bool(params, 'allow_promotion_codes');
+  if (promotionCodes !== undefined) link.allow_promotion_codes = promotionCodes;
+  if (params.shipping_address_collection !== undefined) link.shipping_address_collection = shippingCollection(params);
   const inactiveMessage = str(params, 'inactive_message');
   if (inactiveMessage !== undefined) link.inactive_message = nullable(inactiveMessage);
   link.metadata = applyMetadata(link.metadata ?? {}, params);
@@ -103,5 +118,7 @@ export function sessionFromPaymentLink(store: Store, id: string, query: URLSearc
   if (email) params.customer_email = email;
   if (link.after_completion?.type === 'redirect') params.success_url = link.after_completion.redirect.url;
   if (mode === 'payment') params.customer_creation = link.customer_creation ?? 'if_required';
+  if (link.allow_promotion_codes) params.allow_promotion_codes = 'true';
+  if (link.shipping_address_collection) params.shipping_address_collection = { allowed_countries: link.shipping_address_collection.allowed_countries };
   return createCheckoutSession(store, params, ctx, { paymentLink: link });
 }
