@@ -19,9 +19,6 @@ import { parseArgs } from 'node:util';
 import { parsePort, takenPortMessage } from './start/ports.mjs';
 import { migrationsSummary, wranglerOutputFilter } from './start/quiet.mjs';
 import { killGroupNow, stopGroup, sweepOutboxEvery, waitForShop } from './start/worker.mjs';
-import { stripeEvents } from './lib/contract.mjs';
-import { stripeClient } from './lib/stripe-client.mjs';
-import { ensureWebhookEndpoint } from './lib/webhook-endpoint.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WRANGLER = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
@@ -205,6 +202,12 @@ if (realStripe) {
   rmSync(scratch, { recursive: true, force: true });
 
   step('the shop’s webhook endpoint in the local Stripe (made through its API, as npm run launch makes it on Stripe)');
+  // Loaded here, not at the top: a start that stops at its port check needs none of Stripe's code.
+  const [{ stripeEvents }, { stripeClient }, { ensureWebhookEndpoint }] = await Promise.all([
+    import('./lib/contract.mjs'),
+    import('./lib/stripe-client.mjs'),
+    import('./lib/webhook-endpoint.mjs'),
+  ]);
   const { HANDLED_EVENT_TYPES, STRIPE_API_VERSION } = await stripeEvents();
   let endpointSecret = '';
   await ensureWebhookEndpoint({
