@@ -66,7 +66,14 @@ export async function consumeEvents(batch: MessageBatch<EventMessage>, context: 
       for (const item of todo) retryAll(item);
       return;
     }
-    console.error(JSON.stringify({ msg: 'event batch failed to commit; committing one by one', events: todo.length, error: errorText(error) }));
+    if (todo.every((item) => item.messages.every((message) => message.attempts <= 1))) {
+      // A first failure is most likely D1's, not an event's: nothing was written, the batch is retried whole.
+      console.error(JSON.stringify({ msg: 'event batch failed to commit; retried whole', events: todo.length, error: errorText(error) }));
+      for (const item of todo) retryAll(item);
+      return;
+    }
+    // Failed before too: one event's writes may be what D1 refuses. Commit alone, so it holds no one back.
+    console.error(JSON.stringify({ msg: 'event batch failed to commit again; committing one by one', events: todo.length, error: errorText(error) }));
     await commitOneByOne(todo, units, failures, context);
     return;
   }
