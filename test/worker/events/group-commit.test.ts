@@ -268,3 +268,29 @@ describe('commit in groups: the EVENTS consumer', () => {
     expect(comparable(await orderRow(queuedSession.id))).toEqual(comparable(await orderRow(syncSession.id)));
   });
 });
+
+describe('one order’s events in one batch', () => {
+  // completed (a delayed method: unpaid), async_payment_succeeded, charge.refunded, charge.dispute.created
+  const kinds = ['completed', 'succeeded', 'refunded', 'disputed'] as const;
+  const permutations = (items: readonly string[]): string[][] =>
+    items.length <= 1 ? [[...items]] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+
+  it('in each of the 24 orders within one batch, the order ends refunded and revoked, with one revocation row', async () => {
+    for (const order of permutations(kinds)) {
+      const app = testApp();
+      const paymentIntent = `pi_${crypto.randomUUID().replaceAll('-', '')}`;
+      const session = checkoutSession({ payment_intent: paymentIntent });
+      const events: Record<string, TestEvent> = {
+        completed: event('checkout.session.completed', { ...session, payment_status: 'unpaid' }),
+        succeeded: event('checkout.session.async_payment_succeeded', session),
+        refunded: event('charge.refunded', { ...fixture<Stripe.Charge>('charge'), payment_intent: paymentIntent, refunded: true }),
+        disputed: event('charge.dispute.created', { ...fixture<Stripe.Dispute>('dispute'), payment_intent: paymentIntent }),
+      };
+      const { acked } = await consume(app, order.map((kind) => body(events[kind]!)));
+      expect(acked, order.join(' → ')).toHaveLength(4);
+      expect(await orderRow(session.id), order.join(' → ')).toMatchObject({ status: 'refunded', revoked_at: expect.any(Number) });
+      const { results } = await env.DB.prepare(`SELECT count(*) AS n FROM outbox WHERE subject = ? AND kind = 'revoked'`).bind(session.id).all();
+      expect(results[0]?.n, order.join(' → ')).toBe(1);
+    }
+  });
+});
