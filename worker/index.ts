@@ -1,5 +1,6 @@
 import { createApp, defaultDependencies } from './app';
-import type { Env, OutboxMessage } from './platform/env';
+import { consumeEvents, recordDeadLettered } from './events/consume';
+import { QUEUES, type Env, type EventMessage, type OutboxMessage } from './platform/env';
 import { consumeOutbox, sweepOutbox } from './outbox/consumer';
 
 const deps = defaultDependencies();
@@ -7,10 +8,21 @@ const app = createApp(deps);
 
 export default {
   fetch: app.fetch,
-  // Side effects recorded in the outbox, carried out after the response.
-  queue: (batch: MessageBatch<OutboxMessage>, env: Env) => consumeOutbox(batch, env, deps),
+  // Two queues, told apart by name: webhook events for their group commit (and their
+  // dead letters), and the outbox's side effects, carried out after the commit.
+  queue: async (batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext) => {
+    const context = { ...deps, db: env.DB, env, waitUntil: (promise: Promise<unknown>) => ctx.waitUntil(promise) };
+    switch (batch.queue) {
+      case QUEUES.events:
+        return consumeEvents(batch as MessageBatch<EventMessage>, context);
+      case QUEUES.deadEvents:
+        return recordDeadLettered(batch as MessageBatch<EventMessage>, context);
+      default:
+        return consumeOutbox(batch as MessageBatch<OutboxMessage>, env, deps);
+    }
+  },
   // Re-sends outbox rows whose queue message was lost.
   scheduled: async (_controller: ScheduledController, env: Env, ctx: ExecutionContext) => {
     await sweepOutbox(env, deps, (promise) => ctx.waitUntil(promise));
   },
-} satisfies ExportedHandler<Env, OutboxMessage>;
+} satisfies ExportedHandler<Env, unknown>;

@@ -187,7 +187,11 @@ async function fetchOrder(options: PollOptions, client: ReturnType<typeof apiCli
       { param: { sessionId: encodeURIComponent(options.sessionId) } },
       { init: { cache: 'no-store', headers: { accept: 'application/json' }, signal: controller.signal } },
     );
-    if (response.status !== 200) return null;
+    if (response.status !== 200) {
+      // Read to the end: an unread body keeps its request open, and the page never idle.
+      await response.arrayBuffer();
+      return null;
+    }
     return parseOrder(await response.json());
   } catch {
     return null; // network error, timeout, non-JSON body: retried with backoff

@@ -9,21 +9,35 @@ import type Stripe from 'stripe';
 import { MIRROR } from '../mirror/resources';
 import { mirrorEvent } from '../mirror/sync';
 import { chargeRefunded, disputeCreated, sessionEvent } from '../orders/order-events';
-import { commaSeparated, shopMode } from '../platform/config';
+import { commaSeparated, shopMode, webhookProcessing } from '../platform/config';
+import type { EventMessage } from '../platform/env';
 import type { Context } from '../platform/context';
 import { randomId } from '../platform/ids';
 import { Refusal } from '../platform/refusal';
 import type { SellerHooks } from '../seller-hooks';
-import { commit, type Effects } from '../store/commit';
-import { claimEvent, isAlreadyClaimed, ledgerStatus, recordFailed, recordIgnored } from '../store/ledger';
+import { commit, type Commitment, type Effects } from '../store/commit';
+import { claimEvent, ignoredMark, isAlreadyClaimed, ledgerStatus, recordFailed } from '../store/ledger';
 import { decodeEvent } from '../stripe/event';
 import { verifySignature } from '../stripe/signature';
 
-export type Outcome =
+/** What a delivery is answered: an event handled on the request, or one queued for its group commit. */
+export type Outcome = EventOutcome | { status: 200; body: { received: true; outcome: 'queued' } };
+
+export type EventOutcome =
   | { status: 200; body: { received: true; outcome: 'processed' | 'ignored' | 'duplicate' } }
   | { status: 500; body: { error: string } };
 
-/** A delivery as Stripe makes it: its raw body and its Stripe-Signature header. */
+/**
+ * A queue message holds at most 128 KB; Stripe's events may reach 1 MiB. An event above this
+ * (with room for the message's own framing) is committed on the request, as in `sync` mode.
+ */
+export const MAX_QUEUED_EVENT_BYTES = 120 * 1024;
+
+/**
+ * A delivery as Stripe makes it: its raw body and its Stripe-Signature header. In `queue` mode
+ * a verified event is answered as soon as the queue holds it (worker/events/consume.ts commits
+ * it); a send that fails is a 5xx, so Stripe retries: nothing is acknowledged that is not queued.
+ */
 export async function receiveWebhook(payload: Uint8Array, signature: string | undefined, context: Context & SellerHooks): Promise<Outcome> {
   const secrets = commaSeparated(context.env.STRIPE_WEBHOOK_SECRET);
   // 500, not 400: the event is fine and Stripe should retry once the secret is set.
@@ -33,28 +47,28 @@ export async function receiveWebhook(payload: Uint8Array, signature: string | un
   const body = new TextDecoder().decode(payload);
   const decoded = decodeEvent(body);
   if (!decoded.ok) throw new Refusal(400, decoded.reason);
+  const queue = context.env.EVENTS;
+  if (queue && webhookProcessing(context.env) === 'queue' && payload.byteLength <= MAX_QUEUED_EVENT_BYTES) {
+    try {
+      await queue.send({ payload: body } satisfies EventMessage);
+    } catch (error) {
+      console.error(JSON.stringify({ msg: 'webhook event not queued; Stripe will retry', event: decoded.event.id, error: String(error) }));
+      return { status: 500, body: { error: `queueing ${decoded.event.type} failed; Stripe will retry` } };
+    }
+    return { status: 200, body: { received: true, outcome: 'queued' } };
+  }
   return receiveEvent(decoded.event, body, context);
 }
 
 /** A verified event (a delivery, a replay, the seller's retry), handled at most once to completion. */
-export async function receiveEvent(event: Stripe.Event, payload: string, context: Context & SellerHooks): Promise<Outcome> {
-  const { db } = context;
-  const mode = shopMode(context.env);
-  if (event.livemode !== (mode === 'live')) {
-    // A test-mode secret beside the live one (the CLI's) must never fulfil a live shop's orders, nor the reverse.
-    console.warn(JSON.stringify({ msg: 'event of the other mode ignored', event: event.id, type: event.type, mode }));
-    await recordIgnored(db, event, payload, context.now(), `${event.livemode ? 'live' : 'test'}-mode event in a ${mode}-mode shop: not acted on`);
-    return { status: 200, body: { received: true, outcome: 'ignored' } };
+export async function receiveEvent(event: Stripe.Event, payload: string, context: Context & SellerHooks): Promise<EventOutcome> {
+  if (event.livemode === (shopMode(context.env) === 'live') && context.recentEvents.has(event.id)) {
+    return { status: 200, body: { received: true, outcome: 'duplicate' } };
   }
-  if (context.recentEvents.has(event.id)) return { status: 200, body: { received: true, outcome: 'duplicate' } };
-
-  let effects: Effects | null;
+  const handling = await handlingOf(event, payload, context);
+  if (handling.outcome === 'failed') return failed(event, payload, handling.error, context);
   try {
-    effects = await effectsOf(event, context);
-    if (effects) {
-      const claim = claimEvent(db, event, payload, context.now(), randomId(16), effects.note ?? null);
-      await commit(context, effects, claim);
-    }
+    await commit(context, handling.effects, handling.claim);
   } catch (error) {
     if (isAlreadyClaimed(error)) {
       context.recentEvents.add(event.id);
@@ -62,12 +76,36 @@ export async function receiveEvent(event: Stripe.Event, payload: string, context
     }
     return failed(event, payload, error, context);
   }
-  if (!effects) {
-    await recordIgnored(db, event, payload, context.now(), 'no handler for this event type');
-    return { status: 200, body: { received: true, outcome: 'ignored' } };
+  if (handling.outcome === 'processed') context.recentEvents.add(event.id);
+  return { status: 200, body: { received: true, outcome: handling.outcome } };
+}
+
+/**
+ * What an event comes to, decided without writing — the one decision both the request
+ * (`receiveEvent`) and the queue's group commit (consume.ts) make: its claim and effects to
+ * commit, an ignored mark, or the error its handler threw.
+ */
+export type Handling =
+  | (Commitment & { outcome: 'processed' | 'ignored'; claim: D1PreparedStatement[] })
+  | { outcome: 'failed'; error: unknown };
+
+export async function handlingOf(event: Stripe.Event, payload: string, context: Context & SellerHooks): Promise<Handling> {
+  const { db } = context;
+  const mode = shopMode(context.env);
+  if (event.livemode !== (mode === 'live')) {
+    // A test-mode secret beside the live one (the CLI's) must never fulfil a live shop's orders, nor the reverse.
+    console.warn(JSON.stringify({ msg: 'event of the other mode ignored', event: event.id, type: event.type, mode }));
+    const note = `${event.livemode ? 'live' : 'test'}-mode event in a ${mode}-mode shop: not acted on`;
+    return { outcome: 'ignored', effects: { writes: [] }, claim: [ignoredMark(db, event, payload, context.now(), note)] };
   }
-  context.recentEvents.add(event.id);
-  return { status: 200, body: { received: true, outcome: 'processed' } };
+  let effects: Effects | null;
+  try {
+    effects = await effectsOf(event, context);
+  } catch (error) {
+    return { outcome: 'failed', error };
+  }
+  if (!effects) return { outcome: 'ignored', effects: { writes: [] }, claim: [ignoredMark(db, event, payload, context.now(), 'no handler for this event type')] };
+  return { outcome: 'processed', effects, claim: claimEvent(db, event, payload, context.now(), randomId(16), effects.note ?? null) };
 }
 
 /** What each event type does: its effects, computed without writing; null for a type the shop does not handle. */
@@ -113,7 +151,7 @@ function effectsOf(event: Stripe.Event, context: Context & SellerHooks): Promise
 }
 
 /** Recorded with its error for Stripe's retry (or the seller's); 5xx, unless the event was processed meanwhile. */
-async function failed(event: Stripe.Event, payload: string, error: unknown, { db, now }: Context): Promise<Outcome> {
+async function failed(event: Stripe.Event, payload: string, error: unknown, { db, now }: Context): Promise<EventOutcome> {
   const message = error instanceof Error ? error.message : String(error);
   console.error(JSON.stringify({ msg: 'webhook event failed', event: event.id, type: event.type, error: message }));
   await recordFailed(db, event, payload, now(), message).catch((recordError: unknown) =>

@@ -26,3 +26,18 @@ export function shopMode(env: { STRIPE_SECRET_KEY?: string; STRIPE_MODE?: string
 export function modeOfSessionId(id: string): StripeMode {
   return id.startsWith('cs_live_') ? 'live' : 'test';
 }
+
+export type WebhookProcessing = 'queue' | 'sync';
+
+/**
+ * How webhooks are processed: `sync` when WEBHOOK_PROCESSING says so or no EVENTS queue is
+ * bound (a queue that is not there cannot be the default); `queue` otherwise.
+ */
+export function webhookProcessing(env: { WEBHOOK_PROCESSING?: string; EVENTS?: unknown }): WebhookProcessing {
+  const value = env.WEBHOOK_PROCESSING?.trim() ?? '';
+  if (value !== '' && value !== 'queue' && value !== 'sync') {
+    console.warn(JSON.stringify({ msg: 'WEBHOOK_PROCESSING must be "queue" or "sync"; using the default', value }));
+  }
+  if (value === 'sync' || !env.EVENTS) return 'sync';
+  return 'queue';
+}

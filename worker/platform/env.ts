@@ -34,6 +34,13 @@ export interface Env {
   BUYER_TOKEN_MAX_LIFETIME_SECONDS?: string;
   /** Side effects (deliveries, revocations, catalog rebuilds) to carry out after the commit; see worker/outbox/. */
   OUTBOX?: Queue<OutboxMessage>;
+  /** Verified webhook events waiting for their group commit (worker/events/consume.ts). */
+  EVENTS?: Queue<EventMessage>;
+  /**
+   * `queue` (the default when EVENTS is bound): a webhook is answered once its event is queued,
+   * and a consumer commits events in groups. `sync`: each webhook commits before its answer.
+   */
+  WEBHOOK_PROCESSING?: string;
   /** `payment-link` (default), `hosted` or `embedded`: how worker-made Checkout Sessions are shown (worker/checkout/settings.ts). */
   CHECKOUT_MODE?: string;
   /** "true": a promotion code field on worker-made sessions. */
@@ -62,3 +69,15 @@ export interface Env {
 export interface OutboxMessage {
   outboxId: number;
 }
+
+/** A queued webhook event: the verified raw body, exactly as Stripe signed it. */
+export interface EventMessage {
+  payload: string;
+}
+
+/** The queues this worker consumes (wrangler.toml): `queue()` dispatches by name. */
+export const QUEUES = {
+  outbox: 'edge-storefront-outbox',
+  events: 'edge-storefront-events',
+  deadEvents: 'edge-storefront-events-dlq',
+} as const;

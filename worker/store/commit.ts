@@ -26,10 +26,38 @@ interface Committer {
  * batch back (the error is thrown). Returns the results of the writes, in their order.
  */
 export async function commit(context: Committer, effects: Effects, claim: D1PreparedStatement[] = []): Promise<D1Result[]> {
-  const outbox = effects.outbox ?? [];
-  const results = await context.db.batch([...claim, ...effects.writes, ...outbox]);
-  enqueueOutbox(context, newOutboxRows(results.slice(results.length - outbox.length)));
-  return results.slice(claim.length, results.length - outbox.length);
+  const [results] = await commitMany(context, [{ effects, claim }]);
+  return results ?? [];
+}
+
+/** One unit of a group commit: an event's claim (or a ledger mark) and its effects. */
+export interface Commitment {
+  effects: Effects;
+  claim?: D1PreparedStatement[];
+}
+
+/**
+ * Commits many units in ONE batch, each unit's claim before its effects and its outbox rows
+ * after them (so an outbox row sees the state its own unit left). One failing claim rolls
+ * back every unit: the caller retries the whole group. Returns each unit's write results.
+ */
+export async function commitMany(context: Committer, units: Commitment[]): Promise<D1Result[][]> {
+  const statements = units.flatMap(({ effects, claim = [] }) => [...claim, ...effects.writes, ...(effects.outbox ?? [])]);
+  if (statements.length === 0) return units.map(() => []);
+  const results = await context.db.batch(statements);
+  const writeResults: D1Result[][] = [];
+  const newRows: NewOutboxRow[] = [];
+  let at = 0;
+  for (const { effects, claim = [] } of units) {
+    const outbox = effects.outbox ?? [];
+    at += claim.length;
+    writeResults.push(results.slice(at, at + effects.writes.length));
+    at += effects.writes.length;
+    newRows.push(...newOutboxRows(results.slice(at, at + outbox.length)));
+    at += outbox.length;
+  }
+  enqueueOutbox(context, newRows);
+  return writeResults;
 }
 
 /**

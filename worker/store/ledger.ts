@@ -39,27 +39,59 @@ export async function ledgerStatus(db: D1Database, eventId: string): Promise<Led
 
 /** Events without a handler, or of the other Stripe mode, are kept too: the ledger is the record of everything Stripe sent. */
 export async function recordIgnored(db: D1Database, event: LedgerEvent, payload: string, now: number, note: string): Promise<void> {
-  await db
+  await ignoredMark(db, event, payload, now, note).run();
+}
+
+/** `recordIgnored` as a statement, for a batch. */
+export function ignoredMark(db: D1Database, event: LedgerEvent, payload: string, now: number, note: string): D1PreparedStatement {
+  return db
     .prepare(
       `INSERT INTO stripe_events (id, type, created, livemode, status, attempts, received_at, processed_at, payload, note)
        VALUES (?1, ?2, ?3, ?4, 'ignored', 1, ?5, ?5, ?6, ?7)
        ON CONFLICT (id) DO UPDATE SET attempts = stripe_events.attempts + 1`,
     )
-    .bind(event.id, event.type, event.created, event.livemode ? 1 : 0, now, payload, note)
-    .run();
+    .bind(event.id, event.type, event.created, event.livemode ? 1 : 0, now, payload, note);
 }
 
 /** A failed handling, kept with its error so that Stripe's retry (or the seller) runs it again; a processed event stays processed. */
 export async function recordFailed(db: D1Database, event: LedgerEvent, payload: string, now: number, error: string): Promise<void> {
-  await db
+  await failedMark(db, event, payload, now, error).run();
+}
+
+/** `recordFailed` as a statement, for a batch. */
+export function failedMark(db: D1Database, event: LedgerEvent, payload: string, now: number, error: string): D1PreparedStatement {
+  return db
     .prepare(
       `INSERT INTO stripe_events (id, type, created, livemode, status, attempts, received_at, payload, last_error)
        VALUES (?1, ?2, ?3, ?4, 'failed', 1, ?5, ?6, ?7)
        ON CONFLICT (id) DO UPDATE SET status = 'failed', attempts = stripe_events.attempts + 1, last_error = excluded.last_error
        WHERE stripe_events.status <> 'processed'`,
     )
-    .bind(event.id, event.type, event.created, event.livemode ? 1 : 0, now, payload, error.slice(0, 2000))
+    .bind(event.id, event.type, event.created, event.livemode ? 1 : 0, now, payload, error.slice(0, 2000));
+}
+
+/** An event the queue gave up on: failed, its last error kept (a processed event stays processed). */
+export async function markDeadLettered(db: D1Database, event: LedgerEvent, payload: string, now: number, attempts: number): Promise<void> {
+  const reason = `dead-lettered after ${attempts} deliveries from the queue`;
+  await db
+    .prepare(
+      `INSERT INTO stripe_events (id, type, created, livemode, status, attempts, received_at, payload, last_error)
+       VALUES (?1, ?2, ?3, ?4, 'failed', 1, ?5, ?6, ?7)
+       ON CONFLICT (id) DO UPDATE SET status = 'failed', last_error = ?7 || ': ' || coalesce(stripe_events.last_error, 'no error recorded')
+       WHERE stripe_events.status <> 'processed'`,
+    )
+    .bind(event.id, event.type, event.created, event.livemode ? 1 : 0, now, payload, reason)
     .run();
+}
+
+/** Which of `ids` the ledger holds as done (processed or ignored): one query for a whole queue batch. */
+export async function doneAmong(db: D1Database, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { results } = await db
+    .prepare(`SELECT id FROM stripe_events WHERE id IN (SELECT value FROM json_each(?1)) AND status IN ('processed', 'ignored')`)
+    .bind(JSON.stringify(ids))
+    .all<{ id: string }>();
+  return new Set(results.map((row) => row.id));
 }
 
 /** A note decided in SQL: written after the claim, in the same batch, only when `condition` held. */

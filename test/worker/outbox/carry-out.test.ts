@@ -106,7 +106,7 @@ describe('the worker entry’s queue and scheduled handlers', () => {
     const id = await outboxId(session.id, 'delivered');
     const batch = createMessageBatch<OutboxMessage>('edge-storefront-outbox', [{ id: 'm1', timestamp: new Date(), attempts: 1, body: { outboxId: id } }]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, testEnv());
+    await worker.queue(batch, testEnv(), ctx);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks).toEqual(['m1']);
     expect(await outboxRow(session.id, 'delivered')).toMatchObject({ status: 'done', attempts: 1 });

@@ -4,6 +4,8 @@ import { createApp, defaultDependencies } from '../../../worker/app';
 import type { Env, OutboxMessage } from '../../../worker/platform/env';
 import type { Dependencies } from '../../../worker/http/app-env';
 import { consumeOutbox } from '../../../worker/outbox/consumer';
+import { consumeEvents } from '../../../worker/events/consume';
+import type { EventMessage } from '../../../worker/platform/env';
 import type { DeliveryRequest, FulfilmentRequest, RevocationRequest } from '../../../worker/seller-hooks';
 import { WEBHOOK_SECRET } from './stripe';
 
@@ -27,7 +29,7 @@ export function testEnv(overrides: Partial<Env> = {}): Env {
  * (`consumeOutbox`) when a request is done, as the queue would moments later;
  * messages the consumer asked to retry wait for `redeliverRetries()`.
  */
-export function testApp(overrides: Partial<Dependencies> = {}) {
+export function testApp(overrides: Partial<Dependencies> = {}, options: { webhooks?: 'sync' | 'queue' } = {}) {
   /** Calls of the pure `fulfil` hook: one per delivery that reached the handler, duplicates included. */
   const calls: FulfilmentRequest[] = [];
   /** Calls of the `deliver` side-effect hook, from the outbox: once per fulfilled order. */
@@ -64,6 +66,25 @@ export function testApp(overrides: Partial<Dependencies> = {}) {
     },
   } as unknown as Queue<OutboxMessage>;
 
+  // Queue mode: webhooks are answered `queued`, and the real EVENTS consumer commits them
+  // as one batch when the request is done, as the queue would within a second.
+  let heldEvents: EventMessage[] = [];
+  const events = {
+    async send(body: EventMessage) {
+      heldEvents.push(body);
+    },
+  } as unknown as Queue<EventMessage>;
+
+  async function consumeHeldEvents(environment: Env) {
+    const bodies = heldEvents;
+    heldEvents = [];
+    if (bodies.length === 0) return;
+    const batch = createMessageBatch<EventMessage>('edge-storefront-events', bodies.map((body, i) => ({ id: `e${i}`, timestamp: new Date(), attempts: 1, body })));
+    const ctx = createExecutionContext();
+    await consumeEvents(batch, { ...deps, db: environment.DB, env: environment, waitUntil: (promise) => ctx.waitUntil(promise) });
+    await waitOnExecutionContext(ctx);
+  }
+
   async function consume(bodies: OutboxMessage[], environment: Env, consumerDeps: Dependencies = deps) {
     if (bodies.length === 0) return;
     const batch = createMessageBatch<OutboxMessage>('edge-storefront-outbox', bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })));
@@ -86,9 +107,10 @@ export function testApp(overrides: Partial<Dependencies> = {}) {
     },
     async send(request: Request, environment: Env = testEnv()): Promise<Response> {
       const ctx = createExecutionContext();
-      const withQueue = { ...environment, OUTBOX: environment.OUTBOX ?? outbox };
+      const withQueue = { ...environment, OUTBOX: environment.OUTBOX ?? outbox, ...(options.webhooks === 'queue' && !environment.EVENTS ? { EVENTS: events } : {}) };
       const response = await app.fetch(request, withQueue, ctx);
       await waitOnExecutionContext(ctx);
+      await consumeHeldEvents(withQueue);
       const due = queued;
       queued = [];
       await consume(due, withQueue);
