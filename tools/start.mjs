@@ -235,9 +235,11 @@ try {
     const secret = (devVars.STRIPE_WEBHOOK_SECRET ?? '').split(',')[0]?.trim();
     if (!secret) throw new Error('.dev.vars has no STRIPE_WEBHOOK_SECRET for the local Stripe to sign with');
     localStripe.setWebhook({ url: `${shopUrl}/webhooks/stripe`, secret });
-    step('backfilling the worker’s Stripe mirror (npm run stripe:sync)');
-    await run(process.execPath, [path.join(ROOT, 'tools', 'stripe-sync.mjs'), '--worker', shopUrl, '--restart'], { SYNC_TOKEN: syncToken, SYNC_PROGRESS: 'plain' });
   }
+  // Buy of a product without a Payment Link is a Checkout Session at its mirrored price: the
+  // mirror must hold the catalog, from the local Stripe or the seller's test account alike.
+  step('backfilling the worker’s Stripe mirror (npm run stripe:sync)');
+  await run(process.execPath, [path.join(ROOT, 'tools', 'stripe-sync.mjs'), '--worker', shopUrl, '--restart'], { SYNC_TOKEN: syncToken, SYNC_PROGRESS: 'plain' });
 } catch (error) {
   await fail(error instanceof Error ? error.message : String(error));
 }
