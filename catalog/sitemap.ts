@@ -17,5 +17,5 @@ export function sitemapUrls(xml: string): string[] {
 
 /** Everything may be crawled except the page templates and Buy's checkout redirects; the sitemap is named. */
 export function robotsTxt(siteUrl: string): string {
-  return ['User-agent: *', 'Disallow: /_templates/', 'Disallow: /products/*/checkout', 'Disallow: /api/', 'Disallow: /dev/', '', `Sitemap: ${siteUrl}/sitemap.xml`, ''].join('\n');
+  return ['User-agent: *', 'Disallow: /_templates/', 'Disallow: /products/*/checkout', 'Disallow: /api/', '', `Sitemap: ${siteUrl}/sitemap.xml`, ''].join('\n');
 }

@@ -22,8 +22,7 @@
 //       use cases   worker/orders/, worker/mirror/, worker/checkout/, worker/outbox/
 //       events      worker/events/               the webhook's dispatch to the use cases
 //       back office worker/admin/                the seller's actions, over all of the above
-//       http        worker/http/, worker/routes/ middleware, then a file per URL (and worker/dev/, the
-//                                                local Buy link and its stand-in checkout, until the local Stripe replaces it)
+//       http        worker/http/, worker/routes/ middleware, then a file per URL
 //       entry       worker/app.ts, worker/index.ts
 //       site        site/                        beside the worker: it never imports it, nor the reverse
 //       tools       tools/                       the CLIs and the local Stripe: shared code only
@@ -206,7 +205,7 @@ export const LAYERS = [
   ['use cases', (file) => /^worker\/(orders|mirror|checkout|outbox)\//.test(file)],
   ['events', (file) => file.startsWith('worker/events/')],
   ['back office', (file) => file.startsWith('worker/admin/')],
-  ['http', (file) => /^worker\/(http|routes|dev)\//.test(file)],
+  ['http', (file) => /^worker\/(http|routes)\//.test(file)],
   ['entry', (file) => file === 'worker/app.ts' || file === 'worker/index.ts'],
   ['site', (file) => file.startsWith('site/')],
   ['tools', (file) => file.startsWith('tools/')],

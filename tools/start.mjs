@@ -254,10 +254,10 @@ worker.on('exit', (code, signal) => {
 try {
   // Ours, not whatever else answers on the port: the shop's catalog API, while our wrangler dev runs.
   await waitForShop({ url: shopUrl, exited: () => workerExit });
-  if (localStripe) {
-    step('backfilling the worker’s Stripe mirror (npm run stripe:sync)');
-    await run(process.execPath, [path.join(ROOT, 'tools', 'stripe-sync.mjs'), '--worker', shopUrl, '--restart'], { SYNC_TOKEN: syncToken, SYNC_PROGRESS: 'plain' });
-  }
+  // Buy of a product without a Payment Link is a Checkout Session at its mirrored price: the
+  // mirror must hold the catalog, from the local Stripe or the seller's test account alike.
+  step('backfilling the worker’s Stripe mirror (npm run stripe:sync)');
+  await run(process.execPath, [path.join(ROOT, 'tools', 'stripe-sync.mjs'), '--worker', shopUrl, '--restart'], { SYNC_TOKEN: syncToken, SYNC_PROGRESS: 'plain' });
 } catch (error) {
   await fail(error instanceof Error ? error.message : String(error));
 }

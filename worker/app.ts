@@ -3,7 +3,6 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { commaSeparated } from './platform/config';
-import { DEV_CHECKOUT_STYLE_SOURCE, devCheckout } from './dev/checkout';
 import type { AppEnv, Dependencies } from './http/app-env';
 import { RecentEvents } from './platform/recent-events';
 import { Refusal } from './platform/refusal';
@@ -11,7 +10,6 @@ import { deliver, fulfil, revoke } from './seller-hooks';
 import { api } from './routes/api';
 import { admin } from './routes/admin';
 import { downloads } from './routes/downloads';
-import { pageSecurityHeaders } from './routes/page-headers';
 import { pages } from './routes/pages';
 import { webhooks } from './routes/webhooks';
 
@@ -25,7 +23,7 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
 
   // Pages send the static pages' security headers (routes/page-headers.ts) and keep what the
   // static assets sent; they are routed ahead of the API's secureHeaders, whose values are
-  // the API's. Those never replace a header a response has (a page's under /downloads or /dev).
+  // the API's. Those never replace a header a response has (a page's under /downloads).
   app.route('/', pages);
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false, overwrite: false }));
   app.use('*', async (c, next) => {
@@ -51,8 +49,6 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
   app.route('/api', api);
   app.route('/downloads', downloads);
   app.route('/api/admin', admin);
-  app.use('/dev/*', pageSecurityHeaders({ styleSrc: [DEV_CHECKOUT_STYLE_SOURCE] }));
-  app.route('/dev', devCheckout((request, env, ctx) => app.fetch(request, env, ctx)));
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError((thrown, c) => {

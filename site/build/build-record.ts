@@ -24,8 +24,6 @@ export interface BuildFacts {
   siteUrl: string;
   /** `VITE_LOCAL_STRIPE` was set (npm start's local Stripe). */
   localStripe: boolean;
-  /** Products whose Buy goes to /dev/checkout. */
-  devCheckout: readonly string[];
 }
 
 /** The build's record: each reason it is a local build, said so the seller knows what to set. */
@@ -36,11 +34,6 @@ export function buildRecord(facts: BuildFacts): BuildRecord {
   }
   if (facts.localStripe) {
     reasons.push("VITE_LOCAL_STRIPE is set: /cart would load Stripe.js from npm start's local Stripe. Build without it.");
-  }
-  if (facts.devCheckout.length > 0) {
-    reasons.push(
-      `Buy of ${facts.devCheckout.join(', ')} goes to /dev/checkout, which only npm start serves: give ${facts.devCheckout.length === 1 ? 'it' : 'them'} ${facts.stripeMode} Payment Links (paymentLinks.${facts.stripeMode} in catalog/catalog.json), or build with WORKER_CHECKOUT=true when the worker has a ${facts.stripeMode} STRIPE_SECRET_KEY.`,
-    );
   }
   return { stripeMode: facts.stripeMode, siteUrl: facts.siteUrl, notForDeploy: reasons };
 }

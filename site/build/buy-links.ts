@@ -1,5 +1,7 @@
-// A live build refuses Buy buttons that cannot take a payment: without a live Payment Link (and
-// without the worker's checkout) Buy would lead to /dev/checkout, which only `npm start` serves.
+// A live build refuses Buy buttons that cannot take a payment: without a live Payment Link, Buy
+// goes to the worker's checkout, which sells only with a live key on the worker; the seller says
+// it has one with WORKER_CHECKOUT=true. A test build needs no word: its worker has a test key
+// (npm start always passes one: the local Stripe's, or the seller's own sk_test_…).
 import type { Catalog, Product, StripeMode } from '../../catalog';
 import { buyTarget } from '../src/checkout-link';
 
@@ -11,15 +13,15 @@ export function parseWorkerCheckout(value: string | undefined): boolean {
   throw new Error(`WORKER_CHECKOUT must be "true" or "false", got ${JSON.stringify(value)}`);
 }
 
-/** The products whose prerendered Buy goes to the local checkout stand-in (`/dev/checkout`). */
-export function devCheckoutProducts(catalog: Catalog, options: { mode: StripeMode; workerCheckout: boolean }): Product[] {
-  return catalog.products.filter((product) => buyTarget(product, options) === 'dev-checkout');
+/** The products whose prerendered Buy goes to the worker's checkout (no Payment Link of `mode`). */
+export function workerCheckoutProducts(catalog: Catalog, options: { mode: StripeMode }): Product[] {
+  return catalog.products.filter((product) => buyTarget(product, options) === 'worker-checkout');
 }
 
 /** Throws, naming every product and both fixes, when a live build would ship a Buy that goes nowhere. */
 export function checkLiveBuyLinks(catalog: Catalog, options: { mode: StripeMode; workerCheckout: boolean }): void {
-  if (options.mode !== 'live') return;
-  const stranded = devCheckoutProducts(catalog, options);
+  if (options.mode !== 'live' || options.workerCheckout) return;
+  const stranded = workerCheckoutProducts(catalog, options);
   if (stranded.length === 0) return;
   throw new Error(
     [

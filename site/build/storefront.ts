@@ -13,7 +13,7 @@ import { buyAction } from '../src/checkout-link';
 import { formatPrice } from '../../catalog/money';
 import { MAX_QUANTITY, MIN_QUANTITY } from '../../contract/limits';
 import { BUILD_RECORD, buildRecord } from './build-record';
-import { checkLiveBuyLinks, devCheckoutProducts } from './buy-links';
+import { checkLiveBuyLinks } from './buy-links';
 
 export interface StorefrontOptions {
   /** site/, absolute. */
@@ -23,7 +23,7 @@ export interface StorefrontOptions {
   mode: StripeMode;
   /** Normalized `VITE_API_BASE` (`''` on the worker's own origin). */
   apiBase: string;
-  /** `WORKER_CHECKOUT=true`: Buy without a Payment Link is a form to the worker's checkout (see `buyAction`). */
+  /** `WORKER_CHECKOUT=true`: the worker has a live key, so a live build may send Buy to its checkout (./buy-links.ts). */
   workerCheckout: boolean;
   /** Built for npm start's local Stripe (`VITE_LOCAL_STRIPE`): recorded, so a deploy refuses it. */
   localStripe: boolean;
@@ -48,7 +48,7 @@ export function fill(template: string, values: Record<string, string | null>, ra
 }
 
 /** The page fields of a catalog product, as the build shows it. */
-export function catalogPageFields(product: Product, options: Pick<StorefrontOptions, 'site' | 'mode' | 'apiBase' | 'workerCheckout'>): ProductPageFields {
+export function catalogPageFields(product: Product, options: Pick<StorefrontOptions, 'site' | 'mode' | 'apiBase'>): ProductPageFields {
   return productPageFields(
     {
       id: product.id,
@@ -172,7 +172,7 @@ export function storefront(options: StorefrontOptions): Plugin {
       const urls = [...INDEXABLE_PAGES, ...catalog.products.map((product) => productPath(product.id))].map((path) => `${site.url}${path}`);
       this.emitFile({ type: 'asset', fileName: 'sitemap.xml', source: sitemapXml(urls) });
       this.emitFile({ type: 'asset', fileName: 'robots.txt', source: robotsTxt(site.url) });
-      const record = buildRecord({ stripeMode: mode, siteUrl: site.url, localStripe: options.localStripe, devCheckout: devCheckoutProducts(catalog, options).map((product) => product.id) });
+      const record = buildRecord({ stripeMode: mode, siteUrl: site.url, localStripe: options.localStripe });
       this.emitFile({ type: 'asset', fileName: BUILD_RECORD, source: `${JSON.stringify(record, null, 2)}\n` });
       this.emitFile({ type: 'asset', fileName: '.assetsignore', source: `${BUILD_RECORD}\n` });
     },

@@ -26,41 +26,34 @@ export interface BuyUrlOptions {
   mode: StripeMode;
   /** Normalized API base (see `normalizeApiBase`), `''` for same origin. */
   apiBase: string;
-  /**
-   * The worker checks out with a Stripe key of `mode` (`WORKER_CHECKOUT=true` at build): a product
-   * without a Payment Link is bought through the worker's checkout rather than `/dev/checkout`.
-   */
-  workerCheckout?: boolean;
   /** Must satisfy `isValidClientReferenceId`; an invalid one throws rather than being sent. */
   clientReferenceId: string;
   /** Prefills Checkout's email field when known. */
   email?: string | null;
 }
 
-/** What Buy leads to: the product's Payment Link, the worker's checkout, or the local stand-in. */
-export type BuyTarget = 'payment-link' | 'worker-checkout' | 'dev-checkout';
+/** What Buy leads to: the product's Payment Link of the mode, else the worker's checkout. */
+export type BuyTarget = 'payment-link' | 'worker-checkout';
 
-/** Where a product's Buy goes; `dev-checkout` works only under `npm start` and the tests. */
-export function buyTarget(product: Product, options: Pick<BuyUrlOptions, 'mode' | 'workerCheckout'>): BuyTarget {
-  if (product.paymentLinks[options.mode]?.url) return 'payment-link';
-  return options.workerCheckout ? 'worker-checkout' : 'dev-checkout';
+/**
+ * Where a product's Buy goes. The worker's checkout needs a Stripe key of `mode` on the worker:
+ * a live build checks that the seller said so (site/build/buy-links.ts).
+ */
+export function buyTarget(product: Product, options: Pick<BuyUrlOptions, 'mode'>): BuyTarget {
+  return product.paymentLinks[options.mode]?.url ? 'payment-link' : 'worker-checkout';
 }
 
 /**
  * Buy as the build prerenders it, before the page knows its buyer (for a shopper without
  * JavaScript): a link to the product's Payment Link for `mode`, or without one a form that POSTs
- * to the worker's checkout `${apiBase}/products/<id>/checkout` when it has a key
- * (`workerCheckout`: a GET there starts nothing), else a link to the worker's local checkout
- * stand-in `${apiBase}/dev/checkout?product=…`.
+ * to the worker's checkout `${apiBase}/products/<id>/checkout` (a GET there starts nothing).
  */
-export function buyAction(product: Product, options: Pick<BuyUrlOptions, 'mode' | 'apiBase' | 'workerCheckout'>): BuyAction {
+export function buyAction(product: Product, options: Pick<BuyUrlOptions, 'mode' | 'apiBase'>): BuyAction {
   switch (buyTarget(product, options)) {
     case 'payment-link':
       return { method: 'get', href: new URL(product.paymentLinks[options.mode].url!).toString() };
     case 'worker-checkout':
       return { method: 'post', action: `${options.apiBase}${checkoutPath(product.id)}` };
-    case 'dev-checkout':
-      return { method: 'get', href: `${options.apiBase}/dev/checkout?${new URLSearchParams({ product: product.id }).toString()}` };
   }
 }
 
@@ -77,7 +70,7 @@ export function buyerFormFields(buyer: Pick<BuyUrlOptions, 'clientReferenceId' |
 }
 
 /**
- * A Buy link's URL (a Payment Link or the local stand-in) with `buyerFormFields` added to any
+ * A Buy link's URL (a Payment Link) with `buyerFormFields` added to any
  * query it already has. Relative URLs stay relative.
  */
 export function withBuyer(href: string, buyer: Pick<BuyUrlOptions, 'clientReferenceId' | 'email'>): string {

@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import type { AdminOrderDetail } from '../../contract/api';
 import { useBrowser } from './support/browser';
-import { SYNC_TEST_TOKEN, useLiveShop } from './support/live-shop';
+import { newBuyer, SYNC_TEST_TOKEN, useLiveShop } from './support/live-shop';
 
 const shop = useLiveShop({
   vars: { CHECKOUT_PROMOTION_CODES: 'true', CHECKOUT_SHIPPING_COUNTRIES: 'US,CA', CHECKOUT_PHONE_NUMBER: 'true' },
@@ -113,12 +113,17 @@ describe('Manage subscription', () => {
     await shop.settle();
     await shop.waitForCatalog('the recurring price', (catalog) => catalog.products.some((p) => p.prices.some((pr) => pr.id === price.id)));
 
-    // The buyer's browser holds its id and secret; the session is started for that id.
+    // The buyer's browser holds its id and secret, as the storefront stores them at its first Buy;
+    // the session is started for that id.
+    const buyer = newBuyer();
     const { page, errors } = await browser.newPage();
     await page.goto('/');
+    await page.evaluate(({ id, secret }) => {
+      localStorage.setItem('storefront.clientReferenceId', id);
+      localStorage.setItem('storefront.buyerSecret', secret);
+    }, buyer);
     await page.waitForSelector('#product-grid[data-catalog="live"]');
-    const clientReferenceId = await page.evaluate(() => localStorage.getItem('storefront.clientReferenceId'));
-    expect(clientReferenceId).toBeTruthy();
+    const clientReferenceId = buyer.id;
     const started = await fetch(`${shop.baseUrl}/api/checkout`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

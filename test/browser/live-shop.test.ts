@@ -157,9 +157,6 @@ describe('the cart', () => {
     expect(await text(page, '#cart-total')).toBe(await money(page, total));
     expect(await text(page, '#cart-count')).toBe('5');
     expect(await text(page, '#cart-error')).toBe('');
-    const buyer = await page.evaluate(([idKey, secretKey]) => ({ id: localStorage.getItem(idKey!)!, secret: localStorage.getItem(secretKey!)! }), [CLIENT_REFERENCE_ID_KEY, BUYER_SECRET_KEY]);
-    // The storefront's id is the hash of the secret kept beside it: the proof for its entitlements.
-    expect(buyer.id).toBe(`b_${createHash('sha256').update(buyer.secret).digest('base64url')}`);
 
     // Checkout → the fake's hosted page for exactly this cart.
     const fakeOrigin = new URL(shop.fake.url).origin;
@@ -169,7 +166,7 @@ describe('the cart', () => {
     expect(sessionId.startsWith('cs_test_')).toBe(true);
     expect(await text(page, '[data-testid="total"]')).toBe(new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(total / 100));
     const session = shop.fake.get(sessionId);
-    expect(session).toMatchObject({ mode: 'payment', status: 'open', client_reference_id: buyer.id, amount_total: total, currency: 'usd' });
+    expect(session).toMatchObject({ mode: 'payment', status: 'open', amount_total: total, currency: 'usd' });
 
     // Pay → back on the shop's success page, which the worker confirms as fulfilled.
     await Promise.all([
@@ -177,6 +174,11 @@ describe('the cart', () => {
       page.click('button[name=action][value=pay]'),
     ]);
     expect(new URL(page.url()).searchParams.get('session_id')).toBe(sessionId);
+    // The storefront made its buyer at checkout: the session is for it, and its id is the hash of
+    // the secret kept beside it (the proof for its entitlements).
+    const buyer = await page.evaluate(([idKey, secretKey]) => ({ id: localStorage.getItem(idKey!)!, secret: localStorage.getItem(secretKey!)! }), [CLIENT_REFERENCE_ID_KEY, BUYER_SECRET_KEY]);
+    expect(buyer.id).toBe(`b_${createHash('sha256').update(buyer.secret).digest('base64url')}`);
+    expect(session?.client_reference_id).toBe(buyer.id);
     await page.waitForSelector('#order-status[data-status="fulfilled"]', { timeout: 30_000 });
     expect(await text(page, '#cart-count')).toBe('0');
     expect(await page.evaluate((key) => localStorage.getItem(key), CART_KEY)).toBeNull();

@@ -142,6 +142,15 @@ describe('npm start, with its defaults', () => {
     expect(`${home}${sitemap}`).not.toContain('127.0.0.1:8787');
   });
 
+  test("Buy of a product without a Payment Link: the worker's checkout sends the buyer to the local Stripe's hosted checkout; paid, the order is fulfilled", async () => {
+    const { page } = await browser.newPage();
+    await page.goto('/products/field-notes');
+    await Promise.all([page.waitForURL((url) => url.origin === stripeUrl && url.pathname.startsWith('/pay/')), page.click('[data-buy="field-notes"]')]);
+    expect(await page.textContent('table')).toContain('Field Notes Pattern Pack');
+    await Promise.all([page.waitForURL((url) => url.origin === shopUrl && url.pathname === '/success'), page.click('button[name=action][value=pay]')]);
+    await page.waitForSelector('#order-status[data-status="fulfilled"]', { timeout: 30_000 });
+  });
+
   test('a cart of two products and the subscription: paid on the local Stripe, fulfilled, entitled; refunded in its dashboard: refunded, the download gone', async () => {
     const { page } = await browser.newPage();
     await page.goto('/');

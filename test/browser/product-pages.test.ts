@@ -1,13 +1,13 @@
 // The shop as a crawler, a link preview and a shopper without JavaScript see it: product pages
-// and the grid carry their content in the HTML, Buy is a plain link to the checkout; with
-// JavaScript on, the enhancements move nothing on the page.
+// and the grid carry their content in the HTML, Buy is plain HTML (a Payment Link, or a form to
+// the worker's checkout); with JavaScript on, the enhancements move nothing on the page.
 import type { Page } from 'playwright-core';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, inject, test } from 'vitest';
 import catalogData from '../../catalog/catalog.json';
 import type { Catalog } from '../../catalog';
 import { useBrowser } from './support/browser';
+import { clickBuy } from './support/flows';
 import { layoutShifts, recordLayoutShifts } from './support/layout-shift';
-import { CLIENT_REFERENCE_ID } from '../../contract/ids';
 
 const browser = useBrowser();
 const catalog = catalogData as Catalog;
@@ -17,12 +17,23 @@ const CLS_BUDGET = 0.01;
 const PHONE = { viewport: { width: 412, height: 823 }, deviceScaleFactor: 1.75, isMobile: true, hasTouch: true };
 
 const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').trim();
+/** How Buy of `id` works: a link's href, or the method and action of the form its button submits. */
+const buyOf = (page: Page, scope: string, id: string) =>
+  page.$eval(`${scope} [data-buy="${id}"]`, (control) =>
+    control instanceof HTMLButtonElement && control.form
+      ? { method: control.form.getAttribute('method'), action: control.form.getAttribute('action'), type: control.type }
+      : { href: control.getAttribute('href') },
+  );
+/** Buy as the build renders it for a product: its test Payment Link, else a form POSTing to the worker's checkout. */
+const expectedBuy = (product: Catalog['products'][number]) =>
+  product.paymentLinks.test.url ? { href: product.paymentLinks.test.url } : { method: 'post', action: `/products/${product.id}/checkout`, type: 'submit' };
+
 /** The image finished loading and has pixels. */
 const imageLoaded = (page: Page, selector: string) =>
   page.$eval(selector, (img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0);
 
 describe('without JavaScript', () => {
-  test('the grid shows every product’s name, price and image, with Buy links to the checkout', async () => {
+  test('the grid shows every product’s name, price and image, with Buy to the checkout', async () => {
     const { page } = await browser.newPage({ javaScriptEnabled: false });
     await page.goto('/');
     for (const product of catalog.products) {
@@ -31,11 +42,11 @@ describe('without JavaScript', () => {
       expect(await text(page, `${card} [data-price]`)).toBe(new Intl.NumberFormat('en', { style: 'currency', currency: product.price.currency }).format(product.price.amount / 100));
       expect(await page.getAttribute(`${card} img`, 'alt')).toBe(product.imageAlt);
       expect(await imageLoaded(page, `${card} img`)).toBe(true);
-      expect(await page.getAttribute(`${card} a[data-buy]`, 'href')).toBe(product.paymentLinks.test.url ?? `/dev/checkout?product=${product.id}`);
+      expect(await buyOf(page, card, product.id)).toEqual(expectedBuy(product));
     }
   });
 
-  test('a product page shows name, price, description and image, and its Buy link reaches the checkout', async () => {
+  test('a product page shows name, price, description and image, and its Buy reaches the checkout', async () => {
     const { page } = await browser.newPage({ javaScriptEnabled: false });
     const response = await page.goto(`/products/${fieldNotes.id}`);
     expect(response?.status()).toBe(200);
@@ -44,11 +55,11 @@ describe('without JavaScript', () => {
     expect(await text(page, '.product [data-price]')).toBe('$12.00');
     expect(await text(page, '.product__description')).toBe(fieldNotes.description);
     expect(await imageLoaded(page, 'img.product__image')).toBe(true);
-    // The sample catalog has no Payment Links yet: Buy goes to the local checkout stand-in, as a Payment Link would go to Stripe.
-    const buy = page.locator(`a[data-buy="${fieldNotes.id}"]`);
-    expect(await buy.getAttribute('href')).toBe(fieldNotes.paymentLinks.test.url ?? `/dev/checkout?product=${fieldNotes.id}`);
-    await Promise.all([page.waitForURL((url) => url.pathname === '/dev/checkout'), buy.click()]);
-    expect(new URL(page.url()).searchParams.get('product')).toBe(fieldNotes.id);
+    // The sample catalog has no Payment Links yet: Buy is a form to the worker's checkout, which sends the buyer on to the local Stripe's.
+    expect(await buyOf(page, '.product', fieldNotes.id)).toEqual(expectedBuy(fieldNotes));
+    const stripeOrigin = new URL(inject('localStripeUrl')).origin;
+    await Promise.all([page.waitForURL((url) => url.origin === stripeOrigin && url.pathname.startsWith('/pay/')), page.click(`[data-buy="${fieldNotes.id}"]`)]);
+    expect(await page.textContent('table')).toContain(fieldNotes.name);
     expect(await page.locator('button[name="action"][value="pay"]').count()).toBe(1);
   });
 });
@@ -105,9 +116,9 @@ describe('with JavaScript', () => {
     await page.waitForLoadState('networkidle');
     const shifts = await layoutShifts(page);
     expect(shifts.total, JSON.stringify(shifts.shifts)).toBeLessThanOrEqual(CLS_BUDGET);
-    // The Buy link now carries the buyer's reference.
-    expect(new URL((await page.getAttribute(`a[data-buy="${fieldNotes.id}"]`, 'href'))!, browser.baseUrl).searchParams.get('client_reference_id')).toMatch(CLIENT_REFERENCE_ID);
     expect(errors).toEqual([]);
+    // Buy now carries the buyer's reference (clickBuy checks the Checkout Session's).
+    await clickBuy(page, fieldNotes.id);
   });
 
   test('the measurement sees a shift: a banner inserted above the products counts more than 0.01', async () => {

@@ -1,5 +1,6 @@
 // The purchase flow in a real browser against the real worker: grid / product page → Buy →
-// local test checkout (/dev/checkout) → success page polling the worker, or cancel page.
+// the worker's checkout → the local Stripe's hosted checkout → success page polling the worker,
+// or cancel page.
 import { describe, expect, test } from 'vitest';
 import catalog from '../../catalog/catalog.json';
 import { screenshot, useBrowser } from './support/browser';
@@ -36,7 +37,7 @@ describe('pay', () => {
     await screenshot(page, 'product-grid');
 
     await clickBuy(page, fieldNotes.id);
-    expect(await page.textContent('h1')).toContain(fieldNotes.name);
+    expect(await page.textContent('table')).toContain(fieldNotes.name);
     const sessionId = sessionIdOf(await checkout(page, 'pay'));
 
     await waitForStatus(page, 'fulfilled');

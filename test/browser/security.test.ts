@@ -40,7 +40,7 @@ describe('security headers on the static pages', () => {
 });
 
 describe('the page stays on this machine', () => {
-  test('every request during a purchase goes to the loopback worker', async () => {
+  test('every request during a purchase goes to 127.0.0.1 (the worker and the local Stripe)', async () => {
     const { page, requests } = await browser.newPage();
 
     await openGrid(page);

@@ -1,43 +1,16 @@
-// A site built with WORKER_CHECKOUT=true (the worker has a Stripe key; the catalog products have
-// no Payment Link), served by a worker whose mirror the local Stripe's webhooks filled: Buy of a
+// A test-mode site (the catalog products have no Payment Link, so Buy goes to the worker's
+// checkout), served by a worker whose mirror the local Stripe's webhooks filled: Buy of a
 // catalog product opens a Checkout Session at its mirrored price. The worker starts one only on
 // a same-origin POST (a GET answers 303), so Buy must be a form, with and without JavaScript.
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rm } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, test } from 'vitest';
 import { useBrowser } from './support/browser';
 import { useLiveShop } from './support/live-shop';
+import { buildSiteForLocalStripe } from './support/site-build';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 let builtSite: string | undefined;
-
-/**
- * `npm run build` with WORKER_CHECKOUT=true, for the local Stripe (VITE_LOCAL_STRIPE: the
- * pages' form-action allows its hosted checkout) into a temp dir; nothing else from this
- * process's environment configures it.
- */
-async function buildForWorkerCheckout(localStripeUrl: string): Promise<string> {
-  builtSite = await mkdtemp(path.join(tmpdir(), 'worker-checkout-site-'));
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(VITE_|SITE_URL$|WORKER_CHECKOUT$)/.test(name)));
-  const args = [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--configLoader', 'runner', '--logLevel', 'warn', '--outDir', builtSite];
-  const vite = spawn(process.execPath, args, {
-    cwd: root,
-    env: { ...env, WORKER_CHECKOUT: 'true', VITE_STRIPE_MODE: 'test', VITE_LOCAL_STRIPE: localStripeUrl, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  vite.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  vite.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => vite.once('close', resolve));
-  if (code !== 0) throw new Error(`vite build (WORKER_CHECKOUT=true) failed with ${code}:\n${output}`);
-  return builtSite;
-}
-
-const shop = useLiveShop({ site: buildForWorkerCheckout, logName: 'worker-checkout-worker.log' });
+const shop = useLiveShop({ site: async (localStripeUrl) => (builtSite = await buildSiteForLocalStripe(localStripeUrl)), logName: 'worker-checkout-worker.log' });
 const browser = useBrowser({ baseUrl: () => shop.baseUrl });
 afterAll(async () => {
   if (builtSite) await rm(builtSite, { recursive: true, force: true });
@@ -65,7 +38,7 @@ function buyOf(page: Page, id: string) {
   }, id);
 }
 
-describe('Buy of a catalog product in a WORKER_CHECKOUT=true build', () => {
+describe("Buy of a catalog product without a Payment Link (the worker's checkout)", () => {
   test("without JavaScript, the product page's Buy is a form whose POST reaches the hosted checkout of the product's mirrored price", async () => {
     const { price } = shop.seeded('trail-map-print');
     const { page } = await browser.newPage({ javaScriptEnabled: false });

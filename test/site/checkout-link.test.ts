@@ -168,60 +168,36 @@ describe('buyAction, as a link with the buyer (withBuyer)', () => {
     expect(url.searchParams.getAll('prefilled_email')).toEqual(['new@example.com']);
   });
 
-  it("falls back to the worker's /dev/checkout when the mode has no link", () => {
+  it("is a form POSTing to the worker's checkout /products/<id>/checkout when the mode has no link", () => {
     const liveOnly = product({ live: LIVE_LINK });
-    const href = buyUrl(liveOnly, { mode: 'test', apiBase: '', clientReferenceId: ref });
-    expect(href.startsWith('/dev/checkout?')).toBe(true);
-    const params = new URLSearchParams(href.slice(href.indexOf('?') + 1));
-    expect(params.get('product')).toBe('field-notes');
-    expect(params.get('client_reference_id')).toBe(ref);
-    expect(params.has('prefilled_email')).toBe(false);
-
+    expect(buyAction(liveOnly, { mode: 'test', apiBase: '' })).toEqual({ method: 'post', action: '/products/field-notes/checkout' });
     const testOnly = product({ test: TEST_LINK });
-    const live = buyUrl(testOnly, {
-      mode: 'live',
-      apiBase: 'https://api.example.com/shop',
-      clientReferenceId: ref,
-      email: 'ada@example.com',
-    });
-    const url = new URL(live);
-    expect(`${url.origin}${url.pathname}`).toBe('https://api.example.com/shop/dev/checkout');
-    expect(url.searchParams.get('product')).toBe('field-notes');
-    expect(url.searchParams.get('client_reference_id')).toBe(ref);
-    expect(url.searchParams.get('prefilled_email')).toBe('ada@example.com');
+    expect(buyAction(testOnly, { mode: 'live', apiBase: 'https://api.example.com/shop' })).toEqual({ method: 'post', action: 'https://api.example.com/shop/products/field-notes/checkout' });
   });
 
-  it('falls back for every product of the sample catalog (it has no links yet)', () => {
+  it("is the worker's checkout for every product of the sample catalog (it has no links yet)", () => {
     expect(catalog.products.length).toBeGreaterThan(0);
     for (const p of catalog.products) {
-      const href = buyUrl(p, { mode: 'test', apiBase: '', clientReferenceId: ref });
-      const params = new URLSearchParams(href.slice(href.indexOf('?') + 1));
-      expect(href.startsWith('/dev/checkout?')).toBe(true);
-      expect(params.get('product')).toBe(p.id);
+      expect(buyAction(p, { mode: 'test', apiBase: '' })).toEqual({ method: 'post', action: `/products/${p.id}/checkout` });
     }
   });
 
-  it("is a form POSTing to the worker's checkout /products/<id>/checkout when the worker checks out (WORKER_CHECKOUT) and the mode has no link; a Payment Link still wins", () => {
+  it("a Payment Link of the mode wins over the worker's checkout", () => {
     const testOnly = product({ test: TEST_LINK });
-    expect(buyAction(testOnly, { mode: 'live', apiBase: 'https://api.example.com', workerCheckout: true })).toEqual({ method: 'post', action: 'https://api.example.com/products/field-notes/checkout' });
-    expect(buyAction(testOnly, { mode: 'live', apiBase: '', workerCheckout: true })).toEqual({ method: 'post', action: '/products/field-notes/checkout' });
-    expect(buyAction(testOnly, { mode: 'test', apiBase: '', workerCheckout: true })).toEqual({ method: 'get', href: TEST_LINK });
-    expect(buyAction(product(), { mode: 'test', apiBase: '', workerCheckout: false })).toEqual({ method: 'get', href: '/dev/checkout?product=field-notes' });
+    expect(buyAction(testOnly, { mode: 'test', apiBase: 'https://api.example.com' })).toEqual({ method: 'get', href: TEST_LINK });
+    expect(buyAction(testOnly, { mode: 'live', apiBase: '' })).toEqual({ method: 'post', action: '/products/field-notes/checkout' });
   });
 
-  it('encodes the product id in the fallback URL', () => {
+  it("encodes the product id in the worker's checkout path", () => {
     const odd = { ...product(), id: 'a&b=c d' };
-    const href = buyUrl(odd, { mode: 'test', apiBase: '', clientReferenceId: ref });
-    const params = new URLSearchParams(href.slice(href.indexOf('?') + 1));
-    expect(params.get('product')).toBe('a&b=c d');
-    expect(params.get('client_reference_id')).toBe(ref);
+    expect(buyAction(odd, { mode: 'test', apiBase: '' })).toEqual({ method: 'post', action: '/products/a%26b%3Dc%20d/checkout' });
   });
 
   it.each(['', ' ', 'a'.repeat(201), 'user.123', 'ada@example.com', 'ユーザー'])(
     'throws for the invalid client reference %j',
     (bad) => {
       expect(() => buyUrl(both, { mode: 'test', apiBase: '', clientReferenceId: bad })).toThrow(TypeError);
-      expect(() => buyUrl(product(), { mode: 'test', apiBase: '', clientReferenceId: bad })).toThrow(TypeError);
+      expect(() => buyerFormFields({ clientReferenceId: bad, email: null })).toThrow(TypeError);
     },
   );
 
@@ -249,7 +225,7 @@ describe('buyerFormFields', () => {
 
   it('are the same names and values withBuyer puts on a Buy link', () => {
     const buyer = { clientReferenceId: 'b_abc-DEF_123', email: 'someone@example.com' };
-    const link = new URL(buyUrl(catalog.products[0]!, { mode: 'test', apiBase: '', ...buyer }), 'http://relative.invalid');
+    const link = new URL(buyUrl(both, { mode: 'test', apiBase: '', ...buyer }));
     const fields = buyerFormFields(buyer);
     for (const [name, value] of Object.entries(fields)) expect(link.searchParams.get(name)).toBe(value);
   });

@@ -43,9 +43,9 @@ describe('startCheckout', () => {
   });
 
   it('resolves a relative url against the page', async () => {
-    const fetchFake = vi.fn<typeof fetch>(async () => json({ url: '/dev/checkout?session=cs_test_1' }, 200));
+    const fetchFake = vi.fn<typeof fetch>(async () => json({ url: '/pay/cs_test_1' }, 200));
     const result = await startCheckout({ apiBase: '', request, fetch: fetchFake, baseUrl: 'http://127.0.0.1:8787/cart' });
-    expect(result).toEqual({ ok: true, url: 'http://127.0.0.1:8787/dev/checkout?session=cs_test_1' });
+    expect(result).toEqual({ ok: true, url: 'http://127.0.0.1:8787/pay/cs_test_1' });
   });
 
   it('an embedded session: returns its client secret and publishable key for Stripe.js, no url to follow', async () => {

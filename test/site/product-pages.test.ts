@@ -50,6 +50,7 @@ function read(html: string) {
     image: text(/<img class="product__image" src="([^"]*)"/),
     imageAlt: text(/<img class="product__image" src="[^"]*" alt="([^"]*)"/),
     buyHref: text(/<a class="button button--large" data-buy="[^"]*" href="([^"]*)"/),
+    buyFormAction: text(/<form class="buy-form" method="post" action="([^"]*)"><button class="button button--large" type="submit" data-buy=/),
   };
 }
 
@@ -81,7 +82,7 @@ describe('product pages', () => {
       productDescription: product.description,
       image: product.image,
       imageAlt: product.imageAlt,
-      buyHref: `/dev/checkout?product=${id}`, // the sample catalog has no Payment Links yet: the local stand-in
+      buyFormAction: `/products/${id}/checkout`, // the sample catalog has no Payment Links yet: the worker's checkout
     });
     expect(view.description).toBe(product.description.length <= 160 ? product.description : expect.stringMatching(/…$/));
     for (const [key, value] of Object.entries({
@@ -121,7 +122,7 @@ describe('product pages', () => {
     }
   });
 
-  it('the grid lists every product in its HTML with name, price, image, View and Buy links', () => {
+  it("the grid lists every product in its HTML with name, price, image, a View link and a Buy form to the worker's checkout", () => {
     const html = page('index.html');
     for (const product of catalog.products) {
       const card = new RegExp(`<li class="card" data-product-id="${product.id}">([\\s\\S]*?)</li>`).exec(html)?.[1] ?? '';
@@ -129,7 +130,7 @@ describe('product pages', () => {
       expect(card, product.id).toContain(`data-price="${product.id}">${formatPrice(product.price, null, 'en')}</p>`);
       expect(card, product.id).toContain(`src="${product.image}" alt="${product.imageAlt}"`);
       expect(card, product.id).toContain(`href="/products/${product.id}"`);
-      expect(card, product.id).toContain(`data-buy="${product.id}" href="/dev/checkout?product=${product.id}"`);
+      expect(card, product.id).toContain(`<form class="buy-form" method="post" action="/products/${product.id}/checkout"><button class="button" type="submit" data-buy="${product.id}">`);
     }
   });
 });

@@ -65,11 +65,12 @@ export interface StripeCatalog {
 const priceText = (amount: number | null, currency: string, interval: string | null | undefined) => `${amount ?? '?'} ${currency}${interval ? ` / ${interval}` : ''}`;
 
 /**
- * Each catalog product: a Stripe product carrying its catalog_id, active, priced, sold by an active
- * Payment Link of that price — the catalog's, or with `devCheckout` (npm start's /dev/checkout,
- * which sends buyers to the link carrying the product's catalog_id) the one Stripe has.
+ * Each catalog product: a Stripe product carrying its catalog_id, active, priced, and sold either by
+ * the catalog's active Payment Link of that price or, without one, by the worker's own checkout
+ * (`workerCheckout`: the worker has a Stripe key, so its Buy form opens a Checkout Session at the
+ * mirrored price).
  */
-export function catalogChecks(catalog: readonly Product[], mode: StripeMode, stripe: StripeCatalog, devCheckout = false): HealthCheck[] {
+export function catalogChecks(catalog: readonly Product[], mode: StripeMode, stripe: StripeCatalog, workerCheckout = false): HealthCheck[] {
   return catalog.map((entry) => {
     const id = `product:${entry.id}`;
     const title = `${entry.id} in Stripe (${mode} mode)`;
@@ -85,19 +86,17 @@ export function catalogChecks(catalog: readonly Product[], mode: StripeMode, str
     if (!product.active) return red(id, title, `${product.id} is archived in Stripe: its page and Payment Link sell nothing`, 'restore it in Stripe’s dashboard, or npm run launch -- --force');
     const price = typeof product.default_price === 'object' ? product.default_price : null;
     if (!price || !price.active) return red(id, title, `${product.id} has no active default price`, 'set one in Stripe’s dashboard, or npm run launch -- --force (the catalog’s price)');
+    const catalogPrice = priceText(entry.price.amount, entry.price.currency.toLowerCase(), entry.price.interval);
+    const stripePrice = priceText(price.unit_amount, price.currency, price.recurring?.interval);
+    const note = catalogPrice === stripePrice ? '' : ` (catalog.json says ${catalogPrice}; the shop shows Stripe’s)`;
     const linkRef = entry.paymentLinks[mode];
-    const tagged = stripe.links.filter((candidate) => candidate.metadata?.catalog_id === entry.id);
-    const link = linkRef.id
-      ? stripe.links.find((candidate) => candidate.id === linkRef.id)
-      : devCheckout
-        ? (tagged.find((candidate) => candidate.active && idOf(candidate.line_items?.data[0]?.price) === price.id) ?? tagged.find((candidate) => candidate.active) ?? tagged[0])
-        : undefined;
-    if (!linkRef.id && !devCheckout) return red(id, title, `catalog.json has no ${mode} Payment Link for it`, 'npm run launch makes one and writes it into catalog.json');
-    if (!link) {
-      return linkRef.id
-        ? red(id, title, `Stripe has no Payment Link ${linkRef.id} (catalog.json’s)`, 'npm run launch makes one and writes it into catalog.json')
-        : red(id, title, `no Payment Link in Stripe has metadata.catalog_id = ${entry.id}: /dev/checkout has nowhere to send buyers`, 'npm start seeds one (npm run stripe:seed)');
+    if (!linkRef.id) {
+      return workerCheckout
+        ? ok(id, title, `${product.id}, ${stripePrice}${note}, sold by the worker’s checkout (no ${mode} Payment Link in catalog.json)`)
+        : red(id, title, `catalog.json has no ${mode} Payment Link for it`, 'npm run launch makes one and writes it into catalog.json');
     }
+    const link = stripe.links.find((candidate) => candidate.id === linkRef.id);
+    if (!link) return red(id, title, `Stripe has no Payment Link ${linkRef.id} (catalog.json’s)`, 'npm run launch makes one and writes it into catalog.json');
     if (!link.active) return red(id, title, `Payment Link ${link.id} is deactivated: its Buy button fails`, 'npm run launch makes a new one (then rebuilds and deploys)');
     const items = link.line_items?.data ?? [];
     const sold = items.length === 1 ? items[0] : undefined;
@@ -106,10 +105,7 @@ export function catalogChecks(catalog: readonly Product[], mode: StripeMode, str
       const what = sold?.price ? priceText(sold.price.unit_amount, sold.price.currency, sold.price.recurring?.interval) : `${items.length} line items`;
       return red(id, title, `Payment Link ${link.id} sells ${what}, not the product’s price ${priceText(price.unit_amount, price.currency, price.recurring?.interval)} (${price.id})`, 'npm run launch makes a link for the current price (then rebuilds and deploys)');
     }
-    const catalogPrice = priceText(entry.price.amount, entry.price.currency.toLowerCase(), entry.price.interval);
-    const stripePrice = priceText(price.unit_amount, price.currency, price.recurring?.interval);
-    const note = catalogPrice === stripePrice ? '' : ` (catalog.json says ${catalogPrice}; the shop shows Stripe’s)`;
-    return ok(id, title, `${product.id}, ${stripePrice}${note}, Payment Link ${link.id}${linkRef.id ? '' : ' (by its catalog_id, as /dev/checkout finds it)'}`);
+    return ok(id, title, `${product.id}, ${stripePrice}${note}, Payment Link ${link.id}`);
   });
 }
 

@@ -113,21 +113,18 @@ async function stripeChecks(env: Env, mode: StripeMode, webhookUrl: string, prod
       .autoPagingToArray({ limit: 1000 })
       .then((list) => webhookEndpointChecks(list, webhookUrl))
       .catch((error: unknown) => [unchecked('stripe:webhook-endpoints', `Webhook endpoint for ${webhookUrl}`, `Stripe refused to list webhook endpoints: ${stripeErrorMessage(error)}`)]),
-    readCatalog(stripe, mode, products, devCheckout(env))
-      .then((read) => catalogChecks(products, mode, read, devCheckout(env)))
+    // The worker has a key here, so a product without a Payment Link is sold by its own checkout.
+    readCatalog(stripe, mode, products)
+      .then((read) => catalogChecks(products, mode, read, true))
       .catch((error: unknown) => [unchecked('stripe:catalog', 'The catalog in Stripe', `Stripe refused to list products or Payment Links: ${stripeErrorMessage(error)}`)]),
   ]);
   return [...endpoints, ...catalogInStripe];
 }
 
-/** npm start's shop: its Buy links go through /dev/checkout to the link Stripe has for the product. */
-const devCheckout = (env: Env) => env.DEV_CHECKOUT?.trim() === 'true';
-
-async function readCatalog(stripe: Stripe, mode: StripeMode, products: readonly Product[], byCatalogId: boolean) {
+async function readCatalog(stripe: Stripe, mode: StripeMode, products: readonly Product[]) {
   const linkIds = [...new Set(products.map((product) => product.paymentLinks[mode].id).filter((id): id is string => Boolean(id)))];
-  const [stripeProducts, tagged, links] = await Promise.all([
+  const [stripeProducts, links] = await Promise.all([
     stripe.products.list({ limit: 100, expand: ['data.default_price'] }).autoPagingToArray({ limit: 1000 }),
-    byCatalogId ? stripe.paymentLinks.list({ active: true, limit: 100, expand: ['data.line_items'] }).autoPagingToArray({ limit: 1000 }) : Promise.resolve([]),
     Promise.all(
       linkIds.map((id) =>
         stripe.paymentLinks.retrieve(id, { expand: ['line_items'] }).then((link): Stripe.PaymentLink | null => link, (error: unknown) => {
@@ -137,8 +134,7 @@ async function readCatalog(stripe: Stripe, mode: StripeMode, products: readonly 
       ),
     ),
   ]);
-  const byId = new Map([...tagged, ...links.filter((link): link is Stripe.PaymentLink => link !== null)].map((link) => [link.id, link]));
-  return { products: stripeProducts, links: [...byId.values()] };
+  return { products: stripeProducts, links: links.filter((link): link is Stripe.PaymentLink => link !== null) };
 }
 
 async function bindingChecks(env: Env): Promise<HealthCheck[]> {

@@ -15,6 +15,8 @@ export interface CheckoutLines {
   items: { price: string; quantity: number }[];
   clientReferenceId: string;
   email: string | null;
+  /** Where Cancel on a hosted checkout returns (a path on the site): the cart, unless a Buy names its own. */
+  cancelPath?: string;
 }
 
 /**
@@ -46,7 +48,7 @@ export function sessionParams(
     // Embedded sessions finish at return_url and have no cancel page: the buyer never left the cart.
     ...(settings.mode === 'embedded'
       ? { ui_mode: 'embedded_page' as const, return_url: returnTo }
-      : { success_url: returnTo, cancel_url: `${siteOrigin}/cart` }),
+      : { success_url: returnTo, cancel_url: `${siteOrigin}${request.cancelPath ?? '/cart'}` }),
     ...(settings.promotionCodes ? { allow_promotion_codes: true } : {}),
     ...(ships ? { shipping_address_collection: { allowed_countries: settings.shippingCountries as Stripe.Checkout.SessionCreateParams.ShippingAddressCollection.AllowedCountry[] } } : {}),
     ...(settings.automaticTax ? { automatic_tax: { enabled: true } } : {}),

@@ -61,8 +61,6 @@ export interface Env {
   DOWNLOAD_LINK_TTL_SECONDS?: string;
   /** Days a past_due subscription's files and licence keys are still served, from the start of the unpaid period (default 7, 0–60). */
   SUBSCRIPTION_PAST_DUE_GRACE_DAYS?: string;
-  /** "true" only in local development: enables the /dev/checkout stand-in. */
-  DEV_CHECKOUT?: string;
 }
 
 /** A queue message: the outbox row to carry out. */

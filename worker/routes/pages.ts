@@ -100,6 +100,8 @@ pages.post(
         // Without JavaScript the form sends none: a fresh one still ties the order to this checkout.
         clientReferenceId: CLIENT_REFERENCE_ID.test(reference) ? reference : crypto.randomUUID(),
         email: EMAIL.test(email) ? email : null,
+        // The buyer came from the product, not the cart: the cancel page leads back to it.
+        cancelPath: `/cancel?${new URLSearchParams({ product: id }).toString()}`,
       },
       new URL(c.req.url).origin,
       true,

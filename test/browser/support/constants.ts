@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 /** Debian's chromium; the tests never download a browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-/** Signs webhooks in the e2e workers (the local checkout stand-in's, the fake Stripe API's); not a real secret. */
+/** Signs the local Stripe's webhooks to the e2e workers; not a real secret. */
 export const WEBHOOK_SECRET = 'whsec_e2e_local_only';
 
 /** Signs download links in the e2e workers; not a real secret. */

@@ -1,8 +1,11 @@
-// Steps of the purchase flow, written against the site's public contract:
-// `[data-buy="<id>"]` Buy links, the worker's /dev/checkout form, `#order-status[data-status]`.
+// Steps of the purchase flow on the shared shop, written against the site's public contract:
+// `[data-buy="<id>"]` Buy, the local Stripe's hosted checkout (its Pay / Pay later / Pay and
+// fail / Cancel buttons), `#order-status[data-status]`.
 import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
-import { CHECKOUT_SESSION_ID, CLIENT_REFERENCE_ID } from '../../../contract/ids';
+import type Stripe from 'stripe';
+import { expect, inject } from 'vitest';
+import { CHECKOUT_SESSION_ID, DERIVED_BUYER_ID } from '../../../contract/ids';
+import { STRIPE_TEST_KEY } from './constants';
 
 export type CheckoutAction = 'pay' | 'pay_later' | 'fail' | 'cancel';
 
@@ -26,15 +29,26 @@ export async function openProduct(page: Page, productId: string): Promise<void> 
   await page.waitForSelector(`[data-buy="${productId}"]`);
 }
 
-/** Clicks the product's Buy link on the current page and waits for the local test checkout. */
-export async function clickBuy(page: Page, productId: string): Promise<void> {
-  await Promise.all([page.waitForURL((url) => url.pathname === '/dev/checkout'), page.click(`[data-buy="${productId}"]`)]);
-  const url = new URL(page.url());
-  expect(url.searchParams.get('product')).toBe(productId);
-  expect(url.searchParams.get('client_reference_id')).toMatch(CLIENT_REFERENCE_ID);
+/** A Checkout Session as the shared shop's local Stripe has it. */
+export async function localStripeSession(sessionId: string): Promise<Stripe.Checkout.Session> {
+  const response = await fetch(`${inject('localStripeUrl')}/v1/checkout/sessions/${encodeURIComponent(sessionId)}`, { headers: { authorization: `Bearer ${STRIPE_TEST_KEY}` } });
+  expect(response.status).toBe(200);
+  return (await response.json()) as Stripe.Checkout.Session;
 }
 
-/** Submits the local checkout form with one of its actions; resolves once the redirect target loaded. */
+/**
+ * Clicks the product's Buy on the current page and waits for the local Stripe's hosted checkout;
+ * its session is for that product and carries this browser's buyer.
+ */
+export async function clickBuy(page: Page, productId: string): Promise<void> {
+  const stripeOrigin = new URL(inject('localStripeUrl')).origin;
+  await Promise.all([page.waitForURL((url) => url.origin === stripeOrigin && url.pathname.startsWith('/pay/')), page.click(`[data-buy="${productId}"]`)]);
+  const session = await localStripeSession(new URL(page.url()).pathname.split('/').pop()!);
+  expect(session.metadata?.product_id).toBe(productId);
+  expect(session.client_reference_id).toMatch(DERIVED_BUYER_ID);
+}
+
+/** Submits the hosted checkout's form with one of its actions; resolves once the redirect target loaded. */
 export async function checkout(page: Page, action: CheckoutAction): Promise<URL> {
   const target = action === 'cancel' ? '/cancel' : '/success';
   await Promise.all([

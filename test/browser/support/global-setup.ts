@@ -1,12 +1,16 @@
-// Starts the shared worker once for the browser tests: `wrangler dev` with the real
-// wrangler.toml and the built dist/, on a free loopback port, with a fresh local D1 (see
-// ./worker.ts). It has the local checkout stand-in (/dev/checkout) and no Stripe key, so the
-// shop runs on Buy links alone. Test files that need a worker talking to the fake Stripe API
-// start their own (./live-shop.ts).
+// Starts the shared shop once for the browser tests, as npm start runs it: the local Stripe
+// (tools/local-stripe) in this process, the site built for it, and `wrangler dev` with the real
+// wrangler.toml, a test key pointed at the local Stripe and a fresh local D1 (see ./shop.ts and
+// ./worker.ts), the catalog seeded and mirrored. Buy without a Payment Link goes to the worker's
+// checkout and on to the local Stripe's hosted checkout. Test files that need a shop of their
+// own start one (./live-shop.ts).
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { TestProject } from 'vitest/node';
-import { CHROMIUM_PATH, DOWNLOAD_SECRET, WEBHOOK_SECRET } from './constants';
-import { distIsBuilt, startWorker } from './worker';
+import { CHROMIUM_PATH } from './constants';
+import { startShop } from './shop';
+import { buildSiteForLocalStripe } from './site-build';
+import { distIsBuilt } from './worker';
 
 export default async function setup(vitest: TestProject): Promise<() => Promise<void>> {
   if (!distIsBuilt()) {
@@ -19,16 +23,30 @@ export default async function setup(vitest: TestProject): Promise<() => Promise<
     throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install -y chromium), or run npm test as root to have it installed.`);
   }
 
-  const worker = await startWorker({
-    vars: { DEV_CHECKOUT: 'true', STRIPE_MODE: 'test', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, DOWNLOAD_SIGNING_SECRET: DOWNLOAD_SECRET },
+  let site: string | undefined;
+  const removeSite = async () => {
+    if (site) await rm(site, { recursive: true, force: true });
+  };
+  const shop = await startShop({
+    site: async (localStripeUrl) => (site = await buildSiteForLocalStripe(localStripeUrl)),
+    vars: { STRIPE_MODE: 'test' },
     logName: 'worker.log',
+  }).catch(async (error: unknown) => {
+    await removeSite();
+    throw error;
   });
-  vitest.provide('baseUrl', worker.baseUrl);
-  return () => worker.stop();
+  vitest.provide('baseUrl', shop.worker.baseUrl);
+  vitest.provide('localStripeUrl', shop.fake.url);
+  return async () => {
+    await shop.stop();
+    await removeSite();
+  };
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The shared shop's local Stripe, e.g. `http://127.0.0.1:41235`. */
+    localStripeUrl: string;
   }
 }

@@ -1,42 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-// A shop that sells through Stripe: the fake Stripe API (test/fake-stripe) in this process,
-// and a worker of its own (`wrangler dev`, see ./worker.ts) with a Stripe key pointed at the
-// fake and the fake's webhooks delivered to it. The fake is seeded with catalog/catalog.json;
-// the worker's mirror fills through those webhooks alone (no admin sync: this worker has no
-// SYNC_TOKEN). Started in beforeAll, stopped in afterAll, by `useLiveShop()`.
+// A shop of a test file's own (./shop.ts: the local Stripe in this process, a worker with a key
+// pointed at it, the catalog seeded and mirrored). Started in beforeAll, stopped in afterAll, by
+// `useLiveShop()`.
 import Stripe from 'stripe';
 import { afterAll, beforeAll, expect } from 'vitest';
-import catalog from '../../../catalog/catalog.json';
-import { startLocalStripe, type LocalStripe, type LocalStripeOptions, type SeededCatalogProduct, type StripeObject, type WebhookDelivery } from '../../../tools/local-stripe/index';
-import { DOWNLOAD_SECRET, STRIPE_TEST_KEY, WEBHOOK_SECRET } from './constants';
-import { startWorker, type RunningWorker } from './worker';
+import type { LocalStripe, SeededCatalogProduct, StripeObject, WebhookDelivery } from '../../../tools/local-stripe/index';
+import { STRIPE_TEST_KEY } from './constants';
+import { getJson, pollUntil, startShop, type ApiCatalog, type ShopOptions, type StartedShop } from './shop';
 
-/** One active price as `GET /api/catalog` lists it. */
-/** Bearer token for the worker's /api/admin/* (npm run stripe:sync). */
-export const SYNC_TEST_TOKEN = 'sync-token-for-e2e';
-
-export interface ApiPrice {
-  id: string;
-  currency: string;
-  unitAmount: number | null;
-  type: 'one_time' | 'recurring';
-  interval: string | null;
-}
-
-/** One active product as `GET /api/catalog` lists it. */
-export interface ApiProduct {
-  id: string;
-  name: string;
-  description: string | null;
-  catalogId: string | null;
-  prices: ApiPrice[];
-}
-
-/** What `GET /api/catalog` answers. */
-export interface ApiCatalog {
-  checkout: boolean;
-  products: ApiProduct[];
-}
+export { pollUntil, SYNC_TEST_TOKEN, type ApiCatalog, type ApiPrice, type ApiProduct } from './shop';
 
 /** A storefront buyer: the client reference id and the secret it is derived from (site/src/buyer.ts). */
 export interface Buyer {
@@ -104,130 +76,48 @@ export interface LiveShop {
   deliveryFor(type: string, objectId: string): WebhookDelivery | undefined;
 }
 
-const POLL_TIMEOUT_MS = 20_000;
 /** Starting a shop that builds its own site: the build, then the worker (the usual hook timeout is 120 s). */
 const SITE_BUILD_HOOK_TIMEOUT_MS = 240_000;
-const POLL_INTERVAL_MS = 100;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Calls `read` until `ready(value)` or the deadline; throws with the last value seen. */
-export async function pollUntil<T>(description: string, read: () => Promise<T>, ready: (value: T) => boolean, timeoutMs = POLL_TIMEOUT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      last = await read();
-      lastError = undefined;
-      if (ready(last)) return last;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() >= deadline) break;
-    await sleep(POLL_INTERVAL_MS);
-  }
-  const seen = lastError !== undefined ? `error: ${String(lastError)}` : `last value: ${JSON.stringify(last, null, 2)}`;
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}; ${seen}`);
-}
-
-/** Waits (at most ~1 s) until the clock reached the second after `seconds` (unix time). */
-async function laterSecondThan(seconds: number): Promise<void> {
-  const deadline = Date.now() + 2_000;
-  while (Math.floor(Date.now() / 1000) <= seconds && Date.now() < deadline) await sleep(20);
-}
-
-async function getJson<T>(url: string, headers: Record<string, string> = {}): Promise<T> {
-  const response = await fetch(url, { headers: { accept: 'application/json', ...headers } });
-  const text = await response.text();
-  if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}: ${text.slice(0, 500)}`);
-  return JSON.parse(text) as T;
-}
-
-/** The catalog products as `seedCatalog` takes them. */
-export const catalogSeed = () => ({
-  products: catalog.products.map(({ id, name, description, price }) => ({ id, name, description, price })),
-});
-
-/** Every seeded catalog product is in the live catalog, by slug, with its seeded price. */
-function lists(seeded: SeededCatalogProduct[], live: ApiCatalog): boolean {
-  return seeded.every(({ catalogId, product, price }) =>
-    live.products.some((p) => p.id === product.id && p.catalogId === catalogId && p.prices.some((pr) => pr.id === price.id)),
-  );
-}
-
-export interface LiveShopOptions {
-  /** More worker vars (checkout mode and options). */
-  vars?: Record<string, string>;
-  logName?: string;
-  stripe?: LocalStripeOptions;
-  /**
-   * Builds the site this worker serves instead of dist/, once the local Stripe runs (its origin
-   * given): resolves to the build's directory.
-   */
-  site?: (localStripeUrl: string) => Promise<string>;
-}
+export type LiveShopOptions = ShopOptions;
 
 /** Call at the top level of a test file. */
 export function useLiveShop(options: LiveShopOptions = {}): LiveShop {
-  let fake: LocalStripe | undefined;
-  let worker: RunningWorker | undefined;
+  let started: StartedShop | undefined;
   let stripe: Stripe | undefined;
-  let seeded: SeededCatalogProduct[] = [];
   const must = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new Error(`useLiveShop(): ${what} is not started yet (use it inside a test)`);
     return value;
   };
+  const fake = () => must(started, 'the local Stripe').fake;
 
   beforeAll(async () => {
-    fake = await startLocalStripe(options.stripe);
-    const fakeUrl = fake.url;
-    const dist = await options.site?.(fakeUrl);
-    worker = await startWorker({
-      dist,
-      vars: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: STRIPE_TEST_KEY, STRIPE_API_BASE: fakeUrl, SYNC_TOKEN: SYNC_TEST_TOKEN, DOWNLOAD_SIGNING_SECRET: DOWNLOAD_SECRET, ...options.vars },
-      logName: options.logName ?? 'live-worker.log',
-      // The worker must reach the fake (an empty catalog, not a 500) and offer checkout.
-      probe: async (baseUrl) => {
-        const live = await getJson<ApiCatalog>(`${baseUrl}/api/catalog`);
-        if (live.checkout !== true || live.products.length !== 0) throw new Error(`expected an empty catalog with checkout, got ${JSON.stringify(live)}`);
-      },
-    });
-    fake.setWebhook({ url: `${worker.baseUrl}/webhooks/stripe`, secret: WEBHOOK_SECRET });
-    const { port } = new URL(fakeUrl);
+    started = await startShop(options);
+    const { port } = new URL(started.fake.url);
     stripe = new Stripe(STRIPE_TEST_KEY, { host: '127.0.0.1', port: Number(port), protocol: 'http', maxNetworkRetries: 0 });
-
-    seeded = fake.seedCatalog(catalogSeed(), { shopUrl: worker.baseUrl });
-    await shop.settle();
-    await shop.waitForCatalog('the seeded catalog in /api/catalog', (live) => lists(seeded, live));
-    // A seller's dashboard change comes well after the seeding. The mirror orders two events
-    // about one object by their `created` second, ties broken by event id, which is random:
-    // an update in the same second as the seeding could lose to it (worker/store/mirror.ts).
-    await laterSecondThan(Math.max(...fake.events().map((event) => Number(event.created))));
   }, options.site ? SITE_BUILD_HOOK_TIMEOUT_MS : undefined);
 
   afterAll(async () => {
-    await worker?.stop();
-    await fake?.close();
+    await started?.stop();
   });
 
   const shop: LiveShop = {
     get baseUrl() {
-      return must(worker, 'the worker').baseUrl;
+      return must(started, 'the worker').worker.baseUrl;
     },
     get fake() {
-      return must(fake, 'the fake Stripe API');
+      return fake();
     },
     get stripe() {
       return must(stripe, 'the Stripe client');
     },
     seeded(slug) {
-      const found = seeded.find((entry) => entry.catalogId === slug);
+      const found = must(started, 'the shop').seeded.find((entry: SeededCatalogProduct) => entry.catalogId === slug);
       if (!found) throw new Error(`${slug} was not seeded`);
       return found;
     },
     async settle() {
-      const target = must(fake, 'the fake Stripe API');
+      const target = fake();
       await target.flushWebhooks();
       const failed = target.deliveries.filter((delivery) => !delivery.ok);
       expect(failed, 'webhook deliveries the worker did not accept').toEqual([]);
@@ -238,7 +128,7 @@ export function useLiveShop(options: LiveShopOptions = {}): LiveShop {
     waitForEntitlements: (buyer, description, ready) => pollUntil(description, () => shop.entitlements(buyer), ready),
     order: (sessionId) => getJson<ApiOrderWithItems>(`${shop.baseUrl}/api/orders/${encodeURIComponent(sessionId)}`),
     deliveryFor(type, objectId) {
-      const target = must(fake, 'the fake Stripe API');
+      const target = fake();
       const event = target.events().find((e: StripeObject) => e.type === type && e.data?.object?.id === objectId);
       return event ? target.deliveries.find((delivery) => delivery.eventId === event.id) : undefined;
     },

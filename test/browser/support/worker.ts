@@ -4,12 +4,12 @@
 // .env: the vars a worker gets are passed explicitly (`--env-file` plus `--var`).
 //
 // wrangler dev watches the worker's sources, dist/ and wrangler.toml and reloads on any
-// change, which drops in-flight work such as the local checkout's delayed payment event.
+// change, which drops in-flight work such as a queued side effect.
 // So each worker runs from a snapshot of the project taken when it starts (node_modules
 // linked, not copied): saving a file or rebuilding dist/ during a run cannot change what is tested.
 //
-// Used by the global setup (the shared worker with the local checkout stand-in) and by test
-// files that need a worker of their own (e.g. one talking to the fake Stripe API).
+// Used by ./shop.ts: for the shared shop of the global setup, and for test files that need a
+// shop of their own.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
   appendFileSync,

@@ -1,6 +1,6 @@
 // A live build must not ship a Buy that cannot take a payment: without a live Payment Link, Buy
-// would go to /dev/checkout, which only npm start serves (a 404 in production). The build refuses,
-// naming each product and both fixes, unless WORKER_CHECKOUT=true sends Buy to the worker's checkout.
+// goes to the worker's checkout, which sells only with a live key on the worker. The build refuses,
+// naming each product and both fixes, unless WORKER_CHECKOUT=true says the worker has one.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,7 +67,7 @@ describe('a live build without live Payment Links', () => {
     expect(() => storefrontConfig(withLiveLink('enamel-mug'), LIVE)).not.toThrow(/- enamel-mug/);
   });
 
-  it('is not refused in test mode, where Buy falls back to the local checkout', () => {
+  it("is not refused in test mode, where Buy falls back to the worker's checkout (its worker has a test key)", () => {
     expect(() => storefrontConfig(shipped, { VITE_STRIPE_MODE: 'test' })).not.toThrow();
   });
 

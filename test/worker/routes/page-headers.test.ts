@@ -7,7 +7,6 @@ import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { pageHeaders, policyText, PAGE_POLICY, widenPolicy } from '../../../contract/page-headers';
 import { REFUSAL_PAGE_STYLE_SOURCE } from '../../../worker/delivery/refusal-page';
-import { DEV_CHECKOUT_STYLE_SOURCE } from '../../../worker/dev/checkout';
 import type { Env } from '../../../worker/platform/env';
 import { liveShopCatalog } from '../../../worker/storefront/product-pages';
 import { builtAssets, builtFile } from '../support/assets';
@@ -30,7 +29,7 @@ function staticPageHeaders(): Record<string, string> {
 
 /** A shop with live products: a product only in Stripe (with a price and a Stripe key, so it can be bought). */
 async function liveShop(app: App) {
-  const environment = testEnv({ ASSETS: builtAssets(), STRIPE_SECRET_KEY: 'sk_test_worker_suite', STRIPE_API_BASE: env.FAKE_STRIPE_URL, DEV_CHECKOUT: 'true' });
+  const environment = testEnv({ ASSETS: builtAssets(), STRIPE_SECRET_KEY: 'sk_test_worker_suite', STRIPE_API_BASE: env.FAKE_STRIPE_URL });
   const stripe = fakeStripe(env.FAKE_STRIPE_URL);
   const product = await stripe.products.create({ name: `Framed lantern ${unique()}` });
   const price = await stripe.prices.create({ product: product.id, unit_amount: 2500, currency: 'usd' });
@@ -78,9 +77,6 @@ const VISITS: Visit[] = [
     request: () => request(`/downloads/dl_test_${unique()}/files/field-notes.pdf?expires=4102444800&signature=${'A'.repeat(43)}`, { headers: PAGE }),
     status: 403,
   },
-  // Without a Stripe key the local Buy link is the stand-in's own page.
-  { route: 'GET /dev/checkout', label: 'the local test checkout page', env: { STRIPE_SECRET_KEY: undefined }, request: () => request('/dev/checkout?product=field-notes'), status: 200 },
-  { route: 'POST /dev/checkout', label: 'the local test checkout, cancelled (a 303)', env: { STRIPE_SECRET_KEY: undefined }, request: () => form('/dev/checkout', { product: 'field-notes', action: 'cancel' }), status: 303 },
 ];
 
 function expectPageHeaders(response: Response, label: string) {
@@ -132,7 +128,7 @@ describe('security headers on every page the worker builds', () => {
   });
 
   it('the walk covers every route under the worker\'s page paths', () => {
-    const pagePaths = /^\/(products|product$|sitemap\.xml|_templates|downloads|dev)\b/;
+    const pagePaths = /^\/(products|product$|sitemap\.xml|_templates|downloads)\b/;
     const routes = new Set(testApp().app.routes.filter((route) => route.method !== 'ALL' && pagePaths.test(route.path)).map((route) => `${route.method} ${route.path}`));
     expect([...routes].sort()).toEqual([...new Set(VISITS.map((visit) => visit.route))].sort());
   });
@@ -153,13 +149,10 @@ describe('security headers on every page the worker builds', () => {
     expect(response.headers.get('content-security-policy')).toBe(policyText(widenPolicy(PAGE_POLICY, { formAction: [new URL(env.FAKE_STRIPE_URL).origin] })));
   });
 
-  it('the refusal page and the dev checkout add only their inline style\'s hash to the policy', async () => {
+  it('the refusal page adds only its inline style\'s hash to the policy', async () => {
     const app = testApp();
     const { environment } = await liveShop(app);
     const refusal = await app.send(VISITS.find((visit) => visit.route.startsWith('GET /downloads'))!.request(''), { ...environment, STRIPE_API_BASE: undefined });
     expect(refusal.headers.get('content-security-policy')).toBe(policyText(widenPolicy(PAGE_POLICY, { styleSrc: [REFUSAL_PAGE_STYLE_SOURCE] })));
-    const dev = await app.send(request('/dev/checkout?product=field-notes'), { ...environment, STRIPE_SECRET_KEY: undefined, STRIPE_API_BASE: undefined });
-    expect(dev.status).toBe(200);
-    expect(dev.headers.get('content-security-policy')).toBe(policyText(widenPolicy(PAGE_POLICY, { styleSrc: [DEV_CHECKOUT_STYLE_SOURCE] })));
   });
 });

@@ -325,7 +325,7 @@ describe('Buy of a product that exists only in Stripe', () => {
     expect(await sessionsCreatedFor(createdPrice.id)).toBe(0);
   });
 
-  it('sends the buyer of a catalog product (Buy of a WORKER_CHECKOUT=true build) to a new Checkout Session at its mirrored price', async () => {
+  it('sends the buyer of a catalog product (Buy without a Payment Link) to a new Checkout Session at its mirrored price', async () => {
     const stripe = fakeStripe(env.FAKE_STRIPE_URL);
     const app = testApp();
     const environment = pageEnv({ STRIPE_SECRET_KEY: 'sk_test_worker_suite', STRIPE_API_BASE: env.FAKE_STRIPE_URL });
@@ -338,6 +338,21 @@ describe('Buy of a product that exists only in Stripe', () => {
     const session = await stripe.checkout.sessions.retrieve(response.headers.get('location')!.split('/').pop()!, { expand: ['line_items'] });
     expect(session).toMatchObject({ mode: 'payment', client_reference_id: 'buyer_43', amount_total: 2600, metadata: { product_id: 'trail-map-print' } });
     expect(session.line_items?.data.map((item) => [item.price?.id, item.quantity])).toEqual([[createdPrice.id, 1]]);
+  });
+
+  it("sends Cancel on Buy's hosted checkout back to the product's cancel page, /cancel?product=<id>, not to the cart", async () => {
+    const stripe = fakeStripe(env.FAKE_STRIPE_URL);
+    const app = testApp();
+    const environment = pageEnv({ STRIPE_SECRET_KEY: 'sk_test_worker_suite', STRIPE_API_BASE: env.FAKE_STRIPE_URL });
+    const created = await stripe.products.create({ name: 'Enamel Mug', metadata: { catalog_id: 'enamel-mug' } });
+    const createdPrice = await stripe.prices.create({ product: created.id, unit_amount: 1800, currency: 'usd' });
+    await mirror(app, environment, created, createdPrice);
+
+    const response = await buy(app, '/products/enamel-mug/checkout', environment, { client_reference_id: 'buyer_45' });
+    expect(response.status).toBe(303);
+    const session = await stripe.checkout.sessions.retrieve(response.headers.get('location')!.split('/').pop()!);
+    expect(session.cancel_url).toBe('https://shop.example/cancel?product=enamel-mug');
+    expect(session.success_url).toBe('https://shop.example/success?session_id={CHECKOUT_SESSION_ID}');
   });
 
   it('answers 404 for any product, catalog or only in Stripe, when the worker has no Stripe key', async () => {
