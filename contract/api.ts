@@ -449,7 +449,7 @@ export interface AdminEventsResponse {
 }
 
 export interface AdminRetryResponse {
-  results: { id: string; outcome: 'processed' | 'ignored' | 'duplicate' | 'failed' | 'not_failed'; error?: string }[];
+  results: { id: string; outcome: 'processed' | 'ignored' | 'duplicate' | 'held' | 'failed' | 'not_failed'; error?: string }[];
   /** Failed events left after this call (retry-all runs a bounded number per call). */
   remainingFailed: number;
 }
@@ -463,5 +463,7 @@ export interface AdminHealthResponse {
   mirror: Record<string, { rows: number; deleted: number; lastUpdatedAt: string | null }>;
   lastSync: { at: string; actor: string; resource: string } | null;
   catalogSnapshot: { ageSeconds: number } | null;
+  /** The Stripe API version the worker is written for, and events held because they were rendered at another one. */
+  apiVersion: { pinned: string; heldEvents: number };
   warnings: string[];
 }

@@ -7,6 +7,7 @@
 // event runs again.
 import type Stripe from 'stripe';
 import { MIRROR } from '../mirror/resources';
+import { atPinnedVersion } from './api-version';
 import { mirrorEvent } from '../mirror/sync';
 import { chargeRefunded, disputeCreated, sessionEvent } from '../orders/order-events';
 import { commaSeparated, shopMode } from '../platform/config';
@@ -20,7 +21,7 @@ import { decodeEvent } from '../stripe/event';
 import { verifySignature } from '../stripe/signature';
 
 export type Outcome =
-  | { status: 200; body: { received: true; outcome: 'processed' | 'ignored' | 'duplicate' } }
+  | { status: 200; body: { received: true; outcome: 'processed' | 'ignored' | 'duplicate' | 'held' } }
   | { status: 500; body: { error: string } };
 
 /** A delivery as Stripe makes it: its raw body and its Stripe-Signature header. */
@@ -37,7 +38,8 @@ export async function receiveWebhook(payload: Uint8Array, signature: string | un
 }
 
 /** A verified event (a delivery, a replay, the seller's retry), handled at most once to completion. */
-export async function receiveEvent(event: Stripe.Event, payload: string, context: Context & SellerHooks): Promise<Outcome> {
+export async function receiveEvent(delivered: Stripe.Event, payload: string, context: Context & SellerHooks): Promise<Outcome> {
+  let event = delivered;
   const { db } = context;
   const mode = shopMode(context.env);
   if (event.livemode !== (mode === 'live')) {
@@ -50,9 +52,18 @@ export async function receiveEvent(event: Stripe.Event, payload: string, context
 
   let effects: Effects | null;
   try {
+    const pinned = await atPinnedVersion(event, context);
+    if (!pinned.ok) {
+      // Held, not retried by Stripe: only the seller (a key, a retry from the ledger) can change the answer.
+      console.error(JSON.stringify({ msg: 'webhook event held: other API version', event: event.id, type: event.type, error: pinned.held }));
+      await recordFailed(db, event, payload, context.now(), pinned.held);
+      return { status: 200, body: { received: true, outcome: 'held' } };
+    }
+    event = pinned.event;
     effects = await effectsOf(event, context);
     if (effects) {
-      const claim = claimEvent(db, event, payload, context.now(), randomId(16), effects.note ?? null);
+      const note = [effects.note, pinned.note].filter(Boolean).join('; ') || null;
+      const claim = claimEvent(db, event, payload, context.now(), randomId(16), note);
       await commit(context, effects, claim);
     }
   } catch (error) {

@@ -3,6 +3,7 @@
 // The SDK is imported lazily: webhooks, the order API and the catalog never
 // need it, and a cold start should not pay for evaluating it.
 import type Stripe from 'stripe';
+import { STRIPE_API_VERSION } from '../../contract/stripe-events';
 import type { Env } from '../platform/env';
 
 const clients = new Map<string, Stripe>();
@@ -22,6 +23,8 @@ export async function stripeClient(env: Env): Promise<Stripe | null> {
     const { default: StripeSdk } = await import('stripe');
     const url = new URL(base);
     client = new StripeSdk(key, {
+      // The version the worker's code reads, whatever the account's default is.
+      apiVersion: STRIPE_API_VERSION,
       httpClient: StripeSdk.createFetchHttpClient(),
       host: url.hostname,
       port: url.port || (url.protocol === 'http:' ? 80 : 443),

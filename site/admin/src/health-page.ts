@@ -43,6 +43,7 @@ async function load(): Promise<void> {
         { class: 'facts' },
         ...row('Last event', health.lastEvent ? `${health.lastEvent.type}, ${age(health.lastEvent.ageSeconds)}` : 'none yet'),
         ...row('Failed events', String(health.failedEvents)),
+        ...row('Stripe API version', `${health.apiVersion.pinned}${health.apiVersion.heldEvents ? ` (${health.apiVersion.heldEvents} held at another version)` : ''}`),
         ...row('Side effects given up', String(health.deadOutboxRows)),
         ...row('Catalog snapshot', health.catalogSnapshot ? `built ${age(health.catalogSnapshot.ageSeconds)}` : 'none cached'),
         ...row('Last sync', health.lastSync ? `${health.lastSync.resource}, ${new Date(health.lastSync.at).toLocaleString()} by ${health.lastSync.actor}` : 'never'),
