@@ -26,6 +26,23 @@ describe('an event rendered at another API version', () => {
     expect((await ledgerRow(older.id))?.note).toContain(`rendered at API version ${OLDER_VERSION}`);
   });
 
+  it('an event the local Stripe rendered at another version (POST /__fake/api-version), replayed as a delivery, is applied at the current object', async () => {
+    const app = testApp();
+    const product = await stripe.products.create({ name: 'Before' });
+    const setVersion = (version: string | null) => fetch(`${env.FAKE_STRIPE_URL}/__fake/api-version`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version }) });
+    expect((await setVersion(OLDER_VERSION)).status).toBe(200);
+    try {
+      await stripe.products.update(product.id, { name: 'Renamed at the older version' });
+    } finally {
+      await setVersion(null);
+    }
+    await stripe.products.update(product.id, { name: 'Renamed again since' });
+    const [, older] = (await stripe.events.list({ type: 'product.updated', limit: 2 })).data;
+    expect(older?.api_version).toBe(OLDER_VERSION);
+    await app.send(await delivery(older!), withStripe());
+    expect(await productRow(product.id)).toEqual({ name: 'Renamed again since', active: 1 });
+  });
+
   it('at the pinned version is applied as delivered, with no call to Stripe', async () => {
     const app = testApp();
     const product = await stripe.products.create({ name: 'Created' });
