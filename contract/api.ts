@@ -101,6 +101,25 @@ export const SyncRequest = v.object(
 );
 export type SyncRequest = v.InferOutput<typeof SyncRequest>;
 
+/** `POST /api/admin/resync`: one mirrored object, or an order (its session, payment, charges, subscription), refetched from Stripe. */
+export const ResyncRequest = v.object(
+  {
+    resource: v.picklist([...SYNC_RESOURCES, 'orders'], `must be one of ${[...SYNC_RESOURCES, 'orders'].join(', ')}`),
+    id: v.pipe(v.string('must be a Stripe object id'), v.regex(STRIPE_OBJECT_ID, 'must be a Stripe object id')),
+  },
+  JSON_OBJECT,
+);
+export type ResyncRequest = v.InferOutput<typeof ResyncRequest>;
+
+export interface ResyncResponse {
+  resource: ResyncRequest['resource'];
+  id: string;
+  /** What was refetched and applied through the webhook's ordering guards: "products/prod_…", "orders/cs_…", "charges/ch_…". */
+  applied: string[];
+  /** The mirrored columns that differed from Stripe before the resync, per object. */
+  differed: Record<string, string[]>;
+}
+
 export interface SyncResponse {
   synced: number;
   hasMore: boolean;

@@ -13,6 +13,7 @@ import {
   AdminRefundRequest,
   LicenceKeysRequest,
   ReplayRequest,
+  ResyncRequest,
   SyncRequest,
   type AdminEventsResponse,
   type LicenceKeysResponse,
@@ -22,6 +23,7 @@ import {
 } from '../../contract/api';
 import { ADMIN_PAGE_SIZE } from '../../contract/limits';
 import { rerunFulfilment } from '../admin/rerun';
+import { resync } from '../admin/resync';
 import { health } from '../admin/health';
 import { retryEvent, retryFailed } from '../admin/ledger';
 import { orderDetail, ordersPage, salesTotals } from '../admin/orders';
@@ -56,6 +58,11 @@ const routes = admin
     const page = await withStripe(c.env, (stripe) => syncPage(stripe, resource, startingAfter ?? undefined, context));
     await logAction(c.env.DB, { at: context.now(), actor: c.var.actor, action: 'mirror_synced', subject: resource, detail: JSON.stringify({ count: page.count, startingAfter: startingAfter ?? null }) }).run();
     return c.json({ synced: page.count, hasMore: page.hasMore, next: page.next } satisfies SyncResponse);
+  })
+  // "Resync from Stripe": one object, or an order and what it hangs on, refetched and applied as a webhook would.
+  .post('/resync', validate('json', ResyncRequest), async (c) => {
+    const context = handlerContext(c);
+    return c.json(await withStripe(c.env, (stripe) => resync(stripe, c.req.valid('json'), c.var.actor, context)));
   })
   .post('/replay', validate('json', ReplayRequest), async (c) => {
     const { startingAfter } = c.req.valid('json');
