@@ -120,6 +120,26 @@ export interface ResyncResponse {
   differed: Record<string, string[]>;
 }
 
+/** One difference a reconciliation found between Stripe and the shop, and what became of it. */
+export interface DriftEntry {
+  /** products, prices, customers, subscriptions, payment_links, or events */
+  resource: string;
+  objectId: string;
+  /** missing: Stripe has it, the mirror did not; changed: columns differed; missed_event: Stripe sent it, the ledger never handled it. */
+  kind: 'missing' | 'changed' | 'missed_event';
+  fields: string[] | null;
+  outcome: 'repaired' | 'needs_seller';
+  detail: string | null;
+}
+
+/** `POST /api/admin/reconcile` (one bounded step of a run) and `GET /api/admin/reconcile` (the latest run). */
+export interface ReconcileResponse {
+  run: { id: string; trigger: 'cron' | 'admin'; startedAt: string; finishedAt: string | null; pages: number; compared: number } | null;
+  /** Stripe list pages this call read (0 for a GET). */
+  pagesThisCall: number;
+  drift: DriftEntry[];
+}
+
 export interface SyncResponse {
   synced: number;
   hasMore: boolean;

@@ -1,6 +1,8 @@
 import { createApp, defaultDependencies } from './app';
 import type { Env, OutboxMessage } from './platform/env';
 import { consumeOutbox, sweepOutbox } from './outbox/consumer';
+import { reconcileIfDue } from './admin/reconcile';
+import { stripeClient } from './stripe/client';
 
 const deps = defaultDependencies();
 const app = createApp(deps);
@@ -9,8 +11,10 @@ export default {
   fetch: app.fetch,
   // Side effects recorded in the outbox, carried out after the response.
   queue: (batch: MessageBatch<OutboxMessage>, env: Env) => consumeOutbox(batch, env, deps),
-  // Re-sends outbox rows whose queue message was lost.
+  // Re-sends outbox rows whose queue message was lost; reconciles with Stripe when due (daily by default).
   scheduled: async (_controller: ScheduledController, env: Env, ctx: ExecutionContext) => {
-    await sweepOutbox(env, deps, (promise) => ctx.waitUntil(promise));
+    const waitUntil = (promise: Promise<unknown>) => ctx.waitUntil(promise);
+    await sweepOutbox(env, deps, waitUntil);
+    await reconcileIfDue(await stripeClient(env), { ...deps, db: env.DB, env, waitUntil });
   },
 } satisfies ExportedHandler<Env, OutboxMessage>;

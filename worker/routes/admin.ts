@@ -24,6 +24,7 @@ import {
 import { ADMIN_PAGE_SIZE } from '../../contract/limits';
 import { rerunFulfilment } from '../admin/rerun';
 import { resync } from '../admin/resync';
+import { latestReport, reconcile } from '../admin/reconcile';
 import { health } from '../admin/health';
 import { retryEvent, retryFailed } from '../admin/ledger';
 import { orderDetail, ordersPage, salesTotals } from '../admin/orders';
@@ -64,6 +65,12 @@ const routes = admin
     const context = handlerContext(c);
     return c.json(await withStripe(c.env, (stripe) => resync(stripe, c.req.valid('json'), c.var.actor, context)));
   })
+  // One bounded step of the reconciliation with Stripe (the Cron Trigger's job, on demand); the latest run's drift report.
+  .post('/reconcile', validate('json', v.strictObject({}, 'takes no arguments: send {}')), async (c) => {
+    const context = handlerContext(c);
+    return c.json(await withStripe(c.env, (stripe) => reconcile(stripe, 'admin', c.var.actor, context)));
+  })
+  .get('/reconcile', async (c) => c.json(await latestReport(handlerContext(c))))
   .post('/replay', validate('json', ReplayRequest), async (c) => {
     const { startingAfter } = c.req.valid('json');
     const page = await withStripe(c.env, (stripe) => replayPage(stripe, startingAfter ?? undefined, handlerContext(c)));
