@@ -504,5 +504,7 @@ export interface AdminHealthResponse {
   catalogSnapshot: { ageSeconds: number } | null;
   /** The Stripe API version the worker is written for, and events held because they were rendered at another one. */
   apiVersion: { pinned: string; heldEvents: number };
+  /** Open incidents (worker/admin/alerts.ts), each with what to do; shown in red. */
+  alerts: { incident: string; kind: string; openedAt: string; message: string; whatToDo: string }[];
   warnings: string[];
 }

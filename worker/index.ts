@@ -2,6 +2,7 @@ import { createApp, defaultDependencies } from './app';
 import type { Env, OutboxMessage } from './platform/env';
 import { consumeOutbox, sweepOutbox } from './outbox/consumer';
 import { reconcileIfDue } from './admin/reconcile';
+import { watchAlerts } from './admin/alerts';
 import { stripeClient } from './stripe/client';
 
 const deps = defaultDependencies();
@@ -15,6 +16,8 @@ export default {
   scheduled: async (_controller: ScheduledController, env: Env, ctx: ExecutionContext) => {
     const waitUntil = (promise: Promise<unknown>) => ctx.waitUntil(promise);
     await sweepOutbox(env, deps, waitUntil);
-    await reconcileIfDue(await stripeClient(env), { ...deps, db: env.DB, env, waitUntil });
+    const stripe = await stripeClient(env);
+    const context = { ...deps, db: env.DB, env, waitUntil };
+    await watchAlerts(context, stripe, await reconcileIfDue(stripe, context));
   },
 } satisfies ExportedHandler<Env, OutboxMessage>;

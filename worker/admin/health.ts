@@ -8,6 +8,7 @@ import { lastAction } from '../store/admin-actions';
 import { failedCountWithError, lastEvent, ledgerCounts } from '../store/ledger';
 import { STRIPE_API_VERSION } from '../../contract/stripe-events';
 import { HELD_PREFIX } from '../events/api-version';
+import { openAlerts } from '../store/alerts';
 import { mirrorCounts } from '../store/mirror';
 import { anyOrder } from '../store/orders';
 import { deadOutboxCount } from '../store/outbox';
@@ -20,7 +21,7 @@ const DAY_S = 24 * 60 * 60;
 export async function health(context: Context): Promise<AdminHealthResponse> {
   const { db, env } = context;
   const now = context.now();
-  const [latest, counts, dead, mirror, sync, ordersExist, snapshotAt, held] = await Promise.all([
+  const [latest, counts, dead, mirror, sync, ordersExist, snapshotAt, held, alerts] = await Promise.all([
     lastEvent(db),
     ledgerCounts(db),
     deadOutboxCount(db),
@@ -29,6 +30,7 @@ export async function health(context: Context): Promise<AdminHealthResponse> {
     anyOrder(db),
     catalogSnapshotBuiltAt(env),
     failedCountWithError(db, HELD_PREFIX),
+    openAlerts(db),
   ]);
   const webhookSecrets = commaSeparated(env.STRIPE_WEBHOOK_SECRET).length;
   const ageSeconds = latest ? Math.max(0, Math.round((now - latest.receivedAt) / 1000)) : null;
@@ -62,6 +64,7 @@ export async function health(context: Context): Promise<AdminHealthResponse> {
     lastSync: sync ? { at: new Date(sync.at).toISOString(), actor: sync.actor, resource: sync.subject } : null,
     catalogSnapshot: snapshotAt === null ? null : { ageSeconds: Math.max(0, Math.round((now - snapshotAt) / 1000)) },
     apiVersion: { pinned: STRIPE_API_VERSION, heldEvents: held },
+    alerts: alerts.map((alert) => ({ incident: alert.incident, kind: alert.kind, openedAt: new Date(alert.openedAt).toISOString(), message: alert.message, whatToDo: alert.whatToDo })),
     warnings,
   };
 }

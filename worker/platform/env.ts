@@ -56,6 +56,8 @@ export interface Env {
   SUBSCRIPTION_PAST_DUE_GRACE_DAYS?: string;
   /** Hours between the Cron Trigger's reconciliations with Stripe (default 24; 1 to 168). A run not finished carries on each minute. */
   RECONCILE_EVERY_HOURS?: string;
+  /** Hours without a Stripe event, while buyers create Checkout Sessions, before the seller is alerted (default 6; 1 to 168). */
+  WEBHOOK_QUIET_HOURS?: string;
   /** "true" only in local development: enables the /dev/checkout stand-in. */
   DEV_CHECKOUT?: string;
 }

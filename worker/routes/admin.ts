@@ -25,6 +25,7 @@ import { ADMIN_PAGE_SIZE } from '../../contract/limits';
 import { rerunFulfilment } from '../admin/rerun';
 import { resync } from '../admin/resync';
 import { latestReport, reconcile } from '../admin/reconcile';
+import { watchAlerts } from '../admin/alerts';
 import { health } from '../admin/health';
 import { retryEvent, retryFailed } from '../admin/ledger';
 import { orderDetail, ordersPage, salesTotals } from '../admin/orders';
@@ -68,7 +69,13 @@ const routes = admin
   // One bounded step of the reconciliation with Stripe (the Cron Trigger's job, on demand); the latest run's drift report.
   .post('/reconcile', validate('json', v.strictObject({}, 'takes no arguments: send {}')), async (c) => {
     const context = handlerContext(c);
-    return c.json(await withStripe(c.env, (stripe) => reconcile(stripe, 'admin', c.var.actor, context)));
+    return c.json(
+      await withStripe(c.env, async (stripe) => {
+        const report = await reconcile(stripe, 'admin', c.var.actor, context);
+        if (report.run?.finishedAt) await watchAlerts(context, stripe, report);
+        return report;
+      }),
+    );
   })
   .get('/reconcile', async (c) => c.json(await latestReport(handlerContext(c))))
   .post('/replay', validate('json', ReplayRequest), async (c) => {

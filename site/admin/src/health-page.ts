@@ -15,6 +15,14 @@ async function load(): Promise<void> {
   const [health, reconciliation] = await Promise.all([get<AdminHealthResponse>('health'), get<ReconcileResponse>('reconcile')]);
   const row = (label: string, value: string) => [h('dt', {}, label), h('dd', {}, value)];
   byId('content').replaceChildren(
+    health.alerts.length
+      ? h(
+          'section',
+          { class: 'card warnings alerts', 'aria-labelledby': 'alerts-title' },
+          h('h2', { id: 'alerts-title', class: 'error' }, 'Alerts'),
+          h('ul', { id: 'alerts' }, ...health.alerts.map((alert) => h('li', { class: 'error' }, h('strong', {}, alert.message), ` Since ${new Date(alert.openedAt).toLocaleString()}. ${alert.whatToDo}`))),
+        )
+      : '',
     health.warnings.length
       ? h('section', { class: 'card warnings', 'aria-labelledby': 'warnings-title' }, h('h2', { id: 'warnings-title' }, 'Warnings'), h('ul', { id: 'warnings' }, ...health.warnings.map((w) => h('li', {}, w))))
       : h('p', { class: 'notice notice--ok', id: 'warnings' }, 'No warnings.'),
