@@ -14,7 +14,7 @@ import { event } from '../support/stripe';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const contextAt = (now: number) => ({ ...defaultDependencies({ now: () => now }), db: env.DB, env: adminEnv({ WEBHOOK_QUIET_HOURS: '6' }), waitUntil: () => {} });
-const alertLines = (spy: ReturnType<typeof vi.spyOn>) => spy.mock.calls.map((call) => String(call[0])).filter((line) => line.includes('"msg":"ALERT"'));
+const alertLines = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((call) => String(call[0])).filter((line) => line.includes('"msg":"ALERT"'));
 
 describe('alerts', () => {
   beforeAll(async () => {
