@@ -101,6 +101,45 @@ export const SyncRequest = v.object(
 );
 export type SyncRequest = v.InferOutput<typeof SyncRequest>;
 
+/** `POST /api/admin/resync`: one mirrored object, or an order (its session, payment, charges, subscription), refetched from Stripe. */
+export const ResyncRequest = v.object(
+  {
+    resource: v.picklist([...SYNC_RESOURCES, 'orders'], `must be one of ${[...SYNC_RESOURCES, 'orders'].join(', ')}`),
+    id: v.pipe(v.string('must be a Stripe object id'), v.regex(STRIPE_OBJECT_ID, 'must be a Stripe object id')),
+  },
+  JSON_OBJECT,
+);
+export type ResyncRequest = v.InferOutput<typeof ResyncRequest>;
+
+export interface ResyncResponse {
+  resource: ResyncRequest['resource'];
+  id: string;
+  /** What was refetched and applied through the webhook's ordering guards: "products/prod_…", "orders/cs_…", "charges/ch_…". */
+  applied: string[];
+  /** The mirrored columns that differed from Stripe before the resync, per object. */
+  differed: Record<string, string[]>;
+}
+
+/** One difference a reconciliation found between Stripe and the shop, and what became of it. */
+export interface DriftEntry {
+  /** products, prices, customers, subscriptions, payment_links, or events */
+  resource: string;
+  objectId: string;
+  /** missing: Stripe has it, the mirror did not; changed: columns differed; missed_event: Stripe sent it, the ledger never handled it. */
+  kind: 'missing' | 'changed' | 'missed_event';
+  fields: string[] | null;
+  outcome: 'repaired' | 'needs_seller';
+  detail: string | null;
+}
+
+/** `POST /api/admin/reconcile` (one bounded step of a run) and `GET /api/admin/reconcile` (the latest run). */
+export interface ReconcileResponse {
+  run: { id: string; trigger: 'cron' | 'admin'; startedAt: string; finishedAt: string | null; pages: number; compared: number } | null;
+  /** Stripe list pages this call read (0 for a GET). */
+  pagesThisCall: number;
+  drift: DriftEntry[];
+}
+
 export interface SyncResponse {
   synced: number;
   hasMore: boolean;
@@ -449,7 +488,7 @@ export interface AdminEventsResponse {
 }
 
 export interface AdminRetryResponse {
-  results: { id: string; outcome: 'processed' | 'ignored' | 'duplicate' | 'failed' | 'not_failed'; error?: string }[];
+  results: { id: string; outcome: 'processed' | 'ignored' | 'duplicate' | 'held' | 'failed' | 'not_failed'; error?: string }[];
   /** Failed events left after this call (retry-all runs a bounded number per call). */
   remainingFailed: number;
 }
@@ -477,6 +516,10 @@ export interface AdminHealthResponse {
   mirror: Record<string, { rows: number; deleted: number; lastUpdatedAt: string | null }>;
   lastSync: { at: string; actor: string; resource: string } | null;
   catalogSnapshot: { ageSeconds: number } | null;
+  /** The Stripe API version the worker is written for, and events held because they were rendered at another one. */
+  apiVersion: { pinned: string; heldEvents: number };
+  /** Open incidents (worker/admin/alerts.ts), each with what to do; shown in red. */
+  alerts: { incident: string; kind: string; openedAt: string; message: string; whatToDo: string }[];
   warnings: string[];
   /** Every check of the shop's wiring, red ones with their fix (worker/admin/health-checks.ts). */
   checks: HealthCheck[];

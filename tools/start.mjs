@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parsePort, takenPortMessage } from './start/ports.mjs';
 import { migrationsSummary, wranglerOutputFilter } from './start/quiet.mjs';
-import { killGroupNow, stopGroup, sweepOutboxEvery, waitForShop } from './start/worker.mjs';
+import { killGroupNow, reconcileEvery, stopGroup, sweepOutboxEvery, waitForShop } from './start/worker.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WRANGLER = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
@@ -87,6 +87,8 @@ let localStripe = null;
 let worker = null;
 /** @type {{ stop: () => void } | null} */
 let sweeper = null;
+/** @type {{ stop: () => void } | null} */
+let reconciler = null;
 
 /** @param {string} message */
 const step = (message) => console.log(`▸ ${message}`);
@@ -97,6 +99,7 @@ async function stop(code) {
   if (stopping) return;
   stopping = true;
   sweeper?.stop();
+  reconciler?.stop();
   if (worker?.pid) await stopGroup(worker.pid);
   if (localStripe) await localStripe.close();
   process.exit(code);
@@ -266,6 +269,8 @@ try {
 const sweeping = sweepOutboxEvery({ url: shopUrl, token: syncToken, report: step });
 sweeper = sweeping;
 await sweeping.first;
+// Nor the daily reconciliation with Stripe: hourly here, in the background.
+reconciler = reconcileEvery({ url: shopUrl, token: syncToken, report: step });
 
 console.log(`
   The shop:            ${shopUrl}

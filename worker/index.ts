@@ -2,6 +2,9 @@ import { createApp, defaultDependencies } from './app';
 import { consumeEvents, recordDeadLettered } from './events/consume';
 import { QUEUES, type Env, type EventMessage, type OutboxMessage } from './platform/env';
 import { consumeOutbox, sweepOutbox } from './outbox/consumer';
+import { reconcileIfDue } from './admin/reconcile';
+import { watchAlerts } from './admin/alerts';
+import { stripeClient } from './stripe/client';
 
 const deps = defaultDependencies();
 const app = createApp(deps);
@@ -21,8 +24,12 @@ export default {
         return consumeOutbox(batch as MessageBatch<OutboxMessage>, env, deps);
     }
   },
-  // Re-sends outbox rows whose queue message was lost.
+  // Re-sends outbox rows whose queue message was lost; reconciles with Stripe when due (daily by default).
   scheduled: async (_controller: ScheduledController, env: Env, ctx: ExecutionContext) => {
-    await sweepOutbox(env, deps, (promise) => ctx.waitUntil(promise));
+    const waitUntil = (promise: Promise<unknown>) => ctx.waitUntil(promise);
+    await sweepOutbox(env, deps, waitUntil);
+    const stripe = await stripeClient(env);
+    const context = { ...deps, db: env.DB, env, waitUntil };
+    await watchAlerts(context, stripe, await reconcileIfDue(stripe, context));
   },
 } satisfies ExportedHandler<Env, unknown>;

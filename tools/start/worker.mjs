@@ -94,3 +94,45 @@ export function sweepOutboxEvery({ url, token, everyMs = 30_000, report }) {
   const timer = setInterval(() => void sweep(), everyMs);
   return { first, stop: () => clearInterval(timer) };
 }
+
+/**
+ * Reconciles the worker's mirror and ledger with Stripe now and every `everyMs` (an hour), as
+ * the Cron Trigger does once a day when deployed: each call is one bounded step of a run, so
+ * an unfinished run is called on at once. `report` gets a line when drift was found, or on the
+ * first failure after a success.
+ * @param {{ url: string, token: string, everyMs?: number, report: (line: string) => void }} options
+ */
+export function reconcileEvery({ url, token, everyMs = 60 * 60_000, report }) {
+  let failing = false;
+  let running = false;
+  const reconcile = async () => {
+    if (running) return;
+    running = true;
+    try {
+      for (let call = 0; call < 50; call++) {
+        const response = await fetch(`${url}/api/admin/reconcile`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: '{}',
+          signal: AbortSignal.timeout(60_000),
+        });
+        if (!response.ok) throw new Error(`${response.status} ${(await response.text()).slice(0, 200)}`);
+        const body = /** @type {{ run: { finishedAt: string | null } | null, drift: { outcome: string }[] }} */ (await response.json());
+        failing = false;
+        if (!body.run || body.run.finishedAt) {
+          const needsSeller = body.drift.filter((entry) => entry.outcome === 'needs_seller').length;
+          if (body.drift.length > 0) report(`reconciliation: ${body.drift.length} difference${body.drift.length === 1 ? '' : 's'} with Stripe repaired or reported${needsSeller ? ` (${needsSeller} need you: see the back office's health page)` : ''}`);
+          return;
+        }
+      }
+    } catch (error) {
+      if (!failing) report(`reconciliation failed (${error instanceof Error ? error.message : String(error)}); trying again in ${Math.round(everyMs / 60_000)} min`);
+      failing = true;
+    } finally {
+      running = false;
+    }
+  };
+  const first = reconcile();
+  const timer = setInterval(() => void reconcile(), everyMs);
+  return { first, stop: () => clearInterval(timer) };
+}

@@ -9,7 +9,10 @@ import { catalogSnapshotBuiltAt } from '../storefront/live-catalog';
 import { commaSeparated, shopMode } from '../platform/config';
 import type { Context } from '../platform/context';
 import { lastAction } from '../store/admin-actions';
-import { lastEvent, ledgerCounts } from '../store/ledger';
+import { failedCountWithError, lastEvent, ledgerCounts } from '../store/ledger';
+import { STRIPE_API_VERSION } from '../../contract/stripe-events';
+import { HELD_PREFIX } from '../events/api-version';
+import { openAlerts } from '../store/alerts';
 import { mirrorCounts } from '../store/mirror';
 import { anyOrder } from '../store/orders';
 import { deadOutboxCount } from '../store/outbox';
@@ -27,7 +30,7 @@ export async function health(context: Context, webhookUrl: string): Promise<Admi
   const { db, env } = context;
   const now = context.now();
   const mode = shopMode(env);
-  const [latest, counts, dead, mirror, sync, ordersExist, snapshotAt, wiring] = await Promise.all([
+  const [latest, counts, dead, mirror, sync, ordersExist, snapshotAt, wiring, held, alerts] = await Promise.all([
     lastEvent(db),
     ledgerCounts(db),
     deadOutboxCount(db),
@@ -36,6 +39,8 @@ export async function health(context: Context, webhookUrl: string): Promise<Admi
     anyOrder(db),
     catalogSnapshotBuiltAt(env),
     wiringChecks(env, mode, webhookUrl),
+    failedCountWithError(db, HELD_PREFIX),
+    openAlerts(db),
   ]);
   const webhookSecrets = commaSeparated(env.STRIPE_WEBHOOK_SECRET).length;
   const ageSeconds = latest ? Math.max(0, Math.round((now - latest.receivedAt) / 1000)) : null;
@@ -45,6 +50,9 @@ export async function health(context: Context, webhookUrl: string): Promise<Admi
     warnings.push(`No Stripe event arrived for more than ${QUIET_WEBHOOK_DAYS} days while orders exist: check the webhook endpoint and its secret in Stripe's dashboard.`);
   }
   if (counts.failed > 0) warnings.push(`${counts.failed} event(s) failed: see the ledger.`);
+  if (held > 0) {
+    warnings.push(`${held} event(s) were rendered at another Stripe API version than ${STRIPE_API_VERSION} and could not be refetched: set STRIPE_SECRET_KEY, then retry them from the ledger; set the webhook endpoint's API version to ${STRIPE_API_VERSION}.`);
+  }
   if (dead > 0) warnings.push(`${dead} side effect(s) (deliveries, revocations) gave up after their retries: see the orders concerned.`);
   const access = accessSetting(env);
   if (access.configured === 'partly') warnings.push('Cloudflare Access is half configured: set both ACCESS_TEAM_DOMAIN and ACCESS_AUD.');
@@ -71,6 +79,8 @@ export async function health(context: Context, webhookUrl: string): Promise<Admi
     mirror: Object.fromEntries(Object.entries(mirror).map(([name, m]) => [name, { rows: m.rows, deleted: m.deleted, lastUpdatedAt: isoOrNull(m.lastUpdatedAt) }])),
     lastSync: sync ? { at: new Date(sync.at).toISOString(), actor: sync.actor, resource: sync.subject } : null,
     catalogSnapshot: snapshotAt === null ? null : { ageSeconds: Math.max(0, Math.round((now - snapshotAt) / 1000)) },
+    apiVersion: { pinned: STRIPE_API_VERSION, heldEvents: held },
+    alerts: alerts.map((alert) => ({ incident: alert.incident, kind: alert.kind, openedAt: new Date(alert.openedAt).toISOString(), message: alert.message, whatToDo: alert.whatToDo })),
     warnings,
     checks,
   };

@@ -7,6 +7,7 @@
 // event runs again.
 import type Stripe from 'stripe';
 import { MIRROR } from '../mirror/resources';
+import { atPinnedVersion } from './api-version';
 import { mirrorEvent } from '../mirror/sync';
 import { chargeRefunded, disputeCreated, sessionEvent } from '../orders/order-events';
 import { commaSeparated, shopMode, webhookProcessing } from '../platform/config';
@@ -16,7 +17,7 @@ import { randomId } from '../platform/ids';
 import { Refusal } from '../platform/refusal';
 import type { SellerHooks } from '../seller-hooks';
 import { commit, type Commitment, type Effects } from '../store/commit';
-import { claimEvent, ignoredMark, isAlreadyClaimed, ledgerStatus, recordFailed } from '../store/ledger';
+import { claimEvent, failedMark, ignoredMark, isAlreadyClaimed, ledgerStatus, recordFailed } from '../store/ledger';
 import { decodeEvent } from '../stripe/event';
 import { verifySignature } from '../stripe/signature';
 
@@ -24,7 +25,7 @@ import { verifySignature } from '../stripe/signature';
 export type Outcome = EventOutcome | { status: 200; body: { received: true; outcome: 'queued' } };
 
 export type EventOutcome =
-  | { status: 200; body: { received: true; outcome: 'processed' | 'ignored' | 'duplicate' } }
+  | { status: 200; body: { received: true; outcome: 'processed' | 'ignored' | 'duplicate' | 'held' } }
   | { status: 500; body: { error: string } };
 
 /**
@@ -86,7 +87,7 @@ export async function receiveEvent(event: Stripe.Event, payload: string, context
  * commit, an ignored mark, or the error its handler threw.
  */
 export type Handling =
-  | (Commitment & { outcome: 'processed' | 'ignored'; claim: D1PreparedStatement[] })
+  | (Commitment & { outcome: 'processed' | 'ignored' | 'held'; claim: D1PreparedStatement[] })
   | { outcome: 'failed'; error: unknown };
 
 export async function handlingOf(event: Stripe.Event, payload: string, context: Context & SellerHooks): Promise<Handling> {
@@ -99,13 +100,22 @@ export async function handlingOf(event: Stripe.Event, payload: string, context: 
     return { outcome: 'ignored', effects: { writes: [] }, claim: [ignoredMark(db, event, payload, context.now(), note)] };
   }
   let effects: Effects | null;
+  let note: string | null;
   try {
-    effects = await effectsOf(event, context);
+    // An event rendered at another API version is read at the pinned one (worker/events/api-version.ts).
+    const pinned = await atPinnedVersion(event, context);
+    if (!pinned.ok) {
+      // Held, not retried by Stripe: only the seller (a key, a retry from the ledger) can change the answer.
+      console.error(JSON.stringify({ msg: 'webhook event held: other API version', event: event.id, type: event.type, error: pinned.held }));
+      return { outcome: 'held', effects: { writes: [] }, claim: [failedMark(db, event, payload, context.now(), pinned.held)] };
+    }
+    effects = await effectsOf(pinned.event, context);
+    note = [effects?.note, pinned.note].filter(Boolean).join('; ') || null;
   } catch (error) {
     return { outcome: 'failed', error };
   }
   if (!effects) return { outcome: 'ignored', effects: { writes: [] }, claim: [ignoredMark(db, event, payload, context.now(), 'no handler for this event type')] };
-  return { outcome: 'processed', effects, claim: claimEvent(db, event, payload, context.now(), randomId(16), effects.note ?? null) };
+  return { outcome: 'processed', effects, claim: claimEvent(db, event, payload, context.now(), randomId(16), note) };
 }
 
 /** What each event type does: its effects, computed without writing; null for a type the shop does not handle. */

@@ -6,7 +6,7 @@ import type { SyncResource } from '../../contract/api';
 import type { Context } from '../platform/context';
 import { refreshCatalog } from '../storefront/live-catalog';
 import { commit, type Effects } from '../store/commit';
-import { tieBreak, upsertMirrored, type SyncVersion } from '../store/mirror';
+import { MIRROR_COLUMNS, storedRows, tieBreak, upsertMirrored, type MirrorRow, type MirrorTable, type SyncVersion } from '../store/mirror';
 import { outboxCatalogRebuild } from '../store/outbox';
 import { stripeClient } from '../stripe/client';
 import { MIRROR, type MirrorResource } from './resources';
@@ -55,6 +55,55 @@ export interface Page {
 
 const PAGE_SIZE = 100;
 
+/** A listing or a refetch is the state as of now: it ranks with updates, after any event of the same second ('sync' > 'evt_…'). */
+const asOfNow = (now: number): SyncVersion => ({ created: Math.floor(now / 1000), eventId: '1:sync' });
+
+/** The mirrored columns where `row` (what Stripe has) differs from `stored` (what the mirror has); ['missing'] when absent. */
+export function differingFields(table: MirrorTable, row: MirrorRow<MirrorTable>, stored: Record<string, unknown> | undefined): string[] {
+  if (!stored) return ['missing'];
+  const fields: Record<string, unknown> = row;
+  const columns = [...MIRROR_COLUMNS[table], 'deleted'];
+  return columns.filter((column) => {
+    const mine = column === 'deleted' ? (row.deleted ? 1 : 0) : (fields[column] ?? null);
+    return (stored[column] ?? null) !== mine;
+  });
+}
+
+export interface Compared {
+  id: string;
+  /** Columns that differed; empty when the mirror agreed. */
+  fields: string[];
+}
+
+/**
+ * Compares objects Stripe gave with their mirrored rows, and writes — through the ordering
+ * guard, as of now — only those that differ. What differed is returned.
+ */
+export async function repairDrift(name: SyncResource, objects: { id: string }[], context: Context): Promise<Compared[]> {
+  const resource = MIRROR[name];
+  const { db } = context;
+  const now = context.now();
+  const stored = await storedRows(db, resource.table, objects.map((object) => object.id));
+  const compared = objects.map((object) => {
+    const deleted = resource.listedAsDeleted?.(object) ?? false;
+    return { object, deleted, fields: differingFields(resource.table, resource.toRow(object, deleted), stored.get(object.id)) };
+  });
+  const differing = compared.filter((entry) => entry.fields.length > 0);
+  const writes = differing.flatMap(({ object, deleted }) => writesOf(resource, db, object, deleted, asOfNow(now), now));
+  if (writes.length > 0) {
+    await commit(context, { writes });
+    if (resource.changesCatalog) context.waitUntil(refreshCatalog(context.env));
+  }
+  return compared.map(({ object, fields }) => ({ id: object.id, fields }));
+}
+
+/** One mirrored object refetched from Stripe and applied through the ordering guard: what differed. */
+export async function resyncObject(stripe: Stripe, name: SyncResource, id: string, context: Context): Promise<string[]> {
+  const object = await MIRROR[name].retrieve(stripe, id);
+  const [compared] = await repairDrift(name, [object], context);
+  return compared?.fields ?? [];
+}
+
 /**
  * Backfills one page of `name` from Stripe's API; the `stripe:sync` CLI drives it page by
  * page (each request stays well inside Workers' limits) and can resume from `next`.
@@ -63,8 +112,7 @@ export async function syncPage(stripe: Stripe, name: SyncResource, startingAfter
   const resource = MIRROR[name];
   const { db } = context;
   const now = context.now();
-  // A listing is the state as of now: it ranks with updates, after any event of the same second ('sync' > 'evt_…').
-  const version: SyncVersion = { created: Math.floor(now / 1000), eventId: '1:sync' };
+  const version = asOfNow(now);
   const list = await resource.list(stripe, { limit: PAGE_SIZE, ...(startingAfter ? { starting_after: startingAfter } : {}) });
   const writes = list.data.flatMap((object) => writesOf(resource, db, object, resource.listedAsDeleted?.(object) ?? false, version, now));
   if (writes.length > 0) await commit(context, { writes });

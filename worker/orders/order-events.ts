@@ -47,6 +47,19 @@ export function disputeCreated(event: Stripe.ChargeDisputeCreatedEvent, context:
   return paymentIntent ? revokeOrder(paymentIntent, 'disputed', event.id, context) : { writes: [] };
 }
 
+/**
+ * A charge as Stripe has it now (a resync, a reconciliation): fully refunded or disputed, it
+ * revokes its order as the webhook's event would. `source` names where it was read, for the
+ * revocation's record.
+ */
+export function chargeEffects(charge: Stripe.Charge, source: string, context: Context): Effects {
+  const paymentIntent = idOf(charge.payment_intent);
+  if (!paymentIntent) return { writes: [] };
+  if (charge.refunded) return revokeOrder(paymentIntent, 'refunded', source, context);
+  if (charge.disputed) return revokeOrder(paymentIntent, 'disputed', source, context);
+  return { writes: [] };
+}
+
 // ─── what a session means ───────────────────────────────────────────────────
 
 /** What Stripe said of a session: a webhook's event type (the session's own fields cannot tell a delayed payment that failed). */

@@ -61,6 +61,10 @@ export interface Env {
   DOWNLOAD_LINK_TTL_SECONDS?: string;
   /** Days a past_due subscription's files and licence keys are still served, from the start of the unpaid period (default 7, 0–60). */
   SUBSCRIPTION_PAST_DUE_GRACE_DAYS?: string;
+  /** Hours between the Cron Trigger's reconciliations with Stripe (default 24; 1 to 168). A run not finished carries on each minute. */
+  RECONCILE_EVERY_HOURS?: string;
+  /** Hours without a Stripe event, while buyers create Checkout Sessions, before the seller is alerted (default 6; 1 to 168). */
+  WEBHOOK_QUIET_HOURS?: string;
 }
 
 /** A queue message: the outbox row to carry out. */

@@ -13,6 +13,7 @@ import {
   AdminRefundRequest,
   LicenceKeysRequest,
   ReplayRequest,
+  ResyncRequest,
   SyncRequest,
   type AdminEventsResponse,
   type LicenceKeysResponse,
@@ -22,6 +23,9 @@ import {
 } from '../../contract/api';
 import { ADMIN_PAGE_SIZE } from '../../contract/limits';
 import { rerunFulfilment } from '../admin/rerun';
+import { resync } from '../admin/resync';
+import { latestReport, reconcile } from '../admin/reconcile';
+import { watchAlerts } from '../admin/alerts';
 import { health } from '../admin/health';
 import { retryEvent, retryFailed } from '../admin/ledger';
 import { orderDetail, ordersPage, salesTotals } from '../admin/orders';
@@ -57,6 +61,23 @@ const routes = admin
     await logAction(c.env.DB, { at: context.now(), actor: c.var.actor, action: 'mirror_synced', subject: resource, detail: JSON.stringify({ count: page.count, startingAfter: startingAfter ?? null }) }).run();
     return c.json({ synced: page.count, hasMore: page.hasMore, next: page.next } satisfies SyncResponse);
   })
+  // "Resync from Stripe": one object, or an order and what it hangs on, refetched and applied as a webhook would.
+  .post('/resync', validate('json', ResyncRequest), async (c) => {
+    const context = handlerContext(c);
+    return c.json(await withStripe(c.env, (stripe) => resync(stripe, c.req.valid('json'), c.var.actor, context)));
+  })
+  // One bounded step of the reconciliation with Stripe (the Cron Trigger's job, on demand); the latest run's drift report.
+  .post('/reconcile', validate('json', v.strictObject({}, 'takes no arguments: send {}')), async (c) => {
+    const context = handlerContext(c);
+    return c.json(
+      await withStripe(c.env, async (stripe) => {
+        const report = await reconcile(stripe, 'admin', c.var.actor, context);
+        if (report.run?.finishedAt) await watchAlerts(context, stripe, report);
+        return report;
+      }),
+    );
+  })
+  .get('/reconcile', async (c) => c.json(await latestReport(handlerContext(c))))
   .post('/replay', validate('json', ReplayRequest), async (c) => {
     const { startingAfter } = c.req.valid('json');
     const page = await withStripe(c.env, (stripe) => replayPage(stripe, startingAfter ?? undefined, handlerContext(c)));

@@ -178,3 +178,12 @@ export async function ignoredByType(db: D1Database): Promise<{ type: string; cou
 export async function lastEvent(db: D1Database): Promise<{ id: string; type: string; receivedAt: number } | null> {
   return db.prepare('SELECT id, type, received_at AS receivedAt FROM stripe_events ORDER BY received_at DESC, id DESC LIMIT 1').first();
 }
+
+/** Failed events whose error starts with `prefix` (held events): failed rows are few, found by the status index. */
+export async function failedCountWithError(db: D1Database, prefix: string): Promise<number> {
+  const row = await db
+    .prepare("SELECT count(*) AS n FROM stripe_events WHERE status = 'failed' AND substr(last_error, 1, length(?1)) = ?1")
+    .bind(prefix)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}

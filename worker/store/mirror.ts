@@ -107,3 +107,14 @@ export async function mirrorCounts(db: D1Database): Promise<Record<string, { row
     }),
   );
 }
+
+/** The stored columns of `ids` in `table` (deleted included), to compare with what Stripe lists. */
+export async function storedRows(db: D1Database, table: MirrorTable, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+  if (ids.length === 0) return new Map();
+  const columns = ['id', ...MIRROR_COLUMNS[table], 'deleted'];
+  const { results } = await db
+    .prepare(`SELECT ${columns.join(', ')} FROM ${table} WHERE id IN (SELECT value FROM json_each(?1))`)
+    .bind(JSON.stringify(ids))
+    .all<Record<string, unknown>>();
+  return new Map(results.map((row) => [String(row.id), row]));
+}

@@ -23,7 +23,8 @@ export async function stripeClient(env: Env): Promise<Stripe | null> {
     const { default: StripeSdk } = await import('stripe');
     const url = new URL(base);
     client = new StripeSdk(key, {
-      // The version the shop's webhook endpoint is made with too: API answers and events share their shapes.
+      // The version the worker's code reads, whatever the account's default is; the shop's webhook
+      // endpoint is made with it too, so API answers and events share their shapes.
       apiVersion: STRIPE_API_VERSION,
       httpClient: StripeSdk.createFetchHttpClient(),
       host: url.hostname,

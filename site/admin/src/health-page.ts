@@ -1,6 +1,6 @@
-import type { AdminHealthResponse } from '../../../contract/api';
+import type { AdminHealthResponse, ReconcileResponse } from '../../../contract/api';
 import { byId, h } from '../../src/dom';
-import { get, withAccess } from './api';
+import { ApiError, get, notice, post, withAccess } from './api';
 
 const yes = (value: boolean) => (value ? 'yes' : 'no');
 
@@ -12,9 +12,17 @@ function age(seconds: number): string {
 }
 
 async function load(): Promise<void> {
-  const health = await get<AdminHealthResponse>('health');
+  const [health, reconciliation] = await Promise.all([get<AdminHealthResponse>('health'), get<ReconcileResponse>('reconcile')]);
   const row = (label: string, value: string) => [h('dt', {}, label), h('dd', {}, value)];
   byId('content').replaceChildren(
+    health.alerts.length
+      ? h(
+          'section',
+          { class: 'card warnings alerts', 'aria-labelledby': 'alerts-title' },
+          h('h2', { id: 'alerts-title', class: 'error' }, 'Alerts'),
+          h('ul', { id: 'alerts' }, ...health.alerts.map((alert) => h('li', { class: 'error' }, h('strong', {}, alert.message), ` Since ${new Date(alert.openedAt).toLocaleString()}. ${alert.whatToDo}`))),
+        )
+      : '',
     health.warnings.length
       ? h('section', { class: 'card warnings', 'aria-labelledby': 'warnings-title' }, h('h2', { id: 'warnings-title' }, 'Warnings'), h('ul', { id: 'warnings' }, ...health.warnings.map((w) => h('li', {}, w))))
       : h('p', { class: 'notice notice--ok', id: 'warnings' }, 'No warnings.'),
@@ -61,11 +69,13 @@ async function load(): Promise<void> {
         { class: 'facts' },
         ...row('Last event', health.lastEvent ? `${health.lastEvent.type}, ${age(health.lastEvent.ageSeconds)}` : 'none yet'),
         ...row('Failed events', String(health.failedEvents)),
+        ...row('Stripe API version', `${health.apiVersion.pinned}${health.apiVersion.heldEvents ? ` (${health.apiVersion.heldEvents} held at another version)` : ''}`),
         ...row('Side effects given up', String(health.deadOutboxRows)),
         ...row('Catalog snapshot', health.catalogSnapshot ? `built ${age(health.catalogSnapshot.ageSeconds)}` : 'none cached'),
         ...row('Last sync', health.lastSync ? `${health.lastSync.resource}, ${new Date(health.lastSync.at).toLocaleString()} by ${health.lastSync.actor}` : 'never'),
       ),
     ),
+    reconciliationCard(reconciliation),
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'mirror-title' },
@@ -73,6 +83,50 @@ async function load(): Promise<void> {
       h('dl', { class: 'facts' }, ...Object.entries(health.mirror).flatMap(([name, m]) => row(name.replace('_', ' '), `${m.rows}${m.deleted ? ` (+${m.deleted} deleted)` : ''}`))),
     ),
   );
+}
+
+/** The latest reconciliation's drift report: what differed from Stripe, what was repaired, what needs the seller. */
+function reconciliationCard(report: ReconcileResponse): HTMLElement {
+  const run = report.run;
+  const button = h('button', { type: 'button', id: 'reconcile' }, 'Reconcile now');
+  button.addEventListener('click', () => void reconcileNow(button));
+  const needsSeller = report.drift.filter((entry) => entry.outcome === 'needs_seller');
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'reconcile-title' },
+    h('h2', { id: 'reconcile-title' }, 'Reconciliation with Stripe'),
+    h(
+      'p',
+      { id: 'reconcile-summary' },
+      run
+        ? `${run.finishedAt ? `Last run finished ${new Date(run.finishedAt).toLocaleString()}` : `A run started ${new Date(run.startedAt).toLocaleString()} is carrying on`} (${run.trigger}): ${run.compared} objects and events compared in ${run.pages} pages; ${report.drift.length ? `${report.drift.length} differed, ${needsSeller.length} need you.` : 'no drift.'}`
+        : 'Never run yet: it runs daily from the Cron Trigger once a Stripe key is set.',
+    ),
+    report.drift.length
+      ? h(
+          'ul',
+          { id: 'drift', class: 'plain' },
+          ...report.drift.map((entry) =>
+            h('li', { class: entry.outcome === 'needs_seller' ? 'error' : '' }, `${entry.resource} ${entry.objectId}: ${entry.kind}${entry.fields ? ` (${entry.fields.join(', ')})` : ''} — ${entry.outcome === 'repaired' ? 'repaired' : 'needs you'}${entry.detail ? `: ${entry.detail}` : ''}`),
+          ),
+        )
+      : null,
+    button,
+  );
+}
+
+async function reconcileNow(button: HTMLButtonElement): Promise<void> {
+  button.disabled = true;
+  try {
+    let report: ReconcileResponse;
+    do report = await post<ReconcileResponse>('reconcile');
+    while (report.run && !report.run.finishedAt);
+    await load();
+    notice(report.drift.length ? `Reconciled: ${report.drift.length} difference(s) with Stripe, see below.` : 'Reconciled: the shop agrees with Stripe.', 'ok');
+  } catch (error) {
+    notice(error instanceof ApiError ? error.message : String(error), 'error');
+    button.disabled = false;
+  }
 }
 
 void withAccess(load);

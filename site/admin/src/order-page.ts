@@ -1,4 +1,4 @@
-import type { AdminOrderDetail, AdminRefundResponse, AdminRerunResponse } from '../../../contract/api';
+import type { AdminOrderDetail, AdminRefundResponse, AdminRerunResponse, ResyncResponse } from '../../../contract/api';
 import { byId, h } from '../../src/dom';
 import { ApiError, get, money, notice, post, statusBadge, toMinorUnits, when, withAccess } from './api';
 
@@ -113,7 +113,12 @@ function actions(detail: AdminOrderDetail): HTMLElement | null {
     button.addEventListener('click', () => void rerun(button));
     parts.push(h('div', { class: 'action' }, h('h3', {}, 'Fulfilment'), h('p', {}, o.status === 'review' ? 'This order was held for review. Approving runs the fulfilment now, logged with your name.' : 'The delivery gave up after its retries. Queue it again.'), button));
   }
-  return parts.length ? h('section', { class: 'card', 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title' }, 'Actions'), ...parts) : null;
+  const resyncButton = h('button', { type: 'button', id: 'resync' }, 'Resync from Stripe');
+  resyncButton.addEventListener('click', () => void resync(resyncButton));
+  parts.push(
+    h('div', { class: 'action' }, h('h3', {}, 'Resync'), h('p', {}, 'Refetch this order’s session, payment, charge and subscription from Stripe and apply them as their webhooks would (for a webhook that never arrived). Logged with your name.'), resyncButton),
+  );
+  return h('section', { class: 'card', 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title' }, 'Actions'), ...parts);
 }
 
 async function refund(amount: number | null, form: HTMLFormElement): Promise<void> {
@@ -141,6 +146,19 @@ async function watchStatus(from: string): Promise<void> {
       notice(`Stripe confirmed: the order is now ${detail.order.status}.`, 'ok');
       return;
     }
+  }
+}
+
+async function resync(button: HTMLButtonElement): Promise<void> {
+  button.disabled = true;
+  try {
+    const result = await post<ResyncResponse>('resync', { resource: 'orders', id });
+    render(await get<AdminOrderDetail>(`orders/${encodeURIComponent(id)}`));
+    const differed = Object.entries(result.differed).map(([object, fields]) => `${object}: ${fields.join(', ')}`);
+    notice(`Resynced from Stripe: ${result.applied.join(', ')}.${differed.length ? ` Repaired ${differed.join('; ')}.` : ' The mirror agreed.'}`, 'ok');
+  } catch (error) {
+    notice(error instanceof ApiError ? error.message : String(error), 'error');
+    button.disabled = false;
   }
 }
 

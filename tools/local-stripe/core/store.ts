@@ -75,6 +75,8 @@ export class Store {
   /** e.g. `http://127.0.0.1:12111`; hosted pages (checkout, portal, Payment Links) live under it. */
   baseUrl = '';
   lastApiVersion: string | null = null;
+  /** Renders every new event at this API version (a test simulating an endpoint at another version); null: as requested. */
+  eventApiVersion: string | null = null;
   private readonly fixtures: Record<string, StripeObject>;
   private objects = new Map<ObjectKind, Map<string, StripeObject>>();
   private seq = new Map<string, number>();
@@ -112,6 +114,7 @@ export class Store {
     this.portalSessions.clear();
     this.invoicePayments.clear();
     this.webhookSecrets.clear();
+    this.eventApiVersion = null;
   }
 
   // ── saving and loading (npm start keeps the local Stripe's objects between runs) ──
@@ -210,7 +213,7 @@ export class Store {
       ...this.fixture('event'),
       id: newId.event(),
       object: 'event',
-      api_version: ctx.apiVersion ?? this.lastApiVersion ?? DEFAULT_API_VERSION,
+      api_version: this.eventApiVersion ?? ctx.apiVersion ?? this.lastApiVersion ?? DEFAULT_API_VERSION,
       created: ctx.created ?? now(),
       data: previous ? { object: clone(object), previous_attributes: clone(previous) } : { object: clone(object) },
       livemode: false,

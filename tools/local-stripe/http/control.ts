@@ -51,6 +51,11 @@ export async function handleControl(server: Controllable, req: http.IncomingMess
       }
       return sendJson(res, 200, { ok: true, webhook: store.webhooks.target ? { url: store.webhooks.target.url } : null });
     }
+    if (route === 'POST /__fake/api-version') {
+      if (body.version !== null && (typeof body.version !== 'string' || !body.version.trim())) return sendJson(res, 400, badRequest('version must be an API version string, or null'));
+      store.eventApiVersion = body.version;
+      return sendJson(res, 200, { ok: true, version: store.eventApiVersion });
+    }
     if (route === 'GET /__fake/deliveries') return sendJson(res, 200, { deliveries: store.webhooks.deliveries });
     if (route === 'GET /__fake/requests') return sendJson(res, 200, { requests: server.requests });
     if (route === 'POST /__fake/flush') {
