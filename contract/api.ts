@@ -432,7 +432,9 @@ export interface AdminOrderDetail {
   actions: AdminAction[];
   /** Its side effects: delivery and revocation, with attempts and the last error. */
   outbox: { kind: 'delivered' | 'revoked'; status: 'pending' | 'done' | 'dead'; attempts: number; lastError: string | null; doneAt: string | null }[];
-  can: { refund: boolean; rerunFulfilment: boolean; revokeAccess: boolean; restoreAccess: boolean };
+  /** Set by the seller's mark shipped (physical goods); null before. */
+  shipment: { carrier: string | null; trackingNumber: string | null; shippedAt: string | null } | null;
+  can: { refund: boolean; rerunFulfilment: boolean; revokeAccess: boolean; restoreAccess: boolean; markShipped: boolean };
 }
 
 /** `POST /api/admin/orders/:id/revoke-access` and `/restore-access`: the seller's hand on access; no money moves. */

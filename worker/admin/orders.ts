@@ -45,6 +45,7 @@ export async function orderDetail(db: D1Database, id: string): Promise<AdminOrde
     discount: row.amountDiscount ? { amount: row.amountDiscount, promotionCode: row.promotionCode, coupon: row.coupon } : null,
     shipping: buyer?.shipping ?? null,
     phone: buyer?.phone ?? null,
+    shipment: row.shippedAt === null ? null : { carrier: row.shippingCarrier, trackingNumber: row.trackingNumber, shippedAt: isoOrNull(row.shippedAt) },
     lineItems,
     events: events.map(ledgerEventView),
     actions: actions.map((a) => ({ at: new Date(a.at).toISOString(), actor: a.actor, action: a.action, detail: a.detail === null ? null : (JSON.parse(a.detail) as unknown) })),
@@ -53,6 +54,7 @@ export async function orderDetail(db: D1Database, id: string): Promise<AdminOrde
       refund: REFUNDABLE.has(row.status) && row.paymentIntent !== null && (row.amountTotal === null || row.amountRefunded < row.amountTotal),
       revokeAccess: canTransition(row.status, 'revoked'),
       restoreAccess: canTransition(row.status, 'restored'),
+      markShipped: canTransition(row.status, 'shipped'),
       rerunFulfilment: row.status === 'review' || (row.status === 'fulfilled' && deliveryDead),
     },
   };

@@ -9,7 +9,7 @@ import { downloadPath } from '../../../worker/delivery/links';
 import { signLink } from '../../../worker/delivery/signature';
 import { fileBytes, get, PDF_KEY, putFile } from '../delivery/support';
 import { DOWNLOAD_SECRET, ledgerRow, orderRow, snapshot, testApp } from '../support/app';
-import { adminEnv, adminGet, adminPost } from '../support/back-office';
+import { adminEnv, adminGet, adminPost, seedOrder } from '../support/back-office';
 import { checkoutSession, delivery, event, fixture, type TestEvent } from '../support/stripe';
 
 type App = ReturnType<typeof testApp>;
@@ -227,4 +227,26 @@ describe('shuffled, duplicated histories', () => {
       { numRuns: 30 },
     );
   }, 120_000);
+});
+
+describe('the seller’s mark shipped', () => {
+  it('an order awaiting shipment becomes shipped with its carrier and tracking number, logged with who; a second mark → 409', async () => {
+    const app = testApp();
+    const id = await seedOrder({ createdAt: Date.now(), status: 'awaiting_shipment' });
+    const shipped = await json<AdminAccessResponse>(app.send(adminPost(`orders/${id}/mark-shipped`, { carrier: 'La Poste', trackingNumber: 'LP 0042-17' }), adminEnv()));
+    expect(shipped.orderStatus).toBe('shipped');
+    expect(await orderRow(id)).toMatchObject({ status: 'shipped', shipping_carrier: 'La Poste', tracking_number: 'LP 0042-17', shipped_at: expect.any(Number) });
+    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${id}`), adminEnv()));
+    expect(detail.shipment).toMatchObject({ carrier: 'La Poste', trackingNumber: 'LP 0042-17' });
+    expect(detail.actions.map((a) => [a.action, a.actor])).toEqual([['marked_shipped', 'SYNC_TOKEN']]);
+    await json(app.send(adminPost(`orders/${id}/mark-shipped`, { carrier: 'La Poste', trackingNumber: 'LP 0042-18' }), adminEnv()), 409);
+  });
+
+  it('a fulfilled digital order cannot be marked shipped → 409, nothing changed', async () => {
+    const app = testApp();
+    const { session } = await fulfilledOrder(app);
+    const before = await snapshot();
+    await json(app.send(adminPost(`orders/${session.id}/mark-shipped`, { carrier: 'x', trackingNumber: '1' }), adminEnv()), 409);
+    expect(await snapshot()).toEqual(before);
+  });
 });
