@@ -3,6 +3,7 @@
 // storefront calls through `hc<AppType>`, and the tests build bodies from them.
 import * as v from 'valibot';
 import { ADMIN_CURSOR, CHECKOUT_SESSION_ID, CLIENT_REFERENCE_ID, DOWNLOAD_EXPIRES, DOWNLOAD_SIGNATURE, EMAIL, EVENT_ID, EVENT_TYPE, LICENCE_KEY, PRICE_ID, PRODUCT_ID, PRODUCT_SLUG, REFUND_REQUEST_ID, STRIPE_OBJECT_ID } from './ids';
+import { ORDER_STATUSES, type OrderStatus } from './order-states';
 import { MAX_ADMIN_PAGE_SIZE, MAX_LICENCE_KEYS_PER_UPLOAD, MAX_LINES, MAX_QUANTITY, MIN_QUANTITY } from './limits';
 
 const JSON_OBJECT = 'body must be a JSON object';
@@ -177,8 +178,7 @@ export const ProductIdParam = v.object({
   id: v.pipe(v.string(), v.regex(PRODUCT_ID, 'not a product id (a Stripe product id or a catalog slug)')),
 });
 
-export const ORDER_STATUSES = ['pending', 'paid', 'fulfilled', 'payment_failed', 'expired', 'refunded', 'disputed', 'review'] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export { ORDER_STATUSES, type OrderStatus };
 
 export interface LineItemView {
   price: string | null;
@@ -394,7 +394,12 @@ export interface AdminOrder {
   customerEmail: string | null;
   paymentIntent: string | null;
   product: { id: string; name: string } | null;
+  /** What was paid, after any discount. */
   amountTotal: number | null;
+  /** What came back to the buyer so far, by refunds Stripe signed (minor units). */
+  amountRefunded: number;
+  /** What the shop keeps: amountTotal − amountRefunded (null when amountTotal is). */
+  amountNet: number | null;
   currency: string | null;
   livemode: boolean;
   createdAt: string;
@@ -407,10 +412,11 @@ export interface AdminOrdersResponse {
   next: string | null;
 }
 
-/** Orders paid and kept (paid, fulfilled, in review) in one currency, and what they took. */
+/** Orders whose money the shop keeps (contract/order-states.ts KEEPS_MONEY) in one currency, and what they took net of refunds. */
 export interface SalesTotal {
   currency: string;
   orders: number;
+  /** Net: paid minus refunded. */
   amount: number;
 }
 
@@ -465,7 +471,36 @@ export interface AdminOrderDetail {
   actions: AdminAction[];
   /** Its side effects: delivery and revocation, with attempts and the last error. */
   outbox: { kind: 'delivered' | 'revoked'; status: 'pending' | 'done' | 'dead'; attempts: number; lastError: string | null; doneAt: string | null }[];
-  can: { refund: boolean; rerunFulfilment: boolean };
+  /** Set by the seller's mark shipped (physical goods); null before. */
+  shipment: { carrier: string | null; trackingNumber: string | null; shippedAt: string | null } | null;
+  can: { refund: boolean; rerunFulfilment: boolean; revokeAccess: boolean; restoreAccess: boolean; markShipped: boolean };
+}
+
+/** `POST /api/admin/orders/:id/revoke-access` and `/restore-access`: the seller's hand on access; no money moves. */
+export const AdminAccessRequest = v.object(
+  {
+    reason: v.pipe(v.string('must say why (1–500 characters)'), v.trim(), v.minLength(1, 'must say why (1–500 characters)'), v.maxLength(500, 'must say why (1–500 characters)')),
+  },
+  JSON_OBJECT,
+);
+export type AdminAccessRequest = v.InferOutput<typeof AdminAccessRequest>;
+
+const SHIP_TEXT = (what: string) => `must be the ${what} (1–100 characters)`;
+
+/** `POST /api/admin/orders/:id/mark-shipped`: a physical order awaiting shipment leaves with a carrier and a tracking number. */
+export const AdminShipRequest = v.object(
+  {
+    carrier: v.pipe(v.string(SHIP_TEXT('carrier')), v.trim(), v.minLength(1, SHIP_TEXT('carrier')), v.maxLength(100, SHIP_TEXT('carrier'))),
+    trackingNumber: v.pipe(v.string(SHIP_TEXT('tracking number')), v.trim(), v.regex(/^[A-Za-z0-9 -]{1,100}$/, 'must be the tracking number (1–100 letters, digits, spaces or dashes)')),
+    note: v.optional(v.pipe(v.string('must be a note (at most 500 characters)'), v.maxLength(500, 'must be a note (at most 500 characters)'))),
+  },
+  JSON_OBJECT,
+);
+export type AdminShipRequest = v.InferOutput<typeof AdminShipRequest>;
+
+export interface AdminAccessResponse {
+  orderStatus: OrderStatus;
+  message: string;
 }
 
 export interface AdminRefundResponse {

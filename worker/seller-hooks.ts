@@ -13,6 +13,7 @@
 //   per order, from the outbox, same contract.
 import type { Product } from '../catalog';
 import type { DownloadLink, LicenceKeyView } from '../contract/api';
+import type { REVOKES_ACCESS } from '../contract/order-states';
 import { randomId } from './platform/ids';
 import type { Env } from './platform/env';
 import type { LineItem, Order } from './store/orders';
@@ -83,7 +84,8 @@ export interface RevocationRequest {
   order: Order;
   product: Product | undefined;
   env: Env;
-  reason: 'refunded' | 'disputed';
+  /** A full refund, a dispute opened or lost, or the seller's revoke (contract/order-states.ts REVOKES_ACCESS). */
+  reason: (typeof REVOKES_ACCESS)[number];
 }
 
 /** Side effects of a refund or dispute, after the commit, once per order. */

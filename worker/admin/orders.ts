@@ -7,6 +7,7 @@ import { eventsOfOrder } from '../store/ledger';
 import { findLineItems, findOrder, listOrders, salesSince, searchOrders } from '../store/orders';
 import { outboxOfOrder } from '../store/outbox';
 import { Refusal } from '../platform/refusal';
+import { canTransition } from '../../contract/order-states';
 import { REFUNDABLE } from './refund';
 import { adminOrderView, classifySearch, decodeCursor, isoOrNull, ledgerEventView, nextCursor, totalsWindows } from './views';
 
@@ -44,12 +45,16 @@ export async function orderDetail(db: D1Database, id: string): Promise<AdminOrde
     discount: row.amountDiscount ? { amount: row.amountDiscount, promotionCode: row.promotionCode, coupon: row.coupon } : null,
     shipping: buyer?.shipping ?? null,
     phone: buyer?.phone ?? null,
+    shipment: row.shippedAt === null ? null : { carrier: row.shippingCarrier, trackingNumber: row.trackingNumber, shippedAt: isoOrNull(row.shippedAt) },
     lineItems,
     events: events.map(ledgerEventView),
     actions: actions.map((a) => ({ at: new Date(a.at).toISOString(), actor: a.actor, action: a.action, detail: a.detail === null ? null : (JSON.parse(a.detail) as unknown) })),
     outbox: outbox.map((o) => ({ kind: o.kind, status: o.status, attempts: o.attempts, lastError: o.lastError, doneAt: isoOrNull(o.doneAt) })),
     can: {
-      refund: REFUNDABLE.has(row.status) && row.paymentIntent !== null,
+      refund: REFUNDABLE.has(row.status) && row.paymentIntent !== null && (row.amountTotal === null || row.amountRefunded < row.amountTotal),
+      revokeAccess: canTransition(row.status, 'revoked'),
+      restoreAccess: canTransition(row.status, 'restored'),
+      markShipped: canTransition(row.status, 'shipped'),
       rerunFulfilment: row.status === 'review' || (row.status === 'fulfilled' && deliveryDead),
     },
   };

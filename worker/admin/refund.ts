@@ -7,9 +7,10 @@ import type { Context } from '../platform/context';
 import { logAction } from '../store/admin-actions';
 import { findOrder } from '../store/orders';
 import { Refusal } from '../platform/refusal';
+import { REFUNDABLE as REFUNDABLE_STATES } from '../../contract/order-states';
 
 /** Orders whose payment may be refunded: money was taken and has not all come back. */
-export const REFUNDABLE: ReadonlySet<string> = new Set(['paid', 'fulfilled', 'review', 'disputed']);
+export const REFUNDABLE: ReadonlySet<string> = new Set(REFUNDABLE_STATES);
 
 
 export async function requestRefund(
@@ -24,8 +25,10 @@ export async function requestRefund(
   if (!order) throw new Refusal(404, 'order not found');
   if (!REFUNDABLE.has(order.status)) throw new Refusal(409, `an order in status ${order.status} cannot be refunded`);
   if (!order.paymentIntent) throw new Refusal(409, 'the order has no payment intent to refund (a subscription or a free order)');
-  if (request.amount !== undefined && order.amountTotal !== null && request.amount > order.amountTotal) {
-    throw new Refusal(400, `amount ${request.amount} is more than the order's total ${order.amountTotal}`);
+  const remaining = order.amountTotal === null ? null : order.amountTotal - order.amountRefunded;
+  if (remaining !== null && remaining <= 0) throw new Refusal(409, 'the whole payment has already been refunded');
+  if (request.amount !== undefined && remaining !== null && request.amount > remaining) {
+    throw new Refusal(400, `amount ${request.amount} is more than what remains to refund, ${remaining} (paid ${order.amountTotal}, refunded ${order.amountRefunded})`);
   }
   // One key per refund form: a double click, or a retried request, refunds once.
   const refund = await stripe.refunds.create(
@@ -44,6 +47,6 @@ export async function requestRefund(
   return {
     refund: { id: refund.id, status: refund.status, amount: refund.amount, currency: refund.currency },
     orderStatus: order.status,
-    message: 'Refund requested from Stripe. The order changes when Stripe sends charge.refunded (a partial refund leaves it as it is).',
+    message: 'Refund requested from Stripe. The order changes when Stripe sends charge.refunded (a partial refund keeps the buyer’s access and lowers the net).',
   };
 }

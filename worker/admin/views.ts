@@ -19,6 +19,8 @@ export function adminOrderView(row: Order): AdminOrder {
     paymentIntent: row.paymentIntent,
     product: product ? { id: product.id, name: product.name } : row.productId ? { id: row.productId, name: row.productId } : null,
     amountTotal: row.amountTotal,
+    amountRefunded: row.amountRefunded,
+    amountNet: row.amountTotal === null ? null : row.amountTotal - row.amountRefunded,
     currency: row.currency,
     livemode: row.livemode,
     createdAt: iso(row.createdAt),

@@ -4,6 +4,7 @@
 // and the per-order count. Everything that can refuse does so before the count; the count itself
 // is one guarded statement (worker/store/downloads.ts).
 import { shopMode } from '../platform/config';
+import { revokesAccess, servesAccess, STATUS_LABELS, type OrderStatus } from '../../contract/order-states';
 import type { Env } from '../platform/env';
 import { contentsOfStored } from './order-products';
 import type { Order } from '../store/orders';
@@ -28,7 +29,7 @@ export interface Grant {
 
 /** Why an order that is not fulfilled serves nothing: gone for good (410) or not (yet) delivered (403). */
 export function refusalFor(status: string): Refusal {
-  if (status === 'refunded' || status === 'disputed') return { refused: 410, reason: `this order was ${status}: its downloads no longer work` };
+  if (revokesAccess(status)) return { refused: 410, reason: `this order was ${STATUS_LABELS[status as OrderStatus]}: its downloads no longer work` };
   return { refused: 403, reason: `this order is ${status.replaceAll('_', ' ')}, not fulfilled: nothing to download` };
 }
 
@@ -45,7 +46,7 @@ export async function authorizeDownload(env: Env, nowMs: number, claims: LinkCla
   const order = await findOrderByDeliveryToken(env.DB, claims.token);
   // A test-mode order in a live shop (or the reverse) does not exist here.
   if (!order || order.livemode !== (shopMode(env) === 'live')) return { refused: 404, reason: 'no such order' };
-  if (order.status !== 'fulfilled') return refusalFor(order.status);
+  if (!servesAccess(order.status)) return refusalFor(order.status);
   const [lineItems, subscription] = await Promise.all([
     findLineItems(env.DB, order.id),
     order.subscription ? findSubscriptionState(env.DB, order.subscription) : null,
@@ -65,6 +66,6 @@ export async function countDownload(db: D1Database, grant: Grant, nowMs: number)
   const count = await claimDownload(db, grant.order.id, grant.file.file.key, grant.file.limit, nowMs);
   if (count !== null) return { count };
   const status = await orderStatusOf(db, grant.order.id);
-  if (status !== 'fulfilled') return refusalFor(status ?? 'gone');
+  if (!servesAccess(status)) return refusalFor(status ?? 'gone');
   return { refused: 410, reason: `download limit reached: this file may be downloaded ${grant.file.limit} times per order` };
 }

@@ -2,6 +2,7 @@
 // at fulfilment or taken from the seller's pool, in the fulfilment's own batch.
 import type { Product } from '../../catalog';
 import type { LicenceKeyView } from '../../contract/api';
+import { servesAccess } from '../../contract/order-states';
 import type { Order } from '../store/orders';
 import { assignPoolKey, saveGeneratedKey } from '../store/licences';
 import { assignPoolKeysTo, type OrderRecord } from '../store/order-records';
@@ -32,7 +33,7 @@ export function licenceWrites(db: D1Database, orderId: string, products: Product
  */
 export async function assignWaitingPoolKeys(db: D1Database, orders: { record: OrderRecord; products: Product[] }[], nowMs: number): Promise<void> {
   const waiting = orders.flatMap(({ record, products }) =>
-    record.order.status === 'fulfilled' ? products.filter((product) => product.licence === 'pool' && !record.licenceKeys.has(product.id)).map((product) => ({ record, product })) : [],
+    servesAccess(record.order.status) ? products.filter((product) => product.licence === 'pool' && !record.licenceKeys.has(product.id)).map((product) => ({ record, product })) : [],
   );
   if (waiting.length === 0) return;
   const records = new Map(waiting.map(({ record }) => [record.order.id, record]));
@@ -46,7 +47,7 @@ export async function assignWaitingPoolKeys(db: D1Database, orders: { record: Or
 /** One entry per licensed product of the order (`keys`: by product id); null while a pool product waits for keys. */
 export function licenceKeyViews(order: Order, products: Product[], keys: ReadonlyMap<string, string>): LicenceKeyView[] {
   const licensed = products.filter((product) => product.licence);
-  if (order.status !== 'fulfilled' || licensed.length === 0) return [];
+  if (!servesAccess(order.status) || licensed.length === 0) return [];
   return licensed.map((product) => {
     const key = keys.get(product.id) ?? null;
     if (key === null) console.error(JSON.stringify({ msg: 'order has no licence key: the pool was empty', order: order.id, product: product.id }));

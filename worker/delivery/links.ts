@@ -2,6 +2,7 @@
 // many of its downloads are used: what the success page shows and the deliver hook gets.
 import type { Product } from '../../catalog';
 import type { DownloadLink } from '../../contract/api';
+import { servesAccess } from '../../contract/order-states';
 import type { Env } from '../platform/env';
 import type { Order } from '../store/orders';
 import { contentTypeOf, filenameOf, orderFiles } from './files';
@@ -17,7 +18,7 @@ export function downloadPath(token: string, key: string, expires: number, signat
 /** `counts`: downloads so far by file key, read with the order (store/order-records.ts). */
 export async function downloadLinks(order: Order, products: Product[], counts: ReadonlyMap<string, number>, env: Env, nowMs: number): Promise<DownloadLink[]> {
   const files = orderFiles(products);
-  if (order.status !== 'fulfilled' || !order.deliveryToken || files.length === 0) return [];
+  if (!servesAccess(order.status) || !order.deliveryToken || files.length === 0) return [];
   const configured = downloadSettings(env);
   if (!configured.ok) {
     console.error(JSON.stringify({ msg: 'downloads not configured', order: order.id, reason: configured.reason }));

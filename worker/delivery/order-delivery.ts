@@ -2,6 +2,7 @@
 // products it still serves (a subscription's only while the subscription is in force).
 import type { Product } from '../../catalog';
 import type { DownloadLink, LicenceKeyView, SubscriptionAccessView } from '../../contract/api';
+import { servesAccess } from '../../contract/order-states';
 import type { Env } from '../platform/env';
 import type { OrderRecord } from '../store/order-records';
 import { licenceKeyViews } from './licences';
@@ -23,7 +24,7 @@ export interface Deliverable {
 
 /** What a fulfilled order serves now. `products`: `storedContents` of the order. */
 export function deliverable(record: OrderRecord, products: Product[], env: Env, nowMs: number): Deliverable {
-  if (record.order.status !== 'fulfilled') return { products: [], access: null };
+  if (!servesAccess(record.order.status)) return { products: [], access: null };
   const access = orderSubscriptionAccess(record.order, record.subscription, env, nowMs);
   return { products: servedProducts(record.order, products, access), access };
 }
@@ -32,7 +33,7 @@ export function deliverable(record: OrderRecord, products: Product[], env: Env, 
 export async function orderDelivery(record: OrderRecord, served: Deliverable, env: Env, nowMs: number): Promise<OrderDelivery> {
   const { order } = record;
   const subscriptionAccess = subscriptionAccessView(served.access);
-  if (order.status !== 'fulfilled') return { downloads: [], licenceKeys: [], subscriptionAccess };
+  if (!servesAccess(order.status)) return { downloads: [], licenceKeys: [], subscriptionAccess };
   const downloads = await downloadLinks(order, served.products, record.downloadCounts, env, nowMs);
   return { downloads, licenceKeys: licenceKeyViews(order, served.products, record.licenceKeys), subscriptionAccess };
 }

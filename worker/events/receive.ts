@@ -9,7 +9,7 @@ import type Stripe from 'stripe';
 import { MIRROR } from '../mirror/resources';
 import { atPinnedVersion } from './api-version';
 import { mirrorEvent } from '../mirror/sync';
-import { chargeRefunded, disputeCreated, sessionEvent } from '../orders/order-events';
+import { chargeRefunded, disputeClosed, disputeCreated, sessionEvent } from '../orders/order-events';
 import { commaSeparated, shopMode, webhookProcessing } from '../platform/config';
 import type { EventMessage } from '../platform/env';
 import type { Context } from '../platform/context';
@@ -130,6 +130,8 @@ function effectsOf(event: Stripe.Event, context: Context & SellerHooks): Promise
       return chargeRefunded(event, context);
     case 'charge.dispute.created':
       return disputeCreated(event, context);
+    case 'charge.dispute.closed':
+      return disputeClosed(event, context);
     case 'product.created':
     case 'product.updated':
       return mirrorEvent(MIRROR.products, event, context);

@@ -13,8 +13,8 @@ import type { Context } from '../platform/context';
 import type { FulfilmentRequest, SellerHooks } from '../seller-hooks';
 import type { Effects } from '../store/commit';
 import { saveBuyerDetails } from '../store/buyer-details';
-import { noteWhenNoOrderPaidBy } from '../store/ledger';
-import { approveReviewedOrder, revokeByPaymentIntent, saveLineItems, saveOrderTransition, saveRevocation, type LineItem, type Order, type Revocation } from '../store/orders';
+import { noteWhenMoveRefused, noteWhenNoOrderPaidBy } from '../store/ledger';
+import { approveReviewedOrder, moveByPaymentIntent, saveLineItems, saveOrderTransition, saveRevocation, type LineItem, type Order, type PaymentNews } from '../store/orders';
 import { outboxDeliveredIfFulfilled, outboxRevokedIfRevoked } from '../store/outbox';
 import { idOf } from '../stripe/expandable';
 import { buyerDetailsOf } from './buyer-details';
@@ -22,7 +22,6 @@ import { contentsOf, lineItemsOf } from './line-items';
 import { orderFromSession, productOf } from './order';
 import { paymentIntentOf } from './payment-intent';
 import { reviewReason } from './review';
-import { MOVES_INTO, statusesMovingInto } from './status';
 
 type OrderContext = Context & Pick<SellerHooks, 'fulfil'>;
 
@@ -33,30 +32,45 @@ export function sessionEvent(event: Extract<Stripe.Event, { type: SessionNews }>
   return sessionEffects(event.data.object, context, event.type);
 }
 
-/** A full refund revokes the order; a partial one leaves it as it is: the buyer keeps what they paid for. */
+/**
+ * A full refund revokes the order; a partial one keeps the buyer's access and records what
+ * came back (Stripe's `amount_refunded` is cumulative, so redeliveries and reordering are harmless).
+ */
 export function chargeRefunded(event: Stripe.ChargeRefundedEvent, context: Context): Effects {
   const charge = event.data.object;
   const paymentIntent = idOf(charge.payment_intent);
-  if (!charge.refunded || !paymentIntent) return { writes: [] };
-  return revokeOrder(paymentIntent, 'refunded', event.id, context);
+  if (!paymentIntent || (!charge.refunded && charge.amount_refunded <= 0)) return { writes: [] };
+  if (charge.refunded) return paymentNews(paymentIntent, 'refunded', Math.max(charge.amount_refunded, charge.amount), event.id, context);
+  return paymentNews(paymentIntent, 'partially_refunded', charge.amount_refunded, event.id, context);
 }
 
 /** A dispute revokes the order at once: the money is held from the seller. */
 export function disputeCreated(event: Stripe.ChargeDisputeCreatedEvent, context: Context): Effects {
   const paymentIntent = idOf(event.data.object.payment_intent);
-  return paymentIntent ? revokeOrder(paymentIntent, 'disputed', event.id, context) : { writes: [] };
+  return paymentIntent ? paymentNews(paymentIntent, 'disputed', 0, event.id, context) : { writes: [] };
+}
+
+/** A dispute's outcome: won restores the buyer's access (the money came back to the seller); lost keeps it revoked. */
+export function disputeClosed(event: Stripe.ChargeDisputeClosedEvent, context: Context): Effects {
+  const dispute = event.data.object;
+  const paymentIntent = idOf(dispute.payment_intent);
+  const outcome = dispute.status === 'won' ? 'dispute_won' : dispute.status === 'lost' ? 'dispute_lost' : null;
+  // warning_closed (an inquiry that never became a chargeback) moves no money: nothing to record.
+  if (!paymentIntent || !outcome) return { writes: [], note: `dispute ${dispute.id} closed as ${dispute.status}: the order is left as it is` };
+  return paymentNews(paymentIntent, outcome, 0, event.id, context);
 }
 
 /**
- * A charge as Stripe has it now (a resync, a reconciliation): fully refunded or disputed, it
- * revokes its order as the webhook's event would. `source` names where it was read, for the
+ * A charge as Stripe has it now (a resync, a reconciliation): refunded (fully or in part) or
+ * disputed, it moves its order as the webhook's event would. `source` names where it was read, for the
  * revocation's record.
  */
 export function chargeEffects(charge: Stripe.Charge, source: string, context: Context): Effects {
   const paymentIntent = idOf(charge.payment_intent);
   if (!paymentIntent) return { writes: [] };
-  if (charge.refunded) return revokeOrder(paymentIntent, 'refunded', source, context);
-  if (charge.disputed) return revokeOrder(paymentIntent, 'disputed', source, context);
+  if (charge.refunded) return paymentNews(paymentIntent, 'refunded', Math.max(charge.amount_refunded, charge.amount), source, context);
+  if (charge.disputed) return paymentNews(paymentIntent, 'disputed', 0, source, context);
+  if (charge.amount_refunded > 0) return paymentNews(paymentIntent, 'partially_refunded', charge.amount_refunded, source, context);
   return { writes: [] };
 }
 
@@ -106,7 +120,7 @@ export async function sessionEffects(session: Stripe.Checkout.Session, context: 
 function recordOrder(session: Stripe.Checkout.Session, status: 'pending' | 'payment_failed' | 'expired', { db, now }: Context): Effects {
   const order = orderFromSession(session, status, now());
   return {
-    writes: [saveOrderTransition(db, order, MOVES_INTO), ...buyerDetailsWrites(db, session, order.updatedAt)],
+    writes: [saveOrderTransition(db, order), ...buyerDetailsWrites(db, session, order.updatedAt)],
     outbox: [outboxRevokedIfRevoked(db, { orderId: order.id }, order.updatedAt)],
   };
 }
@@ -127,7 +141,7 @@ async function fulfilOrder(session: Stripe.Checkout.Session, context: OrderConte
     console.warn(JSON.stringify({ msg: 'order held for review', order: session.id, reason }));
     const order = orderFromSession(session, 'review', now);
     return {
-      writes: [saveOrderTransition(db, order, MOVES_INTO), ...saveLineItems(db, order.id, lineItems), ...details],
+      writes: [saveOrderTransition(db, order), ...saveLineItems(db, order.id, lineItems), ...details],
       outbox: [outboxRevokedIfRevoked(db, { orderId: order.id }, now)],
       note: `order ${session.id} held for review: ${reason}`,
     };
@@ -136,7 +150,7 @@ async function fulfilOrder(session: Stripe.Checkout.Session, context: OrderConte
   const effects = await fulfilment(
     order,
     { product: productOf(session), products: contents.products, lineItems },
-    (deliveryToken) => [saveOrderTransition(db, { ...order, deliveryToken, fulfilledAt: now }, MOVES_INTO), ...saveLineItems(db, order.id, lineItems), ...details],
+    (deliveryToken) => [saveOrderTransition(db, { ...order, deliveryToken, fulfilledAt: now }), ...saveLineItems(db, order.id, lineItems), ...details],
     context,
   );
   return { ...effects, outbox: [...(effects.outbox ?? []), outboxRevokedIfRevoked(db, { orderId: order.id }, now)] };
@@ -196,21 +210,23 @@ async function deliveryWarnings(products: Product[], { env }: Context): Promise<
   return missingFileWarnings(products, (key) => present.has(key));
 }
 
-// ─── revocation ─────────────────────────────────────────────────────────────
+// ─── what Stripe signed about a payment ─────────────────────────────────────
 
 /**
- * A full refund or a dispute of the payment `paymentIntent`: moves its order to
- * `status` if it may move there, or — with no order yet — keeps the revocation so
- * the order is recorded revoked when it arrives.
+ * A refund or a dispute's news for the payment `paymentIntent`: moves its order to `status`
+ * where the state table allows, raises its amount refunded, and queues the revoke hook when
+ * the move revoked access. With no order yet, the news is kept and applied when the order is
+ * recorded.
  */
-function revokeOrder(paymentIntent: string, status: Revocation, eventId: string, { db, now }: Context): Effects {
+function paymentNews(paymentIntent: string, status: PaymentNews, amountRefunded: number, eventId: string, { db, now }: Context): Effects {
   const at = now();
-  const what = status === 'refunded' ? 'refund' : 'dispute';
+  const what = status.replace('_', ' ');
   return {
     writes: [
-      saveRevocation(db, paymentIntent, status, eventId, at),
-      revokeByPaymentIntent(db, paymentIntent, status, statusesMovingInto(status), at),
+      saveRevocation(db, paymentIntent, status, amountRefunded, eventId, at),
+      moveByPaymentIntent(db, paymentIntent, status, amountRefunded, at),
       noteWhenNoOrderPaidBy(db, eventId, paymentIntent, `no order for ${paymentIntent} yet: the ${what} is kept and applied when it arrives`),
+      noteWhenMoveRefused(db, eventId, paymentIntent, status),
     ],
     outbox: [outboxRevokedIfRevoked(db, { paymentIntent }, at)],
   };

@@ -22,6 +22,10 @@ export function orderFromSession(session: Stripe.Checkout.Session, status: Order
     deliveryToken: null,
     fulfilledAt: null,
     revokedAt: null,
+    amountRefunded: 0,
+    shippingCarrier: null,
+    trackingNumber: null,
+    shippedAt: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -5,6 +5,7 @@
 // holds: one batch claims the rows and reads their orders, one records the outcomes
 // (plus one when a licence pool was empty at fulfilment, one when a catalog is rebuilt).
 import { findProduct, type Product } from '../../catalog';
+import { REVOKES_ACCESS, servesAccess } from '../../contract/order-states';
 import { refreshCatalog } from '../storefront/live-catalog';
 import type { Env } from '../platform/env';
 import type { SellerHooks } from '../seller-hooks';
@@ -109,12 +110,16 @@ async function perform(
   const { order, lineItems } = record;
   const product = order.productId ? findProduct(order.productId) : undefined;
   if (row.kind === 'revoked') {
-    if (order.status !== 'refunded' && order.status !== 'disputed') throw new Error(`order ${order.id} is ${order.status}, not revoked`);
+    if (!isRevocationReason(order.status)) throw new Error(`order ${order.id} is ${order.status}, not revoked`);
     await deps.revoke({ order, product, env, reason: order.status });
     return;
   }
   // A delivery queued before a refund landed is no longer owed.
-  if (order.status !== 'fulfilled') return;
+  if (!servesAccess(order.status)) return;
   const { downloads, licenceKeys } = await orderDelivery(record, served, env, deps.now());
   await deps.deliver({ order, product, products, lineItems, env, downloads, licenceKeys });
+}
+
+function isRevocationReason(status: string): status is (typeof REVOKES_ACCESS)[number] {
+  return (REVOKES_ACCESS as readonly string[]).includes(status);
 }

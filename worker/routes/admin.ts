@@ -6,11 +6,13 @@ import { adminAccess, sameOriginOnly, type AdminEnv } from '../http/admin-access
 import { isStripeError, stripeClient, stripeErrorMessage } from '../stripe/client';
 import * as v from 'valibot';
 import {
+  AdminAccessRequest,
   AdminEventParam,
   AdminEventsQuery,
   AdminOrderParam,
   AdminOrdersQuery,
   AdminRefundRequest,
+  AdminShipRequest,
   LicenceKeysRequest,
   ReplayRequest,
   ResyncRequest,
@@ -30,6 +32,7 @@ import { health } from '../admin/health';
 import { retryEvent, retryFailed } from '../admin/ledger';
 import { orderDetail, ordersPage, salesTotals } from '../admin/orders';
 import { requestRefund } from '../admin/refund';
+import { moveOrder } from '../admin/seller-moves';
 import { decodeCursor, ledgerEventView, nextCursor } from '../admin/views';
 import { logAction } from '../store/admin-actions';
 import { ignoredByType, ledgerCounts, listEvents } from '../store/ledger';
@@ -92,6 +95,16 @@ const routes = admin
     const result = await withStripe(c.env, (stripe) => requestRefund(stripe, c.req.valid('param').id, body, c.var.actor, context));
     return c.json(result, 202);
   })
+  // The seller's hand on access and shipping: no money moves; each is logged with who and why.
+  .post('/orders/:id/revoke-access', validate('param', AdminOrderParam), validate('json', AdminAccessRequest), async (c) =>
+    c.json(await moveOrder(c.req.valid('param').id, { to: 'revoked', reason: c.req.valid('json').reason }, c.var.actor, handlerContext(c))),
+  )
+  .post('/orders/:id/restore-access', validate('param', AdminOrderParam), validate('json', AdminAccessRequest), async (c) =>
+    c.json(await moveOrder(c.req.valid('param').id, { to: 'restored', reason: c.req.valid('json').reason }, c.var.actor, handlerContext(c))),
+  )
+  .post('/orders/:id/mark-shipped', validate('param', AdminOrderParam), validate('json', AdminShipRequest), async (c) =>
+    c.json(await moveOrder(c.req.valid('param').id, { to: 'shipped', ...c.req.valid('json') }, c.var.actor, handlerContext(c))),
+  )
   .post('/orders/:id/rerun-fulfilment', validate('param', AdminOrderParam), validate('json', NoArguments), async (c) =>
     c.json(await rerunFulfilment(c.req.valid('param').id, c.var.actor, handlerContext(c))),
   )

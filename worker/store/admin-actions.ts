@@ -1,5 +1,16 @@
 // The back office's action log (migrations/0008_back_office.sql): who did what to which order or event.
-export type AdminAction = 'refund_requested' | 'fulfilment_rerun' | 'delivery_retried' | 'event_retried' | 'mirror_synced' | 'object_resynced' | 'reconciled';
+export type AdminAction =
+  | 'refund_requested'
+  | 'fulfilment_rerun'
+  | 'delivery_retried'
+  | 'event_retried'
+  | 'mirror_synced'
+  | 'object_resynced'
+  | 'reconciled'
+  | 'access_revoked'
+  | 'access_restored'
+  | 'marked_shipped'
+  | 'marked_delivered';
 
 export interface ActionRow {
   at: number;
@@ -23,6 +34,16 @@ export function logApproval(db: D1Database, entry: ActionRow): D1PreparedStateme
        SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?4 AND status = 'fulfilled' AND updated_at = ?1)`,
     )
     .bind(entry.at, entry.actor, entry.action, entry.subject, entry.detail);
+}
+
+/** Logged only if the batch's seller move applied (the order in `status` at this very moment). */
+export function logSellerMove(db: D1Database, entry: ActionRow, status: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO admin_actions (at, actor, action, subject, detail)
+       SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?4 AND status = ?6 AND updated_at = ?1)`,
+    )
+    .bind(entry.at, entry.actor, entry.action, entry.subject, entry.detail, status);
 }
 
 export async function actionsOn(db: D1Database, subject: string): Promise<ActionRow[]> {

@@ -1,4 +1,8 @@
 // Download counts: one row per order and file (migrations/0007).
+import { SERVES_ACCESS, sqlStatusList } from '../../contract/order-states';
+
+/** The states that serve files and keys, as SQL (generated from the state table). */
+const ACCESS = sqlStatusList(SERVES_ACCESS);
 
 /**
  * Counts one download of `fileKey` for the order, if the order is fulfilled and the
@@ -10,7 +14,7 @@ export async function claimDownload(db: D1Database, orderId: string, fileKey: st
   const row = await db
     .prepare(
       `INSERT INTO download_counts (order_id, file_key, count, last_at)
-       SELECT id, ?2, 1, ?4 FROM orders WHERE id = ?1 AND status = 'fulfilled' AND ?3 >= 1
+       SELECT id, ?2, 1, ?4 FROM orders WHERE id = ?1 AND status IN (${ACCESS}) AND ?3 >= 1
        ON CONFLICT (order_id, file_key) DO UPDATE SET count = count + 1, last_at = excluded.last_at
        WHERE download_counts.count < ?3
        RETURNING count`,

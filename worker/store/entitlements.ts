@@ -1,4 +1,8 @@
 import { SUBSCRIPTION_STATE_COLUMNS, subscriptionStateOf, type SubscriptionState, type SubscriptionStateRow } from './subscriptions';
+import { SERVES_ACCESS, sqlStatusList } from '../../contract/order-states';
+
+/** The states that serve files and keys, as SQL (generated from the state table). */
+const ACCESS = sqlStatusList(SERVES_ACCESS);
 
 /** What the buyer's fulfilled orders hold; the caller decides what of it is served now (worker/delivery/subscription-access.ts). */
 export interface Entitlements {
@@ -27,7 +31,7 @@ export async function entitlementsFor(db: D1Database, clientReferenceId: string)
          FROM orders o
          LEFT JOIN order_line_items li ON li.order_id = o.id
          LEFT JOIN stripe_products sp ON sp.id = li.product
-         WHERE o.client_reference_id = ? AND +o.status = 'fulfilled'
+         WHERE o.client_reference_id = ? AND +o.status IN (${ACCESS})
          ORDER BY o.created_at, o.id, li.position`,
       )
       .bind(clientReferenceId),
@@ -40,7 +44,7 @@ export async function entitlementsFor(db: D1Database, clientReferenceId: string)
          LEFT JOIN stripe_subscriptions s ON s.id = o.subscription
          LEFT JOIN stripe_subscription_items i ON i.subscription = s.id
          LEFT JOIN stripe_products p ON p.id = i.product
-         WHERE o.client_reference_id = ?1 AND +o.status = 'fulfilled' AND o.subscription IS NOT NULL
+         WHERE o.client_reference_id = ?1 AND +o.status IN (${ACCESS}) AND o.subscription IS NOT NULL
          ORDER BY o.subscription, i.id`,
       )
       .bind(clientReferenceId),

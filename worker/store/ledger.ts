@@ -101,6 +101,20 @@ export function noteWhenNoOrderPaidBy(db: D1Database, eventId: string, paymentIn
     .bind(eventId, paymentIntent, note);
 }
 
+/**
+ * Logs a move the state table refused (the order paid by `paymentIntent` is not in `status`
+ * after the batch's move) in the event's note, so the seller sees why nothing changed.
+ */
+export function noteWhenMoveRefused(db: D1Database, eventId: string, paymentIntent: string, status: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE stripe_events SET note = (SELECT 'order ' || id || ' is ' || status || ': the move to ' || ?3 || ' is not in the state table; refused'
+                                        FROM orders WHERE payment_intent = ?2 AND status <> ?3 LIMIT 1)
+       WHERE id = ?1 AND EXISTS (SELECT 1 FROM orders WHERE payment_intent = ?2 AND status <> ?3)`,
+    )
+    .bind(eventId, paymentIntent, status);
+}
+
 // ─── the back office's reads ────────────────────────────────────────────────
 
 export interface LedgerRow {

@@ -1,11 +1,15 @@
 // Licence keys (migrations/0007): generated at fulfilment, or taken from the seller's pool.
+import { SERVES_ACCESS, sqlStatusList } from '../../contract/order-states';
+
+/** The states that serve files and keys, as SQL (generated from the state table). */
+const ACCESS = sqlStatusList(SERVES_ACCESS);
 
 /** Records a generated key for the order's product, if the batch left the order fulfilled and it has none yet. */
 export function saveGeneratedKey(db: D1Database, orderId: string, productId: string, key: string, now: number): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO licence_keys (product_id, key, source, order_id, added_at, assigned_at)
-       SELECT ?2, ?3, 'generated', id, ?4, ?4 FROM orders WHERE id = ?1 AND status = 'fulfilled'
+       SELECT ?2, ?3, 'generated', id, ?4, ?4 FROM orders WHERE id = ?1 AND status IN (${ACCESS})
        ON CONFLICT DO NOTHING`,
     )
     .bind(orderId, productId, key, now);
@@ -22,7 +26,7 @@ export function assignPoolKey(db: D1Database, orderId: string, productId: string
       `UPDATE licence_keys SET order_id = ?1, assigned_at = ?3
        WHERE id = (SELECT id FROM licence_keys WHERE product_id = ?2 AND order_id IS NULL ORDER BY id LIMIT 1)
          AND order_id IS NULL
-         AND EXISTS (SELECT 1 FROM orders WHERE id = ?1 AND status = 'fulfilled')
+         AND EXISTS (SELECT 1 FROM orders WHERE id = ?1 AND status IN (${ACCESS}))
          AND NOT EXISTS (SELECT 1 FROM licence_keys WHERE order_id = ?1 AND product_id = ?2)`,
     )
     .bind(orderId, productId, now);

@@ -1,5 +1,11 @@
 import type { LineItemView, OrderStatus, SalesTotal } from '../../contract/api';
+import { KEEPS_MONEY, MOVES_INTO, SELLER_APPROVAL, REVOKES_ACCESS, SERVES_ACCESS, sqlStatusList } from '../../contract/order-states';
 import type { Keyset } from './keyset';
+
+/** The state table as SQL reads it: `json_each(MOVES, '$.' || target)` is the statuses `target` may be reached from. */
+const MOVES = JSON.stringify(MOVES_INTO);
+const ACCESS = sqlStatusList(SERVES_ACCESS);
+const REVOKES = sqlStatusList(REVOKES_ACCESS);
 
 /** An order is a Checkout Session as the shop sees it, keyed by the session id. */
 export interface Order {
@@ -23,6 +29,12 @@ export interface Order {
   deliveryToken: string | null;
   fulfilledAt: number | null;
   revokedAt: number | null;
+  /** What came back to the buyer, from the refunds Stripe signed (only grows). */
+  amountRefunded: number;
+  /** Set by the seller's "mark shipped" (physical goods). */
+  shippingCarrier: string | null;
+  trackingNumber: string | null;
+  shippedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -46,6 +58,10 @@ interface OrderRow {
   delivery_token: string | null;
   fulfilled_at: number | null;
   revoked_at: number | null;
+  amount_refunded: number;
+  shipping_carrier: string | null;
+  tracking_number: string | null;
+  shipped_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -82,24 +98,26 @@ export async function findOrderByDeliveryToken(db: D1Database, token: string): P
 }
 
 /**
- * Records `order` as new, or moves the stored order to `order.status` — but only
- * when the stored status may move there (`moves`: for each status, the statuses it
- * may be reached from). The guard lives in SQL so that deliveries racing each other
- * cannot both apply a transition. A refund or dispute already recorded for the
- * order's payment intent wins over pending, review and fulfilled: the order is
- * recorded revoked, with no delivery.
+ * Records `order` as new, or moves the stored order to `order.status` — but only when the
+ * state table (contract/order-states.ts) allows the move. The guard lives in SQL so that
+ * deliveries racing each other cannot both apply a transition. A refund or dispute already
+ * recorded for the order's payment intent is applied by the same statement when the table
+ * allows moving there from the new status: the order is recorded refunded, disputed or
+ * partially refunded, with the amount that came back.
  */
-export function saveOrderTransition(db: D1Database, order: Order, moves: Readonly<Record<OrderStatus, readonly OrderStatus[]>>): D1PreparedStatement {
+export function saveOrderTransition(db: D1Database, order: Order): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO orders (id, status, client_reference_id, payment_link, product_id, amount_total, currency,
          customer_email, mode, livemode, delivery_token, fulfilled_at, created_at, updated_at,
-         payment_intent, subscription, revoked_at, amount_discount, promotion_code, coupon)
+         payment_intent, subscription, revoked_at, amount_discount, promotion_code, coupon, amount_refunded)
        SELECT ?1, coalesce(r.status, ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
-              CASE WHEN r.status IS NULL THEN ?11 END, CASE WHEN r.status IS NULL THEN ?12 END,
-              ?13, ?14, ?16, ?17, CASE WHEN r.status IS NULL THEN ?18 ELSE ?14 END, ?19, ?20, ?21
+              CASE WHEN coalesce(r.status, ?2) IN (${ACCESS}) THEN ?11 END, CASE WHEN coalesce(r.status, ?2) IN (${ACCESS}) THEN ?12 END,
+              ?13, ?14, ?16, ?17, CASE WHEN r.status IN (${REVOKES}) THEN ?14 ELSE ?18 END, ?19, ?20, ?21,
+              coalesce(refunds.amount_refunded, 0)
        FROM (SELECT ?16 AS payment_intent) AS paid
-       LEFT JOIN payment_revocations r ON r.payment_intent = paid.payment_intent AND ?2 IN ('pending', 'review', 'fulfilled')
+       LEFT JOIN payment_revocations refunds ON refunds.payment_intent = paid.payment_intent
+       LEFT JOIN payment_revocations r ON r.payment_intent = paid.payment_intent AND ?2 IN (SELECT value FROM json_each(?15, '$.' || r.status))
        WHERE true
        ON CONFLICT (id) DO UPDATE SET
          status = excluded.status,
@@ -117,6 +135,7 @@ export function saveOrderTransition(db: D1Database, order: Order, moves: Readonl
          payment_intent = coalesce(excluded.payment_intent, orders.payment_intent),
          subscription = coalesce(excluded.subscription, orders.subscription),
          revoked_at = coalesce(orders.revoked_at, excluded.revoked_at),
+         amount_refunded = max(orders.amount_refunded, excluded.amount_refunded),
          updated_at = excluded.updated_at
        WHERE orders.status IN (SELECT value FROM json_each(?15, '$.' || excluded.status))`,
     )
@@ -135,7 +154,7 @@ export function saveOrderTransition(db: D1Database, order: Order, moves: Readonl
       order.fulfilledAt,
       order.createdAt,
       order.updatedAt,
-      JSON.stringify(moves),
+      MOVES,
       order.paymentIntent,
       order.subscription,
       order.revokedAt,
@@ -145,29 +164,58 @@ export function saveOrderTransition(db: D1Database, order: Order, moves: Readonl
     );
 }
 
-// ─── revocations that may arrive before their payment ───────────────────────
+// ─── what Stripe signed about a payment: refunds and disputes, which may arrive before their payment ───
 
-export type Revocation = 'refunded' | 'disputed';
+/** The money states a charge's events move an order to. */
+export type PaymentNews = 'partially_refunded' | 'refunded' | 'disputed' | 'dispute_won' | 'dispute_lost';
 
-/** Keeps a refund or dispute for its payment intent; a refund outranks a dispute, never the reverse. */
-export function saveRevocation(db: D1Database, paymentIntent: string, status: Revocation, eventId: string, now: number): D1PreparedStatement {
+/**
+ * Keeps a payment's news for an order not recorded yet. A refund outranks a dispute's outcome,
+ * an outcome its opening, an opening a partial refund; the amount refunded only grows.
+ */
+export function saveRevocation(db: D1Database, paymentIntent: string, status: PaymentNews, amountRefunded: number, eventId: string, now: number): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO payment_revocations (payment_intent, status, event_id, recorded_at) VALUES (?1, ?2, ?3, ?4)
-       ON CONFLICT (payment_intent) DO UPDATE SET status = excluded.status, event_id = excluded.event_id, recorded_at = excluded.recorded_at
-       WHERE excluded.status = 'refunded' AND payment_revocations.status <> 'refunded'`,
+      `INSERT INTO payment_revocations (payment_intent, status, event_id, recorded_at, amount_refunded) VALUES (?1, ?2, ?3, ?4, ?5)
+       ON CONFLICT (payment_intent) DO UPDATE SET
+         status = CASE WHEN ${rank('excluded.status')} > ${rank('payment_revocations.status')} THEN excluded.status ELSE payment_revocations.status END,
+         event_id = excluded.event_id, recorded_at = excluded.recorded_at,
+         amount_refunded = max(payment_revocations.amount_refunded, excluded.amount_refunded)`,
     )
-    .bind(paymentIntent, status, eventId, now);
+    .bind(paymentIntent, status, eventId, now, amountRefunded);
 }
 
-/** Moves the order paid through `paymentIntent` to `status` when it may move there. */
-export function revokeByPaymentIntent(db: D1Database, paymentIntent: string, status: Revocation, from: readonly OrderStatus[], now: number): D1PreparedStatement {
+/** Which news outranks which: what the latest facts imply, whatever order they came in. */
+const rank = (column: string) => `CASE ${column} WHEN 'refunded' THEN 5 WHEN 'dispute_lost' THEN 4 WHEN 'dispute_won' THEN 3 WHEN 'disputed' THEN 2 ELSE 1 END`;
+
+/**
+ * Moves the order paid through `paymentIntent` to `status` when the state table allows it, and
+ * raises its amount refunded to `amountRefunded` (Stripe's cumulative figure) whatever its state.
+ */
+export function moveByPaymentIntent(db: D1Database, paymentIntent: string, status: PaymentNews, amountRefunded: number, now: number): D1PreparedStatement {
+  const movable = `status IN (SELECT value FROM json_each(?3, '$.' || ?2))`;
   return db
     .prepare(
-      `UPDATE orders SET status = ?2, revoked_at = coalesce(revoked_at, ?4), updated_at = ?4
-       WHERE payment_intent = ?1 AND status IN (SELECT value FROM json_each(?3))`,
+      `UPDATE orders SET
+         status = CASE WHEN ${movable} THEN ?2 ELSE status END,
+         revoked_at = CASE WHEN ${movable} AND ?2 IN (${REVOKES}) THEN coalesce(revoked_at, ?4) ELSE revoked_at END,
+         amount_refunded = max(amount_refunded, ?5),
+         updated_at = ?4
+       WHERE payment_intent = ?1 AND (${movable} OR amount_refunded < ?5)`,
     )
-    .bind(paymentIntent, status, JSON.stringify(from), now);
+    .bind(paymentIntent, status, MOVES, now, amountRefunded);
+}
+
+/** The seller's move of one order (revoke, restore, ship, deliver), only where the state table allows it from `from`. */
+export function moveBySeller(db: D1Database, orderId: string, from: string, to: 'revoked' | 'restored' | 'shipped' | 'delivered', now: number, shipment?: { carrier: string; trackingNumber: string }): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE orders SET status = ?3, updated_at = ?4,
+         shipping_carrier = coalesce(?5, shipping_carrier), tracking_number = coalesce(?6, tracking_number),
+         shipped_at = CASE WHEN ?3 = 'shipped' THEN ?4 ELSE shipped_at END
+       WHERE id = ?1 AND status = ?2 AND ?2 IN (SELECT value FROM json_each(?7, '$.' || ?3))`,
+    )
+    .bind(orderId, from, to, now, shipment?.carrier ?? null, shipment?.trackingNumber ?? null, MOVES);
 }
 
 function fromRow(row: OrderRow): Order {
@@ -190,6 +238,10 @@ function fromRow(row: OrderRow): Order {
     deliveryToken: row.delivery_token,
     fulfilledAt: row.fulfilled_at,
     revokedAt: row.revoked_at,
+    amountRefunded: row.amount_refunded,
+    shippingCarrier: row.shipping_carrier,
+    trackingNumber: row.tracking_number,
+    shippedAt: row.shipped_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -246,12 +298,12 @@ export async function searchOrders(db: D1Database, search: OrderSearch, limit: n
   return ordersIn(await db.prepare(`SELECT * FROM orders WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT ?2`).bind(search.value, limit).all());
 }
 
-/** Money taken and kept (paid, fulfilled, held for review) since `since`, by currency. */
+/** Money taken and kept (KEEPS_MONEY), net of refunds, since `since`, by currency. */
 export async function salesSince(db: D1Database, since: number): Promise<SalesTotal[]> {
   const { results } = await db
     .prepare(
-      `SELECT currency, count(*) AS orders, coalesce(sum(amount_total), 0) AS amount FROM orders
-       WHERE created_at >= ?1 AND status IN ('paid', 'fulfilled', 'review') AND currency IS NOT NULL
+      `SELECT currency, count(*) AS orders, coalesce(sum(amount_total - amount_refunded), 0) AS amount FROM orders
+       WHERE created_at >= ?1 AND status IN (${sqlStatusList(KEEPS_MONEY)}) AND currency IS NOT NULL
        GROUP BY currency ORDER BY currency`,
     )
     .bind(since)
@@ -268,7 +320,7 @@ export function approveReviewedOrder(db: D1Database, orderId: string, deliveryTo
   return db
     .prepare(
       `UPDATE orders SET status = 'fulfilled', delivery_token = coalesce(delivery_token, ?2), fulfilled_at = coalesce(fulfilled_at, ?3), updated_at = ?3
-       WHERE id = ?1 AND status = 'review'`,
+       WHERE id = ?1 AND status = ?4`,
     )
-    .bind(orderId, deliveryToken, now);
+    .bind(orderId, deliveryToken, now, SELLER_APPROVAL.from);
 }

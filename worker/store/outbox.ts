@@ -2,6 +2,10 @@
 // them, carried out after the commit (worker/outbox/). Each insert returns the new
 // row's id and due time (nothing when the row already exists), which is what gets queued.
 import { orderRecordsIn, selectOrderRecords, type OrderRecords } from './order-records';
+import { REVOKES_ACCESS, SERVES_ACCESS, sqlStatusList } from '../../contract/order-states';
+
+/** The states that serve files and keys, as SQL (generated from the state table). */
+const ACCESS = sqlStatusList(SERVES_ACCESS);
 
 export type OutboxKind = 'delivered' | 'revoked' | 'catalog';
 
@@ -19,7 +23,7 @@ export function outboxDeliveredIfFulfilled(db: D1Database, orderId: string, now:
   return db
     .prepare(
       `INSERT INTO outbox (subject, kind, created_at, next_attempt_at)
-       SELECT id, 'delivered', ?2, ?2 FROM orders WHERE id = ?1 AND status = 'fulfilled'
+       SELECT id, 'delivered', ?2, ?2 FROM orders WHERE id = ?1 AND status IN (${ACCESS})
        ON CONFLICT (subject, kind) DO NOTHING RETURNING id, next_attempt_at AS dueAt`,
     )
     .bind(orderId, now);
@@ -31,7 +35,7 @@ export function outboxRevokedIfRevoked(db: D1Database, match: { orderId: string 
   return db
     .prepare(
       `INSERT INTO outbox (subject, kind, created_at, next_attempt_at)
-       SELECT id, 'revoked', ?2, ?2 FROM orders WHERE ${column} = ?1 AND status IN ('refunded', 'disputed')
+       SELECT id, 'revoked', ?2, ?2 FROM orders WHERE ${column} = ?1 AND status IN (${sqlStatusList(REVOKES_ACCESS)})
        ON CONFLICT (subject, kind) DO NOTHING RETURNING id, next_attempt_at AS dueAt`,
     )
     .bind(value, now);

@@ -1,4 +1,4 @@
-import type { AdminOrderDetail, AdminRefundResponse, AdminRerunResponse, ResyncResponse } from '../../../contract/api';
+import type { AdminAccessResponse, AdminOrderDetail, AdminRefundResponse, AdminRerunResponse, ResyncResponse } from '../../../contract/api';
 import { byId, h } from '../../src/dom';
 import { ApiError, get, money, notice, post, statusBadge, toMinorUnits, when, withAccess } from './api';
 
@@ -23,6 +23,8 @@ function summary(detail: AdminOrderDetail): HTMLElement {
       { class: 'facts' },
       ...row('Status', h('span', { id: 'order-status' }, statusBadge(o.status))),
       ...row('Total', money(o.amountTotal, o.currency)),
+      ...(o.amountRefunded > 0 ? [...row('Refunded', h('span', { id: 'order-refunded' }, money(o.amountRefunded, o.currency))), ...row('Net', h('span', { id: 'order-net' }, money(o.amountNet, o.currency)))] : []),
+      ...(detail.shipment ? row('Shipped', h('span', { id: 'order-shipment' }, `${detail.shipment.carrier ?? ''} ${detail.shipment.trackingNumber ?? ''} · ${when(detail.shipment.shippedAt)}`)) : []),
       ...(detail.discount ? row('Discount', h('span', { id: 'order-discount' }, `−${money(detail.discount.amount, o.currency)}`, ' ', discountSource(detail.discount))) : []),
       ...row('Email', o.customerEmail ?? '—'),
       ...(detail.phone ? row('Phone', h('span', { id: 'order-phone' }, detail.phone)) : []),
@@ -86,14 +88,16 @@ function history(detail: AdminOrderDetail): HTMLElement {
 function actions(detail: AdminOrderDetail): HTMLElement | null {
   const o = detail.order;
   const parts: HTMLElement[] = [];
+  // What an empty amount refunds: what has not come back yet.
+  const remaining = o.amountNet;
   if (detail.can.refund && o.currency) {
     const amount = h('input', { id: 'refund-amount', name: 'amount', inputmode: 'decimal', placeholder: 'whole order', autocomplete: 'off' });
     const form = h(
       'form',
       { id: 'refund', class: 'action' },
       h('h3', {}, 'Refund'),
-      h('p', {}, 'Stripe refunds the payment; the order becomes refunded when Stripe confirms it by webhook. A partial refund leaves the order as it is.'),
-      h('label', { for: 'refund-amount' }, `Amount in ${o.currency.toUpperCase()} (empty: ${money(o.amountTotal, o.currency)})`),
+      h('p', {}, 'Stripe refunds the payment; the order changes when Stripe confirms it by webhook. A partial refund keeps the buyer’s access and lowers the net.'),
+      h('label', { for: 'refund-amount' }, `Amount in ${o.currency.toUpperCase()} (empty: the remaining ${money(remaining, o.currency)})`),
       amount,
       h('button', { type: 'submit', class: 'danger' }, 'Refund'),
     );
@@ -102,7 +106,7 @@ function actions(detail: AdminOrderDetail): HTMLElement | null {
       const typed = amount.value.trim();
       const minor = typed ? toMinorUnits(typed, o.currency!) : null;
       if (typed && minor === null) return notice('The amount must be a positive number.', 'error');
-      const label = minor === null ? money(o.amountTotal, o.currency) : money(minor, o.currency);
+      const label = minor === null ? money(remaining, o.currency) : money(minor, o.currency);
       if (!confirm(`Refund ${label} to the buyer?`)) return;
       void refund(minor, form);
     });
@@ -113,12 +117,67 @@ function actions(detail: AdminOrderDetail): HTMLElement | null {
     button.addEventListener('click', () => void rerun(button));
     parts.push(h('div', { class: 'action' }, h('h3', {}, 'Fulfilment'), h('p', {}, o.status === 'review' ? 'This order was held for review. Approving runs the fulfilment now, logged with your name.' : 'The delivery gave up after its retries. Queue it again.'), button));
   }
+  if (detail.can.revokeAccess || detail.can.restoreAccess) parts.push(accessForm(detail.can.revokeAccess ? 'revoke' : 'restore'));
+  if (detail.can.markShipped) parts.push(shipForm());
   const resyncButton = h('button', { type: 'button', id: 'resync' }, 'Resync from Stripe');
   resyncButton.addEventListener('click', () => void resync(resyncButton));
   parts.push(
     h('div', { class: 'action' }, h('h3', {}, 'Resync'), h('p', {}, 'Refetch this order’s session, payment, charge and subscription from Stripe and apply them as their webhooks would (for a webhook that never arrived). Logged with your name.'), resyncButton),
   );
   return h('section', { class: 'card', 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title' }, 'Actions'), ...parts);
+}
+
+/** Revoke or restore the buyer's access by hand: no money moves; the reason is logged with your name. */
+function accessForm(move: 'revoke' | 'restore'): HTMLElement {
+  const reason = h('input', { id: 'access-reason', name: 'reason', required: true, maxlength: 500, autocomplete: 'off' });
+  const form = h(
+    'form',
+    { id: 'access', class: 'action' },
+    h('h3', {}, 'Access'),
+    h('p', {}, move === 'revoke' ? 'Stops the order’s downloads and licence keys now and runs your revoke hook. No money moves.' : 'Serves the order’s downloads and licence keys again. No money moves.'),
+    h('label', { for: 'access-reason' }, 'Why (kept in the history)'),
+    reason,
+    h('button', { type: 'submit', id: `${move}-access`, class: move === 'revoke' ? 'danger' : '' }, move === 'revoke' ? 'Revoke access' : 'Restore access'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void send<AdminAccessResponse>(form, `${move}-access`, { reason: reason.value });
+  });
+  return form;
+}
+
+/** A physical order leaves: carrier and tracking number, shown on the buyer's page. */
+function shipForm(): HTMLElement {
+  const carrier = h('input', { id: 'ship-carrier', name: 'carrier', required: true, maxlength: 100, autocomplete: 'off' });
+  const tracking = h('input', { id: 'ship-tracking', name: 'trackingNumber', required: true, maxlength: 100, autocomplete: 'off' });
+  const form = h(
+    'form',
+    { id: 'ship', class: 'action' },
+    h('h3', {}, 'Shipping'),
+    h('label', { for: 'ship-carrier' }, 'Carrier'),
+    carrier,
+    h('label', { for: 'ship-tracking' }, 'Tracking number'),
+    tracking,
+    h('button', { type: 'submit', id: 'mark-shipped' }, 'Mark shipped'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void send<AdminAccessResponse>(form, 'mark-shipped', { carrier: carrier.value, trackingNumber: tracking.value });
+  });
+  return form;
+}
+
+async function send<T extends { message: string }>(form: HTMLFormElement, action: string, body: object): Promise<void> {
+  const button = form.querySelector('button')!;
+  button.disabled = true;
+  try {
+    const result = await post<T>(`orders/${encodeURIComponent(id)}/${action}`, body);
+    render(await get<AdminOrderDetail>(`orders/${encodeURIComponent(id)}`));
+    notice(result.message, 'ok');
+  } catch (error) {
+    notice(error instanceof ApiError ? error.message : String(error), 'error');
+    button.disabled = false;
+  }
 }
 
 async function refund(amount: number | null, form: HTMLFormElement): Promise<void> {

@@ -134,13 +134,16 @@ function manageSubscription(order: Order): HTMLElement | null {
 function renderTerminal(order: Order): void {
   switch (order.status) {
     case 'fulfilled':
+    case 'partially_refunded':
+    case 'dispute_won':
+    case 'restored':
       // The order is confirmed: what was in the cart has been bought (a cart checkout keeps the
       // cart until here, so a cancelled or failed payment loses nothing).
       clearCart();
       updateCartBadge([]);
       show(
         'fulfilled',
-        statusTitle('success', 'Paid and fulfilled — thank you!'),
+        statusTitle('success', order.status === 'partially_refunded' ? 'Paid and fulfilled — part of your payment was refunded.' : 'Paid and fulfilled — thank you!'),
         summary(order),
         delivery(order),
         manageSubscription(order),

@@ -126,6 +126,10 @@ const order = (subscription: string | null): Order => ({
   deliveryToken: 'dl_test_token',
   fulfilledAt: FULFILLED,
   revokedAt: null,
+    amountRefunded: 0,
+    shippingCarrier: null,
+    trackingNumber: null,
+    shippedAt: null,
   createdAt: FULFILLED,
   updatedAt: FULFILLED,
 });

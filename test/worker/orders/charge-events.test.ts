@@ -45,11 +45,11 @@ describe.each(['sync', 'queue'] as const)('webhooks processed %s', (webhooks) =>
       expect(await gone.json()).toEqual({ error: 'this order was refunded: its downloads no longer work' });
     });
 
-    it('a partial refund leaves the order fulfilled', async () => {
+    it('a partial refund makes the order partially refunded with its amount refunded, keeps its download and runs no revoke hook', async () => {
       const app = testApp({}, { webhooks });
       const { session, paymentIntent, token } = await fulfilledOrder(app);
       await app.send(await delivery(event('charge.refunded', charge({ payment_intent: paymentIntent, refunded: false, amount_refunded: 200 }))));
-      expect(await orderRow(session.id)).toMatchObject({ status: 'fulfilled' });
+      expect(await orderRow(session.id)).toMatchObject({ status: 'partially_refunded', amount_total: 1200, amount_refunded: 200 });
       expect(app.revocations).toHaveLength(0);
       expect((await download(app, token)).status).toBe(200);
     });
