@@ -355,6 +355,8 @@ export interface AdminOrder {
   customerEmail: string | null;
   paymentIntent: string | null;
   product: { id: string; name: string } | null;
+  /** Every line bought, in order: a cart order is named by all of them, never by its first. */
+  lines: { name: string; quantity: number }[];
   amountTotal: number | null;
   currency: string | null;
   livemode: boolean;

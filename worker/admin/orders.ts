@@ -4,7 +4,7 @@ import { ADMIN_PAGE_SIZE } from '../../contract/limits';
 import { actionsOn } from '../store/admin-actions';
 import { findBuyerDetails } from '../store/buyer-details';
 import { eventsOfOrder } from '../store/ledger';
-import { findLineItems, findOrder, listOrders, salesSince, searchOrders } from '../store/orders';
+import { findLineItems, findOrder, lineItemsOfOrders, listOrders, salesSince, searchOrders, type Order } from '../store/orders';
 import { outboxOfOrder } from '../store/outbox';
 import { Refusal } from '../platform/refusal';
 import { REFUNDABLE } from './refund';
@@ -16,10 +16,16 @@ export async function ordersPage(db: D1Database, query: AdminOrdersQuery): Promi
     const search = classifySearch(query.q);
     if (!search) throw new Refusal(400, 'q must be a Checkout Session id, a payment intent (pi_…), an email or a client reference id');
     const rows = (await searchOrders(db, search, limit)).filter((row) => !query.status || row.status === query.status);
-    return { orders: rows.map(adminOrderView), next: null };
+    return { orders: await withLines(db, rows), next: null };
   }
   const rows = await listOrders(db, { ...(query.status ? { status: query.status } : {}), after: decodeCursor(query.cursor), limit });
-  return { orders: rows.map(adminOrderView), next: nextCursor(rows, limit, (row) => ({ at: row.createdAt, id: row.id })) };
+  return { orders: await withLines(db, rows), next: nextCursor(rows, limit, (row) => ({ at: row.createdAt, id: row.id })) };
+}
+
+/** A page's orders with their lines, read in one statement for the whole page. */
+async function withLines(db: D1Database, rows: Order[]) {
+  const lines = await lineItemsOfOrders(db, rows.map((row) => row.id));
+  return rows.map((row) => adminOrderView(row, lines.get(row.id) ?? []));
 }
 
 export async function salesTotals(db: D1Database, now: number): Promise<SalesTotals> {
@@ -40,7 +46,7 @@ export async function orderDetail(db: D1Database, id: string): Promise<AdminOrde
   ]);
   const deliveryDead = outbox.some((o) => o.kind === 'delivered' && o.status === 'dead');
   return {
-    order: { ...adminOrderView(row), deliveryToken: row.deliveryToken, fulfilledAt: isoOrNull(row.fulfilledAt), revokedAt: isoOrNull(row.revokedAt) },
+    order: { ...adminOrderView(row, lineItems), deliveryToken: row.deliveryToken, fulfilledAt: isoOrNull(row.fulfilledAt), revokedAt: isoOrNull(row.revokedAt) },
     discount: row.amountDiscount ? { amount: row.amountDiscount, promotionCode: row.promotionCode, coupon: row.coupon } : null,
     shipping: buyer?.shipping ?? null,
     phone: buyer?.phone ?? null,

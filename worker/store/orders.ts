@@ -218,6 +218,21 @@ export async function findLineItems(db: D1Database, orderId: string): Promise<Li
   return results;
 }
 
+/** The lines of a page of orders, by order id: one read through the primary key, whatever the table's size. */
+export async function lineItemsOfOrders(db: D1Database, orderIds: string[]): Promise<Map<string, LineItem[]>> {
+  const lines = new Map<string, LineItem[]>(orderIds.map((id) => [id, []]));
+  if (orderIds.length === 0) return lines;
+  const { results } = await db
+    .prepare(
+      `SELECT order_id AS orderId, price, product, description, quantity, amount_total AS amountTotal, currency
+       FROM order_line_items WHERE order_id IN (SELECT value FROM json_each(?1)) ORDER BY order_id, position`,
+    )
+    .bind(JSON.stringify(orderIds))
+    .all<LineItem & { orderId: string }>();
+  for (const { orderId, ...line } of results) lines.get(orderId)?.push(line);
+  return lines;
+}
+
 // ─── the back office's reads: newest first, paged by a keyset through an index of migrations/0008_back_office.sql ───
 
 /** One page of orders older than `after`, optionally of one status. */

@@ -1,6 +1,6 @@
 import type { AdminOrderDetail, AdminRefundResponse, AdminRerunResponse } from '../../../contract/api';
 import { byId, h } from '../../src/dom';
-import { ApiError, get, money, notice, post, statusBadge, toMinorUnits, when, withAccess } from './api';
+import { ApiError, get, money, notice, orderTitle, post, statusBadge, toMinorUnits, when, withAccess } from './api';
 
 const id = new URLSearchParams(location.search).get('id') ?? '';
 /** One refund form, one key: a double click or a resent request refunds once. */
@@ -17,7 +17,7 @@ function summary(detail: AdminOrderDetail): HTMLElement {
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'summary-title' },
-    h('h2', { id: 'summary-title' }, o.product?.name ?? 'Order'),
+    h('h2', { id: 'summary-title' }, orderTitle(o)),
     h(
       'dl',
       { class: 'facts' },

@@ -96,6 +96,26 @@ describe('GET /api/admin/orders', () => {
     expect(body.error).toMatch(message);
   });
 
+  it('a cart order is named by every line it bought, in the list and in its detail, not by its first line', async () => {
+    const app = testApp();
+    const id = await seedOrder({ createdAt: Date.now(), amountTotal: 4100 });
+    await env.DB.prepare(`UPDATE orders SET product_id = 'enamel-mug' WHERE id = ?`).bind(id).run();
+    const line = (position: number, description: string | null, product: string | null, quantity: number) =>
+      env.DB.prepare('INSERT INTO order_line_items (order_id, position, price, product, description, quantity, amount_total, currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').bind(id, position, `price_${position}`, product, description, quantity, 1000, 'usd');
+    await env.DB.batch([line(0, 'Field Notes Pattern Pack', 'prod_a', 1), line(1, null, 'trail-map-print', 2), line(2, 'Field Notes Club', 'prod_c', 1)]);
+    const page = await json<AdminOrdersResponse>(app.send(adminGet(`orders?q=${id}`), adminEnv()));
+    const expected = [
+      { name: 'Field Notes Pattern Pack', quantity: 1 },
+      { name: 'Trail Map Print', quantity: 2 },
+      { name: 'Field Notes Club', quantity: 1 },
+    ];
+    expect(page.orders[0]!.lines).toEqual(expected);
+    const listed = await json<AdminOrdersResponse>(app.send(adminGet(`orders?limit=100&cursor=${Date.now() + 1000}~z`), adminEnv()));
+    expect(listed.orders.find((o) => o.id === id)?.lines).toEqual(expected);
+    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${id}`), adminEnv()));
+    expect(detail.order.lines).toEqual(expected);
+  });
+
   it('answers with Cache-Control: no-store', async () => {
     const app = testApp();
     const response = await app.send(adminGet('orders?limit=1'), adminEnv());
