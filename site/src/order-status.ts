@@ -107,6 +107,17 @@ export function orderLineTexts(order: Pick<Order, 'lineItems' | 'product'>): str
   });
 }
 
+/** Each key's label: its product's name, numbered when several units were bought: `Field Notes Pattern Pack (2 of 5)`. */
+export function licenceKeyLabels(keys: Pick<LicenceKey, 'product'>[]): string[] {
+  const seen = new Map<string, number>();
+  return keys.map(({ product }) => {
+    const total = keys.filter((entry) => entry.product.id === product.id).length;
+    const nth = (seen.get(product.id) ?? 0) + 1;
+    seen.set(product.id, nth);
+    return total === 1 ? product.name : `${product.name} (${nth} of ${total})`;
+  });
+}
+
 function safeMoney(amount: number, currency: string): string | null {
   try {
     return formatMoney(amount, currency);

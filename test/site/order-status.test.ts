@@ -7,6 +7,7 @@ import {
   parseOrder,
   POLLING,
   pollOrder,
+  licenceKeyLabels,
   orderLineTexts,
   subscriptionNotice,
   type Order,
@@ -582,5 +583,18 @@ describe('the lines of a cart order', () => {
 
   it('an order stored without lines falls back to its product', () => {
     expect(orderLineTexts(parseOrder(orderBody('fulfilled'))!)).toEqual(['Field Notes Pattern Pack']);
+  });
+});
+
+describe('licenceKeyLabels', () => {
+  it('numbers the keys of a product bought several times, and names a single one plainly', () => {
+    const notes = { id: 'field-notes', name: 'Field Notes Pattern Pack' };
+    const map = { id: 'trail-map-print', name: 'Trail Map Print' };
+    expect(licenceKeyLabels([{ product: notes }, { product: notes }, { product: map }, { product: notes }])).toEqual([
+      'Field Notes Pattern Pack (1 of 3)',
+      'Field Notes Pattern Pack (2 of 3)',
+      'Trail Map Print',
+      'Field Notes Pattern Pack (3 of 3)',
+    ]);
   });
 });

@@ -7,7 +7,7 @@ import { byId, h, queryParam } from '../dom';
 import { initLayout, updateCartBadge } from '../layout';
 import { formatMoney } from '../../../catalog/money';
 import { openPortal } from '../portal';
-import { formatBytes, isTerminalStatus, isValidSessionId, orderLineTexts, pollOrder, subscriptionNotice, type Download, type LicenceKey, type Order } from '../order-status';
+import { formatBytes, isTerminalStatus, isValidSessionId, licenceKeyLabels, orderLineTexts, pollOrder, subscriptionNotice, type Download, type LicenceKey, type Order } from '../order-status';
 
 initLayout();
 
@@ -81,6 +81,7 @@ function downloadButton(download: Download): HTMLLIElement {
 
 function licenceKeys(keys: LicenceKey[]): HTMLElement | null {
   if (keys.length === 0) return null;
+  const labels = licenceKeyLabels(keys);
   return h(
     'div',
     { class: 'licence-keys' },
@@ -88,8 +89,8 @@ function licenceKeys(keys: LicenceKey[]): HTMLElement | null {
     h(
       'dl',
       { class: 'licence-keys__list' },
-      ...keys.flatMap(({ product, key }) => [
-        h('dt', {}, product.name),
+      ...keys.flatMap(({ product, key }, index) => [
+        h('dt', {}, labels[index]!),
         h('dd', {}, key === null ? 'Your key is on its way: the seller will send it shortly.' : h('code', { class: 'licence-key', 'data-licence-key': product.id }, key)),
       ]),
     ),
