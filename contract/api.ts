@@ -323,6 +323,10 @@ export const AdminOrdersQuery = v.object({
 });
 export type AdminOrdersQuery = v.InferOutput<typeof AdminOrdersQuery>;
 
+/** `GET /api/admin/subscriptions?cursor=&limit=`: the orders that started a subscription, newest first. */
+export const AdminSubscriptionsQuery = v.object({ ...pageQuery });
+export type AdminSubscriptionsQuery = v.InferOutput<typeof AdminSubscriptionsQuery>;
+
 /** `GET /api/admin/events?status=&type=&cursor=&limit=`: the ledger, newest first. */
 export const AdminEventsQuery = v.object({
   status: v.optional(v.picklist(LEDGER_STATUSES, `must be one of ${LEDGER_STATUSES.join(', ')}`)),
@@ -362,6 +366,27 @@ export interface AdminOrder {
   livemode: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A subscription as the seller sees it: the order that started it and Stripe's last word on it (null fields: not reported yet). */
+export interface AdminSubscription {
+  id: string;
+  orderId: string;
+  customerEmail: string | null;
+  clientReferenceId: string | null;
+  startedAt: string;
+  status: string | null;
+  /** The buyer (or the seller in Stripe) cancelled it: it ends when the current period does. */
+  cancelAtPeriodEnd: boolean | null;
+  /** `customer.subscription.deleted` arrived: it is over. */
+  ended: boolean;
+  currentPeriodStart: string | null;
+  currentPeriodEnd: string | null;
+}
+
+export interface AdminSubscriptionsResponse {
+  subscriptions: AdminSubscription[];
+  next: string | null;
 }
 
 export interface AdminOrdersResponse {

@@ -11,6 +11,7 @@ import {
   AdminOrderParam,
   AdminOrdersQuery,
   AdminRefundRequest,
+  AdminSubscriptionsQuery,
   LicenceKeysRequest,
   ReplayRequest,
   SyncRequest,
@@ -26,6 +27,7 @@ import { health } from '../admin/health';
 import { retryEvent, retryFailed } from '../admin/ledger';
 import { orderDetail, ordersPage, salesTotals } from '../admin/orders';
 import { requestRefund } from '../admin/refund';
+import { subscriptionsPage } from '../admin/subscriptions';
 import { decodeCursor, ledgerEventView, nextCursor } from '../admin/views';
 import { logAction } from '../store/admin-actions';
 import { ignoredByType, ledgerCounts, listEvents } from '../store/ledger';
@@ -63,6 +65,7 @@ const routes = admin
     return c.json({ replayed: page.replayed, skipped: page.skipped, hasMore: page.hasMore, next: page.next } satisfies ReplayResponse);
   })
   .get('/orders', validate('query', AdminOrdersQuery), async (c) => c.json(await ordersPage(c.env.DB, c.req.valid('query'))))
+  .get('/subscriptions', validate('query', AdminSubscriptionsQuery), async (c) => c.json(await subscriptionsPage(c.env.DB, c.req.valid('query'))))
   .get('/totals', async (c) => c.json(await salesTotals(c.env.DB, c.var.deps.now())))
   .get('/orders/:id', validate('param', AdminOrderParam), async (c) => c.json(await orderDetail(c.env.DB, c.req.valid('param').id)))
   .post('/orders/:id/refund', validate('param', AdminOrderParam), validate('json', AdminRefundRequest), async (c) => {
