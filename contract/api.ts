@@ -447,6 +447,10 @@ export interface AdminOrderDetail {
   shipping: ShippingAddressView | null;
   phone: string | null;
   lineItems: LineItemView[];
+  /** The licence keys issued to it: one per unit bought of a licensed product (unit from 0). */
+  licenceKeys: { product: string; unit: number; key: string }[];
+  /** How often each of its files was downloaded (files never downloaded are absent). */
+  downloadCounts: { file: string; count: number; lastAt: string }[];
   /** Every event that touched the order, oldest first, with its outcome. */
   events: AdminLedgerEvent[];
   /** What the seller did to it. */

@@ -3,6 +3,8 @@ import type { AdminOrderDetail, AdminOrdersQuery, AdminOrdersResponse, SalesTota
 import { ADMIN_PAGE_SIZE } from '../../contract/limits';
 import { actionsOn } from '../store/admin-actions';
 import { findBuyerDetails } from '../store/buyer-details';
+import { downloadCountsOf } from '../store/downloads';
+import { keysOfOrder } from '../store/licences';
 import { eventsOfOrder } from '../store/ledger';
 import { findLineItems, findOrder, lineItemsOfOrders, listOrders, salesSince, searchOrders, type Order } from '../store/orders';
 import { outboxOfOrder } from '../store/outbox';
@@ -37,12 +39,14 @@ export async function salesTotals(db: D1Database, now: number): Promise<SalesTot
 export async function orderDetail(db: D1Database, id: string): Promise<AdminOrderDetail> {
   const row = await findOrder(db, id);
   if (!row) throw new Refusal(404, 'order not found');
-  const [lineItems, events, actions, outbox, buyer] = await Promise.all([
+  const [lineItems, events, actions, outbox, buyer, licenceKeys, downloadCounts] = await Promise.all([
     findLineItems(db, id),
     eventsOfOrder(db, id, row.paymentIntent),
     actionsOn(db, id),
     outboxOfOrder(db, id),
     findBuyerDetails(db, id),
+    keysOfOrder(db, id),
+    downloadCountsOf(db, id),
   ]);
   const deliveryDead = outbox.some((o) => o.kind === 'delivered' && o.status === 'dead');
   return {
@@ -51,6 +55,8 @@ export async function orderDetail(db: D1Database, id: string): Promise<AdminOrde
     shipping: buyer?.shipping ?? null,
     phone: buyer?.phone ?? null,
     lineItems,
+    licenceKeys,
+    downloadCounts: downloadCounts.map((row) => ({ file: row.file, count: row.count, lastAt: new Date(row.lastAt).toISOString() })),
     events: events.map(ledgerEventView),
     actions: actions.map((a) => ({ at: new Date(a.at).toISOString(), actor: a.actor, action: a.action, detail: a.detail === null ? null : (JSON.parse(a.detail) as unknown) })),
     outbox: outbox.map((o) => ({ kind: o.kind, status: o.status, attempts: o.attempts, lastError: o.lastError, doneAt: isoOrNull(o.doneAt) })),

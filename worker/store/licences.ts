@@ -38,3 +38,12 @@ export async function addPoolKeys(db: D1Database, productId: string, keys: strin
   const available = (results[inserts.length]!.results[0] as { available: number }).available;
   return { added, available };
 }
+
+/** The keys an order holds, by product and unit: through the unique index licence_keys_one_per_unit. */
+export async function keysOfOrder(db: D1Database, orderId: string): Promise<{ product: string; unit: number; key: string }[]> {
+  const { results } = await db
+    .prepare('SELECT product_id AS product, unit, key FROM licence_keys WHERE order_id = ? ORDER BY product_id, unit')
+    .bind(orderId)
+    .all<{ product: string; unit: number; key: string }>();
+  return results;
+}

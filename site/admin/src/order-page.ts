@@ -68,6 +68,19 @@ function lineItems(detail: AdminOrderDetail): HTMLElement {
   );
 }
 
+function delivery(detail: AdminOrderDetail): HTMLElement | null {
+  if (detail.licenceKeys.length === 0 && detail.downloadCounts.length === 0) return null;
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'delivery-title' },
+    h('h2', { id: 'delivery-title' }, 'Delivered'),
+    detail.licenceKeys.length ? h('h3', {}, 'Licence keys') : null,
+    detail.licenceKeys.length ? h('ul', { class: 'plain', id: 'licence-keys' }, ...detail.licenceKeys.map((k) => h('li', {}, `${k.product} #${k.unit + 1}: `, h('code', {}, k.key)))) : null,
+    detail.downloadCounts.length ? h('h3', {}, 'Downloads') : null,
+    detail.downloadCounts.length ? h('ul', { class: 'plain', id: 'download-counts' }, ...detail.downloadCounts.map((d) => h('li', {}, h('code', {}, d.file), ` downloaded ${d.count} time${d.count === 1 ? '' : 's'}, last ${when(d.lastAt)}`))) : null,
+  );
+}
+
 function history(detail: AdminOrderDetail): HTMLElement {
   const entries = [
     ...detail.events.map((e) => ({ at: e.receivedAt, node: h('li', {}, h('time', { datetime: e.receivedAt }, when(e.receivedAt)), ' ', h('code', {}, e.type), ' ', statusBadge(e.status), e.attempts > 1 ? ` (${e.attempts} attempts)` : '', e.lastError ? h('span', { class: 'error' }, ` ${e.lastError}`) : '', e.note ? h('span', { class: 'note' }, ` ${e.note}`) : '') })),
@@ -158,7 +171,7 @@ async function rerun(button: HTMLButtonElement): Promise<void> {
 
 function render(detail: AdminOrderDetail): void {
   document.title = `${detail.order.id.slice(0, 20)}… — Back office`;
-  byId('content').replaceChildren(summary(detail), actions(detail) ?? '', shipping(detail) ?? '', lineItems(detail), history(detail));
+  byId('content').replaceChildren(summary(detail), actions(detail) ?? '', shipping(detail) ?? '', lineItems(detail), delivery(detail) ?? '', history(detail));
 }
 
 async function load(): Promise<void> {

@@ -176,6 +176,22 @@ describe('GET /api/admin/orders/:id', () => {
     expect(await asBuyer.text()).not.toContain(session.id);
   });
 
+  it('shows the licence keys issued, one per unit, and how often each file was downloaded', async () => {
+    const app = testApp();
+    const id = await seedOrder({ createdAt: Date.now() });
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO licence_keys (product_id, key, source, order_id, unit, added_at, assigned_at) VALUES ('field-notes', ?, 'generated', ?, 1, 1, 1)").bind(`K2-${id}`, id),
+      env.DB.prepare("INSERT INTO licence_keys (product_id, key, source, order_id, unit, added_at, assigned_at) VALUES ('field-notes', ?, 'generated', ?, 0, 1, 1)").bind(`K1-${id}`, id),
+      env.DB.prepare("INSERT INTO download_counts (order_id, file_key, count, last_at) VALUES (?, 'field-notes/field-notes-pattern-pack.pdf', 3, 5000)").bind(id),
+    ]);
+    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${id}`), adminEnv()));
+    expect(detail.licenceKeys).toEqual([
+      { product: 'field-notes', unit: 0, key: `K1-${id}` },
+      { product: 'field-notes', unit: 1, key: `K2-${id}` },
+    ]);
+    expect(detail.downloadCounts).toEqual([{ file: 'field-notes/field-notes-pattern-pack.pdf', count: 3, lastAt: new Date(5000).toISOString() }]);
+  });
+
   it('an unknown order → 404; a malformed id → 400', async () => {
     const app = testApp();
     expect((await app.send(adminGet(`orders/cs_test_a1Unknown${crypto.randomUUID().replaceAll('-', '')}`), adminEnv())).status).toBe(404);
