@@ -323,6 +323,16 @@ export const AdminOrdersQuery = v.object({
 });
 export type AdminOrdersQuery = v.InferOutput<typeof AdminOrdersQuery>;
 
+const DAY = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD'), v.check((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)), 'must be a date, YYYY-MM-DD'));
+
+/** `GET /api/admin/orders.csv?from=&to=&cursor=`: orders created from `from` to `to` (UTC days, both included), at most 366 days, a page of CSV at a time. */
+export const AdminOrdersExportQuery = v.pipe(
+  v.object({ from: DAY, to: DAY, cursor: pageQuery.cursor }),
+  v.check(({ from, to }) => from <= to, 'from must not be after to'),
+  v.check(({ from, to }) => Date.parse(to) - Date.parse(from) <= 365 * 86_400_000, 'the range must be at most 366 days'),
+);
+export type AdminOrdersExportQuery = v.InferOutput<typeof AdminOrdersExportQuery>;
+
 /** `GET /api/admin/subscriptions?cursor=&limit=`: the orders that started a subscription, newest first. */
 export const AdminSubscriptionsQuery = v.object({ ...pageQuery });
 export type AdminSubscriptionsQuery = v.InferOutput<typeof AdminSubscriptionsQuery>;

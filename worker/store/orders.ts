@@ -235,10 +235,14 @@ export async function lineItemsOfOrders(db: D1Database, orderIds: string[]): Pro
 
 // ─── the back office's reads: newest first, paged by a keyset through an index of migrations/0008_back_office.sql ───
 
-/** One page of orders older than `after`, optionally of one status. */
-export async function listOrders(db: D1Database, options: { status?: OrderStatus; after?: Keyset; limit: number }): Promise<Order[]> {
+/** One page of orders older than `after` (and, with `since`, created at or after it), optionally of one status. */
+export async function listOrders(db: D1Database, options: { status?: OrderStatus; after?: Keyset; limit: number; since?: number }): Promise<Order[]> {
   const after = options.after ?? { at: Number.MAX_SAFE_INTEGER, id: '' };
-  const statement = options.status
+  const statement = options.since !== undefined
+    ? db
+        .prepare(`SELECT * FROM orders WHERE (created_at, id) < (?1, ?2) AND created_at >= ?3 ORDER BY created_at DESC, id DESC LIMIT ?4`)
+        .bind(after.at, after.id, options.since, options.limit)
+    : options.status
     ? db
         .prepare(`SELECT * FROM orders WHERE status = ?1 AND (created_at, id) < (?2, ?3) ORDER BY created_at DESC, id DESC LIMIT ?4`)
         .bind(options.status, after.at, after.id, options.limit)

@@ -225,6 +225,8 @@ describe('back-office queries use indexes (EXPLAIN QUERY PLAN): a page costs the
     ['a search by client reference', 'orders?q=plan_buyer'],
     ['the subscriptions view', 'subscriptions'],
     ['a later page of the subscriptions view', `subscriptions?cursor=${encodeURIComponent(`${Date.now()}~cs_test_a1zzz`)}`],
+    ['the CSV export of a date range', 'orders.csv?from=2026-01-01&to=2026-12-31'],
+    ['a later page of the CSV export', `orders.csv?from=2026-01-01&to=2026-12-31&cursor=${encodeURIComponent(`${Date.now()}~cs_test_a1zzz`)}`],
     ['the totals', 'totals'],
     ['an order in full (its ledger history, actions, outbox)', () => `orders/${session.id}`],
     ['the ledger', 'events'],
