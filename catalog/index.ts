@@ -55,7 +55,11 @@ export interface Product {
   files?: ProductFile[];
   /** Downloads of each file per order; default DEFAULT_DOWNLOAD_LIMIT (contract/limits.ts). */
   downloadLimit?: number;
-  /** Each purchase gets a unique licence key, shown on the success page. */
+  /**
+   * Each unit bought gets a unique licence key (five licences, five keys), shown on the success
+   * page and given to the deliver hook. To sell one licence per order, set `maxQuantity: 1`: the
+   * cart then offers no more and the worker refuses more.
+   */
   licence?: LicenceSource;
   paymentLinks: Record<StripeMode, PaymentLinkRef>;
   /** Whether its Payment Link takes promotion codes; default: CHECKOUT_PROMOTION_CODES in wrangler.toml. */

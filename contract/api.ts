@@ -362,6 +362,20 @@ export const AdminOrdersQuery = v.object({
 });
 export type AdminOrdersQuery = v.InferOutput<typeof AdminOrdersQuery>;
 
+const DAY = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD'), v.check((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)), 'must be a date, YYYY-MM-DD'));
+
+/** `GET /api/admin/orders.csv?from=&to=&cursor=`: orders created from `from` to `to` (UTC days, both included), at most 366 days, a page of CSV at a time. */
+export const AdminOrdersExportQuery = v.pipe(
+  v.object({ from: DAY, to: DAY, cursor: pageQuery.cursor }),
+  v.check(({ from, to }) => from <= to, 'from must not be after to'),
+  v.check(({ from, to }) => Date.parse(to) - Date.parse(from) <= 365 * 86_400_000, 'the range must be at most 366 days'),
+);
+export type AdminOrdersExportQuery = v.InferOutput<typeof AdminOrdersExportQuery>;
+
+/** `GET /api/admin/subscriptions?cursor=&limit=`: the orders that started a subscription, newest first. */
+export const AdminSubscriptionsQuery = v.object({ ...pageQuery });
+export type AdminSubscriptionsQuery = v.InferOutput<typeof AdminSubscriptionsQuery>;
+
 /** `GET /api/admin/events?status=&type=&cursor=&limit=`: the ledger, newest first. */
 export const AdminEventsQuery = v.object({
   status: v.optional(v.picklist(LEDGER_STATUSES, `must be one of ${LEDGER_STATUSES.join(', ')}`)),
@@ -394,6 +408,8 @@ export interface AdminOrder {
   customerEmail: string | null;
   paymentIntent: string | null;
   product: { id: string; name: string } | null;
+  /** Every line bought, in order: a cart order is named by all of them, never by its first. */
+  lines: { name: string; quantity: number }[];
   /** What was paid, after any discount. */
   amountTotal: number | null;
   /** What came back to the buyer so far, by refunds Stripe signed (minor units). */
@@ -404,6 +420,27 @@ export interface AdminOrder {
   livemode: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A subscription as the seller sees it: the order that started it and Stripe's last word on it (null fields: not reported yet). */
+export interface AdminSubscription {
+  id: string;
+  orderId: string;
+  customerEmail: string | null;
+  clientReferenceId: string | null;
+  startedAt: string;
+  status: string | null;
+  /** The buyer (or the seller in Stripe) cancelled it: it ends when the current period does. */
+  cancelAtPeriodEnd: boolean | null;
+  /** `customer.subscription.deleted` arrived: it is over. */
+  ended: boolean;
+  currentPeriodStart: string | null;
+  currentPeriodEnd: string | null;
+}
+
+export interface AdminSubscriptionsResponse {
+  subscriptions: AdminSubscription[];
+  next: string | null;
 }
 
 export interface AdminOrdersResponse {
@@ -465,6 +502,10 @@ export interface AdminOrderDetail {
   shipping: ShippingAddressView | null;
   phone: string | null;
   lineItems: LineItemView[];
+  /** The licence keys issued to it: one per unit bought of a licensed product (unit from 0). */
+  licenceKeys: { product: string; unit: number; key: string }[];
+  /** How often each of its files was downloaded (files never downloaded are absent). */
+  downloadCounts: { file: string; count: number; lastAt: string }[];
   /** Every event that touched the order, oldest first, with its outcome. */
   events: AdminLedgerEvent[];
   /** What the seller did to it. */

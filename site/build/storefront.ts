@@ -100,7 +100,7 @@ function productCard(product: Product, options: StorefrontOptions): string {
               <h3 class="card__title">${e(product.name)}</h3>
               <p class="card__description">${e(product.description)}</p>
               <div class="card__footer">
-                <p class="price" data-price="${e(product.id)}">${e(formatPrice(product.price, null, options.site.locale))}</p>
+                <p class="price" data-price="${e(product.id)}">${e(formatPrice(product.price, product.price.interval ?? null, options.site.locale))}</p>
                 <div class="card__actions">
                   <a class="button button--secondary" href="${e(productPath(product.id))}" data-view="${e(product.id)}">View<span class="visually-hidden"> ${e(product.name)}</span></a>
                   ${buy}

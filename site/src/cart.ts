@@ -3,6 +3,7 @@
 // Stored under `storefront.cart` as JSON `[{ productId, priceId, quantity }]`, one entry per
 // product. Anything unreadable there counts as an empty cart.
 import type { ShopProduct } from '../../catalog/live';
+import { formatMoney, formatPrice } from '../../catalog/money';
 import { MAX_QUANTITY, MIN_QUANTITY } from '../../contract/limits';
 
 export const CART_KEY = 'storefront.cart';
@@ -160,4 +161,30 @@ export function cartTotals(lines: CartLine[]): { currency: string; amount: numbe
     totals.set(currency, (totals.get(currency) ?? 0) + product.price.amount * item.quantity);
   }
   return [...totals].map(([currency, amount]) => ({ currency, amount }));
+}
+
+/** What recurs after today, per currency and interval: a subscription line bills `quantity` × its price each period. */
+export function cartRecurring(lines: CartLine[]): { currency: string; interval: string; amount: number }[] {
+  const recurring = new Map<string, { currency: string; interval: string; amount: number }>();
+  for (const { item, product } of lines) {
+    if (!product.interval) continue;
+    const currency = product.price.currency.toLowerCase();
+    const key = `${currency} ${product.interval}`;
+    const entry = recurring.get(key) ?? { currency, interval: product.interval, amount: 0 };
+    entry.amount += product.price.amount * item.quantity;
+    recurring.set(key, entry);
+  }
+  return [...recurring.values()];
+}
+
+/**
+ * The cart's total as the buyer reads it: due today (a subscription's first period included, as
+ * Checkout charges it), then what recurs: `$41.00, then $5.00 / month`.
+ */
+export function cartTotalText(lines: CartLine[], locale?: string): string {
+  const today = cartTotals(lines)
+    .map(({ amount, currency }) => formatMoney(amount, currency, locale))
+    .join(' + ');
+  const then = cartRecurring(lines).map(({ amount, currency, interval }) => formatPrice({ amount, currency }, interval, locale));
+  return then.length ? `${today}, then ${then.join(' + ')}` : today;
 }

@@ -1,4 +1,6 @@
 // Order status polling for the success page. DOM-free: fetch, timers and clock are injectable.
+import { findProduct } from '../../catalog';
+import { formatMoney } from '../../catalog/money';
 import { CHECKOUT_SESSION_ID } from '../../contract/ids';
 import { apiClient, type OrderBody } from './api';
 
@@ -8,7 +10,7 @@ import { apiClient, type OrderBody } from './api';
  */
 export type Order = Pick<
   OrderBody,
-  'id' | 'clientReferenceId' | 'amountTotal' | 'amountDiscount' | 'currency' | 'subscription' | 'product' | 'fulfilledAt' | 'deliveryToken' | 'createdAt' | 'updatedAt' | 'licenceKeys' | 'subscriptionAccess'
+  'id' | 'clientReferenceId' | 'amountTotal' | 'amountDiscount' | 'currency' | 'subscription' | 'product' | 'fulfilledAt' | 'deliveryToken' | 'createdAt' | 'updatedAt' | 'licenceKeys' | 'subscriptionAccess' | 'lineItems'
 > & {
   status: OrderBody['status'] | (string & {});
   /** Signed links to the order's files; [] until fulfilled. */
@@ -20,6 +22,9 @@ export type Download = Pick<OrderBody['downloads'][number], 'product' | 'name' |
 
 /** `key` is null while the seller's pool has no key for this order yet. */
 export type LicenceKey = OrderBody['licenceKeys'][number];
+
+/** A line of the order as Stripe described it (`description` is the product's name). */
+export type LineItem = OrderBody['lineItems'][number];
 
 /** Whether a subscription's files and licence keys are served now; null for an order without one. */
 export type SubscriptionAccess = NonNullable<OrderBody['subscriptionAccess']>;
@@ -79,6 +84,46 @@ function parseLicenceKey(value: unknown): LicenceKey | null {
   const product = productOf(value.product);
   if (!product || !(typeof value.key === 'string' || value.key === null)) return null;
   return { product, key: value.key };
+}
+
+function parseLineItem(value: unknown): LineItem | null {
+  if (!isObject(value)) return null;
+  const quantity = count(value.quantity);
+  if (quantity === null) return null;
+  const amountTotal = typeof value.amountTotal === 'number' && Number.isFinite(value.amountTotal) ? value.amountTotal : null;
+  return { price: stringOrNull(value.price), product: stringOrNull(value.product), description: stringOrNull(value.description), quantity, amountTotal, currency: stringOrNull(value.currency) };
+}
+
+/**
+ * One text per line of the order, as the buyer reads it: `2 × Trail Map Print — $48.00`. A cart
+ * order is named by every line, never by its first; an order stored without lines by its product.
+ */
+export function orderLineTexts(order: Pick<Order, 'lineItems' | 'product'>): string[] {
+  if (order.lineItems.length === 0) return order.product ? [order.product.name] : [];
+  return order.lineItems.map((line) => {
+    const name = line.description ?? (line.product ? findProduct(line.product)?.name : undefined) ?? 'Item';
+    const amount = line.amountTotal !== null && line.currency ? safeMoney(line.amountTotal, line.currency) : null;
+    return `${line.quantity > 1 ? `${line.quantity} × ` : ''}${name}${amount ? ` — ${amount}` : ''}`;
+  });
+}
+
+/** Each key's label: its product's name, numbered when several units were bought: `Field Notes Pattern Pack (2 of 5)`. */
+export function licenceKeyLabels(keys: Pick<LicenceKey, 'product'>[]): string[] {
+  const seen = new Map<string, number>();
+  return keys.map(({ product }) => {
+    const total = keys.filter((entry) => entry.product.id === product.id).length;
+    const nth = (seen.get(product.id) ?? 0) + 1;
+    seen.set(product.id, nth);
+    return total === 1 ? product.name : `${product.name} (${nth} of ${total})`;
+  });
+}
+
+function safeMoney(amount: number, currency: string): string | null {
+  try {
+    return formatMoney(amount, currency);
+  } catch {
+    return null; // unknown currency code
+  }
 }
 
 function parseSubscriptionAccess(value: unknown): SubscriptionAccess | null {
@@ -144,6 +189,7 @@ export function parseOrder(body: unknown): Order | null {
     downloads: listOf(body.downloads, parseDownload),
     licenceKeys: listOf(body.licenceKeys, parseLicenceKey),
     subscriptionAccess: parseSubscriptionAccess(body.subscriptionAccess),
+    lineItems: listOf(body.lineItems, parseLineItem),
   };
 }
 

@@ -39,7 +39,9 @@ describe('without JavaScript', () => {
     for (const product of catalog.products) {
       const card = `#product-grid [data-product-id="${product.id}"]`;
       expect(await text(page, `${card} .card__title`)).toBe(product.name);
-      expect(await text(page, `${card} [data-price]`)).toBe(new Intl.NumberFormat('en', { style: 'currency', currency: product.price.currency }).format(product.price.amount / 100));
+      // A subscription's price says its interval, as its own page does.
+      const money = new Intl.NumberFormat('en', { style: 'currency', currency: product.price.currency }).format(product.price.amount / 100);
+      expect(await text(page, `${card} [data-price]`)).toBe(product.price.interval ? `${money} / ${product.price.interval}` : money);
       expect(await page.getAttribute(`${card} img`, 'alt')).toBe(product.imageAlt);
       expect(await imageLoaded(page, `${card} img`)).toBe(true);
       expect(await buyOf(page, card, product.id)).toEqual(expectedBuy(product));

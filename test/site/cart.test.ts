@@ -53,7 +53,7 @@ afterEach(() => {
 const notes = { productId: 'field-notes', priceId: 'price_notes' };
 const mug = { productId: 'enamel-mug', priceId: 'price_mug' };
 
-function shopProduct(id: string, priceId: string | null, amount = 1000, currency = 'usd'): ShopProduct {
+function shopProduct(id: string, priceId: string | null, amount = 1000, currency = 'usd', interval: string | null = null): ShopProduct {
   const product: Product = {
     id,
     name: id,
@@ -64,7 +64,7 @@ function shopProduct(id: string, priceId: string | null, amount = 1000, currency
     digital: true,
     paymentLinks: { test: { id: null, url: null }, live: { id: null, url: null } },
   };
-  return { ...product, priceId, interval: null };
+  return { ...product, priceId, interval };
 }
 
 describe('addItem', () => {
@@ -270,5 +270,26 @@ describe('resolveCart and cartTotals', () => {
       { currency: 'usd', amount: 2000 },
       { currency: 'eur', amount: 500 },
     ]);
+  });
+});
+
+describe('cartTotalText', () => {
+  const club = { productId: 'field-notes-club', priceId: 'price_club' };
+  const map = { productId: 'trail-map-print', priceId: 'price_map' };
+  const products = [shopProduct('field-notes', 'p1', 1200), shopProduct('trail-map-print', 'p2', 2400), shopProduct('field-notes-club', 'p3', 500, 'usd', 'month')];
+
+  it('two products plus the club: "$41.00, then $5.00 / month" (the first month is due today)', () => {
+    const { lines } = cart.resolveCart([{ ...notes, quantity: 1 }, { ...map, quantity: 1 }, { ...club, quantity: 1 }], products, true);
+    expect(cart.cartTotalText(lines)).toBe('$41.00, then $5.00 / month');
+  });
+
+  it('a recurring line bought twice recurs twice: "then $10.00 / month"', () => {
+    const { lines } = cart.resolveCart([{ ...club, quantity: 2 }], products, true);
+    expect(cart.cartTotalText(lines)).toBe('$10.00, then $10.00 / month');
+  });
+
+  it('one-time lines only: the total alone', () => {
+    const { lines } = cart.resolveCart([{ ...notes, quantity: 2 }], products, true);
+    expect(cart.cartTotalText(lines)).toBe('$24.00');
   });
 });

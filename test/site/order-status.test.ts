@@ -7,6 +7,8 @@ import {
   parseOrder,
   POLLING,
   pollOrder,
+  licenceKeyLabels,
+  orderLineTexts,
   subscriptionNotice,
   type Order,
   type PollOptions,
@@ -194,6 +196,7 @@ describe('parseOrder', () => {
       downloads: [],
       licenceKeys: [],
       subscriptionAccess: null,
+      lineItems: [],
     });
   });
 
@@ -214,6 +217,7 @@ describe('parseOrder', () => {
       downloads: [],
       licenceKeys: [],
       subscriptionAccess: null,
+      lineItems: [],
     });
   });
 
@@ -261,6 +265,7 @@ describe('parseOrder', () => {
         'fulfilledAt',
         'id',
         'licenceKeys',
+        'lineItems',
         'product',
         'status',
         'subscription',
@@ -555,5 +560,41 @@ describe('formatBytes', () => {
     [3 * 1024 ** 3, '3.0 GB'],
   ])('%i bytes is %s', (bytes, text) => {
     expect(formatBytes(bytes)).toBe(text);
+  });
+});
+
+describe('the lines of a cart order', () => {
+  const line = (description: string | null, quantity: number, amountTotal: number | null, product: string | null = null) => ({ price: 'price_1', product, description, quantity, amountTotal, currency: 'usd' });
+
+  it('parseOrder keeps every well-formed line, in order, and drops a malformed one', () => {
+    const order = parseOrder(orderBody('fulfilled', { lineItems: [line('Field Notes Pattern Pack', 1, 1200), { quantity: 'two' }, line('Field Notes Club', 1, 500)] }))!;
+    expect(order.lineItems.map((item) => item.description)).toEqual(['Field Notes Pattern Pack', 'Field Notes Club']);
+  });
+
+  it('names every line of a three-line order with its quantity and amount, not the first line alone', () => {
+    const order = parseOrder(orderBody('fulfilled', { lineItems: [line('Field Notes Pattern Pack', 1, 1200), line('Trail Map Print', 2, 4800), line('Field Notes Club', 1, 500)] }))!;
+    expect(orderLineTexts(order)).toEqual(['Field Notes Pattern Pack — $12.00', '2 × Trail Map Print — $48.00', 'Field Notes Club — $5.00']);
+  });
+
+  it('a line without a description is named by its catalog product, else as an item', () => {
+    const order = parseOrder(orderBody('fulfilled', { lineItems: [line(null, 1, 1800, 'enamel-mug'), line(null, 1, null)] }))!;
+    expect(orderLineTexts(order)).toEqual(['Camp Enamel Mug — $18.00', 'Item']);
+  });
+
+  it('an order stored without lines falls back to its product', () => {
+    expect(orderLineTexts(parseOrder(orderBody('fulfilled'))!)).toEqual(['Field Notes Pattern Pack']);
+  });
+});
+
+describe('licenceKeyLabels', () => {
+  it('numbers the keys of a product bought several times, and names a single one plainly', () => {
+    const notes = { id: 'field-notes', name: 'Field Notes Pattern Pack' };
+    const map = { id: 'trail-map-print', name: 'Trail Map Print' };
+    expect(licenceKeyLabels([{ product: notes }, { product: notes }, { product: map }, { product: notes }])).toEqual([
+      'Field Notes Pattern Pack (1 of 3)',
+      'Field Notes Pattern Pack (2 of 3)',
+      'Trail Map Print',
+      'Field Notes Pattern Pack (3 of 3)',
+    ]);
   });
 });

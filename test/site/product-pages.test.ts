@@ -114,6 +114,12 @@ describe('product pages', () => {
     });
   });
 
+  it("the grid's card of a subscription says '/ month' as its product page does", () => {
+    const card = /<li class="card" data-product-id="field-notes-club">([\s\S]*?)<\/li>/.exec(page('index.html'))?.[1] ?? '';
+    expect(card).toContain('data-price="field-notes-club">$5.00 / month</p>');
+    expect(read(page('products/field-notes-club.html')).price).toBe('$5.00 / month');
+  });
+
   it('ship a PNG share image for every sample product', () => {
     for (const product of catalog.products) {
       expect(product.shareImage, product.id).toMatch(/\.png$/);
@@ -127,7 +133,7 @@ describe('product pages', () => {
     for (const product of catalog.products) {
       const card = new RegExp(`<li class="card" data-product-id="${product.id}">([\\s\\S]*?)</li>`).exec(html)?.[1] ?? '';
       expect(card, product.id).toContain(`<h3 class="card__title">${product.name}</h3>`);
-      expect(card, product.id).toContain(`data-price="${product.id}">${formatPrice(product.price, null, 'en')}</p>`);
+      expect(card, product.id).toContain(`data-price="${product.id}">${formatPrice(product.price, product.price.interval ?? null, 'en')}</p>`);
       expect(card, product.id).toContain(`src="${product.image}" alt="${product.imageAlt}"`);
       expect(card, product.id).toContain(`href="/products/${product.id}"`);
       expect(card, product.id).toContain(`<form class="buy-form" method="post" action="/products/${product.id}/checkout"><button class="button" type="submit" data-buy="${product.id}">`);
@@ -154,7 +160,7 @@ describe('indexable pages', () => {
 
   it('cart, success, cancel, 404, the old product URL and the back office are noindex', () => {
     const noindex = pages().filter(isNoindex).map((view) => view.path).sort();
-    expect(noindex).toEqual(['/404', '/admin', '/admin/health', '/admin/ledger', '/admin/order', '/cancel', '/cart', '/product', '/success']);
+    expect(noindex).toEqual(['/404', '/admin', '/admin/health', '/admin/ledger', '/admin/order', '/admin/subscriptions', '/cancel', '/cart', '/product', '/success']);
   });
 
   it('sitemap.xml lists exactly the indexable pages, by their canonical URLs', () => {

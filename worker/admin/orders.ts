@@ -3,8 +3,10 @@ import type { AdminOrderDetail, AdminOrdersQuery, AdminOrdersResponse, SalesTota
 import { ADMIN_PAGE_SIZE } from '../../contract/limits';
 import { actionsOn } from '../store/admin-actions';
 import { findBuyerDetails } from '../store/buyer-details';
+import { downloadCountsOf } from '../store/downloads';
+import { keysOfOrder } from '../store/licences';
 import { eventsOfOrder } from '../store/ledger';
-import { findLineItems, findOrder, listOrders, salesSince, searchOrders } from '../store/orders';
+import { findLineItems, findOrder, lineItemsOfOrders, listOrders, salesSince, searchOrders, type Order } from '../store/orders';
 import { outboxOfOrder } from '../store/outbox';
 import { Refusal } from '../platform/refusal';
 import { canTransition } from '../../contract/order-states';
@@ -17,10 +19,16 @@ export async function ordersPage(db: D1Database, query: AdminOrdersQuery): Promi
     const search = classifySearch(query.q);
     if (!search) throw new Refusal(400, 'q must be a Checkout Session id, a payment intent (pi_…), an email or a client reference id');
     const rows = (await searchOrders(db, search, limit)).filter((row) => !query.status || row.status === query.status);
-    return { orders: rows.map(adminOrderView), next: null };
+    return { orders: await withLines(db, rows), next: null };
   }
   const rows = await listOrders(db, { ...(query.status ? { status: query.status } : {}), after: decodeCursor(query.cursor), limit });
-  return { orders: rows.map(adminOrderView), next: nextCursor(rows, limit, (row) => ({ at: row.createdAt, id: row.id })) };
+  return { orders: await withLines(db, rows), next: nextCursor(rows, limit, (row) => ({ at: row.createdAt, id: row.id })) };
+}
+
+/** A page's orders with their lines, read in one statement for the whole page. */
+async function withLines(db: D1Database, rows: Order[]) {
+  const lines = await lineItemsOfOrders(db, rows.map((row) => row.id));
+  return rows.map((row) => adminOrderView(row, lines.get(row.id) ?? []));
 }
 
 export async function salesTotals(db: D1Database, now: number): Promise<SalesTotals> {
@@ -32,21 +40,25 @@ export async function salesTotals(db: D1Database, now: number): Promise<SalesTot
 export async function orderDetail(db: D1Database, id: string): Promise<AdminOrderDetail> {
   const row = await findOrder(db, id);
   if (!row) throw new Refusal(404, 'order not found');
-  const [lineItems, events, actions, outbox, buyer] = await Promise.all([
+  const [lineItems, events, actions, outbox, buyer, licenceKeys, downloadCounts] = await Promise.all([
     findLineItems(db, id),
     eventsOfOrder(db, id, row.paymentIntent),
     actionsOn(db, id),
     outboxOfOrder(db, id),
     findBuyerDetails(db, id),
+    keysOfOrder(db, id),
+    downloadCountsOf(db, id),
   ]);
   const deliveryDead = outbox.some((o) => o.kind === 'delivered' && o.status === 'dead');
   return {
-    order: { ...adminOrderView(row), deliveryToken: row.deliveryToken, fulfilledAt: isoOrNull(row.fulfilledAt), revokedAt: isoOrNull(row.revokedAt) },
+    order: { ...adminOrderView(row, lineItems), deliveryToken: row.deliveryToken, fulfilledAt: isoOrNull(row.fulfilledAt), revokedAt: isoOrNull(row.revokedAt) },
     discount: row.amountDiscount ? { amount: row.amountDiscount, promotionCode: row.promotionCode, coupon: row.coupon } : null,
     shipping: buyer?.shipping ?? null,
     phone: buyer?.phone ?? null,
     shipment: row.shippedAt === null ? null : { carrier: row.shippingCarrier, trackingNumber: row.trackingNumber, shippedAt: isoOrNull(row.shippedAt) },
     lineItems,
+    licenceKeys,
+    downloadCounts: downloadCounts.map((row) => ({ file: row.file, count: row.count, lastAt: new Date(row.lastAt).toISOString() })),
     events: events.map(ledgerEventView),
     actions: actions.map((a) => ({ at: new Date(a.at).toISOString(), actor: a.actor, action: a.action, detail: a.detail === null ? null : (JSON.parse(a.detail) as unknown) })),
     outbox: outbox.map((o) => ({ kind: o.kind, status: o.status, attempts: o.attempts, lastError: o.lastError, doneAt: isoOrNull(o.doneAt) })),

@@ -4,12 +4,17 @@ import type { AdminLedgerEvent, AdminOrder } from '../../contract/api';
 import { CHECKOUT_SESSION_ID, CLIENT_REFERENCE_ID, EMAIL, PAYMENT_INTENT_ID } from '../../contract/ids';
 import type { Keyset } from '../store/keyset';
 import type { LedgerRow } from '../store/ledger';
-import type { Order, OrderSearch } from '../store/orders';
+import type { LineItem, Order, OrderSearch } from '../store/orders';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 export const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-export function adminOrderView(row: Order): AdminOrder {
+/** A line's name: Stripe's description (the product's name then), else the catalog's name for its product. */
+export function lineName(line: Pick<LineItem, 'description' | 'product' | 'price'>): string {
+  return line.description ?? (line.product ? (findProduct(line.product)?.name ?? line.product) : null) ?? line.price ?? 'Item';
+}
+
+export function adminOrderView(row: Order, lines: LineItem[]): AdminOrder {
   const product = row.productId ? findProduct(row.productId) : undefined;
   return {
     id: row.id,
@@ -18,6 +23,7 @@ export function adminOrderView(row: Order): AdminOrder {
     customerEmail: row.customerEmail,
     paymentIntent: row.paymentIntent,
     product: product ? { id: product.id, name: product.name } : row.productId ? { id: row.productId, name: row.productId } : null,
+    lines: lines.map((line) => ({ name: lineName(line), quantity: line.quantity })),
     amountTotal: row.amountTotal,
     amountRefunded: row.amountRefunded,
     amountNet: row.amountTotal === null ? null : row.amountTotal - row.amountRefunded,

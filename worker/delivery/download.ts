@@ -51,7 +51,7 @@ export async function authorizeDownload(env: Env, nowMs: number, claims: LinkCla
     findLineItems(env.DB, order.id),
     order.subscription ? findSubscriptionState(env.DB, order.subscription) : null,
   ]);
-  const products = await contentsOfStored(order, lineItems, env.DB);
+  const { products } = await contentsOfStored(order, lineItems, env.DB);
   const access = orderSubscriptionAccess(order, subscription, env, nowMs);
   const isThisFile = (candidate: OrderFile) => candidate.file.key === claims.key;
   // Another product of the order may deliver the same file: a one-time purchase keeps it.

@@ -5,6 +5,7 @@ import type { DownloadLink, LicenceKeyView, SubscriptionAccessView } from '../..
 import { servesAccess } from '../../contract/order-states';
 import type { Env } from '../platform/env';
 import type { OrderRecord } from '../store/order-records';
+import type { StoredContents } from './order-products';
 import { licenceKeyViews } from './licences';
 import { downloadLinks } from './links';
 import { orderSubscriptionAccess, servedProducts, subscriptionAccessView, type SubscriptionAccess } from './subscription-access';
@@ -18,15 +19,17 @@ export interface OrderDelivery {
 export interface Deliverable {
   /** The products whose files and licence keys are served now. */
   products: Product[];
+  /** Units bought of each product: one licence key per unit. */
+  units: ReadonlyMap<string, number>;
   /** The subscription's access; null for an order without one, or not fulfilled. */
   access: SubscriptionAccess | null;
 }
 
-/** What a fulfilled order serves now. `products`: `storedContents` of the order. */
-export function deliverable(record: OrderRecord, products: Product[], env: Env, nowMs: number): Deliverable {
-  if (!servesAccess(record.order.status)) return { products: [], access: null };
+/** What a fulfilled order serves now. `contents`: `storedContents` of the order. */
+export function deliverable(record: OrderRecord, contents: StoredContents, env: Env, nowMs: number): Deliverable {
+  if (!servesAccess(record.order.status)) return { products: [], units: contents.units, access: null };
   const access = orderSubscriptionAccess(record.order, record.subscription, env, nowMs);
-  return { products: servedProducts(record.order, products, access), access };
+  return { products: servedProducts(record.order, contents.products, access), units: contents.units, access };
 }
 
 /** From the order as read with its records (no D1 call; the files' sizes come from R2). */
@@ -35,5 +38,5 @@ export async function orderDelivery(record: OrderRecord, served: Deliverable, en
   const subscriptionAccess = subscriptionAccessView(served.access);
   if (!servesAccess(order.status)) return { downloads: [], licenceKeys: [], subscriptionAccess };
   const downloads = await downloadLinks(order, served.products, record.downloadCounts, env, nowMs);
-  return { downloads, licenceKeys: licenceKeyViews(order, served.products, record.licenceKeys), subscriptionAccess };
+  return { downloads, licenceKeys: licenceKeyViews(order, served.products, served.units, record.licenceKeys), subscriptionAccess };
 }

@@ -57,6 +57,8 @@ async function stripeLineItems(session: Stripe.Checkout.Session, context: Contex
 export interface OrderContents {
   /** Every catalog product among the lines (by slug, or by the mirrored product's `catalog_id`). */
   products: Product[];
+  /** Units bought of each catalog product (its lines' quantities added up): one licence key per unit. */
+  units: Map<string, number>;
   /** The lines with what the shop knows of their prices, for the review. */
   priced: PricedLine[];
   knownPrices: Map<string, KnownPrice>;
@@ -77,12 +79,18 @@ export async function contentsOf(session: Stripe.Checkout.Session, lineItems: Re
     }
   }
   const products = new Map<string, Product>();
+  const units = new Map<string, number>();
   for (const item of lineItems) {
     const product = catalogProductOf(item.product);
-    if (product) products.set(product.id, product);
+    if (!product) continue;
+    products.set(product.id, product);
+    units.set(product.id, (units.get(product.id) ?? 0) + item.quantity);
   }
   const named = productOf(session);
-  if (products.size === 0 && named) products.set(named.id, named);
+  if (products.size === 0 && named) {
+    products.set(named.id, named);
+    units.set(named.id, 1);
+  }
   const priced = lineItems.map((item) => ({
     price: item.price,
     // Only a line without a Stripe price is priced from the catalog: a Stripe price must be known as such.
@@ -91,5 +99,5 @@ export async function contentsOf(session: Stripe.Checkout.Session, lineItems: Re
     amountSubtotal: item.amountSubtotal,
     currency: item.currency,
   }));
-  return { products: [...products.values()], priced, knownPrices };
+  return { products: [...products.values()], units, priced, knownPrices };
 }

@@ -150,6 +150,7 @@ async function fulfilOrder(session: Stripe.Checkout.Session, context: OrderConte
   const effects = await fulfilment(
     order,
     { product: productOf(session), products: contents.products, lineItems },
+    contents.units,
     (deliveryToken) => [saveOrderTransition(db, { ...order, deliveryToken, fulfilledAt: now }), ...saveLineItems(db, order.id, lineItems), ...details],
     context,
   );
@@ -162,10 +163,10 @@ async function fulfilOrder(session: Stripe.Checkout.Session, context: OrderConte
  */
 export async function approvedEffects(order: Order, lineItems: LineItem[], context: OrderContext): Promise<Effects> {
   const { db } = context;
-  const products = await contentsOfStored(order, lineItems, db);
+  const { products, units } = await contentsOfStored(order, lineItems, db);
   const product = order.productId ? findProduct(order.productId) : undefined;
   const now = context.now();
-  return fulfilment({ ...order, status: 'fulfilled' }, { product, products, lineItems }, (deliveryToken) => [approveReviewedOrder(db, order.id, deliveryToken, now)], context);
+  return fulfilment({ ...order, status: 'fulfilled' }, { product, products, lineItems }, units, (deliveryToken) => [approveReviewedOrder(db, order.id, deliveryToken, now)], context);
 }
 
 /**
@@ -176,6 +177,7 @@ export async function approvedEffects(order: Order, lineItems: LineItem[], conte
 async function fulfilment(
   order: Order,
   bought: Pick<FulfilmentRequest, 'product' | 'products' | 'lineItems'>,
+  units: ReadonlyMap<string, number>,
   transition: (deliveryToken: string | null) => D1PreparedStatement[],
   context: OrderContext,
 ): Promise<Effects> {
@@ -185,7 +187,7 @@ async function fulfilment(
   const warnings = await deliveryWarnings(bought.products, context);
   if (warnings.length > 0) console.warn(JSON.stringify({ msg: 'fulfilled order has nothing to download', order: order.id, warnings }));
   return {
-    writes: [...transition(deliveryToken), ...licenceWrites(db, order.id, bought.products, now)],
+    writes: [...transition(deliveryToken), ...licenceWrites(db, order.id, bought.products, units, now)],
     outbox: [outboxDeliveredIfFulfilled(db, order.id, now)],
     ...(warnings.length > 0 ? { note: `order ${order.id} fulfilled with a warning: ${warnings.join('; ')}` } : {}),
   };

@@ -46,7 +46,7 @@ export async function carryOutAll(outboxIds: number[], env: Env, deps: OutboxDep
     const work = rows.map((row) => ({ row, ...workOf(row, orders.get(row.subject), slugs, env, now) }));
     await assignWaitingPoolKeys(
       env.DB,
-      work.flatMap(({ row, record, served }) => (row.kind === 'delivered' && record ? [{ record, products: served.products }] : [])),
+      work.flatMap(({ row, record, served }) => (row.kind === 'delivered' && record ? [{ record, products: served.products, units: served.units }] : [])),
       now,
     );
     // However many windows a batch holds, the snapshot is rebuilt once: each sees every change up to now.
@@ -62,9 +62,9 @@ export async function carryOutAll(outboxIds: number[], env: Env, deps: OutboxDep
 
 /** `products`: what the order bought; `served`: what it delivers now (a subscription's only while in force). */
 function workOf(row: OutboxRow, record: OrderRecord | undefined, slugs: ReadonlyMap<string, string>, env: Env, now: number) {
-  if (row.kind === 'catalog' || !record) return { record, products: [], served: { products: [], access: null } satisfies Deliverable };
-  const products = storedContents(record.order, record.lineItems, slugs);
-  return { record, products, served: deliverable(record, products, env, now) };
+  if (row.kind === 'catalog' || !record) return { record, products: [], served: { products: [], units: new Map(), access: null } satisfies Deliverable };
+  const contents = storedContents(record.order, record.lineItems, slugs);
+  return { record, products: contents.products, served: deliverable(record, contents, env, now) };
 }
 
 async function failureOf(attempt: () => Promise<void>): Promise<string | null> {

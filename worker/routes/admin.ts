@@ -10,9 +10,11 @@ import {
   AdminEventParam,
   AdminEventsQuery,
   AdminOrderParam,
+  AdminOrdersExportQuery,
   AdminOrdersQuery,
   AdminRefundRequest,
   AdminShipRequest,
+  AdminSubscriptionsQuery,
   LicenceKeysRequest,
   ReplayRequest,
   ResyncRequest,
@@ -33,6 +35,8 @@ import { retryEvent, retryFailed } from '../admin/ledger';
 import { orderDetail, ordersPage, salesTotals } from '../admin/orders';
 import { requestRefund } from '../admin/refund';
 import { moveOrder } from '../admin/seller-moves';
+import { exportOrders } from '../admin/export';
+import { subscriptionsPage } from '../admin/subscriptions';
 import { decodeCursor, ledgerEventView, nextCursor } from '../admin/views';
 import { logAction } from '../store/admin-actions';
 import { ignoredByType, ledgerCounts, listEvents } from '../store/ledger';
@@ -86,7 +90,17 @@ const routes = admin
     const page = await withStripe(c.env, (stripe) => replayPage(stripe, startingAfter ?? undefined, handlerContext(c)));
     return c.json({ replayed: page.replayed, skipped: page.skipped, hasMore: page.hasMore, next: page.next } satisfies ReplayResponse);
   })
+  .get('/orders.csv', validate('query', AdminOrdersExportQuery), async (c) => {
+    const { csv, next } = await exportOrders(c.env.DB, c.req.valid('query'));
+    const query = c.req.valid('query');
+    return c.body(csv, 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="orders-${query.from}-to-${query.to}${query.cursor ? `-from-${query.cursor.split('~')[0]}` : ''}.csv"`,
+      ...(next ? { 'x-next-cursor': next } : {}),
+    });
+  })
   .get('/orders', validate('query', AdminOrdersQuery), async (c) => c.json(await ordersPage(c.env.DB, c.req.valid('query'))))
+  .get('/subscriptions', validate('query', AdminSubscriptionsQuery), async (c) => c.json(await subscriptionsPage(c.env.DB, c.req.valid('query'))))
   .get('/totals', async (c) => c.json(await salesTotals(c.env.DB, c.var.deps.now())))
   .get('/orders/:id', validate('param', AdminOrderParam), async (c) => c.json(await orderDetail(c.env.DB, c.req.valid('param').id)))
   .post('/orders/:id/refund', validate('param', AdminOrderParam), validate('json', AdminRefundRequest), async (c) => {

@@ -30,11 +30,11 @@ export const orders = new Hono<AppEnv>().get('/:sessionId', validate('param', Se
   }
   const record = records.orders.get(sessionId);
   if (!record) throw new HTTPException(404, { message: 'order not found' });
-  const products = storedContents(record.order, record.lineItems, records.slugs);
+  const contents = storedContents(record.order, record.lineItems, records.slugs);
   const now = c.var.deps.now();
   // A subscription that ended serves nothing of its own: no links, no keys, no pool key taken for it.
-  const served = deliverable(record, products, c.env, now);
-  await assignWaitingPoolKeys(c.env.DB, [{ record, products: served.products }], now);
+  const served = deliverable(record, contents, c.env, now);
+  await assignWaitingPoolKeys(c.env.DB, [{ record, products: served.products, units: served.units }], now);
   // Links are signed afresh on every read, so the success page never holds an expired one for long.
   return c.json({ ...orderView(record.order), lineItems: record.lineItems, ...(await orderDelivery(record, served, c.env, now)) } satisfies OrderResponse, 200);
 });

@@ -29,3 +29,12 @@ export async function orderStatusOf(db: D1Database, orderId: string): Promise<st
   const row = await db.prepare('SELECT status FROM orders WHERE id = ?').bind(orderId).first<{ status: string }>();
   return row?.status ?? null;
 }
+
+/** How often each file of the order was downloaded, and when last (ms): by the primary key. */
+export async function downloadCountsOf(db: D1Database, orderId: string): Promise<{ file: string; count: number; lastAt: number }[]> {
+  const { results } = await db
+    .prepare('SELECT file_key AS file, count, last_at AS lastAt FROM download_counts WHERE order_id = ? ORDER BY file_key')
+    .bind(orderId)
+    .all<{ file: string; count: number; lastAt: number }>();
+  return results;
+}

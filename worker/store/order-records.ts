@@ -12,8 +12,8 @@ export interface OrderRecord {
   lineItems: LineItem[];
   /** Downloads counted so far, by file key. */
   downloadCounts: Map<string, number>;
-  /** The licence keys the order holds, by product id. */
-  licenceKeys: Map<string, string>;
+  /** The licence keys the order holds: by product id, then by unit (from 0; one key per unit bought). */
+  licenceKeys: Map<string, Map<number, string>>;
   /** The order's subscription as mirrored; null without one, or while Stripe has not reported it. */
   subscription: SubscriptionState | null;
 }
@@ -53,7 +53,7 @@ export function selectOrderRecords(db: D1Database, selection: OrderSelection): D
 }
 
 function selectLicenceKeys(db: D1Database, ids: string): D1PreparedStatement {
-  return db.prepare(`SELECT order_id AS orderId, product_id AS product, key FROM licence_keys WHERE order_id IN (${ids})`);
+  return db.prepare(`SELECT order_id AS orderId, product_id AS product, unit, key FROM licence_keys WHERE order_id IN (${ids})`);
 }
 
 /** The licence keys of the given orders, to read again after a batch that assigned some. */
@@ -61,7 +61,7 @@ function selectLicenceKeysOf(db: D1Database, orderIds: string[]): D1PreparedStat
   return selectLicenceKeys(db, 'SELECT value FROM json_each(?1)').bind(JSON.stringify(orderIds));
 }
 
-type KeyRow = { orderId: string; product: string; key: string };
+type KeyRow = { orderId: string; product: string; unit: number; key: string };
 
 /** Reads the results of `selectOrderRecords`' statements, in their order. */
 export function orderRecordsIn(results: D1Result[]): OrderRecords {
@@ -93,7 +93,13 @@ export async function assignPoolKeysTo(db: D1Database, records: Map<string, Orde
 
 /** Puts the keys of a `selectLicenceKeysOf` result into the records they belong to. */
 function setLicenceKeys(records: Map<string, OrderRecord>, result: D1Result | undefined): void {
-  for (const { orderId, product, key } of (result?.results ?? []) as KeyRow[]) records.get(orderId)?.licenceKeys.set(product, key);
+  for (const { orderId, product, unit, key } of (result?.results ?? []) as KeyRow[]) {
+    const keys = records.get(orderId)?.licenceKeys;
+    if (!keys) continue;
+    const units = keys.get(product) ?? new Map<number, string>();
+    units.set(unit, key);
+    keys.set(product, units);
+  }
 }
 
 export async function findOrderRecords(db: D1Database, selection: OrderSelection): Promise<OrderRecords> {

@@ -270,12 +270,31 @@ export async function findLineItems(db: D1Database, orderId: string): Promise<Li
   return results;
 }
 
+/** The lines of a page of orders, by order id: one read through the primary key, whatever the table's size. */
+export async function lineItemsOfOrders(db: D1Database, orderIds: string[]): Promise<Map<string, LineItem[]>> {
+  const lines = new Map<string, LineItem[]>(orderIds.map((id) => [id, []]));
+  if (orderIds.length === 0) return lines;
+  const { results } = await db
+    .prepare(
+      `SELECT order_id AS orderId, price, product, description, quantity, amount_total AS amountTotal, currency
+       FROM order_line_items WHERE order_id IN (SELECT value FROM json_each(?1)) ORDER BY order_id, position`,
+    )
+    .bind(JSON.stringify(orderIds))
+    .all<LineItem & { orderId: string }>();
+  for (const { orderId, ...line } of results) lines.get(orderId)?.push(line);
+  return lines;
+}
+
 // ─── the back office's reads: newest first, paged by a keyset through an index of migrations/0008_back_office.sql ───
 
-/** One page of orders older than `after`, optionally of one status. */
-export async function listOrders(db: D1Database, options: { status?: OrderStatus; after?: Keyset; limit: number }): Promise<Order[]> {
+/** One page of orders older than `after` (and, with `since`, created at or after it), optionally of one status. */
+export async function listOrders(db: D1Database, options: { status?: OrderStatus; after?: Keyset; limit: number; since?: number }): Promise<Order[]> {
   const after = options.after ?? { at: Number.MAX_SAFE_INTEGER, id: '' };
-  const statement = options.status
+  const statement = options.since !== undefined
+    ? db
+        .prepare(`SELECT * FROM orders WHERE (created_at, id) < (?1, ?2) AND created_at >= ?3 ORDER BY created_at DESC, id DESC LIMIT ?4`)
+        .bind(after.at, after.id, options.since, options.limit)
+    : options.status
     ? db
         .prepare(`SELECT * FROM orders WHERE status = ?1 AND (created_at, id) < (?2, ?3) ORDER BY created_at DESC, id DESC LIMIT ?4`)
         .bind(options.status, after.at, after.id, options.limit)

@@ -37,3 +37,39 @@ export async function findSubscriptionState(db: D1Database, subscriptionId: stri
   const row = await db.prepare(`SELECT ${SUBSCRIPTION_STATE_COLUMNS} FROM stripe_subscriptions s WHERE s.id = ?`).bind(subscriptionId).first<SubscriptionStateRow>();
   return row ? subscriptionStateOf(row) : null;
 }
+
+/** An order that started a subscription, with the subscription as mirrored (null columns while Stripe has not reported it). */
+export interface SubscriptionListRow {
+  orderId: string;
+  createdAt: number;
+  customerEmail: string | null;
+  clientReferenceId: string | null;
+  subscription: string;
+  status: string | null;
+  cancelAtPeriodEnd: number | null;
+  deleted: number | null;
+  currentPeriodStart: number | null;
+  currentPeriodEnd: number | null;
+}
+
+/**
+ * One page of the orders that started a subscription, older than `after`, newest first: through
+ * the partial index orders_with_subscription (migrations/0013) and the mirror's primary key, so a
+ * page reads its own rows only.
+ */
+export async function listSubscriptionOrders(db: D1Database, after: { at: number; id: string }, limit: number): Promise<SubscriptionListRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT o.id AS orderId, o.created_at AS createdAt, o.customer_email AS customerEmail, o.client_reference_id AS clientReferenceId,
+              o.subscription AS subscription, s.status AS status, s.cancel_at_period_end AS cancelAtPeriodEnd, s.deleted AS deleted,
+              coalesce(json_extract(s.raw, '$.current_period_start'), (SELECT max(json_extract(value, '$.current_period_start')) FROM json_each(s.raw, '$.items.data'))) AS currentPeriodStart,
+              coalesce(json_extract(s.raw, '$.current_period_end'), (SELECT max(json_extract(value, '$.current_period_end')) FROM json_each(s.raw, '$.items.data'))) AS currentPeriodEnd
+       FROM orders o INDEXED BY orders_with_subscription
+       LEFT JOIN stripe_subscriptions s ON s.id = o.subscription
+       WHERE o.subscription IS NOT NULL AND (o.created_at, o.id) < (?1, ?2)
+       ORDER BY o.created_at DESC, o.id DESC LIMIT ?3`,
+    )
+    .bind(after.at, after.id, limit)
+    .all<SubscriptionListRow>();
+  return results;
+}

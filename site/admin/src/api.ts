@@ -109,3 +109,9 @@ export const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(
 export function statusBadge(status: string): HTMLElement {
   return h('span', { class: `badge badge--${status}` }, status.replace('_', ' '));
 }
+
+/** An order named by every line it bought: `Field Notes Pattern Pack, 2 × Trail Map Print`; a cart order is never named by its first line. */
+export function orderTitle(order: { lines: { name: string; quantity: number }[]; product: { name: string } | null }): string {
+  if (order.lines.length === 0) return order.product?.name ?? 'Order';
+  return order.lines.map((line) => (line.quantity > 1 ? `${line.quantity} × ${line.name}` : line.name)).join(', ');
+}

@@ -1,6 +1,6 @@
 import type { AdminAccessResponse, AdminOrderDetail, AdminRefundResponse, AdminRerunResponse, ResyncResponse } from '../../../contract/api';
 import { byId, h } from '../../src/dom';
-import { ApiError, get, money, notice, post, statusBadge, toMinorUnits, when, withAccess } from './api';
+import { ApiError, get, money, notice, orderTitle, post, statusBadge, toMinorUnits, when, withAccess } from './api';
 
 const id = new URLSearchParams(location.search).get('id') ?? '';
 /** One refund form, one key: a double click or a resent request refunds once. */
@@ -17,7 +17,7 @@ function summary(detail: AdminOrderDetail): HTMLElement {
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'summary-title' },
-    h('h2', { id: 'summary-title' }, o.product?.name ?? 'Order'),
+    h('h2', { id: 'summary-title' }, orderTitle(o)),
     h(
       'dl',
       { class: 'facts' },
@@ -67,6 +67,19 @@ function lineItems(detail: AdminOrderDetail): HTMLElement {
     detail.lineItems.length === 0
       ? h('p', {}, 'None recorded.')
       : h('ul', { class: 'plain' }, ...detail.lineItems.map((item) => h('li', {}, `${item.quantity} × ${item.description ?? item.product ?? item.price ?? 'item'} — ${money(item.amountTotal, item.currency)}`))),
+  );
+}
+
+function delivery(detail: AdminOrderDetail): HTMLElement | null {
+  if (detail.licenceKeys.length === 0 && detail.downloadCounts.length === 0) return null;
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'delivery-title' },
+    h('h2', { id: 'delivery-title' }, 'Delivered'),
+    detail.licenceKeys.length ? h('h3', {}, 'Licence keys') : null,
+    detail.licenceKeys.length ? h('ul', { class: 'plain', id: 'licence-keys' }, ...detail.licenceKeys.map((k) => h('li', {}, `${k.product} #${k.unit + 1}: `, h('code', {}, k.key)))) : null,
+    detail.downloadCounts.length ? h('h3', {}, 'Downloads') : null,
+    detail.downloadCounts.length ? h('ul', { class: 'plain', id: 'download-counts' }, ...detail.downloadCounts.map((d) => h('li', {}, h('code', {}, d.file), ` downloaded ${d.count} time${d.count === 1 ? '' : 's'}, last ${when(d.lastAt)}`))) : null,
   );
 }
 
@@ -235,7 +248,7 @@ async function rerun(button: HTMLButtonElement): Promise<void> {
 
 function render(detail: AdminOrderDetail): void {
   document.title = `${detail.order.id.slice(0, 20)}… — Back office`;
-  byId('content').replaceChildren(summary(detail), actions(detail) ?? '', shipping(detail) ?? '', lineItems(detail), history(detail));
+  byId('content').replaceChildren(summary(detail), actions(detail) ?? '', shipping(detail) ?? '', lineItems(detail), delivery(detail) ?? '', history(detail));
 }
 
 async function load(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { AdminOrdersResponse, SalesTotals } from '../../../contract/api';
 import { ORDER_STATUSES } from '../../../contract/api';
 import { byId, h } from '../../src/dom';
-import { get, money, notice, statusBadge, when, withAccess } from './api';
+import { get, money, notice, orderTitle, statusBadge, when, withAccess } from './api';
 
 const params = new URLSearchParams(location.search);
 
@@ -40,7 +40,7 @@ function ordersTable(page: AdminOrdersResponse): HTMLElement {
           h(
             'tr',
             { 'data-order': o.id },
-            h('td', { 'data-label': 'Order' }, h('a', { href: `/admin/order?id=${encodeURIComponent(o.id)}` }, o.product?.name ?? 'Order', h('span', { class: 'id' }, o.id))),
+            h('td', { 'data-label': 'Order' }, h('a', { href: `/admin/order?id=${encodeURIComponent(o.id)}` }, orderTitle(o), h('span', { class: 'id' }, o.id))),
             h('td', { 'data-label': 'Status' }, statusBadge(o.status)),
             h('td', { 'data-label': 'Total' }, money(o.amountTotal, o.currency)),
             h('td', { 'data-label': 'Buyer' }, o.customerEmail ?? o.clientReferenceId ?? '—'),

@@ -5,7 +5,7 @@ import { MAX_QUANTITY, MIN_QUANTITY } from '../../../contract/limits';
 import { getBuyer } from '../buyer';
 import {
   CART_KEY,
-  cartTotals,
+  cartTotalText,
   loadCart,
   removeItem,
   resolveCart,
@@ -105,7 +105,7 @@ function lineItem({ item, product }: CartLine, index: number): HTMLLIElement {
     h(
       'p',
       { class: 'cart-item__line-total', 'data-line-total': product.id },
-      formatMoney(product.price.amount * item.quantity, product.price.currency),
+      formatPrice({ amount: product.price.amount * item.quantity, currency: product.price.currency }, product.interval),
     ),
     h('div', { class: 'cart-item__remove' }, removeButton(product.id, product.name)),
   );
@@ -129,12 +129,6 @@ function unavailableItem(item: CartItem): HTMLLIElement {
   );
 }
 
-function totalText(lines: CartLine[]): string {
-  return cartTotals(lines)
-    .map(({ amount, currency }) => formatMoney(amount, currency))
-    .join(' + ');
-}
-
 function noticeText(): string | null {
   if (phase === 'loading') return null;
   if (phase === 'unavailable' || !shop.checkout) {
@@ -156,7 +150,7 @@ function render(): void {
   summary.hidden = mounted || cart.length === 0;
   list.inert = mounted;
   rerender(list, ...lines.map(lineItem), ...unavailable.map(unavailableItem));
-  total.textContent = lines.length ? totalText(lines) : formatMoney(0, shop.products[0]?.price.currency ?? 'usd');
+  total.textContent = lines.length ? cartTotalText(lines) : formatMoney(0, shop.products[0]?.price.currency ?? 'usd');
 
   const message = noticeText();
   notice.hidden = message === null;

@@ -7,7 +7,7 @@ import { byId, h, queryParam } from '../dom';
 import { initLayout, updateCartBadge } from '../layout';
 import { formatMoney } from '../../../catalog/money';
 import { openPortal } from '../portal';
-import { formatBytes, isTerminalStatus, isValidSessionId, pollOrder, subscriptionNotice, type Download, type LicenceKey, type Order } from '../order-status';
+import { formatBytes, isTerminalStatus, isValidSessionId, licenceKeyLabels, orderLineTexts, pollOrder, subscriptionNotice, type Download, type LicenceKey, type Order } from '../order-status';
 
 initLayout();
 
@@ -51,7 +51,10 @@ function money(value: number | null, currency: string | null): string | null {
 
 function summary(order: Order): HTMLDListElement {
   const rows: [string, Node | string][] = [];
-  if (order.product) rows.push(['Product', order.product.name]);
+  // A cart order is named by every line it bought, never by its first.
+  const lines = orderLineTexts(order);
+  if (lines.length === 1) rows.push(['Product', h('span', { 'data-order-line': '' }, lines[0]!)]);
+  if (lines.length > 1) rows.push(['Products', h('ul', { class: 'order-lines' }, ...lines.map((line) => h('li', { 'data-order-line': '' }, line)))]);
   // The total is what was paid; a promotion code's discount is shown as already taken off it.
   const discount = order.amountDiscount ? money(order.amountDiscount, order.currency) : null;
   if (discount) rows.push(['Discount', h('span', { 'data-discount': '' }, `−${discount}`)]);
@@ -78,6 +81,7 @@ function downloadButton(download: Download): HTMLLIElement {
 
 function licenceKeys(keys: LicenceKey[]): HTMLElement | null {
   if (keys.length === 0) return null;
+  const labels = licenceKeyLabels(keys);
   return h(
     'div',
     { class: 'licence-keys' },
@@ -85,8 +89,8 @@ function licenceKeys(keys: LicenceKey[]): HTMLElement | null {
     h(
       'dl',
       { class: 'licence-keys__list' },
-      ...keys.flatMap(({ product, key }) => [
-        h('dt', {}, product.name),
+      ...keys.flatMap(({ product, key }, index) => [
+        h('dt', {}, labels[index]!),
         h('dd', {}, key === null ? 'Your key is on its way: the seller will send it shortly.' : h('code', { class: 'licence-key', 'data-licence-key': product.id }, key)),
       ]),
     ),

@@ -1,9 +1,11 @@
 // Licence keys: generated per order, or taken once each from the seller's pool in D1.
 import { env } from 'cloudflare:workers';
+import type Stripe from 'stripe';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { findProduct } from '../../../catalog';
 import { LICENCE_KEY } from '../../../contract/ids';
 import { testApp, testEnv } from '../support/app';
-import { delivery, event } from '../support/stripe';
+import { checkoutSession, delivery, event, fixture } from '../support/stripe';
 import { buy, orderOf, PDF_KEY, PNG_KEY, putFile, fileBytes, type TestApp } from './support';
 
 const SYNC_TOKEN = 'sync_token_for_the_licence_tests';
@@ -135,5 +137,65 @@ describe('the deliver hook', () => {
     expect(delivered.downloads[0]).toMatchObject({ name: 'Pattern pack (PDF)', filename: 'field-notes-pattern-pack.pdf', size: 100 });
     expect(delivered.downloads[0]!.url).toMatch(/^\/downloads\/dl_/);
     expect(delivered.licenceKeys[0]!.key).toMatch(GENERATED);
+  });
+});
+
+let priceClock = 3_000_000_000;
+
+/** A cart order of `quantity` units of each product, its lines expanded as an API read returns them, their prices mirrored beforehand. */
+async function buyUnits(app: TestApp, lines: [productId: string, quantity: number][]) {
+  const items: Stripe.LineItem[] = [];
+  for (const [productId, quantity] of lines) {
+    const product = findProduct(productId)!;
+    const price: Stripe.Price = { ...fixture<Stripe.Price>('price'), id: `price_${productId.replaceAll('-', '_')}_${crypto.randomUUID().slice(0, 8)}`, product: productId, type: 'one_time', recurring: null, unit_amount: product.price.amount };
+    await app.send(await delivery(event('price.created', price, { created: ++priceClock })));
+    items.push({ ...fixture<Stripe.LineItem>('item'), price, quantity, description: product.name, amount_subtotal: product.price.amount * quantity, amount_total: product.price.amount * quantity, currency: 'usd' });
+  }
+  const total = items.reduce((sum, item) => sum + item.amount_total, 0);
+  const session = checkoutSession({
+    payment_intent: `pi_${crypto.randomUUID().replaceAll('-', '')}`,
+    amount_subtotal: total,
+    amount_total: total,
+    line_items: { object: 'list', data: items, has_more: false, url: '/v1/checkout/sessions/line_items' },
+  });
+  const completed = event('checkout.session.completed', session);
+  expect((await app.send(await delivery(completed))).status).toBe(200);
+  return { session, completed };
+}
+
+const keysOf = (order: { licenceKeys: { product: { id: string }; key: string | null }[] }, productId: string) =>
+  order.licenceKeys.filter((entry) => entry.product.id === productId).map((entry) => entry.key);
+
+describe('one licence key per unit bought', () => {
+  it('five licences of a generated product: five different keys, shown on every read in the same order, delivered to the hook, kept through a redelivery', async () => {
+    const app = testApp();
+    const { session, completed } = await buyUnits(app, [['field-notes', 5]]);
+    const order = await orderOf(app, session.id);
+    expect(order.status).toBe('fulfilled');
+    const keys = keysOf(order, 'field-notes');
+    expect(keys).toHaveLength(5);
+    expect(new Set(keys).size).toBe(5);
+    for (const key of keys) expect(key).toMatch(GENERATED);
+    await app.send(await delivery(completed));
+    expect(keysOf(await orderOf(app, session.id), 'field-notes')).toEqual(keys);
+    const delivered = app.deliveries.find((request) => request.order.id === session.id)!;
+    expect(delivered.licenceKeys.map((entry) => entry.key)).toEqual(keys);
+    const rows = await env.DB.prepare('SELECT count(*) AS n FROM licence_keys WHERE order_id = ?').bind(session.id).first<{ n: number }>();
+    expect(rows!.n).toBe(5);
+  });
+
+  it('two units of a pool product with one free key: one unit gets it, the other waits; a refill gives the waiting unit one key, once', async () => {
+    const app = testApp();
+    const first = `UNIT-1-${crypto.randomUUID()}`;
+    await upload(app, { product: 'trail-map-print', keys: [first] });
+    const { session } = await buyUnits(app, [['trail-map-print', 2], ['field-notes', 1]]);
+    expect(keysOf(await orderOf(app, session.id), 'trail-map-print')).toEqual([first, null]);
+    expect(keysOf(await orderOf(app, session.id), 'field-notes')).toHaveLength(1);
+    const refill = [`UNIT-2-${crypto.randomUUID()}`, `UNIT-3-${crypto.randomUUID()}`];
+    await upload(app, { product: 'trail-map-print', keys: refill });
+    const views = await Promise.all([orderOf(app, session.id), orderOf(app, session.id)]);
+    expect(keysOf(views[0]!, 'trail-map-print')).toEqual([first, refill[0]]);
+    expect(keysOf(views[1]!, 'trail-map-print')).toEqual([first, refill[0]]);
+    expect(await freeKeys()).toBe(1);
   });
 });

@@ -152,13 +152,14 @@ describe('which products follow the subscription', () => {
 
   it("a licensed subscription's key is hidden once access ends; a one-time product's key bought with it stays", () => {
     const keys = new Map([
-      ['licensed-club', 'CLUB-KEY'],
-      ['trail-map-print', 'MAP-KEY'],
+      ['licensed-club', new Map([[0, 'CLUB-KEY']])],
+      ['trail-map-print', new Map([[0, 'MAP-KEY']])],
     ]);
+    const units = new Map<string, number>();
     const refused = subscriptionAccess(state('canceled'), FULFILLED, GRACE, NOW);
     const allowed = subscriptionAccess(state('active'), FULFILLED, GRACE, NOW);
-    expect(licenceKeyViews(order('sub_1'), servedProducts(order('sub_1'), [LICENSED_CLUB, TRAIL_MAP], allowed), keys).map((view) => view.key)).toEqual(['CLUB-KEY', 'MAP-KEY']);
-    expect(licenceKeyViews(order('sub_1'), servedProducts(order('sub_1'), [LICENSED_CLUB, TRAIL_MAP], refused), keys)).toEqual([
+    expect(licenceKeyViews(order('sub_1'), servedProducts(order('sub_1'), [LICENSED_CLUB, TRAIL_MAP], allowed), units, keys).map((view) => view.key)).toEqual(['CLUB-KEY', 'MAP-KEY']);
+    expect(licenceKeyViews(order('sub_1'), servedProducts(order('sub_1'), [LICENSED_CLUB, TRAIL_MAP], refused), units, keys)).toEqual([
       { product: { id: 'trail-map-print', name: TRAIL_MAP.name }, key: 'MAP-KEY' },
     ]);
   });

@@ -96,6 +96,26 @@ describe('GET /api/admin/orders', () => {
     expect(body.error).toMatch(message);
   });
 
+  it('a cart order is named by every line it bought, in the list and in its detail, not by its first line', async () => {
+    const app = testApp();
+    const id = await seedOrder({ createdAt: Date.now(), amountTotal: 4100 });
+    await env.DB.prepare(`UPDATE orders SET product_id = 'enamel-mug' WHERE id = ?`).bind(id).run();
+    const line = (position: number, description: string | null, product: string | null, quantity: number) =>
+      env.DB.prepare('INSERT INTO order_line_items (order_id, position, price, product, description, quantity, amount_total, currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').bind(id, position, `price_${position}`, product, description, quantity, 1000, 'usd');
+    await env.DB.batch([line(0, 'Field Notes Pattern Pack', 'prod_a', 1), line(1, null, 'trail-map-print', 2), line(2, 'Field Notes Club', 'prod_c', 1)]);
+    const page = await json<AdminOrdersResponse>(app.send(adminGet(`orders?q=${id}`), adminEnv()));
+    const expected = [
+      { name: 'Field Notes Pattern Pack', quantity: 1 },
+      { name: 'Trail Map Print', quantity: 2 },
+      { name: 'Field Notes Club', quantity: 1 },
+    ];
+    expect(page.orders[0]!.lines).toEqual(expected);
+    const listed = await json<AdminOrdersResponse>(app.send(adminGet(`orders?limit=100&cursor=${Date.now() + 1000}~z`), adminEnv()));
+    expect(listed.orders.find((o) => o.id === id)?.lines).toEqual(expected);
+    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${id}`), adminEnv()));
+    expect(detail.order.lines).toEqual(expected);
+  });
+
   it('answers with Cache-Control: no-store', async () => {
     const app = testApp();
     const response = await app.send(adminGet('orders?limit=1'), adminEnv());
@@ -154,6 +174,22 @@ describe('GET /api/admin/orders/:id', () => {
     const asBuyer = await app.send(adminGet(`orders/${session.id}`, { authorization: `Bearer ${session.id}` }), adminEnv());
     expect(asBuyer.status).toBe(401);
     expect(await asBuyer.text()).not.toContain(session.id);
+  });
+
+  it('shows the licence keys issued, one per unit, and how often each file was downloaded', async () => {
+    const app = testApp();
+    const id = await seedOrder({ createdAt: Date.now() });
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO licence_keys (product_id, key, source, order_id, unit, added_at, assigned_at) VALUES ('field-notes', ?, 'generated', ?, 1, 1, 1)").bind(`K2-${id}`, id),
+      env.DB.prepare("INSERT INTO licence_keys (product_id, key, source, order_id, unit, added_at, assigned_at) VALUES ('field-notes', ?, 'generated', ?, 0, 1, 1)").bind(`K1-${id}`, id),
+      env.DB.prepare("INSERT INTO download_counts (order_id, file_key, count, last_at) VALUES (?, 'field-notes/field-notes-pattern-pack.pdf', 3, 5000)").bind(id),
+    ]);
+    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${id}`), adminEnv()));
+    expect(detail.licenceKeys).toEqual([
+      { product: 'field-notes', unit: 0, key: `K1-${id}` },
+      { product: 'field-notes', unit: 1, key: `K2-${id}` },
+    ]);
+    expect(detail.downloadCounts).toEqual([{ file: 'field-notes/field-notes-pattern-pack.pdf', count: 3, lastAt: new Date(5000).toISOString() }]);
   });
 
   it('an unknown order → 404; a malformed id → 400', async () => {

@@ -223,6 +223,10 @@ describe('back-office queries use indexes (EXPLAIN QUERY PLAN): a page costs the
     ['a search by payment intent', `orders?q=${paymentIntent}`],
     ['a search by email', 'orders?q=PLAN%40example.com'],
     ['a search by client reference', 'orders?q=plan_buyer'],
+    ['the subscriptions view', 'subscriptions'],
+    ['a later page of the subscriptions view', `subscriptions?cursor=${encodeURIComponent(`${Date.now()}~cs_test_a1zzz`)}`],
+    ['the CSV export of a date range', 'orders.csv?from=2026-01-01&to=2026-12-31'],
+    ['a later page of the CSV export', `orders.csv?from=2026-01-01&to=2026-12-31&cursor=${encodeURIComponent(`${Date.now()}~cs_test_a1zzz`)}`],
     ['the totals', 'totals'],
     ['an order in full (its ledger history, actions, outbox)', () => `orders/${session.id}`],
     ['the ledger', 'events'],
@@ -234,5 +238,16 @@ describe('back-office queries use indexes (EXPLAIN QUERY PLAN): a page costs the
     const { response, statements } = await admin(typeof path === 'function' ? path() : path);
     expect(response.status).toBe(200);
     await expectIndexed(statements);
+  });
+});
+
+describe('the subscriptions view reads only its page', () => {
+  it('through the partial index of orders that started a subscription, not every order', async () => {
+    const { db, statements } = countingDb(env.DB);
+    const ctx = createExecutionContext();
+    const response = await createApp().fetch(new Request('https://shop.example/api/admin/subscriptions?limit=5', { headers: { authorization: 'Bearer plan-token' } }), testEnv({ DB: db, SYNC_TOKEN: 'plan-token' }), ctx);
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(200);
+    expect((await planOfStatement(statements, /FROM orders o INDEXED BY orders_with_subscription/)).join('\n')).toMatch(/SEARCH o USING INDEX orders_with_subscription \(/);
   });
 });

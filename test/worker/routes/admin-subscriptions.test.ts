@@ -1,0 +1,65 @@
+// The back office's subscriptions: every order that started one, newest first by keyset, with the
+// subscription as Stripe last reported it (status, current period, cancel at period end).
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import type { AdminSubscriptionsResponse } from '../../../contract/api';
+import { adminEnv, adminGet, seedOrder, uniqueRef } from '../support/back-office';
+import { testApp } from '../support/app';
+
+async function json<T>(response: Response | Promise<Response>, status = 200): Promise<T> {
+  const r = await response;
+  expect(r.status, await r.clone().text()).toBe(status);
+  return (await r.json()) as T;
+}
+
+/** An order that started `subscription`, and (unless `mirrored` is null) the subscription as the mirror holds it. */
+async function subscriptionOrder(createdAt: number, mirrored: { status: string; cancelAtPeriodEnd: boolean; periodStart: number; periodEnd: number } | null) {
+  const subscription = uniqueRef('sub');
+  const id = await seedOrder({ createdAt, email: `${uniqueRef('ada')}@example.com` });
+  await env.DB.prepare(`UPDATE orders SET mode = 'subscription', subscription = ? WHERE id = ?`).bind(subscription, id).run();
+  if (mirrored) {
+    const raw = JSON.stringify({ id: subscription, items: { data: [{ current_period_start: mirrored.periodStart, current_period_end: mirrored.periodEnd }] } });
+    await env.DB.prepare(
+      `INSERT INTO stripe_subscriptions (id, customer, status, cancel_at_period_end, raw, synced_created, synced_event, updated_at) VALUES (?, 'cus_1', ?, ?, ?, 1, 'evt_1', 1)`,
+    )
+      .bind(subscription, mirrored.status, mirrored.cancelAtPeriodEnd ? 1 : 0, raw)
+      .run();
+  }
+  return { id, subscription };
+}
+
+describe('GET /api/admin/subscriptions', () => {
+  it('lists the orders that started a subscription, newest first by keyset, with status, current period and cancel at period end', async () => {
+    const app = testApp();
+    const base = 4_300_000_000_000 + Math.floor(Math.random() * 1e9);
+    const period = { periodStart: 1_780_000_000, periodEnd: 1_782_592_000 };
+    const active = await subscriptionOrder(base + 30, { status: 'active', cancelAtPeriodEnd: true, ...period });
+    await seedOrder({ createdAt: base + 20 }); // a one-off order: not a subscription
+    const canceled = await subscriptionOrder(base + 10, { status: 'canceled', cancelAtPeriodEnd: false, ...period });
+    const unreported = await subscriptionOrder(base, null);
+    const start = encodeURIComponent(`${base + 100}~z`);
+    const first = await json<AdminSubscriptionsResponse>(app.send(adminGet(`subscriptions?limit=2&cursor=${start}`), adminEnv()));
+    expect(first.subscriptions.map((s) => s.id)).toEqual([active.subscription, canceled.subscription]);
+    expect(first.subscriptions[0]).toMatchObject({
+      orderId: active.id,
+      status: 'active',
+      cancelAtPeriodEnd: true,
+      currentPeriodStart: new Date(period.periodStart * 1000).toISOString(),
+      currentPeriodEnd: new Date(period.periodEnd * 1000).toISOString(),
+    });
+    expect(first.subscriptions[0]!.customerEmail).toMatch(/@example\.com$/);
+    expect(first.next).not.toBeNull();
+    const second = await json<AdminSubscriptionsResponse>(app.send(adminGet(`subscriptions?limit=2&cursor=${encodeURIComponent(first.next!)}`), adminEnv()));
+    expect(second.subscriptions[0]).toMatchObject({ id: unreported.subscription, orderId: unreported.id, status: null, cancelAtPeriodEnd: null, currentPeriodEnd: null });
+  });
+
+  it('a forged cursor → 400 naming the field', async () => {
+    const body = await json<{ error: string }>(testApp().send(adminGet('subscriptions?cursor=1%20OR%201'), adminEnv()), 400);
+    expect(body.error).toMatch(/^cursor must be a cursor/);
+  });
+
+  it('needs the back office bearer', async () => {
+    const response = await testApp().send(adminGet('subscriptions', { authorization: 'Bearer wrong' }), adminEnv());
+    expect(response.status).toBe(401);
+  });
+});
