@@ -13,6 +13,7 @@ import { admin } from './routes/admin';
 import { downloads } from './routes/downloads';
 import { pageSecurityHeaders } from './routes/page-headers';
 import { pages } from './routes/pages';
+import { success } from './routes/success';
 import { webhooks } from './routes/webhooks';
 
 export function defaultDependencies(overrides: Partial<Dependencies> = {}): Dependencies {
@@ -32,6 +33,9 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
     c.set('deps', deps);
     await next();
   });
+  // The order page needs the seller's hooks (it may fulfil, as the order API does); its own
+  // page headers are set inside, so the API's above keep out of them.
+  app.route('/', success);
   app.use(
     '/api/*',
     cors({

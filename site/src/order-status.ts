@@ -2,6 +2,8 @@
 import { CHECKOUT_SESSION_ID } from '../../contract/ids';
 import { apiClient, type OrderBody } from './api';
 
+export { formatBytes, subscriptionNotice } from '../../catalog/order-page';
+
 /**
  * What the page uses of `GET /api/orders/:sessionId` (the worker's own type, so a renamed field
  * fails here). A status the page does not know yet is kept as text, and shown as terminal.
@@ -90,34 +92,8 @@ function parseSubscriptionAccess(value: unknown): SubscriptionAccess | null {
   return { status: value.status, allowed: value.allowed, reason: value.allowed ? null : reason, graceEndsAt: stringOrNull(value.graceEndsAt) };
 }
 
-/**
- * What the page says about a subscription's access: why its downloads and keys stopped, or until
- * when an overdue one keeps them; null when there is nothing to say. `formatDate`: an ISO time as the buyer reads it.
- */
-export function subscriptionNotice(access: SubscriptionAccess | null, formatDate: (iso: string) => string): string | null {
-  if (!access) return null;
-  if (!access.allowed && access.reason) return `${access.reason.charAt(0).toUpperCase()}${access.reason.slice(1)}.`;
-  if (access.graceEndsAt) {
-    return `Your subscription's last payment did not go through: its downloads and licence keys work until ${formatDate(access.graceEndsAt)} unless it is paid.`;
-  }
-  return null;
-}
-
 const listOf = <T>(value: unknown, parse: (item: unknown) => T | null): T[] =>
   Array.isArray(value) ? value.map(parse).filter((item): item is T => item !== null) : [];
-
-/** `3.1 KB`, `50.0 MB`: a file's size on its Download button. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
 
 /** Validates the response body; `null` when it does not look like an order. */
 export function parseOrder(body: unknown): Order | null {
@@ -161,8 +137,11 @@ export interface PollOptions {
   now?: () => number;
 }
 
-/** `terminal`: a terminal order was passed to onOrder; `gave-up`: `giveUpAfterMs` passed. */
-export type PollOutcome = 'terminal' | 'gave-up' | 'aborted';
+/**
+ * `terminal`: a terminal order was passed to onOrder; `not-found`: the worker said the session is
+ * no order, and will not be one (asked once, not for ten minutes); `gave-up`: `giveUpAfterMs` passed.
+ */
+export type PollOutcome = 'terminal' | 'not-found' | 'gave-up' | 'aborted';
 
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -174,8 +153,12 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** One request: the order, or `null` for 404 (webhook not received yet), errors and bad bodies. */
-async function fetchOrder(options: PollOptions, client: ReturnType<typeof apiClient>): Promise<Order | null> {
+/**
+ * One request: the order; `not-found` when the worker says the session is not an order and will
+ * not become one (a mistyped id, one Stripe does not know); `null` for a 404 that is worth asking
+ * again (the shop awaits the webhook), errors and bad bodies.
+ */
+async function fetchOrder(options: PollOptions, client: ReturnType<typeof apiClient>): Promise<Order | 'not-found' | null> {
   // A hung request is aborted (then retried); so is everything when the caller aborts.
   const controller = new AbortController();
   const abort = () => controller.abort();
@@ -187,6 +170,10 @@ async function fetchOrder(options: PollOptions, client: ReturnType<typeof apiCli
       { param: { sessionId: encodeURIComponent(options.sessionId) } },
       { init: { cache: 'no-store', headers: { accept: 'application/json' }, signal: controller.signal } },
     );
+    if (response.status === 404) {
+      const body: unknown = await response.json().catch(() => null);
+      return isObject(body) && body.awaitingWebhook === true ? null : 'not-found';
+    }
     if (response.status !== 200) return null;
     return parseOrder(await response.json());
   } catch {
@@ -198,8 +185,8 @@ async function fetchOrder(options: PollOptions, client: ReturnType<typeof apiCli
 }
 
 /**
- * Polls the order until it reaches a terminal status: first request at once, then after
- * 500 ms, growing ×1.5 up to 5 s between requests; gives up after 10 minutes.
+ * Polls the order until it reaches a terminal status, or the worker says there is no such order:
+ * first request at once, then after 500 ms, growing ×1.5 up to 5 s between requests; gives up after 10 minutes.
  */
 export async function pollOrder(options: PollOptions): Promise<PollOutcome> {
   const client = apiClient(options.apiBase, options.fetch);
@@ -215,6 +202,7 @@ export async function pollOrder(options: PollOptions): Promise<PollOutcome> {
 
     const order = await fetchOrder(options, client);
     if (options.signal?.aborted) return 'aborted';
+    if (order === 'not-found') return 'not-found';
     if (order) {
       options.onOrder(order);
       if (isTerminalStatus(order.status)) return 'terminal';
