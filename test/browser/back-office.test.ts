@@ -51,8 +51,12 @@ describe('the order page in a shop with a Stripe key', () => {
   test('with JavaScript on a page that began polling, the first final 404 ends it: not found, polling done', async () => {
     const { page } = await browser.newPage();
     const sessionId = 'cs_test_a1MistypedToo';
-    // The static success.html, as a site on Pages serves it: the script alone asks the worker.
-    await page.route('**/success?*', async (route) => route.fulfill({ response: await route.fetch({ url: new URL('/success.html', shop.baseUrl).href }) }));
+    // As a site on Pages serves it (the static page, "Confirming…"): the script alone asks the worker.
+    await page.route('**/success?*', async (route) => {
+      const response = await route.fetch();
+      const waiting = (await response.text()).replace('data-status="not-found"', 'data-status="waiting"');
+      await route.fulfill({ response, status: 200, body: waiting });
+    });
     const answered = page.waitForResponse((response) => response.url().endsWith(`/api/orders/${sessionId}`));
     await page.goto(`/success?session_id=${sessionId}`);
     expect((await answered).status()).toBe(404);
