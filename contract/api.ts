@@ -220,6 +220,16 @@ export interface OrderResponse {
   subscriptionAccess: SubscriptionAccessView | null;
 }
 
+/**
+ * `GET /api/orders/:sessionId`'s 404. `awaitingWebhook`: the shop cannot ask Stripe (it has no
+ * secret key), so a session paid moments ago may still arrive by its webhook: worth asking again.
+ * Otherwise the answer is final (a mistyped id, or one Stripe does not know).
+ */
+export interface OrderNotFoundResponse {
+  error: string;
+  awaitingWebhook: boolean;
+}
+
 /** What a subscription gives access to right now, and why not. */
 export interface SubscriptionAccessView {
   /** Stripe's status of the subscription (`active`, `past_due`, `canceled`, …); null until Stripe has reported it. */

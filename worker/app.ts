@@ -11,6 +11,7 @@ import { api } from './routes/api';
 import { admin } from './routes/admin';
 import { downloads } from './routes/downloads';
 import { pages } from './routes/pages';
+import { success } from './routes/success';
 import { webhooks } from './routes/webhooks';
 
 export function defaultDependencies(overrides: Partial<Dependencies> = {}): Dependencies {
@@ -30,6 +31,9 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
     c.set('deps', deps);
     await next();
   });
+  // The order page needs the seller's hooks (it may fulfil, as the order API does); its own
+  // page headers are set inside, so the API's above keep out of them.
+  app.route('/', success);
   app.use(
     '/api/*',
     cors({

@@ -3,6 +3,9 @@ import { findProduct } from '../../catalog';
 import { formatMoney } from '../../catalog/money';
 import { CHECKOUT_SESSION_ID } from '../../contract/ids';
 import { apiClient, type OrderBody } from './api';
+export { orderLineTexts } from '../../catalog/order-page';
+
+export { formatBytes, subscriptionNotice } from '../../catalog/order-page';
 
 /**
  * What the page uses of `GET /api/orders/:sessionId` (the worker's own type, so a renamed field
@@ -94,18 +97,6 @@ function parseLineItem(value: unknown): LineItem | null {
   return { price: stringOrNull(value.price), product: stringOrNull(value.product), description: stringOrNull(value.description), quantity, amountTotal, currency: stringOrNull(value.currency) };
 }
 
-/**
- * One text per line of the order, as the buyer reads it: `2 × Trail Map Print — $48.00`. A cart
- * order is named by every line, never by its first; an order stored without lines by its product.
- */
-export function orderLineTexts(order: Pick<Order, 'lineItems' | 'product'>): string[] {
-  if (order.lineItems.length === 0) return order.product ? [order.product.name] : [];
-  return order.lineItems.map((line) => {
-    const name = line.description ?? (line.product ? findProduct(line.product)?.name : undefined) ?? 'Item';
-    const amount = line.amountTotal !== null && line.currency ? safeMoney(line.amountTotal, line.currency) : null;
-    return `${line.quantity > 1 ? `${line.quantity} × ` : ''}${name}${amount ? ` — ${amount}` : ''}`;
-  });
-}
 
 /** Each key's label: its product's name, numbered when several units were bought: `Field Notes Pattern Pack (2 of 5)`. */
 export function licenceKeyLabels(keys: Pick<LicenceKey, 'product'>[]): string[] {
@@ -135,34 +126,8 @@ function parseSubscriptionAccess(value: unknown): SubscriptionAccess | null {
   return { status: value.status, allowed: value.allowed, reason: value.allowed ? null : reason, graceEndsAt: stringOrNull(value.graceEndsAt) };
 }
 
-/**
- * What the page says about a subscription's access: why its downloads and keys stopped, or until
- * when an overdue one keeps them; null when there is nothing to say. `formatDate`: an ISO time as the buyer reads it.
- */
-export function subscriptionNotice(access: SubscriptionAccess | null, formatDate: (iso: string) => string): string | null {
-  if (!access) return null;
-  if (!access.allowed && access.reason) return `${access.reason.charAt(0).toUpperCase()}${access.reason.slice(1)}.`;
-  if (access.graceEndsAt) {
-    return `Your subscription's last payment did not go through: its downloads and licence keys work until ${formatDate(access.graceEndsAt)} unless it is paid.`;
-  }
-  return null;
-}
-
 const listOf = <T>(value: unknown, parse: (item: unknown) => T | null): T[] =>
   Array.isArray(value) ? value.map(parse).filter((item): item is T => item !== null) : [];
-
-/** `3.1 KB`, `50.0 MB`: a file's size on its Download button. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
 
 /** Validates the response body; `null` when it does not look like an order. */
 export function parseOrder(body: unknown): Order | null {
@@ -207,8 +172,11 @@ export interface PollOptions {
   now?: () => number;
 }
 
-/** `terminal`: a terminal order was passed to onOrder; `gave-up`: `giveUpAfterMs` passed. */
-export type PollOutcome = 'terminal' | 'gave-up' | 'aborted';
+/**
+ * `terminal`: a terminal order was passed to onOrder; `not-found`: the worker said the session is
+ * no order, and will not be one (asked once, not for ten minutes); `gave-up`: `giveUpAfterMs` passed.
+ */
+export type PollOutcome = 'terminal' | 'not-found' | 'gave-up' | 'aborted';
 
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -220,8 +188,12 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** One request: the order, or `null` for 404 (webhook not received yet), errors and bad bodies. */
-async function fetchOrder(options: PollOptions, client: ReturnType<typeof apiClient>): Promise<Order | null> {
+/**
+ * One request: the order; `not-found` when the worker says the session is not an order and will
+ * not become one (a mistyped id, one Stripe does not know); `null` for a 404 that is worth asking
+ * again (the shop awaits the webhook), errors and bad bodies.
+ */
+async function fetchOrder(options: PollOptions, client: ReturnType<typeof apiClient>): Promise<Order | 'not-found' | null> {
   // A hung request is aborted (then retried); so is everything when the caller aborts.
   const controller = new AbortController();
   const abort = () => controller.abort();
@@ -233,12 +205,15 @@ async function fetchOrder(options: PollOptions, client: ReturnType<typeof apiCli
       { param: { sessionId: encodeURIComponent(options.sessionId) } },
       { init: { cache: 'no-store', headers: { accept: 'application/json' }, signal: controller.signal } },
     );
-    if (response.status !== 200) {
-      // Read to the end: an unread body keeps its request open, and the page never idle.
-      await response.arrayBuffer();
-      return null;
+    // Read to the end whatever the status: an unread body keeps its request open, and the page never idle.
+    const text = await response.text();
+    if (response.status === 404) {
+      const body: unknown = (() => { try { return JSON.parse(text); } catch { return null; } })();
+      return isObject(body) && body.awaitingWebhook === true ? null : 'not-found';
     }
-    return parseOrder(await response.json());
+    // A 429 or 5xx (outside the API's type) is retried with backoff.
+    if ((response.status as number) !== 200) return null;
+    return parseOrder(JSON.parse(text));
   } catch {
     return null; // network error, timeout, non-JSON body: retried with backoff
   } finally {
@@ -248,8 +223,8 @@ async function fetchOrder(options: PollOptions, client: ReturnType<typeof apiCli
 }
 
 /**
- * Polls the order until it reaches a terminal status: first request at once, then after
- * 500 ms, growing ×1.5 up to 5 s between requests; gives up after 10 minutes.
+ * Polls the order until it reaches a terminal status, or the worker says there is no such order:
+ * first request at once, then after 500 ms, growing ×1.5 up to 5 s between requests; gives up after 10 minutes.
  */
 export async function pollOrder(options: PollOptions): Promise<PollOutcome> {
   const client = apiClient(options.apiBase, options.fetch);
@@ -265,6 +240,7 @@ export async function pollOrder(options: PollOptions): Promise<PollOutcome> {
 
     const order = await fetchOrder(options, client);
     if (options.signal?.aborted) return 'aborted';
+    if (order === 'not-found') return 'not-found';
     if (order) {
       options.onOrder(order);
       if (isTerminalStatus(order.status)) return 'terminal';

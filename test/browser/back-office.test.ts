@@ -30,6 +30,41 @@ async function signIn(page: Page, path: string): Promise<void> {
   await page.waitForSelector('form.login', { state: 'detached' });
 }
 
+describe('the order page in a shop with a Stripe key', () => {
+  test('with JavaScript, a mistyped session id says the order was not found at once: one 404 from the worker, no ten-minute spinner', async () => {
+    const { page } = await browser.newPage();
+    const sessionId = 'cs_test_a1MistypedByTheBuyer';
+    const asked: number[] = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith(`/api/orders/${sessionId}`)) asked.push(response.status());
+    });
+    const response = await page.goto(`/success?session_id=${sessionId}`);
+    expect(response?.status()).toBe(404);
+    // The worker rendered "not found" (it asked Stripe), and the script, seeing it, does not poll.
+    expect(await page.getAttribute('#order-status', 'data-status')).toBe('not-found');
+    expect(await text(page, '#order-status')).toContain('We could not find this order.');
+    expect(await page.locator('.status-icon--progress').count()).toBe(0);
+    await page.waitForSelector('#order-status[data-polling="off"]');
+    expect(asked).toEqual([]);
+  });
+
+  test('with JavaScript on a page that began polling, the first final 404 ends it: not found, polling done', async () => {
+    const { page } = await browser.newPage();
+    const sessionId = 'cs_test_a1MistypedToo';
+    // As a site on Pages serves it (the static page, "Confirming…"): the script alone asks the worker.
+    await page.route('**/success?*', async (route) => {
+      const response = await route.fetch();
+      const waiting = (await response.text()).replace('data-status="not-found"', 'data-status="waiting"');
+      await route.fulfill({ response, status: 200, body: waiting });
+    });
+    const answered = page.waitForResponse((response) => response.url().endsWith(`/api/orders/${sessionId}`));
+    await page.goto(`/success?session_id=${sessionId}`);
+    expect((await answered).status()).toBe(404);
+    await page.waitForSelector('#order-status[data-status="not-found"][data-polling="done"]');
+    expect(await text(page, '#order-status')).toContain('We could not find this order.');
+  });
+});
+
 describe('refund from the back office', () => {
   test('sign in, find the order by its session id, refund it: refunded once Stripe’s webhook arrives, and the buyer’s download link stops working', async () => {
     // The buyer: the pattern pack through the cart and the hosted checkout.
@@ -50,7 +85,7 @@ describe('refund from the back office', () => {
     expect(before.status).toBe(200);
 
     // The seller: signs in, searches, opens the order.
-    const { page, errors } = await browser.newPage();
+    const { page, errors } = await browser.newPage({ permissions: ['clipboard-read', 'clipboard-write'] });
     await signIn(page, '/admin/');
     await page.waitForSelector('table#orders');
     await page.fill('input#q', sessionId);
@@ -61,6 +96,14 @@ describe('refund from the back office', () => {
     await Promise.all([page.waitForURL((url) => url.pathname.startsWith('/admin/order')), page.click(`tr[data-order="${sessionId}"] a`)]);
     await page.waitForSelector('#order-status .badge');
     expect(await text(page, '#order-status')).toBe('fulfilled');
+
+    // The buyer's order link: the page the buyer was sent to, copied for a buyer who lost it.
+    const siteUrl = await page.getAttribute('main', 'data-site-url');
+    expect(await page.inputValue('#order-link')).toBe(`${siteUrl}/success?session_id=${sessionId}`);
+    await page.click('#copy-order-link');
+    await page.waitForFunction(() => /^Copied\./.test(document.querySelector('#order-link-hint')?.textContent ?? ''));
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${siteUrl}/success?session_id=${sessionId}`);
+    expect(new URL(orderPage).search).toBe(`?session_id=${sessionId}`);
 
     // Refund the whole order; the page says the order changes when Stripe confirms it.
     page.once('dialog', (dialog) => void dialog.accept());

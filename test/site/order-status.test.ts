@@ -40,7 +40,10 @@ type Step =
   | { kind: 'network-error' };
 
 const order = (status: string): Step => ({ kind: 'json', status: 200, body: orderBody(status) });
-const notFound: Step = { kind: 'json', status: 404, body: { error: 'not_found' } };
+/** A shop without a Stripe key has not recorded the session yet: its webhook may still come. */
+const notFound: Step = { kind: 'json', status: 404, body: { error: 'order not found', awaitingWebhook: true } };
+/** The worker asked Stripe (or the id is of the other mode): there is no such order. */
+const notFoundFinal: Step = { kind: 'json', status: 404, body: { error: 'order not found', awaitingWebhook: false } };
 const serverError: Step = { kind: 'text', status: 503, body: 'Service Unavailable' };
 const networkError: Step = { kind: 'network-error' };
 
@@ -380,7 +383,25 @@ describe('pollOrder', () => {
     expect(h.orders.at(-1)?.deliveryToken).toBe('dl_abc');
   });
 
-  it('keeps polling through 404, 5xx, network errors and bad bodies without reporting an order', async () => {
+  it('stops at the first 404 that says the order will not come (a mistyped id): one request, no wait', async () => {
+    const h = harness([notFoundFinal], { rest: order('fulfilled') });
+    await expect(pollOrder(h.options)).resolves.toBe('not-found');
+    expect(h.fetch).toHaveBeenCalledTimes(1);
+    expect(h.sleeps).toEqual([]);
+    expect(h.orders).toEqual([]);
+  });
+
+  it.each([
+    ['a body without awaitingWebhook', { error: 'order not found' }],
+    ['a body that is not JSON', 'Not Found'],
+  ])('stops at a 404 with %s: only an explicit awaitingWebhook keeps it asking', async (_, body) => {
+    const step: Step = typeof body === 'string' ? { kind: 'text', status: 404, body } : { kind: 'json', status: 404, body };
+    const h = harness([step], { rest: order('fulfilled') });
+    await expect(pollOrder(h.options)).resolves.toBe('not-found');
+    expect(h.fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps polling through 404s that await the webhook, 5xx, network errors and bad bodies without reporting an order', async () => {
     const h = harness([
       notFound,
       serverError,

@@ -1,5 +1,6 @@
 import type { AdminAccessResponse, AdminOrderDetail, AdminRefundResponse, AdminRerunResponse, ResyncResponse } from '../../../contract/api';
 import { byId, h } from '../../src/dom';
+import { buyerOrderLink, copyText } from './order-link';
 import { ApiError, get, money, notice, orderTitle, post, statusBadge, toMinorUnits, when, withAccess } from './api';
 
 const id = new URLSearchParams(location.search).get('id') ?? '';
@@ -38,6 +39,27 @@ function summary(detail: AdminOrderDetail): HTMLElement {
       ...row('Mode', o.livemode ? 'live' : 'test'),
     ),
   );
+}
+
+/** The buyer's order page, in a field the seller can always copy from by hand, and a Copy button. */
+function orderLink(detail: AdminOrderDetail): HTMLElement {
+  const siteUrl = byId('main').dataset.siteUrl || location.origin;
+  const link = buyerOrderLink(siteUrl, detail.order.id);
+  const field = h('input', { id: 'order-link', type: 'text', readonly: '', value: link, 'aria-describedby': 'order-link-hint' });
+  const hint = h('p', { id: 'order-link-hint', role: 'status' }, 'Whoever has this link sees the order, its downloads and keys: send it only to the buyer.');
+  const button = h('button', { type: 'button', id: 'copy-order-link', class: 'small' }, "Copy the buyer's order link");
+  button.addEventListener('click', () => {
+    void copyText(link, navigator.clipboard).then((outcome) => {
+      if (outcome === 'copied') {
+        hint.textContent = 'Copied. Send it only to the buyer: it shows the order, its downloads and keys.';
+        return;
+      }
+      field.focus();
+      field.select();
+      hint.textContent = 'This browser did not allow copying: the link is selected, copy it with Ctrl+C (⌘C on a Mac).';
+    });
+  });
+  return h('section', { class: 'card', 'aria-labelledby': 'order-link-title' }, h('h2', { id: 'order-link-title' }, "Buyer's order link"), h('label', { for: 'order-link' }, 'Order page'), field, button, hint);
 }
 
 function discountSource(discount: NonNullable<AdminOrderDetail['discount']>): HTMLElement | string {
@@ -248,7 +270,7 @@ async function rerun(button: HTMLButtonElement): Promise<void> {
 
 function render(detail: AdminOrderDetail): void {
   document.title = `${detail.order.id.slice(0, 20)}… — Back office`;
-  byId('content').replaceChildren(summary(detail), actions(detail) ?? '', shipping(detail) ?? '', lineItems(detail), delivery(detail) ?? '', history(detail));
+  byId('content').replaceChildren(summary(detail), orderLink(detail), actions(detail) ?? '', shipping(detail) ?? '', lineItems(detail), delivery(detail) ?? '', history(detail));
 }
 
 async function load(): Promise<void> {

@@ -7,20 +7,23 @@ import { byId, h, queryParam } from '../dom';
 import { initLayout, updateCartBadge } from '../layout';
 import { formatMoney } from '../../../catalog/money';
 import { openPortal } from '../portal';
+import { ORDER_PAGE_TEXT, otherStatusText } from '../../../catalog/order-page';
 import { formatBytes, isTerminalStatus, isValidSessionId, licenceKeyLabels, orderLineTexts, pollOrder, subscriptionNotice, type Download, type LicenceKey, type Order } from '../order-status';
 
 initLayout();
 
 type Icon = 'progress' | 'success' | 'error' | 'neutral';
 
-const IN_PROGRESS_TEXT: Record<string, string> = {
-  pending: 'Payment processing — your bank is confirming the payment. This page updates by itself.',
-  paid: 'Payment received — preparing your order…',
-};
+const IN_PROGRESS_TEXT = ORDER_PAGE_TEXT.inProgress;
 const SLOW_TEXT =
   'Still confirming your payment — this can take a few minutes. You can safely leave this page; we will email you.';
 
 const region = byId('order-status');
+/**
+ * States the worker's rendering of this page (worker/storefront/success-page.ts) ends in. Any other
+ * is taken over: shown as rendered until the first answer, then kept up to date from the API.
+ */
+const SETTLED_BY_SERVER = new Set(['not-found', 'unknown-reference']);
 
 function show(status: string, ...content: (Node | null)[]): void {
   region.dataset.status = status;
@@ -111,7 +114,7 @@ function delivery(order: Order): HTMLElement | null {
     notice ? h('p', { class: 'notice delivery__notice', id: 'subscription-access' }, notice) : null,
     order.downloads.length > 0 ? h('ul', { class: 'downloads' }, ...order.downloads.map(downloadButton)) : null,
     order.downloads.length > 0
-      ? h('p', { class: 'delivery__hint' }, 'Each link works for a limited time: come back to this page whenever you need fresh ones.')
+      ? h('p', { class: 'delivery__hint' }, ORDER_PAGE_TEXT.linksHint)
       : null,
     licenceKeys(order.licenceKeys),
     order.deliveryToken ? h('p', { class: 'delivery__hint' }, 'Download code (for support): ', h('code', { id: 'delivery-token' }, order.deliveryToken)) : null,
@@ -147,7 +150,7 @@ function renderTerminal(order: Order): void {
       updateCartBadge([]);
       show(
         'fulfilled',
-        statusTitle('success', order.status === 'partially_refunded' ? 'Paid and fulfilled — part of your payment was refunded.' : 'Paid and fulfilled — thank you!'),
+        statusTitle('success', order.status === 'partially_refunded' ? ORDER_PAGE_TEXT.partiallyRefunded : ORDER_PAGE_TEXT.fulfilled),
         summary(order),
         delivery(order),
         manageSubscription(order),
@@ -157,18 +160,18 @@ function renderTerminal(order: Order): void {
     case 'payment_failed':
       show(
         'payment_failed',
-        statusTitle('error', 'Your payment did not go through. You have not been charged.'),
+        statusTitle('error', ORDER_PAGE_TEXT.paymentFailed),
         actions(retryHref(order), 'Try again'),
       );
       return;
     case 'expired':
-      show('expired', statusTitle('neutral', 'This checkout expired before payment.'), actions(retryHref(order), 'Try again'));
+      show('expired', statusTitle('neutral', ORDER_PAGE_TEXT.expired), actions(retryHref(order), 'Try again'));
       return;
     default:
       // A status this page does not know yet (refunded, disputed, …): say it plainly.
       show(
         order.status,
-        statusTitle('neutral', `Order status: ${order.status.replaceAll('_', ' ')}`),
+        statusTitle('neutral', otherStatusText(order.status)),
         summary(order),
         actions('/', 'Back to the shop'),
       );
@@ -181,10 +184,13 @@ if (!isValidSessionId(sessionId)) {
   region.dataset.polling = 'off';
   show(
     'unknown-reference',
-    statusTitle('neutral', 'We could not find your order reference.'),
-    h('p', {}, 'If you completed a payment, your receipt email has the details.'),
+    statusTitle('neutral', ORDER_PAGE_TEXT.unknownReference),
+    h('p', {}, ORDER_PAGE_TEXT.unknownReferenceDetail),
     actions('/', 'Back to the shop'),
   );
+} else if (SETTLED_BY_SERVER.has(region.dataset.status ?? '')) {
+  // The worker rendered this page and said there is no such order: nothing to ask again.
+  region.dataset.polling = 'off';
 } else {
   let latest: Order | null = null;
   let slow = false;
@@ -216,7 +222,10 @@ if (!isValidSessionId(sessionId)) {
       render();
     },
   }).then((outcome) => {
-    region.dataset.polling = outcome === 'terminal' ? 'done' : 'stopped';
+    region.dataset.polling = outcome === 'terminal' || outcome === 'not-found' ? 'done' : 'stopped';
+    if (outcome === 'not-found') {
+      show('not-found', statusTitle('neutral', ORDER_PAGE_TEXT.notFound), h('p', {}, ORDER_PAGE_TEXT.notFoundDetail), actions('/', 'Back to the shop'));
+    }
     if (outcome === 'gave-up') {
       stopped = true;
       render();

@@ -66,14 +66,16 @@ describe('GET /api/orders/:sessionId', () => {
     expect(body).toMatchObject({ status: 'pending', fulfilledAt: null, deliveryToken: null });
   });
 
-  it('404 for an unknown session, the same shape for any unknown id, no-store', async () => {
+  it('404 for an unknown session, no-store; without a Stripe key to ask, it may still arrive by webhook (awaitingWebhook)', async () => {
     const { send } = testApp();
     const responses = await Promise.all(['cs_test_unknown1', 'cs_live_unknown2'].map((id) => send(get(`/api/orders/${id}`))));
     for (const response of responses) {
       expect(response.status).toBe(404);
       expect(response.headers.get('cache-control')).toBe('no-store');
-      expect(await response.json()).toEqual({ error: 'order not found' });
     }
+    expect(await responses[0]!.json()).toEqual({ error: 'order not found', awaitingWebhook: true });
+    // The other mode's session is never this shop's order: final.
+    expect(await responses[1]!.json()).toEqual({ error: 'order not found', awaitingWebhook: false });
   });
 
   it.each(['pi_123', 'cs_prod_123', 'cs_test_', "cs_test_1' OR 1=1", 'evt_1', 'cs_test_a%2Fb'])('400 for %j, which is not a Checkout Session id', async (id) => {
