@@ -456,7 +456,16 @@ export interface AdminRetryResponse {
 
 export interface AdminHealthResponse {
   mode: 'test' | 'live';
-  configured: { webhookSecrets: number; stripeKey: boolean; syncToken: boolean; access: boolean; outboxQueue: boolean; catalogCache: boolean };
+  configured: {
+    webhookSecrets: number;
+    stripeKey: boolean;
+    syncToken: boolean;
+    access: boolean;
+    outboxQueue: boolean;
+    catalogCache: boolean;
+    /** The provider that sends the shop's email, null when none is configured (buyers get no receipt). */
+    email: 'resend' | 'postmark' | null;
+  };
   lastEvent: { id: string; type: string; receivedAt: string; ageSeconds: number } | null;
   failedEvents: number;
   deadOutboxRows: number;

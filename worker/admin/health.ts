@@ -10,6 +10,7 @@ import { mirrorCounts } from '../store/mirror';
 import { anyOrder } from '../store/orders';
 import { deadOutboxCount } from '../store/outbox';
 import { pastDueGraceDays } from '../delivery/settings';
+import { emailSettings } from '../email/settings';
 import { accessSetting } from './access';
 import { isoOrNull } from './views';
 
@@ -39,6 +40,8 @@ export async function health(context: Context): Promise<AdminHealthResponse> {
   if (accessSetting(env).configured === 'partly') warnings.push('Cloudflare Access is half configured: set both ACCESS_TEAM_DOMAIN and ACCESS_AUD.');
   const grace = pastDueGraceDays(env.SUBSCRIPTION_PAST_DUE_GRACE_DAYS);
   if (grace.problem) warnings.push(grace.problem);
+  const email = emailSettings(env);
+  if (!email.ok) warnings.push(`Email: ${email.reason}.`);
   return {
     mode: shopMode(env),
     configured: {
@@ -48,6 +51,7 @@ export async function health(context: Context): Promise<AdminHealthResponse> {
       access: accessSetting(env).configured === true,
       outboxQueue: Boolean(env.OUTBOX),
       catalogCache: Boolean(env.CATALOG),
+      email: email.ok ? email.settings.provider : null,
     },
     lastEvent: latest && ageSeconds !== null ? { id: latest.id, type: latest.type, receivedAt: new Date(latest.receivedAt).toISOString(), ageSeconds } : null,
     failedEvents: counts.failed,

@@ -54,6 +54,18 @@ export interface Env {
   DOWNLOAD_LINK_TTL_SECONDS?: string;
   /** Days a past_due subscription's files and licence keys are still served, from the start of the unpaid period (default 7, 0–60). */
   SUBSCRIPTION_PAST_DUE_GRACE_DAYS?: string;
+  /** The shop's public origin (`https://shop.example`): the order and library links in emails. */
+  SITE_URL?: string;
+  /** `resend` (default) or `postmark`: who sends the shop's email (worker/email/). */
+  EMAIL_PROVIDER?: string;
+  /** The provider's API key (Resend) or server token (Postmark). A secret. Unset: no email is sent, the health page says so. */
+  EMAIL_API_KEY?: string;
+  /** The sender, `Shop <orders@shop.example>`, on a domain the provider has verified. */
+  EMAIL_FROM?: string;
+  /** The provider's API origin; npm start and tests point it at the local mail catcher. Default: the provider's own. */
+  EMAIL_API_BASE?: string;
+  /** How long a send may take before it is retried, in ms (default 10000). */
+  EMAIL_TIMEOUT_MS?: string;
   /** "true" only in local development: enables the /dev/checkout stand-in. */
   DEV_CHECKOUT?: string;
 }
