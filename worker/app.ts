@@ -11,6 +11,7 @@ import { deliver, fulfil, revoke } from './seller-hooks';
 import { api } from './routes/api';
 import { admin } from './routes/admin';
 import { downloads } from './routes/downloads';
+import { library } from './routes/library';
 import { pageSecurityHeaders } from './routes/page-headers';
 import { pages } from './routes/pages';
 import { webhooks } from './routes/webhooks';
@@ -50,6 +51,7 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
   app.route('/webhooks', webhooks);
   app.route('/api', api);
   app.route('/downloads', downloads);
+  app.route('/library', library);
   app.route('/api/admin', admin);
   app.use('/dev/*', pageSecurityHeaders({ styleSrc: [DEV_CHECKOUT_STYLE_SOURCE] }));
   app.route('/dev', devCheckout((request, env, ctx) => app.fetch(request, env, ctx)));

@@ -3,6 +3,7 @@
 import { catalog } from '../../catalog';
 import { formatMoney } from '../../catalog/money';
 import type { LicenceKeyView } from '../../contract/api';
+import { LIBRARY_PATH } from '../../contract/limits';
 import type { Order, LineItem } from '../store/orders';
 import type { EmailPayload } from '../store/outbox';
 import type { EmailMessage } from './provider';
@@ -14,7 +15,6 @@ import { receipt } from './templates/receipt';
 
 /** The buyer's order page: the success page's URL, whose session id is the buyer's capability (docs/security.md). */
 export const orderUrl = (siteUrl: string, orderId: string) => `${siteUrl}/success?session_id=${encodeURIComponent(orderId)}`;
-export const LIBRARY_PATH = '/library';
 
 export function shopOf(settings: EmailSettings): Shop {
   const named = /<([^<>]+)>/.exec(settings.from);

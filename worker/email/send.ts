@@ -7,10 +7,8 @@ import type { OrderRecord } from '../store/order-records';
 import type { EmailPayload, OutboxRow } from '../store/outbox';
 import { orderEmail } from './messages';
 import { PermanentEmailFailure, sendEmail, type EmailMessage } from './provider';
-import { emailSettings, type EmailSettings } from './settings';
-
-/** The library link's message, composed by the library (worker/library/); null when nothing is to be sent. */
-export type LibraryLinkComposer = (payload: Extract<EmailPayload, { template: 'library_link' }>, row: OutboxRow, settings: EmailSettings, env: Env, now: number) => Promise<EmailMessage | null>;
+import { emailSettings } from './settings';
+import { libraryLinkMessage } from './library-link';
 
 export async function sendEmailRow(
   row: OutboxRow,
@@ -18,7 +16,6 @@ export async function sendEmailRow(
   served: Deliverable,
   env: Env,
   now: number,
-  libraryLink?: LibraryLinkComposer,
 ): Promise<void> {
   const payload = JSON.parse(row.payload ?? 'null') as EmailPayload | null;
   if (!payload) throw new PermanentEmailFailure(`email row ${row.id} has no payload`);
@@ -27,8 +24,7 @@ export async function sendEmailRow(
   const { settings } = configured;
   let message: EmailMessage | null;
   if (payload.template === 'library_link') {
-    if (!libraryLink) throw new PermanentEmailFailure('library links are not sent by this worker');
-    message = await libraryLink(payload, row, settings, env, now);
+    message = await libraryLinkMessage(payload, row.subject, settings, env, now);
   } else {
     if (!record) throw new Error(`order ${payload.order} not found`);
     const delivery = await orderDelivery(record, served, env, now);
