@@ -426,7 +426,23 @@ export interface AdminOrderDetail {
   actions: AdminAction[];
   /** Its side effects: delivery and revocation, with attempts and the last error. */
   outbox: { kind: 'delivered' | 'revoked'; status: 'pending' | 'done' | 'dead'; attempts: number; lastError: string | null; doneAt: string | null }[];
-  can: { refund: boolean; rerunFulfilment: boolean };
+  /** What was emailed to the buyer about it, oldest first: sent (done, with when), pending, or given up (dead, with why). */
+  emails: AdminOrderEmail[];
+  can: { refund: boolean; rerunFulfilment: boolean; resendReceipt: boolean };
+}
+
+export interface AdminOrderEmail {
+  template: 'receipt' | 'payment_pending' | 'payment_failed' | 'access_ended' | 'library_link';
+  to: string | null;
+  status: 'pending' | 'done' | 'dead';
+  attempts: number;
+  lastError: string | null;
+  queuedAt: string;
+  sentAt: string | null;
+}
+
+export interface AdminResendReceiptResponse {
+  message: string;
 }
 
 export interface AdminRefundResponse {

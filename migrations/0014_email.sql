@@ -51,3 +51,18 @@ CREATE TABLE library_request_counts (
   count        INTEGER NOT NULL,
   PRIMARY KEY (key, window_start)
 );
+
+-- The back office's "Resend receipt" is logged like its other actions.
+CREATE TABLE admin_actions_with_receipts (
+  id      INTEGER PRIMARY KEY,
+  at      INTEGER NOT NULL,                -- ms
+  actor   TEXT NOT NULL,                   -- the Access user's email, or SYNC_TOKEN
+  action  TEXT NOT NULL CHECK (action IN ('refund_requested', 'fulfilment_rerun', 'delivery_retried', 'event_retried', 'mirror_synced', 'receipt_resent')),
+  subject TEXT NOT NULL,                   -- an order id, an event id, or a mirror resource
+  detail  TEXT                             -- JSON
+);
+INSERT INTO admin_actions_with_receipts (id, at, actor, action, subject, detail) SELECT id, at, actor, action, subject, detail FROM admin_actions;
+DROP TABLE admin_actions;
+ALTER TABLE admin_actions_with_receipts RENAME TO admin_actions;
+CREATE INDEX admin_actions_by_subject ON admin_actions (subject, at);
+CREATE INDEX admin_actions_by_action ON admin_actions (action, at);

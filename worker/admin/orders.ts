@@ -5,7 +5,7 @@ import { actionsOn } from '../store/admin-actions';
 import { findBuyerDetails } from '../store/buyer-details';
 import { eventsOfOrder } from '../store/ledger';
 import { findLineItems, findOrder, listOrders, salesSince, searchOrders } from '../store/orders';
-import { outboxOfOrder } from '../store/outbox';
+import { emailsOfOrder, outboxOfOrder } from '../store/outbox';
 import { Refusal } from '../platform/refusal';
 import { REFUNDABLE } from './refund';
 import { adminOrderView, classifySearch, decodeCursor, isoOrNull, ledgerEventView, nextCursor, totalsWindows } from './views';
@@ -31,12 +31,13 @@ export async function salesTotals(db: D1Database, now: number): Promise<SalesTot
 export async function orderDetail(db: D1Database, id: string): Promise<AdminOrderDetail> {
   const row = await findOrder(db, id);
   if (!row) throw new Refusal(404, 'order not found');
-  const [lineItems, events, actions, outbox, buyer] = await Promise.all([
+  const [lineItems, events, actions, outbox, buyer, emails] = await Promise.all([
     findLineItems(db, id),
     eventsOfOrder(db, id, row.paymentIntent),
     actionsOn(db, id),
     outboxOfOrder(db, id),
     findBuyerDetails(db, id),
+    emailsOfOrder(db, id),
   ]);
   const deliveryDead = outbox.some((o) => o.kind === 'delivered' && o.status === 'dead');
   return {
@@ -48,7 +49,17 @@ export async function orderDetail(db: D1Database, id: string): Promise<AdminOrde
     events: events.map(ledgerEventView),
     actions: actions.map((a) => ({ at: new Date(a.at).toISOString(), actor: a.actor, action: a.action, detail: a.detail === null ? null : (JSON.parse(a.detail) as unknown) })),
     outbox: outbox.map((o) => ({ kind: o.kind, status: o.status, attempts: o.attempts, lastError: o.lastError, doneAt: isoOrNull(o.doneAt) })),
+    emails: emails.map((e) => ({
+      template: e.template,
+      to: row.customerEmail,
+      status: e.status,
+      attempts: e.attempts,
+      lastError: e.lastError,
+      queuedAt: new Date(e.createdAt).toISOString(),
+      sentAt: e.status === 'done' ? isoOrNull(e.doneAt) : null,
+    })),
     can: {
+      resendReceipt: row.status === 'fulfilled' && row.customerEmail !== null,
       refund: REFUNDABLE.has(row.status) && row.paymentIntent !== null,
       rerunFulfilment: row.status === 'review' || (row.status === 'fulfilled' && deliveryDead),
     },

@@ -22,6 +22,7 @@ import {
 } from '../../contract/api';
 import { ADMIN_PAGE_SIZE } from '../../contract/limits';
 import { rerunFulfilment } from '../admin/rerun';
+import { resendReceipt } from '../admin/resend-receipt';
 import { health } from '../admin/health';
 import { retryEvent, retryFailed } from '../admin/ledger';
 import { orderDetail, ordersPage, salesTotals } from '../admin/orders';
@@ -71,6 +72,9 @@ const routes = admin
     const result = await withStripe(c.env, (stripe) => requestRefund(stripe, c.req.valid('param').id, body, c.var.actor, context));
     return c.json(result, 202);
   })
+  .post('/orders/:id/resend-receipt', validate('param', AdminOrderParam), validate('json', NoArguments), async (c) =>
+    c.json(await resendReceipt(c.req.valid('param').id, c.var.actor, handlerContext(c)), 202),
+  )
   .post('/orders/:id/rerun-fulfilment', validate('param', AdminOrderParam), validate('json', NoArguments), async (c) =>
     c.json(await rerunFulfilment(c.req.valid('param').id, c.var.actor, handlerContext(c))),
   )

@@ -1,5 +1,5 @@
 // The back office's action log (migrations/0008_back_office.sql): who did what to which order or event.
-export type AdminAction = 'refund_requested' | 'fulfilment_rerun' | 'delivery_retried' | 'event_retried' | 'mirror_synced';
+export type AdminAction = 'refund_requested' | 'fulfilment_rerun' | 'delivery_retried' | 'event_retried' | 'mirror_synced' | 'receipt_resent';
 
 export interface ActionRow {
   at: number;
