@@ -74,6 +74,8 @@ export interface Product {
 
 export interface Catalog {
   shopName: string;
+  /** Where buyers write for help; shown in every email. Default: the address of EMAIL_FROM. */
+  supportEmail?: string;
   products: Product[];
 }
 

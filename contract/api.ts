@@ -524,7 +524,9 @@ export interface AdminOrderDetail {
   outbox: { kind: 'delivered' | 'revoked'; status: 'pending' | 'done' | 'dead'; attempts: number; lastError: string | null; doneAt: string | null }[];
   /** Set by the seller's mark shipped (physical goods); null before. */
   shipment: { carrier: string | null; trackingNumber: string | null; shippedAt: string | null } | null;
-  can: { refund: boolean; rerunFulfilment: boolean; revokeAccess: boolean; restoreAccess: boolean; markShipped: boolean };
+  /** What was emailed to the buyer about it, oldest first: sent (done, with when), pending, or given up (dead, with why). */
+  emails: AdminOrderEmail[];
+  can: { refund: boolean; rerunFulfilment: boolean; revokeAccess: boolean; restoreAccess: boolean; markShipped: boolean; resendReceipt: boolean };
 }
 
 /** `POST /api/admin/orders/:id/revoke-access` and `/restore-access`: the seller's hand on access; no money moves. */
@@ -548,6 +550,20 @@ export const AdminShipRequest = v.object(
   JSON_OBJECT,
 );
 export type AdminShipRequest = v.InferOutput<typeof AdminShipRequest>;
+
+export interface AdminResendReceiptResponse {
+  message: string;
+}
+
+export interface AdminOrderEmail {
+  template: 'receipt' | 'payment_pending' | 'payment_failed' | 'access_ended' | 'library_link';
+  to: string | null;
+  status: 'pending' | 'done' | 'dead';
+  attempts: number;
+  lastError: string | null;
+  queuedAt: string;
+  sentAt: string | null;
+}
 
 export interface AdminAccessResponse {
   orderStatus: OrderStatus;
@@ -595,7 +611,16 @@ export interface HealthCheck {
 
 export interface AdminHealthResponse {
   mode: 'test' | 'live';
-  configured: { webhookSecrets: number; stripeKey: boolean; syncToken: boolean; access: boolean; outboxQueue: boolean; catalogCache: boolean };
+  configured: {
+    webhookSecrets: number;
+    stripeKey: boolean;
+    syncToken: boolean;
+    access: boolean;
+    outboxQueue: boolean;
+    catalogCache: boolean;
+    /** The provider that sends the shop's email, null when none is configured (buyers get no receipt). */
+    email: 'resend' | 'postmark' | null;
+  };
   lastEvent: { id: string; type: string; receivedAt: string; ageSeconds: number } | null;
   failedEvents: number;
   deadOutboxRows: number;

@@ -42,3 +42,14 @@ export const DEFAULT_BUYER_TOKEN_MAX_LIFETIME_SECONDS = 30 * 24 * 60 * 60;
 /** The range BUYER_TOKEN_MAX_LIFETIME_SECONDS may set: a minute to a year. */
 export const MIN_BUYER_TOKEN_MAX_LIFETIME_SECONDS = 60;
 export const MAX_BUYER_TOKEN_MAX_LIFETIME_SECONDS = 365 * 24 * 60 * 60;
+
+/** The buyer's library (worker/library/): a sign-in link works once, for this many minutes. */
+export const LIBRARY_LINK_MINUTES = 15;
+/** A signed-in library browser stays signed in this many days (or until it signs out). */
+export const LIBRARY_SESSION_DAYS = 30;
+/** Library requests per email address, and per client, in one window of LIBRARY_LINK_MINUTES. */
+export const LIBRARY_REQUESTS_PER_EMAIL = 3;
+export const LIBRARY_REQUESTS_PER_CLIENT = 20;
+/** Where the library lives, and where its emailed link opens. */
+export const LIBRARY_PATH = '/library';
+export const LIBRARY_OPEN_PATH = '/library/open';

@@ -1,13 +1,14 @@
 -- Reconcile and recover (issue 26): per-record resyncs and reconciliation runs are logged
 -- actions; each run writes a drift report; alerts are kept once per incident.
 
--- admin_actions gains 'object_resynced' and 'reconciled', keeping 0012's (SQLite cannot alter a CHECK: rebuilt).
+-- admin_actions gains 'object_resynced' and 'reconciled', keeping 0012's and 0014's (SQLite cannot alter a CHECK: rebuilt).
 CREATE TABLE admin_actions_checked (
   id      INTEGER PRIMARY KEY,
   at      INTEGER NOT NULL,                -- ms
   actor   TEXT NOT NULL,                   -- the Access user's email, SYNC_TOKEN, or 'cron'
   action  TEXT NOT NULL CHECK (action IN ('refund_requested', 'fulfilment_rerun', 'delivery_retried', 'event_retried', 'mirror_synced',
-                'access_revoked', 'access_restored', 'marked_shipped', 'marked_delivered', 'object_resynced', 'reconciled')),
+                'access_revoked', 'access_restored', 'marked_shipped', 'marked_delivered', 'receipt_resent',
+                'object_resynced', 'reconciled')),
   subject TEXT NOT NULL,                   -- an order id, an event id, a mirror resource or object, a reconciliation run
   detail  TEXT                             -- JSON
 );

@@ -18,8 +18,8 @@
 //       stripe      worker/stripe/               Stripe's wire: the SDK client, event decoding, signatures
 //       store       worker/store/                SQL, a file per table, and the one commit
 //       seller      worker/seller-hooks.ts       the seller's hooks: they see orders as stored
-//       leaves      worker/delivery/, worker/storefront/   what an order delivers; what shoppers see
-//       use cases   worker/orders/, worker/mirror/, worker/checkout/, worker/outbox/
+//       leaves      worker/delivery/, worker/storefront/, worker/email/   what an order delivers; what shoppers see; what buyers are sent
+//       use cases   worker/orders/, worker/mirror/, worker/checkout/, worker/outbox/, worker/library/
 //       events      worker/events/               the webhook's dispatch to the use cases
 //       back office worker/admin/                the seller's actions, over all of the above
 //       http        worker/http/, worker/routes/ middleware, then a file per URL
@@ -201,8 +201,8 @@ export const LAYERS = [
   ['stripe', (file) => file.startsWith('worker/stripe/')],
   ['store', (file) => file.startsWith('worker/store/')],
   ['seller', (file) => file === 'worker/seller-hooks.ts'],
-  ['leaves', (file) => /^worker\/(delivery|storefront)\//.test(file)],
-  ['use cases', (file) => /^worker\/(orders|mirror|checkout|outbox)\//.test(file)],
+  ['leaves', (file) => /^worker\/(delivery|storefront|email)\//.test(file)],
+  ['use cases', (file) => /^worker\/(orders|mirror|checkout|outbox|library)\//.test(file)],
   ['events', (file) => file.startsWith('worker/events/')],
   ['back office', (file) => file.startsWith('worker/admin/')],
   ['http', (file) => /^worker\/(http|routes)\//.test(file)],

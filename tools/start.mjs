@@ -229,7 +229,14 @@ if (realStripe) {
   // Passed as vars for this run only, never written into .dev.vars.
   // The publishable key only matters with CHECKOUT_MODE=embedded (wrangler.toml), which then works offline too.
   Object.assign(workerVars, { STRIPE_SECRET_KEY: LOCAL_STRIPE_KEY, STRIPE_API_BASE: localStripe.url, STRIPE_PUBLISHABLE_KEY: LOCAL_PUBLISHABLE_KEY });
+  // Every email goes to the local Stripe's mail catcher (Resend's API; GET <local Stripe>/mail), unless .dev.vars names a provider.
+  if (!devVars.EMAIL_API_KEY?.trim()) {
+    Object.assign(workerVars, { EMAIL_PROVIDER: 'resend', EMAIL_API_KEY: 're_local_mail_catcher', EMAIL_API_BASE: localStripe.url, EMAIL_FROM: 'Fieldwork Supply <orders@shop.localhost>' });
+    step(`mail goes to the local catcher: ${localStripe.url}/mail`);
+  }
 }
+// The links in emails point at the shop this run serves.
+if (!devVars.SITE_URL?.trim()) workerVars.SITE_URL = shopUrl;
 const syncToken = devVars.SYNC_TOKEN?.trim() || randomBytes(24).toString('base64url');
 if (!devVars.SYNC_TOKEN?.trim()) workerVars.SYNC_TOKEN = syncToken;
 

@@ -10,6 +10,8 @@ import { deliver, fulfil, revoke } from './seller-hooks';
 import { api } from './routes/api';
 import { admin } from './routes/admin';
 import { downloads } from './routes/downloads';
+import { library } from './routes/library';
+import { pageSecurityHeaders } from './routes/page-headers';
 import { pages } from './routes/pages';
 import { success } from './routes/success';
 import { webhooks } from './routes/webhooks';
@@ -52,6 +54,7 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
   app.route('/webhooks', webhooks);
   app.route('/api', api);
   app.route('/downloads', downloads);
+  app.route('/library', library);
   app.route('/api/admin', admin);
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));

@@ -19,6 +19,7 @@ import { deadOutboxCount } from '../store/outbox';
 import { pastDueGraceDays } from '../delivery/settings';
 import type { Env } from '../platform/env';
 import { stripeClient, stripeErrorMessage } from '../stripe/client';
+import { emailSettings } from '../email/settings';
 import { accessSetting } from './access';
 import { bindingCheck, catalogChecks, deliveryChecks, doorCheck, fileChecks, secretChecks, webhookEndpointChecks, type StoredFile } from './health-checks';
 import { isoOrNull } from './views';
@@ -63,6 +64,8 @@ export async function health(context: Context, webhookUrl: string): Promise<Admi
   ];
   const grace = pastDueGraceDays(env.SUBSCRIPTION_PAST_DUE_GRACE_DAYS);
   if (grace.problem) warnings.push(grace.problem);
+  const email = emailSettings(env);
+  if (!email.ok) warnings.push(`Email: ${email.reason}.`);
   return {
     mode,
     configured: {
@@ -72,6 +75,7 @@ export async function health(context: Context, webhookUrl: string): Promise<Admi
       access: access.configured === true,
       outboxQueue: Boolean(env.OUTBOX),
       catalogCache: Boolean(env.CATALOG),
+      email: email.ok ? email.settings.provider : null,
     },
     lastEvent: latest && ageSeconds !== null ? { id: latest.id, type: latest.type, receivedAt: new Date(latest.receivedAt).toISOString(), ageSeconds } : null,
     failedEvents: counts.failed,

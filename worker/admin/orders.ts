@@ -7,9 +7,9 @@ import { downloadCountsOf } from '../store/downloads';
 import { keysOfOrder } from '../store/licences';
 import { eventsOfOrder } from '../store/ledger';
 import { findLineItems, findOrder, lineItemsOfOrders, listOrders, salesSince, searchOrders, type Order } from '../store/orders';
-import { outboxOfOrder } from '../store/outbox';
+import { emailsOfOrder, outboxOfOrder } from '../store/outbox';
 import { Refusal } from '../platform/refusal';
-import { canTransition } from '../../contract/order-states';
+import { canTransition, servesAccess } from '../../contract/order-states';
 import { REFUNDABLE } from './refund';
 import { adminOrderView, classifySearch, decodeCursor, isoOrNull, ledgerEventView, nextCursor, totalsWindows } from './views';
 
@@ -40,7 +40,7 @@ export async function salesTotals(db: D1Database, now: number): Promise<SalesTot
 export async function orderDetail(db: D1Database, id: string): Promise<AdminOrderDetail> {
   const row = await findOrder(db, id);
   if (!row) throw new Refusal(404, 'order not found');
-  const [lineItems, events, actions, outbox, buyer, licenceKeys, downloadCounts] = await Promise.all([
+  const [lineItems, events, actions, outbox, buyer, licenceKeys, downloadCounts, emails] = await Promise.all([
     findLineItems(db, id),
     eventsOfOrder(db, id, row.paymentIntent),
     actionsOn(db, id),
@@ -48,6 +48,7 @@ export async function orderDetail(db: D1Database, id: string): Promise<AdminOrde
     findBuyerDetails(db, id),
     keysOfOrder(db, id),
     downloadCountsOf(db, id),
+    emailsOfOrder(db, id),
   ]);
   const deliveryDead = outbox.some((o) => o.kind === 'delivered' && o.status === 'dead');
   return {
@@ -62,11 +63,21 @@ export async function orderDetail(db: D1Database, id: string): Promise<AdminOrde
     events: events.map(ledgerEventView),
     actions: actions.map((a) => ({ at: new Date(a.at).toISOString(), actor: a.actor, action: a.action, detail: a.detail === null ? null : (JSON.parse(a.detail) as unknown) })),
     outbox: outbox.map((o) => ({ kind: o.kind, status: o.status, attempts: o.attempts, lastError: o.lastError, doneAt: isoOrNull(o.doneAt) })),
+    emails: emails.map((e) => ({
+      template: e.template,
+      to: row.customerEmail,
+      status: e.status,
+      attempts: e.attempts,
+      lastError: e.lastError,
+      queuedAt: new Date(e.createdAt).toISOString(),
+      sentAt: e.status === 'done' ? isoOrNull(e.doneAt) : null,
+    })),
     can: {
       refund: REFUNDABLE.has(row.status) && row.paymentIntent !== null && (row.amountTotal === null || row.amountRefunded < row.amountTotal),
       revokeAccess: canTransition(row.status, 'revoked'),
       restoreAccess: canTransition(row.status, 'restored'),
       markShipped: canTransition(row.status, 'shipped'),
+      resendReceipt: servesAccess(row.status) && row.customerEmail !== null,
       rerunFulfilment: row.status === 'review' || (row.status === 'fulfilled' && deliveryDead),
     },
   };

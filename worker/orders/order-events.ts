@@ -15,7 +15,7 @@ import type { Effects } from '../store/commit';
 import { saveBuyerDetails } from '../store/buyer-details';
 import { noteWhenMoveRefused, noteWhenNoOrderPaidBy } from '../store/ledger';
 import { approveReviewedOrder, moveByPaymentIntent, saveLineItems, saveOrderTransition, saveRevocation, type LineItem, type Order, type PaymentNews } from '../store/orders';
-import { outboxDeliveredIfFulfilled, outboxRevokedIfRevoked } from '../store/outbox';
+import { outboxDeliveredIfFulfilled, outboxEmailIf, outboxRevokedIfRevoked } from '../store/outbox';
 import { idOf } from '../stripe/expandable';
 import { buyerDetailsOf } from './buyer-details';
 import { contentsOf, lineItemsOf } from './line-items';
@@ -121,8 +121,14 @@ function recordOrder(session: Stripe.Checkout.Session, status: 'pending' | 'paym
   const order = orderFromSession(session, status, now());
   return {
     writes: [saveOrderTransition(db, order), ...buyerDetailsWrites(db, session, order.updatedAt)],
-    outbox: [outboxRevokedIfRevoked(db, { orderId: order.id }, order.updatedAt)],
+    outbox: [outboxRevokedIfRevoked(db, { orderId: order.id }, order.updatedAt), ...paymentNoteEmail(db, order.id, status, order.updatedAt)],
   };
+}
+
+/** A delayed payment's news for the buyer: on its way, or failed; sent only if the batch left the order so. */
+function paymentNoteEmail(db: D1Database, orderId: string, status: 'pending' | 'payment_failed' | 'expired', now: number): D1PreparedStatement[] {
+  if (status === 'expired') return [];
+  return [outboxEmailIf(db, status === 'pending' ? 'payment_pending' : 'payment_failed', { orderId }, [status], now)];
 }
 
 /**
@@ -188,7 +194,7 @@ async function fulfilment(
   if (warnings.length > 0) console.warn(JSON.stringify({ msg: 'fulfilled order has nothing to download', order: order.id, warnings }));
   return {
     writes: [...transition(deliveryToken), ...licenceWrites(db, order.id, bought.products, units, now)],
-    outbox: [outboxDeliveredIfFulfilled(db, order.id, now)],
+    outbox: [outboxDeliveredIfFulfilled(db, order.id, now), outboxEmailIf(db, 'receipt', { orderId: order.id }, ['fulfilled'], now)],
     ...(warnings.length > 0 ? { note: `order ${order.id} fulfilled with a warning: ${warnings.join('; ')}` } : {}),
   };
 }
@@ -230,6 +236,6 @@ function paymentNews(paymentIntent: string, status: PaymentNews, amountRefunded:
       noteWhenNoOrderPaidBy(db, eventId, paymentIntent, `no order for ${paymentIntent} yet: the ${what} is kept and applied when it arrives`),
       noteWhenMoveRefused(db, eventId, paymentIntent, status),
     ],
-    outbox: [outboxRevokedIfRevoked(db, { paymentIntent }, at)],
+    outbox: [outboxRevokedIfRevoked(db, { paymentIntent }, at), outboxEmailIf(db, 'access_ended', { paymentIntent }, ['refunded', 'disputed'], at)],
   };
 }

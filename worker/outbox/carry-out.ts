@@ -14,6 +14,8 @@ import { deliverable, orderDelivery, type Deliverable } from '../delivery/order-
 import { storedContents } from '../delivery/order-products';
 import type { OrderRecord } from '../store/order-records';
 import { claimDueRows, saveOutboxResults, type OutboxResult, type OutboxRow } from '../store/outbox';
+import { PermanentEmailFailure } from '../email/provider';
+import { sendEmailRow } from '../email/send';
 
 /** What carrying rows out needs besides the bindings: the seller's side-effect hooks and the clock. */
 export type OutboxDeps = Pick<SellerHooks, 'deliver' | 'revoke'> & { now: () => number };
@@ -43,10 +45,10 @@ export async function carryOutAll(outboxIds: number[], env: Env, deps: OutboxDep
   }
   if (rows.length > 0) {
     const { orders, slugs } = records;
-    const work = rows.map((row) => ({ row, ...workOf(row, orders.get(row.subject), slugs, env, now) }));
+    const work = rows.map((row) => ({ row, ...workOf(row, orders.get(orderIdOf(row)), slugs, env, now) }));
     await assignWaitingPoolKeys(
       env.DB,
-      work.flatMap(({ row, record, served }) => (row.kind === 'delivered' && record ? [{ record, products: served.products, units: served.units }] : [])),
+      work.flatMap(({ row, record, served }) => ((row.kind === 'delivered' || row.kind === 'email') && record ? [{ record, products: served.products, units: served.units }] : [])),
       now,
     );
     // However many windows a batch holds, the snapshot is rebuilt once: each sees every change up to now.
@@ -60,6 +62,13 @@ export async function carryOutAll(outboxIds: number[], env: Env, deps: OutboxDep
   return attempts;
 }
 
+/** The order a row is about: its subject, or for an email the order its payload names. */
+function orderIdOf(row: OutboxRow): string {
+  if (row.kind !== 'email') return row.subject;
+  const payload = JSON.parse(row.payload ?? '{}') as { order?: string };
+  return payload.order ?? '';
+}
+
 /** `products`: what the order bought; `served`: what it delivers now (a subscription's only while in force). */
 function workOf(row: OutboxRow, record: OrderRecord | undefined, slugs: ReadonlyMap<string, string>, env: Env, now: number) {
   if (row.kind === 'catalog' || !record) return { record, products: [], served: { products: [], units: new Map(), access: null } satisfies Deliverable };
@@ -67,19 +76,23 @@ function workOf(row: OutboxRow, record: OrderRecord | undefined, slugs: Readonly
   return { record, products: contents.products, served: deliverable(record, contents, env, now) };
 }
 
-async function failureOf(attempt: () => Promise<void>): Promise<string | null> {
+type Failure = { error: string; final: boolean };
+
+async function failureOf(attempt: () => Promise<void>): Promise<Failure | null> {
   try {
     await attempt();
     return null;
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    // A refusal no retry can change (no provider configured, an address the provider rejects) is final at once.
+    return { error: error instanceof Error ? error.message : String(error), final: error instanceof PermanentEmailFailure };
   }
 }
 
-function resultOf(row: OutboxRow, error: string | null, now: number): OutboxResult {
-  if (error === null) return { id: row.id, outcome: 'done' };
+function resultOf(row: OutboxRow, failure: Failure | null, now: number): OutboxResult {
+  if (failure === null) return { id: row.id, outcome: 'done' };
+  const { error } = failure;
   const context = { id: row.id, kind: row.kind, subject: row.subject, attempts: row.attempts, error };
-  if (row.attempts >= MAX_OUTBOX_ATTEMPTS) {
+  if (failure.final || row.attempts >= MAX_OUTBOX_ATTEMPTS) {
     console.error(JSON.stringify({ msg: 'outbox row dead', ...context }));
     return { id: row.id, outcome: 'dead', error };
   }
@@ -104,6 +117,10 @@ async function perform(
 ): Promise<void> {
   if (row.kind === 'catalog') {
     await catalogRebuild;
+    return;
+  }
+  if (row.kind === 'email') {
+    await sendEmailRow(row, record, served, env, deps.now());
     return;
   }
   if (!record) throw new Error(`order ${row.subject} not found`);

@@ -65,6 +65,18 @@ export interface Env {
   RECONCILE_EVERY_HOURS?: string;
   /** Hours without a Stripe event, while buyers create Checkout Sessions, before the seller is alerted (default 6; 1 to 168). */
   WEBHOOK_QUIET_HOURS?: string;
+  /** The shop's public origin (`https://shop.example`): the order and library links in emails. */
+  SITE_URL?: string;
+  /** `resend` (default) or `postmark`: who sends the shop's email (worker/email/). */
+  EMAIL_PROVIDER?: string;
+  /** The provider's API key (Resend) or server token (Postmark). A secret. Unset: no email is sent, the health page says so. */
+  EMAIL_API_KEY?: string;
+  /** The sender, `Shop <orders@shop.example>`, on a domain the provider has verified. */
+  EMAIL_FROM?: string;
+  /** The provider's API origin; npm start and tests point it at the local mail catcher. Default: the provider's own. */
+  EMAIL_API_BASE?: string;
+  /** How long a send may take before it is retried, in ms (default 10000). */
+  EMAIL_TIMEOUT_MS?: string;
 }
 
 /** A queue message: the outbox row to carry out. */

@@ -30,6 +30,7 @@ import { rerunFulfilment } from '../admin/rerun';
 import { resync } from '../admin/resync';
 import { latestReport, reconcile } from '../admin/reconcile';
 import { watchAlerts } from '../admin/alerts';
+import { resendReceipt } from '../admin/resend-receipt';
 import { health } from '../admin/health';
 import { retryEvent, retryFailed } from '../admin/ledger';
 import { orderDetail, ordersPage, salesTotals } from '../admin/orders';
@@ -118,6 +119,9 @@ const routes = admin
   )
   .post('/orders/:id/mark-shipped', validate('param', AdminOrderParam), validate('json', AdminShipRequest), async (c) =>
     c.json(await moveOrder(c.req.valid('param').id, { to: 'shipped', ...c.req.valid('json') }, c.var.actor, handlerContext(c))),
+  )
+  .post('/orders/:id/resend-receipt', validate('param', AdminOrderParam), validate('json', NoArguments), async (c) =>
+    c.json(await resendReceipt(c.req.valid('param').id, c.var.actor, handlerContext(c)), 202),
   )
   .post('/orders/:id/rerun-fulfilment', validate('param', AdminOrderParam), validate('json', NoArguments), async (c) =>
     c.json(await rerunFulfilment(c.req.valid('param').id, c.var.actor, handlerContext(c))),

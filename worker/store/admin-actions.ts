@@ -10,7 +10,8 @@ export type AdminAction =
   | 'access_revoked'
   | 'access_restored'
   | 'marked_shipped'
-  | 'marked_delivered';
+  | 'marked_delivered'
+  | 'receipt_resent';
 
 export interface ActionRow {
   at: number;

@@ -28,7 +28,8 @@ export interface OrderRecords {
 function selectedIds(selection: OrderSelection): { ids: string; bound: string } {
   if ('orderIds' in selection) return { ids: 'SELECT value FROM json_each(?1)', bound: JSON.stringify(selection.orderIds) };
   return {
-    ids: `SELECT subject FROM outbox WHERE id IN (SELECT value FROM json_each(?1)) AND kind IN ('delivered', 'revoked')`,
+    ids: `SELECT CASE kind WHEN 'email' THEN json_extract(payload, '$.order') ELSE subject END FROM outbox
+          WHERE id IN (SELECT value FROM json_each(?1)) AND kind IN ('delivered', 'revoked', 'email')`,
     bound: JSON.stringify(selection.outboxIds),
   };
 }

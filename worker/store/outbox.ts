@@ -7,7 +7,7 @@ import { REVOKES_ACCESS, SERVES_ACCESS, sqlStatusList } from '../../contract/ord
 /** The states that serve files and keys, as SQL (generated from the state table). */
 const ACCESS = sqlStatusList(SERVES_ACCESS);
 
-export type OutboxKind = 'delivered' | 'revoked' | 'catalog';
+export type OutboxKind = 'delivered' | 'revoked' | 'catalog' | 'email';
 
 export interface OutboxRow {
   id: number;
@@ -16,6 +16,47 @@ export interface OutboxRow {
   status: 'pending' | 'done' | 'dead';
   attempts: number;
   last_error: string | null;
+  /** An email's JSON payload (EmailPayload); null for other kinds. */
+  payload: string | null;
+}
+
+/** The messages the shop sends (worker/email/templates/). */
+export type EmailTemplate = 'receipt' | 'payment_pending' | 'payment_failed' | 'access_ended' | 'library_link';
+
+/** What an email row says: a message about an order, or a library link to an address. */
+export type EmailPayload = { template: Exclude<EmailTemplate, 'library_link'>; order: string } | { template: 'library_link'; to: string };
+
+/**
+ * An email about each order matched that the batch left in one of `statuses` and that has an
+ * address, at most once per template and order: its subject `<template>:<order id>` is the
+ * provider's idempotency key. Access ends only for an order that was once fulfilled.
+ */
+export function outboxEmailIf(
+  db: D1Database,
+  template: Exclude<EmailTemplate, 'library_link'>,
+  match: { orderId: string } | { paymentIntent: string },
+  statuses: readonly string[],
+  now: number,
+): D1PreparedStatement {
+  const [column, value] = 'orderId' in match ? ['id', match.orderId] : ['payment_intent', match.paymentIntent];
+  return db
+    .prepare(
+      `INSERT INTO outbox (subject, kind, payload, created_at, next_attempt_at)
+       SELECT ?3 || ':' || id, 'email', json_object('template', ?3, 'order', id), ?2, ?2 FROM orders
+       WHERE ${column} = ?1 AND status IN (SELECT value FROM json_each(?4)) AND customer_email IS NOT NULL${template === 'access_ended' ? ' AND fulfilled_at IS NOT NULL' : ''}
+       ON CONFLICT (subject, kind) DO NOTHING RETURNING id, next_attempt_at AS dueAt`,
+    )
+    .bind(value, now, template, JSON.stringify(statuses));
+}
+
+/** One more email under its own subject (a resent receipt, a library link): queued as is. */
+export function outboxEmail(db: D1Database, subject: string, payload: EmailPayload, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO outbox (subject, kind, payload, created_at, next_attempt_at) VALUES (?1, 'email', ?2, ?3, ?3)
+       ON CONFLICT (subject, kind) DO NOTHING RETURNING id, next_attempt_at AS dueAt`,
+    )
+    .bind(subject, JSON.stringify(payload), now);
 }
 
 /** A delivery for the order, if the batch left it fulfilled. */
@@ -90,7 +131,7 @@ function claimDue(db: D1Database, ids: number[], now: number): D1PreparedStateme
     .prepare(
       `UPDATE outbox SET attempts = attempts + 1
        WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'pending' AND next_attempt_at <= ?2
-       RETURNING id, subject, kind, status, attempts, last_error`,
+       RETURNING id, subject, kind, status, attempts, last_error, payload`,
     )
     .bind(JSON.stringify(ids), now);
 }
@@ -131,7 +172,7 @@ export async function overduePending(db: D1Database, now: number, graceMs: numbe
 }
 
 export async function findOutbox(db: D1Database, id: number): Promise<OutboxRow | null> {
-  return db.prepare('SELECT id, subject, kind, status, attempts, last_error FROM outbox WHERE id = ?').bind(id).first<OutboxRow>();
+  return db.prepare('SELECT id, subject, kind, status, attempts, last_error, payload FROM outbox WHERE id = ?').bind(id).first<OutboxRow>();
 }
 
 // ─── the back office: one order's rows, dead rows ───────────────────────────
@@ -149,6 +190,28 @@ export async function outboxOfOrder(db: D1Database, orderId: string): Promise<Or
     .prepare(`SELECT kind, status, attempts, last_error AS lastError, done_at AS doneAt FROM outbox WHERE subject = ? AND kind IN ('delivered', 'revoked') ORDER BY kind`)
     .bind(orderId)
     .all<OrderOutboxRow>();
+  return results;
+}
+
+/** What was emailed about an order, and when: every email row naming it, oldest first. */
+export interface OrderEmailRow {
+  subject: string;
+  template: EmailTemplate;
+  status: 'pending' | 'done' | 'dead';
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
+  doneAt: number | null;
+}
+
+export async function emailsOfOrder(db: D1Database, orderId: string): Promise<OrderEmailRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT subject, json_extract(payload, '$.template') AS template, status, attempts, last_error AS lastError, created_at AS createdAt, done_at AS doneAt
+       FROM outbox WHERE kind = 'email' AND json_extract(payload, '$.order') = ? ORDER BY created_at, id`,
+    )
+    .bind(orderId)
+    .all<OrderEmailRow>();
   return results;
 }
 

@@ -58,6 +58,10 @@ async function load(): Promise<void> {
         ...row('SYNC_TOKEN', yes(health.configured.syncToken)),
         ...row('Outbox queue', yes(health.configured.outboxQueue)),
         ...row('Catalog cache (KV)', yes(health.configured.catalogCache)),
+        h('dt', {}, 'Email provider'),
+        health.configured.email
+          ? h('dd', { id: 'email-provider' }, health.configured.email)
+          : h('dd', { id: 'email-provider', class: 'danger' }, 'none: buyers get no receipt, no library link'),
       ),
     ),
     h(

@@ -1,4 +1,4 @@
-import type { AdminAccessResponse, AdminOrderDetail, AdminRefundResponse, AdminRerunResponse, ResyncResponse } from '../../../contract/api';
+import type { AdminAccessResponse, AdminOrderDetail, AdminRefundResponse, AdminRerunResponse, AdminResendReceiptResponse, ResyncResponse } from '../../../contract/api';
 import { byId, h } from '../../src/dom';
 import { buyerOrderLink, copyText } from './order-link';
 import { ApiError, get, money, notice, orderTitle, post, statusBadge, toMinorUnits, when, withAccess } from './api';
@@ -117,6 +117,25 @@ function history(detail: AdminOrderDetail): HTMLElement {
     h('ol', { class: 'timeline', id: 'history' }, ...entries.map((e) => e.node)),
     detail.outbox.length ? h('h3', {}, 'Side effects') : null,
     detail.outbox.length ? h('ul', { class: 'plain' }, ...detail.outbox.map((o) => h('li', {}, `${o.kind}: `, statusBadge(o.status), ` ${o.attempts} attempt${o.attempts === 1 ? '' : 's'}`, o.lastError ? h('span', { class: 'error' }, ` ${o.lastError}`) : ''))) : null,
+    h('h3', {}, 'Emails'),
+    detail.emails.length
+      ? h(
+          'ul',
+          { class: 'plain', id: 'emails' },
+          ...detail.emails.map((e) =>
+            h(
+              'li',
+              { 'data-email': e.template },
+              h('strong', {}, e.template.replaceAll('_', ' ')),
+              e.to ? ` to ${e.to}: ` : ': ',
+              statusBadge(e.status),
+              e.sentAt ? ' sent ' : ' queued ',
+              h('time', { datetime: e.sentAt ?? e.queuedAt }, when(e.sentAt ?? e.queuedAt)),
+              e.lastError ? h('span', { class: 'error' }, ` ${e.lastError}`) : '',
+            ),
+          ),
+        )
+      : h('p', { id: 'emails' }, 'None.'),
   );
 }
 
@@ -154,6 +173,11 @@ function actions(detail: AdminOrderDetail): HTMLElement | null {
   }
   if (detail.can.revokeAccess || detail.can.restoreAccess) parts.push(accessForm(detail.can.revokeAccess ? 'revoke' : 'restore'));
   if (detail.can.markShipped) parts.push(shipForm());
+  if (detail.can.resendReceipt) {
+    const button = h('button', { type: 'button', id: 'resend-receipt' }, 'Resend receipt');
+    button.addEventListener('click', () => void resend(button));
+    parts.push(h('div', { class: 'action' }, h('h3', {}, 'Receipt'), h('p', {}, 'Email the buyer the receipt again: lines, licence keys and the link to their order page.'), button));
+  }
   const resyncButton = h('button', { type: 'button', id: 'resync' }, 'Resync from Stripe');
   resyncButton.addEventListener('click', () => void resync(resyncButton));
   parts.push(
@@ -260,6 +284,18 @@ async function rerun(button: HTMLButtonElement): Promise<void> {
   button.disabled = true;
   try {
     const result = await post<AdminRerunResponse>(`orders/${encodeURIComponent(id)}/rerun-fulfilment`);
+    render(await get<AdminOrderDetail>(`orders/${encodeURIComponent(id)}`));
+    notice(result.message, 'ok');
+  } catch (error) {
+    notice(error instanceof ApiError ? error.message : String(error), 'error');
+    button.disabled = false;
+  }
+}
+
+async function resend(button: HTMLButtonElement): Promise<void> {
+  button.disabled = true;
+  try {
+    const result = await post<AdminResendReceiptResponse>(`orders/${encodeURIComponent(id)}/resend-receipt`);
     render(await get<AdminOrderDetail>(`orders/${encodeURIComponent(id)}`));
     notice(result.message, 'ok');
   } catch (error) {

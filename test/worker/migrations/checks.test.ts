@@ -23,7 +23,7 @@ describe('CHECK constraints on enumerated columns', () => {
     ['stripe_prices.recurring_interval', `INSERT INTO stripe_prices (id, product, active, currency, type, recurring_interval, raw, synced_created, synced_event, updated_at) VALUES ('price_chk2', 'p', 1, 'usd', 'recurring', 'fortnight', '{}', 1, 'e', 1)`],
     ['stripe_subscriptions.status', `INSERT INTO stripe_subscriptions (id, customer, status, cancel_at_period_end, raw, synced_created, synced_event, updated_at) VALUES ('sub_chk', 'c', 'frozen', 0, '{}', 1, 'e', 1)`],
     ['stripe_products.active', `INSERT INTO stripe_products (id, active, name, raw, synced_created, synced_event, updated_at) VALUES ('prod_chk', 2, 'n', '{}', 1, 'e', 1)`],
-    ['outbox.kind', `INSERT INTO outbox (subject, kind, created_at, next_attempt_at) VALUES ('x', 'email', 1, 1)`],
+    ['outbox.kind', `INSERT INTO outbox (subject, kind, created_at, next_attempt_at) VALUES ('x', 'letter', 1, 1)`],
     ['payment_revocations.status', `INSERT INTO payment_revocations (payment_intent, status, event_id, recorded_at) VALUES ('pi_chk', 'chargeback', 'evt', 1)`],
   ])('%s refuses a value outside its enumeration', async (_column, sql) => {
     await expect(env.DB.prepare(sql).run()).rejects.toThrow(/CHECK constraint failed/);

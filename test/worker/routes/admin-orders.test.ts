@@ -4,7 +4,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { AdminOrderDetail, AdminOrdersResponse, AdminRefundResponse, SalesTotals } from '../../../contract/api';
 import { adminEnv, adminGet, adminPost, seedOrder, uniqueRef } from '../support/back-office';
-import { orderRow, outboxRow, snapshot, testApp } from '../support/app';
+import { orderRow, outboxRow, snapshot, testApp, testEnv } from '../support/app';
 import { onSale, post, withStripe } from '../support/on-sale';
 import { checkoutSession, delivery, event } from '../support/stripe';
 
@@ -154,7 +154,7 @@ describe('GET /api/admin/orders/:id', () => {
     expect(detail.events.map((e) => [e.id, e.type, e.status])).toEqual([[paid.id, 'checkout.session.completed', 'processed']]);
     expect(detail.outbox).toEqual([expect.objectContaining({ kind: 'delivered', status: 'done' })]);
     expect(detail.lineItems.length).toBeGreaterThan(0);
-    expect(detail.can).toEqual({ refund: true, rerunFulfilment: false, revokeAccess: true, restoreAccess: false, markShipped: false });
+    expect(detail.can).toEqual({ refund: true, rerunFulfilment: false, revokeAccess: true, restoreAccess: false, markShipped: false, resendReceipt: true });
   });
 
   it('the buyer’s email is in the back office only: the buyer-facing order API never returns it', async () => {
@@ -320,3 +320,38 @@ describe('POST /api/admin/orders/:id/rerun-fulfilment', () => {
   });
 });
 
+
+describe('POST /api/admin/orders/:id/resend-receipt, and the emails an order shows', () => {
+  const mail = () => ({ EMAIL_API_KEY: 're_test_local', EMAIL_FROM: 'Fieldwork Supply <orders@shop.example>', EMAIL_API_BASE: env.FAKE_STRIPE_URL, SITE_URL: 'https://shop.example' });
+  const receiptsTo = async (address: string) =>
+    ((await (await fetch(`${env.FAKE_STRIPE_URL}/mail?to=${encodeURIComponent(address)}`, { headers: { accept: 'application/json' } })).json()) as { messages: { subject: string }[] }).messages.filter((m) =>
+      m.subject.startsWith('Your receipt'),
+    );
+
+  it('the order shows its receipt as sent, with when; Resend receipt sends a second one, logged with who asked', async () => {
+    const app = testApp();
+    const to = `${uniqueRef('resend')}@example.com`.toLowerCase();
+    const session = checkoutSession({ customer_email: to, customer_details: { email: to } as never });
+    await app.send(await delivery(event('checkout.session.completed', session)), testEnv(mail()));
+    const before = await json<AdminOrderDetail>(app.send(adminGet(`orders/${session.id}`), adminEnv(mail())));
+    expect(before.emails).toEqual([expect.objectContaining({ template: 'receipt', to, status: 'done', sentAt: expect.any(String) })]);
+    expect(before.can.resendReceipt).toBe(true);
+    await json(app.send(adminPost(`orders/${session.id}/resend-receipt`), adminEnv(mail())), 202);
+    expect(await receiptsTo(to)).toHaveLength(2);
+    const after = await json<AdminOrderDetail>(app.send(adminGet(`orders/${session.id}`), adminEnv(mail())));
+    expect(after.emails.map((e) => [e.template, e.status])).toEqual([
+      ['receipt', 'done'],
+      ['receipt', 'done'],
+    ]);
+    expect(after.actions.map((a) => a.action)).toContain('receipt_resent');
+  });
+
+  it('an order not fulfilled has no receipt to resend: 409, nothing queued', async () => {
+    const app = testApp();
+    const to = `${uniqueRef('pending')}@example.com`.toLowerCase();
+    const session = checkoutSession({ payment_status: 'unpaid', customer_email: to, customer_details: { email: to } as never });
+    await app.send(await delivery(event('checkout.session.completed', session)), testEnv(mail()));
+    expect((await app.send(adminPost(`orders/${session.id}/resend-receipt`), adminEnv(mail()))).status).toBe(409);
+    expect(await receiptsTo(to)).toHaveLength(0);
+  });
+});

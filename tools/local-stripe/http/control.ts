@@ -5,6 +5,7 @@ import { StripeApiError } from '../core/errors';
 import { openDispute } from '../resources/charges';
 import { completeSession, expireSession } from '../resources/checkout-sessions';
 import type { Store } from '../core/store';
+import type { MailCatcher } from '../resources/mail';
 import type { CheckoutForm, RecordedRequest, RequestContext, StripeObject } from '../core/types';
 import { readBody, sendJson } from '../core/respond';
 
@@ -12,6 +13,7 @@ import { readBody, sendJson } from '../core/respond';
 export interface Controllable {
   readonly store: Store;
   readonly requests: RecordedRequest[];
+  readonly mail: MailCatcher;
   resetAll(): void;
   set429(count: number, options?: { retryAfter?: number }): void;
 }
@@ -55,6 +57,20 @@ export async function handleControl(server: Controllable, req: http.IncomingMess
       if (body.version !== null && (typeof body.version !== 'string' || !body.version.trim())) return sendJson(res, 400, badRequest('version must be an API version string, or null'));
       store.eventApiVersion = body.version;
       return sendJson(res, 200, { ok: true, version: store.eventApiVersion });
+    }
+    if (route === 'POST /__fake/mail/fail') {
+      const count = Number(body.count ?? 1);
+      const delayMs = Number(body.delayMs ?? 0);
+      const status = Number(body.status ?? 500);
+      if (!Number.isInteger(count) || count < 0) return sendJson(res, 400, badRequest('count must be a whole number ≥ 0'));
+      if (body.mode === 'slow') {
+        if (!Number.isFinite(delayMs) || delayMs <= 0 || delayMs > 60_000) return sendJson(res, 400, badRequest('delayMs must be 1–60000'));
+        server.mail.failNext(count, { mode: 'slow', delayMs });
+      } else {
+        if (!Number.isInteger(status) || status < 400 || status > 599) return sendJson(res, 400, badRequest('status must be 400–599'));
+        server.mail.failNext(count, { mode: 'status', status });
+      }
+      return sendJson(res, 200, { ok: true, count });
     }
     if (route === 'GET /__fake/deliveries') return sendJson(res, 200, { deliveries: store.webhooks.deliveries });
     if (route === 'GET /__fake/requests') return sendJson(res, 200, { requests: server.requests });

@@ -9,6 +9,8 @@ import { expand } from '../resources/expand';
 import { newId } from '../core/ids';
 import { checkoutPages } from '../pages/checkout';
 import { dashboard } from '../pages/dashboard';
+import { mailPage } from '../pages/mail';
+import { MailCatcher } from '../resources/mail';
 import { portalPage } from '../pages/portal';
 import { STRIPE_JS_PATH, stripeJsStandIn } from '../pages/stripe-js';
 import { parseBracketParams } from '../core/params';
@@ -26,6 +28,8 @@ export class LocalStripeServer implements Controllable {
   private server!: http.Server;
   private idempotency = new Map<string, { fingerprint: string; status: number; body: unknown }>();
   private rateLimit = { remaining: 0, retryAfter: undefined as number | undefined };
+  /** The email providers' send APIs, kept here: the shop's mail on this machine. */
+  readonly mail = new MailCatcher();
   /** Every /v1 request, newest last, capped at 1000. */
   requests: RecordedRequest[] = [];
 
@@ -68,6 +72,7 @@ export class LocalStripeServer implements Controllable {
     this.idempotency.clear();
     this.rateLimit = { remaining: 0, retryAfter: undefined };
     this.requests = [];
+    this.mail.reset();
   }
 
   set429(count: number, options: { retryAfter?: number } = {}): void {
@@ -89,12 +94,21 @@ export class LocalStripeServer implements Controllable {
     if (url.pathname.startsWith('/pay/') || url.pathname.startsWith('/pay-link/')) return checkoutPages(this.store, req, res, url, method);
     if (url.pathname.startsWith('/portal/') && method === 'GET') return portalPage(this.store, res, decodeURIComponent(url.pathname.slice('/portal/'.length)));
     if (STRIPE_JS_PATH.test(url.pathname) && method === 'GET') return sendScript(res, stripeJsStandIn());
+    if ((url.pathname === '/emails' || url.pathname === '/email') && method === 'POST') return this.handleMail(req, res, url.pathname);
+    if (url.pathname === '/mail' && method === 'GET') return mailPage(this.mail, req, res, url);
     if (url.pathname === '/' && method === 'GET') return dashboard(this.store, req, res, url, method);
     if (url.pathname.startsWith('/dashboard/')) {
       const refusal = reads ? null : refuseUnlessOwnPage(req);
       return refusal ? refused(refusal) : dashboard(this.store, req, res, url, method);
     }
     sendJson(res, 404, unrecognizedUrl(method, url.pathname).body());
+  }
+
+  private async handleMail(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
+    const body = await readBody(req);
+    const answer = path === '/emails' ? this.mail.resend(req.headers, body) : this.mail.postmark(req.headers, body);
+    if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+    if (!res.destroyed) sendJson(res, answer.status, answer.body);
   }
 
   private async handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string): Promise<void> {

@@ -166,7 +166,7 @@ form{display:inline-flex;gap:.25rem;margin:0 .25rem .25rem 0}button{padding:.2re
 <p class="banner" role="note">Local Stripe — test only. Stripe's API at <code>${escapeHtml(store.baseUrl)}/v1</code>; no real payment happens here.</p>
 <h1>Local Stripe dashboard</h1>
 <p>Webhooks to ${targets.length ? targets.map((target) => `<code>${escapeHtml(target.url)}</code>`).join(', ') : '<code>no endpoint yet</code>'}, each signed with its endpoint's secret. Every action here sends the events Stripe sends for it.</p>
-<nav><a href="#payments">Payments</a><a href="#sessions">Checkout Sessions</a><a href="#products">Products</a><a href="#subscriptions">Subscriptions</a><a href="#events">Events</a></nav>
+<nav><a href="/mail">Mail</a><a href="#payments">Payments</a><a href="#sessions">Checkout Sessions</a><a href="#products">Products</a><a href="#subscriptions">Subscriptions</a><a href="#events">Events</a></nav>
 ${notice}
 ${paymentsSection(store)}
 ${productsSection(store)}

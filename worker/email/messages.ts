@@ -1,0 +1,71 @@
+// Which message an email row sends, filled from what was committed: the order with its lines and
+// licence keys (read in the outbox's one batch), the shop's name and support address from the catalog.
+import { catalog } from '../../catalog';
+import { formatMoney } from '../../catalog/money';
+import type { LicenceKeyView } from '../../contract/api';
+import { LIBRARY_PATH } from '../../contract/limits';
+import type { Order, LineItem } from '../store/orders';
+import type { EmailPayload } from '../store/outbox';
+import type { EmailMessage } from './provider';
+import type { EmailSettings } from './settings';
+import { accessEnded, type AccessEndedReason } from './templates/access-ended';
+import type { Shop } from './templates/layout';
+import { paymentFailed, paymentPending } from './templates/payment-status';
+import { receipt } from './templates/receipt';
+
+/** The buyer's order page: the success page's URL, whose session id is the buyer's capability (docs/security.md). */
+export const orderUrl = (siteUrl: string, orderId: string) => `${siteUrl}/success?session_id=${encodeURIComponent(orderId)}`;
+
+export function shopOf(settings: EmailSettings): Shop {
+  const named = /<([^<>]+)>/.exec(settings.from);
+  return { name: catalog.shopName, supportEmail: catalog.supportEmail ?? (named ? named[1]!.trim() : settings.from) };
+}
+
+export interface OrderEmailInput {
+  order: Order;
+  lineItems: LineItem[];
+  licenceKeys: LicenceKeyView[];
+  hasDownloads: boolean;
+}
+
+/**
+ * The message an order's email row sends now, or null when it is no longer owed (a receipt
+ * for an order refunded before it went out). Throws when the order has no address.
+ */
+export function orderEmail(payload: Extract<EmailPayload, { order: string }>, input: OrderEmailInput, settings: EmailSettings): EmailMessage | null {
+  const { order, lineItems } = input;
+  if (!order.customerEmail) throw new Error(`order ${order.id} has no email address`);
+  const shop = shopOf(settings);
+  const money = (amount: number | null, currency: string | null) => (amount !== null && currency ? formatMoney(amount, currency, 'en') : null);
+  const items = lineItems.map((line) => line.description ?? 'Item');
+  const url = orderUrl(settings.siteUrl, order.id);
+  const to = order.customerEmail;
+  switch (payload.template) {
+    case 'receipt': {
+      if (order.status !== 'fulfilled') return null;
+      return {
+        to,
+        ...receipt({
+          shop,
+          orderId: order.id,
+          lines: lineItems.map((line) => ({ description: line.description ?? 'Item', quantity: line.quantity, amount: money(line.amountTotal, line.currency ?? order.currency) })),
+          discount: order.amountDiscount ? money(order.amountDiscount, order.currency) : null,
+          total: money(order.amountTotal, order.currency),
+          licenceKeys: input.licenceKeys.map(({ product, key }) => ({ product: product.name, key })),
+          hasDownloads: input.hasDownloads,
+          orderUrl: url,
+          libraryUrl: `${settings.siteUrl}${LIBRARY_PATH}`,
+        }),
+      };
+    }
+    case 'payment_pending':
+      if (order.status !== 'pending') return null;
+      return { to, ...paymentPending({ shop, orderId: order.id, items, total: money(order.amountTotal, order.currency), orderUrl: url }) };
+    case 'payment_failed':
+      return { to, ...paymentFailed({ shop, orderId: order.id, items, total: money(order.amountTotal, order.currency), orderUrl: url }) };
+    case 'access_ended': {
+      const reason: AccessEndedReason = order.status === 'refunded' || order.status === 'disputed' ? order.status : 'subscription_ended';
+      return { to, ...accessEnded({ shop, orderId: order.id, items, reason, orderUrl: url }) };
+    }
+  }
+}
