@@ -116,7 +116,7 @@ describe('npm run launch, from a fresh copy of the repository', () => {
     expect(first.stdout).not.toMatch(/^\s*✗/m);
   });
 
-  it('runs wrangler in order: whoami; find or create D1, KV, the queue and its dead-letter queue, R2; migrations; files; secrets; deploy', () => {
+  it('runs wrangler in order: whoami; find or create D1, KV, the queues and their dead-letter queues, R2; migrations; files; secrets; deploy', () => {
     const files = ['field-notes/field-notes-pattern-pack.pdf', 'trail-map-print/trail-map-print.png'];
     expect(callsOfFirst).toEqual([
       'whoami --json',
@@ -128,8 +128,12 @@ describe('npm run launch, from a fresh copy of the repository', () => {
       'kv namespace list',
       'queues info edge-storefront-outbox',
       'queues create edge-storefront-outbox',
+      'queues info edge-storefront-events',
+      'queues create edge-storefront-events',
       'queues info edge-storefront-outbox-dlq',
       'queues create edge-storefront-outbox-dlq',
+      'queues info edge-storefront-events-dlq',
+      'queues create edge-storefront-events-dlq',
       'r2 bucket info edge-storefront-files',
       'r2 bucket create edge-storefront-files',
       'd1 migrations list DB --remote',

@@ -121,7 +121,10 @@ export async function startShop(options: ShopOptions = {}): Promise<StartedShop>
     const dist = await options.site?.(fake.url);
     worker = await startWorker({
       dist,
-      vars: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: STRIPE_TEST_KEY, STRIPE_API_BASE: fake.url, SYNC_TOKEN: SYNC_TEST_TOKEN, DOWNLOAD_SIGNING_SECRET: DOWNLOAD_SECRET, ...options.vars },
+      // Each webhook commits on its request: these tests assert what one delivery did (its answer, a
+      // failure for the seller's Retry). Queue mode is tested with the real consumer in the worker
+      // tests, and end to end by npm start's own test.
+      vars: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: STRIPE_TEST_KEY, STRIPE_API_BASE: fake.url, SYNC_TOKEN: SYNC_TEST_TOKEN, DOWNLOAD_SIGNING_SECRET: DOWNLOAD_SECRET, WEBHOOK_PROCESSING: 'sync', ...options.vars },
       logName: options.logName ?? 'live-worker.log',
       // The worker must reach the local Stripe (an empty catalog, not a 500) and offer checkout.
       probe: async (baseUrl) => {

@@ -69,6 +69,6 @@ describe('GET /api/orders/:id across modes', () => {
     const noDatabase = testEnv({ DB: undefined as unknown as D1Database });
     const response = await app.send(new Request('https://shop.example/api/orders/cs_live_a1NotInThisShop'), noDatabase);
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error: 'order not found' });
+    expect(await response.json()).toEqual({ error: 'order not found', awaitingWebhook: false });
   });
 });
