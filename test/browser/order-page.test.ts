@@ -1,12 +1,12 @@
-// The order page (/success) without JavaScript, against the shared worker (no Stripe key: the
-// order arrives by webhook alone): the worker renders it from the order it knows, and while the
-// order is not settled the page reloads itself until it is.
+// The order page (/success) without JavaScript, against the shared shop (the local Stripe): the
+// worker renders it from the order it knows, and while the order is not settled the page reloads
+// itself until it is.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, inject, test } from 'vitest';
 import catalog from '../../catalog/catalog.json';
 import { screenshot, useBrowser } from './support/browser';
-import { openProduct, sessionIdOf } from './support/flows';
+import { checkout, openProduct, sessionIdOf } from './support/flows';
 
 const browser = useBrowser();
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -19,9 +19,10 @@ describe('the order page without JavaScript', () => {
     const { page, errors } = await browser.newPage({ javaScriptEnabled: false, acceptDownloads: true });
 
     await openProduct(page, fieldNotes.id);
-    await Promise.all([page.waitForURL((url) => url.pathname === '/dev/checkout'), page.click(`[data-buy="${fieldNotes.id}"]`)]);
-    await Promise.all([page.waitForURL((url) => url.pathname === '/success'), page.click('button[name="action"][value="pay"]')]);
-    const sessionId = sessionIdOf(new URL(page.url()));
+    // Buy is a plain form: without JavaScript it still reaches the local Stripe's hosted checkout.
+    const stripeOrigin = new URL(inject('localStripeUrl')).origin;
+    await Promise.all([page.waitForURL((url) => url.origin === stripeOrigin && url.pathname.startsWith('/pay/')), page.click(`[data-buy="${fieldNotes.id}"]`)]);
+    const sessionId = sessionIdOf(await checkout(page, 'pay'));
 
     // The webhook may land after the buyer: the page then reloads itself (no script) until fulfilled.
     await page.waitForSelector('#order-status[data-status="fulfilled"]', { timeout: 30_000 });
@@ -40,7 +41,7 @@ describe('the order page without JavaScript', () => {
     expect(download.suggestedFilename()).toBe('field-notes-pattern-pack.pdf');
     expect(sha256(readFileSync(await download.path()))).toBe(sha256(seeded));
     expect(new URL(page.url()).pathname).toBe('/success');
-    // (Chromium asks for /favicon.ico on the local checkout stand-in, which names no icon.)
+    // (Chromium asks for /favicon.ico on the local Stripe's checkout, which names no icon.)
     expect(errors.filter((error) => !error.includes('/favicon.ico'))).toEqual([]);
   });
 
