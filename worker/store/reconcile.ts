@@ -1,5 +1,6 @@
 // SQL of the reconciliation (migrations/0016_reconcile_and_recover.sql): its runs, each
 // carried on across calls by a cursor, and the drift report each run writes.
+import type { DriftEntry } from '../../contract/api';
 
 export interface ReconcileCursor {
   /** Index into the steps (worker/admin/reconcile.ts). */
@@ -17,14 +18,8 @@ export interface ReconcileRun {
   cursor: ReconcileCursor | null;
 }
 
-export interface DriftRow {
-  resource: string;
-  objectId: string;
-  kind: 'missing' | 'changed' | 'missed_event';
-  fields: string[] | null;
-  outcome: 'repaired' | 'needs_seller';
-  detail: string | null;
-}
+/** A drift report's row is the contract's entry: the back office reads it as stored. */
+export type DriftRow = DriftEntry;
 
 interface RunRecord {
   id: string;
