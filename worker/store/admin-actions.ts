@@ -1,17 +1,23 @@
 // The back office's action log (migrations/0008_back_office.sql): who did what to which order or event.
-export type AdminAction =
-  | 'refund_requested'
-  | 'fulfilment_rerun'
-  | 'delivery_retried'
-  | 'event_retried'
-  | 'mirror_synced'
-  | 'object_resynced'
-  | 'reconciled'
-  | 'access_revoked'
-  | 'access_restored'
-  | 'marked_shipped'
-  | 'marked_delivered'
-  | 'receipt_resent';
+/** Every action the log takes; migrations/0017 restates it as the column's CHECK (a test holds the two together). */
+export const ADMIN_ACTIONS = [
+  'refund_requested',
+  'fulfilment_rerun',
+  'delivery_retried',
+  'event_retried',
+  'mirror_synced',
+  'object_resynced',
+  'reconciled',
+  'access_revoked',
+  'access_restored',
+  'marked_shipped',
+  'marked_delivered',
+  'receipt_resent',
+  'downloads_reset',
+  'file_version_published',
+  'buyers_notified',
+] as const;
+export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 
 export interface ActionRow {
   at: number;

@@ -4,6 +4,7 @@ import { applyD1Migrations } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { ORDER_STATUSES } from '../../../contract/api';
+import { ADMIN_ACTIONS } from '../../../worker/store/admin-actions';
 
 const insertOrder = (db: D1Database, id: string, status: string, mode = 'payment') =>
   db
@@ -16,6 +17,13 @@ describe('CHECK constraints on enumerated columns', () => {
     for (const status of ORDER_STATUSES) await insertOrder(env.DB, `cs_test_check_${status}_${crypto.randomUUID().slice(0, 8)}`, status);
     await expect(insertOrder(env.DB, `cs_test_check_bad_${crypto.randomUUID().slice(0, 8)}`, 'teleported')).rejects.toThrow(/CHECK constraint failed/);
     await expect(insertOrder(env.DB, `cs_test_check_mode_${crypto.randomUUID().slice(0, 8)}`, 'pending', 'rental')).rejects.toThrow(/CHECK constraint failed/);
+  });
+
+  it('admin_actions.action takes exactly the actions the worker logs', async () => {
+    const insert = (action: string) =>
+      env.DB.prepare(`INSERT INTO admin_actions (at, actor, action, subject) VALUES (1, 'check', ?, 'subject_check')`).bind(action).run();
+    for (const action of ADMIN_ACTIONS) await insert(action);
+    await expect(insert('teleported')).rejects.toThrow(/CHECK constraint failed/);
   });
 
   it.each([
