@@ -4,49 +4,21 @@
 // seller refunds that payment and archives a product in the local Stripe's dashboard; the shop
 // follows. Its local D1 holds what a crash left: a delivery committed whose queue message died
 // with the runtime; npm start carries it out. Then one Ctrl-C stops it all.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { AdminOrderDetail } from '../../contract/api';
 import { CHECKOUT_SESSION_ID } from '../../contract/ids';
 import { screenshot, useBrowser } from './support/browser';
-import { ARTIFACTS_DIR } from './support/constants';
 import { pollUntil, type ApiCatalog, type ApiEntitlements } from './support/live-shop';
-import { freePort, snapshotProject } from './support/worker';
+import { answers, useNpmStart } from './support/npm-start';
 
-const STARTED = 'Ctrl-C stops everything.';
-const START_TIMEOUT_MS = 300_000;
-const QUIET_WRANGLER = { WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_HIDE_BANNER: 'true' };
 /** A paid (physical) order whose delivery was committed, and whose queue message was lost when the runtime died. */
 const CRASHED_ORDER = `cs_test_crashedBeforeDelivery${Date.now()}`;
-
-let project = '';
-let child: ChildProcess | undefined;
-let shopUrl = '';
-let stripeUrl = '';
-const logFile = path.join(ARTIFACTS_DIR, 'npm-start.log');
-const log = () => readFileSync(logFile, 'utf8');
-const backOffice = () => ({ authorization: `Bearer ${/^SYNC_TOKEN=(.+)$/m.exec(readFileSync(path.join(project, '.dev.vars'), 'utf8'))![1]}` });
-
-/** wrangler against the project's local state, as a seller would run it there. */
-function wrangler(...args: string[]): void {
-  const result = spawnSync(process.execPath, [path.join(project, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), ...args], {
-    cwd: project,
-    env: { ...process.env, ...QUIET_WRANGLER },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (result.status !== 0) throw new Error(`wrangler ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
-}
 
 /**
  * What a worker killed between its commit and its delivery leaves in D1: the fulfilled order and
  * its outbox row, pending. The queue message died with the runtime (wrangler dev keeps none).
  */
-function crashedBeforeDelivery(): void {
+function crashedBeforeDelivery(wrangler: (...args: string[]) => void): void {
   const now = Date.now();
   wrangler('d1', 'migrations', 'apply', 'DB', '--local');
   wrangler(
@@ -57,64 +29,18 @@ function crashedBeforeDelivery(): void {
   );
 }
 
-async function answers(url: string): Promise<boolean> {
-  try {
-    await fetch(url, { signal: AbortSignal.timeout(2000) });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-beforeAll(async () => {
-  const shopPort = await freePort();
-  const stripePort = await freePort([shopPort]);
-  shopUrl = `http://127.0.0.1:${shopPort}`;
-  stripeUrl = `http://127.0.0.1:${stripePort}`;
-  project = path.join(mkdtempSync(path.join(tmpdir(), 'npm-start-')), 'project');
-  snapshotProject(project);
-  // The snapshot leaves out every .dev.vars* file; a fresh clone has the example (tracked), not .dev.vars.
-  copyFileSync(fileURLToPath(new URL('../../.dev.vars.example', import.meta.url)), path.join(project, '.dev.vars.example'));
-  crashedBeforeDelivery();
-  mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  const out = openSync(logFile, 'w');
-  // What `npm start` runs; only the ports differ from its defaults (8787 and 12111 may be taken here).
-  child = spawn(process.execPath, ['tools/start.mjs', '--port', String(shopPort), '--stripe-port', String(stripePort)], {
-    cwd: project,
-    stdio: ['ignore', out, out],
-    detached: true,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' },
-  });
-  closeSync(out);
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (!log().includes(STARTED)) {
-    if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}):\n${log().slice(-3000)}`);
-    if (Date.now() > deadline) throw new Error(`npm start did not finish starting:\n${log().slice(-3000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}, START_TIMEOUT_MS + 10_000);
-
-afterAll(async () => {
-  if (child?.pid && child.exitCode === null) {
-    try {
-      process.kill(-child.pid, 'SIGINT');
-    } catch {
-      // gone
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5000));
-  }
-  if (project) rmSync(path.dirname(project), { recursive: true, force: true });
-}, 30_000);
-
-const browser = useBrowser({ baseUrl: () => shopUrl });
-
-async function getJson<T>(url: string, headers: Record<string, string> = {}): Promise<T> {
-  const response = await fetch(url, { headers });
-  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-  return (await response.json()) as T;
-}
+const shop = useNpmStart({ name: 'defaults', before: crashedBeforeDelivery });
+const { log, getJson, backOffice } = shop;
+let shopUrl = '';
+let stripeUrl = '';
+const browser = useBrowser({ baseUrl: () => shop.shopUrl() });
 
 describe('npm start, with its defaults', () => {
+  beforeAll(() => {
+    shopUrl = shop.shopUrl();
+    stripeUrl = shop.stripeUrl();
+  });
+
   test('prints where the shop, the local Stripe and the back office are, and seeded the catalog with a subscription into the live catalog', async () => {
     expect(log()).toContain(`The shop:            ${shopUrl}`);
     expect(log()).toContain(`The local Stripe:    ${stripeUrl}`);
@@ -223,8 +149,8 @@ describe('npm start, with its defaults', () => {
   test('one Ctrl-C stops the worker and the local Stripe', async () => {
     expect(await answers(shopUrl)).toBe(true);
     expect(await answers(stripeUrl)).toBe(true);
-    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
-    process.kill(-child!.pid!, 'SIGINT');
+    const exited = new Promise<number | null>((resolve) => shop.child().once('exit', (code) => resolve(code)));
+    process.kill(-shop.child().pid!, 'SIGINT');
     expect(await exited).toBe(0);
     await pollUntil('both servers to stop answering', async () => [await answers(shopUrl), await answers(stripeUrl)], (up) => !up[0] && !up[1]);
   });
