@@ -139,8 +139,9 @@ function resetForm(file: string): HTMLElement {
 function actionDetail(detail: unknown): string {
   if (!detail || typeof detail !== 'object') return '';
   const { file, from, reason } = detail as { file?: unknown; from?: unknown; reason?: unknown };
-  const parts = [typeof file === 'string' ? `${file}` : '', typeof from === 'number' ? `(was ${from})` : '', typeof reason === 'string' ? `: “${reason}”` : ''];
-  return parts.some(Boolean) ? ` — ${parts.filter(Boolean).join(' ')}` : '';
+  const what = [typeof file === 'string' ? file : '', typeof from === 'number' ? `(was ${from})` : ''].filter(Boolean).join(' ');
+  const said = [what, typeof reason === 'string' ? `“${reason}”` : ''].filter(Boolean).join(': ');
+  return said ? ` — ${said}` : '';
 }
 
 function history(detail: AdminOrderDetail): HTMLElement {
