@@ -124,6 +124,14 @@ describe('npm start: the seller sees the whole life of an order', () => {
     await screenshot(admin, 'npm-start-seller-order-page');
   });
 
+  test("Resync from Stripe on the order's product refetches it and says the shop agreed", async () => {
+    const admin = await backOfficePage(`/admin/order?id=${sessionId}`);
+    const product = (await admin.getAttribute('#line-items [data-resync^="products/"]', 'data-resync'))!;
+    await admin.click(`#line-items [data-resync="${product}"]`);
+    await admin.waitForSelector('#notice .notice--ok');
+    expect(await text(admin, '#notice')).toBe(`Resynced from Stripe: ${product}. The shop agreed with Stripe.`);
+  });
+
   test("the order page links the buyer's customer view: every order of theirs, with paid, refunded and net", async () => {
     const admin = await backOfficePage(`/admin/order?id=${sessionId}`);
     await Promise.all([admin.waitForURL((url) => url.pathname === '/admin/customer'), admin.click('#customer-view')]);
@@ -133,7 +141,7 @@ describe('npm start: the seller sees the whole life of an order', () => {
     await screenshot(admin, 'npm-start-seller-customer');
   });
 
-  test('the beginning of the email finds the order; a search that finds nothing says so and keeps the form and its filters', async () => {
+  test('the beginning of the email finds the order, and so do words of its product\'s name; a search that finds nothing says so and keeps the form and its filters', async () => {
     const admin = await backOfficePage('/admin/');
     await admin.waitForSelector('#orders');
     await admin.fill('#q', `${BUYER}@`);
@@ -141,6 +149,11 @@ describe('npm start: the seller sees the whole life of an order', () => {
     await admin.waitForFunction(() => new URL(location.href).searchParams.get('q')?.endsWith('@') === true);
     await admin.waitForSelector(`tr[data-order="${sessionId}"]`);
     expect(await admin.locator('#orders tbody tr').count()).toBe(1);
+
+    await admin.fill('#q', 'pattern PACK');
+    await admin.click('form.filters button[type=submit]');
+    await admin.waitForSelector('#search-window');
+    expect(await admin.locator('#orders tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-order')))).toEqual([sessionId]);
 
     await admin.selectOption('#status', 'dispute_won');
     await admin.fill('#q', 'nobody-at-all@nowhere.example');

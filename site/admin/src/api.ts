@@ -133,7 +133,7 @@ export function buyerLink(email: string): HTMLElement {
 
 /** A "Resync from Stripe" button for one mirrored object: refetches it, and says what differed. */
 export function resyncButton(resource: 'products' | 'prices' | 'customers' | 'subscriptions', id: string, after?: () => Promise<void>): HTMLButtonElement {
-  const button = h('button', { type: 'button', class: 'small resync', 'data-resync': `${resource}/${id}` }, 'Resync from Stripe');
+  const button = h('button', { type: 'button', class: 'small resync', 'data-resync': `${resource}/${id}`, 'aria-label': `Resync ${id} from Stripe` }, 'Resync from Stripe');
   button.addEventListener('click', () => {
     button.disabled = true;
     void answer(admin.resync.$post({ json: { resource, id } }))
