@@ -99,7 +99,7 @@ export function widenCsp(policy: string, extra: Record<string, string[]>): strin
 
 /** The back office's pages (site/admin/): entries of their own, so no shop page loads their code. */
 export function backOfficeInputs(root: string): Record<string, string> {
-  return Object.fromEntries(['index', 'order', 'subscriptions', 'ledger', 'health'].map((name) => [`admin/${name}`, `${root}/admin/${name}.html`]));
+  return Object.fromEntries(['index', 'order', 'customer', 'subscriptions', 'ledger', 'health'].map((name) => [`admin/${name}`, `${root}/admin/${name}.html`]));
 }
 
 /** The whole build for a catalog; tests build other catalogs with it. */

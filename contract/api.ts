@@ -364,7 +364,7 @@ const pageQuery = {
   ),
 };
 
-/** `GET /api/admin/orders?status=&q=&cursor=&limit=`: newest first; `q` is a session id, payment intent, email or client reference. */
+/** `GET /api/admin/orders?status=&q=&cursor=&limit=`: newest first; `q` is a session id, payment intent, an email or its beginning (`ada@`), a domain (`example.com`, `@example.com`), a client reference or words of a product's name. */
 export const AdminOrdersQuery = v.object({
   status: v.optional(v.picklist(ORDER_STATUSES, `must be one of ${ORDER_STATUSES.join(', ')}`)),
   q: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(254, 'must be at most 254 characters'))),
@@ -381,6 +381,17 @@ export const AdminOrdersExportQuery = v.pipe(
   v.check(({ from, to }) => Date.parse(to) - Date.parse(from) <= 365 * 86_400_000, 'the range must be at most 366 days'),
 );
 export type AdminOrdersExportQuery = v.InferOutput<typeof AdminOrdersExportQuery>;
+
+/** `GET /api/admin/customers?email=…` or `?customer=cus_…`: every order of one buyer, newest first. */
+export const AdminCustomerQuery = v.pipe(
+  v.object({
+    email: v.optional(v.pipe(v.string(), v.trim(), v.regex(EMAIL, 'must be an email address'))),
+    customer: v.optional(v.pipe(v.string(), v.regex(/^cus_[A-Za-z0-9]{1,250}$/, 'must be a Stripe customer id (cus_…)'))),
+    ...pageQuery,
+  }),
+  v.check((query) => (query.email === undefined) !== (query.customer === undefined), 'give email or customer (cus_…), one of them'),
+);
+export type AdminCustomerQuery = v.InferOutput<typeof AdminCustomerQuery>;
 
 /** `GET /api/admin/subscriptions?cursor=&limit=`: the orders that started a subscription, newest first. */
 export const AdminSubscriptionsQuery = v.object({ ...pageQuery });
@@ -446,6 +457,8 @@ export interface AdminSubscription {
   ended: boolean;
   currentPeriodStart: string | null;
   currentPeriodEnd: string | null;
+  /** The Stripe customer paying for it, from the mirror (null: not reported yet). */
+  customer: string | null;
 }
 
 export interface AdminSubscriptionsResponse {
@@ -457,6 +470,37 @@ export interface AdminOrdersResponse {
   orders: AdminOrder[];
   /** The cursor of the next page; null on the last. */
   next: string | null;
+  /** A search by domain or product read only the newest this many orders (no index holds those). */
+  searchedNewest?: number;
+}
+
+/** One buyer as the seller sees them: their orders (by email), and the Stripe customer when asked by its id. */
+export interface AdminCustomerResponse {
+  /** The email the orders are found by; null when a Stripe customer has none (then no orders are listed). */
+  email: string | null;
+  /** The Stripe customer from the mirror (asked by `customer=`), null when asked by email or not mirrored. */
+  customer: { id: string; name: string | null; email: string | null; deleted: boolean } | null;
+  orders: AdminOrder[];
+  /** This page's orders summed per currency: paid, refunded, net. */
+  totals: { currency: string; orders: number; paid: number; refunded: number; net: number }[];
+  next: string | null;
+}
+
+/** `POST /api/admin/orders/:id/downloads-reset`: one file's download count back to 0, with why. */
+export const AdminDownloadsResetRequest = v.object(
+  {
+    file: v.pipe(v.string('must be the file key, as the order lists it'), v.minLength(1, 'must be the file key, as the order lists it'), v.maxLength(1024, 'must be the file key, as the order lists it')),
+    reason: v.pipe(v.string('must say why (1–500 characters)'), v.trim(), v.minLength(1, 'must say why (1–500 characters)'), v.maxLength(500, 'must say why (1–500 characters)')),
+  },
+  JSON_OBJECT,
+);
+export type AdminDownloadsResetRequest = v.InferOutput<typeof AdminDownloadsResetRequest>;
+
+export interface AdminDownloadsResetResponse {
+  file: string;
+  /** The count before the reset. */
+  was: number;
+  message: string;
 }
 
 /** Orders whose money the shop keeps (contract/order-states.ts KEEPS_MONEY) in one currency, and what they took net of refunds. */

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const dist = fileURLToPath(new URL('../../dist', import.meta.url));
-const ADMIN_PAGES = ['index', 'order', 'subscriptions', 'ledger', 'health'].map((name) => `admin/${name}.html`);
+const ADMIN_PAGES = ['index', 'order', 'customer', 'subscriptions', 'ledger', 'health'].map((name) => `admin/${name}.html`);
 
 /** Every script a page loads: its module scripts, preloads, and what those import, transitively. */
 function scriptsOf(page: string): Set<string> {

@@ -160,7 +160,7 @@ describe('indexable pages', () => {
 
   it('cart, success, cancel, 404, the old product URL and the back office are noindex', () => {
     const noindex = pages().filter(isNoindex).map((view) => view.path).sort();
-    expect(noindex).toEqual(['/404', '/admin', '/admin/health', '/admin/ledger', '/admin/order', '/admin/subscriptions', '/cancel', '/cart', '/product', '/success']);
+    expect(noindex).toEqual(['/404', '/admin', '/admin/customer', '/admin/health', '/admin/ledger', '/admin/order', '/admin/subscriptions', '/cancel', '/cart', '/product', '/success']);
   });
 
   it('sitemap.xml lists exactly the indexable pages, by their canonical URLs', () => {

@@ -529,6 +529,26 @@ describe('the dashboard', () => {
     expect(created).toMatchObject({ type: 'charge.dispute.created', data: { object: { object: 'dispute', charge: chargeId, payment_intent: intent.id, status: 'needs_response' } } });
   });
 
+  it.each([
+    ['win-dispute', 'won'],
+    ['lose-dispute', 'lost'],
+  ])('%s closes the charge\'s open dispute: charge.dispute.closed with status %s; a second close is refused', async (action, status) => {
+    const { chargeId, intent } = await paidCharge();
+    await act('dispute', { charge: chargeId });
+    expect(await (await fetch(fake.url)).text()).toContain(`action="/dashboard/${action}"`);
+    const before = fake.events().length;
+    expect((await act(action, { charge: chargeId })).location).toMatch(new RegExp(`^/\\?done=Dispute du_\\w+ ${status}\\.$`));
+    const events = fake.events().slice(before);
+    expect(events.map((e) => e.type)).toEqual(['charge.dispute.closed']);
+    expect(events[0]).toMatchObject({ data: { object: { object: 'dispute', charge: chargeId, payment_intent: intent.id, status } } });
+    expect((await act(action, { charge: chargeId })).location).toMatch(/^\/\?error=Charge .* has no open dispute/);
+  });
+
+  it('a charge without a dispute cannot have one closed', async () => {
+    const { chargeId } = await paidCharge();
+    expect((await act('win-dispute', { charge: chargeId })).location).toMatch(/^\/\?error=Charge .* has no open dispute/);
+  });
+
   it('renames, reprices (a new default price, the old one archived) and archives a product', async () => {
     const { product } = await paidCharge(1200);
     const oldPrice = String(product.default_price);

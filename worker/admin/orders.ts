@@ -1,28 +1,51 @@
 // The back office's orders: a page, a search, the totals, one order in full.
-import type { AdminOrderDetail, AdminOrdersQuery, AdminOrdersResponse, SalesTotals } from '../../contract/api';
+import type { AdminCustomerQuery, AdminCustomerResponse, AdminOrderDetail, AdminOrdersQuery, AdminOrdersResponse, SalesTotals } from '../../contract/api';
+import { catalog } from '../../catalog';
 import { ADMIN_PAGE_SIZE } from '../../contract/limits';
 import { actionsOn } from '../store/admin-actions';
 import { findBuyerDetails } from '../store/buyer-details';
 import { downloadCountsOf } from '../store/downloads';
 import { keysOfOrder } from '../store/licences';
 import { eventsOfOrder } from '../store/ledger';
-import { findLineItems, findOrder, lineItemsOfOrders, listOrders, salesSince, searchOrders, type Order } from '../store/orders';
+import { stripeProductsOfCatalogIds } from '../store/catalog';
+import { findMirroredCustomer } from '../store/mirror';
+import { findLineItems, findOrder, lineItemsOfOrders, listOrders, ordersOfBuyer, salesSince, SEARCH_WINDOW, searchOrders, type Order, type OrderSearch } from '../store/orders';
 import { emailsOfOrder, outboxOfOrder } from '../store/outbox';
 import { Refusal } from '../platform/refusal';
 import { canTransition, servesAccess } from '../../contract/order-states';
 import { REFUNDABLE } from './refund';
-import { adminOrderView, classifySearch, decodeCursor, isoOrNull, ledgerEventView, nextCursor, totalsWindows } from './views';
+import { adminOrderView, buyerTotals, classifySearch, decodeCursor, isoOrNull, ledgerEventView, mergeNewestFirst, nextCursor, totalsWindows } from './views';
 
 export async function ordersPage(db: D1Database, query: AdminOrdersQuery): Promise<AdminOrdersResponse> {
   const limit = query.limit ?? ADMIN_PAGE_SIZE;
   if (query.q !== undefined) {
-    const search = classifySearch(query.q);
-    if (!search) throw new Refusal(400, 'q must be a Checkout Session id, a payment intent (pi_…), an email or a client reference id');
-    const rows = (await searchOrders(db, search, limit)).filter((row) => !query.status || row.status === query.status);
-    return { orders: await withLines(db, rows), next: null };
+    const plan = classifySearch(query.q, catalog.products);
+    const lookups: OrderSearch[] = [...plan.lookups];
+    if (plan.productSlugs.length > 0) lookups.push({ by: 'product', products: [...plan.productSlugs, ...(await stripeProductsOfCatalogIds(db, plan.productSlugs))] });
+    const found = await Promise.all(lookups.map((lookup) => searchOrders(db, lookup, limit)));
+    const rows = mergeNewestFirst(found, Number.MAX_SAFE_INTEGER).filter((row) => !query.status || row.status === query.status).slice(0, limit);
+    const windowed = lookups.some((lookup) => lookup.by === 'email_domain' || lookup.by === 'product');
+    return { orders: await withLines(db, rows), next: null, ...(windowed ? { searchedNewest: SEARCH_WINDOW } : {}) };
   }
   const rows = await listOrders(db, { ...(query.status ? { status: query.status } : {}), after: decodeCursor(query.cursor), limit });
   return { orders: await withLines(db, rows), next: nextCursor(rows, limit, (row) => ({ at: row.createdAt, id: row.id })) };
+}
+
+/** One buyer's orders, newest first: by email, or by a Stripe customer's email as the mirror has it. */
+export async function customerPage(db: D1Database, query: AdminCustomerQuery): Promise<AdminCustomerResponse> {
+  const limit = query.limit ?? ADMIN_PAGE_SIZE;
+  const mirrored = query.customer ? await findMirroredCustomer(db, query.customer) : null;
+  if (query.customer && !mirrored) throw new Refusal(404, `customer ${query.customer} is not in the mirror: resync it from Stripe`);
+  const email = query.email ?? mirrored?.email ?? null;
+  const rows = email ? await ordersOfBuyer(db, email, decodeCursor(query.cursor) ?? { at: Number.MAX_SAFE_INTEGER, id: '' }, limit) : [];
+  const orders = await withLines(db, rows);
+  return {
+    email,
+    customer: mirrored ? { id: mirrored.id, name: mirrored.name, email: mirrored.email, deleted: mirrored.deleted === 1 } : null,
+    orders,
+    totals: buyerTotals(orders),
+    next: nextCursor(rows, limit, (row) => ({ at: row.createdAt, id: row.id })),
+  };
 }
 
 /** A page's orders with their lines, read in one statement for the whole page. */

@@ -18,6 +18,7 @@ export function adminSubscriptionView(row: SubscriptionListRow): AdminSubscripti
     ended: row.deleted === 1,
     currentPeriodStart: isoOfSeconds(row.currentPeriodStart),
     currentPeriodEnd: isoOfSeconds(row.currentPeriodEnd),
+    customer: row.customer,
   };
 }
 

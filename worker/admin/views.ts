@@ -1,7 +1,8 @@
 // How the back office shows its rows, and its cursors: pure functions.
 import { findProduct } from '../../catalog';
 import type { AdminLedgerEvent, AdminOrder } from '../../contract/api';
-import { CHECKOUT_SESSION_ID, CLIENT_REFERENCE_ID, EMAIL, PAYMENT_INTENT_ID } from '../../contract/ids';
+import { CHECKOUT_SESSION_ID, CLIENT_REFERENCE_ID, PAYMENT_INTENT_ID } from '../../contract/ids';
+import { KEEPS_MONEY } from '../../contract/order-states';
 import type { Keyset } from '../store/keyset';
 import type { LedgerRow } from '../store/ledger';
 import type { LineItem, Order, OrderSearch } from '../store/orders';
@@ -66,13 +67,54 @@ export function nextCursor<T>(rows: T[], limit: number, keyOf: (row: T) => Keyse
   return encodeCursor(at, id);
 }
 
-/** What a search term is, by its shape: each kind is looked up through its own index. */
-export function classifySearch(q: string): OrderSearch | null {
-  if (CHECKOUT_SESSION_ID.test(q)) return { by: 'id', value: q };
-  if (PAYMENT_INTENT_ID.test(q)) return { by: 'payment_intent', value: q };
-  if (EMAIL.test(q)) return { by: 'email', value: q };
-  if (CLIENT_REFERENCE_ID.test(q)) return { by: 'client_reference_id', value: q };
-  return null;
+/** What to look up for a search term: its lookups by shape, and the catalog products whose name holds it. */
+export interface SearchPlan {
+  lookups: OrderSearch[];
+  /** Catalog slugs of the products named by the term; the caller adds their Stripe product ids. */
+  productSlugs: string[];
+}
+
+const DOMAIN = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/;
+
+/**
+ * What a search term is, by its shape: an id or payment intent exactly; text with `@` an email's
+ * beginning (`ada@`), or after a leading `@` its domain; other text an email's beginning, a client
+ * reference, a domain (`example.com`) and the catalog products whose name holds it, all at once.
+ */
+export function classifySearch(q: string, products: readonly { id: string; name: string }[]): SearchPlan {
+  if (CHECKOUT_SESSION_ID.test(q)) return { lookups: [{ by: 'id', value: q }], productSlugs: [] };
+  if (PAYMENT_INTENT_ID.test(q)) return { lookups: [{ by: 'payment_intent', value: q }], productSlugs: [] };
+  const lower = q.toLowerCase();
+  if (lower.startsWith('@')) return { lookups: lower.length > 1 ? [{ by: 'email_domain', value: lower.slice(1) }] : [], productSlugs: [] };
+  if (lower.includes('@')) return { lookups: [{ by: 'email_prefix', value: lower }], productSlugs: [] };
+  const lookups: OrderSearch[] = [{ by: 'email_prefix', value: lower }];
+  if (CLIENT_REFERENCE_ID.test(q)) lookups.push({ by: 'client_reference_id', value: q });
+  if (DOMAIN.test(lower)) lookups.push({ by: 'email_domain', value: lower });
+  return { lookups, productSlugs: products.filter((product) => product.name.toLowerCase().includes(lower)).map((product) => product.id) };
+}
+
+/** Several lookups' orders as one list: each once, newest first, at most `limit`. */
+export function mergeNewestFirst(lists: Order[][], limit: number): Order[] {
+  const byId = new Map(lists.flat().map((row) => [row.id, row]));
+  return [...byId.values()].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1)).slice(0, limit);
+}
+
+/** Orders whose payment counts in a buyer's totals: kept (as in the sales totals), or refunded (net 0); a dispute's money is Stripe's to settle. */
+const PAID_STATES = new Set<string>([...KEEPS_MONEY, 'refunded']);
+
+/** Paid, refunded and net per currency over a buyer's orders (those never paid count nothing). */
+export function buyerTotals(orders: AdminOrder[]): { currency: string; orders: number; paid: number; refunded: number; net: number }[] {
+  const totals = new Map<string, { currency: string; orders: number; paid: number; refunded: number; net: number }>();
+  for (const order of orders) {
+    if (!order.currency || order.amountTotal === null || !PAID_STATES.has(order.status)) continue;
+    const total = totals.get(order.currency) ?? { currency: order.currency, orders: 0, paid: 0, refunded: 0, net: 0 };
+    total.orders += 1;
+    total.paid += order.amountTotal;
+    total.refunded += order.amountRefunded;
+    total.net += order.amountTotal - order.amountRefunded;
+    totals.set(order.currency, total);
+  }
+  return [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency));
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -7,6 +7,8 @@ import { isStripeError, stripeClient, stripeErrorMessage } from '../stripe/clien
 import * as v from 'valibot';
 import {
   AdminAccessRequest,
+  AdminCustomerQuery,
+  AdminDownloadsResetRequest,
   AdminEventParam,
   AdminEventsQuery,
   AdminOrderParam,
@@ -33,7 +35,8 @@ import { watchAlerts } from '../admin/alerts';
 import { resendReceipt } from '../admin/resend-receipt';
 import { health } from '../admin/health';
 import { retryEvent, retryFailed } from '../admin/ledger';
-import { orderDetail, ordersPage, salesTotals } from '../admin/orders';
+import { customerPage, orderDetail, ordersPage, salesTotals } from '../admin/orders';
+import { resetDownloads } from '../admin/downloads';
 import { requestRefund } from '../admin/refund';
 import { moveOrder } from '../admin/seller-moves';
 import { exportOrders } from '../admin/export';
@@ -101,6 +104,7 @@ const routes = admin
     });
   })
   .get('/orders', validate('query', AdminOrdersQuery), async (c) => c.json(await ordersPage(c.env.DB, c.req.valid('query'))))
+  .get('/customers', validate('query', AdminCustomerQuery), async (c) => c.json(await customerPage(c.env.DB, c.req.valid('query'))))
   .get('/subscriptions', validate('query', AdminSubscriptionsQuery), async (c) => c.json(await subscriptionsPage(c.env.DB, c.req.valid('query'))))
   .get('/totals', async (c) => c.json(await salesTotals(c.env.DB, c.var.deps.now())))
   .get('/orders/:id', validate('param', AdminOrderParam), async (c) => c.json(await orderDetail(c.env.DB, c.req.valid('param').id)))
@@ -119,6 +123,9 @@ const routes = admin
   )
   .post('/orders/:id/mark-shipped', validate('param', AdminOrderParam), validate('json', AdminShipRequest), async (c) =>
     c.json(await moveOrder(c.req.valid('param').id, { to: 'shipped', ...c.req.valid('json') }, c.var.actor, handlerContext(c))),
+  )
+  .post('/orders/:id/downloads-reset', validate('param', AdminOrderParam), validate('json', AdminDownloadsResetRequest), async (c) =>
+    c.json(await resetDownloads(c.req.valid('param').id, c.req.valid('json'), c.var.actor, handlerContext(c))),
   )
   .post('/orders/:id/resend-receipt', validate('param', AdminOrderParam), validate('json', NoArguments), async (c) =>
     c.json(await resendReceipt(c.req.valid('param').id, c.var.actor, handlerContext(c)), 202),

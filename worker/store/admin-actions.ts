@@ -53,6 +53,16 @@ export function logSellerMove(db: D1Database, entry: ActionRow, status: string):
     .bind(entry.at, entry.actor, entry.action, entry.subject, entry.detail, status);
 }
 
+/** A download count's reset, logged with the count it had, in the batch before the reset itself (so only a reset that applies is logged). */
+export function logDownloadsReset(db: D1Database, entry: Omit<ActionRow, 'action' | 'detail'>, fileKey: string, reason: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO admin_actions (at, actor, action, subject, detail)
+       SELECT ?1, ?2, 'downloads_reset', ?3, json_object('file', ?4, 'from', count, 'reason', ?5) FROM download_counts WHERE order_id = ?3 AND file_key = ?4 AND count > 0`,
+    )
+    .bind(entry.at, entry.actor, entry.subject, fileKey, reason);
+}
+
 export async function actionsOn(db: D1Database, subject: string): Promise<ActionRow[]> {
   const { results } = await db.prepare('SELECT at, actor, action, subject, detail FROM admin_actions WHERE subject = ? ORDER BY at LIMIT 200').bind(subject).all<ActionRow>();
   return results;

@@ -130,6 +130,16 @@ export async function catalogIdsOf(db: D1Database, stripeProductIds: string[]): 
   return new Map(results.map((row) => [row.id, row.catalogId]));
 }
 
+/** The mirrored Stripe products of storefront slugs (`metadata.catalog_id`), through stripe_products_by_catalog_id. */
+export async function stripeProductsOfCatalogIds(db: D1Database, catalogIds: string[]): Promise<string[]> {
+  if (catalogIds.length === 0) return [];
+  const { results } = await db
+    .prepare(`SELECT id FROM stripe_products WHERE json_extract(raw, '$.metadata.catalog_id') IN (SELECT value FROM json_each(?1))`)
+    .bind(JSON.stringify(catalogIds))
+    .all<{ id: string }>();
+  return results.map((row) => row.id);
+}
+
 export interface KnownPrice {
   id: string;
   currency: string;

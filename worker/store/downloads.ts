@@ -38,3 +38,8 @@ export async function downloadCountsOf(db: D1Database, orderId: string): Promise
     .all<{ file: string; count: number; lastAt: number }>();
   return results;
 }
+
+/** One file's count of the order back to 0 (its last download time kept); changes nothing when it is 0 already. */
+export function resetDownloadCount(db: D1Database, orderId: string, fileKey: string): D1PreparedStatement {
+  return db.prepare('UPDATE download_counts SET count = 0 WHERE order_id = ?1 AND file_key = ?2 AND count > 0').bind(orderId, fileKey);
+}

@@ -118,3 +118,8 @@ export async function storedRows(db: D1Database, table: MirrorTable, ids: string
     .all<Record<string, unknown>>();
   return new Map(results.map((row) => [String(row.id), row]));
 }
+
+/** One mirrored Stripe customer by its id (deleted included), or null. */
+export async function findMirroredCustomer(db: D1Database, id: string): Promise<{ id: string; name: string | null; email: string | null; deleted: number } | null> {
+  return db.prepare('SELECT id, name, email, deleted FROM stripe_customers WHERE id = ?').bind(id).first();
+}

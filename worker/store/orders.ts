@@ -304,17 +304,74 @@ export async function listOrders(db: D1Database, options: { status?: OrderStatus
   return ordersIn(await statement.all());
 }
 
-export type OrderSearch = { by: 'id' | 'payment_intent' | 'client_reference_id' | 'email'; value: string };
+export type OrderSearch =
+  | { by: 'id' | 'payment_intent' | 'client_reference_id'; value: string }
+  /** Emails starting with `value` (lowercased), through the lower(customer_email) index. */
+  | { by: 'email_prefix'; value: string }
+  /** Emails at the domain `value` (lowercased), among the newest SEARCH_WINDOW orders. */
+  | { by: 'email_domain'; value: string }
+  /** Orders with a line of one of `products` (Stripe product ids or catalog slugs), among the newest SEARCH_WINDOW orders. */
+  | { by: 'product'; products: string[] };
 
-/** Orders matching one identifier exactly (an email in any case), newest first. */
+/**
+ * How many of the newest orders a domain or product search reads: a suffix of an email and a
+ * line's product have no index on orders, so these read a fixed window instead of the table.
+ */
+export const SEARCH_WINDOW = 2000;
+
+/** `%` and `_` of a typed term matched literally by LIKE … ESCAPE '\\'. */
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Orders matching one lookup, at most `limit`, each through an index or a fixed window: an
+ * identifier exactly, an email by its prefix (in the index's order, so a short prefix reads
+ * `limit` rows, not every match), a domain or a product among the newest SEARCH_WINDOW orders.
+ */
 export async function searchOrders(db: D1Database, search: OrderSearch, limit: number): Promise<Order[]> {
-  const where = {
-    id: 'id = ?1',
-    payment_intent: 'payment_intent = ?1',
-    client_reference_id: 'client_reference_id = ?1',
-    email: 'customer_email = ?1 COLLATE NOCASE',
-  }[search.by];
+  if (search.by === 'email_prefix') {
+    // Every string starting with the prefix sorts before prefix + U+FFFF.
+    return ordersIn(
+      await db
+        .prepare(`SELECT * FROM orders WHERE lower(customer_email) >= ?1 AND lower(customer_email) < ?2 ORDER BY lower(customer_email) LIMIT ?3`)
+        .bind(search.value, `${search.value}\uffff`, limit)
+        .all(),
+    );
+  }
+  if (search.by === 'email_domain') {
+    return ordersIn(
+      await db
+        .prepare(
+          `SELECT * FROM (SELECT * FROM orders ORDER BY created_at DESC, id DESC LIMIT ?1) AS recent
+           WHERE lower(customer_email) LIKE ?2 ESCAPE '\\' ORDER BY created_at DESC, id DESC LIMIT ?3`,
+        )
+        .bind(SEARCH_WINDOW, `%@${likeLiteral(search.value)}`, limit)
+        .all(),
+    );
+  }
+  if (search.by === 'product') {
+    return ordersIn(
+      await db
+        .prepare(
+          `SELECT * FROM (SELECT * FROM orders ORDER BY created_at DESC, id DESC LIMIT ?1) AS recent
+           WHERE EXISTS (SELECT 1 FROM order_line_items WHERE order_id = recent.id AND product IN (SELECT value FROM json_each(?2)))
+           ORDER BY created_at DESC, id DESC LIMIT ?3`,
+        )
+        .bind(SEARCH_WINDOW, JSON.stringify(search.products), limit)
+        .all(),
+    );
+  }
+  const where = { id: 'id = ?1', payment_intent: 'payment_intent = ?1', client_reference_id: 'client_reference_id = ?1' }[search.by];
   return ordersIn(await db.prepare(`SELECT * FROM orders WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT ?2`).bind(search.value, limit).all());
+}
+
+/** Every order of one buyer, by email in any case, newest first, a keyset page at a time (through the lower(customer_email) index). */
+export async function ordersOfBuyer(db: D1Database, email: string, after: Keyset, limit: number): Promise<Order[]> {
+  return ordersIn(
+    await db
+      .prepare(`SELECT * FROM orders WHERE lower(customer_email) = ?1 AND (created_at, id) < (?2, ?3) ORDER BY created_at DESC, id DESC LIMIT ?4`)
+      .bind(email.toLowerCase(), after.at, after.id, limit)
+      .all(),
+  );
 }
 
 /** Money taken and kept (KEEPS_MONEY), net of refunds, since `since`, by currency. */

@@ -50,6 +50,7 @@ export interface SubscriptionListRow {
   deleted: number | null;
   currentPeriodStart: number | null;
   currentPeriodEnd: number | null;
+  customer: string | null;
 }
 
 /**
@@ -61,7 +62,7 @@ export async function listSubscriptionOrders(db: D1Database, after: { at: number
   const { results } = await db
     .prepare(
       `SELECT o.id AS orderId, o.created_at AS createdAt, o.customer_email AS customerEmail, o.client_reference_id AS clientReferenceId,
-              o.subscription AS subscription, s.status AS status, s.cancel_at_period_end AS cancelAtPeriodEnd, s.deleted AS deleted,
+              o.subscription AS subscription, s.status AS status, s.cancel_at_period_end AS cancelAtPeriodEnd, s.deleted AS deleted, s.customer AS customer,
               coalesce(json_extract(s.raw, '$.current_period_start'), (SELECT max(json_extract(value, '$.current_period_start')) FROM json_each(s.raw, '$.items.data'))) AS currentPeriodStart,
               coalesce(json_extract(s.raw, '$.current_period_end'), (SELECT max(json_extract(value, '$.current_period_end')) FROM json_each(s.raw, '$.items.data'))) AS currentPeriodEnd
        FROM orders o INDEXED BY orders_with_subscription

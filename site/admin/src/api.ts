@@ -1,6 +1,9 @@
-// The back office's calls to /api/admin/*. Behind Cloudflare Access the browser's Access
-// cookie is enough; otherwise the seller enters SYNC_TOKEN once, kept in this tab's
-// sessionStorage (gone when the tab closes) and sent as a bearer.
+// The back office's calls to /api/admin/*, through a typed client of the worker's admin routes
+// (`AdminRoutes`, worker/routes/admin.ts): paths, bodies and answers are checked by the compiler.
+// Behind Cloudflare Access the browser's Access cookie is enough; otherwise the seller enters
+// SYNC_TOKEN once, kept in this tab's sessionStorage (gone when the tab closes) and sent as a bearer.
+import { hc, type ClientResponse } from 'hono/client';
+import type { AdminRoutes } from '../../../.api-types/worker/routes/admin';
 import { byId, h } from '../../src/dom';
 
 const TOKEN_KEY = 'backOfficeToken';
@@ -14,21 +17,22 @@ export class ApiError extends Error {
   }
 }
 
-function headers(json: boolean): Record<string, string> {
+function bearer(): Record<string, string> {
   const token = sessionStorage.getItem(TOKEN_KEY);
-  return { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(json ? { 'content-type': 'application/json' } : {}) };
+  return token ? { authorization: `Bearer ${token}` } : {};
 }
 
-async function call<T>(method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
-  const response = await fetch(`/api/admin/${path}`, {
-    method,
-    headers: headers(method === 'POST'),
-    credentials: 'same-origin',
-    cache: 'no-store',
-    ...(method === 'POST' ? { body: JSON.stringify(body ?? {}) } : {}),
-  });
+/** The admin API: `admin.orders[':id'].$get({ param: { id } })`; its answers are never cached. */
+export const admin = hc<AdminRoutes>(new URL('/api/admin/', location.origin).href, {
+  headers: bearer,
+  init: { credentials: 'same-origin', cache: 'no-store' },
+});
+
+/** The body of a successful answer; an error answer becomes an ApiError carrying the worker's message. */
+export async function answer<T>(request: Promise<ClientResponse<T>>): Promise<T> {
+  const response = await request;
   if (!response.ok) {
-    const message = await response
+    const message = await (response as unknown as Response)
       .json()
       .then((b: { error?: string }) => b.error ?? response.statusText)
       .catch(() => response.statusText);
@@ -37,8 +41,14 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: object): Pro
   return (await response.json()) as T;
 }
 
-export const get = <T>(path: string) => call<T>('GET', path);
-export const post = <T>(path: string, body: object = {}) => call<T>('POST', path, body);
+/** The shared bar (site/partials/admin_bar.html) marks where the seller is: an order and a customer are under Orders. */
+function markCurrentSection(): void {
+  const path = ['/admin/order', '/admin/customer'].includes(location.pathname) ? '/admin/' : location.pathname.replace(/\.html$/, '').replace(/\/index$/, '/');
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('header.bar nav a')) {
+    if (link.getAttribute('href') === path) link.setAttribute('aria-current', 'page');
+  }
+}
+markCurrentSection();
 
 export function notice(message: string, kind: 'info' | 'error' | 'ok' = 'info'): void {
   const box = byId('notice');
@@ -114,4 +124,33 @@ export function statusBadge(status: string): HTMLElement {
 export function orderTitle(order: { lines: { name: string; quantity: number }[]; product: { name: string } | null }): string {
   if (order.lines.length === 0) return order.product?.name ?? 'Order';
   return order.lines.map((line) => (line.quantity > 1 ? `${line.quantity} × ${line.name}` : line.name)).join(', ');
+}
+
+/** A buyer's email as a link to their customer view: every order of theirs. */
+export function buyerLink(email: string): HTMLElement {
+  return h('a', { href: `/admin/customer?${new URLSearchParams({ email })}`, class: 'buyer' }, email);
+}
+
+/** A "Resync from Stripe" button for one mirrored object: refetches it, and says what differed. */
+export function resyncButton(resource: 'products' | 'prices' | 'customers' | 'subscriptions', id: string, after?: () => Promise<void>): HTMLButtonElement {
+  const button = h('button', { type: 'button', class: 'small resync', 'data-resync': `${resource}/${id}`, 'aria-label': `Resync ${id} from Stripe` }, 'Resync from Stripe');
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    void answer(admin.resync.$post({ json: { resource, id } }))
+      .then(async (result) => {
+        if (after) await after();
+        notice(resyncMessage(result), 'ok');
+      })
+      .catch((error: unknown) => notice(error instanceof Error ? `Resync refused: ${error.message}` : String(error), 'error'))
+      .finally(() => {
+        button.disabled = false;
+      });
+  });
+  return button;
+}
+
+/** What a resync did, in one sentence: what was refetched, and what it repaired. */
+export function resyncMessage(result: { applied: string[]; differed: Record<string, string[]> }): string {
+  const differed = Object.entries(result.differed).map(([object, fields]) => `${object}: ${fields.join(', ')}`);
+  return `Resynced from Stripe: ${result.applied.join(', ')}.${differed.length ? ` Repaired ${differed.join('; ')}.` : ' The shop agreed with Stripe.'}`;
 }

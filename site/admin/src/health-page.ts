@@ -1,6 +1,6 @@
-import type { AdminHealthResponse, ReconcileResponse } from '../../../contract/api';
+import type { ReconcileResponse } from '../../../contract/api';
 import { byId, h } from '../../src/dom';
-import { ApiError, get, notice, post, withAccess } from './api';
+import { admin, answer, ApiError, notice, withAccess } from './api';
 
 const yes = (value: boolean) => (value ? 'yes' : 'no');
 
@@ -12,7 +12,7 @@ function age(seconds: number): string {
 }
 
 async function load(): Promise<void> {
-  const [health, reconciliation] = await Promise.all([get<AdminHealthResponse>('health'), get<ReconcileResponse>('reconcile')]);
+  const [health, reconciliation] = await Promise.all([answer(admin.health.$get()), answer(admin.reconcile.$get())]);
   const row = (label: string, value: string) => [h('dt', {}, label), h('dd', {}, value)];
   byId('content').replaceChildren(
     health.alerts.length
@@ -123,7 +123,7 @@ async function reconcileNow(button: HTMLButtonElement): Promise<void> {
   button.disabled = true;
   try {
     let report: ReconcileResponse;
-    do report = await post<ReconcileResponse>('reconcile');
+    do report = await answer(admin.reconcile.$post({ json: {} }));
     while (report.run && !report.run.finishedAt);
     await load();
     notice(report.drift.length ? `Reconciled: ${report.drift.length} difference(s) with Stripe, see below.` : 'Reconciled: the shop agrees with Stripe.', 'ok');

@@ -1,7 +1,7 @@
-import type { AdminEventsResponse, AdminRetryResponse } from '../../../contract/api';
+import type { AdminEventsResponse } from '../../../contract/api';
 import { LEDGER_STATUSES } from '../../../contract/api';
 import { byId, h } from '../../src/dom';
-import { ApiError, get, notice, post, statusBadge, when, withAccess } from './api';
+import { admin, answer, ApiError, notice, statusBadge, when, withAccess } from './api';
 
 const params = new URLSearchParams(location.search);
 
@@ -17,7 +17,7 @@ function filters(): HTMLFormElement {
 
 function summary(page: AdminEventsResponse): HTMLElement {
   const retryAll = h('button', { type: 'button', id: 'retry-all', disabled: page.counts.failed === 0 }, `Retry all failed (${page.counts.failed})`);
-  retryAll.addEventListener('click', () => void retry('events/retry-failed', retryAll));
+  retryAll.addEventListener('click', () => void retry(() => admin.events['retry-failed'].$post({ json: {} }), retryAll));
   return h(
     'section',
     { class: 'card', 'aria-label': 'Ledger summary' },
@@ -36,7 +36,7 @@ function eventsList(page: AdminEventsResponse): HTMLElement {
     { class: 'events', id: 'events' },
     ...page.events.map((e) => {
       const retryButton = e.status === 'failed' ? h('button', { type: 'button', class: 'small' }, 'Retry now') : null;
-      retryButton?.addEventListener('click', () => void retry(`events/${encodeURIComponent(e.id)}/retry`, retryButton));
+      retryButton?.addEventListener('click', () => void retry(() => admin.events[':id'].retry.$post({ param: { id: e.id }, json: {} }), retryButton));
       return h(
         'li',
         { class: 'card event', 'data-event': e.id },
@@ -50,10 +50,10 @@ function eventsList(page: AdminEventsResponse): HTMLElement {
   );
 }
 
-async function retry(path: string, button: HTMLButtonElement): Promise<void> {
+async function retry(request: () => ReturnType<typeof admin.events['retry-failed']['$post']>, button: HTMLButtonElement): Promise<void> {
   button.disabled = true;
   try {
-    const result = await post<AdminRetryResponse>(path);
+    const result = await answer(request());
     const done = result.results.filter((r) => r.outcome !== 'failed').length;
     await load();
     notice(`${done} of ${result.results.length} retried event(s) went through; ${result.remainingFailed} failed left.`, result.remainingFailed ? 'error' : 'ok');
@@ -64,13 +64,13 @@ async function retry(path: string, button: HTMLButtonElement): Promise<void> {
 }
 
 async function load(): Promise<void> {
-  const query = new URLSearchParams();
+  const query: Record<string, string> = {};
   for (const name of ['status', 'type', 'cursor']) {
     const value = params.get(name);
-    if (value) query.set(name, value);
+    if (value) query[name] = value;
   }
-  const page = await get<AdminEventsResponse>(`events?${query}`);
-  const next = page.next ? new URLSearchParams({ ...Object.fromEntries(query), cursor: page.next }) : null;
+  const page = await answer(admin.events.$get({ query }));
+  const next = page.next ? new URLSearchParams({ ...query, cursor: page.next }) : null;
   byId('content').replaceChildren(summary(page), filters(), eventsList(page), h('nav', { class: 'pager', 'aria-label': 'Pages' }, next ? h('a', { href: `/admin/ledger?${next}`, rel: 'next' }, 'Older events') : null));
 }
 

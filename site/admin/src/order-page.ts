@@ -1,9 +1,13 @@
-import type { AdminAccessResponse, AdminOrderDetail, AdminRefundResponse, AdminRerunResponse, AdminResendReceiptResponse, ResyncResponse } from '../../../contract/api';
+import type { AdminOrderDetail } from '../../../contract/api';
+import type { ClientResponse } from 'hono/client';
 import { byId, h } from '../../src/dom';
 import { buyerOrderLink, copyText } from './order-link';
-import { ApiError, get, money, notice, orderTitle, post, statusBadge, toMinorUnits, when, withAccess } from './api';
+import { admin, answer, ApiError, buyerLink, money, notice, orderTitle, resyncButton, resyncMessage, statusBadge, toMinorUnits, when, withAccess } from './api';
 
 const id = new URLSearchParams(location.search).get('id') ?? '';
+const order = admin.orders[':id'];
+const param = { id };
+const fetchDetail = () => answer(order.$get({ param }));
 /** One refund form, one key: a double click or a resent request refunds once. */
 let refundRequestId = newRequestId();
 
@@ -23,11 +27,11 @@ function summary(detail: AdminOrderDetail): HTMLElement {
       'dl',
       { class: 'facts' },
       ...row('Status', h('span', { id: 'order-status' }, statusBadge(o.status))),
-      ...row('Total', money(o.amountTotal, o.currency)),
+      ...row(o.amountRefunded > 0 ? 'Paid' : 'Total', h('span', { id: 'order-paid' }, money(o.amountTotal, o.currency))),
       ...(o.amountRefunded > 0 ? [...row('Refunded', h('span', { id: 'order-refunded' }, money(o.amountRefunded, o.currency))), ...row('Net', h('span', { id: 'order-net' }, money(o.amountNet, o.currency)))] : []),
       ...(detail.shipment ? row('Shipped', h('span', { id: 'order-shipment' }, `${detail.shipment.carrier ?? ''} ${detail.shipment.trackingNumber ?? ''} · ${when(detail.shipment.shippedAt)}`)) : []),
       ...(detail.discount ? row('Discount', h('span', { id: 'order-discount' }, `−${money(detail.discount.amount, o.currency)}`, ' ', discountSource(detail.discount))) : []),
-      ...row('Email', o.customerEmail ?? '—'),
+      ...row('Email', o.customerEmail ? h('span', {}, buyerLink(o.customerEmail), ' ', h('a', { href: `/admin/customer?${new URLSearchParams({ email: o.customerEmail })}`, id: 'customer-view' }, '(every order of this buyer)')) : '—'),
       ...(detail.phone ? row('Phone', h('span', { id: 'order-phone' }, detail.phone)) : []),
       ...row('Buyer id', o.clientReferenceId ?? '—'),
       ...row('Session', h('code', {}, o.id)),
@@ -88,7 +92,20 @@ function lineItems(detail: AdminOrderDetail): HTMLElement {
     h('h2', { id: 'items-title' }, 'Line items'),
     detail.lineItems.length === 0
       ? h('p', {}, 'None recorded.')
-      : h('ul', { class: 'plain' }, ...detail.lineItems.map((item) => h('li', {}, `${item.quantity} × ${item.description ?? item.product ?? item.price ?? 'item'} — ${money(item.amountTotal, item.currency)}`))),
+      : h(
+          'ul',
+          { class: 'plain', id: 'line-items' },
+          ...detail.lineItems.map((item) =>
+            h(
+              'li',
+              {},
+              `${item.quantity} × ${item.description ?? item.product ?? item.price ?? 'item'} — ${money(item.amountTotal, item.currency)} `,
+              // Mirrored objects only: a Stripe product (prod_…) and price (price_…), not a catalog slug.
+              item.product?.startsWith('prod_') ? h('span', { class: 'mirrored' }, h('code', {}, item.product), ' ', resyncButton('products', item.product, reload)) : '',
+              item.price?.startsWith('price_') ? h('span', { class: 'mirrored' }, ' ', h('code', {}, item.price), ' ', resyncButton('prices', item.price, reload)) : '',
+            ),
+          ),
+        ),
   );
 }
 
@@ -101,14 +118,36 @@ function delivery(detail: AdminOrderDetail): HTMLElement | null {
     detail.licenceKeys.length ? h('h3', {}, 'Licence keys') : null,
     detail.licenceKeys.length ? h('ul', { class: 'plain', id: 'licence-keys' }, ...detail.licenceKeys.map((k) => h('li', {}, `${k.product} #${k.unit + 1}: `, h('code', {}, k.key)))) : null,
     detail.downloadCounts.length ? h('h3', {}, 'Downloads') : null,
-    detail.downloadCounts.length ? h('ul', { class: 'plain', id: 'download-counts' }, ...detail.downloadCounts.map((d) => h('li', {}, h('code', {}, d.file), ` downloaded ${d.count} time${d.count === 1 ? '' : 's'}, last ${when(d.lastAt)}`))) : null,
+    detail.downloadCounts.length
+      ? h('ul', { class: 'plain', id: 'download-counts' }, ...detail.downloadCounts.map((d) => h('li', { 'data-file': d.file }, h('code', {}, d.file), ` downloaded ${d.count} time${d.count === 1 ? '' : 's'}, last ${when(d.lastAt)} `, d.count > 0 ? resetForm(d.file) : '')))
+      : null,
   );
+}
+
+/** Reset one file's download count (a buyer at the limit for a good reason): the reason is logged with your name. */
+function resetForm(file: string): HTMLElement {
+  const reason = h('input', { name: 'reason', required: true, maxlength: 500, autocomplete: 'off', 'aria-label': `Why reset the downloads of ${file}`, placeholder: 'why (kept in the history)' });
+  const form = h('form', { class: 'inline reset-downloads' }, reason, h('button', { type: 'submit', class: 'small' }, 'Reset count'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void send(form, () => order['downloads-reset'].$post({ param, json: { file, reason: reason.value } }));
+  });
+  return form;
+}
+
+/** What the seller said and did, from an action's detail: the file, the count it had, why. */
+function actionDetail(detail: unknown): string {
+  if (!detail || typeof detail !== 'object') return '';
+  const { file, from, reason } = detail as { file?: unknown; from?: unknown; reason?: unknown };
+  const what = [typeof file === 'string' ? file : '', typeof from === 'number' ? `(was ${from})` : ''].filter(Boolean).join(' ');
+  const said = [what, typeof reason === 'string' ? `“${reason}”` : ''].filter(Boolean).join(': ');
+  return said ? ` — ${said}` : '';
 }
 
 function history(detail: AdminOrderDetail): HTMLElement {
   const entries = [
     ...detail.events.map((e) => ({ at: e.receivedAt, node: h('li', {}, h('time', { datetime: e.receivedAt }, when(e.receivedAt)), ' ', h('code', {}, e.type), ' ', statusBadge(e.status), e.attempts > 1 ? ` (${e.attempts} attempts)` : '', e.lastError ? h('span', { class: 'error' }, ` ${e.lastError}`) : '', e.note ? h('span', { class: 'note' }, ` ${e.note}`) : '') })),
-    ...detail.actions.map((a) => ({ at: a.at, node: h('li', {}, h('time', { datetime: a.at }, when(a.at)), ' ', h('strong', {}, a.action.replace('_', ' ')), ` by ${a.actor}`) })),
+    ...detail.actions.map((a) => ({ at: a.at, node: h('li', {}, h('time', { datetime: a.at }, when(a.at)), ' ', h('strong', {}, a.action.replaceAll('_', ' ')), ` by ${a.actor}`, actionDetail(a.detail)) })),
   ].sort((x, y) => x.at.localeCompare(y.at));
   return h(
     'section',
@@ -178,10 +217,10 @@ function actions(detail: AdminOrderDetail): HTMLElement | null {
     button.addEventListener('click', () => void resend(button));
     parts.push(h('div', { class: 'action' }, h('h3', {}, 'Receipt'), h('p', {}, 'Email the buyer the receipt again: lines, licence keys and the link to their order page.'), button));
   }
-  const resyncButton = h('button', { type: 'button', id: 'resync' }, 'Resync from Stripe');
-  resyncButton.addEventListener('click', () => void resync(resyncButton));
+  const resyncOrder = h('button', { type: 'button', id: 'resync' }, 'Resync from Stripe');
+  resyncOrder.addEventListener('click', () => void resync(resyncOrder));
   parts.push(
-    h('div', { class: 'action' }, h('h3', {}, 'Resync'), h('p', {}, 'Refetch this order’s session, payment, charge and subscription from Stripe and apply them as their webhooks would (for a webhook that never arrived). Logged with your name.'), resyncButton),
+    h('div', { class: 'action' }, h('h3', {}, 'Resync'), h('p', {}, 'Refetch this order’s session, payment, charge and subscription from Stripe and apply them as their webhooks would (for a webhook that never arrived). Logged with your name.'), resyncOrder),
   );
   return h('section', { class: 'card', 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title' }, 'Actions'), ...parts);
 }
@@ -200,7 +239,8 @@ function accessForm(move: 'revoke' | 'restore'): HTMLElement {
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    void send<AdminAccessResponse>(form, `${move}-access`, { reason: reason.value });
+    const json = { reason: reason.value };
+    void send(form, () => (move === 'revoke' ? order['revoke-access'].$post({ param, json }) : order['restore-access'].$post({ param, json })));
   });
   return form;
 }
@@ -221,17 +261,17 @@ function shipForm(): HTMLElement {
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    void send<AdminAccessResponse>(form, 'mark-shipped', { carrier: carrier.value, trackingNumber: tracking.value });
+    void send(form, () => order['mark-shipped'].$post({ param, json: { carrier: carrier.value, trackingNumber: tracking.value } }));
   });
   return form;
 }
 
-async function send<T extends { message: string }>(form: HTMLFormElement, action: string, body: object): Promise<void> {
+async function send(form: HTMLFormElement, request: () => Promise<ClientResponse<{ message: string }>>): Promise<void> {
   const button = form.querySelector('button')!;
   button.disabled = true;
   try {
-    const result = await post<T>(`orders/${encodeURIComponent(id)}/${action}`, body);
-    render(await get<AdminOrderDetail>(`orders/${encodeURIComponent(id)}`));
+    const result = await answer(request());
+    render(await fetchDetail());
     notice(result.message, 'ok');
   } catch (error) {
     notice(error instanceof ApiError ? error.message : String(error), 'error');
@@ -243,7 +283,7 @@ async function refund(amount: number | null, form: HTMLFormElement): Promise<voi
   const button = form.querySelector('button')!;
   button.disabled = true;
   try {
-    const result = await post<AdminRefundResponse>(`orders/${encodeURIComponent(id)}/refund`, { requestId: refundRequestId, ...(amount !== null ? { amount } : {}) });
+    const result = await answer(order.refund.$post({ param, json: { requestId: refundRequestId, ...(amount !== null ? { amount } : {}) } }));
     refundRequestId = newRequestId();
     notice(`Refund of ${money(result.refund.amount, result.refund.currency)} requested from Stripe (${result.refund.status ?? 'pending'}). ${result.message}`, 'ok');
     void watchStatus(result.orderStatus);
@@ -258,7 +298,7 @@ async function refund(amount: number | null, form: HTMLFormElement): Promise<voi
 async function watchStatus(from: string): Promise<void> {
   for (let i = 0; i < 30; i++) {
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    const detail = await get<AdminOrderDetail>(`orders/${encodeURIComponent(id)}`).catch(() => null);
+    const detail = await fetchDetail().catch(() => null);
     if (detail && detail.order.status !== from) {
       render(detail);
       notice(`Stripe confirmed: the order is now ${detail.order.status}.`, 'ok');
@@ -270,10 +310,9 @@ async function watchStatus(from: string): Promise<void> {
 async function resync(button: HTMLButtonElement): Promise<void> {
   button.disabled = true;
   try {
-    const result = await post<ResyncResponse>('resync', { resource: 'orders', id });
-    render(await get<AdminOrderDetail>(`orders/${encodeURIComponent(id)}`));
-    const differed = Object.entries(result.differed).map(([object, fields]) => `${object}: ${fields.join(', ')}`);
-    notice(`Resynced from Stripe: ${result.applied.join(', ')}.${differed.length ? ` Repaired ${differed.join('; ')}.` : ' The mirror agreed.'}`, 'ok');
+    const result = await answer(admin.resync.$post({ json: { resource: 'orders', id } }));
+    render(await fetchDetail());
+    notice(resyncMessage(result), 'ok');
   } catch (error) {
     notice(error instanceof ApiError ? error.message : String(error), 'error');
     button.disabled = false;
@@ -283,8 +322,8 @@ async function resync(button: HTMLButtonElement): Promise<void> {
 async function rerun(button: HTMLButtonElement): Promise<void> {
   button.disabled = true;
   try {
-    const result = await post<AdminRerunResponse>(`orders/${encodeURIComponent(id)}/rerun-fulfilment`);
-    render(await get<AdminOrderDetail>(`orders/${encodeURIComponent(id)}`));
+    const result = await answer(order['rerun-fulfilment'].$post({ param, json: {} }));
+    render(await fetchDetail());
     notice(result.message, 'ok');
   } catch (error) {
     notice(error instanceof ApiError ? error.message : String(error), 'error');
@@ -295,8 +334,8 @@ async function rerun(button: HTMLButtonElement): Promise<void> {
 async function resend(button: HTMLButtonElement): Promise<void> {
   button.disabled = true;
   try {
-    const result = await post<AdminResendReceiptResponse>(`orders/${encodeURIComponent(id)}/resend-receipt`);
-    render(await get<AdminOrderDetail>(`orders/${encodeURIComponent(id)}`));
+    const result = await answer(order['resend-receipt'].$post({ param, json: {} }));
+    render(await fetchDetail());
     notice(result.message, 'ok');
   } catch (error) {
     notice(error instanceof ApiError ? error.message : String(error), 'error');
@@ -309,8 +348,12 @@ function render(detail: AdminOrderDetail): void {
   byId('content').replaceChildren(summary(detail), orderLink(detail), actions(detail) ?? '', shipping(detail) ?? '', lineItems(detail), delivery(detail) ?? '', history(detail));
 }
 
+async function reload(): Promise<void> {
+  render(await fetchDetail());
+}
+
 async function load(): Promise<void> {
-  render(await get<AdminOrderDetail>(`orders/${encodeURIComponent(id)}`));
+  render(await fetchDetail());
 }
 
 void withAccess(load);

@@ -1,6 +1,6 @@
 import type { AdminSubscription, AdminSubscriptionsResponse } from '../../../contract/api';
 import { byId, h } from '../../src/dom';
-import { get, notice, statusBadge, when, withAccess } from './api';
+import { admin, answer, buyerLink, notice, resyncButton, statusBadge, when, withAccess } from './api';
 
 const params = new URLSearchParams(location.search);
 
@@ -15,9 +15,16 @@ function state(subscription: AdminSubscription): Node {
   );
 }
 
+/** The buyer, linked to their customer view (by email, else by the Stripe customer). */
+function buyer(s: AdminSubscription): Node | string {
+  if (s.customerEmail) return buyerLink(s.customerEmail);
+  if (s.customer) return h('a', { href: `/admin/customer?${new URLSearchParams({ customer: s.customer })}` }, h('code', {}, s.customer));
+  return s.clientReferenceId ?? '—';
+}
+
 function table(page: AdminSubscriptionsResponse): HTMLElement {
   if (page.subscriptions.length === 0) return h('p', { class: 'empty' }, 'No subscriptions.');
-  const header = ['Subscription', 'Status', 'Current period', 'Buyer', 'Started'].map((label) => h('th', { scope: 'col' }, label));
+  const header = ['Subscription', 'Status', 'Current period', 'Buyer', 'Started', ''].map((label) => h('th', { scope: 'col' }, label));
   return h(
     'div',
     { class: 'table-wrap' },
@@ -33,11 +40,12 @@ function table(page: AdminSubscriptionsResponse): HTMLElement {
           h(
             'tr',
             { 'data-subscription': s.id },
-            h('td', { 'data-label': 'Subscription' }, h('a', { href: `/admin/order?id=${encodeURIComponent(s.orderId)}` }, h('code', {}, s.id))),
+            h('td', { 'data-label': 'Subscription' }, h('code', {}, s.id), ' ', h('a', { href: `/admin/order?id=${encodeURIComponent(s.orderId)}`, class: 'order-link' }, 'its order')),
             h('td', { 'data-label': 'Status' }, state(s)),
             h('td', { 'data-label': 'Current period' }, s.currentPeriodStart ? `${when(s.currentPeriodStart)} – ${when(s.currentPeriodEnd)}` : '—'),
-            h('td', { 'data-label': 'Buyer' }, s.customerEmail ?? s.clientReferenceId ?? '—'),
+            h('td', { 'data-label': 'Buyer' }, buyer(s)),
             h('td', { 'data-label': 'Started' }, when(s.startedAt)),
+            h('td', { 'data-label': 'Stripe' }, resyncButton('subscriptions', s.id, load)),
           ),
         ),
       ),
@@ -46,10 +54,8 @@ function table(page: AdminSubscriptionsResponse): HTMLElement {
 }
 
 async function load(): Promise<void> {
-  const query = new URLSearchParams();
   const cursor = params.get('cursor');
-  if (cursor) query.set('cursor', cursor);
-  const page = await get<AdminSubscriptionsResponse>(`subscriptions?${query}`);
+  const page = await answer(admin.subscriptions.$get({ query: cursor ? { cursor } : {} }));
   byId('content').replaceChildren(
     table(page),
     h(

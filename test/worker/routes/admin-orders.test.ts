@@ -86,7 +86,7 @@ describe('GET /api/admin/orders', () => {
   });
 
   it.each([
-    ['a search term of no known shape', 'q=%27%3B%20DROP%20TABLE%20orders', /^q must be/],
+    ['an empty search', 'q=%20', /^q must not be empty/],
     ['an unknown status', 'status=teleported', /^status must be one of/],
     ['a forged cursor', 'cursor=1%20OR%201%3D1', /^cursor must be a cursor/],
     ['a page of 1000', 'limit=1000', /^limit must be a whole number from 1 to 100/],

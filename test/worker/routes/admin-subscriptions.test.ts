@@ -29,7 +29,7 @@ async function subscriptionOrder(createdAt: number, mirrored: { status: string; 
 }
 
 describe('GET /api/admin/subscriptions', () => {
-  it('lists the orders that started a subscription, newest first by keyset, with status, current period and cancel at period end', async () => {
+  it('lists the orders that started a subscription, newest first by keyset, with status, current period, cancel at period end and the Stripe customer', async () => {
     const app = testApp();
     const base = 4_300_000_000_000 + Math.floor(Math.random() * 1e9);
     const period = { periodStart: 1_780_000_000, periodEnd: 1_782_592_000 };
@@ -46,11 +46,12 @@ describe('GET /api/admin/subscriptions', () => {
       cancelAtPeriodEnd: true,
       currentPeriodStart: new Date(period.periodStart * 1000).toISOString(),
       currentPeriodEnd: new Date(period.periodEnd * 1000).toISOString(),
+      customer: 'cus_1',
     });
     expect(first.subscriptions[0]!.customerEmail).toMatch(/@example\.com$/);
     expect(first.next).not.toBeNull();
     const second = await json<AdminSubscriptionsResponse>(app.send(adminGet(`subscriptions?limit=2&cursor=${encodeURIComponent(first.next!)}`), adminEnv()));
-    expect(second.subscriptions[0]).toMatchObject({ id: unreported.subscription, orderId: unreported.id, status: null, cancelAtPeriodEnd: null, currentPeriodEnd: null });
+    expect(second.subscriptions[0]).toMatchObject({ id: unreported.subscription, orderId: unreported.id, status: null, cancelAtPeriodEnd: null, currentPeriodEnd: null, customer: null });
   });
 
   it('a forged cursor → 400 naming the field', async () => {

@@ -10,6 +10,7 @@ import { carryOut } from '../../../worker/outbox/carry-out';
 import { testEnv } from '../support/app';
 import { newBuyer } from '../support/buyer';
 import { countingDb, type RanStatement } from '../support/counting-db';
+import { SEARCH_WINDOW } from '../../../worker/store/orders';
 import { checkoutSession, delivery, event, fixture } from '../support/stripe';
 
 async function planOf(ran: RanStatement): Promise<string[]> {
@@ -223,6 +224,10 @@ describe('back-office queries use indexes (EXPLAIN QUERY PLAN): a page costs the
     ['a search by payment intent', `orders?q=${paymentIntent}`],
     ['a search by email', 'orders?q=PLAN%40example.com'],
     ['a search by client reference', 'orders?q=plan_buyer'],
+    ['a search by the beginning of an email', 'orders?q=plan%40'],
+    ['a search by a name (an email\'s beginning, a client reference)', 'orders?q=plan'],
+    ['the customer view by email', 'customers?email=PLAN%40example.com'],
+    ['a later page of the customer view', `customers?email=plan%40example.com&cursor=${encodeURIComponent(`${Date.now()}~cs_test_a1zzz`)}`],
     ['the subscriptions view', 'subscriptions'],
     ['a later page of the subscriptions view', `subscriptions?cursor=${encodeURIComponent(`${Date.now()}~cs_test_a1zzz`)}`],
     ['the CSV export of a date range', 'orders.csv?from=2026-01-01&to=2026-12-31'],
@@ -238,6 +243,28 @@ describe('back-office queries use indexes (EXPLAIN QUERY PLAN): a page costs the
     const { response, statements } = await admin(typeof path === 'function' ? path() : path);
     expect(response.status).toBe(200);
     await expectIndexed(statements);
+  });
+});
+
+describe('a search by domain or product name reads a fixed window of the newest orders, not the table', () => {
+  it.each([
+    ['a domain', 'example.com'],
+    ['a product name', 'trail map'],
+  ])('%s: the newest orders through orders_by_created, each one\'s lines by primary key; nothing else scans', async (_name, q) => {
+    const { db, statements } = countingDb(env.DB);
+    const ctx = createExecutionContext();
+    const response = await createApp().fetch(new Request(`https://shop.example/api/admin/orders?q=${encodeURIComponent(q)}`, { headers: { authorization: 'Bearer plan-token' } }), testEnv({ DB: db, SYNC_TOKEN: 'plan-token' }), ctx);
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(200);
+    const windowed = statements.filter((ran) => /FROM \(SELECT \* FROM orders ORDER BY created_at DESC, id DESC LIMIT \?1\) AS recent/.test(ran.statement));
+    expect(windowed.length).toBeGreaterThan(0);
+    for (const ran of windowed) {
+      const scans = await tableScans(ran);
+      // The window's one scan walks orders_by_created from the newest and stops at SEARCH_WINDOW rows.
+      expect(scans).toEqual(['SCAN orders USING INDEX orders_by_created']);
+      expect(ran.params[0]).toBe(SEARCH_WINDOW);
+    }
+    await expectIndexed(statements.filter((ran) => !windowed.includes(ran)));
   });
 });
 

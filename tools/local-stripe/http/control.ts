@@ -2,7 +2,7 @@
 // over HTTP. JSON bodies only (the server has checked the content type and the Origin).
 import type http from 'node:http';
 import { StripeApiError } from '../core/errors';
-import { openDispute } from '../resources/charges';
+import { closeDispute, openDispute } from '../resources/charges';
 import { completeSession, expireSession } from '../resources/checkout-sessions';
 import type { Store } from '../core/store';
 import type { MailCatcher } from '../resources/mail';
@@ -85,6 +85,13 @@ export async function handleControl(server: Controllable, req: http.IncomingMess
       const session = checkout[2] === 'complete' ? completeSession(store, id, body.email ? String(body.email) : undefined, ctx, form) : expireSession(store, id, ctx);
       await store.webhooks.flush();
       return sendJson(res, 200, session);
+    }
+    const closing = /^POST \/__fake\/charges\/([^/]+)\/dispute\/close$/.exec(route);
+    if (closing) {
+      if (body.status !== 'won' && body.status !== 'lost') return sendJson(res, 400, badRequest('status must be "won" or "lost"'));
+      const closed = closeDispute(store, decodeURIComponent(closing[1]!), body.status, ctx);
+      await store.webhooks.flush();
+      return sendJson(res, 200, closed);
     }
     const dispute = /^POST \/__fake\/charges\/([^/]+)\/dispute$/.exec(route);
     if (dispute) {

@@ -6,7 +6,7 @@ import type http from 'node:http';
 import { StripeApiError } from '../core/errors';
 import { newId } from '../core/ids';
 import { readBody, redirect, sendHtml } from '../core/respond';
-import { createRefund, openDispute } from '../resources/charges';
+import { closeDispute, createRefund, openDispute } from '../resources/charges';
 import { createPrice, updatePrice } from '../resources/prices';
 import { updateProduct } from '../resources/products';
 import { cancelSubscription, updateSubscription } from '../resources/subscriptions';
@@ -35,6 +35,8 @@ const ACTIONS: Record<string, Action> = {
     return `Refunded ${formatMoney(refund.amount, refund.currency)} of ${refund.charge}.`;
   },
   dispute: (store, form, ctx) => `Dispute ${openDispute(store, field(form, 'charge'), 'fraudulent', ctx).id} opened.`,
+  'win-dispute': (store, form, ctx) => `Dispute ${closeDispute(store, field(form, 'charge'), 'won', ctx).id} won.`,
+  'lose-dispute': (store, form, ctx) => `Dispute ${closeDispute(store, field(form, 'charge'), 'lost', ctx).id} lost.`,
   rename: (store, form, ctx) => `Renamed to ${updateProduct(store, field(form, 'product'), { name: field(form, 'name') }, ctx).name}.`,
   reprice: (store, form, ctx) => {
     // Stripe's prices never change: the dashboard makes a new one, makes it the default, archives the old.
@@ -93,16 +95,24 @@ function form(action: string, hidden: Record<string, string>, body: string): str
   return `<form method="post" action="/dashboard/${action}">${inputs}${body}</form>`;
 }
 
+/** A closed dispute's outcome after "disputed": " (won)" or " (lost)". */
+function disputeOutcome(store: Store, chargeId: string): string {
+  const status = store.all('dispute').find((d) => d.charge === chargeId)?.status;
+  return status === 'won' || status === 'lost' ? ` (${status})` : '';
+}
+
 function paymentsSection(store: Store): string {
   const charges = store.all('charge').reverse();
   const rows = charges.map((charge) => {
-    const state = charge.disputed ? 'disputed' : charge.refunded ? 'refunded' : charge.amount_refunded > 0 ? 'partially refunded' : 'succeeded';
+    const state = charge.disputed ? `disputed${disputeOutcome(store, charge.id)}` : charge.refunded ? 'refunded' : charge.amount_refunded > 0 ? 'partially refunded' : 'succeeded';
     const session = store.all('checkout.session').find((s) => s.payment_intent === charge.payment_intent || (s.invoice && store.invoicePayments.get(s.invoice)?.some((p) => p.payment.payment_intent === charge.payment_intent)));
     const open = !charge.refunded && !charge.disputed;
+    const dispute = store.all('dispute').find((d) => d.charge === charge.id);
+    const disputeOpen = dispute !== undefined && dispute.status !== 'won' && dispute.status !== 'lost';
     return `<tr data-charge="${escapeHtml(charge.id)}" data-session="${escapeHtml(session?.id ?? '')}">
 <td>${when(charge.created)}</td><td>${escapeHtml(formatMoney(charge.amount, charge.currency))}</td><td data-state>${state}${charge.amount_refunded ? ` (${escapeHtml(formatMoney(charge.amount_refunded, charge.currency))} back)` : ''}</td>
 <td>${escapeHtml(session?.customer_details?.email ?? charge.customer ?? '')}<br><code>${escapeHtml(charge.id)}</code></td>
-<td>${open ? form('refund', { charge: charge.id }, `<button name="full">Refund all</button>`) + form('refund', { charge: charge.id }, `<input name="amount" inputmode="decimal" placeholder="5.00" size="6" aria-label="Amount to refund"><button>Refund part</button>`) + form('dispute', { charge: charge.id }, `<button>Dispute</button>`) : ''}</td></tr>`;
+<td>${open ? form('refund', { charge: charge.id }, `<button name="full">Refund all</button>`) + form('refund', { charge: charge.id }, `<input name="amount" inputmode="decimal" placeholder="5.00" size="6" aria-label="Amount to refund"><button>Refund part</button>`) + form('dispute', { charge: charge.id }, `<button>Dispute</button>`) : ''}${disputeOpen ? form('win-dispute', { charge: charge.id }, `<button>Win dispute</button>`) + form('lose-dispute', { charge: charge.id }, `<button>Lose dispute</button>`) : ''}</td></tr>`;
   });
   return `<section id="payments"><h2>Payments</h2><table><thead><tr><th>When</th><th>Amount</th><th>Status</th><th>Buyer · charge</th><th></th></tr></thead><tbody>${rows.join('') || '<tr><td colspan="5">No payments yet: buy something in the shop.</td></tr>'}</tbody></table></section>`;
 }

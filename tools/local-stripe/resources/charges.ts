@@ -172,3 +172,17 @@ export function openDispute(store: Store, chargeId: string, reason: string, ctx:
   return dispute;
 }
 
+
+/**
+ * A dispute's outcome (the dashboard's "Win dispute" / "Lose dispute"): the charge's open dispute
+ * becomes `won` or `lost`, and `charge.dispute.closed` carries it, as Stripe sends it.
+ */
+export function closeDispute(store: Store, chargeId: string, outcome: 'won' | 'lost', ctx: RequestContext): StripeObject {
+  store.must('charge', chargeId, 'charge', 400);
+  const dispute = store.all('dispute').find((d) => d.charge === chargeId && d.status !== 'won' && d.status !== 'lost');
+  if (!dispute) throw invalid(`Charge ${chargeId} has no open dispute.`);
+  dispute.status = outcome;
+  store.put('dispute', dispute);
+  store.recordEvent('charge.dispute.closed', dispute, ctx);
+  return dispute;
+}
