@@ -62,7 +62,8 @@ export function libraryPage(email: string, orders: LibraryOrder[]): string {
 <ul>${lines}</ul>
 ${files ? `<h3>Downloads</h3><ul>${files}</ul>` : ''}
 ${keys ? `<h3>Licence keys</h3><ul>${keys}</ul>` : ''}
-<p><a href="/success?session_id=${e(encodeURIComponent(order.id))}">Order page${order.subscription ? ' and Manage subscription' : ''}</a></p>
+<p><a href="/success?session_id=${e(encodeURIComponent(order.id))}">Order page</a></p>
+${order.subscription ? `<form method="post" action="${LIBRARY_PATH}/portal"><input type="hidden" name="order" value="${e(order.id)}"><button type="submit">Manage subscription</button></form>` : ''}
 </article>`;
   });
   return page(
@@ -72,3 +73,7 @@ ${items.length > 0 ? items.join('\n') : '<p>No orders yet.</p>'}
 <form method="post" action="${LIBRARY_PATH}/sign-out"><button type="submit">Sign out on this browser</button></form>`,
   );
 }
+
+export const signedOutPage = () => page('Sign in again', `<p role="alert">This browser is not signed in to a library any more. Ask for a new link below.</p>\n${requestForm}`);
+
+export const problemPage = (message: string) => page('Manage subscription', `<p role="alert">${e(message)}</p>\n<p><a href="${LIBRARY_PATH}">Back to your purchases</a></p>`);

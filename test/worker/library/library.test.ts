@@ -9,6 +9,7 @@ import type { Env, OutboxMessage } from '../../../worker/platform/env';
 import { testApp, testEnv } from '../support/app';
 import { countingDb } from '../support/counting-db';
 import { fileBytes, PDF_KEY, putFile } from '../delivery/support';
+import { stripe as stripeApi } from '../support/on-sale';
 import { checkoutSession, delivery, event, fixture } from '../support/stripe';
 
 const SHOP = 'https://shop.example';
@@ -174,5 +175,76 @@ describe('the emailed link and the library', () => {
     const html = await (await app.send(new Request(`${SHOP}/library`, { headers: { cookie } }), mailEnv())).text();
     expect(html).not.toContain(bought.id);
     expect(html).toContain('Email me my purchases');
+  });
+});
+
+describe('Manage subscription from the library', () => {
+  const stripeEnv = () => mailEnv({ STRIPE_SECRET_KEY: 'sk_test_worker_suite', STRIPE_API_BASE: env.FAKE_STRIPE_URL });
+
+  /** Portal sessions the fake Stripe created, with the customer each was for. */
+  async function portalCreations(): Promise<unknown[]> {
+    const { requests } = (await (await fetch(`${env.FAKE_STRIPE_URL}/__fake/requests`)).json()) as { requests: { method: string; path: string; params: Record<string, unknown> }[] };
+    return requests.filter((r) => r.method === 'POST' && r.path === '/v1/billing_portal/sessions').map((r) => r.params.customer);
+  }
+
+  /** An address that subscribed through Checkout: its order and its Stripe customer, as the webhooks report them. */
+  async function subscriber(app: ReturnType<typeof testApp>, email: string) {
+    const customer = await stripeApi.customers.create({ email });
+    const subscriptionId = `sub_${crypto.randomUUID().replaceAll('-', '').slice(0, 14)}`;
+    const session = checkoutSession({
+      mode: 'subscription',
+      subscription: subscriptionId,
+      customer: customer.id,
+      payment_intent: null,
+      metadata: { product_id: 'field-notes-club' },
+      customer_email: email,
+      customer_details: { ...fixture<Stripe.Checkout.Session>('checkout.session').customer_details!, email },
+    });
+    // Without a Stripe key: the webhook takes the session as signed (with one, it would fetch it from Stripe).
+    await app.send(await delivery(event('checkout.session.completed', session)), mailEnv());
+    const base = fixture<Stripe.Subscription>('subscription');
+    const items = { ...base.items, data: base.items.data.map((item) => ({ ...item, id: `si_${crypto.randomUUID().replaceAll('-', '').slice(0, 14)}` })) };
+    await app.send(await delivery(event('customer.subscription.created', { ...base, id: subscriptionId, customer: customer.id, status: 'active', items })), mailEnv());
+    return { orderId: session.id, customer: customer.id };
+  }
+
+  async function signedIn(app: ReturnType<typeof testApp>, email: string): Promise<string> {
+    await app.send(form('/library', { email }), stripeEnv());
+    return (await signIn(app, await emailedLink(email), stripeEnv())).headers.get('set-cookie')!.split(';')[0]!;
+  }
+
+  it("each subscription order in the library has a Manage subscription form that opens Stripe's portal for that order's customer (303, no JavaScript needed)", async () => {
+    const app = testApp();
+    const email = buyer();
+    const { orderId, customer } = await subscriber(app, email);
+    const cookie = await signedIn(app, email);
+    const html = await (await app.send(new Request(`${SHOP}/library`, { headers: { cookie } }), stripeEnv())).text();
+    expect(html).toContain(`<form method="post" action="/library/portal"><input type="hidden" name="order" value="${orderId}"><button type="submit">Manage subscription</button></form>`);
+    const response = await app.send(form('/library/portal', { order: orderId }, { cookie }), stripeEnv());
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toMatch(new RegExp(`^${env.FAKE_STRIPE_URL}/portal/bps_`));
+    expect((await portalCreations()).at(-1)).toBe(customer);
+  });
+
+  it("another address's subscription order is refused 404: a signed-in library opens no portal but its own", async () => {
+    const app = testApp();
+    const victim = await subscriber(app, buyer());
+    const attacker = buyer();
+    await subscriber(app, attacker);
+    const cookie = await signedIn(app, attacker);
+    const before = (await portalCreations()).length;
+    const response = await app.send(form('/library/portal', { order: victim.orderId }, { cookie }), stripeEnv());
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain('No subscription of this address');
+    expect(await portalCreations()).toHaveLength(before);
+  });
+
+  it('without a signed-in library session it is refused 401 and opens no portal', async () => {
+    const app = testApp();
+    const { orderId } = await subscriber(app, buyer());
+    const before = (await portalCreations()).length;
+    const response = await app.send(form('/library/portal', { order: orderId }, { cookie: 'library_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }), stripeEnv());
+    expect(response.status).toBe(401);
+    expect(await portalCreations()).toHaveLength(before);
   });
 });

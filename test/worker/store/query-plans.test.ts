@@ -323,6 +323,17 @@ describe("the buyer's receipt and library use indexes (EXPLAIN QUERY PLAN)", () 
     await expectIndexed(signedOut.statements);
   });
 
+  it("Manage subscription from the library reads the order and its subscription by their primary keys", async () => {
+    const { subscriptionCustomerOfEmailOrder } = await import('../../../worker/store/library');
+    const { db, statements } = countingDb(env.DB);
+    await subscriptionCustomerOfEmailOrder(db, buyerEmail(), 'cs_test_plan_library_portal');
+    await expectIndexed(statements);
+    expect(await planOfStatement(statements, /JOIN stripe_subscriptions s/)).toEqual([
+      expect.stringMatching(/^SEARCH o USING INDEX sqlite_autoindex_orders_1 \(id=\?\)$/),
+      expect.stringMatching(/^SEARCH s USING INDEX sqlite_autoindex_stripe_subscriptions_1 \(id=\?\)$/),
+    ]);
+  });
+
   it("the back office resends a receipt and lists an order's emails by outbox_email_by_order", async () => {
     const app = testApp();
     const paid = paidBy(buyerEmail());
