@@ -3,13 +3,16 @@
 import { catalog } from '../../catalog';
 import { formatMoney } from '../../catalog/money';
 import { LIBRARY_LINK_MINUTES, LIBRARY_OPEN_PATH, LIBRARY_PATH } from '../../contract/limits';
+import { ORDER_PAGE_TEXT } from '../../catalog/order-page';
+import { SUCCESS_PAGE_REFRESH_SECONDS } from '../storefront/success-page';
 import type { LibraryOrder } from './library';
 
 const e = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function page(title: string, body: string): string {
+/** `refresh`: the page reloads itself (it has no script), as the order page does while an order settles. */
+function page(title: string, body: string, refresh = false): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">${refresh ? `<meta http-equiv="refresh" content="${SUCCESS_PAGE_REFRESH_SECONDS}">` : ''}
 <title>${e(title)} · ${e(catalog.shopName)}</title></head>
 <body><main>
 <p><a href="/">${e(catalog.shopName)}</a></p>
@@ -71,6 +74,7 @@ ${order.subscription ? `<form method="post" action="${LIBRARY_PATH}/portal"><inp
     `<p>Every order of <strong id="library-email">${e(email)}</strong>, newest first.</p>
 ${items.length > 0 ? items.join('\n') : '<p>No orders yet.</p>'}
 <form method="post" action="${LIBRARY_PATH}/sign-out"><button type="submit">Sign out on this browser</button></form>`,
+    orders.some(({ order }) => order.status in ORDER_PAGE_TEXT.inProgress),
   );
 }
 

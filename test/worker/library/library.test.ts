@@ -142,6 +142,21 @@ describe('the emailed link and the library', () => {
     expect(html).toMatch(/[0-9A-Z]{5}(-[0-9A-Z]{5}){4}/);
   });
 
+  it('reloads itself every 5 s while an order of the address is still settling (a delayed payment), and not once every order has', async () => {
+    const app = testApp();
+    const email = buyer();
+    await buy(app, email);
+    await app.send(form('/library', { email }), mailEnv());
+    const cookie = (await signIn(app, await emailedLink(email))).headers.get('set-cookie')!.split(';')[0]!;
+    const library = async () => (await app.send(new Request(`${SHOP}/library`, { headers: { cookie } }), mailEnv())).text();
+    expect(await library()).not.toContain('http-equiv="refresh"');
+    const pending = checkoutSession({ payment_status: 'unpaid', customer_email: email, customer_details: { ...fixture<Stripe.Checkout.Session>('checkout.session').customer_details!, email } });
+    await app.send(await delivery(event('checkout.session.completed', pending)), mailEnv());
+    const html = await library();
+    expect(html).toContain(`data-order="${pending.id}"`);
+    expect(html).toContain('<meta http-equiv="refresh" content="5">');
+  });
+
   it('a link works once', async () => {
     const app = testApp();
     const email = buyer();
