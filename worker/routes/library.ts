@@ -18,7 +18,8 @@ const COOKIE = 'library_session';
 
 export const library = new Hono<AppEnv>();
 
-library.use('*', pageSecurityHeaders());
+// Manage subscription's form is answered with a redirect to Stripe's portal: form-action covers the redirect too.
+library.use('*', pageSecurityHeaders({ formAction: ['https://billing.stripe.com'] }));
 library.use('*', async (c, next) => {
   await next();
   c.header('Cache-Control', 'no-store');

@@ -241,6 +241,13 @@ describe('Manage subscription from the library', () => {
     expect((await portalCreations()).at(-1)).toBe(customer);
   });
 
+  it("the library's Content-Security-Policy lets its form follow the redirect to Stripe's portal (form-action https://billing.stripe.com), as deployed", async () => {
+    const response = await testApp().send(new Request(`${SHOP}/library`), mailEnv({ STRIPE_API_BASE: undefined }));
+    const formAction = /form-action ([^;]+)/.exec(response.headers.get('content-security-policy') ?? '')?.[1]?.split(' ');
+    expect(formAction).toContain('https://billing.stripe.com');
+    expect(formAction).toContain("'self'");
+  });
+
   it("another address's subscription order is refused 404: a signed-in library opens no portal but its own", async () => {
     const app = testApp();
     const victim = await subscriber(app, buyer());
