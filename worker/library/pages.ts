@@ -9,11 +9,18 @@ import type { LibraryOrder } from './library';
 
 const e = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** The library pages' only style. The shop's CSP allows no inline style but this one, by its hash. */
+const STYLE =
+  'body{font:1rem/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}h1{font-size:1.6rem}h2{font-size:1.1rem;margin:0 0 .25rem}h3{font-size:1rem;margin:.75rem 0 .25rem}.library-order{border:1px solid #cbd2d9;border-radius:.5rem;padding:1rem;margin:1rem 0}code{word-break:break-all}label,input{display:block;margin:.25rem 0}input{padding:.4rem;width:100%;max-width:22rem;box-sizing:border-box}button{padding:.45rem 1rem;margin:.5rem 0;font:inherit}';
+/** The CSP source of STYLE (a test recomputes it). */
+export const LIBRARY_STYLE_SOURCE = "'sha256-0xZc8CnCJe8FLhOxDBEQkUDAZJ1acKlzXiV8DrsnWoQ='";
+
 /** `refresh`: the page reloads itself (it has no script), as the order page does while an order settles. */
 function page(title: string, body: string, refresh = false): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">${refresh ? `<meta http-equiv="refresh" content="${SUCCESS_PAGE_REFRESH_SECONDS}">` : ''}
-<title>${e(title)} · ${e(catalog.shopName)}</title></head>
+<meta name="color-scheme" content="light dark"><link rel="icon" href="/favicon.svg" type="image/svg+xml">
+<title>${e(title)} · ${e(catalog.shopName)}</title><style>${STYLE}</style></head>
 <body><main>
 <p><a href="/">${e(catalog.shopName)}</a></p>
 <h1>${e(title)}</h1>

@@ -9,7 +9,7 @@ import { isValidAddress } from '../email/settings';
 import type { AppEnv } from '../http/app-env';
 import { handlerContext } from '../http/context';
 import { libraryOrders, libraryPortal, openLibraryLink, requestLibraryLink, signedInEmail, signOut } from '../library/library';
-import { libraryPage, limitedPage, linkUsedPage, openPage, problemPage, requestedPage, requestPage, signedOutPage } from '../library/pages';
+import { LIBRARY_STYLE_SOURCE, libraryPage, limitedPage, linkUsedPage, openPage, problemPage, requestedPage, requestPage, signedOutPage } from '../library/pages';
 import { Refusal } from '../platform/refusal';
 import { pageSecurityHeaders } from './page-headers';
 import { sameOriginForm } from './same-origin';
@@ -19,7 +19,7 @@ const COOKIE = 'library_session';
 export const library = new Hono<AppEnv>();
 
 // Manage subscription's form is answered with a redirect to Stripe's portal: form-action covers the redirect too.
-library.use('*', pageSecurityHeaders({ formAction: ['https://billing.stripe.com'] }));
+library.use('*', pageSecurityHeaders({ styleSrc: [LIBRARY_STYLE_SOURCE], formAction: ['https://billing.stripe.com'] }));
 library.use('*', async (c, next) => {
   await next();
   c.header('Cache-Control', 'no-store');

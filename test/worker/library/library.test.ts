@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Env, OutboxMessage } from '../../../worker/platform/env';
 import { testApp, testEnv } from '../support/app';
 import { countingDb } from '../support/counting-db';
+import { inlineStyleSources } from '../support/html';
 import { fileBytes, PDF_KEY, putFile } from '../delivery/support';
 import { stripe as stripeApi } from '../support/on-sale';
 import { checkoutSession, delivery, event, fixture } from '../support/stripe';
@@ -106,6 +107,13 @@ describe('asking for the library', () => {
     const response = await app.send(form('/library', { email }, { origin: 'https://evil.example' }), mailEnv());
     expect(response.status).toBe(403);
     expect(await env.DB.prepare(`SELECT id FROM outbox WHERE json_extract(payload, '$.to') = ?`).bind(email).first()).toBeNull();
+  });
+
+  it("its pages have one inline style, the one the library's CSP allows by its hash", async () => {
+    const response = await testApp().send(new Request(`${SHOP}/library`), mailEnv());
+    const styles = await inlineStyleSources(await response.text());
+    expect(styles).toHaveLength(1);
+    expect(/style-src ([^;]+)/.exec(response.headers.get('content-security-policy') ?? '')?.[1]?.split(' ')).toContain(styles[0]);
   });
 
   it('an address that is not one is refused 400', async () => {
