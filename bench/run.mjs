@@ -252,6 +252,7 @@ async function main() {
   say(`metering: ${CONFIG.purchases} purchases one at a time in ours with a metering D1 binding (bench/profile/worker.ts)…`);
   results.perPurchase = await step('metering', () => meterPurchases(bundles.profile, { purchases: CONFIG.purchases, warmup: 10, burst: CONFIG.purchases * 3, concurrency: CONFIG.concurrency }));
   results.costs = costOfPurchases(results.perPurchase);
+  results.libraryRequest = await step('library request', async () => (await import('./lib/library.mjs')).libraryRequests(bundles.profile, { requests: QUICK ? 20 : 100, print: console.log }));
   const high = results.ratios[1];
   results.targets = [
     { what: `ours ≥ ${TARGETS.oursOverHonoExample}× Hono's example at ${CONFIG.concurrency} connections`, value: `${fixed(high.oursOverHonoExample, 2)}×`, met: high.oursOverHonoExample >= TARGETS.oursOverHonoExample },

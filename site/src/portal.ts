@@ -7,7 +7,7 @@ import { buyerProofHeaders, getBuyer } from './buyer';
 export type PortalResult = { ok: true; url: string } | { ok: false; error: string };
 
 const REFUSED: Record<number, string> = {
-  401: 'This browser cannot prove it bought the subscription. Use the link in your receipt email instead.',
+  401: 'This browser cannot prove it bought the subscription. Open your purchases by email (Email me my purchases, at /library) and manage it from there.',
   404: 'No subscription was found for you in this shop.',
 };
 

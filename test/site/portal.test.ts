@@ -28,7 +28,7 @@ describe('openPortal', () => {
   });
 
   it.each([
-    [401, /cannot prove it bought the subscription/],
+    [401, /cannot prove it bought the subscription\. Open your purchases by email \(Email me my purchases, at \/library\)/],
     [404, /No subscription was found/],
     [502, /could not be opened \(HTTP 502\)/],
   ])('%i → a message for the buyer', async (status, message) => {

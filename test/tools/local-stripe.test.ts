@@ -598,6 +598,23 @@ describe('the dashboard', () => {
     }
   });
 
+  it("lists the mail the shop sent through the catcher, newest first and escaped, linking to /mail", async () => {
+    const send = (subject: string) =>
+      fetch(`${fake.url}/emails`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer re_local', 'content-type': 'application/json' },
+        body: JSON.stringify({ from: 'Shop <orders@shop.localhost>', to: 'buyer@example.com', subject, text: 'hello', html: '<p>hello</p>' }),
+      });
+    expect((await send('Your receipt from <Shop>')).status).toBe(200);
+    expect((await send('Your purchases at Shop')).status).toBe(200);
+    const html = await (await fetch(fake.url)).text();
+    const section = html.slice(html.indexOf('<section id="mail">'), html.indexOf('</section>', html.indexOf('<section id="mail">')));
+    expect(section).toContain('<a href="/mail">');
+    expect(section).toContain('buyer@example.com');
+    expect(section.indexOf('Your purchases at Shop')).toBeLessThan(section.indexOf('Your receipt from &lt;Shop&gt;'));
+    expect(section).not.toContain('<Shop>');
+  });
+
   it('refuses an action posted from another site, changing nothing', async () => {
     const { chargeId } = await paidCharge();
     const before = fake.events().length;

@@ -207,7 +207,7 @@ export function deliveryChecks(facts: DeliveryFacts): HealthCheck[] {
         : ok('webhook:deliveries', 'Recent webhook deliveries succeeding', `no failed events; ${last}`);
   const outbox =
     facts.deadOutboxRows > 0
-      ? red('outbox:dead', 'Side effects carried out', `${facts.deadOutboxRows} gave up after their retries`, 'open the orders concerned in /admin/ and Retry delivery')
+      ? red('outbox:dead', 'Side effects carried out', `${facts.deadOutboxRows} gave up after their retries`, 'open the orders concerned in /admin/: Retry delivery, or Resend receipt for an email')
       : ok('outbox:dead', 'Side effects carried out', 'none gave up');
   return [events, outbox];
 }

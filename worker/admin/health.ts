@@ -54,7 +54,7 @@ export async function health(context: Context, webhookUrl: string): Promise<Admi
   if (held > 0) {
     warnings.push(`${held} event(s) were rendered at another Stripe API version than ${STRIPE_API_VERSION} and could not be refetched: set STRIPE_SECRET_KEY, then retry them from the ledger; set the webhook endpoint's API version to ${STRIPE_API_VERSION}.`);
   }
-  if (dead > 0) warnings.push(`${dead} side effect(s) (deliveries, revocations) gave up after their retries: see the orders concerned.`);
+  if (dead > 0) warnings.push(`${dead} side effect(s) (deliveries, revocations, emails) gave up after their retries: see the orders concerned.`);
   const access = accessSetting(env);
   if (access.configured === 'partly') warnings.push('Cloudflare Access is half configured: set both ACCESS_TEAM_DOMAIN and ACCESS_AUD.');
   const checks: HealthCheck[] = [

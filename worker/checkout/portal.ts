@@ -10,10 +10,16 @@ import { subscriptionCustomerOf } from '../store/entitlements';
 import { stripeClient, stripeErrorMessage } from '../stripe/client';
 
 export async function createPortal(env: Env, clientReferenceId: string, returnUrl: string): Promise<PortalResponse> {
-  const stripe = await stripeClient(env);
-  if (!stripe) throw new Refusal(503, 'the subscription portal is not configured on this shop (no STRIPE_SECRET_KEY)');
+  if (!(await stripeClient(env))) throw new Refusal(503, 'the subscription portal is not configured on this shop (no STRIPE_SECRET_KEY)');
   const customer = await subscriptionCustomerOf(env.DB, clientReferenceId);
   if (!customer) throw new Refusal(404, 'this buyer has no subscription to manage');
+  return portalOfCustomer(env, customer, returnUrl);
+}
+
+/** A portal session for a customer the caller already proved is the buyer's own (their orders, or their library). */
+export async function portalOfCustomer(env: Env, customer: string, returnUrl: string): Promise<PortalResponse> {
+  const stripe = await stripeClient(env);
+  if (!stripe) throw new Refusal(503, 'the subscription portal is not configured on this shop (no STRIPE_SECRET_KEY)');
   try {
     const session = await stripe.billingPortal.sessions.create({ customer, return_url: returnUrl } satisfies Stripe.BillingPortal.SessionCreateParams);
     return { url: session.url };

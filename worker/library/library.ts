@@ -2,13 +2,14 @@
 // same work for every address (two counters, one queued email step: worker/email/library-link.ts
 // decides whether anything is sent); the emailed link works once and signs the browser in.
 import { LIBRARY_LINK_MINUTES, LIBRARY_REQUESTS_PER_CLIENT, LIBRARY_REQUESTS_PER_EMAIL, LIBRARY_SESSION_DAYS } from '../../contract/limits';
-import type { DownloadLink, LicenceKeyView } from '../../contract/api';
+import type { DownloadLink, LicenceKeyView, PortalResponse } from '../../contract/api';
+import { portalOfCustomer } from '../checkout/portal';
 import { deliverable, orderDelivery } from '../delivery/order-delivery';
 import { storedContents } from '../delivery/order-products';
 import type { Context } from '../platform/context';
 import { randomId, sha256Hex } from '../platform/ids';
 import { commit } from '../store/commit';
-import { libraryEmailOf, libraryRequestWrites, orderIdsOfEmail, revokeLibrarySession, useLibraryLink } from '../store/library';
+import { libraryEmailOf, libraryRequestWrites, orderIdsOfEmail, revokeLibrarySession, subscriptionCustomerOfEmailOrder, useLibraryLink } from '../store/library';
 import { findOrderRecords } from '../store/order-records';
 import type { Order, LineItem } from '../store/orders';
 
@@ -75,4 +76,10 @@ export async function libraryOrders(context: Context, email: string): Promise<Li
     listed.push({ order: record.order, lineItems: record.lineItems, downloads, licenceKeys });
   }
   return listed;
+}
+
+/** Manage subscription from the library: Stripe's portal for a subscription order of the signed-in address, else null. */
+export async function libraryPortal(context: Context, email: string, orderId: string, returnUrl: string): Promise<PortalResponse | null> {
+  const customer = await subscriptionCustomerOfEmailOrder(context.db, email, orderId);
+  return customer ? portalOfCustomer(context.env, customer, returnUrl) : null;
 }

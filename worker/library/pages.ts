@@ -3,14 +3,24 @@
 import { catalog } from '../../catalog';
 import { formatMoney } from '../../catalog/money';
 import { LIBRARY_LINK_MINUTES, LIBRARY_OPEN_PATH, LIBRARY_PATH } from '../../contract/limits';
+import { ORDER_PAGE_TEXT } from '../../catalog/order-page';
+import { SUCCESS_PAGE_REFRESH_SECONDS } from '../storefront/success-page';
 import type { LibraryOrder } from './library';
 
 const e = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function page(title: string, body: string): string {
+/** The library pages' only style. The shop's CSP allows no inline style but this one, by its hash. */
+const STYLE =
+  'body{font:1rem/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}h1{font-size:1.6rem}h2{font-size:1.1rem;margin:0 0 .25rem}h3{font-size:1rem;margin:.75rem 0 .25rem}.library-order{border:1px solid #cbd2d9;border-radius:.5rem;padding:1rem;margin:1rem 0}code{word-break:break-all}label,input{display:block;margin:.25rem 0}input{padding:.4rem;width:100%;max-width:22rem;box-sizing:border-box}button{padding:.45rem 1rem;margin:.5rem 0;font:inherit}';
+/** The CSP source of STYLE (a test recomputes it). */
+export const LIBRARY_STYLE_SOURCE = "'sha256-0xZc8CnCJe8FLhOxDBEQkUDAZJ1acKlzXiV8DrsnWoQ='";
+
+/** `refresh`: the page reloads itself (it has no script), as the order page does while an order settles. */
+function page(title: string, body: string, refresh = false): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
-<title>${e(title)} · ${e(catalog.shopName)}</title></head>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">${refresh ? `<meta http-equiv="refresh" content="${SUCCESS_PAGE_REFRESH_SECONDS}">` : ''}
+<meta name="color-scheme" content="light dark"><link rel="icon" href="/favicon.svg" type="image/svg+xml">
+<title>${e(title)} · ${e(catalog.shopName)}</title><style>${STYLE}</style></head>
 <body><main>
 <p><a href="/">${e(catalog.shopName)}</a></p>
 <h1>${e(title)}</h1>
@@ -62,7 +72,8 @@ export function libraryPage(email: string, orders: LibraryOrder[]): string {
 <ul>${lines}</ul>
 ${files ? `<h3>Downloads</h3><ul>${files}</ul>` : ''}
 ${keys ? `<h3>Licence keys</h3><ul>${keys}</ul>` : ''}
-<p><a href="/success?session_id=${e(encodeURIComponent(order.id))}">Order page${order.subscription ? ' and Manage subscription' : ''}</a></p>
+<p><a href="/success?session_id=${e(encodeURIComponent(order.id))}">Order page</a></p>
+${order.subscription ? `<form method="post" action="${LIBRARY_PATH}/portal"><input type="hidden" name="order" value="${e(order.id)}"><button type="submit">Manage subscription</button></form>` : ''}
 </article>`;
   });
   return page(
@@ -70,5 +81,10 @@ ${keys ? `<h3>Licence keys</h3><ul>${keys}</ul>` : ''}
     `<p>Every order of <strong id="library-email">${e(email)}</strong>, newest first.</p>
 ${items.length > 0 ? items.join('\n') : '<p>No orders yet.</p>'}
 <form method="post" action="${LIBRARY_PATH}/sign-out"><button type="submit">Sign out on this browser</button></form>`,
+    orders.some(({ order }) => order.status in ORDER_PAGE_TEXT.inProgress),
   );
 }
+
+export const signedOutPage = () => page('Sign in again', `<p role="alert">This browser is not signed in to a library any more. Ask for a new link below.</p>\n${requestForm}`);
+
+export const problemPage = (message: string) => page('Manage subscription', `<p role="alert">${e(message)}</p>\n<p><a href="${LIBRARY_PATH}">Back to your purchases</a></p>`);

@@ -77,3 +77,12 @@ export async function orderIdsOfEmail(db: D1Database, email: string, limit = 100
     .all<{ id: string }>();
   return results.map((row) => row.id);
 }
+
+/** The Stripe customer of a subscription order, only when the order is one of this address's. */
+export async function subscriptionCustomerOfEmailOrder(db: D1Database, email: string, orderId: string): Promise<string | null> {
+  const row = await db
+    .prepare(`SELECT s.customer FROM orders o JOIN stripe_subscriptions s ON s.id = o.subscription WHERE o.id = ?1 AND lower(o.customer_email) = ?2`)
+    .bind(orderId, email)
+    .first<{ customer: string }>();
+  return row?.customer ?? null;
+}

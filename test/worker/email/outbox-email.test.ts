@@ -109,6 +109,18 @@ describe('the receipt', () => {
     expect(MAX_OUTBOX_ATTEMPTS).toBeGreaterThan(1);
   });
 
+  it("an email that gave up is on the health page: counted with the side effects given up, the warning and the red check naming emails and Resend receipt", async () => {
+    const app = testApp();
+    const session = sessionFor(buyer());
+    await app.send(await delivery(event('checkout.session.completed', session)), mailEnv({ EMAIL_API_KEY: undefined }));
+    expect(await emailRow(`receipt:${session.id}`)).toMatchObject({ status: 'dead' });
+    const response = await app.send(new Request('https://shop.example/api/admin/health', { headers: { authorization: 'Bearer health-token' } }), mailEnv({ SYNC_TOKEN: 'health-token' }));
+    const health = (await response.json()) as { deadOutboxRows: number; warnings: string[]; checks: { id: string; ok: boolean; fix: string | null }[] };
+    expect(health.deadOutboxRows).toBeGreaterThan(0);
+    expect(health.warnings).toContainEqual(expect.stringMatching(/side effect\(s\) \(deliveries, revocations, emails\) gave up after their retries/));
+    expect(health.checks.find((check) => check.id === 'outbox:dead')).toMatchObject({ ok: false, fix: expect.stringContaining('Resend receipt') });
+  });
+
   it('a sender that is not an address is refused: nothing is sent, the row says why', async () => {
     const app = testApp();
     const to = buyer();

@@ -7,7 +7,7 @@ import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../worker/app';
 import { carryOut } from '../../../worker/outbox/carry-out';
-import { testEnv } from '../support/app';
+import { testApp, testEnv } from '../support/app';
 import { newBuyer } from '../support/buyer';
 import { countingDb, type RanStatement } from '../support/counting-db';
 import { SEARCH_WINDOW } from '../../../worker/store/orders';
@@ -276,5 +276,102 @@ describe('the subscriptions view reads only its page', () => {
     await waitOnExecutionContext(ctx);
     expect(response.status).toBe(200);
     expect((await planOfStatement(statements, /FROM orders o INDEXED BY orders_with_subscription/)).join('\n')).toMatch(/SEARCH o USING INDEX orders_with_subscription \(/);
+  });
+});
+
+describe("the buyer's receipt and library use indexes (EXPLAIN QUERY PLAN)", () => {
+  const SHOP = 'https://shop.example';
+  const mailed = (db: D1Database) =>
+    testEnv({ DB: db, EMAIL_API_KEY: 're_test_local', EMAIL_FROM: 'Fieldwork Supply <orders@shop.example>', EMAIL_API_BASE: env.FAKE_STRIPE_URL, SITE_URL: SHOP, SYNC_TOKEN: 'plan-token' });
+  const form = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    new Request(`${SHOP}${path}`, { method: 'POST', headers: { origin: SHOP, 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': '203.0.113.9', ...headers }, body: new URLSearchParams(fields) });
+  const buyerEmail = () => `plan-library-${crypto.randomUUID()}@example.com`;
+  const paidBy = (email: string) => checkoutSession({ customer_email: email, customer_details: { ...fixture<Stripe.Checkout.Session>('checkout.session').customer_details!, email } });
+
+  /** Sends `request` through the app (its outbox rows carried out by the real consumer), keeping every statement both ran. */
+  async function sent(app: ReturnType<typeof testApp>, request: Request) {
+    const { db, statements } = countingDb(env.DB);
+    const response = await app.send(request, mailed(db));
+    return { response, statements };
+  }
+
+  async function libraryLinkOf(email: string): Promise<string> {
+    const response = await fetch(`${env.FAKE_STRIPE_URL}/mail?to=${encodeURIComponent(email)}`, { headers: { accept: 'application/json' } });
+    const { messages } = (await response.json()) as { messages: { subject: string; text: string }[] };
+    const token = /\/library\/open\?token=([A-Za-z0-9_-]+)/.exec(messages.find((m) => m.subject.startsWith('Your purchases'))?.text ?? '')?.[1];
+    if (!token) throw new Error(`no library link was emailed to ${email}`);
+    return token;
+  }
+
+  it('a paid order queues its receipt and the email step composes it: the order by its primary key', async () => {
+    const app = testApp();
+    const { response, statements } = await sent(app, await delivery(event('checkout.session.completed', paidBy(buyerEmail()))));
+    expect(response.status).toBe(200);
+    expect(statements.some((ran) => /json_object\('template', \?3, 'order', id\)/.test(ran.statement))).toBe(true);
+    await expectIndexed(statements);
+  });
+
+  it('asking for the library: both counters by their key, the email step queued (no read of orders)', async () => {
+    // The request alone (no outbox consumer): whether the address bought is the email step's question.
+    const { response, statements } = await run(form('/library', { email: buyerEmail() }));
+    expect(response.status).toBe(200);
+    await expectIndexed(statements);
+    expect(statements.some((ran) => /FROM orders/.test(ran.statement))).toBe(false);
+  });
+
+  it("the library link's email step asks whether the address bought by orders_by_customer_email", async () => {
+    const app = testApp();
+    const email = buyerEmail();
+    await app.send(await delivery(event('checkout.session.completed', paidBy(email))), mailed(env.DB));
+    const { statements } = await sent(app, form('/library', { email }));
+    expect(statements.some((ran) => /INSERT INTO library_links/.test(ran.statement))).toBe(true);
+    await expectIndexed(statements);
+    expect(await planOfStatement(statements, /SELECT 1 AS found FROM orders/)).toEqual([expect.stringMatching(/^SEARCH orders USING (COVERING )?INDEX orders_by_customer_email \(<expr>=\?\)$/)]);
+  });
+
+  it('opening the link, the library and signing out: the link and the session by their hash, the orders by orders_by_customer_email', async () => {
+    const app = testApp();
+    const email = buyerEmail();
+    await app.send(await delivery(event('checkout.session.completed', paidBy(email))), mailed(env.DB));
+    await app.send(await delivery(event('checkout.session.completed', paidBy(email))), mailed(env.DB));
+    await app.send(form('/library', { email }), mailed(env.DB));
+    const opened = await sent(app, form('/library/open', { token: await libraryLinkOf(email) }));
+    expect(opened.response.status).toBe(303);
+    await expectIndexed(opened.statements);
+    const cookie = opened.response.headers.get('set-cookie')!.split(';')[0]!;
+
+    const library = await sent(app, new Request(`${SHOP}/library`, { headers: { cookie } }));
+    expect((await library.response.text()).match(/data-order="/g)).toHaveLength(2);
+    await expectIndexed(library.statements);
+    expect(await planOfStatement(library.statements, /SELECT id FROM orders WHERE lower\(customer_email\)/)).toContain('SEARCH orders USING INDEX orders_by_customer_email (<expr>=?)');
+
+    const signedOut = await sent(app, form('/library/sign-out', {}, { cookie }));
+    expect(signedOut.response.status).toBe(303);
+    await expectIndexed(signedOut.statements);
+  });
+
+  it("Manage subscription from the library reads the order and its subscription by their primary keys", async () => {
+    const { subscriptionCustomerOfEmailOrder } = await import('../../../worker/store/library');
+    const { db, statements } = countingDb(env.DB);
+    await subscriptionCustomerOfEmailOrder(db, buyerEmail(), 'cs_test_plan_library_portal');
+    await expectIndexed(statements);
+    expect(await planOfStatement(statements, /JOIN stripe_subscriptions s/)).toEqual([
+      expect.stringMatching(/^SEARCH o USING INDEX sqlite_autoindex_orders_1 \(id=\?\)$/),
+      expect.stringMatching(/^SEARCH s USING INDEX sqlite_autoindex_stripe_subscriptions_1 \(id=\?\)$/),
+    ]);
+  });
+
+  it("the back office resends a receipt and lists an order's emails by outbox_email_by_order", async () => {
+    const app = testApp();
+    const paid = paidBy(buyerEmail());
+    await app.send(await delivery(event('checkout.session.completed', paid)), mailed(env.DB));
+    const auth = { authorization: 'Bearer plan-token', origin: SHOP, 'content-type': 'application/json' };
+    const resent = await sent(app, new Request(`${SHOP}/api/admin/orders/${paid.id}/resend-receipt`, { method: 'POST', headers: auth, body: '{}' }));
+    expect(resent.response.status).toBe(202);
+    await expectIndexed(resent.statements);
+    const detail = await sent(app, new Request(`${SHOP}/api/admin/orders/${paid.id}`, { headers: auth }));
+    expect(((await detail.response.json()) as { emails: unknown[] }).emails).toHaveLength(2);
+    await expectIndexed(detail.statements);
+    expect((await planOfStatement(detail.statements, /FROM outbox WHERE kind = 'email' AND json_extract/)).join('\n')).toMatch(/SEARCH outbox USING INDEX outbox_email_by_order \(<expr>=\?\)/);
   });
 });

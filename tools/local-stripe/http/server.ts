@@ -96,10 +96,10 @@ export class LocalStripeServer implements Controllable {
     if (STRIPE_JS_PATH.test(url.pathname) && method === 'GET') return sendScript(res, stripeJsStandIn());
     if ((url.pathname === '/emails' || url.pathname === '/email') && method === 'POST') return this.handleMail(req, res, url.pathname);
     if (url.pathname === '/mail' && method === 'GET') return mailPage(this.mail, req, res, url);
-    if (url.pathname === '/' && method === 'GET') return dashboard(this.store, req, res, url, method);
+    if (url.pathname === '/' && method === 'GET') return dashboard(this.store, req, res, url, method, this.mail);
     if (url.pathname.startsWith('/dashboard/')) {
       const refusal = reads ? null : refuseUnlessOwnPage(req);
-      return refusal ? refused(refusal) : dashboard(this.store, req, res, url, method);
+      return refusal ? refused(refusal) : dashboard(this.store, req, res, url, method, this.mail);
     }
     sendJson(res, 404, unrecognizedUrl(method, url.pathname).body());
   }

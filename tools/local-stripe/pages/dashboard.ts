@@ -11,6 +11,7 @@ import { createPrice, updatePrice } from '../resources/prices';
 import { updateProduct } from '../resources/products';
 import { cancelSubscription, updateSubscription } from '../resources/subscriptions';
 import type { Store } from '../core/store';
+import type { MailCatcher } from '../resources/mail';
 import type { RequestContext, StripeObject } from '../core/types';
 import { escapeHtml, formatMoney } from './layout';
 
@@ -71,10 +72,10 @@ const ACTIONS: Record<string, Action> = {
 };
 
 /** GET / shows the dashboard; POST /dashboard/<action> acts, then 303 back with what happened. */
-export async function dashboard(store: Store, req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string): Promise<void> {
-  if (method === 'GET') return sendHtml(res, 200, dashboardPage(store, url.searchParams.get('done'), url.searchParams.get('error')));
+export async function dashboard(store: Store, req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string, mail: MailCatcher): Promise<void> {
+  if (method === 'GET') return sendHtml(res, 200, dashboardPage(store, mail, url.searchParams.get('done'), url.searchParams.get('error')));
   const action = ACTIONS[url.pathname.slice('/dashboard/'.length)];
-  if (method !== 'POST' || !action) return sendHtml(res, 404, dashboardPage(store, null, 'no such action'));
+  if (method !== 'POST' || !action) return sendHtml(res, 404, dashboardPage(store, mail, null, 'no such action'));
   const form = new URLSearchParams(await readBody(req));
   const ctx: RequestContext = { requestId: newId.request(), idempotencyKey: null, apiVersion: null };
   let outcome: string;
@@ -162,7 +163,16 @@ function eventsSection(store: Store): string {
   return `<section id="events"><h2>Events (newest 100)</h2><table><thead><tr><th>When</th><th>Type</th><th>Object</th><th>Webhook</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
 
-function dashboardPage(store: Store, done: string | null, error: string | null): string {
+/** The newest messages the shop sent through the mail catcher; each one in full on /mail. */
+function mailSection(mail: MailCatcher): string {
+  const rows = mail.messages
+    .slice(-10)
+    .reverse()
+    .map((message) => `<tr data-mail="${escapeHtml(message.id)}"><td>${escapeHtml(message.sentAt.replace('T', ' ').slice(0, 19))}</td><td>${escapeHtml(message.to.join(', '))}</td><td>${escapeHtml(message.subject)}</td></tr>`);
+  return `<section id="mail"><h2>Mail (newest 10)</h2><p>What the shop emailed, kept here instead of sent: <a href="/mail">read every message</a>.</p><table><thead><tr><th>Sent</th><th>To</th><th>Subject</th></tr></thead><tbody>${rows.join('') || '<tr><td colspan="3">No mail yet.</td></tr>'}</tbody></table></section>`;
+}
+
+function dashboardPage(store: Store, mail: MailCatcher, done: string | null, error: string | null): string {
   const targets = store.webhooks.targetsWith(store.all('webhook_endpoint').filter((endpoint) => endpoint.status === 'enabled').map((endpoint) => ({ url: endpoint.url, secret: '' })));
   const notice = done ? `<p class="done" role="status">${escapeHtml(done)}</p>` : error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : '';
   return `<!doctype html>
@@ -176,8 +186,9 @@ form{display:inline-flex;gap:.25rem;margin:0 .25rem .25rem 0}button{padding:.2re
 <p class="banner" role="note">Local Stripe — test only. Stripe's API at <code>${escapeHtml(store.baseUrl)}/v1</code>; no real payment happens here.</p>
 <h1>Local Stripe dashboard</h1>
 <p>Webhooks to ${targets.length ? targets.map((target) => `<code>${escapeHtml(target.url)}</code>`).join(', ') : '<code>no endpoint yet</code>'}, each signed with its endpoint's secret. Every action here sends the events Stripe sends for it.</p>
-<nav><a href="/mail">Mail</a><a href="#payments">Payments</a><a href="#sessions">Checkout Sessions</a><a href="#products">Products</a><a href="#subscriptions">Subscriptions</a><a href="#events">Events</a></nav>
+<nav><a href="#mail">Mail</a><a href="#payments">Payments</a><a href="#sessions">Checkout Sessions</a><a href="#products">Products</a><a href="#subscriptions">Subscriptions</a><a href="#events">Events</a></nav>
 ${notice}
+${mailSection(mail)}
 ${paymentsSection(store)}
 ${productsSection(store)}
 ${subscriptionsSection(store)}
