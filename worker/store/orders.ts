@@ -312,7 +312,7 @@ export async function searchOrders(db: D1Database, search: OrderSearch, limit: n
     id: 'id = ?1',
     payment_intent: 'payment_intent = ?1',
     client_reference_id: 'client_reference_id = ?1',
-    email: 'customer_email = ?1 COLLATE NOCASE',
+    email: 'lower(customer_email) = lower(?1)',
   }[search.by];
   return ordersIn(await db.prepare(`SELECT * FROM orders WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT ?2`).bind(search.value, limit).all());
 }
