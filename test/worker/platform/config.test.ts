@@ -47,4 +47,8 @@ describe('payloadRetentionDays', () => {
     expect(payloadRetentionDays({ LEDGER_PAYLOAD_RETENTION_DAYS: ' 3650 ' })).toBe(3650);
     for (const value of [undefined, '', '0', '-1', '2.5', 'forever', '3651']) expect(payloadRetentionDays({ LEDGER_PAYLOAD_RETENTION_DAYS: value })).toBe(30);
   });
+
+  it('the production wrangler.toml states 30', () => {
+    expect(env.PRODUCTION_VARS.LEDGER_PAYLOAD_RETENTION_DAYS).toBe('30');
+  });
 });
