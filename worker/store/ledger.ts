@@ -174,14 +174,22 @@ export interface LedgerRow {
   created: number;
   receivedAt: number;
   processedAt: number | null;
+  deadLetteredAt: number | null;
 }
 
-const LEDGER_COLUMNS = `id, type, status, attempts, last_error AS lastError, note, livemode, created, received_at AS receivedAt, processed_at AS processedAt`;
+const LEDGER_COLUMNS = `id, type, status, attempts, last_error AS lastError, note, livemode, created, received_at AS receivedAt, processed_at AS processedAt,
+  dead_lettered_at AS deadLetteredAt`;
 
-/** One page of the ledger older than `after`, all or by status or by type. */
-export async function listEvents(db: D1Database, options: { status?: LedgerStatus; type?: string; after?: Keyset; limit: number }): Promise<LedgerRow[]> {
+/** One page of the ledger older than `after`: all, by status, the dead-lettered (failed ones, by the status index), or by type. */
+export async function listEvents(db: D1Database, options: { status?: LedgerStatus; deadLettered?: boolean; type?: string; after?: Keyset; limit: number }): Promise<LedgerRow[]> {
   const after = options.after ?? { at: Number.MAX_SAFE_INTEGER, id: '' };
-  const [filter, value] = options.status ? ['status = ?4 AND', options.status] : options.type ? ['type = ?4 AND', options.type] : ['', null];
+  const [filter, value] = options.deadLettered
+    ? ["status = ?4 AND dead_lettered_at IS NOT NULL AND", 'failed']
+    : options.status
+      ? ['status = ?4 AND', options.status]
+      : options.type
+        ? ['type = ?4 AND', options.type]
+        : ['', null];
   const { results } = await db
     .prepare(`SELECT ${LEDGER_COLUMNS} FROM stripe_events WHERE ${filter} (received_at, id) < (?1, ?2) ORDER BY received_at DESC, id DESC LIMIT ?3`)
     .bind(after.at, after.id, options.limit, ...(value === null ? [] : [value]))
@@ -223,6 +231,12 @@ export async function ledgerCounts(db: D1Database): Promise<LedgerCounts> {
   const statuses = LEDGER_STATUSES;
   const results = await db.batch<{ n: number }>(statuses.map((status) => db.prepare('SELECT count(*) AS n FROM stripe_events WHERE status = ?').bind(status)));
   return Object.fromEntries(statuses.map((status, i) => [status, results[i]?.results[0]?.n ?? 0])) as LedgerCounts;
+}
+
+/** Failed events the events queue dead-lettered: failed rows are few, read through the status index. */
+export async function deadLetteredCount(db: D1Database): Promise<number> {
+  const row = await db.prepare("SELECT count(*) AS n FROM stripe_events WHERE status = 'failed' AND dead_lettered_at IS NOT NULL").first<{ n: number }>();
+  return row?.n ?? 0;
 }
 
 /** Ignored events by type: a dashboard endpoint that sends more than the shop handles shows here. */
