@@ -2,8 +2,9 @@
 -- ledger keeps the indexes the back office's queries use and nothing more, and its payload
 -- only while the event can still be retried or inspected.
 --
--- stripe_events is rebuilt: the payload may be cleared (NULL) once an event is processed or
--- ignored and older than LEDGER_PAYLOAD_RETENTION_DAYS (worker/events/retention.ts); an
+-- stripe_events is rebuilt: the payload is cleared (NULL) once an event is processed and older
+-- than LEDGER_PAYLOAD_RETENTION_DAYS (worker/events/retention.ts), and an ignored event keeps
+-- none; an
 -- order's history finds its events by `order_key` (the session id for checkout.session.*
 -- events, the payment intent for charges and disputes) instead of two indexes on the
 -- payload's JSON, which every event paid for and a cleared payload would lose; a
@@ -34,6 +35,8 @@ INSERT INTO stripe_events_lean (id, type, created, livemode, status, attempts, l
               ELSE json_extract(payload, '$.data.object.payment_intent') END
   FROM stripe_events;
 UPDATE stripe_events_lean SET dead_lettered_at = received_at WHERE status = 'failed' AND last_error LIKE 'dead-lettered after %';
+-- Ignored events keep no payload: nothing will run them.
+UPDATE stripe_events_lean SET payload = NULL WHERE status = 'ignored';
 DROP TABLE stripe_events;
 ALTER TABLE stripe_events_lean RENAME TO stripe_events;
 

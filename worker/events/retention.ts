@@ -1,5 +1,5 @@
 // The ledger keeps an event's payload while it can still be retried or inspected: failed
-// events keep theirs (Retry runs it); a processed or ignored one's is cleared once it is older
+// events keep theirs (Retry runs it); a processed one's is cleared once it is older
 // than LEDGER_PAYLOAD_RETENTION_DAYS (default 30, as long as Stripe keeps events, so a replay
 // from /v1/events can still bring it back). Run by the scheduled handler, bounded per run.
 import { payloadRetentionDays } from '../platform/config';

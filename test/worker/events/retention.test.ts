@@ -1,5 +1,5 @@
 // The ledger keeps an event's payload while it can still be retried or inspected: the
-// scheduled job clears a processed or ignored event's payload once it is older than
+// scheduled job clears a processed event's payload once it is older than
 // LEDGER_PAYLOAD_RETENTION_DAYS, a bounded number per run; failed events keep theirs.
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
@@ -11,7 +11,7 @@ import { newEventId } from '../support/stripe';
 
 const DAY = 24 * 3600 * 1000;
 
-async function ledgerRow(status: 'processed' | 'ignored' | 'failed', receivedAt: number) {
+async function ledgerRow(status: 'processed' | 'failed', receivedAt: number) {
   const id = newEventId();
   await env.DB.prepare(
     `INSERT INTO stripe_events (id, type, created, livemode, status, attempts, received_at, processed_at, payload)
@@ -30,13 +30,12 @@ beforeEach(async () => {
 });
 
 describe('payload retention', () => {
-  it('clears the payload of processed and ignored events older than the retention, and keeps a failed one’s and a recent one’s', async () => {
+  it('clears the payload of processed events older than the retention, and keeps a failed one’s and a recent one’s', async () => {
     const now = Date.now();
-    const old = { processed: await ledgerRow('processed', now - 31 * DAY), ignored: await ledgerRow('ignored', now - 31 * DAY), failed: await ledgerRow('failed', now - 31 * DAY) };
+    const old = { processed: await ledgerRow('processed', now - 31 * DAY), failed: await ledgerRow('failed', now - 31 * DAY) };
     const recent = await ledgerRow('processed', now - 29 * DAY);
-    expect(await clearExpiredEventPayloads({ db: env.DB, env: testEnv(), now: () => now })).toBe(2);
+    expect(await clearExpiredEventPayloads({ db: env.DB, env: testEnv(), now: () => now })).toBe(1);
     expect(await payloadOf(old.processed)).toBeNull();
-    expect(await payloadOf(old.ignored)).toBeNull();
     expect(await payloadOf(old.failed)).not.toBeNull();
     expect(await payloadOf(recent)).not.toBeNull();
     expect((await env.DB.prepare('SELECT status FROM stripe_events WHERE id = ?').bind(old.processed).first())?.status).toBe('processed');
@@ -59,6 +58,16 @@ describe('payload retention', () => {
     expect(await clearExpiredEventPayloads(context, 3)).toBe(2);
     expect(await Promise.all(ids.map(payloadOf))).toEqual([null, null, null, null, null]);
     expect(await clearExpiredEventPayloads(context, 3)).toBe(0);
+  });
+
+  it('a run reads the status index in order from its mark: no table scan, no sort', async () => {
+    const { results } = await env.DB.prepare(
+      `EXPLAIN QUERY PLAN SELECT id, received_at AS receivedAt FROM stripe_events INDEXED BY stripe_events_by_status_received
+       WHERE status = 'processed' AND received_at >= ?1 AND received_at < ?2 AND payload IS NOT NULL ORDER BY received_at, id LIMIT ?3`,
+    )
+      .bind(0, Date.now(), 500)
+      .all<{ detail: string }>();
+    expect(results.map((row) => row.detail)).toEqual([expect.stringMatching(/^SEARCH stripe_events USING INDEX stripe_events_by_status_received \(status=\? AND received_at>\? AND received_at<\?\)$/)]);
   });
 
   it('the worker’s scheduled handler clears them', async () => {

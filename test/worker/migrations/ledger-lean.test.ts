@@ -5,7 +5,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 
 describe('migration 0020 (the lean ledger)', () => {
-  it('keeps every event with its order key and dead-letter mark, drops the payload indexes, and the claim assertion still aborts a losing batch', async () => {
+  it('keeps every event with its order key and dead-letter mark (an ignored one without its payload), drops the payload indexes, and the claim assertion still aborts a losing batch', async () => {
     const db = env.MIGRATION_DB;
     await applyD1Migrations(db, env.TEST_MIGRATIONS.filter((migration) => migration.name < '0020'));
     const insert = (id: string, type: string, status: string, payload: object, lastError: string | null = null) =>
@@ -16,12 +16,14 @@ describe('migration 0020 (the lean ledger)', () => {
     await insert('evt_session', 'checkout.session.completed', 'processed', { data: { object: { id: 'cs_test_kept', payment_intent: 'pi_kept' } } });
     await insert('evt_refund', 'charge.refunded', 'processed', { data: { object: { id: 'ch_kept', payment_intent: 'pi_kept' } } });
     await insert('evt_product', 'product.updated', 'processed', { data: { object: { id: 'prod_kept' } } });
+    await insert('evt_ignored', 'payment_intent.created', 'ignored', { data: { object: { id: 'pi_ignored' } } });
     await insert('evt_dead', 'charge.dispute.created', 'failed', { data: { object: { id: 'dp_kept', payment_intent: 'pi_other' } } }, 'dead-lettered after 5 deliveries from the queue: boom');
     await applyD1Migrations(db, env.TEST_MIGRATIONS.filter((migration) => migration.name >= '0020'));
 
     const { results } = await db.prepare('SELECT id, status, order_key AS orderKey, dead_lettered_at AS deadLetteredAt, payload IS NOT NULL AS hasPayload FROM stripe_events ORDER BY id').all();
     expect(results).toEqual([
       { id: 'evt_dead', status: 'failed', orderKey: 'pi_other', deadLetteredAt: 5, hasPayload: 1 },
+      { id: 'evt_ignored', status: 'ignored', orderKey: 'pi_ignored', deadLetteredAt: null, hasPayload: 0 },
       { id: 'evt_product', status: 'processed', orderKey: null, deadLetteredAt: null, hasPayload: 1 },
       { id: 'evt_refund', status: 'processed', orderKey: 'pi_kept', deadLetteredAt: null, hasPayload: 1 },
       { id: 'evt_session', status: 'processed', orderKey: 'cs_test_kept', deadLetteredAt: null, hasPayload: 1 },
