@@ -400,6 +400,8 @@ export type AdminSubscriptionsQuery = v.InferOutput<typeof AdminSubscriptionsQue
 /** `GET /api/admin/events?status=&type=&cursor=&limit=`: the ledger, newest first. */
 export const AdminEventsQuery = v.object({
   status: v.optional(v.picklist(LEDGER_STATUSES, `must be one of ${LEDGER_STATUSES.join(', ')}`)),
+  /** `1`: only the failed events the events queue gave up on (its dead-letter queue). */
+  deadLettered: v.optional(v.picklist(['1'], 'must be 1')),
   type: v.optional(v.pipe(v.string(), v.regex(EVENT_TYPE, 'must be a Stripe event type (charge.refunded)'))),
   ...pageQuery,
 });
@@ -528,6 +530,8 @@ export interface AdminLedgerEvent {
   created: string;
   receivedAt: string;
   processedAt: string | null;
+  /** When the events queue gave up on it (after its deliveries); only Retry runs it again. */
+  deadLetteredAt: string | null;
 }
 
 export interface AdminAction {
@@ -630,6 +634,10 @@ export interface AdminEventsResponse {
   events: AdminLedgerEvent[];
   next: string | null;
   counts: Record<LedgerStatus, number>;
+  /** Failed events the events queue dead-lettered (counted in `counts.failed` too). */
+  deadLettered: number;
+  /** Where an accepted event waits before its commit: `queue` (the EVENTS queue) or `sync` (none: committed on its request). */
+  processing: 'queue' | 'sync';
   ignoredByType: { type: string; count: number }[];
 }
 

@@ -5,6 +5,7 @@ import { consumeOutbox, sweepOutbox } from './outbox/consumer';
 import { reconcileIfDue } from './admin/reconcile';
 import { watchAlerts } from './admin/alerts';
 import { stripeClient } from './stripe/client';
+import { clearExpiredEventPayloads } from './events/retention';
 
 const deps = defaultDependencies();
 const app = createApp(deps);
@@ -24,12 +25,16 @@ export default {
         return consumeOutbox(batch as MessageBatch<OutboxMessage>, env, deps);
     }
   },
-  // Re-sends outbox rows whose queue message was lost; reconciles with Stripe when due (daily by default).
+  // Re-sends outbox rows whose queue message was lost; clears event payloads past retention;
+  // reconciles with Stripe when due (daily by default).
   scheduled: async (_controller: ScheduledController, env: Env, ctx: ExecutionContext) => {
     const waitUntil = (promise: Promise<unknown>) => ctx.waitUntil(promise);
     await sweepOutbox(env, deps, waitUntil);
     const stripe = await stripeClient(env);
     const context = { ...deps, db: env.DB, env, waitUntil };
+    await clearExpiredEventPayloads(context).catch((error: unknown) =>
+      console.error(JSON.stringify({ msg: 'clearing event payloads failed; the next run tries again', error: String(error) })),
+    );
     await watchAlerts(context, stripe, await reconcileIfDue(stripe, context));
   },
 } satisfies ExportedHandler<Env, unknown>;

@@ -49,9 +49,10 @@ export const newEventId = () => `evt_1B${unique()}`;
  * @param {{ sessionId?: string, secret?: string, pretty?: boolean }} [options]
  * @returns {Delivery}
  */
-export function checkoutCompleted({ sessionId = newSessionId(), secret = WEBHOOK_SECRET, pretty = true } = {}) {
+export function checkoutCompleted({ sessionId = newSessionId(), secret = WEBHOOK_SECRET, pretty = true, customer = undefined } = {}) {
   const session = {
     ...fixture('checkout.session'),
+    ...(customer ? { customer } : {}),
     id: sessionId,
     status: 'complete',
     payment_status: 'paid',
@@ -71,6 +72,20 @@ export function checkoutCompleted({ sessionId = newSessionId(), secret = WEBHOOK
   const body = pretty ? JSON.stringify(event, null, 2) : JSON.stringify(event);
   const header = Stripe.webhooks.generateTestHeaderString({ payload: body, secret });
   return { eventId: event.id, sessionId, body, header };
+}
+
+/**
+ * The webhooks Stripe sends the shop's endpoint (subscribed to the handled types only) for one
+ * Payment Link purchase by a new customer: `customer.created`, then the paid
+ * `checkout.session.completed` naming that customer.
+ * @returns {Delivery[]}
+ */
+export function purchaseDeliveries() {
+  const customer = { ...fixture('customer'), id: `cus_${unique()}`, email: 'bench@example.com' };
+  const event = { ...fixture('event'), id: newEventId(), type: 'customer.created', created: Math.floor(Date.now() / 1000), data: { object: customer } };
+  const body = JSON.stringify(event, null, 2);
+  const created = { eventId: event.id, sessionId: '', body, header: Stripe.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET }) };
+  return [created, checkoutCompleted({ customer: customer.id })];
 }
 
 /** @param {number} count @returns {Delivery[]} */

@@ -115,7 +115,7 @@ export async function applyMigrations(mf) {
 }
 
 /**
- * @typedef {{ elapsedMs: number, latenciesMs: number[], errors: number, statuses: Record<string, number>, bodies: Record<string, number>, errorSamples: string[] }} LoadResult
+ * @typedef {{ elapsedMs: number, latenciesMs: number[], answeredAtMs: number[], errors: number, statuses: Record<string, number>, bodies: Record<string, number>, errorSamples: string[] }} LoadResult
  */
 
 /**
@@ -128,6 +128,8 @@ export async function applyMigrations(mf) {
 export async function sendAll(base, deliveries, { concurrency, agent }) {
   const url = new URL('/webhooks/stripe', base);
   const latenciesMs = new Array(deliveries.length);
+  // Wall-clock time of each answer (Date.now(), the clock the worker stamps its commits with).
+  const answeredAtMs = new Array(deliveries.length);
   /** @type {Record<string, number>} */
   const statuses = {};
   /** @type {Record<string, number>} */
@@ -145,6 +147,7 @@ export async function sendAll(base, deliveries, { concurrency, agent }) {
       try {
         const { status, body } = await post(url, delivery, agent);
         latenciesMs[index] = performance.now() - started;
+        answeredAtMs[index] = Date.now();
         statuses[status] = (statuses[status] ?? 0) + 1;
         const key = body.length > 120 ? `${body.slice(0, 117)}...` : body;
         if (key in bodies || Object.keys(bodies).length < 10) bodies[key] = (bodies[key] ?? 0) + 1;
@@ -164,7 +167,7 @@ export async function sendAll(base, deliveries, { concurrency, agent }) {
   const started = performance.now();
   await Promise.all(Array.from({ length: Math.min(concurrency, deliveries.length) }, lane));
   const elapsedMs = performance.now() - started;
-  return { elapsedMs, latenciesMs, errors, statuses, bodies, errorSamples };
+  return { elapsedMs, latenciesMs, answeredAtMs, errors, statuses, bodies, errorSamples };
 }
 
 /** One webhook delivery as Stripe makes it. @returns {Promise<{ status: number, body: string }>} */
@@ -252,13 +255,19 @@ export function summarize(result) {
  * @param {Miniflare} mf
  * @param {import('./events.mjs').Delivery[]} sent
  * @param {WorkerLog} log
- * @param {{ consumer?: boolean }} [options] `consumer: false`: no queue consumer ran; check that every delivery waits in the outbox instead
+ * @param {{ consumer?: boolean, answeredAtMs?: Map<string, number> }} [options] `consumer: false`: no queue consumer ran; check
+ *   that every delivery waits in the outbox instead. `answeredAtMs`: when each measured event's 200 arrived, for the time to its commit.
  */
-export async function verifyLedger(mf, sent, log, { consumer = true } = {}) {
+export async function verifyLedger(mf, sent, log, { consumer = true, answeredAtMs } = {}) {
   const db = await mf.getD1Database('DB');
   const eventIds = new Set(sent.map((delivery) => delivery.eventId));
   const sessionIds = new Set(sent.map((delivery) => delivery.sessionId));
   const scalar = async (sql) => /** @type {{ n: number }} */ (await db.prepare(sql).first()).n;
+
+  // In queue mode a 200 means queued: the events consumer commits after the responses. Wait for
+  // it as long as it makes progress, then take each event's time from its 200 to its commit.
+  const eventsDrain = await waitForProgress(() => scalar(`SELECT count(*) AS n FROM stripe_events WHERE status = 'processed'`), eventIds.size);
+  const commitLatency = answeredAtMs ? await commitLatencies(db, answeredAtMs) : undefined;
 
   const ledgerRows = await scalar('SELECT count(*) AS n FROM stripe_events');
   const ledgerProcessed = await scalar(`SELECT count(*) AS n FROM stripe_events WHERE status = 'processed'`);
@@ -317,7 +326,45 @@ export async function verifyLedger(mf, sent, log, { consumer = true } = {}) {
         rows: (await db.prepare('SELECT kind, status, attempts, count(*) AS n FROM outbox GROUP BY kind, status, attempts').all()).results,
         errors: (await db.prepare('SELECT last_error AS error, count(*) AS n FROM outbox WHERE last_error IS NOT NULL GROUP BY last_error LIMIT 5').all()).results,
       };
-  return { ok, events: eventIds.size, sessions: sessionIds.size, checks, drainMs, outbox };
+  return { ok, events: eventIds.size, sessions: sessionIds.size, checks, drainMs, eventsDrainMs: eventsDrain.ms, commitLatency, outbox };
+}
+
+/** Polls `count` until it reaches `target` or stops growing for DRAIN_STALL_MS. */
+async function waitForProgress(count, target) {
+  const started = Date.now();
+  let last = await count();
+  let lastProgress = Date.now();
+  while (last < target && Date.now() - lastProgress < DRAIN_STALL_MS) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = await count();
+    if (now > last) lastProgress = Date.now();
+    last = now;
+  }
+  return { reached: last, ms: Date.now() - started };
+}
+
+/**
+ * Time from each event's 200 to its commit: the ledger's processed_at is stamped by the consumer
+ * as it decides the batch, just before the batch's one D1 call, on this machine's clock.
+ * @param {Map<string, number>} answeredAtMs event id → Date.now() when its 200 arrived
+ */
+export async function commitLatencies(db, answeredAtMs) {
+  const ids = [...answeredAtMs.keys()];
+  const processedAt = new Map();
+  for (let i = 0; i < ids.length; i += 500) {
+    const { results } = await db
+      .prepare(`SELECT id, processed_at AS at FROM stripe_events WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'processed'`)
+      .bind(JSON.stringify(ids.slice(i, i + 500)))
+      .all();
+    for (const row of results) processedAt.set(row.id, row.at);
+  }
+  return latencySummary(ids.map((id) => (processedAt.has(id) ? processedAt.get(id) - /** @type {number} */ (answeredAtMs.get(id)) : NaN)));
+}
+
+/** p50 / p99 / max of latencies in ms; NaN entries (never committed) are counted apart. */
+export function latencySummary(latencies) {
+  const committed = latencies.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
+  return { count: latencies.length, uncommitted: latencies.length - committed.length, p50Ms: percentile(committed, 50), p99Ms: percentile(committed, 99), maxMs: committed.at(-1) ?? NaN };
 }
 
 /** The naive peer's tables (bench/naive/schema.sql), as its tutorial applies them. */

@@ -32,8 +32,9 @@ export function summaryMarkdown(results) {
   out.push('', table(
     ['per purchase', 'D1 round trips', 'rows read', 'rows written', 'ms in worker', 'ms of SQL'],
     [
-      ['paid webhook', p.webhook],
-      ['outbox delivery (queue consumer, after the response)', p.outbox],
+      ['its webhooks (verify, queue)', p.webhook],
+      ['their commit (events consumer, in groups)', p.events],
+      ['outbox delivery (queue consumer, after the commit)', p.outbox],
       ['order lookup (success page, once)', p.orderLookup],
       ...results.load
         .filter((run) => run.bundle === 'naive' && run.verification?.perWebhook)
@@ -43,12 +44,14 @@ export function summaryMarkdown(results) {
     'lrrrrr',
   ));
   const u = p.underLoad;
-  const batch = u.webhook.statements.find((st) => st.statement.startsWith('batch'));
+  const oursHigh = results.load.find((run) => run.label === 'ours' && run.concurrency === u.concurrency);
+  const commit = oursHigh?.verification?.commitLatency;
   out.push(
     '',
-    `Under load (${u.requests} webhooks at ${u.concurrency} connections): ${fixed(u.webhook.msInWorker, 1)} ms in the worker per webhook, ` +
-      `${fixed(batch?.meanMs ?? NaN, 1)} ms of it waiting for its one D1 batch, whose SQL ran ${fixed(u.webhook.sqlMs, 2)} ms. ` +
-      `Storage ${fixed(p.bytesPerPurchase / 1024, 1)} KiB per purchase; workerd CPU ${fixed(p.cpuMsPerPurchase, 1)} ms per purchase.`,
+    `A purchase is ${fixed(p.webhooksPerPurchase, 0)} webhooks (customer.created, checkout.session.completed) and writes ${fixed(p.rowsWrittenPerPurchase, 1)} D1 rows. ` +
+      `Under load (${u.requests} webhooks at ${u.concurrency} connections): ${fixed(u.commitsPerWebhook, 3)} D1 commits per webhook (${u.eventBatches} group commits)` +
+      (commit ? `; from a webhook's 200 to its order committed p50 ${fixed(commit.p50Ms, 0)} ms, p99 ${fixed(commit.p99Ms, 0)} ms` : '') +
+      `. Storage ${fixed(p.bytesPerPurchase / 1024, 1)} KiB per purchase with its events' payloads, ${fixed(p.keptBytesPerPurchase / 1024, 1)} KiB once they are cleared; workerd CPU ${fixed(p.cpuMsPerPurchase, 1)} ms per purchase.`,
   );
   const k = results.costs;
   out.push('', table(

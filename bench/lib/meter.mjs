@@ -1,9 +1,10 @@
 // D1 per purchase, from D1's own result metadata (`meta.rows_read` / `meta.rows_written`),
 // counted inside our worker by bench/profile/worker.ts (the unchanged app and Queues
 // consumer with a metering D1 binding): round trips, rows and time per paid webhook, per
-// outbox delivery after the response, and per order lookup from the success page.
+// outbox delivery after the response, and per order lookup from the success page; with the
+// EVENTS queue (wrangler.toml's default), a webhook's commit is the events consumer's.
 import http from 'node:http';
-import { buildDeliveries, WEBHOOK_SECRET } from './events.mjs';
+import { buildDeliveries, purchaseDeliveries, WEBHOOK_SECRET } from './events.mjs';
 import { measureWorkerdCpu } from './cpu.mjs';
 import { applyMigrations, oursOptions, sendAll, startMiniflare, summarize } from './load.mjs';
 
@@ -16,7 +17,7 @@ import { applyMigrations, oursOptions, sendAll, startMiniflare, summarize } from
 export function meterOf(url) {
   const endpoint = new URL('/api/__bench/d1', url);
   return {
-    /** @returns {Promise<{ fetch: Scope, queue: Scope }>} */
+    /** @returns {Promise<{ fetch: Scope, events: Scope, queue: Scope }>} */
     read: async () => (await fetch(endpoint)).json(),
     reset: async () => void (await (await fetch(endpoint, { method: 'DELETE' })).arrayBuffer()),
   };
@@ -29,12 +30,12 @@ export async function databaseBytes(mf) {
   return meta.size_after;
 }
 
-/** Waits until every outbox row is done (or `timeoutMs` passes); returns how many are not. */
+/** Waits until no outbox row is pending (done, or dead: no email provider here), or `timeoutMs` passes; returns how many still are. */
 export async function drainOutbox(mf, timeoutMs = 20_000) {
   const db = await mf.getD1Database('DB');
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const row = /** @type {{ n: number }} */ (await db.prepare(`SELECT count(*) AS n FROM outbox WHERE status <> 'done'`).first());
+    const row = /** @type {{ n: number }} */ (await db.prepare(`SELECT count(*) AS n FROM outbox WHERE status = 'pending'`).first());
     if (row.n === 0 || Date.now() > deadline) return row.n;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -58,10 +59,40 @@ export function perOperation(scope, operations = scope.count) {
   };
 }
 
+/** Waits until the ledger holds each of `eventIds` processed (or `timeoutMs` passes); returns how many are not. */
+export async function drainEvents(mf, eventIds, timeoutMs = 20_000) {
+  const db = await mf.getD1Database('DB');
+  const ids = JSON.stringify(eventIds);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = /** @type {{ n: number }} */ (
+      await db.prepare(`SELECT count(*) AS n FROM stripe_events WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'processed'`).bind(ids).first()
+    );
+    const left = eventIds.length - row.n;
+    if (left === 0 || Date.now() > deadline) return left;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Bytes of the events' payloads still in the ledger: what clearing them after retention gives back. */
+async function payloadBytes(mf, eventIds) {
+  const db = await mf.getD1Database('DB');
+  const row = /** @type {{ n: number }} */ (
+    await db.prepare('SELECT coalesce(sum(length(payload)), 0) AS n FROM stripe_events WHERE id IN (SELECT value FROM json_each(?1))').bind(JSON.stringify(eventIds)).first()
+  );
+  return row.n;
+}
+
+/** D1 batch calls (commits) among a scope's statements. */
+const commitsOf = (scope) => Object.entries(scope.statements).reduce((sum, [statement, s]) => sum + (statement.startsWith('batch') ? s.calls : 0), 0);
+
 /**
- * `purchases` paid checkouts, one at a time: each a signed checkout.session.completed, its
- * outbox delivery carried out by the queue consumer, then one order lookup as the success page
- * makes it. Also the database bytes each purchase adds and the workerd CPU it costs.
+ * `purchases` purchases one at a time, each the webhooks Stripe sends for it (customer.created,
+ * checkout.session.completed), committed by the EVENTS consumer as wrangler.toml sets it up (queue
+ * mode), its outbox delivery carried out by the outbox consumer, then one order lookup as the
+ * success page makes it. Also the database bytes each purchase adds (with its events' payloads,
+ * and without them, as after LEDGER_PAYLOAD_RETENTION_DAYS) and the workerd CPU it costs. Then a
+ * burst at `concurrency` connections: D1 commits per webhook under load.
  * @param {{ scriptPath: string, compatibilityDate: string }} bundle the profile bundle
  */
 export async function meterPurchases(bundle, { purchases, warmup, burst, concurrency }) {
@@ -71,54 +102,72 @@ export async function meterPurchases(bundle, { purchases, warmup, burst, concurr
   const meter = meterOf(worker.url);
   try {
     await applyMigrations(worker.mf);
-    await sendAll(worker.url, buildDeliveries(warmup), { concurrency: 1, agent });
+    const warm = Array.from({ length: warmup }, purchaseDeliveries).flat();
+    await sendAll(worker.url, warm, { concurrency: 1, agent });
+    await drainEvents(worker.mf, warm.map((d) => d.eventId));
     await drainOutbox(worker.mf);
     await meter.reset();
     const bytesBefore = await databaseBytes(worker.mf);
 
-    const deliveries = buildDeliveries(purchases);
+    const deliveries = Array.from({ length: purchases }, purchaseDeliveries).flat();
+    const eventIds = deliveries.map((d) => d.eventId);
+    const sessions = deliveries.filter((d) => d.sessionId);
     const cpu = measureWorkerdCpu();
     const load = summarize(await sendAll(worker.url, deliveries, { concurrency: 1, agent }));
+    const uncommitted = await drainEvents(worker.mf, eventIds);
     const undelivered = await drainOutbox(worker.mf);
     const cpuMs = cpu.stop();
     const paid = await meter.read();
+    const bytesAfter = await databaseBytes(worker.mf);
+    const payloads = await payloadBytes(worker.mf, eventIds);
 
     await meter.reset();
     const lookupStatuses = {};
-    for (const { sessionId } of deliveries) {
+    for (const { sessionId } of sessions) {
       const response = await fetch(new URL(`/api/orders/${sessionId}`, worker.url));
       await response.arrayBuffer();
       lookupStatuses[response.status] = (lookupStatuses[response.status] ?? 0) + 1;
     }
     const lookups = await meter.read();
-    const bytesAfter = await databaseBytes(worker.mf);
 
-    // Where a webhook's time goes under load: the same metering at the load's concurrency.
-    await drainOutbox(worker.mf);
+    // D1 commits per webhook under load: the burst's webhooks, their group commits and deliveries.
     await meter.reset();
     const burstAgent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-    const burstLoad = summarize(await sendAll(worker.url, buildDeliveries(burst), { concurrency, agent: burstAgent }));
+    const burstDeliveries = buildDeliveries(burst);
+    const burstLoad = summarize(await sendAll(worker.url, burstDeliveries, { concurrency, agent: burstAgent }));
     burstAgent.destroy();
+    const burstUncommitted = await drainEvents(worker.mf, burstDeliveries.map((d) => d.eventId));
     const underLoad = await meter.read();
 
+    const rowsWritten = paid.fetch.rowsWritten + paid.events.rowsWritten + paid.queue.rowsWritten;
     return {
       purchases,
+      webhooksPerPurchase: deliveries.length / purchases,
       errors: load.errors,
+      uncommitted,
       undelivered,
       p50Ms: load.p50Ms,
-      webhook: perOperation(paid.fetch),
+      webhook: perOperation(paid.fetch, purchases),
+      events: perOperation(paid.events, purchases),
       outbox: perOperation(paid.queue, purchases),
-      queueMessages: paid.queue.count,
+      rowsWrittenPerPurchase: rowsWritten / purchases,
+      queueMessages: paid.events.count + paid.queue.count,
       orderLookup: { ...perOperation(lookups.fetch), statuses: lookupStatuses },
       bytesPerPurchase: (bytesAfter - bytesBefore) / purchases,
+      payloadBytesPerPurchase: payloads / purchases,
+      keptBytesPerPurchase: (bytesAfter - bytesBefore - payloads) / purchases,
       cpuMsPerPurchase: cpuMs / purchases,
       deliverHookCalls: worker.log.counts.delivered,
       underLoad: {
         concurrency,
         requests: burst,
+        uncommitted: burstUncommitted,
         perSecond: burstLoad.perSecond,
         p50Ms: burstLoad.p50Ms,
-        webhook: perOperation(underLoad.fetch),
+        webhook: perOperation(underLoad.fetch, burst),
+        events: perOperation(underLoad.events, burst),
+        commitsPerWebhook: (commitsOf(underLoad.fetch) + commitsOf(underLoad.events)) / burst,
+        eventBatches: commitsOf(underLoad.events),
         outboxDeliveriesMeanwhile: underLoad.queue.count,
         outboxMsMeanwhile: underLoad.queue.totalMs,
       },

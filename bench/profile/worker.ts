@@ -2,10 +2,12 @@
 // worker/app.ts and the unchanged Queues consumer, with the D1 binding wrapped to count
 // and time every call as the worker sees it (prepare().first/run/all and batch), grouped
 // by statement, and to add up D1's own `meta.rows_read` / `meta.rows_written`.
-// Figures are kept per scope: `fetch` (requests), `queue` (the outbox consumer).
+// Figures are kept per scope: `fetch` (requests), `events` (the EVENTS consumer's group commits
+// and its dead letters), `queue` (the outbox consumer).
 // bench/run.mjs reads them at GET /api/__bench/d1 (under /api/ so that, with assets, the worker runs first) and resets them with DELETE.
 import { createApp, defaultDependencies } from '../../worker/app';
-import type { Env, OutboxMessage } from '../../worker/platform/env';
+import { consumeEvents, recordDeadLettered } from '../../worker/events/consume';
+import { QUEUES, type Env, type EventMessage, type OutboxMessage } from '../../worker/platform/env';
 import { consumeOutbox } from '../../worker/outbox/consumer';
 
 interface Stat {
@@ -28,7 +30,8 @@ interface Scope {
 }
 
 const newScope = (): Scope => ({ count: 0, totalMs: 0, roundTrips: 0, rowsRead: 0, rowsWritten: 0, sqlMs: 0, statements: new Map() });
-let scopes = { fetch: newScope(), queue: newScope() };
+const newScopes = () => ({ fetch: newScope(), events: newScope(), queue: newScope() });
+let scopes = newScopes();
 type ScopeName = keyof typeof scopes;
 
 function record(scope: ScopeName, name: string, ms: number, metas: (D1Meta | undefined)[]): void {
@@ -107,14 +110,14 @@ const app = createApp(deps);
 
 function report(): string {
   const view = (s: Scope) => ({ ...s, statements: Object.fromEntries(s.statements) });
-  return JSON.stringify({ fetch: view(scopes.fetch), queue: view(scopes.queue) });
+  return JSON.stringify({ fetch: view(scopes.fetch), events: view(scopes.events), queue: view(scopes.queue) });
 }
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     if (new URL(request.url).pathname === '/api/__bench/d1') {
       const body = report();
-      if (request.method === 'DELETE') scopes = { fetch: newScope(), queue: newScope() };
+      if (request.method === 'DELETE') scopes = newScopes();
       return new Response(body, { headers: { 'content-type': 'application/json' } });
     }
     const scope = scopes.fetch;
@@ -126,14 +129,21 @@ export default {
       scope.totalMs += performance.now() - started;
     }
   },
-  async queue(batch: MessageBatch<OutboxMessage>, env: Env): Promise<void> {
-    const scope = scopes.queue;
+  // As worker/index.ts: the queues told apart by name.
+  async queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
+    const events = batch.queue === QUEUES.events || batch.queue === QUEUES.deadEvents;
+    const scope = events ? scopes.events : scopes.queue;
     const started = performance.now();
     try {
-      await consumeOutbox(batch, { ...env, DB: wrapDatabase(env.DB, 'queue') }, deps);
+      if (events) {
+        const db = wrapDatabase(env.DB, 'events');
+        const context = { ...deps, db, env: { ...env, DB: db }, waitUntil: (promise: Promise<unknown>) => ctx.waitUntil(promise) };
+        if (batch.queue === QUEUES.events) await consumeEvents(batch as MessageBatch<EventMessage>, context);
+        else await recordDeadLettered(batch as MessageBatch<EventMessage>, context);
+      } else await consumeOutbox(batch as MessageBatch<OutboxMessage>, { ...env, DB: wrapDatabase(env.DB, 'queue') }, deps);
     } finally {
       scope.count += batch.messages.length;
       scope.totalMs += performance.now() - started;
     }
   },
-} satisfies ExportedHandler<Env, OutboxMessage>;
+} satisfies ExportedHandler<Env, unknown>;

@@ -47,6 +47,7 @@ export function ledgerEventView(row: LedgerRow): AdminLedgerEvent {
     created: iso(row.created * 1000),
     receivedAt: iso(row.receivedAt),
     processedAt: isoOrNull(row.processedAt),
+    deadLetteredAt: isoOrNull(row.deadLetteredAt),
   };
 }
 

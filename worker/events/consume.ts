@@ -72,40 +72,70 @@ export async function consumeEvents(batch: MessageBatch<EventMessage>, context: 
       for (const item of todo) retryAll(item);
       return;
     }
-    // Failed before too: one event's writes may be what D1 refuses. Commit alone, so it holds no one back.
-    console.error(JSON.stringify({ msg: 'event batch failed to commit again; committing one by one', events: todo.length, error: errorText(error) }));
-    await commitOneByOne(todo, units, failures, context);
+    // Failed before too: one event's writes may be what D1 refuses. Split the batch, so it holds no one back.
+    console.error(JSON.stringify({ msg: 'event batch failed to commit again; committing in halves', events: todo.length, error: errorText(error) }));
+    await commitInHalves(todo, units, failures, context);
     return;
   }
-  settle(todo, failures, context);
+  settle(todo, failures, [], context);
 }
 
-/** Finds the event whose writes the database refuses: every other event commits, that one is recorded failed and retried. */
-async function commitOneByOne(todo: Queued[], units: Commitment[], failures: { item: Queued; error: string }[], context: Context): Promise<void> {
-  for (const [i, item] of todo.entries()) {
-    if (failures.some((failure) => failure.item === item)) {
-      await commit(context, units[i]!.effects, units[i]!.claim).catch(() => undefined);
-      continue;
+/**
+ * D1 calls one consumer invocation makes at most: D1 allows 50 queries per Worker invocation on
+ * Workers Free (1,000 on Paid; a `batch()` is one). The group commit makes 2 (the ledger read,
+ * the batch); only a batch that failed twice makes more, and never past this bound.
+ */
+export const D1_CALLS_PER_INVOCATION = 45;
+
+/**
+ * Finds the events whose writes the database refuses by committing halves of the batch, then
+ * halves of the half that failed: every other event commits, each refused one is recorded
+ * failed and retried alone — about 2·log2(n) calls per refused event. Events left when the
+ * call budget is spent are retried, nothing of theirs written.
+ */
+async function commitInHalves(todo: Queued[], units: Commitment[], failures: { item: Queued; error: string }[], context: Context): Promise<void> {
+  let calls = 2;
+  const deferred: Queued[] = [];
+  const commitPart = async (part: number[]): Promise<void> => {
+    if (calls >= D1_CALLS_PER_INVOCATION) {
+      deferred.push(...part.map((i) => todo[i]!));
+      return;
     }
+    calls++;
     try {
-      await commit(context, units[i]!.effects, units[i]!.claim);
+      await commitMany(context, part.map((i) => units[i]!));
+      return;
     } catch (error) {
-      if (isAlreadyClaimed(error)) continue;
+      if (part.length > 1) {
+        const half = Math.ceil(part.length / 2);
+        await commitPart(part.slice(0, half));
+        await commitPart(part.slice(half));
+        return;
+      }
+      const item = todo[part[0]!]!;
+      // Claimed elsewhere meanwhile: done. Already failed (its mark is what was refused): retried anyway.
+      if (isAlreadyClaimed(error) || failures.some((failure) => failure.item === item)) return;
       const message = errorText(error);
       failures.push({ item, error: message });
+      if (calls >= D1_CALLS_PER_INVOCATION) return;
+      calls++;
       await recordFailed(context.db, item.event, item.payload, context.now(), message).catch((recordError: unknown) =>
         console.error(JSON.stringify({ msg: 'could not record event failure', event: item.event.id, error: String(recordError) })),
       );
     }
-  }
-  settle(todo, failures, context);
+  };
+  await commitPart(todo.map((_, i) => i));
+  if (deferred.length > 0) console.warn(JSON.stringify({ msg: 'D1 call budget spent; events retried', events: deferred.length, budget: D1_CALLS_PER_INVOCATION }));
+  settle(todo, failures, deferred, context);
 }
 
-function settle(todo: Queued[], failures: { item: Queued; error: string }[], context: Context): void {
+function settle(todo: Queued[], failures: { item: Queued; error: string }[], deferred: Queued[], context: Context): void {
   for (const item of todo) {
     const failure = failures.find((candidate) => candidate.item === item);
     if (failure) {
       console.error(JSON.stringify({ msg: 'queued event failed; retried alone', event: item.event.id, type: item.event.type, error: failure.error }));
+      retryAll(item);
+    } else if (deferred.includes(item)) {
       retryAll(item);
     } else {
       context.recentEvents.add(item.event.id);

@@ -97,7 +97,7 @@ export async function handlingOf(event: Stripe.Event, payload: string, context: 
     // A test-mode secret beside the live one (the CLI's) must never fulfil a live shop's orders, nor the reverse.
     console.warn(JSON.stringify({ msg: 'event of the other mode ignored', event: event.id, type: event.type, mode }));
     const note = `${event.livemode ? 'live' : 'test'}-mode event in a ${mode}-mode shop: not acted on`;
-    return { outcome: 'ignored', effects: { writes: [] }, claim: [ignoredMark(db, event, payload, context.now(), note)] };
+    return { outcome: 'ignored', effects: { writes: [] }, claim: [ignoredMark(db, event, context.now(), note)] };
   }
   let effects: Effects | null;
   let note: string | null;
@@ -114,7 +114,7 @@ export async function handlingOf(event: Stripe.Event, payload: string, context: 
   } catch (error) {
     return { outcome: 'failed', error };
   }
-  if (!effects) return { outcome: 'ignored', effects: { writes: [] }, claim: [ignoredMark(db, event, payload, context.now(), 'no handler for this event type')] };
+  if (!effects) return { outcome: 'ignored', effects: { writes: [] }, claim: [ignoredMark(db, event, context.now(), 'no handler for this event type')] };
   return { outcome: 'processed', effects, claim: claimEvent(db, event, payload, context.now(), randomId(16), note) };
 }
 

@@ -41,3 +41,19 @@ export function webhookProcessing(env: { WEBHOOK_PROCESSING?: string; EVENTS?: u
   if (value === 'sync' || !env.EVENTS) return 'sync';
   return 'queue';
 }
+
+export const DEFAULT_PAYLOAD_RETENTION_DAYS = 30;
+
+/**
+ * How many days the ledger keeps a processed event's payload: a whole number from 1 to 3650,
+ * 30 by default (as long as Stripe keeps events, so a replay can still fetch it); anything
+ * else is logged and the default used.
+ */
+export function payloadRetentionDays(env: { LEDGER_PAYLOAD_RETENTION_DAYS?: string }): number {
+  const value = env.LEDGER_PAYLOAD_RETENTION_DAYS?.trim() ?? '';
+  if (value === '') return DEFAULT_PAYLOAD_RETENTION_DAYS;
+  const days = Number(value);
+  if (Number.isInteger(days) && days >= 1 && days <= 3650) return days;
+  console.warn(JSON.stringify({ msg: 'LEDGER_PAYLOAD_RETENTION_DAYS must be a whole number of days from 1 to 3650; using 30', value }));
+  return DEFAULT_PAYLOAD_RETENTION_DAYS;
+}

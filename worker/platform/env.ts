@@ -65,6 +65,8 @@ export interface Env {
   RECONCILE_EVERY_HOURS?: string;
   /** Hours without a Stripe event, while buyers create Checkout Sessions, before the seller is alerted (default 6; 1 to 168). */
   WEBHOOK_QUIET_HOURS?: string;
+  /** Days a processed event's payload is kept in the ledger (worker/events/retention.ts); default 30. */
+  LEDGER_PAYLOAD_RETENTION_DAYS?: string;
   /** The shop's public origin (`https://shop.example`): the order and library links in emails. */
   SITE_URL?: string;
   /** `resend` (default) or `postmark`: who sends the shop's email (worker/email/). */

@@ -43,7 +43,8 @@ import { exportOrders } from '../admin/export';
 import { subscriptionsPage } from '../admin/subscriptions';
 import { decodeCursor, ledgerEventView, nextCursor } from '../admin/views';
 import { logAction } from '../store/admin-actions';
-import { ignoredByType, ledgerCounts, listEvents } from '../store/ledger';
+import { deadLetteredCount, ignoredByType, ledgerCounts, listEvents } from '../store/ledger';
+import { webhookProcessing } from '../platform/config';
 import { findProduct } from '../../catalog';
 import { addPoolKeys } from '../store/licences';
 import { sweepOutbox } from '../outbox/consumer';
@@ -137,12 +138,19 @@ const routes = admin
     const query = c.req.valid('query');
     const limit = query.limit ?? ADMIN_PAGE_SIZE;
     const db = c.env.DB;
-    const filter = query.status ? { status: query.status } : query.type ? { type: query.type } : {};
-    const [rows, counts, ignored] = await Promise.all([listEvents(db, { ...filter, after: decodeCursor(query.cursor), limit }), ledgerCounts(db), ignoredByType(db)]);
+    const filter = query.deadLettered ? { deadLettered: true } : query.status ? { status: query.status } : query.type ? { type: query.type } : {};
+    const [rows, counts, deadLettered, ignored] = await Promise.all([
+      listEvents(db, { ...filter, after: decodeCursor(query.cursor), limit }),
+      ledgerCounts(db),
+      deadLetteredCount(db),
+      ignoredByType(db),
+    ]);
     return c.json({
       events: rows.map(ledgerEventView),
       next: nextCursor(rows, limit, (row) => ({ at: row.receivedAt, id: row.id })),
       counts,
+      deadLettered,
+      processing: webhookProcessing(c.env),
       ignoredByType: ignored,
     } satisfies AdminEventsResponse);
   })

@@ -72,10 +72,17 @@ export function enqueueOutbox({ env, now, waitUntil }: Omit<Committer, 'db'>, ro
     contentType: 'json',
     ...(dueAt > at ? { delaySeconds: Math.ceil((dueAt - at) / 1000) } : {}),
   }));
-  const ids = rows.map((row) => row.id);
-  waitUntil(
-    env.OUTBOX.sendBatch(messages).catch((error: unknown) =>
-      console.warn(JSON.stringify({ msg: 'outbox rows not queued; the sweeper will send them', ids, error: String(error) })),
-    ),
-  );
+  const outbox = env.OUTBOX;
+  for (let at = 0; at < messages.length; at += MESSAGES_PER_SEND_BATCH) {
+    const part = messages.slice(at, at + MESSAGES_PER_SEND_BATCH);
+    const ids = part.map((message) => message.body.outboxId);
+    waitUntil(
+      outbox.sendBatch(part).catch((error: unknown) =>
+        console.warn(JSON.stringify({ msg: 'outbox rows not queued; the sweeper will send them', ids, error: String(error) })),
+      ),
+    );
+  }
 }
+
+/** Queues takes at most 100 messages per sendBatch (and 256 KB; an outbox message is its row's id). */
+const MESSAGES_PER_SEND_BATCH = 100;

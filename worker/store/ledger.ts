@@ -3,7 +3,20 @@ import { LEDGER_STATUSES, type LedgerStatus } from '../../contract/api';
 import type { Keyset } from './keyset';
 
 /** What the ledger keeps of an event besides its payload. */
-type LedgerEvent = Pick<Stripe.Event, 'id' | 'type' | 'created' | 'livemode'>;
+type LedgerEvent = Pick<Stripe.Event, 'id' | 'type' | 'created' | 'livemode'> & { data?: { object?: unknown } };
+
+/**
+ * The order an event belongs to, as the order's history looks it up: a Checkout Session's id,
+ * or the payment intent of a charge, a dispute, or the intent itself. Null for everything else.
+ */
+export function orderKeyOf(event: LedgerEvent): string | null {
+  const object = event.data?.object as { id?: unknown; payment_intent?: unknown } | undefined;
+  if (!object) return null;
+  if (typeof object.id === 'string' && (object.id.startsWith('cs_') || object.id.startsWith('pi_'))) return object.id;
+  if (typeof object.payment_intent === 'string') return object.payment_intent;
+  if (object.payment_intent && typeof (object.payment_intent as { id?: unknown }).id === 'string') return (object.payment_intent as { id: string }).id;
+  return null;
+}
 
 /** D1's message when a batch's claim assertion fails: another delivery already processed the event. */
 const ALREADY_CLAIMED = 'event already claimed';
@@ -20,14 +33,14 @@ export function claimEvent(db: D1Database, event: LedgerEvent, payload: string, 
   return [
     db
       .prepare(
-        `INSERT INTO stripe_events (id, type, created, livemode, status, attempts, received_at, processed_at, payload, note, claim_token)
-         VALUES (?1, ?2, ?3, ?4, 'processed', 1, ?5, ?5, ?6, ?7, ?8)
+        `INSERT INTO stripe_events (id, type, created, livemode, status, attempts, received_at, processed_at, payload, note, claim_token, order_key)
+         VALUES (?1, ?2, ?3, ?4, 'processed', 1, ?5, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT (id) DO UPDATE SET
            status = 'processed', attempts = stripe_events.attempts + 1, processed_at = excluded.processed_at,
            last_error = NULL, lease_until = NULL, note = excluded.note, claim_token = excluded.claim_token
          WHERE stripe_events.status IN ('failed', 'received')`,
       )
-      .bind(event.id, event.type, event.created, event.livemode ? 1 : 0, now, payload, note, token),
+      .bind(event.id, event.type, event.created, event.livemode ? 1 : 0, now, payload, note, token, orderKeyOf(event)),
     db.prepare('INSERT INTO ledger_claim_won (event_id, claim_token) VALUES (?1, ?2)').bind(event.id, token),
   ];
 }
@@ -37,20 +50,18 @@ export async function ledgerStatus(db: D1Database, eventId: string): Promise<Led
   return row?.status ?? null;
 }
 
-/** Events without a handler, or of the other Stripe mode, are kept too: the ledger is the record of everything Stripe sent. */
-export async function recordIgnored(db: D1Database, event: LedgerEvent, payload: string, now: number, note: string): Promise<void> {
-  await ignoredMark(db, event, payload, now, note).run();
-}
-
-/** `recordIgnored` as a statement, for a batch. */
-export function ignoredMark(db: D1Database, event: LedgerEvent, payload: string, now: number, note: string): D1PreparedStatement {
+/**
+ * Events without a handler, or of the other Stripe mode, are kept too — the ledger is the record
+ * of everything Stripe sent — by id, type, time and why; not their payload, which nothing will run.
+ */
+export function ignoredMark(db: D1Database, event: LedgerEvent, now: number, note: string): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO stripe_events (id, type, created, livemode, status, attempts, received_at, processed_at, payload, note)
-       VALUES (?1, ?2, ?3, ?4, 'ignored', 1, ?5, ?5, ?6, ?7)
+      `INSERT INTO stripe_events (id, type, created, livemode, status, attempts, received_at, processed_at, payload, note, order_key)
+       VALUES (?1, ?2, ?3, ?4, 'ignored', 1, ?5, ?5, NULL, ?6, ?7)
        ON CONFLICT (id) DO UPDATE SET attempts = stripe_events.attempts + 1`,
     )
-    .bind(event.id, event.type, event.created, event.livemode ? 1 : 0, now, payload, note);
+    .bind(event.id, event.type, event.created, event.livemode ? 1 : 0, now, note, orderKeyOf(event));
 }
 
 /** A failed handling, kept with its error so that Stripe's retry (or the seller) runs it again; a processed event stays processed. */
@@ -62,12 +73,13 @@ export async function recordFailed(db: D1Database, event: LedgerEvent, payload: 
 export function failedMark(db: D1Database, event: LedgerEvent, payload: string, now: number, error: string): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO stripe_events (id, type, created, livemode, status, attempts, received_at, payload, last_error)
-       VALUES (?1, ?2, ?3, ?4, 'failed', 1, ?5, ?6, ?7)
-       ON CONFLICT (id) DO UPDATE SET status = 'failed', attempts = stripe_events.attempts + 1, last_error = excluded.last_error
+      `INSERT INTO stripe_events (id, type, created, livemode, status, attempts, received_at, payload, last_error, order_key)
+       VALUES (?1, ?2, ?3, ?4, 'failed', 1, ?5, ?6, ?7, ?8)
+       ON CONFLICT (id) DO UPDATE SET status = 'failed', attempts = stripe_events.attempts + 1, last_error = excluded.last_error,
+         payload = coalesce(stripe_events.payload, excluded.payload)
        WHERE stripe_events.status <> 'processed'`,
     )
-    .bind(event.id, event.type, event.created, event.livemode ? 1 : 0, now, payload, error.slice(0, 2000));
+    .bind(event.id, event.type, event.created, event.livemode ? 1 : 0, now, payload, error.slice(0, 2000), orderKeyOf(event));
 }
 
 /** An event the queue gave up on: failed, its last error kept (a processed event stays processed). */
@@ -75,12 +87,13 @@ export async function markDeadLettered(db: D1Database, event: LedgerEvent, paylo
   const reason = `dead-lettered after ${attempts} deliveries from the queue`;
   await db
     .prepare(
-      `INSERT INTO stripe_events (id, type, created, livemode, status, attempts, received_at, payload, last_error)
-       VALUES (?1, ?2, ?3, ?4, 'failed', 1, ?5, ?6, ?7)
-       ON CONFLICT (id) DO UPDATE SET status = 'failed', last_error = ?7 || ': ' || coalesce(stripe_events.last_error, 'no error recorded')
+      `INSERT INTO stripe_events (id, type, created, livemode, status, attempts, received_at, payload, last_error, order_key, dead_lettered_at)
+       VALUES (?1, ?2, ?3, ?4, 'failed', 1, ?5, ?6, ?7, ?8, ?5)
+       ON CONFLICT (id) DO UPDATE SET status = 'failed', last_error = ?7 || ': ' || coalesce(stripe_events.last_error, 'no error recorded'),
+         payload = coalesce(stripe_events.payload, excluded.payload), dead_lettered_at = excluded.dead_lettered_at
        WHERE stripe_events.status <> 'processed'`,
     )
-    .bind(event.id, event.type, event.created, event.livemode ? 1 : 0, now, payload, reason)
+    .bind(event.id, event.type, event.created, event.livemode ? 1 : 0, now, payload, reason, orderKeyOf(event))
     .run();
 }
 
@@ -115,6 +128,40 @@ export function noteWhenMoveRefused(db: D1Database, eventId: string, paymentInte
     .bind(eventId, paymentIntent, status);
 }
 
+// ─── payload retention ──────────────────────────────────────────────────────
+
+/**
+ * Clears the payload of at most `limit` processed events received before `cutoff` (failed ones
+ * keep theirs, for Retry; ignored ones have none), reading the status index in order from the
+ * previous run's mark: a run reads about `limit` rows, however long the ledger. Returns how many
+ * were cleared. Two round trips.
+ */
+export async function clearExpiredPayloads(db: D1Database, cutoff: number, limit: number): Promise<number> {
+  const mark = await db.prepare('SELECT cleared_before AS at FROM ledger_retention WHERE id = 1').first<{ at: number }>();
+  const from = mark?.at ?? 0;
+  if (from >= cutoff) return 0;
+  const { results } = await db
+    .prepare(
+      `SELECT id, received_at AS receivedAt FROM stripe_events INDEXED BY stripe_events_by_status_received
+       WHERE status = 'processed' AND received_at >= ?1 AND received_at < ?2 AND payload IS NOT NULL
+       ORDER BY received_at, id LIMIT ?3`,
+    )
+    .bind(from, cutoff, limit)
+    .all<{ id: string; receivedAt: number }>();
+  // A full page may leave more at its last instant: the next run starts there, not after it.
+  const reached = results.length === limit ? results[results.length - 1]!.receivedAt : cutoff;
+  if (results.length === 0 && cutoff - from < 3_600_000) return 0;
+  await db.batch([
+    db
+      .prepare(`UPDATE stripe_events SET payload = NULL WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'processed'`)
+      .bind(JSON.stringify(results.map((row) => row.id))),
+    db
+      .prepare('INSERT INTO ledger_retention (id, cleared_before) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET cleared_before = excluded.cleared_before')
+      .bind(reached),
+  ]);
+  return results.length;
+}
+
 // ─── the back office's reads ────────────────────────────────────────────────
 
 export interface LedgerRow {
@@ -128,14 +175,22 @@ export interface LedgerRow {
   created: number;
   receivedAt: number;
   processedAt: number | null;
+  deadLetteredAt: number | null;
 }
 
-const LEDGER_COLUMNS = `id, type, status, attempts, last_error AS lastError, note, livemode, created, received_at AS receivedAt, processed_at AS processedAt`;
+const LEDGER_COLUMNS = `id, type, status, attempts, last_error AS lastError, note, livemode, created, received_at AS receivedAt, processed_at AS processedAt,
+  dead_lettered_at AS deadLetteredAt`;
 
-/** One page of the ledger older than `after`, all or by status or by type. */
-export async function listEvents(db: D1Database, options: { status?: LedgerStatus; type?: string; after?: Keyset; limit: number }): Promise<LedgerRow[]> {
+/** One page of the ledger older than `after`: all, by status, the dead-lettered (failed ones, by the status index), or by type. */
+export async function listEvents(db: D1Database, options: { status?: LedgerStatus; deadLettered?: boolean; type?: string; after?: Keyset; limit: number }): Promise<LedgerRow[]> {
   const after = options.after ?? { at: Number.MAX_SAFE_INTEGER, id: '' };
-  const [filter, value] = options.status ? ['status = ?4 AND', options.status] : options.type ? ['type = ?4 AND', options.type] : ['', null];
+  const [filter, value] = options.deadLettered
+    ? ["status = ?4 AND dead_lettered_at IS NOT NULL AND", 'failed']
+    : options.status
+      ? ['status = ?4 AND', options.status]
+      : options.type
+        ? ['type = ?4 AND', options.type]
+        : ['', null];
   const { results } = await db
     .prepare(`SELECT ${LEDGER_COLUMNS} FROM stripe_events WHERE ${filter} (received_at, id) < (?1, ?2) ORDER BY received_at DESC, id DESC LIMIT ?3`)
     .bind(after.at, after.id, options.limit, ...(value === null ? [] : [value]))
@@ -147,10 +202,8 @@ export async function listEvents(db: D1Database, options: { status?: LedgerStatu
 export async function eventsOfOrder(db: D1Database, orderId: string, paymentIntent: string | null): Promise<LedgerRow[]> {
   const { results } = await db
     .prepare(
-      `SELECT ${LEDGER_COLUMNS} FROM stripe_events WHERE json_extract(payload, '$.data.object.id') = ?1
-       UNION
-       SELECT ${LEDGER_COLUMNS} FROM stripe_events WHERE ?2 IS NOT NULL AND json_extract(payload, '$.data.object.payment_intent') = ?2
-       ORDER BY receivedAt, id LIMIT 200`,
+      `SELECT ${LEDGER_COLUMNS} FROM stripe_events WHERE order_key IN (?1, ?2) AND order_key IS NOT NULL
+       ORDER BY received_at, id LIMIT 200`,
     )
     .bind(orderId, paymentIntent)
     .all<LedgerRow>();
@@ -179,6 +232,12 @@ export async function ledgerCounts(db: D1Database): Promise<LedgerCounts> {
   const statuses = LEDGER_STATUSES;
   const results = await db.batch<{ n: number }>(statuses.map((status) => db.prepare('SELECT count(*) AS n FROM stripe_events WHERE status = ?').bind(status)));
   return Object.fromEntries(statuses.map((status, i) => [status, results[i]?.results[0]?.n ?? 0])) as LedgerCounts;
+}
+
+/** Failed events the events queue dead-lettered: failed rows are few, read through the status index. */
+export async function deadLetteredCount(db: D1Database): Promise<number> {
+  const row = await db.prepare("SELECT count(*) AS n FROM stripe_events WHERE status = 'failed' AND dead_lettered_at IS NOT NULL").first<{ n: number }>();
+  return row?.n ?? 0;
 }
 
 /** Ignored events by type: a dashboard endpoint that sends more than the shop handles shows here. */

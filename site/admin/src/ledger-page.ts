@@ -4,12 +4,39 @@ import { byId, h } from '../../src/dom';
 import { admin, answer, ApiError, notice, statusBadge, when, withAccess } from './api';
 
 const params = new URLSearchParams(location.search);
+/** The status filter's extra choice: failed events the events queue gave up on (`?deadLettered=1` to the API). */
+const DEAD_LETTERED = 'dead-lettered';
+
+/** Where failed events stand, and where accepted ones wait before they reach the ledger. */
+function queueSummary(page: AdminEventsResponse): HTMLElement {
+  const waiting = page.counts.failed - page.deadLettered;
+  const retriedBy = page.processing === 'queue' ? 'the events queue (or Stripe, for a webhook committed on its request)' : 'Stripe';
+  return h(
+    'div',
+    { id: 'queue-summary' },
+    h(
+      'p',
+      {},
+      h('span', { class: 'count' }, 'dead-lettered ', h('strong', { id: 'dead-lettered-count' }, String(page.deadLettered))),
+      page.deadLettered ? ' — the queue gave up on them: only Retry runs them again. ' : ' ',
+      h('span', { class: 'count' }, 'failed, retried automatically ', h('strong', { id: 'retrying-count' }, String(waiting))),
+      waiting ? ` — by ${retriedBy}; Retry runs them now.` : '',
+    ),
+    page.processing === 'queue'
+      ? h(
+          'p',
+          { class: 'note', id: 'queued-note' },
+          'Queued: webhooks are answered once their event is on the events queue, and appear here when their group commits (within about a second). Events still on the queue are not in the database yet: a backlog shows in Cloudflare’s dashboard (Queues, edge-storefront-events).',
+        )
+      : null,
+  );
+}
 
 function filters(): HTMLFormElement {
   return h(
     'form',
     { class: 'filters', method: 'get', action: '/admin/ledger' },
-    h('div', {}, h('label', { for: 'status' }, 'Status'), h('select', { id: 'status', name: 'status' }, h('option', { value: '' }, 'All'), ...LEDGER_STATUSES.map((s) => h('option', { value: s, selected: params.get('status') === s }, s)))),
+    h('div', {}, h('label', { for: 'status' }, 'Status'), h('select', { id: 'status', name: 'status' }, h('option', { value: '' }, 'All'), ...LEDGER_STATUSES.map((s) => h('option', { value: s, selected: params.get('status') === s }, s)), h('option', { value: DEAD_LETTERED, selected: params.get('status') === DEAD_LETTERED }, 'dead-lettered'))),
     h('div', { class: 'grow' }, h('label', { for: 'type' }, 'Type'), h('input', { id: 'type', name: 'type', value: params.get('type') ?? '', placeholder: 'charge.refunded', autocomplete: 'off' })),
     h('button', { type: 'submit' }, 'Show'),
   );
@@ -22,6 +49,7 @@ function summary(page: AdminEventsResponse): HTMLElement {
     'section',
     { class: 'card', 'aria-label': 'Ledger summary' },
     h('p', {}, ...LEDGER_STATUSES.map((s) => h('span', { class: 'count' }, statusBadge(s), ` ${page.counts[s]}`))),
+    queueSummary(page),
     retryAll,
     page.ignoredByType.length
       ? h('details', {}, h('summary', {}, 'Ignored event types'), h('p', {}, 'Stripe sends these, the shop does not use them: remove them from the webhook endpoint in Stripe’s dashboard.'), h('ul', { id: 'ignored' }, ...page.ignoredByType.map((t) => h('li', {}, h('code', {}, t.type), ` × ${t.count}`))))
@@ -40,7 +68,7 @@ function eventsList(page: AdminEventsResponse): HTMLElement {
       return h(
         'li',
         { class: 'card event', 'data-event': e.id },
-        h('p', {}, h('code', {}, e.type), ' ', statusBadge(e.status), ' ', h('time', { datetime: e.receivedAt }, when(e.receivedAt))),
+        h('p', {}, h('code', {}, e.type), ' ', statusBadge(e.status), e.status === 'failed' && e.deadLetteredAt ? h('span', {}, ' ', h('span', { class: 'badge badge--dead', 'data-dead-lettered': true }, 'dead-lettered')) : null, ' ', h('time', { datetime: e.receivedAt }, when(e.receivedAt))),
         h('p', { class: 'id' }, e.id, e.attempts > 1 ? ` · ${e.attempts} attempts` : ''),
         e.lastError ? h('p', { class: 'error' }, e.lastError) : null,
         e.note ? h('p', { class: 'note' }, e.note) : null,
@@ -69,8 +97,13 @@ async function load(): Promise<void> {
     const value = params.get(name);
     if (value) query[name] = value;
   }
+  const asked = { ...query };
+  if (query.status === DEAD_LETTERED) {
+    delete query.status;
+    query.deadLettered = '1';
+  }
   const page = await answer(admin.events.$get({ query }));
-  const next = page.next ? new URLSearchParams({ ...query, cursor: page.next }) : null;
+  const next = page.next ? new URLSearchParams({ ...asked, cursor: page.next }) : null;
   byId('content').replaceChildren(summary(page), filters(), eventsList(page), h('nav', { class: 'pager', 'aria-label': 'Pages' }, next ? h('a', { href: `/admin/ledger?${next}`, rel: 'next' }, 'Older events') : null));
 }
 

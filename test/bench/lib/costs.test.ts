@@ -64,3 +64,18 @@ describe('the price constants', () => {
     for (const price of Object.values(PRICES)) expect(price.usd).toBeGreaterThan(0);
   });
 });
+
+describe('the cost of a million purchases with queued webhooks', () => {
+  const queued = { ...metered, webhooksPerPurchase: 2, webhook: rows(0, 0), events: rows(20, 30), queueMessages: 300 };
+  const queuedLine = (item: string) => costOfPurchases(queued).rows.find((row) => row.item === item)!;
+
+  it('adds the events consumer’s rows to the webhook’s, the outbox’s and the lookup’s', () => {
+    expect(queuedLine('D1 rows written').perPurchase).toBe(33);
+    expect(queuedLine('D1 rows read').perPurchase).toBe(30);
+  });
+
+  it('counts each webhook, each queue message (events and outbox) and the lookup as requests', () => {
+    expect(queuedLine('Workers requests').perPurchase).toBe(2 + 3 + 1);
+    expect(queuedLine('Queues operations').perPurchase).toBe(9);
+  });
+});

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { commaSeparated, shopMode } from '../../../worker/platform/config';
+import { commaSeparated, payloadRetentionDays, shopMode } from '../../../worker/platform/config';
 import { pastDueGraceDays } from '../../../worker/delivery/settings';
 
 describe('commaSeparated', () => {
@@ -38,5 +38,17 @@ describe('the production wrangler.toml', () => {
   it('gives a past_due subscription 7 days, stated (not left to the default) and valid', () => {
     expect(env.PRODUCTION_VARS.SUBSCRIPTION_PAST_DUE_GRACE_DAYS).toBe('7');
     expect(pastDueGraceDays(env.PRODUCTION_VARS.SUBSCRIPTION_PAST_DUE_GRACE_DAYS)).toEqual({ days: 7, problem: null });
+  });
+});
+
+describe('payloadRetentionDays', () => {
+  it('reads a whole number of days from 1 to 3650; unset, blank or anything else is 30', () => {
+    expect(payloadRetentionDays({ LEDGER_PAYLOAD_RETENTION_DAYS: '7' })).toBe(7);
+    expect(payloadRetentionDays({ LEDGER_PAYLOAD_RETENTION_DAYS: ' 3650 ' })).toBe(3650);
+    for (const value of [undefined, '', '0', '-1', '2.5', 'forever', '3651']) expect(payloadRetentionDays({ LEDGER_PAYLOAD_RETENTION_DAYS: value })).toBe(30);
+  });
+
+  it('the production wrangler.toml states 30', () => {
+    expect(env.PRODUCTION_VARS.LEDGER_PAYLOAD_RETENTION_DAYS).toBe('30');
   });
 });

@@ -238,6 +238,7 @@ describe('back-office queries use indexes (EXPLAIN QUERY PLAN): a page costs the
     ['a later page of the ledger', `events?cursor=${encodeURIComponent(`${Date.now()}~evt_zzz`)}`],
     ['the ledger by status', 'events?status=failed'],
     ['the ledger by type', 'events?type=charge.refunded'],
+    ['the dead-lettered events', 'events?deadLettered=1'],
   ])('%s', async (_name, path) => {
     await run(delivery(event('checkout.session.completed', session)));
     const { response, statements } = await admin(typeof path === 'function' ? path() : path);
