@@ -257,6 +257,15 @@ export interface DownloadLink {
   /** Downloads of this file this order may make, and has made. */
   limit: number;
   used: number;
+  /** The seller's note on the newest version when the file was replaced since the catalog's first (`npm run files -- put … --note`); else null. */
+  update: FileUpdate | null;
+}
+
+/** A newer version of a catalog file: its number (2 and up), what changed, and when it was published (ISO). */
+export interface FileUpdate {
+  version: number;
+  note: string;
+  publishedAt: string;
 }
 
 /** A licence key bought with the order; `key` is null while a pool product waits for the seller's keys. */

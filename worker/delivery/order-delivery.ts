@@ -32,7 +32,7 @@ export function deliverable(record: OrderRecord, contents: StoredContents, env: 
   return { products: servedProducts(record.order, contents.products, access), units: contents.units, access };
 }
 
-/** From the order as read with its records (no D1 call; the files' sizes come from R2). */
+/** From the order as read with its records (one D1 read, the files' newest versions; their sizes come from R2). */
 export async function orderDelivery(record: OrderRecord, served: Deliverable, env: Env, nowMs: number): Promise<OrderDelivery> {
   const { order } = record;
   const subscriptionAccess = subscriptionAccessView(served.access);

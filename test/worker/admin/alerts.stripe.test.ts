@@ -60,7 +60,7 @@ describe('alerts', () => {
     const client = (await stripeClient(adminEnv()))!;
     const errors = vi.spyOn(console, 'error');
     const finished = (at: number): ReconcileResponse => ({ run: { id: `run_${at}`, trigger: 'cron', startedAt: new Date(at).toISOString(), finishedAt: new Date(at).toISOString(), pages: 1, compared: 0 }, pagesThisCall: 1, drift: [] });
-    const disabledAlerts = (alerts: { kind: string }[]) => alerts.filter((alert) => alert.kind === 'endpoint_disabled');
+    const disabledAlerts = <A extends { kind: string }>(alerts: A[]) => alerts.filter((alert) => alert.kind === 'endpoint_disabled');
     const endpoint = await stripe.webhookEndpoints.create({ url: 'http://127.0.0.1:9/webhooks/stripe', enabled_events: ['*'] });
     try {
       await stripe.webhookEndpoints.update(endpoint.id, { disabled: true });
