@@ -26,13 +26,12 @@ export async function newestFileVersions(db: D1Database, fileKeys: readonly stri
   return new Map(results.map((row) => [row.fileKey, row]));
 }
 
-/** One version of a file, or null. */
-export async function findFileVersion(db: D1Database, fileKey: string, version: number): Promise<FileVersion | null> {
-  return db.prepare(`SELECT ${COLUMNS} FROM file_versions WHERE file_key = ?1 AND version = ?2`).bind(fileKey, version).first<FileVersion>();
-}
+// D1 binds every JS number as a REAL: cast, so that version 2 reads `@v2`, never `@v2.0`.
+const VERSION = 'CAST(?2 AS INTEGER)';
+const LIMIT = 'CAST(?4 AS INTEGER)';
 
 /** The outbox subject of one file version's message to one buyer: at most one per version and address. */
-const NOTICE_SUBJECT = `'file_updated:' || ?1 || '@v' || ?2 || ':' || lower(o.customer_email)`;
+const NOTICE_SUBJECT = `'file_updated:' || ?1 || '@v' || ${VERSION} || ':' || lower(o.customer_email)`;
 
 /**
  * The past buyers of a file version, as the orders that bought one of `products` (by the line's
@@ -61,9 +60,9 @@ export function queueFileUpdateNotices(
   return db
     .prepare(
       `INSERT INTO outbox (subject, kind, payload, created_at, next_attempt_at)
-       SELECT 'file_updated:' || ?1 || '@v' || ?2 || ':' || email, 'email',
-              json_object('template', 'file_updated', 'order', orderId, 'file', ?1, 'version', ?2, 'note', ?5), ?6, ?6
-       FROM (${pastBuyers('ORDER BY email LIMIT ?4')}) WHERE true
+       SELECT 'file_updated:' || ?1 || '@v' || ${VERSION} || ':' || email, 'email',
+              json_object('template', 'file_updated', 'order', orderId, 'file', ?1, 'version', ${VERSION}, 'note', ?5), ?6, ?6
+       FROM (${pastBuyers(`ORDER BY email LIMIT ${LIMIT}`)}) WHERE true
        ON CONFLICT (subject, kind) DO NOTHING RETURNING id, next_attempt_at AS dueAt`,
     )
     .bind(notice.fileKey, notice.version, JSON.stringify(notice.products), notice.limit, notice.note, notice.now, notice.livemode ? 1 : 0);
@@ -73,6 +72,24 @@ export function queueFileUpdateNotices(
 export function countUntoldBuyers(db: D1Database, notice: { fileKey: string; version: number; products: string[]; livemode: boolean }): D1PreparedStatement {
   // ?4-?6 are the queueing's (limit, note, now): unused here, bound so the placeholders line up.
   return db.prepare(`SELECT count(*) AS untold FROM (${pastBuyers('')})`).bind(notice.fileKey, notice.version, JSON.stringify(notice.products), null, null, null, notice.livemode ? 1 : 0);
+}
+
+/**
+ * The seller's 'buyers_notified' log entry, in the batch before the queueing: how many it queues
+ * (the untold, up to the limit) and how many stay untold after it.
+ */
+export function logBuyersNotified(
+  db: D1Database,
+  notice: { fileKey: string; version: number; products: string[]; livemode: boolean; limit: number; now: number },
+  actor: string,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO admin_actions (at, actor, action, subject, detail)
+       SELECT ?6, ?8, 'buyers_notified', ?1, json_object('version', ${VERSION}, 'queued', min(untold, ${LIMIT}), 'untold', max(untold - ${LIMIT}, 0))
+       FROM (SELECT count(*) AS untold FROM (${pastBuyers('')}))`,
+    )
+    .bind(notice.fileKey, notice.version, JSON.stringify(notice.products), notice.limit, null, notice.now, notice.livemode ? 1 : 0, actor);
 }
 
 /** How many messages about the version were queued so far (sent or not). */
