@@ -5,7 +5,7 @@ import type { DownloadLink, FileUpdate } from '../../contract/api';
 import { servesAccess } from '../../contract/order-states';
 import type { Env } from '../platform/env';
 import type { Order } from '../store/orders';
-import { newestFileVersions, type FileVersion } from '../store/file-versions';
+import type { FileVersion } from '../store/file-versions';
 import { contentTypeOf, filenameOf, orderFiles } from './files';
 import { downloadSettings } from './settings';
 import { signLink } from './signature';
@@ -20,8 +20,15 @@ function fileUpdateOf(version: FileVersion | undefined): FileUpdate | null {
   return version ? { version: version.version, note: version.note, publishedAt: new Date(version.publishedAt).toISOString() } : null;
 }
 
-/** `counts`: downloads so far by file key, read with the order (store/order-records.ts). */
-export async function downloadLinks(order: Order, products: Product[], counts: ReadonlyMap<string, number>, env: Env, nowMs: number): Promise<DownloadLink[]> {
+/** `counts`: downloads so far by file key, and `versions`: the files' newest versions, both read with the order (store/order-records.ts). */
+export async function downloadLinks(
+  order: Order,
+  products: Product[],
+  counts: ReadonlyMap<string, number>,
+  versions: ReadonlyMap<string, FileVersion>,
+  env: Env,
+  nowMs: number,
+): Promise<DownloadLink[]> {
   const files = orderFiles(products);
   if (!servesAccess(order.status) || !order.deliveryToken || files.length === 0) return [];
   const configured = downloadSettings(env);
@@ -32,7 +39,6 @@ export async function downloadLinks(order: Order, products: Product[], counts: R
   const { bucket, secret, ttlSeconds } = configured.settings;
   const token = order.deliveryToken;
   const expires = Math.floor(nowMs / 1000) + ttlSeconds;
-  const versions = await newestFileVersions(env.DB, files.map(({ file }) => file.key));
   const heads = await Promise.all(files.map(({ file }) => bucket.head(versions.get(file.key)?.r2Key ?? file.key)));
   const links: DownloadLink[] = [];
   for (const [index, { product, file, limit }] of files.entries()) {

@@ -32,11 +32,11 @@ export function deliverable(record: OrderRecord, contents: StoredContents, env: 
   return { products: servedProducts(record.order, contents.products, access), units: contents.units, access };
 }
 
-/** From the order as read with its records (one D1 read, the files' newest versions; their sizes come from R2). */
+/** From the order as read with its records (no D1 call; the files' sizes come from R2). */
 export async function orderDelivery(record: OrderRecord, served: Deliverable, env: Env, nowMs: number): Promise<OrderDelivery> {
   const { order } = record;
   const subscriptionAccess = subscriptionAccessView(served.access);
   if (!servesAccess(order.status)) return { downloads: [], licenceKeys: [], subscriptionAccess };
-  const downloads = await downloadLinks(order, served.products, record.downloadCounts, env, nowMs);
+  const downloads = await downloadLinks(order, served.products, record.downloadCounts, record.fileVersions, env, nowMs);
   return { downloads, licenceKeys: licenceKeyViews(order, served.products, served.units, record.licenceKeys), subscriptionAccess };
 }

@@ -16,14 +16,21 @@ export interface FileVersion {
 const COLUMNS = 'file_key AS fileKey, version, r2_key AS r2Key, size, sha256, note, published_at AS publishedAt';
 
 /** The newest version of each of `fileKeys` that has one (a key never re-published is absent): by the primary key. */
+export function selectNewestFileVersions(db: D1Database, fileKeys: readonly string[]): D1PreparedStatement {
+  // SQLite takes the bare columns from the row holding MAX(version).
+  return db
+    .prepare(`SELECT ${COLUMNS.replace('version,', 'MAX(version) AS version,')} FROM file_versions WHERE file_key IN (SELECT value FROM json_each(?1)) GROUP BY file_key`)
+    .bind(JSON.stringify([...new Set(fileKeys)]));
+}
+
+/** Reads `selectNewestFileVersions`' result: by file key. */
+export function fileVersionsIn(result: D1Result | undefined): Map<string, FileVersion> {
+  return new Map(((result?.results ?? []) as FileVersion[]).map((row) => [row.fileKey, row]));
+}
+
 export async function newestFileVersions(db: D1Database, fileKeys: readonly string[]): Promise<Map<string, FileVersion>> {
   if (fileKeys.length === 0) return new Map();
-  // SQLite takes the bare columns from the row holding MAX(version).
-  const { results } = await db
-    .prepare(`SELECT ${COLUMNS.replace('version,', 'MAX(version) AS version,')} FROM file_versions WHERE file_key IN (SELECT value FROM json_each(?1)) GROUP BY file_key`)
-    .bind(JSON.stringify([...new Set(fileKeys)]))
-    .all<FileVersion>();
-  return new Map(results.map((row) => [row.fileKey, row]));
+  return fileVersionsIn(await selectNewestFileVersions(db, fileKeys).all());
 }
 
 // D1 binds every JS number as a REAL: cast, so that version 2 reads `@v2`, never `@v2.0`.
