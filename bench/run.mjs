@@ -38,6 +38,7 @@ import { meterPurchases } from './lib/meter.mjs';
 import { costOfPurchases } from './lib/costs.mjs';
 import { growthCurves, growthSvg } from './lib/growth.mjs';
 import { bigDownload } from './lib/download.mjs';
+import { reconcileCost } from './lib/reconcile.mjs';
 import { coldStarts, worstCaseRequests } from './lib/startup.mjs';
 import { summaryMarkdown } from './lib/markdown.mjs';
 import { targetsOf } from './lib/targets.mjs';
@@ -280,6 +281,8 @@ async function main() {
       results.failures.push(`download: ${results.download.error.split('\n')[0]}`);
     }
   }
+
+  results.reconcile = await step('reconcile', () => reconcileCost(bundles.profile, { quick: QUICK }));
 
   // 6. Worst-case request and cold start, ours next to Hono's example.
   say('worst case: 1 MiB body, 8 v1 candidates, current timestamp; then cold starts…');

@@ -1,6 +1,6 @@
 // The words of the buyer's order page (/success), written once: the worker renders the page
 // from the server's state with them, and the site's script re-renders with them as it polls.
-import type { OrderResponse, SubscriptionAccessView } from '../contract/api';
+import type { FileUpdate, OrderResponse, SubscriptionAccessView } from '../contract/api';
 import { findProduct } from './index';
 import { formatMoney } from './money';
 
@@ -39,6 +39,12 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Under a file replaced by a newer version: `Updated 2026-12-06: fixed page 3` (the day in UTC); null for the first version. */
+export function fileUpdateText(update: FileUpdate | null | undefined): string | null {
+  if (!update) return null;
+  return `Updated ${update.publishedAt.slice(0, 10)}: ${update.note}`;
 }
 
 /**

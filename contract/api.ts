@@ -2,7 +2,7 @@
 // worker validates requests with these (Hono's validator, a 400 naming the field), the
 // storefront calls through `hc<AppType>`, and the tests build bodies from them.
 import * as v from 'valibot';
-import { ADMIN_CURSOR, CHECKOUT_SESSION_ID, CLIENT_REFERENCE_ID, DOWNLOAD_EXPIRES, DOWNLOAD_SIGNATURE, EMAIL, EVENT_ID, EVENT_TYPE, LICENCE_KEY, PRICE_ID, PRODUCT_ID, PRODUCT_SLUG, REFUND_REQUEST_ID, STRIPE_OBJECT_ID } from './ids';
+import { ADMIN_CURSOR, CHECKOUT_SESSION_ID, FILE_KEY, CLIENT_REFERENCE_ID, DOWNLOAD_EXPIRES, DOWNLOAD_SIGNATURE, EMAIL, EVENT_ID, EVENT_TYPE, LICENCE_KEY, PRICE_ID, PRODUCT_ID, PRODUCT_SLUG, REFUND_REQUEST_ID, STRIPE_OBJECT_ID } from './ids';
 import { ORDER_STATUSES, type OrderStatus } from './order-states';
 import { MAX_ADMIN_PAGE_SIZE, MAX_LICENCE_KEYS_PER_UPLOAD, MAX_LINES, MAX_QUANTITY, MIN_QUANTITY } from './limits';
 
@@ -257,6 +257,15 @@ export interface DownloadLink {
   /** Downloads of this file this order may make, and has made. */
   limit: number;
   used: number;
+  /** The seller's note on the newest version when the file was replaced since the catalog's first (`npm run files -- put … --note`); else null. */
+  update: FileUpdate | null;
+}
+
+/** A newer version of a catalog file: its number (2 and up), what changed, and when it was published (ISO). */
+export interface FileUpdate {
+  version: number;
+  note: string;
+  publishedAt: string;
 }
 
 /** A licence key bought with the order; `key` is null while a pool product waits for the seller's keys. */
@@ -604,7 +613,7 @@ export interface AdminResendReceiptResponse {
 }
 
 export interface AdminOrderEmail {
-  template: 'receipt' | 'payment_pending' | 'payment_failed' | 'access_ended' | 'library_link';
+  template: 'receipt' | 'payment_pending' | 'payment_failed' | 'access_ended' | 'library_link' | 'file_updated';
   to: string | null;
   status: 'pending' | 'done' | 'dead';
   attempts: number;
@@ -686,4 +695,37 @@ export interface AdminHealthResponse {
   warnings: string[];
   /** Every check of the shop's wiring, red ones with their fix (worker/admin/health-checks.ts). */
   checks: HealthCheck[];
+}
+
+/** `POST /api/admin/files/notify`: tell the next past buyers of a catalog file about its newest version. */
+export const AdminFileNotifyRequest = v.strictObject(
+  { key: v.pipe(v.string('must be a catalog file key'), v.regex(FILE_KEY, 'must be a catalog file key')) },
+  'body must be a JSON object with just the file key: {"key":"…"}',
+);
+export type AdminFileNotifyRequest = v.InferOutput<typeof AdminFileNotifyRequest>;
+
+/** One catalog file as the seller sees it: its newest version, and how many past buyers were told of it. */
+export interface AdminFileView {
+  key: string;
+  product: { id: string; name: string };
+  name: string;
+  /** 1 until a new version is published with `npm run files -- put <key> <path> --note …`. */
+  version: number;
+  update: FileUpdate | null;
+  /** Past buyers queued a message about this version so far, and those not yet (0 and 0 for version 1). */
+  told: number;
+  untold: number;
+}
+
+/** `GET /api/admin/files`. */
+export interface AdminFilesResponse {
+  files: AdminFileView[];
+}
+
+/** `POST /api/admin/files/notify`'s answer: messages queued by this call, and past buyers still untold. */
+export interface AdminFileNotifyResponse {
+  version: number;
+  queued: number;
+  untold: number;
+  message: string;
 }

@@ -50,6 +50,8 @@ export const LIBRARY_SESSION_DAYS = 30;
 /** Library requests per email address, and per client, in one window of LIBRARY_LINK_MINUTES. */
 export const LIBRARY_REQUESTS_PER_EMAIL = 3;
 export const LIBRARY_REQUESTS_PER_CLIENT = 20;
+/** Past buyers told of a new file version per press of Notify (each call queues at most this many messages). */
+export const FILE_NOTICES_PER_CALL = 50;
 /** Where the library lives, and where its emailed link opens. */
 export const LIBRARY_PATH = '/library';
 export const LIBRARY_OPEN_PATH = '/library/open';

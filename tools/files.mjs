@@ -4,6 +4,8 @@
 // own R2 commands (local by default, the real bucket with --remote).
 //
 //   put <product> <path>   upload a file the catalog names for the product, then read it back
+//   put <file key> <path> --note "what changed"
+//                          publish a new version of a catalog file: its own R2 key, recorded in D1
 //   check                  does every file the catalog names exist in the bucket, unchanged?
 //   seed                   the sample files (catalog/files/) into the local bucket, and sample
 //                          licence keys into the local pool; `npm start` runs it
@@ -25,11 +27,17 @@ const HELP = `Usage: npm run files -- <command> [options]
 Commands:
   put <product> <path>   upload <path> as the catalog file of <product> whose key ends in the
                          same file name (or its only file), then read it back to compare
+  put <file key|product> <path> --note "what changed"
+                         publish <path> as a NEW VERSION of that catalog file: uploaded under
+                         <file key>@v<n>, read back, and recorded in D1 (table file_versions, and
+                         the back office's log); buyers' links serve the newest version at once
   check                  list every file catalog.json names and whether the bucket has it
   seed                   put the sample files of catalog/files/ into the LOCAL bucket and
                          sample licence keys into the local pool (npm start runs this)
 
 Options:
+  --note <text>          with put: publish a new version, with what changed (1-500 characters,
+                         shown to buyers: "Updated 2026-12-06: <text>")
   --remote               the real bucket (default: the local one wrangler dev uses)
   --persist-to <dir>     wrangler's local state directory (default: .wrangler/state)
   --config <path>        wrangler.toml (default: ./wrangler.toml)
@@ -45,6 +53,7 @@ function options(argv) {
       allowPositionals: true,
       options: {
         remote: { type: 'boolean', default: false },
+        note: { type: 'string' },
         'persist-to': { type: 'string' },
         config: { type: 'string', default: path.join(ROOT, 'wrangler.toml') },
         help: { type: 'boolean', short: 'h', default: false },
@@ -99,6 +108,15 @@ function putObject(where, key, file, contentType) {
   if (result.status !== 0) throw new Error(`wrangler r2 object put ${where.bucket}/${key} failed: ${result.stderr.trim()}`);
 }
 
+/** A catalog file named by its key: the file and the first digital product that delivers it; undefined if none. */
+function findByKey(catalog, key) {
+  for (const product of catalog.products.filter((candidate) => candidate.digital)) {
+    const file = (product.files ?? []).find((candidate) => candidate.key === key);
+    if (file) return { product, file };
+  }
+  return undefined;
+}
+
 function findFile(product, source) {
   const files = product.files ?? [];
   const name = path.basename(source);
@@ -109,14 +127,21 @@ function findFile(product, source) {
   throw new UsageError(`catalog.json names no file called ${name} for ${product.id} (its files: ${keys}); add it to the product's "files" first`);
 }
 
+/** The product and catalog file `target` names: a catalog file key, or a product id (its file named like `source`). */
+function resolveTarget(catalog, target, source) {
+  const byKey = findByKey(catalog, target);
+  if (byKey) return byKey;
+  const product = catalog.products.find((candidate) => candidate.id === target);
+  if (!product) throw new UsageError(`no product or catalog file key ${target} in catalog.json (products: ${catalog.products.map((p) => p.id).join(', ')})`);
+  if (!product.digital) throw new UsageError(`${target} is not digital ("digital": false in catalog.json): it delivers no files`);
+  return { product, file: findFile(product, source) };
+}
+
 /** `verify`: read the object back and compare (put does; seed trusts wrangler, to keep npm start quick). */
-function put(where, catalog, productId, source, verify = true) {
-  if (!productId || !source) throw new UsageError('put needs a product id and a file path');
-  const product = catalog.products.find((candidate) => candidate.id === productId);
-  if (!product) throw new UsageError(`no product ${productId} in catalog.json (products: ${catalog.products.map((p) => p.id).join(', ')})`);
-  if (!product.digital) throw new UsageError(`${productId} is not digital ("digital": false in catalog.json): it delivers no files`);
+function put(where, catalog, target, source, verify = true) {
+  if (!target || !source) throw new UsageError('put needs a product id (or a catalog file key) and a file path');
+  const { file } = resolveTarget(catalog, target, source);
   if (!existsSync(source)) throw new UsageError(`no such file: ${source}`);
-  const file = findFile(product, source);
   const bytes = readFileSync(source);
   putObject(where, file.key, source, file.contentType);
   if (verify) {
@@ -124,6 +149,54 @@ function put(where, catalog, productId, source, verify = true) {
     if (!stored || sha256(stored) !== sha256(bytes)) throw new Error(`${where.bucket}/${file.key} does not read back as ${source} wrote it`);
   }
   console.log(`put ${source} → ${where.bucket}/${file.key} (${bytes.length} bytes, sha256 ${sha256(bytes).slice(0, 16)}…, ${where.remote ? 'remote' : 'local'})`);
+}
+
+const sqlText = (value) => `'${String(value).replaceAll("'", "''")}'`;
+
+/** Runs SQL on the D1 database DB (local or remote, as the bucket); with `--json`, the rows of its last statement. */
+function d1(where, sql) {
+  const result = wrangler(['d1', 'execute', 'DB', '--json', '--command', sql], where);
+  if (result.status !== 0) throw new Error(`wrangler d1 execute failed (are the migrations applied? npm run db:migrate:local): ${result.stderr.trim() || result.stdout.toString().trim()}`);
+  const answers = JSON.parse(result.stdout.toString('utf8'));
+  return answers.at(-1)?.results ?? [];
+}
+
+/**
+ * A new version of a catalog file: uploaded under its own key (the catalog key keeps version 1, so
+ * nothing is overwritten a buyer may be downloading), read back, then recorded with the seller's
+ * note and logged as 'file_version_published'. The same bytes as the newest version publish nothing.
+ */
+function publishVersion(where, catalog, target, source, rawNote) {
+  if (!target || !source) throw new UsageError('put needs a catalog file key (or a product id) and a file path');
+  const note = rawNote.trim();
+  if (note.length < 1 || note.length > 500) throw new UsageError('--note must say what changed in 1-500 characters');
+  const { product, file } = resolveTarget(catalog, target, source);
+  if (!existsSync(source)) throw new UsageError(`no such file: ${source}`);
+  const bytes = readFileSync(source);
+  const digest = sha256(bytes);
+  const [newest] = d1(where, `SELECT version, sha256 FROM file_versions WHERE file_key = ${sqlText(file.key)} ORDER BY version DESC LIMIT 1`);
+  const current = newest ? newest.sha256 : (() => {
+    const original = getObject(where, file.key);
+    return original ? sha256(original) : null;
+  })();
+  if (current === digest) {
+    console.log(`unchanged: ${file.key} version ${newest?.version ?? 1} already has these bytes (sha256 ${digest.slice(0, 16)}…); nothing published`);
+    return;
+  }
+  const version = (newest?.version ?? 1) + 1;
+  const r2Key = `${file.key}@v${version}`;
+  putObject(where, r2Key, source, file.contentType);
+  const stored = getObject(where, r2Key);
+  if (!stored || sha256(stored) !== digest) throw new Error(`${where.bucket}/${r2Key} does not read back as ${source} wrote it; nothing recorded`);
+  const now = Date.now();
+  const detail = JSON.stringify({ version, r2Key, size: bytes.length, sha256: digest, note, product: product.id });
+  d1(
+    where,
+    `INSERT INTO file_versions (file_key, version, r2_key, size, sha256, note, published_at) VALUES (${sqlText(file.key)}, ${version}, ${sqlText(r2Key)}, ${bytes.length}, ${sqlText(digest)}, ${sqlText(note)}, ${now});
+     INSERT INTO admin_actions (at, actor, action, subject, detail) VALUES (${now}, 'npm run files', 'file_version_published', ${sqlText(file.key)}, ${sqlText(detail)});`,
+  );
+  console.log(`published ${file.key} version ${version}: ${source} → ${where.bucket}/${r2Key} (${bytes.length} bytes, sha256 ${digest.slice(0, 16)}…, ${where.remote ? 'remote' : 'local'}) — "${note}"`);
+  console.log(`buyers' links serve it now; tell past buyers from the back office (Health → Files → Notify past buyers)`);
 }
 
 /** Every catalog file, present or missing; true when all are present. */
@@ -178,7 +251,8 @@ function main(argv) {
   }
   const where = { remote: values.remote, persistTo: values['persist-to'], config: path.resolve(values.config), bucket: bucketName(path.resolve(values.config)) };
   const catalog = loadCatalog();
-  if (command === 'put') put(where, catalog, rest[0], rest[1]);
+  if (command === 'put' && values.note !== undefined) publishVersion(where, catalog, rest[0], rest[1], values.note);
+  else if (command === 'put') put(where, catalog, rest[0], rest[1]);
   else if (command === 'check') return check(where, catalog) ? 0 : 1;
   else if (command === 'seed') seed(where, catalog);
   else throw new UsageError(`unknown command ${command}`);

@@ -21,7 +21,7 @@ export type Order = Pick<
 };
 
 /** A file's link as the page uses it: `url` is a path on the worker's /downloads/. */
-export type Download = Pick<OrderBody['downloads'][number], 'product' | 'name' | 'filename' | 'size' | 'url' | 'limit' | 'used'>;
+export type Download = Pick<OrderBody['downloads'][number], 'product' | 'name' | 'filename' | 'size' | 'url' | 'limit' | 'used' | 'update'>;
 
 /** `key` is null while the seller's pool has no key for this order yet. */
 export type LicenceKey = OrderBody['licenceKeys'][number];
@@ -79,7 +79,14 @@ function parseDownload(value: unknown): Download | null {
   const [size, limit, used] = [count(value.size), count(value.limit), count(value.used)];
   if (!product || typeof value.name !== 'string' || typeof value.filename !== 'string' || size === null || limit === null || used === null) return null;
   if (typeof value.url !== 'string' || !value.url.startsWith('/downloads/')) return null;
-  return { product, name: value.name, filename: value.filename, size, url: value.url, limit, used };
+  return { product, name: value.name, filename: value.filename, size, url: value.url, limit, used, update: parseFileUpdate(value.update) };
+}
+
+/** A newer version's note; anything else (absent, malformed) is no note. */
+function parseFileUpdate(value: unknown): Download['update'] {
+  if (!isObject(value) || typeof value.note !== 'string' || typeof value.publishedAt !== 'string') return null;
+  const version = count(value.version);
+  return version === null ? null : { version, note: value.note, publishedAt: value.publishedAt };
 }
 
 function parseLicenceKey(value: unknown): LicenceKey | null {

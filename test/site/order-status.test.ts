@@ -549,12 +549,20 @@ describe('downloads and licence keys in the order', () => {
     expiresAt: '2026-01-02T00:00:00Z',
     limit: 10,
     used: 2,
+    update: null,
   };
 
   it('keeps each well-formed download link and licence key', () => {
     const parsed = parseOrder(orderBody('fulfilled', { downloads: [link], licenceKeys: [{ product: link.product, key: 'ABCDE-12345' }, { product: link.product, key: null }] }));
-    expect(parsed?.downloads).toEqual([{ product: link.product, name: link.name, filename: link.filename, size: 3072, url: link.url, limit: 10, used: 2 }]);
+    expect(parsed?.downloads).toEqual([{ product: link.product, name: link.name, filename: link.filename, size: 3072, url: link.url, limit: 10, used: 2, update: null }]);
     expect(parsed?.licenceKeys).toEqual([{ product: link.product, key: 'ABCDE-12345' }, { product: link.product, key: null }]);
+  });
+
+  it("keeps a newer version's note, and reads a malformed one as no note (the link stays)", () => {
+    const update = { version: 2, note: 'fixed page 3', publishedAt: '2026-12-06T09:30:00.000Z' };
+    expect(parseOrder(orderBody('fulfilled', { downloads: [{ ...link, update }] }))?.downloads[0]?.update).toEqual(update);
+    expect(parseOrder(orderBody('fulfilled', { downloads: [{ ...link, update: { version: -1, note: 'x', publishedAt: 'y' } }] }))?.downloads[0]?.update).toBeNull();
+    expect(parseOrder(orderBody('fulfilled', { downloads: [{ ...link, update: undefined }] }))?.downloads[0]?.update).toBeNull();
   });
 
   it.each([

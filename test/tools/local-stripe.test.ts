@@ -521,6 +521,22 @@ describe('the dashboard', () => {
     expect((await act('refund', { charge: chargeId })).location).toMatch(/^\/\?error=Charge .* has already been refunded/);
   });
 
+  it('disables a webhook endpoint and enables it again: its status follows, and the page offers the other button', async () => {
+    const endpoint = await stripe.webhookEndpoints.create({ url: 'http://127.0.0.1:9/webhooks/stripe', enabled_events: ['*'] });
+    try {
+      expect(await act('disable-endpoint', { endpoint: endpoint.id })).toEqual({ status: 303, location: `/?done=Disabled ${endpoint.id}: it receives no events.` });
+      expect((await stripe.webhookEndpoints.retrieve(endpoint.id)).status).toBe('disabled');
+      const row = (html: string) => new RegExp(`<tr data-endpoint="${endpoint.id}">.*?</tr>`).exec(html)?.[0] ?? '';
+      expect(row(await (await fetch(fake.url)).text())).toMatch(/<td data-state>disabled<\/td>.*<button>Enable<\/button>/);
+      expect(await act('enable-endpoint', { endpoint: endpoint.id })).toEqual({ status: 303, location: `/?done=Enabled ${endpoint.id}.` });
+      expect((await stripe.webhookEndpoints.retrieve(endpoint.id)).status).toBe('enabled');
+      expect(row(await (await fetch(fake.url)).text())).toMatch(/<td data-state>enabled<\/td>.*<button>Disable<\/button>/);
+      expect((await act('disable-endpoint', { endpoint: 'we_missing' })).location).toMatch(/^\/\?error=No such webhook_endpoint/);
+    } finally {
+      await stripe.webhookEndpoints.del(endpoint.id);
+    }
+  });
+
   it('opens a dispute: charge.dispute.created naming the charge and its payment', async () => {
     const { chargeId, intent } = await paidCharge();
     const before = fake.events().length;

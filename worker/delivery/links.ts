@@ -1,10 +1,11 @@
-// Fresh signed links for a fulfilled order's files, with each file's name, size and how
-// many of its downloads are used: what the success page shows and the deliver hook gets.
+// Fresh signed links for a fulfilled order's files (each its newest version), with each file's name,
+// size, downloads used and its newest version's note: what the success page shows and the deliver hook gets.
 import type { Product } from '../../catalog';
-import type { DownloadLink } from '../../contract/api';
+import type { DownloadLink, FileUpdate } from '../../contract/api';
 import { servesAccess } from '../../contract/order-states';
 import type { Env } from '../platform/env';
 import type { Order } from '../store/orders';
+import type { FileVersion } from '../store/file-versions';
 import { contentTypeOf, filenameOf, orderFiles } from './files';
 import { downloadSettings } from './settings';
 import { signLink } from './signature';
@@ -15,8 +16,19 @@ export function downloadPath(token: string, key: string, expires: number, signat
   return `/downloads/${encodeURIComponent(token)}/${path}?expires=${expires}&signature=${signature}`;
 }
 
-/** `counts`: downloads so far by file key, read with the order (store/order-records.ts). */
-export async function downloadLinks(order: Order, products: Product[], counts: ReadonlyMap<string, number>, env: Env, nowMs: number): Promise<DownloadLink[]> {
+function fileUpdateOf(version: FileVersion | undefined): FileUpdate | null {
+  return version ? { version: version.version, note: version.note, publishedAt: new Date(version.publishedAt).toISOString() } : null;
+}
+
+/** `counts`: downloads so far by file key, and `versions`: the files' newest versions, both read with the order (store/order-records.ts). */
+export async function downloadLinks(
+  order: Order,
+  products: Product[],
+  counts: ReadonlyMap<string, number>,
+  versions: ReadonlyMap<string, FileVersion>,
+  env: Env,
+  nowMs: number,
+): Promise<DownloadLink[]> {
   const files = orderFiles(products);
   if (!servesAccess(order.status) || !order.deliveryToken || files.length === 0) return [];
   const configured = downloadSettings(env);
@@ -27,7 +39,7 @@ export async function downloadLinks(order: Order, products: Product[], counts: R
   const { bucket, secret, ttlSeconds } = configured.settings;
   const token = order.deliveryToken;
   const expires = Math.floor(nowMs / 1000) + ttlSeconds;
-  const heads = await Promise.all(files.map(({ file }) => bucket.head(file.key)));
+  const heads = await Promise.all(files.map(({ file }) => bucket.head(versions.get(file.key)?.r2Key ?? file.key)));
   const links: DownloadLink[] = [];
   for (const [index, { product, file, limit }] of files.entries()) {
     const head = heads[index];
@@ -46,6 +58,7 @@ export async function downloadLinks(order: Order, products: Product[], counts: R
       expiresAt: new Date(expires * 1000).toISOString(),
       limit,
       used: counts.get(file.key) ?? 0,
+      update: fileUpdateOf(versions.get(file.key)),
     });
   }
   return links;

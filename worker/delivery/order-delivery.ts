@@ -37,6 +37,6 @@ export async function orderDelivery(record: OrderRecord, served: Deliverable, en
   const { order } = record;
   const subscriptionAccess = subscriptionAccessView(served.access);
   if (!servesAccess(order.status)) return { downloads: [], licenceKeys: [], subscriptionAccess };
-  const downloads = await downloadLinks(order, served.products, record.downloadCounts, env, nowMs);
+  const downloads = await downloadLinks(order, served.products, record.downloadCounts, record.fileVersions, env, nowMs);
   return { downloads, licenceKeys: licenceKeyViews(order, served.products, served.units, record.licenceKeys), subscriptionAccess };
 }

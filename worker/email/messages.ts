@@ -9,6 +9,7 @@ import type { EmailPayload } from '../store/outbox';
 import type { EmailMessage } from './provider';
 import type { EmailSettings } from './settings';
 import { accessEnded, type AccessEndedReason } from './templates/access-ended';
+import { fileUpdated } from './templates/file-updated';
 import type { Shop } from './templates/layout';
 import { paymentFailed, paymentPending } from './templates/payment-status';
 import { receipt } from './templates/receipt';
@@ -26,6 +27,8 @@ export interface OrderEmailInput {
   lineItems: LineItem[];
   licenceKeys: LicenceKeyView[];
   hasDownloads: boolean;
+  /** The catalog keys of the files the order serves now (a file's notice is owed only while it does). */
+  servedFileKeys: string[];
 }
 
 /**
@@ -63,6 +66,12 @@ export function orderEmail(payload: Extract<EmailPayload, { order: string }>, in
       return { to, ...paymentPending({ shop, orderId: order.id, items, total: money(order.amountTotal, order.currency), orderUrl: url }) };
     case 'payment_failed':
       return { to, ...paymentFailed({ shop, orderId: order.id, items, total: money(order.amountTotal, order.currency), orderUrl: url }) };
+    case 'file_updated': {
+      if (!input.servedFileKeys.includes(payload.file)) return null;
+      const named = catalog.products.flatMap((product) => (product.files ?? []).map((file) => ({ product, file }))).find(({ file }) => file.key === payload.file);
+      if (!named) return null;
+      return { to, ...fileUpdated({ shop, orderId: order.id, fileName: named.file.name, productName: named.product.name, note: payload.note, orderUrl: url }) };
+    }
     case 'access_ended': {
       const reason: AccessEndedReason = order.status === 'refunded' || order.status === 'disputed' ? order.status : 'subscription_ended';
       return { to, ...accessEnded({ shop, orderId: order.id, items, reason, orderUrl: url }) };

@@ -2,6 +2,7 @@
 // the link's confirmation (a POST, so a mail scanner's prefetch does not use it up), the library itself.
 import { catalog } from '../../catalog';
 import { formatMoney } from '../../catalog/money';
+import { fileUpdateText } from '../../catalog/order-page';
 import { LIBRARY_LINK_MINUTES, LIBRARY_OPEN_PATH, LIBRARY_PATH } from '../../contract/limits';
 import { ORDER_PAGE_TEXT } from '../../catalog/order-page';
 import { SUCCESS_PAGE_REFRESH_SECONDS } from '../storefront/success-page';
@@ -65,7 +66,12 @@ export function libraryPage(email: string, orders: LibraryOrder[]): string {
   const items = orders.map(({ order, lineItems, downloads, licenceKeys }) => {
     const lines = lineItems.map((line) => `<li>${line.quantity} × ${e(line.description ?? 'Item')}</li>`).join('');
     const total = order.amountTotal !== null && order.currency ? formatMoney(order.amountTotal, order.currency, 'en') : '';
-    const files = downloads.map((file) => `<li><a href="${e(file.url)}" class="library-download">${e(file.name)}</a> (${e(file.product.name)})</li>`).join('');
+    const files = downloads
+      .map((file) => {
+        const update = fileUpdateText(file.update);
+        return `<li><a href="${e(file.url)}" class="library-download">${e(file.name)}</a> (${e(file.product.name)})${update ? ` <span data-file-update="">${e(update)}</span>` : ''}</li>`;
+      })
+      .join('');
     const keys = licenceKeys.map(({ product, key }) => `<li>${e(product.name)}: <code>${e(key ?? 'on its way')}</code></li>`).join('');
     return `<article class="library-order" data-order="${e(order.id)}">
 <h2>${e(new Date(order.createdAt).toISOString().slice(0, 10))}${total ? ` · ${e(total)}` : ''} · ${e(order.status)}</h2>

@@ -11,6 +11,7 @@ import {
   AdminDownloadsResetRequest,
   AdminEventParam,
   AdminEventsQuery,
+  AdminFileNotifyRequest,
   AdminOrderParam,
   AdminOrdersExportQuery,
   AdminOrdersQuery,
@@ -33,6 +34,7 @@ import { resync } from '../admin/resync';
 import { latestReport, reconcile } from '../admin/reconcile';
 import { watchAlerts } from '../admin/alerts';
 import { resendReceipt } from '../admin/resend-receipt';
+import { filesOverview, notifyPastBuyers } from '../admin/file-versions';
 import { health } from '../admin/health';
 import { retryEvent, retryFailed } from '../admin/ledger';
 import { customerPage, orderDetail, ordersPage, salesTotals } from '../admin/orders';
@@ -162,6 +164,8 @@ const routes = admin
     return c.json({ results: [result], remainingFailed: (await ledgerCounts(c.env.DB)).failed });
   })
   // The webhook URL as this request reached the shop: the endpoint the doctor and this page look for.
+  .get('/files', async (c) => c.json(await filesOverview(handlerContext(c))))
+  .post('/files/notify', validate('json', AdminFileNotifyRequest), async (c) => c.json(await notifyPastBuyers(c.req.valid('json').key, c.var.actor, handlerContext(c)), 202))
   .get('/health', async (c) => c.json(await health(handlerContext(c), new URL('/webhooks/stripe', c.req.url).href)))
   // The Cron Trigger's sweep on demand: `npm start` calls it, as wrangler dev runs no Cron Trigger.
   .post('/outbox/sweep', validate('json', NoArguments), async (c) => {

@@ -44,9 +44,9 @@ downloads.get('/:token/:key{.+}', validate('query', DownloadQuery), async (c) =>
   if ('refused' in grant) return refuse(grant);
 
   const bucket = grant.settings.bucket;
-  const head = await bucket.head(key);
+  const head = await bucket.head(grant.r2Key);
   if (!head) {
-    console.error(JSON.stringify({ msg: 'download file missing from the bucket', key, order: grant.order.id }));
+    console.error(JSON.stringify({ msg: 'download file missing from the bucket', key: grant.r2Key, order: grant.order.id }));
     throw new HTTPException(404, { message: 'this file is missing from the shop; the seller has been told' });
   }
   const headers = new Headers({
@@ -72,7 +72,7 @@ downloads.get('/:token/:key{.+}', validate('query', DownloadQuery), async (c) =>
   const counted = await countDownload(c.env.DB, grant, now);
   if ('refused' in counted) return refuse(counted);
   // The version counted is the version served: a file replaced since the HEAD is a conflict, not a mix.
-  const object = await bucket.get(key, { range, onlyIf: { etagMatches: head.etag } });
+  const object = await bucket.get(grant.r2Key, { range, onlyIf: { etagMatches: head.etag } });
   if (!object || !('body' in object)) throw new HTTPException(409, { message: 'the file changed while downloading; try again' });
   return new Response(object.body, { status, headers });
 });

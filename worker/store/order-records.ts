@@ -3,6 +3,11 @@
 // as mirrored — read for one order or many in a single D1 batch (one round trip), whatever the order holds.
 import { type LineItem, type Order, ordersIn } from './orders';
 import { SUBSCRIPTION_STATE_COLUMNS, subscriptionStateOf, type SubscriptionState, type SubscriptionStateRow } from './subscriptions';
+import { fileVersionsIn, selectNewestFileVersions, type FileVersion } from './file-versions';
+import { catalog, filesOf } from '../../catalog';
+
+/** Every file the catalog names: whose newest versions are read with the orders (a handful of rows, by primary key). */
+const CATALOG_FILE_KEYS = catalog.products.flatMap((product) => filesOf(product).map((file) => file.key));
 
 /** The orders to read: by id, or the orders a set of outbox rows (deliveries, revocations) are about. */
 export type OrderSelection = { orderIds: string[] } | { outboxIds: number[] };
@@ -16,6 +21,8 @@ export interface OrderRecord {
   licenceKeys: Map<string, Map<number, string>>;
   /** The order's subscription as mirrored; null without one, or while Stripe has not reported it. */
   subscription: SubscriptionState | null;
+  /** The newest version of each catalog file replaced since its first (the same map for every order read together). */
+  fileVersions: ReadonlyMap<string, FileVersion>;
 }
 
 export interface OrderRecords {
@@ -50,7 +57,9 @@ export function selectOrderRecords(db: D1Database, selection: OrderSelection): D
     db.prepare(`SELECT order_id AS orderId, file_key AS key, count FROM download_counts WHERE order_id IN (${ids})`),
     selectLicenceKeys(db, ids),
     db.prepare(`SELECT s.id, ${SUBSCRIPTION_STATE_COLUMNS} FROM stripe_subscriptions s WHERE s.id IN (SELECT subscription FROM orders WHERE id IN (${ids}))`),
-  ].map((statement) => statement.bind(bound));
+  ]
+    .map((statement) => statement.bind(bound))
+    .concat(selectNewestFileVersions(db, CATALOG_FILE_KEYS));
 }
 
 function selectLicenceKeys(db: D1Database, ids: string): D1PreparedStatement {
@@ -66,12 +75,13 @@ type KeyRow = { orderId: string; product: string; unit: number; key: string };
 
 /** Reads the results of `selectOrderRecords`' statements, in their order. */
 export function orderRecordsIn(results: D1Result[]): OrderRecords {
-  const [orders, lines, slugs, counts, keys, subscriptions] = results;
+  const [orders, lines, slugs, counts, keys, subscriptions, versions] = results;
+  const fileVersions = fileVersionsIn(versions);
   const states = new Map(((subscriptions?.results ?? []) as (SubscriptionStateRow & { id: string })[]).map((row) => [row.id, subscriptionStateOf(row)]));
   const records = new Map<string, OrderRecord>(
     ordersIn(orders).map((order) => [
       order.id,
-      { order, lineItems: [], downloadCounts: new Map(), licenceKeys: new Map(), subscription: order.subscription ? (states.get(order.subscription) ?? null) : null },
+      { order, lineItems: [], downloadCounts: new Map(), licenceKeys: new Map(), subscription: order.subscription ? (states.get(order.subscription) ?? null) : null, fileVersions },
     ]),
   );
   for (const { orderId, ...line } of (lines?.results ?? []) as (LineItem & { orderId: string })[]) records.get(orderId)?.lineItems.push(line);

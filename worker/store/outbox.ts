@@ -21,10 +21,19 @@ export interface OutboxRow {
 }
 
 /** The messages the shop sends (worker/email/templates/). */
-export type EmailTemplate = 'receipt' | 'payment_pending' | 'payment_failed' | 'access_ended' | 'library_link';
+export type EmailTemplate = 'receipt' | 'payment_pending' | 'payment_failed' | 'access_ended' | 'library_link' | 'file_updated';
 
-/** What an email row says: a message about an order, or a library link to an address. */
-export type EmailPayload = { template: Exclude<EmailTemplate, 'library_link'>; order: string } | { template: 'library_link'; to: string };
+/** The messages about an order's state (one per template and order). */
+export type OrderStateTemplate = Exclude<EmailTemplate, 'library_link' | 'file_updated'>;
+
+/**
+ * What an email row says: a message about an order, a library link to an address, or a file's new
+ * version to a past buyer (`order`: the buyer's newest order that delivers it; the note as published).
+ */
+export type EmailPayload =
+  | { template: OrderStateTemplate; order: string }
+  | { template: 'library_link'; to: string }
+  | { template: 'file_updated'; order: string; file: string; version: number; note: string };
 
 /**
  * An email about each order matched that the batch left in one of `statuses` and that has an
@@ -33,7 +42,7 @@ export type EmailPayload = { template: Exclude<EmailTemplate, 'library_link'>; o
  */
 export function outboxEmailIf(
   db: D1Database,
-  template: Exclude<EmailTemplate, 'library_link'>,
+  template: OrderStateTemplate,
   match: { orderId: string } | { paymentIntent: string },
   statuses: readonly string[],
   now: number,

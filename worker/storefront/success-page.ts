@@ -5,7 +5,7 @@
 import { servesAccess } from '../../contract/order-states';
 import { findProduct, productPath, SHOP_LOCALE } from '../../catalog';
 import { formatMoney } from '../../catalog/money';
-import { formatBytes, ORDER_PAGE_TEXT, orderLineTexts, otherStatusText, subscriptionNotice } from '../../catalog/order-page';
+import { fileUpdateText, formatBytes, ORDER_PAGE_TEXT, orderLineTexts, otherStatusText, subscriptionNotice } from '../../catalog/order-page';
 import { escapeHtml as e } from '../../catalog/product-page';
 import type { OrderResponse } from '../../contract/api';
 
@@ -60,13 +60,18 @@ function summary(order: OrderResponse): string {
   return `<dl class="order-summary">${rows.map(([term, value]) => `<dt>${e(term)}</dt><dd>${value}</dd>`).join('')}</dl>`;
 }
 
+function updateNote(update: OrderResponse['downloads'][number]['update']): string {
+  const text = fileUpdateText(update);
+  return text ? `<span class="downloads__update" data-file-update="">${e(text)}</span>` : '';
+}
+
 function downloads(order: OrderResponse): string {
   // Only a path on the worker's own /downloads/ is ever a link here.
   const items = order.downloads.filter((download) => download.url.startsWith('/downloads/'));
   if (items.length === 0) return '';
   const item = (download: OrderResponse['downloads'][number]) => {
     const left = Math.max(0, download.limit - download.used);
-    return `<li class="downloads__item"><a class="button" href="${e(download.url)}" download="${e(download.filename)}" data-download="${e(download.filename)}">Download ${e(download.name)}</a><span class="downloads__meta">${e(`${formatBytes(download.size)} · ${left} of ${download.limit} downloads left`)}</span></li>`;
+    return `<li class="downloads__item"><a class="button" href="${e(download.url)}" download="${e(download.filename)}" data-download="${e(download.filename)}">Download ${e(download.name)}</a><span class="downloads__meta">${e(`${formatBytes(download.size)} · ${left} of ${download.limit} downloads left`)}</span>${updateNote(download.update)}</li>`;
   };
   return `<ul class="downloads">${items.map(item).join('')}</ul>${paragraph(ORDER_PAGE_TEXT.linksHint, 'delivery__hint')}`;
 }

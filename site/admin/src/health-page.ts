@@ -1,4 +1,4 @@
-import type { ReconcileResponse } from '../../../contract/api';
+import type { AdminFilesResponse, ReconcileResponse } from '../../../contract/api';
 import { byId, h } from '../../src/dom';
 import { admin, answer, ApiError, notice, withAccess } from './api';
 
@@ -12,7 +12,7 @@ function age(seconds: number): string {
 }
 
 async function load(): Promise<void> {
-  const [health, reconciliation] = await Promise.all([answer(admin.health.$get()), answer(admin.reconcile.$get())]);
+  const [health, reconciliation, files] = await Promise.all([answer(admin.health.$get()), answer(admin.reconcile.$get()), answer(admin.files.$get())]);
   const row = (label: string, value: string) => [h('dt', {}, label), h('dd', {}, value)];
   byId('content').replaceChildren(
     health.alerts.length
@@ -80,6 +80,7 @@ async function load(): Promise<void> {
       ),
     ),
     reconciliationCard(reconciliation),
+    filesCard(files),
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'mirror-title' },
@@ -127,6 +128,38 @@ async function reconcileNow(button: HTMLButtonElement): Promise<void> {
     while (report.run && !report.run.finishedAt);
     await load();
     notice(report.drift.length ? `Reconciled: ${report.drift.length} difference(s) with Stripe, see below.` : 'Reconciled: the shop agrees with Stripe.', 'ok');
+  } catch (error) {
+    notice(error instanceof ApiError ? error.message : String(error), 'error');
+    button.disabled = false;
+  }
+}
+
+/** The catalog's files: each one's newest version and note, and Notify past buyers once a new version is out. */
+function filesCard(overview: AdminFilesResponse): HTMLElement {
+  const item = (file: AdminFilesResponse['files'][number]) => {
+    const said = file.update
+      ? `${file.name} (${file.product.name}): version ${file.version}, ${file.update.publishedAt.slice(0, 10)}: ${file.update.note} — ${file.told} buyer(s) told, ${file.untold} not yet.`
+      : `${file.name} (${file.product.name}): version 1, as first uploaded.`;
+    if (!file.update || file.untold === 0) return h('li', { 'data-file': file.key }, said);
+    const button = h('button', { type: 'button', 'data-notify': file.key }, 'Notify past buyers');
+    button.addEventListener('click', () => void notifyBuyers(button, file.key));
+    return h('li', { 'data-file': file.key }, said, ' ', button);
+  };
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'files-title' },
+    h('h2', { id: 'files-title' }, 'Files'),
+    h('p', {}, 'Buyers always download the newest version. Publish one with npm run files -- put <file key> <path> --note "what changed".'),
+    h('ul', { id: 'files', class: 'plain' }, ...overview.files.map(item)),
+  );
+}
+
+async function notifyBuyers(button: HTMLButtonElement, key: string): Promise<void> {
+  button.disabled = true;
+  try {
+    const result = await answer(admin.files.notify.$post({ json: { key } }));
+    await load();
+    notice(result.message, 'ok');
   } catch (error) {
     notice(error instanceof ApiError ? error.message : String(error), 'error');
     button.disabled = false;

@@ -7,7 +7,7 @@ import { byId, h, queryParam } from '../dom';
 import { initLayout, updateCartBadge } from '../layout';
 import { formatMoney } from '../../../catalog/money';
 import { openPortal } from '../portal';
-import { ORDER_PAGE_TEXT, otherStatusText } from '../../../catalog/order-page';
+import { fileUpdateText, ORDER_PAGE_TEXT, otherStatusText } from '../../../catalog/order-page';
 import { formatBytes, isTerminalStatus, isValidSessionId, licenceKeyLabels, orderLineTexts, pollOrder, subscriptionNotice, type Download, type LicenceKey, type Order } from '../order-status';
 
 initLayout();
@@ -67,6 +67,11 @@ function summary(order: Order): HTMLDListElement {
   return h('dl', { class: 'order-summary' }, ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
 }
 
+function updateNote(download: Download): HTMLSpanElement[] {
+  const text = fileUpdateText(download.update);
+  return text ? [h('span', { class: 'downloads__update', 'data-file-update': '' }, text)] : [];
+}
+
 function downloadButton(download: Download): HTMLLIElement {
   const left = Math.max(0, download.limit - download.used);
   // A plain link: the worker streams the file as an attachment, so the page stays where it is.
@@ -79,6 +84,7 @@ function downloadButton(download: Download): HTMLLIElement {
       `Download ${download.name}`,
     ),
     h('span', { class: 'downloads__meta' }, `${formatBytes(download.size)} · ${left} of ${download.limit} downloads left`),
+    ...updateNote(download),
   );
 }
 

@@ -25,6 +25,8 @@ export interface NpmStart {
   backOffice(): { authorization: string };
   /** The running `npm start` process (its group stops with one SIGINT). */
   child(): ChildProcess;
+  /** The fresh project npm start runs in: where a seller's own commands (npm run files, …) run. */
+  project(): string;
   /** JSON from a URL, throwing on a non-2xx with the status. */
   getJson<T>(url: string, headers?: Record<string, string>): Promise<T>;
 }
@@ -110,6 +112,7 @@ export function useNpmStart(options: NpmStartOptions): NpmStart {
     log,
     backOffice: () => ({ authorization: `Bearer ${/^SYNC_TOKEN=(.+)$/m.exec(readFileSync(path.join(project, '.dev.vars'), 'utf8'))![1]}` }),
     child: () => child!,
+    project: () => project,
     async getJson<T>(url: string, headers: Record<string, string> = {}): Promise<T> {
       const response = await fetch(url, { headers });
       if (!response.ok) throw new Error(`${url} answered ${response.status}`);

@@ -2,7 +2,7 @@
 // because nobody is buying.
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AdminHealthResponse } from '../../../contract/api';
+import type { AdminHealthResponse, ReconcileResponse } from '../../../contract/api';
 import { watchAlerts } from '../../../worker/admin/alerts';
 import { defaultDependencies } from '../../../worker/app';
 import { recordFailed } from '../../../worker/store/ledger';
@@ -54,5 +54,30 @@ describe('alerts', () => {
     expect(opened.map((alert) => alert.incident)).toEqual(['events_quiet']);
     expect(opened[0]?.whatToDo).toMatch(/webhook endpoint/);
     expect(await watchAlerts(contextAt(later + 120_000), client)).toEqual([]);
+  });
+
+  it('a disabled webhook endpoint opens one alert after a reconciliation, logged once; enabled again, the next check resolves it and the health page drops it', async () => {
+    const client = (await stripeClient(adminEnv()))!;
+    const errors = vi.spyOn(console, 'error');
+    const finished = (at: number): ReconcileResponse => ({ run: { id: `run_${at}`, trigger: 'cron', startedAt: new Date(at).toISOString(), finishedAt: new Date(at).toISOString(), pages: 1, compared: 0 }, pagesThisCall: 1, drift: [] });
+    const disabledAlerts = <A extends { kind: string }>(alerts: A[]) => alerts.filter((alert) => alert.kind === 'endpoint_disabled');
+    const endpoint = await stripe.webhookEndpoints.create({ url: 'http://127.0.0.1:9/webhooks/stripe', enabled_events: ['*'] });
+    try {
+      await stripe.webhookEndpoints.update(endpoint.id, { disabled: true });
+      const now = Date.now();
+      const opened = disabledAlerts(await watchAlerts(contextAt(now), client, finished(now)));
+      expect(opened.map((alert) => alert.incident)).toEqual([`endpoint_disabled:${endpoint.id}`]);
+      expect(opened[0]?.whatToDo).toMatch(/Enable it again/);
+      expect(disabledAlerts(await watchAlerts(contextAt(now + 60_000), client, finished(now + 60_000)))).toEqual([]);
+      expect(alertLines(errors).filter((line) => line.includes('endpoint_disabled'))).toHaveLength(1);
+      const health = async () => ((await (await testApp().send(adminGet('health'), adminEnv())).json()) as AdminHealthResponse).alerts.map((alert) => alert.incident);
+      expect(await health()).toContain(`endpoint_disabled:${endpoint.id}`);
+
+      await stripe.webhookEndpoints.update(endpoint.id, { disabled: false });
+      expect(disabledAlerts(await watchAlerts(contextAt(now + 120_000), client, finished(now + 120_000)))).toEqual([]);
+      expect(await health()).not.toContain(`endpoint_disabled:${endpoint.id}`);
+    } finally {
+      await stripe.webhookEndpoints.del(endpoint.id);
+    }
   });
 });

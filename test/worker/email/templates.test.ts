@@ -2,6 +2,7 @@
 // HTML part, in the body and in the title; the text part keeps it as typed.
 import { describe, expect, it } from 'vitest';
 import { accessEnded } from '../../../worker/email/templates/access-ended';
+import { fileUpdated } from '../../../worker/email/templates/file-updated';
 import type { Rendered } from '../../../worker/email/templates/layout';
 import { libraryLink } from '../../../worker/email/templates/library-link';
 import { paymentFailed, paymentPending } from '../../../worker/email/templates/payment-status';
@@ -29,6 +30,7 @@ const rendered: [string, Rendered][] = [
   ['payment pending', paymentPending({ shop, orderId: 'cs_test_1', items: [hostile], total: '$12.00', orderUrl })],
   ['payment failed', paymentFailed({ shop, orderId: 'cs_test_1', items: [hostile], total: '$12.00', orderUrl })],
   ['access ended', accessEnded({ shop, orderId: 'cs_test_1', items: [hostile], reason: 'refunded', orderUrl })],
+  ['file updated', fileUpdated({ shop, orderId: 'cs_test_1', fileName: hostile, productName: hostile, note: hostile, orderUrl })],
   ['library link', libraryLink({ shop, link: `https://shop.example/library/open?token=${hostile}`, minutes: 15 })],
 ];
 

@@ -160,7 +160,7 @@ describe('successPageView', () => {
       order: order({
         product: { id: ATTACK, name: ATTACK },
         deliveryToken: ATTACK,
-        downloads: [{ product: { id: 'x', name: ATTACK }, name: ATTACK, filename: ATTACK, size: 1, contentType: 'text/plain', url: `/downloads/${ATTACK}`, expiresAt: '', limit: 1, used: 0 }],
+        downloads: [{ product: { id: 'x', name: ATTACK }, name: ATTACK, filename: ATTACK, size: 1, contentType: 'text/plain', url: `/downloads/${ATTACK}`, expiresAt: '', limit: 1, used: 0, update: { version: 2, note: ATTACK, publishedAt: '2026-12-06T00:00:00.000Z' } }],
         licenceKeys: [{ product: { id: ATTACK, name: ATTACK }, key: ATTACK }],
         subscriptionAccess: { status: 'canceled', allowed: false, reason: ATTACK, graceEndsAt: null },
       }),
@@ -172,7 +172,7 @@ describe('successPageView', () => {
   it('links only to the worker’s own /downloads/', () => {
     const view = successPageView({
       kind: 'order',
-      order: order({ downloads: [{ product: { id: 'x', name: 'X' }, name: 'X', filename: 'x.pdf', size: 1, contentType: 'application/pdf', url: 'https://evil.example/x.pdf', expiresAt: '', limit: 1, used: 0 }] }),
+      order: order({ downloads: [{ product: { id: 'x', name: 'X' }, name: 'X', filename: 'x.pdf', size: 1, contentType: 'application/pdf', url: 'https://evil.example/x.pdf', expiresAt: '', limit: 1, used: 0, update: null }] }),
     });
     expect(view.html).not.toContain('evil.example');
   });

@@ -10,6 +10,7 @@ import { closeDispute, createRefund, openDispute } from '../resources/charges';
 import { createPrice, updatePrice } from '../resources/prices';
 import { updateProduct } from '../resources/products';
 import { cancelSubscription, updateSubscription } from '../resources/subscriptions';
+import { updateWebhookEndpoint } from '../resources/webhook-endpoints';
 import type { Store } from '../core/store';
 import type { MailCatcher } from '../resources/mail';
 import type { RequestContext, StripeObject } from '../core/types';
@@ -64,6 +65,9 @@ const ACTIONS: Record<string, Action> = {
   'cancel-at-period-end': (store, form, ctx) => `${updateSubscription(store, field(form, 'subscription'), { cancel_at_period_end: 'true' }, ctx).id} cancels at the period's end.`,
   pause: (store, form, ctx) => `Paused ${updateSubscription(store, field(form, 'subscription'), { pause_collection: { behavior: 'void' } }, ctx).id}.`,
   resume: (store, form, ctx) => `Resumed ${updateSubscription(store, field(form, 'subscription'), { pause_collection: '' }, ctx).id}.`,
+  // As Stripe does after days of failed deliveries: a disabled endpoint is sent nothing until enabled again.
+  'disable-endpoint': (store, form) => `Disabled ${updateWebhookEndpoint(store, field(form, 'endpoint'), { disabled: 'true' }).id}: it receives no events.`,
+  'enable-endpoint': (store, form) => `Enabled ${updateWebhookEndpoint(store, field(form, 'endpoint'), { disabled: 'false' }).id}.`,
   resend: (store, form) => {
     const event = store.must('event', field(form, 'event'));
     store.webhooks.send(event, store.deliveryTargets(event.type));
@@ -151,6 +155,15 @@ function subscriptionsSection(store: Store): string {
   return `<section id="subscriptions"><h2>Subscriptions</h2><table><thead><tr><th>Products</th><th>Customer</th><th>Status</th><th></th></tr></thead><tbody>${rows.join('') || '<tr><td colspan="4">None yet.</td></tr>'}</tbody></table></section>`;
 }
 
+function endpointsSection(store: Store): string {
+  const rows = store.all('webhook_endpoint').map((endpoint) => {
+    const enabled = endpoint.status === 'enabled';
+    const button = form(enabled ? 'disable-endpoint' : 'enable-endpoint', { endpoint: endpoint.id }, `<button>${enabled ? 'Disable' : 'Enable'}</button>`);
+    return `<tr data-endpoint="${escapeHtml(endpoint.id)}"><td><code>${escapeHtml(endpoint.url)}</code></td><td data-state>${escapeHtml(endpoint.status)}</td><td>${button}</td></tr>`;
+  });
+  return `<section id="endpoints"><h2>Webhook endpoints</h2><table><thead><tr><th>URL</th><th>Status</th><th></th></tr></thead><tbody>${rows.join('') || '<tr><td colspan="3">None yet.</td></tr>'}</tbody></table></section>`;
+}
+
 function eventsSection(store: Store): string {
   const deliveries = store.webhooks.deliveries;
   const rows = store.all('event').reverse().slice(0, 100).map((event) => {
@@ -186,13 +199,14 @@ form{display:inline-flex;gap:.25rem;margin:0 .25rem .25rem 0}button{padding:.2re
 <p class="banner" role="note">Local Stripe — test only. Stripe's API at <code>${escapeHtml(store.baseUrl)}/v1</code>; no real payment happens here.</p>
 <h1>Local Stripe dashboard</h1>
 <p>Webhooks to ${targets.length ? targets.map((target) => `<code>${escapeHtml(target.url)}</code>`).join(', ') : '<code>no endpoint yet</code>'}, each signed with its endpoint's secret. Every action here sends the events Stripe sends for it.</p>
-<nav><a href="#mail">Mail</a><a href="#payments">Payments</a><a href="#sessions">Checkout Sessions</a><a href="#products">Products</a><a href="#subscriptions">Subscriptions</a><a href="#events">Events</a></nav>
+<nav><a href="#mail">Mail</a><a href="#payments">Payments</a><a href="#sessions">Checkout Sessions</a><a href="#products">Products</a><a href="#subscriptions">Subscriptions</a><a href="#endpoints">Webhook endpoints</a><a href="#events">Events</a></nav>
 ${notice}
 ${mailSection(mail)}
 ${paymentsSection(store)}
 ${productsSection(store)}
 ${subscriptionsSection(store)}
 ${sessionsSection(store)}
+${endpointsSection(store)}
 ${eventsSection(store)}
 </body></html>`;
 }
