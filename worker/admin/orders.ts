@@ -10,6 +10,7 @@ import { findLineItems, findOrder, lineItemsOfOrders, listOrders, salesSince, se
 import { emailsOfOrder, outboxOfOrder } from '../store/outbox';
 import { Refusal } from '../platform/refusal';
 import { canTransition, servesAccess } from '../../contract/order-states';
+import { trackingUrl } from '../../catalog/shipping';
 import { REFUNDABLE } from './refund';
 import { adminOrderView, classifySearch, decodeCursor, isoOrNull, ledgerEventView, nextCursor, totalsWindows } from './views';
 
@@ -56,7 +57,8 @@ export async function orderDetail(db: D1Database, id: string): Promise<AdminOrde
     discount: row.amountDiscount ? { amount: row.amountDiscount, promotionCode: row.promotionCode, coupon: row.coupon } : null,
     shipping: buyer?.shipping ?? null,
     phone: buyer?.phone ?? null,
-    shipment: row.shippedAt === null ? null : { carrier: row.shippingCarrier, trackingNumber: row.trackingNumber, shippedAt: isoOrNull(row.shippedAt) },
+    amountShipping: row.amountShipping,
+    shipment: row.shippedAt === null ? null : { carrier: row.shippingCarrier, trackingNumber: row.trackingNumber, trackingUrl: trackingUrl(row.shippingCarrier, row.trackingNumber), shippedAt: isoOrNull(row.shippedAt) },
     lineItems,
     licenceKeys,
     downloadCounts: downloadCounts.map((row) => ({ file: row.file, count: row.count, lastAt: new Date(row.lastAt).toISOString() })),
@@ -77,6 +79,7 @@ export async function orderDetail(db: D1Database, id: string): Promise<AdminOrde
       revokeAccess: canTransition(row.status, 'revoked'),
       restoreAccess: canTransition(row.status, 'restored'),
       markShipped: canTransition(row.status, 'shipped'),
+      markDelivered: canTransition(row.status, 'delivered'),
       resendReceipt: servesAccess(row.status) && row.customerEmail !== null,
       rerunFulfilment: row.status === 'review' || (row.status === 'fulfilled' && deliveryDead),
     },

@@ -2,7 +2,7 @@
 // licence keys (read in the outbox's one batch), the shop's name and support address from the catalog.
 import { catalog } from '../../catalog';
 import { formatMoney } from '../../catalog/money';
-import type { LicenceKeyView } from '../../contract/api';
+import type { LicenceKeyView, ShippingAddressView } from '../../contract/api';
 import { LIBRARY_PATH } from '../../contract/limits';
 import type { Order, LineItem } from '../store/orders';
 import type { EmailPayload } from '../store/outbox';
@@ -26,7 +26,15 @@ export interface OrderEmailInput {
   lineItems: LineItem[];
   licenceKeys: LicenceKeyView[];
   hasDownloads: boolean;
+  /** Where the goods go, for a receipt of an order that ships (null otherwise). */
+  shipTo?: ShippingAddressView | null;
 }
+
+/** The paid states a receipt is owed in: fulfilled, or goods on their way (a receipt may go out after the seller shipped). */
+const RECEIPT_STATUSES: readonly string[] = ['fulfilled', 'awaiting_shipment', 'shipped', 'delivered'];
+
+/** An order of goods to ship: its receipt says where they go. */
+export const shipsGoods = (status: string) => status === 'awaiting_shipment' || status === 'shipped' || status === 'delivered';
 
 /**
  * The message an order's email row sends now, or null when it is no longer owed (a receipt
@@ -42,7 +50,7 @@ export function orderEmail(payload: Extract<EmailPayload, { order: string }>, in
   const to = order.customerEmail;
   switch (payload.template) {
     case 'receipt': {
-      if (order.status !== 'fulfilled') return null;
+      if (!RECEIPT_STATUSES.includes(order.status)) return null;
       return {
         to,
         ...receipt({
@@ -50,6 +58,8 @@ export function orderEmail(payload: Extract<EmailPayload, { order: string }>, in
           orderId: order.id,
           lines: lineItems.map((line) => ({ description: line.description ?? 'Item', quantity: line.quantity, amount: money(line.amountTotal, line.currency ?? order.currency) })),
           discount: order.amountDiscount ? money(order.amountDiscount, order.currency) : null,
+          shipping: order.amountShipping !== null ? money(order.amountShipping, order.currency) : null,
+          shipTo: shipsGoods(order.status) && input.shipTo ? addressLines(input.shipTo) : null,
           total: money(order.amountTotal, order.currency),
           licenceKeys: input.licenceKeys.map(({ product, key }) => ({ product: product.name, key })),
           hasDownloads: input.hasDownloads,
@@ -68,4 +78,10 @@ export function orderEmail(payload: Extract<EmailPayload, { order: string }>, in
       return { to, ...accessEnded({ shop, orderId: order.id, items, reason, orderUrl: url }) };
     }
   }
+}
+
+/** An address as lines: name, street, city with state and postal code, country. */
+function addressLines(address: ShippingAddressView): string[] {
+  const cityLine = [address.city, address.state, address.postalCode].filter(Boolean).join(' ');
+  return [address.name, address.line1, address.line2, cityLine, address.country].filter((line): line is string => Boolean(line));
 }

@@ -7,6 +7,7 @@ import { isStripeError, stripeClient, stripeErrorMessage } from '../stripe/clien
 import * as v from 'valibot';
 import {
   AdminAccessRequest,
+  AdminDeliverRequest,
   AdminEventParam,
   AdminEventsQuery,
   AdminOrderParam,
@@ -119,6 +120,9 @@ const routes = admin
   )
   .post('/orders/:id/mark-shipped', validate('param', AdminOrderParam), validate('json', AdminShipRequest), async (c) =>
     c.json(await moveOrder(c.req.valid('param').id, { to: 'shipped', ...c.req.valid('json') }, c.var.actor, handlerContext(c))),
+  )
+  .post('/orders/:id/mark-delivered', validate('param', AdminOrderParam), validate('json', AdminDeliverRequest), async (c) =>
+    c.json(await moveOrder(c.req.valid('param').id, { to: 'delivered', ...c.req.valid('json') }, c.var.actor, handlerContext(c))),
   )
   .post('/orders/:id/resend-receipt', validate('param', AdminOrderParam), validate('json', NoArguments), async (c) =>
     c.json(await resendReceipt(c.req.valid('param').id, c.var.actor, handlerContext(c)), 202),
