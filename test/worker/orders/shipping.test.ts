@@ -13,7 +13,7 @@ import { adminEnv, adminGet, adminPost, seedOrder } from '../support/back-office
 import { fileBytes, PDF_KEY, putFile } from '../delivery/support';
 import { orderRow, snapshot, testApp } from '../support/app';
 import { onSale, stripe, withStripe } from '../support/on-sale';
-import { delivery, event } from '../support/stripe';
+import { checkoutSession, delivery, event } from '../support/stripe';
 
 type App = ReturnType<typeof testApp>;
 
@@ -112,6 +112,19 @@ describe('a paid session with a physical line', () => {
     expect((await buyerOrder(app, session.id)).status).toBe('fulfilled');
     // The address and the rate were asked by this test's session, not by the shop: the cost is still what Stripe charged.
     expect(await orderRow(session.id)).toMatchObject({ status: 'fulfilled', amount_shipping: 1500 });
+  });
+});
+
+describe('the seller’s approval of a physical order held for review', () => {
+  it('moves it to awaiting shipment, not fulfilled, and says so', async () => {
+    const app = testApp();
+    // $10.00 is no whole number of $18.00 mugs: held for review.
+    const session = checkoutSession({ metadata: { product_id: 'enamel-mug' }, amount_subtotal: 1000, amount_total: 1000 });
+    expect((await app.send(await delivery(event('checkout.session.completed', session)))).status).toBe(200);
+    expect(await orderRow(session.id)).toMatchObject({ status: 'review' });
+    const approved = await json<{ orderStatus: string; message: string }>(app.send(adminPost(`orders/${session.id}/rerun-fulfilment`, {}), adminEnv()));
+    expect(approved).toEqual({ orderStatus: 'awaiting_shipment', message: 'Approved: the order awaits shipment (mark it shipped when it leaves); its digital lines are delivered.' });
+    expect(await orderRow(session.id)).toMatchObject({ status: 'awaiting_shipment' });
   });
 });
 
