@@ -9,7 +9,7 @@ import { eventsOfOrder } from '../store/ledger';
 import { findLineItems, findOrder, lineItemsOfOrders, listOrders, salesSince, searchOrders, type Order } from '../store/orders';
 import { emailsOfOrder, outboxOfOrder } from '../store/outbox';
 import { Refusal } from '../platform/refusal';
-import { canTransition, servesAccess } from '../../contract/order-states';
+import { canTransition, HAS_RECEIPT } from '../../contract/order-states';
 import { trackingUrl } from '../../catalog/shipping';
 import { REFUNDABLE } from './refund';
 import { adminOrderView, classifySearch, decodeCursor, isoOrNull, ledgerEventView, nextCursor, totalsWindows } from './views';
@@ -80,7 +80,7 @@ export async function orderDetail(db: D1Database, id: string): Promise<AdminOrde
       restoreAccess: canTransition(row.status, 'restored'),
       markShipped: canTransition(row.status, 'shipped'),
       markDelivered: canTransition(row.status, 'delivered'),
-      resendReceipt: servesAccess(row.status) && row.customerEmail !== null,
+      resendReceipt: (HAS_RECEIPT as readonly string[]).includes(row.status) && row.customerEmail !== null,
       rerunFulfilment: row.status === 'review' || (row.status === 'fulfilled' && deliveryDead),
     },
   };

@@ -4,6 +4,7 @@ import { catalog } from '../../catalog';
 import { formatMoney } from '../../catalog/money';
 import type { LicenceKeyView, ShippingAddressView } from '../../contract/api';
 import { LIBRARY_PATH } from '../../contract/limits';
+import { HAS_RECEIPT } from '../../contract/order-states';
 import type { Order, LineItem } from '../store/orders';
 import type { EmailPayload } from '../store/outbox';
 import type { EmailMessage } from './provider';
@@ -30,8 +31,6 @@ export interface OrderEmailInput {
   shipTo?: ShippingAddressView | null;
 }
 
-/** The paid states a receipt is owed in: fulfilled, or goods on their way (a receipt may go out after the seller shipped). */
-const RECEIPT_STATUSES: readonly string[] = ['fulfilled', 'awaiting_shipment', 'shipped', 'delivered'];
 
 /** An order of goods to ship: its receipt says where they go. */
 export const shipsGoods = (status: string) => status === 'awaiting_shipment' || status === 'shipped' || status === 'delivered';
@@ -50,7 +49,8 @@ export function orderEmail(payload: Extract<EmailPayload, { order: string }>, in
   const to = order.customerEmail;
   switch (payload.template) {
     case 'receipt': {
-      if (!RECEIPT_STATUSES.includes(order.status)) return null;
+      // A receipt may go out after the seller shipped; not once the money went back.
+      if (!(HAS_RECEIPT as readonly string[]).includes(order.status)) return null;
       return {
         to,
         ...receipt({

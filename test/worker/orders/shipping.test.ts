@@ -160,6 +160,14 @@ describe('the seller ships it; the buyer sees it', () => {
     ]);
   });
 
+  it('the seller may resend a shipped order’s receipt (the back office offers it)', async () => {
+    const app = testApp();
+    const id = await seedOrder({ createdAt: Date.now(), status: 'awaiting_shipment', email: 'ada@example.com' });
+    await json(markShipped(app, id, { carrier: 'USPS', trackingNumber: '9400' }));
+    expect((await json<AdminOrderDetail>(app.send(adminGet(`orders/${id}`), adminEnv()))).can.resendReceipt).toBe(true);
+    expect((await app.send(adminPost(`orders/${id}/resend-receipt`, {}), adminEnv())).status).toBe(202);
+  });
+
   it('a carrier the shop does not know: the number is shown without a link', async () => {
     const app = testApp();
     const id = await seedOrder({ createdAt: Date.now(), status: 'awaiting_shipment' });
