@@ -47,7 +47,10 @@ export interface Product {
    * `interval` the product is a subscription (a recurring price: Checkout in subscription mode).
    */
   price: { amount: number; currency: string; interval?: RecurringInterval };
-  /** Digital goods get a delivery token on fulfilment; the others are shipped (a shipping address is asked). */
+  /**
+   * Digital goods get a delivery token on fulfilment; the others are shipped: checkout asks an
+   * address in the catalog's `shipping.countries`, offers its rates, and the paid order awaits shipment.
+   */
   digital: boolean;
   /** At most this many in one order (1–MAX_QUANTITY); the worker refuses more, the cart offers no more. */
   maxQuantity?: number;
@@ -72,8 +75,35 @@ export interface Product {
   stripe?: { productId: string; priceId: string };
 }
 
+/** A shipping rate the buyer picks at checkout (a Stripe Shipping Rate, fixed amount). */
+export interface ShippingRate {
+  /** What the buyer sees, e.g. "Standard". */
+  name: string;
+  /** In the currency's minor unit (500 is $5.00). */
+  amount: number;
+  /** The physical products' currency: Stripe charges shipping in the checkout's. */
+  currency: string;
+  /** The delivery estimate, in business days. */
+  minDays?: number;
+  maxDays?: number;
+}
+
+/**
+ * Where and how the shop ships its physical products (`digital: false`). One setting for the
+ * shop: a checkout charges one shipping rate, whatever goods are in the cart. The build refuses
+ * a physical product while `countries` is empty.
+ */
+export interface ShippingSettings {
+  /** Two-letter ISO countries the shop ships to (`shipping_address_collection.allowed_countries`). */
+  countries: string[];
+  /** The rates offered (at most 5); none: shipping is free and no choice is shown. */
+  rates?: ShippingRate[];
+}
+
 export interface Catalog {
   shopName: string;
+  /** Needed once any product is physical. */
+  shipping?: ShippingSettings;
   /** Where buyers write for help; shown in every email. Default: the address of EMAIL_FROM. */
   supportEmail?: string;
   products: Product[];

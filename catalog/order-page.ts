@@ -8,6 +8,14 @@ export const ORDER_PAGE_TEXT = {
   waiting: 'Confirming your payment…',
   fulfilled: 'Paid and fulfilled — thank you!',
   partiallyRefunded: 'Paid and fulfilled — part of your payment was refunded.',
+  /** A paid order of goods, by its shipping state. */
+  shipping: {
+    awaiting_shipment: 'Paid — awaiting shipment',
+    shipped: 'Shipped — your order is on its way',
+    delivered: 'Delivered — thank you!',
+  } as Record<string, string>,
+  shipmentHeading: 'Shipping',
+  shipmentPending: 'The tracking number appears here once the seller ships your order.',
   paymentFailed: 'Your payment did not go through. You have not been charged.',
   expired: 'This checkout expired before payment.',
   /** A status that can still change, by its name. */

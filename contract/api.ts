@@ -212,12 +212,25 @@ export interface OrderResponse {
   downloads: DownloadLink[];
   /** One per licensed product bought; [] unless the order is fulfilled. */
   licenceKeys: LicenceKeyView[];
+  /** Goods to ship: what shipping cost and, once the seller shipped it, the carrier and tracking number; null when nothing ships. */
+  shipment: OrderShipmentView | null;
   /**
    * For an order that started a subscription: whether its subscription products' files and licence
    * keys are served now (they follow the subscription; one-time products bought with it are kept).
    * Null for an order without a subscription, or not fulfilled (it serves nothing either way).
    */
   subscriptionAccess: SubscriptionAccessView | null;
+}
+
+/** A physical order's shipping as its buyer sees it (the address stays seller-only). */
+export interface OrderShipmentView {
+  /** What shipping cost (minor units of the order's currency); null when none was charged. */
+  amount: number | null;
+  carrier: string | null;
+  trackingNumber: string | null;
+  /** The carrier's tracking page, when the carrier is one the shop knows (catalog/shipping.ts). */
+  trackingUrl: string | null;
+  shippedAt: string | null;
 }
 
 /**
@@ -579,11 +592,13 @@ export interface AdminOrderDetail {
   actions: AdminAction[];
   /** Its side effects: delivery and revocation, with attempts and the last error. */
   outbox: { kind: 'delivered' | 'revoked'; status: 'pending' | 'done' | 'dead'; attempts: number; lastError: string | null; doneAt: string | null }[];
-  /** Set by the seller's mark shipped (physical goods); null before. */
-  shipment: { carrier: string | null; trackingNumber: string | null; shippedAt: string | null } | null;
+  /** What the buyer paid for shipping (minor units of the order's currency); null when none was charged. */
+  amountShipping: number | null;
+  /** Set by the seller's mark shipped (physical goods); null before. `trackingUrl`: the carrier's page, when the carrier is one the shop knows. */
+  shipment: { carrier: string | null; trackingNumber: string | null; trackingUrl: string | null; shippedAt: string | null } | null;
   /** What was emailed to the buyer about it, oldest first: sent (done, with when), pending, or given up (dead, with why). */
   emails: AdminOrderEmail[];
-  can: { refund: boolean; rerunFulfilment: boolean; revokeAccess: boolean; restoreAccess: boolean; markShipped: boolean; resendReceipt: boolean };
+  can: { refund: boolean; rerunFulfilment: boolean; revokeAccess: boolean; restoreAccess: boolean; markShipped: boolean; markDelivered: boolean; resendReceipt: boolean };
 }
 
 /** `POST /api/admin/orders/:id/revoke-access` and `/restore-access`: the seller's hand on access; no money moves. */
@@ -596,17 +611,27 @@ export const AdminAccessRequest = v.object(
 export type AdminAccessRequest = v.InferOutput<typeof AdminAccessRequest>;
 
 const SHIP_TEXT = (what: string) => `must be the ${what} (1–100 characters)`;
+const SHIP_DATE = 'must be the day it shipped, as YYYY-MM-DD';
 
 /** `POST /api/admin/orders/:id/mark-shipped`: a physical order awaiting shipment leaves with a carrier and a tracking number. */
 export const AdminShipRequest = v.object(
   {
     carrier: v.pipe(v.string(SHIP_TEXT('carrier')), v.trim(), v.minLength(1, SHIP_TEXT('carrier')), v.maxLength(100, SHIP_TEXT('carrier'))),
     trackingNumber: v.pipe(v.string(SHIP_TEXT('tracking number')), v.trim(), v.regex(/^[A-Za-z0-9 -]{1,100}$/, 'must be the tracking number (1–100 letters, digits, spaces or dashes)')),
+    /** The day it left (YYYY-MM-DD, not in the future); default: today. */
+    shippedOn: v.optional(v.pipe(v.string(SHIP_DATE), v.isoDate(SHIP_DATE))),
     note: v.optional(v.pipe(v.string('must be a note (at most 500 characters)'), v.maxLength(500, 'must be a note (at most 500 characters)'))),
   },
   JSON_OBJECT,
 );
 export type AdminShipRequest = v.InferOutput<typeof AdminShipRequest>;
+
+/** `POST /api/admin/orders/:id/mark-delivered`: a shipped order arrived (the carrier or the buyer said so). */
+export const AdminDeliverRequest = v.object(
+  { note: v.optional(v.pipe(v.string('must be a note (at most 500 characters)'), v.maxLength(500, 'must be a note (at most 500 characters)'))) },
+  JSON_OBJECT,
+);
+export type AdminDeliverRequest = v.InferOutput<typeof AdminDeliverRequest>;
 
 export interface AdminResendReceiptResponse {
   message: string;

@@ -69,6 +69,9 @@ export const SELLER_APPROVAL = { from: 'review', to: 'fulfilled' } as const sati
 /** States whose digital files and licence keys are served. */
 export const SERVES_ACCESS = ['fulfilled', 'partially_refunded', 'dispute_won', 'restored', 'awaiting_shipment', 'shipped', 'delivered'] as const satisfies readonly OrderStatus[];
 
+/** Paid states whose receipt is owed (sent once, and the seller may resend it): fulfilled, or goods paid for and on their way. */
+export const HAS_RECEIPT = ['fulfilled', 'awaiting_shipment', 'shipped', 'delivered'] as const satisfies readonly OrderStatus[];
+
 /** States whose revoke hook runs (the money went back, or is held, or the seller withdrew access). */
 export const REVOKES_ACCESS = ['refunded', 'disputed', 'dispute_lost', 'revoked'] as const satisfies readonly OrderStatus[];
 

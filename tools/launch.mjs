@@ -12,8 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ADMIN_AUTH_HELP, AdminAuthError, adminAuth } from './lib/admin-auth.mjs';
-import { shippingCountries } from './lib/catalog-in-stripe.mjs';
-import { stripeEvents } from './lib/contract.mjs';
+import { catalogShipping, stripeEvents } from './lib/contract.mjs';
 import { readEnvFile } from './lib/env-file.mjs';
 import { launchStateFile, launchTokenFile } from './lib/launch-files.mjs';
 import { checkKey, KeyError, stripeClient, stripeFailure } from './lib/stripe-client.mjs';
@@ -84,7 +83,7 @@ function parseOptions(argv) {
 }
 
 /** What must hold before anything is changed; in a dry run, listed instead. */
-function preflight(options, config, catalog) {
+async function preflight(options, config, catalog) {
   const problems = [];
   let siteUrl = options.url;
   if (!siteUrl) problems.push('no SITE_URL: give the shop’s address with --url https://shop.example (or SITE_URL); a workers.dev address works');
@@ -102,13 +101,8 @@ function preflight(options, config, catalog) {
       siteUrl = url.origin;
     }
   }
-  const physical = catalog.products.filter((product) => product.digital === false).map((product) => product.id);
-  const countries = shippingCountries(config.vars ?? {});
-  const notCountries = countries.filter((country) => !/^[A-Z]{2}$/.test(country));
-  if (notCountries.length) problems.push(`CHECKOUT_SHIPPING_COUNTRIES in wrangler.toml takes two-letter country codes ("US,CA,GB"), not ${notCountries.join(', ')}`);
-  if (physical.length && countries.length === 0) {
-    problems.push(`${physical.join(', ')} ${physical.length > 1 ? 'are' : 'is'} shipped ("digital": false) but CHECKOUT_SHIPPING_COUNTRIES in wrangler.toml is empty: set the countries you ship to (e.g. "US,CA,GB") so the Payment Links ask for an address`);
-  }
+  // The build refuses the same (site/build/storefront.ts): a physical product needs the catalog's shipping countries.
+  problems.push(...(await catalogShipping()).shippingProblems(catalog));
   return { problems, siteUrl: siteUrl || '<SITE_URL>' };
 }
 
@@ -122,7 +116,7 @@ async function main(argv) {
   const catalogPath = path.join(ROOT, 'catalog', 'catalog.json');
   const config = await readWranglerConfig(configPath);
   const catalog = JSON.parse(await readFile(catalogPath, 'utf8'));
-  const { problems, siteUrl } = preflight(options, config, catalog);
+  const { problems, siteUrl } = await preflight(options, config, catalog);
   let stripeKey = null;
   try {
     stripeKey = checkKey(process.env.STRIPE_SECRET_KEY, options.mode, 'npm run launch');

@@ -20,8 +20,8 @@ const HELP = `Usage: npm run stripe:seed -- [options]
 Creates (or finds again) a Stripe Product, one-time Price and Payment Link for every
 product in the catalog, in Stripe TEST mode, and writes the Payment Links back into
 the catalog (paymentLinks.test, stripe.productId, stripe.priceId). A physical product's
-link asks for an address in CHECKOUT_SHIPPING_COUNTRIES (wrangler.toml), and a link takes
-promotion codes as the product's "promotionCodes" (default CHECKOUT_PROMOTION_CODES) says.
+link asks for an address in the catalog's shipping.countries and offers its shipping.rates
+(Stripe Shipping Rates, made when missing), and a link takes promotion codes as the product's "promotionCodes" (default CHECKOUT_PROMOTION_CODES) says.
 Safe to re-run: a product renamed, repriced or archived in Stripe keeps that change (each
 one is listed as skipped) unless --reseed is given.
 
@@ -95,7 +95,7 @@ async function main() {
     mode: 'test',
     shopUrl: options.shopUrl,
     reseed: options.reseed,
-    linkOptions: (entry) => paymentLinkOptions(entry, vars),
+    linkOptions: (entry, catalog) => paymentLinkOptions(entry, vars, catalog.shipping),
     log: (line) => console.log(`  ${line}`),
   });
   const skipped = counts.skipped ? ` (changed in Stripe; --reseed puts the catalog's values back)` : '';

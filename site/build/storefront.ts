@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Plugin } from 'vite';
 import { PRODUCT_SLUG, productPath, type Catalog, type Product, type StripeMode } from '../../catalog';
 import { buyHtml, escapeHtml, productPageBuyHtml, productPageFields, type ProductPageFields, type SiteInfo } from '../../catalog/product-page';
+import { shippingProblems } from '../../catalog/shipping';
 import { robotsTxt, sitemapXml } from '../../catalog/sitemap';
 import { buyAction } from '../src/checkout-link';
 import { formatPrice } from '../../catalog/money';
@@ -128,6 +129,9 @@ export function checkCatalog(catalog: Catalog): void {
       throw new Error(`${where}: shareImage must be a raster image (PNG, JPEG, WebP or GIF): link previews do not show SVG`);
     }
   }
+  // A physical product's Buy must ask an address somewhere it ships to, and offer rates Stripe takes.
+  const [shipping] = shippingProblems(catalog);
+  if (shipping) throw new Error(shipping);
 }
 
 export function storefront(options: StorefrontOptions): Plugin {

@@ -13,7 +13,7 @@ export { formatBytes, subscriptionNotice } from '../../catalog/order-page';
  */
 export type Order = Pick<
   OrderBody,
-  'id' | 'clientReferenceId' | 'amountTotal' | 'amountDiscount' | 'currency' | 'subscription' | 'product' | 'fulfilledAt' | 'deliveryToken' | 'createdAt' | 'updatedAt' | 'licenceKeys' | 'subscriptionAccess' | 'lineItems'
+  'id' | 'clientReferenceId' | 'amountTotal' | 'amountDiscount' | 'currency' | 'subscription' | 'product' | 'fulfilledAt' | 'deliveryToken' | 'createdAt' | 'updatedAt' | 'licenceKeys' | 'subscriptionAccess' | 'lineItems' | 'shipment'
 > & {
   status: OrderBody['status'] | (string & {});
   /** Signed links to the order's files; [] until fulfilled. */
@@ -28,6 +28,9 @@ export type LicenceKey = OrderBody['licenceKeys'][number];
 
 /** A line of the order as Stripe described it (`description` is the product's name). */
 export type LineItem = OrderBody['lineItems'][number];
+
+/** Goods to ship: the cost, and the carrier and tracking number once shipped; null when nothing ships. */
+export type Shipment = NonNullable<OrderBody['shipment']>;
 
 /** Whether a subscription's files and licence keys are served now; null for an order without one. */
 export type SubscriptionAccess = NonNullable<OrderBody['subscriptionAccess']>;
@@ -105,6 +108,19 @@ function parseLineItem(value: unknown): LineItem | null {
 }
 
 
+/** The shipment as the page may show it: a tracking link only to https (the worker builds it for known carriers). */
+function parseShipment(value: unknown): Shipment | null {
+  if (!isObject(value)) return null;
+  const trackingUrl = stringOrNull(value.trackingUrl);
+  return {
+    amount: count(value.amount),
+    carrier: stringOrNull(value.carrier),
+    trackingNumber: stringOrNull(value.trackingNumber),
+    trackingUrl: trackingUrl?.startsWith('https://') ? trackingUrl : null,
+    shippedAt: stringOrNull(value.shippedAt),
+  };
+}
+
 /** Each key's label: its product's name, numbered when several units were bought: `Field Notes Pattern Pack (2 of 5)`. */
 export function licenceKeyLabels(keys: Pick<LicenceKey, 'product'>[]): string[] {
   const seen = new Map<string, number>();
@@ -162,6 +178,7 @@ export function parseOrder(body: unknown): Order | null {
     licenceKeys: listOf(body.licenceKeys, parseLicenceKey),
     subscriptionAccess: parseSubscriptionAccess(body.subscriptionAccess),
     lineItems: listOf(body.lineItems, parseLineItem),
+    shipment: parseShipment(body.shipment),
   };
 }
 

@@ -137,7 +137,7 @@ describe('refund from the back office', () => {
 });
 
 describe('retry from the ledger', () => {
-  test('a checkout event that failed while Stripe was rate-limiting: Retry now processes it and the order is fulfilled', async () => {
+  test('a checkout event that failed while Stripe was rate-limiting: Retry now processes it and the order (a mug) awaits shipment', async () => {
     const mug = shop.seeded('enamel-mug');
     const session = await shop.stripe.checkout.sessions.create({
       mode: 'payment',
@@ -166,7 +166,7 @@ describe('retry from the ledger', () => {
     expect(await text(page, '#notice')).toBe('1 of 1 retried event(s) went through; 0 failed left.');
     expect(await page.locator(`li[data-event="${eventId}"]`).count()).toBe(0);
 
-    // The whole ledger shows it processed, and the order it made is fulfilled.
+    // The whole ledger shows it processed, and the order it made (a mug: physical) awaits shipment.
     await page.goto('/admin/ledger');
     const processed = page.locator(`li[data-event="${eventId}"]`);
     await processed.waitFor();
@@ -174,7 +174,7 @@ describe('retry from the ledger', () => {
     expect(await processed.locator('button').count()).toBe(0);
     await page.goto(`/admin/order?id=${encodeURIComponent(session.id)}`);
     await page.waitForSelector('#order-status .badge');
-    expect(await text(page, '#order-status')).toBe('fulfilled');
+    expect(await text(page, '#order-status')).toBe('awaiting shipment');
     expect(unexpected(errors)).toEqual([]);
   });
 });

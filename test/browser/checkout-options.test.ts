@@ -1,5 +1,5 @@
-// The seller's checkout options, end to end and offline: a worker with promotion codes, shipping
-// to US and CA and phone collection switched on, the local Stripe's hosted checkout, the buyer's
+// The seller's checkout options, end to end and offline: a worker with promotion codes and phone
+// collection switched on (shipping: the catalog's US, CA and GB), the local Stripe's hosted checkout, the buyer's
 // success page and the seller's back office. And Manage subscription, which opens the customer
 // portal for the buyer's own subscription.
 import type { Page } from 'playwright-core';
@@ -9,7 +9,7 @@ import { useBrowser } from './support/browser';
 import { newBuyer, SYNC_TEST_TOKEN, useLiveShop } from './support/live-shop';
 
 const shop = useLiveShop({
-  vars: { CHECKOUT_PROMOTION_CODES: 'true', CHECKOUT_SHIPPING_COUNTRIES: 'US,CA', CHECKOUT_PHONE_NUMBER: 'true' },
+  vars: { CHECKOUT_PROMOTION_CODES: 'true', CHECKOUT_PHONE_NUMBER: 'true' },
   logName: 'checkout-options-worker.log',
 });
 const browser = useBrowser({ baseUrl: () => shop.baseUrl });
@@ -65,9 +65,9 @@ describe('checkout options', () => {
   test('a physical product asks for a shipping address in the allowed countries; the seller sees it in the back office, the buyer’s order API never shows it', async () => {
     const { page } = await browser.newPage();
     const sessionId = await checkoutWith(page, 'enamel-mug');
-    expect(shop.fake.get(sessionId)).toMatchObject({ shipping_address_collection: { allowed_countries: ['US', 'CA'] }, phone_number_collection: { enabled: true } });
+    expect(shop.fake.get(sessionId)).toMatchObject({ shipping_address_collection: { allowed_countries: ['US', 'CA', 'GB'] }, phone_number_collection: { enabled: true } });
     await page.waitForSelector('[data-testid=shipping]');
-    expect(await page.locator('select[name=shipping_country] option').allTextContents()).toEqual(['US', 'CA']);
+    expect(await page.locator('select[name=shipping_country] option').allTextContents()).toEqual(['US', 'CA', 'GB']);
 
     // Pay without an address: refused on the checkout page, nothing paid.
     await page.fill('input[name=phone]', '+1 603 555 0147');
@@ -84,7 +84,8 @@ describe('checkout options', () => {
     await page.selectOption('select[name=shipping_country]', 'US');
     await page.fill('input[name=phone]', '+1 603 555 0147');
     await Promise.all([page.waitForURL((url) => url.pathname === '/success'), page.click('button[name=action][value=pay]')]);
-    await page.waitForSelector('#order-status[data-status="fulfilled"]', { timeout: 30_000 });
+    // The mug is physical: paid, it awaits the seller's shipment.
+    await page.waitForSelector('#order-status[data-status="awaiting_shipment"]', { timeout: 30_000 });
     expect(await text(page, '#order-status')).not.toContain('Harbour Lane');
 
     const buyerSees = JSON.stringify(await shop.order(sessionId));

@@ -200,6 +200,7 @@ describe('parseOrder', () => {
       licenceKeys: [],
       subscriptionAccess: null,
       lineItems: [],
+      shipment: null,
     });
   });
 
@@ -221,6 +222,7 @@ describe('parseOrder', () => {
       licenceKeys: [],
       subscriptionAccess: null,
       lineItems: [],
+      shipment: null,
     });
   });
 
@@ -270,12 +272,20 @@ describe('parseOrder', () => {
         'licenceKeys',
         'lineItems',
         'product',
+        'shipment',
         'status',
         'subscription',
         'subscriptionAccess',
         'updatedAt',
       ].sort(),
     );
+  });
+
+  it('keeps a shipment’s cost, carrier and tracking number, and drops a tracking link that is not https', () => {
+    const shipment = { amount: 1500, carrier: 'UPS', trackingNumber: '1Z999', trackingUrl: 'https://www.ups.com/track?tracknum=1Z999', shippedAt: '2026-01-05T00:00:00.000Z' };
+    expect(parseOrder(orderBody('shipped', { shipment }))?.shipment).toEqual(shipment);
+    expect(parseOrder(orderBody('shipped', { shipment: { ...shipment, trackingUrl: 'javascript:alert(1)' } }))?.shipment).toEqual({ ...shipment, trackingUrl: null });
+    expect(parseOrder(orderBody('shipped', { shipment: 'UPS' }))?.shipment).toBeNull();
   });
 
   it("keeps the subscription's access: whether it is served, its status, why not, and when a grace ends", () => {

@@ -72,8 +72,6 @@ beforeAll(async () => {
   bin = mkdtempSync(path.join(tmpdir(), 'launch-bin-'));
   writeFileSync(path.join(bin, 'wrangler'), `#!/bin/sh\nexec "${process.execPath}" "${path.join(ROOT, 'test/tools/support/wrangler-stand-in.mjs')}" "$@"\n`);
   chmodSync(path.join(bin, 'wrangler'), 0o755);
-  // The shop ships a mug: its Payment Link must ask for an address.
-  writeFileSync(path.join(repo, 'wrangler.toml'), read('wrangler.toml').replace('CHECKOUT_SHIPPING_COUNTRIES = ""', 'CHECKOUT_SHIPPING_COUNTRIES = "US,CA"'));
   pristine = { toml: read('wrangler.toml'), catalog: read('catalog/catalog.json') };
   local = await startLocalStripe({ log: false, webhookRetryDelaysMs: [] });
   const url = new URL(local.url);
@@ -164,7 +162,10 @@ describe('npm run launch, from a fresh copy of the repository', () => {
       expect(local.get<Stripe.Product>(product.stripe!.productId)?.metadata).toEqual({ catalog_id: product.id });
     }
     const mug = catalog().products.find((p) => p.id === 'enamel-mug')!;
-    expect(local.get<Stripe.PaymentLink>(mug.paymentLinks.test.id!)?.shipping_address_collection).toEqual({ allowed_countries: ['US', 'CA'] });
+    // The shop ships a mug: its Payment Link asks an address in the catalog's countries and offers its rates.
+    const link = local.get<Stripe.PaymentLink>(mug.paymentLinks.test.id!)!;
+    expect(link.shipping_address_collection).toEqual({ allowed_countries: ['US', 'CA', 'GB'] });
+    expect(link.shipping_options.map((option) => option.shipping_amount)).toEqual([500, 1500]);
     const sizes = catalog().products.flatMap((p) => (p.files ?? []).map((file) => [file.key, file.size]));
     expect(sizes).toEqual(expect.arrayContaining([['field-notes/field-notes-pattern-pack.pdf', readFileSync(path.join(ROOT, 'catalog/files/field-notes-pattern-pack.pdf')).length]]));
   });

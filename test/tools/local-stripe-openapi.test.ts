@@ -169,6 +169,23 @@ describe('the local Stripe and the OpenAPI spec', () => {
     await call('POST', '/v1/webhook_endpoints/{webhook_endpoint}', { webhook_endpoint: endpoint.id }, { disabled: 'true' });
     await call('DELETE', '/v1/webhook_endpoints/{webhook_endpoint}', { webhook_endpoint: endpoint.id });
 
+    const rate = await call('POST', '/v1/shipping_rates', {}, {
+      display_name: 'Standard', type: 'fixed_amount', 'fixed_amount[amount]': '500', 'fixed_amount[currency]': 'usd',
+      'delivery_estimate[minimum][unit]': 'business_day', 'delivery_estimate[minimum][value]': '3',
+    });
+    await call('GET', '/v1/shipping_rates', {}, { active: 'true' });
+    await call('GET', '/v1/shipping_rates/{shipping_rate_token}', { shipping_rate_token: rate.id });
+    await call('POST', '/v1/shipping_rates/{shipping_rate_token}', { shipping_rate_token: rate.id }, { 'metadata[kept]': 'yes' });
+    const shipped = await call('POST', '/v1/checkout/sessions', {}, {
+      mode: 'payment', 'line_items[0][price]': product.default_price, 'line_items[0][quantity]': '1', success_url: 'http://127.0.0.1:9/s',
+      'shipping_address_collection[allowed_countries][0]': 'US', 'shipping_options[0][shipping_rate]': rate.id,
+      'shipping_options[1][shipping_rate_data][display_name]': 'Express', 'shipping_options[1][shipping_rate_data][type]': 'fixed_amount',
+      'shipping_options[1][shipping_rate_data][fixed_amount][amount]': '1500', 'shipping_options[1][shipping_rate_data][fixed_amount][currency]': 'usd',
+    });
+    await stripe.completeCheckoutSession(shipped.id, { shipping: { name: 'Ada', line1: '1 Lane', city: 'Portsmouth', postal_code: '03801', country: 'US' } });
+    await call('GET', '/v1/checkout/sessions/{session}', { session: shipped.id });
+    await call('POST', '/v1/payment_links', {}, { 'line_items[0][price]': product.default_price, 'line_items[0][quantity]': '1', 'shipping_options[0][shipping_rate]': rate.id });
+
     const events = await call('GET', '/v1/events', {}, { limit: '100' });
     for (const event of events.data as { id: string }[]) await call('GET', '/v1/events/{id}', { id: event.id });
 

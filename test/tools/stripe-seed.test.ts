@@ -72,7 +72,8 @@ describe('stripe:seed', () => {
     expect(result.code).toBe(0);
     // The sample catalog: three one-time products and a monthly subscription.
     expect(counts()).toEqual({ products: 4, prices: 4, links: 4 });
-    expect(result.stdout).toMatch(/Done: 12 created, 0 updated, 0 reused/);
+    // A product, price and link for each of the 4, and the catalog's 2 shipping rates.
+    expect(result.stdout).toMatch(/Done: 14 created, 0 updated, 0 reused/);
 
     const catalog = await readCatalog();
     const before = JSON.parse(original) as CatalogFile;
@@ -268,24 +269,32 @@ describe('stripe:seed: what each Payment Link asks', () => {
   }
   const linkOf = async (slug: string) => fake.get<Stripe.PaymentLink>((await readCatalog()).products.find((p) => p.id === slug)!.paymentLinks.test.id!)!;
 
-  it('a physical product’s link asks for an address in CHECKOUT_SHIPPING_COUNTRIES, a digital one’s does not; promotion codes follow CHECKOUT_PROMOTION_CODES', async () => {
-    const result = await seed({}, ['--config', await config({ CHECKOUT_SHIPPING_COUNTRIES: 'US,CA', CHECKOUT_PROMOTION_CODES: 'true' })]);
+  it('a physical product’s link asks for an address in the catalog’s shipping countries and offers its rates, a digital one’s neither; promotion codes follow CHECKOUT_PROMOTION_CODES', async () => {
+    const result = await seed({}, ['--config', await config({ CHECKOUT_PROMOTION_CODES: 'true' })]);
     expect(result.code, result.stderr).toBe(0);
-    expect(await linkOf('enamel-mug')).toMatchObject({ allow_promotion_codes: true, shipping_address_collection: { allowed_countries: ['US', 'CA'] } });
-    expect(await linkOf('field-notes')).toMatchObject({ allow_promotion_codes: true, shipping_address_collection: null });
+    expect(result.stdout).toMatch(/enamel-mug: .*shipping rate shr_\w+ created · shipping rate shr_\w+ created/);
+    const mug = await linkOf('enamel-mug');
+    expect(mug).toMatchObject({ allow_promotion_codes: true, shipping_address_collection: { allowed_countries: ['US', 'CA', 'GB'] } });
+    expect(mug.shipping_options.map((option) => option.shipping_amount)).toEqual([500, 1500]);
+    expect(await linkOf('field-notes')).toMatchObject({ allow_promotion_codes: true, shipping_address_collection: null, shipping_options: [] });
   });
 
-  it('a link whose options differ from the settings keeps them, listed as skipped, until --reseed', async () => {
-    await seed({}, ['--config', await config({ CHECKOUT_SHIPPING_COUNTRIES: 'US' })]);
-    const changed = await config({ CHECKOUT_SHIPPING_COUNTRIES: 'GB' });
-    const kept = await seed({}, ['--config', changed]);
-    expect(kept.stdout).toMatch(/enamel-mug: skipped options of payment link plink_\w+: shipping to US in Stripe, GB here/);
-    expect((await linkOf('enamel-mug')).shipping_address_collection).toEqual({ allowed_countries: ['US'] });
-    const reseeded = await seed({}, ['--config', changed, '--reseed']);
+  it('a link whose shipping differs from the catalog keeps it, listed as skipped, until --reseed', async () => {
+    await seed();
+    const catalog = JSON.parse(await readFile(catalogPath, 'utf8'));
+    catalog.shipping = { countries: ['GB'], rates: [{ name: 'Royal Mail', amount: 700, currency: 'usd' }] };
+    await writeFile(catalogPath, `${JSON.stringify(catalog, null, 2)}\n`);
+    const kept = await seed();
+    expect(kept.stdout).toMatch(/enamel-mug: skipped options of payment link plink_\w+: shipping to CA,GB,US in Stripe, GB here; shipping rates shr_\w+,shr_\w+ in Stripe, the catalog's 1 here/);
+    expect((await linkOf('enamel-mug')).shipping_address_collection).toEqual({ allowed_countries: ['US', 'CA', 'GB'] });
+    const reseeded = await seed({}, ['--reseed']);
     expect(reseeded.code).toBe(0);
-    expect((await linkOf('enamel-mug')).shipping_address_collection).toEqual({ allowed_countries: ['GB'] });
+    const mug = await linkOf('enamel-mug');
+    expect(mug.shipping_address_collection).toEqual({ allowed_countries: ['GB'] });
+    expect(mug.shipping_options.map((option) => option.shipping_amount)).toEqual([700]);
     expect(counts().links).toBe(4);
-  });
+    // Three seeds, each a Node process loading the catalog's TypeScript.
+  }, 90_000);
 });
 
 describe('stripe:seed errors', () => {

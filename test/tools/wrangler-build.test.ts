@@ -88,7 +88,21 @@ describe('the [build] command in a deploy', () => {
     expect(deploy.output).toContain('Nothing was deployed.');
   });
 
-  it('refuses a build for the local Stripe (VITE_LOCAL_STRIPE), as npm start makes', () => {
+  it('refuses a catalog with a physical product and no shipping countries, naming the product and the fix', () => {
+    const catalogPath = path.join(project, 'catalog', 'catalog.json');
+    const shipped = readFileSync(catalogPath, 'utf8');
+    const { shipping: _dropped, ...withoutShipping } = JSON.parse(shipped) as Record<string, unknown>;
+    writeFileSync(catalogPath, JSON.stringify(withoutShipping, null, 2));
+    try {
+      const deploy = run(['tools/wrangler-build.mjs'], { WRANGLER_COMMAND: 'deploy', SITE_URL: 'https://shop.example', WORKER_CHECKOUT: 'true' });
+      expect(deploy.code).toBe(1);
+      expect(deploy.output).toContain('products[2] ("enamel-mug") is shipped ("digital": false) but the catalog names no countries to ship to: add "shipping"');
+    } finally {
+      writeFileSync(catalogPath, shipped);
+    }
+  });
+
+    it('refuses a build for the local Stripe (VITE_LOCAL_STRIPE), as npm start makes', () => {
     const deploy = run(['tools/wrangler-build.mjs'], { WRANGLER_COMMAND: 'versions upload', SITE_URL: 'https://shop.example', WORKER_CHECKOUT: 'true', VITE_LOCAL_STRIPE: 'http://127.0.0.1:12111' });
     expect(deploy.code).toBe(1);
     expect(deploy.output).toContain('VITE_LOCAL_STRIPE is set');

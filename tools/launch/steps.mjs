@@ -305,7 +305,7 @@ async function stripeCatalog(ctx) {
     mode: ctx.mode,
     shopUrl: ctx.siteUrl,
     reseed: ctx.force,
-    linkOptions: (entry) => paymentLinkOptions(entry, ctx.config.vars ?? {}),
+    linkOptions: (entry, catalog) => paymentLinkOptions(entry, ctx.config.vars ?? {}, catalog.shipping),
     log: ctx.say,
     dryRun: ctx.dryRun,
   });

@@ -2,17 +2,21 @@
 // The catalog (catalog/catalog.json) in the seller's Stripe account, idempotently: one Product
 // per catalog entry (found again by metadata.catalog_id), a Price with the catalog amount (its
 // default_price; recurring when the catalog gives an interval), and a Payment Link selling it
-// that redirects to the shop's success page — with an address asked for physical products and
-// promotion codes as the catalog says. It creates what is missing and keeps what the seller
+// that redirects to the shop's success page — for physical products asking an address in the
+// catalog's shipping countries and offering its shipping rates (Shipping Rates found again by
+// metadata.catalog_shipping_rate, made when missing), and promotion codes as the catalog says. It creates what is missing and keeps what the seller
 // changed in Stripe (a name, a new price, an archived product, a link's options), listing each
 // as skipped; `reseed` puts the catalog's values back. It writes the links and ids back into the
 // catalog, one product at a time. `npm run stripe:seed` (test mode) and `npm run launch` (test,
 // or live with --live) both run it.
 import { readFile } from 'node:fs/promises';
 import { writeCatalog } from './catalog-file.mjs';
+import { catalogShipping } from './contract.mjs';
 
 /** @typedef {'test' | 'live'} Mode */
-/** @typedef {{ promotionCodes: boolean, shippingCountries: string[] | null }} LinkOptions */
+/** @typedef {{ name: string, amount: number, currency: string, minDays?: number, maxDays?: number }} ShippingRate */
+/** @typedef {{ countries: string[], rates?: ShippingRate[] }} ShippingSettings */
+/** @typedef {{ promotionCodes: boolean, shipping: { countries: string[], rates: ShippingRate[] } | null }} LinkOptions */
 /** @typedef {{ created: number, reused: number, updated: number, skipped: number }} Counts */
 
 /** @param {any} value */
@@ -25,48 +29,43 @@ const idOf = (value) => (value && typeof value === 'object' ? value.id : value) 
 const priceText = (amount, currency, interval) => `${amount} ${currency}${interval ? ` / ${interval}` : ''}`;
 
 /**
- * What a catalog product's Payment Link asks, from the catalog and the shop's checkout settings
- * (wrangler.toml [vars], the ones worker-made sessions use too).
+ * What a catalog product's Payment Link asks, from the catalog (its `shipping`, for a physical
+ * product) and the shop's checkout settings (wrangler.toml [vars], the ones worker-made sessions use too).
  * @param {{ digital?: boolean, promotionCodes?: boolean }} entry
- * @param {{ CHECKOUT_PROMOTION_CODES?: string, CHECKOUT_SHIPPING_COUNTRIES?: string }} vars
+ * @param {{ CHECKOUT_PROMOTION_CODES?: string }} vars
+ * @param {ShippingSettings | undefined} shipping the catalog's `shipping`
  * @returns {LinkOptions}
  */
-export function paymentLinkOptions(entry, vars) {
-  const countries = shippingCountries(vars);
+export function paymentLinkOptions(entry, vars, shipping) {
+  const countries = shipping?.countries ?? [];
   return {
     promotionCodes: entry.promotionCodes ?? String(vars.CHECKOUT_PROMOTION_CODES ?? '').trim() === 'true',
-    shippingCountries: entry.digital === false && countries.length > 0 ? countries : null,
+    shipping: entry.digital === false && countries.length > 0 ? { countries, rates: shipping?.rates ?? [] } : null,
   };
 }
 
 /**
- * CHECKOUT_SHIPPING_COUNTRIES as the worker reads it: comma-separated two-letter countries.
- * @param {{ CHECKOUT_SHIPPING_COUNTRIES?: string }} vars
+ * Whether a link asks what `options` say (`rateIds`: the wanted rates' Shipping Rate ids, in
+ * order); the differences, as a reader would name them.
+ * @param {any} link @param {LinkOptions} options @param {(string | null)[]} rateIds
  */
-export function shippingCountries(vars) {
-  return String(vars.CHECKOUT_SHIPPING_COUNTRIES ?? '')
-    .split(',')
-    .map((country) => country.trim().toUpperCase())
-    .filter(Boolean);
-}
-
-/**
- * Whether a link asks what `options` say; the differences, as a reader would name them.
- * @param {any} link @param {LinkOptions} options
- */
-function linkDifferences(link, options) {
+function linkDifferences(link, options, rateIds) {
   const differences = [];
   if (Boolean(link.allow_promotion_codes) !== options.promotionCodes) differences.push(`promotion codes ${link.allow_promotion_codes ? 'on' : 'off'} in Stripe, ${options.promotionCodes ? 'on' : 'off'} here`);
   const stripeCountries = [...(link.shipping_address_collection?.allowed_countries ?? [])].sort().join(',');
-  const wanted = [...(options.shippingCountries ?? [])].sort().join(',');
+  const wanted = [...(options.shipping?.countries ?? [])].sort().join(',');
   if (stripeCountries !== wanted) differences.push(`shipping to ${stripeCountries || 'nowhere'} in Stripe, ${wanted || 'nowhere'} here`);
+  const stripeRates = (link.shipping_options ?? []).map((/** @type {any} */ option) => idOf(option.shipping_rate)).join(',');
+  if (stripeRates !== rateIds.join(',')) differences.push(`shipping rates ${stripeRates || 'none'} in Stripe, ${rateIds.length ? `the catalog's ${rateIds.length}` : 'none'} here`);
   return differences;
 }
 
-/** @param {LinkOptions} options */
-const linkParams = (options) => ({
+/** @param {LinkOptions} options @param {(string | null)[]} rateIds */
+const linkParams = (options, rateIds) => ({
   allow_promotion_codes: options.promotionCodes,
-  ...(options.shippingCountries ? { shipping_address_collection: { allowed_countries: options.shippingCountries } } : {}),
+  ...(options.shipping ? { shipping_address_collection: { allowed_countries: options.shipping.countries } } : {}),
+  // A null id (a rate a dry run would make) never reaches Stripe: a dry run writes nothing.
+  ...(rateIds.length ? { shipping_options: rateIds.map((id) => ({ shipping_rate: /** @type {string} */ (id) })) } : {}),
 });
 
 /**
@@ -76,7 +75,7 @@ const linkParams = (options) => ({
  *   mode: Mode,
  *   shopUrl: string,
  *   reseed: boolean,
- *   linkOptions: (entry: any) => LinkOptions,
+ *   linkOptions: (entry: any, catalog: any) => LinkOptions,
  *   log: (line: string) => void,
  *   dryRun?: boolean,
  * }} options
@@ -111,6 +110,30 @@ export async function putCatalogInStripe({ stripe, catalogPath, mode, shopUrl, r
   // Everything that exists already, fetched once (list and filter: no search index lag).
   const products = (await stripe.products.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 })).map(inMode);
   const links = (await stripe.paymentLinks.list({ active: true, limit: 100 }).autoPagingToArray({ limit: 10_000 })).map(inMode);
+  /** @type {any[] | null} Active Shipping Rates, read once when a physical product first needs them. */
+  let shippingRates = null;
+  const { shippingRateKey, shippingRateData } = await catalogShipping();
+  /**
+   * The Shipping Rate ids of the catalog's rates, in order: an active one with the rate's key in
+   * metadata.catalog_shipping_rate (Stripe's rates are immutable: a changed rate is a new one), else made.
+   * @param {ShippingRate[]} rates @param {string[]} report
+   * @returns {Promise<(string | null)[]>}
+   */
+  const shippingRateIds = async (rates, report) => {
+    shippingRates ??= (await stripe.shippingRates.list({ active: true, limit: 100 }).autoPagingToArray({ limit: 10_000 })).map(inMode);
+    const ids = [];
+    for (const rate of rates) {
+      const key = shippingRateKey(rate);
+      let found = shippingRates.find((existing) => existing.metadata?.catalog_shipping_rate === key);
+      if (!found) {
+        found = await write(() => stripe.shippingRates.create(shippingRateData(rate)), { id: null, metadata: { catalog_shipping_rate: key } });
+        shippingRates.push(found);
+        report.push(`shipping rate ${found.id ?? JSON.stringify(rate.name)} ${count('created')}`);
+      }
+      ids.push(found.id);
+    }
+    return ids;
+  };
 
   for (const entry of catalog.products) {
     const slug = entry.id;
@@ -122,7 +145,8 @@ export async function putCatalogInStripe({ stripe, catalogPath, mode, shopUrl, r
       throw new Error(`${slug}: price must be { "amount": <integer minor units>, "currency": "<3-letter code>", "interval"?: "day" | "week" | "month" | "year" }`);
     }
     const type = interval ? 'recurring' : 'one_time';
-    const options = linkOptions(entry);
+    const options = linkOptions(entry, catalog);
+    /** @type {string[]} */
     const report = [];
     /** What the seller changed in Stripe and this run keeps: one line per object. */
     /** @type {string[]} */
@@ -227,6 +251,7 @@ export async function putCatalogInStripe({ stripe, catalogPath, mode, shopUrl, r
         break;
       }
     }
+    const rateIds = options.shipping && !archived ? await shippingRateIds(options.shipping.rates, report) : [];
     if (!link && archived) {
       skip('payment link', 'the product is archived in Stripe');
     } else if (!link) {
@@ -235,7 +260,7 @@ export async function putCatalogInStripe({ stripe, catalogPath, mode, shopUrl, r
           stripe.paymentLinks.create({
             line_items: [{ price: price.id, quantity: 1 }],
             after_completion: { type: 'redirect', redirect: { url: successUrl } },
-            ...linkParams(options),
+            ...linkParams(options, rateIds),
             metadata: { catalog_id: slug },
           }),
         { id: null, url: null },
@@ -250,9 +275,9 @@ export async function putCatalogInStripe({ stripe, catalogPath, mode, shopUrl, r
         Object.assign(changes, { after_completion: { type: 'redirect', redirect: { url: successUrl } }, metadata: { catalog_id: slug } });
         why.push('redirect');
       }
-      const differences = linkDifferences(link, options);
+      const differences = linkDifferences(link, options, rateIds);
       if (differences.length && reseed) {
-        Object.assign(changes, linkParams(options), options.shippingCountries ? {} : { shipping_address_collection: '' });
+        Object.assign(changes, linkParams(options, rateIds), options.shipping ? {} : { shipping_address_collection: '' }, rateIds.length ? {} : { shipping_options: '' });
         why.push('options');
       }
       if (why.length) {

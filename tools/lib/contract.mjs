@@ -28,4 +28,10 @@ export const stripeEvents = () => load('contract/stripe-events.ts');
  */
 export const healthChecks = () => load('worker/admin/health-checks.ts');
 
+/**
+ * The catalog's shipping (catalog/shipping.ts): a rate's key and its Stripe parameters, for the Payment Links' Shipping Rates.
+ * @returns {Promise<{ shippingRateKey: (rate: any) => string, shippingRateData: (rate: any) => any, shippingProblems: (catalog: any) => string[] }>}
+ */
+export const catalogShipping = () => load('catalog/shipping.ts');
+
 /** @typedef {{ id: string, ok: boolean, title: string, detail: string, fix: string | null }} HealthCheck */

@@ -33,6 +33,8 @@ OPERATIONS = [
     ('post', '/v1/promotion_codes'), ('get', '/v1/promotion_codes'), ('get', '/v1/promotion_codes/{promotion_code}'),
     ('post', '/v1/webhook_endpoints'), ('get', '/v1/webhook_endpoints'), ('get', '/v1/webhook_endpoints/{webhook_endpoint}'),
     ('post', '/v1/webhook_endpoints/{webhook_endpoint}'), ('delete', '/v1/webhook_endpoints/{webhook_endpoint}'),
+    ('post', '/v1/shipping_rates'), ('get', '/v1/shipping_rates'), ('get', '/v1/shipping_rates/{shipping_rate_token}'),
+    ('post', '/v1/shipping_rates/{shipping_rate_token}'),
 ]
 
 KEEP = ('type', 'nullable', 'properties', 'items', 'anyOf', '$ref')

@@ -12,7 +12,8 @@ import { findMirroredCustomer } from '../store/mirror';
 import { findLineItems, findOrder, lineItemsOfOrders, listOrders, ordersOfBuyer, salesSince, SEARCH_WINDOW, searchOrders, type Order, type OrderSearch } from '../store/orders';
 import { emailsOfOrder, outboxOfOrder } from '../store/outbox';
 import { Refusal } from '../platform/refusal';
-import { canTransition, servesAccess } from '../../contract/order-states';
+import { canTransition, HAS_RECEIPT } from '../../contract/order-states';
+import { trackingUrl } from '../../catalog/shipping';
 import { REFUNDABLE } from './refund';
 import { adminOrderView, buyerTotals, classifySearch, decodeCursor, isoOrNull, ledgerEventView, mergeNewestFirst, nextCursor, totalsWindows } from './views';
 
@@ -79,7 +80,8 @@ export async function orderDetail(db: D1Database, id: string): Promise<AdminOrde
     discount: row.amountDiscount ? { amount: row.amountDiscount, promotionCode: row.promotionCode, coupon: row.coupon } : null,
     shipping: buyer?.shipping ?? null,
     phone: buyer?.phone ?? null,
-    shipment: row.shippedAt === null ? null : { carrier: row.shippingCarrier, trackingNumber: row.trackingNumber, shippedAt: isoOrNull(row.shippedAt) },
+    amountShipping: row.amountShipping,
+    shipment: row.shippedAt === null ? null : { carrier: row.shippingCarrier, trackingNumber: row.trackingNumber, trackingUrl: trackingUrl(row.shippingCarrier, row.trackingNumber), shippedAt: isoOrNull(row.shippedAt) },
     lineItems,
     licenceKeys,
     downloadCounts: downloadCounts.map((row) => ({ file: row.file, count: row.count, lastAt: new Date(row.lastAt).toISOString() })),
@@ -100,7 +102,8 @@ export async function orderDetail(db: D1Database, id: string): Promise<AdminOrde
       revokeAccess: canTransition(row.status, 'revoked'),
       restoreAccess: canTransition(row.status, 'restored'),
       markShipped: canTransition(row.status, 'shipped'),
-      resendReceipt: servesAccess(row.status) && row.customerEmail !== null,
+      markDelivered: canTransition(row.status, 'delivered'),
+      resendReceipt: (HAS_RECEIPT as readonly string[]).includes(row.status) && row.customerEmail !== null,
       rerunFulfilment: row.status === 'review' || (row.status === 'fulfilled' && deliveryDead),
     },
   };

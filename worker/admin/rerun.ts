@@ -20,7 +20,7 @@ export async function rerunFulfilment(orderId: string, actor: string, context: C
   if (order.status === 'review') {
     // The seller approves what the review held back: fulfilled as a paid session is, the fulfil hook deciding what to record.
     // One instant for the approval and its log: the log applies only where the approval did (logApproval).
-    const effects = await approvedEffects(order, await findLineItems(db, order.id), { ...context, now: () => now });
+    const { status, ...effects } = await approvedEffects(order, await findLineItems(db, order.id), { ...context, now: () => now });
     const log = logApproval(db, { at: now, actor, action: 'fulfilment_rerun', subject: order.id, detail: JSON.stringify({ from: 'review' }) });
     const [approved] = await commit(context, { ...effects, writes: [...effects.writes, log] });
     if (!approved?.meta.changes) {
@@ -28,6 +28,7 @@ export async function rerunFulfilment(orderId: string, actor: string, context: C
       throw new Refusal(409, 'the order left review meanwhile; reload it');
     }
     console.log(JSON.stringify({ msg: 'order approved from review', order: order.id, actor }));
+    if (status === 'awaiting_shipment') return { orderStatus: status, message: 'Approved: the order awaits shipment (mark it shipped when it leaves); its digital lines are delivered.' };
     return { orderStatus: 'fulfilled', message: 'Approved: the order is fulfilled and its delivery is queued.' };
   }
 

@@ -14,7 +14,7 @@ import { outboxRevokedIfRevoked } from '../store/outbox';
 export type SellerMove =
   | { to: 'revoked'; reason: string }
   | { to: 'restored'; reason: string }
-  | { to: 'shipped'; carrier: string; trackingNumber: string; note?: string | undefined }
+  | { to: 'shipped'; carrier: string; trackingNumber: string; shippedOn?: string | undefined; note?: string | undefined }
   | { to: 'delivered'; note?: string | undefined };
 
 const ACTION: Record<SellerMove['to'], AdminAction> = {
@@ -33,7 +33,7 @@ export async function moveOrder(orderId: string, move: SellerMove, actor: string
     throw new Refusal(409, `an order that is ${STATUS_LABELS[order.status]} cannot become ${STATUS_LABELS[move.to]}`);
   }
   const now = context.now();
-  const shipment = move.to === 'shipped' ? { carrier: move.carrier, trackingNumber: move.trackingNumber } : undefined;
+  const shipment = move.to === 'shipped' ? { carrier: move.carrier, trackingNumber: move.trackingNumber, shippedAt: shipDate(move.shippedOn, now) } : undefined;
   const { to, ...detail } = move;
   const [moved] = await commit(context, {
     writes: [
@@ -48,9 +48,17 @@ export async function moveOrder(orderId: string, move: SellerMove, actor: string
   return { orderStatus: to, message: messageFor(to as OrderStatus) };
 }
 
+/** The ship date given (YYYY-MM-DD, midnight UTC), or now; a day after today is a typo, refused. */
+function shipDate(day: string | undefined, now: number): number {
+  if (day === undefined) return now;
+  const at = Date.parse(`${day}T00:00:00Z`);
+  if (Number.isNaN(at) || at > now) throw new Refusal(400, `shippedOn: ${day} is in the future; give the day the order left`);
+  return at;
+}
+
 function messageFor(to: OrderStatus): string {
   if (to === 'revoked') return "Access revoked: the order's downloads and licence keys stop at once; no money moved.";
   if (to === 'restored') return "Access restored: the order's downloads and licence keys work again; no money moved.";
   if (to === 'shipped') return "Marked shipped: the buyer's order page shows the carrier and tracking number.";
-  return 'Marked delivered.';
+  return "Marked delivered: the buyer's order page says it arrived.";
 }

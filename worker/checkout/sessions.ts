@@ -1,9 +1,10 @@
 // Checkout Sessions made by the worker, for carts. The client names prices and
 // quantities only; amounts come from Stripe, only prices the mirror knows to be on
-// sale are accepted, and every option (embedded or hosted, promotion codes, shipping,
-// tax, phone) comes from the seller's config (./checkout-settings.ts).
+// sale are accepted, and every option (embedded or hosted, promotion codes, tax, phone)
+// comes from the seller's config (./settings.ts); shipping from the catalog's `shipping`.
 import type Stripe from 'stripe';
-import { findProduct } from '../../catalog';
+import { catalog, findProduct, type ShippingSettings } from '../../catalog';
+import { shippingRateData, shipsAny } from '../../catalog/shipping';
 import type { CheckoutResponse } from '../../contract/api';
 import { checkoutSettings, type CheckoutSettings } from './settings';
 import type { Env } from '../platform/env';
@@ -28,6 +29,7 @@ export function sessionParams(
   prices: SellablePrice[],
   settings: CheckoutSettings,
   siteOrigin: string,
+  shipping: ShippingSettings | null = catalog.shipping ?? null,
 ): Stripe.Checkout.SessionCreateParams {
   const known = new Map(prices.map((price) => [price.id, price]));
   const products = request.items.map((item) => {
@@ -36,10 +38,12 @@ export function sessionParams(
   });
   const recurring = prices.some((price) => price.type === 'recurring');
   const first = known.get(request.items[0]!.price);
-  const ships = settings.shippingCountries.length > 0 && products.some((product) => product?.digital === false);
+  const mode = recurring ? 'subscription' : 'payment';
+  // The build refuses a physical product without countries; a shop without them asks nothing.
+  const ships = shipsAny(products) && shipping !== null && shipping.countries.length > 0;
   const returnTo = `${siteOrigin}/success?session_id={CHECKOUT_SESSION_ID}`;
   return {
-    mode: recurring ? 'subscription' : 'payment',
+    mode,
     line_items: request.items,
     client_reference_id: request.clientReferenceId,
     ...(request.email ? { customer_email: request.email } : {}),
@@ -50,7 +54,9 @@ export function sessionParams(
       ? { ui_mode: 'embedded_page' as const, return_url: returnTo }
       : { success_url: returnTo, cancel_url: `${siteOrigin}${request.cancelPath ?? '/cart'}` }),
     ...(settings.promotionCodes ? { allow_promotion_codes: true } : {}),
-    ...(ships ? { shipping_address_collection: { allowed_countries: settings.shippingCountries as Stripe.Checkout.SessionCreateParams.ShippingAddressCollection.AllowedCountry[] } } : {}),
+    ...(ships ? { shipping_address_collection: { allowed_countries: shipping.countries as Stripe.Checkout.SessionCreateParams.ShippingAddressCollection.AllowedCountry[] } } : {}),
+    // Stripe takes shipping rates on one-time payments only; made inline, so no Shipping Rate ids to keep.
+    ...(ships && mode === 'payment' && (shipping.rates ?? []).length > 0 ? { shipping_options: shipping.rates!.map((rate) => ({ shipping_rate_data: shippingRateData(rate) })) } : {}),
     ...(settings.automaticTax ? { automatic_tax: { enabled: true } } : {}),
     ...(settings.phoneNumber ? { phone_number_collection: { enabled: true } } : {}),
   } satisfies Stripe.Checkout.SessionCreateParams;

@@ -17,8 +17,6 @@ export interface CheckoutSettings {
   mode: CheckoutMode;
   /** `allow_promotion_codes`: a promotion code field on the checkout. */
   promotionCodes: boolean;
-  /** `shipping_address_collection.allowed_countries` for carts with a physical product; empty: never asked. */
-  shippingCountries: string[];
   /** `automatic_tax.enabled` (needs Stripe Tax set up in the dashboard). */
   automaticTax: boolean;
   /** `phone_number_collection.enabled`. */
@@ -32,7 +30,6 @@ export type CheckoutVars = Pick<
   Env,
   | 'CHECKOUT_MODE'
   | 'CHECKOUT_PROMOTION_CODES'
-  | 'CHECKOUT_SHIPPING_COUNTRIES'
   | 'CHECKOUT_AUTOMATIC_TAX'
   | 'CHECKOUT_PHONE_NUMBER'
   | 'STRIPE_PUBLISHABLE_KEY'
@@ -41,8 +38,6 @@ export type CheckoutVars = Pick<
 >;
 
 export type SettingsResult = { ok: true; settings: CheckoutSettings } | { ok: false; error: string };
-
-const COUNTRY = /^[A-Z]{2}$/;
 
 function flag(name: string, value: string | undefined): boolean | string {
   const text = value?.trim() ?? '';
@@ -63,10 +58,6 @@ export function checkoutSettings(env: CheckoutVars): SettingsResult {
   const wrong = Object.values(flags).find((value) => typeof value === 'string');
   if (typeof wrong === 'string') return { ok: false, error: wrong };
 
-  const shippingCountries = (env.CHECKOUT_SHIPPING_COUNTRIES ?? '').split(',').map((c) => c.trim()).filter(Boolean);
-  const badCountry = shippingCountries.find((country) => !COUNTRY.test(country));
-  if (badCountry !== undefined) return { ok: false, error: `CHECKOUT_SHIPPING_COUNTRIES must be two-letter ISO codes in capitals (US,CA,GB), got ${JSON.stringify(badCountry)}` };
-
   const publishableKey = env.STRIPE_PUBLISHABLE_KEY?.trim() || null;
   if (publishableKey !== null) {
     const key = PUBLISHABLE_KEY.exec(publishableKey);
@@ -82,7 +73,6 @@ export function checkoutSettings(env: CheckoutVars): SettingsResult {
     settings: {
       mode,
       promotionCodes: flags.promotionCodes === true,
-      shippingCountries: [...new Set(shippingCountries)],
       automaticTax: flags.automaticTax === true,
       phoneNumber: flags.phoneNumber === true,
       publishableKey,

@@ -2,8 +2,9 @@
 // licence keys (read in the outbox's one batch), the shop's name and support address from the catalog.
 import { catalog } from '../../catalog';
 import { formatMoney } from '../../catalog/money';
-import type { LicenceKeyView } from '../../contract/api';
+import type { LicenceKeyView, ShippingAddressView } from '../../contract/api';
 import { LIBRARY_PATH } from '../../contract/limits';
+import { HAS_RECEIPT } from '../../contract/order-states';
 import type { Order, LineItem } from '../store/orders';
 import type { EmailPayload } from '../store/outbox';
 import type { EmailMessage } from './provider';
@@ -29,7 +30,13 @@ export interface OrderEmailInput {
   hasDownloads: boolean;
   /** The catalog keys of the files the order serves now (a file's notice is owed only while it does). */
   servedFileKeys: string[];
+  /** Where the goods go, for a receipt of an order that ships (null otherwise). */
+  shipTo?: ShippingAddressView | null;
 }
+
+
+/** An order of goods to ship: its receipt says where they go. */
+export const shipsGoods = (status: string) => status === 'awaiting_shipment' || status === 'shipped' || status === 'delivered';
 
 /**
  * The message an order's email row sends now, or null when it is no longer owed (a receipt
@@ -45,7 +52,8 @@ export function orderEmail(payload: Extract<EmailPayload, { order: string }>, in
   const to = order.customerEmail;
   switch (payload.template) {
     case 'receipt': {
-      if (order.status !== 'fulfilled') return null;
+      // A receipt may go out after the seller shipped; not once the money went back.
+      if (!(HAS_RECEIPT as readonly string[]).includes(order.status)) return null;
       return {
         to,
         ...receipt({
@@ -53,6 +61,8 @@ export function orderEmail(payload: Extract<EmailPayload, { order: string }>, in
           orderId: order.id,
           lines: lineItems.map((line) => ({ description: line.description ?? 'Item', quantity: line.quantity, amount: money(line.amountTotal, line.currency ?? order.currency) })),
           discount: order.amountDiscount ? money(order.amountDiscount, order.currency) : null,
+          shipping: order.amountShipping !== null ? money(order.amountShipping, order.currency) : null,
+          shipTo: shipsGoods(order.status) && input.shipTo ? addressLines(input.shipTo) : null,
           total: money(order.amountTotal, order.currency),
           licenceKeys: input.licenceKeys.map(({ product, key }) => ({ product: product.name, key })),
           hasDownloads: input.hasDownloads,
@@ -77,4 +87,10 @@ export function orderEmail(payload: Extract<EmailPayload, { order: string }>, in
       return { to, ...accessEnded({ shop, orderId: order.id, items, reason, orderUrl: url }) };
     }
   }
+}
+
+/** An address as lines: name, street, city with state and postal code, country. */
+function addressLines(address: ShippingAddressView): string[] {
+  const cityLine = [address.city, address.state, address.postalCode].filter(Boolean).join(' ');
+  return [address.name, address.line1, address.line2, cityLine, address.country].filter((line): line is string => Boolean(line));
 }

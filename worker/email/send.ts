@@ -4,9 +4,10 @@ import type { Deliverable } from '../delivery/order-delivery';
 import { orderDelivery } from '../delivery/order-delivery';
 import { orderFiles } from '../delivery/files';
 import type { Env } from '../platform/env';
+import { findBuyerDetails } from '../store/buyer-details';
 import type { OrderRecord } from '../store/order-records';
 import type { EmailPayload, OutboxRow } from '../store/outbox';
-import { orderEmail } from './messages';
+import { orderEmail, shipsGoods } from './messages';
 import { PermanentEmailFailure, sendEmail, type EmailMessage } from './provider';
 import { emailSettings } from './settings';
 import { libraryLinkMessage } from './library-link';
@@ -30,7 +31,9 @@ export async function sendEmailRow(
     if (!record) throw new Error(`order ${payload.order} not found`);
     const delivery = await orderDelivery(record, served, env, now);
     const servedFileKeys = orderFiles(served.products).map(({ file }) => file.key);
-    message = orderEmail(payload, { order: record.order, lineItems: record.lineItems, licenceKeys: delivery.licenceKeys, hasDownloads: delivery.downloads.length > 0, servedFileKeys }, settings);
+    // Only a receipt of goods to ship names the address (one read, for those alone).
+    const shipTo = payload.template === 'receipt' && shipsGoods(record.order.status) ? ((await findBuyerDetails(env.DB, record.order.id))?.shipping ?? null) : null;
+    message = orderEmail(payload, { order: record.order, lineItems: record.lineItems, licenceKeys: delivery.licenceKeys, hasDownloads: delivery.downloads.length > 0, servedFileKeys, shipTo }, settings);
   }
   if (message) await sendEmail(settings, message, row.subject);
 }

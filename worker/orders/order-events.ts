@@ -152,7 +152,7 @@ async function fulfilOrder(session: Stripe.Checkout.Session, context: OrderConte
       note: `order ${session.id} held for review: ${reason}`,
     };
   }
-  const order = orderFromSession(session, 'fulfilled', now);
+  const order = orderFromSession(session, statusWhenPaid(contents.products), now);
   const effects = await fulfilment(
     order,
     { product: productOf(session), products: contents.products, lineItems },
@@ -167,18 +167,28 @@ async function fulfilOrder(session: Stripe.Checkout.Session, context: OrderConte
  * The seller's approval of an order held for review: fulfilled as a paid session is, from
  * what was recorded of it, only if it is still in review when the batch commits.
  */
-export async function approvedEffects(order: Order, lineItems: LineItem[], context: OrderContext): Promise<Effects> {
+export async function approvedEffects(order: Order, lineItems: LineItem[], context: OrderContext): Promise<Effects & { status: 'fulfilled' | 'awaiting_shipment' }> {
   const { db } = context;
   const { products, units } = await contentsOfStored(order, lineItems, db);
   const product = order.productId ? findProduct(order.productId) : undefined;
   const now = context.now();
-  return fulfilment({ ...order, status: 'fulfilled' }, { product, products, lineItems }, units, (deliveryToken) => [approveReviewedOrder(db, order.id, deliveryToken, now)], context);
+  const status = statusWhenPaid(products);
+  const effects = await fulfilment({ ...order, status }, { product, products, lineItems }, units, (deliveryToken) => [approveReviewedOrder(db, order.id, status, deliveryToken, now)], context);
+  return { ...effects, status };
+}
+
+/**
+ * Where a paid order goes: with any physical line it waits for the seller's "mark shipped"
+ * (its digital lines are served at once: awaiting_shipment serves access); else it is fulfilled.
+ */
+export function statusWhenPaid(products: readonly Pick<Product, 'digital'>[]): 'fulfilled' | 'awaiting_shipment' {
+  return products.some((product) => !product.digital) ? 'awaiting_shipment' : 'fulfilled';
 }
 
 /**
  * What fulfilling an order writes: the seller's pure `fulfil` hook decides what to record,
  * `transition` moves the order (guarded in SQL), and after it the licence keys and the
- * delivery, each applying only if the batch left the order fulfilled.
+ * delivery, each applying only if the batch left the order fulfilled (or awaiting shipment).
  */
 async function fulfilment(
   order: Order,
@@ -194,7 +204,7 @@ async function fulfilment(
   if (warnings.length > 0) console.warn(JSON.stringify({ msg: 'fulfilled order has nothing to download', order: order.id, warnings }));
   return {
     writes: [...transition(deliveryToken), ...licenceWrites(db, order.id, bought.products, units, now)],
-    outbox: [outboxDeliveredIfFulfilled(db, order.id, now), outboxEmailIf(db, 'receipt', { orderId: order.id }, ['fulfilled'], now)],
+    outbox: [outboxDeliveredIfFulfilled(db, order.id, now), outboxEmailIf(db, 'receipt', { orderId: order.id }, [order.status], now)],
     ...(warnings.length > 0 ? { note: `order ${order.id} fulfilled with a warning: ${warnings.join('; ')}` } : {}),
   };
 }

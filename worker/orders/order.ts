@@ -1,7 +1,8 @@
 import type Stripe from 'stripe';
 import { findProduct, findProductByPaymentLink, type Product } from '../../catalog';
 import { idOf } from '../stripe/expandable';
-import type { OrderStatus } from '../../contract/api';
+import type { OrderShipmentView, OrderStatus } from '../../contract/api';
+import { trackingUrl } from '../../catalog/shipping';
 import type { Order } from '../store/orders';
 
 export function orderFromSession(session: Stripe.Checkout.Session, status: OrderStatus, now: number): Order {
@@ -23,6 +24,7 @@ export function orderFromSession(session: Stripe.Checkout.Session, status: Order
     fulfilledAt: null,
     revokedAt: null,
     amountRefunded: 0,
+    amountShipping: session.shipping_cost?.amount_total ?? null,
     shippingCarrier: null,
     trackingNumber: null,
     shippedAt: null,
@@ -68,8 +70,23 @@ export function orderView(order: Order) {
     fulfilledAt: order.fulfilledAt === null ? null : new Date(order.fulfilledAt).toISOString(),
     deliveryToken: order.deliveryToken,
     livemode: order.livemode,
+    shipment: shipmentView(order),
     createdAt: new Date(order.createdAt).toISOString(),
     updatedAt: new Date(order.updatedAt).toISOString(),
+  };
+}
+
+const SHIPPING_STATES: readonly OrderStatus[] = ['awaiting_shipment', 'shipped', 'delivered'];
+
+/** Goods to ship (a shipping state, a shipping charge, or a shipment made): the cost and the tracking; else null. */
+export function shipmentView(order: Order): OrderShipmentView | null {
+  if (!SHIPPING_STATES.includes(order.status) && order.amountShipping === null && order.shippedAt === null) return null;
+  return {
+    amount: order.amountShipping,
+    carrier: order.shippingCarrier,
+    trackingNumber: order.trackingNumber,
+    trackingUrl: trackingUrl(order.shippingCarrier, order.trackingNumber),
+    shippedAt: order.shippedAt === null ? null : new Date(order.shippedAt).toISOString(),
   };
 }
 

@@ -45,8 +45,6 @@ export interface Env {
   CHECKOUT_MODE?: string;
   /** "true": a promotion code field on worker-made sessions. */
   CHECKOUT_PROMOTION_CODES?: string;
-  /** Comma-separated ISO countries a cart with a physical product ships to; empty: no shipping address asked. */
-  CHECKOUT_SHIPPING_COUNTRIES?: string;
   /** "true": Stripe Tax computes tax on worker-made sessions. */
   CHECKOUT_AUTOMATIC_TAX?: string;
   /** "true": the checkout asks for a phone number. */

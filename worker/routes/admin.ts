@@ -9,6 +9,7 @@ import {
   AdminAccessRequest,
   AdminCustomerQuery,
   AdminDownloadsResetRequest,
+  AdminDeliverRequest,
   AdminEventParam,
   AdminEventsQuery,
   AdminFileNotifyRequest,
@@ -129,6 +130,9 @@ const routes = admin
   )
   .post('/orders/:id/downloads-reset', validate('param', AdminOrderParam), validate('json', AdminDownloadsResetRequest), async (c) =>
     c.json(await resetDownloads(c.req.valid('param').id, c.req.valid('json'), c.var.actor, handlerContext(c))),
+  )
+  .post('/orders/:id/mark-delivered', validate('param', AdminOrderParam), validate('json', AdminDeliverRequest), async (c) =>
+    c.json(await moveOrder(c.req.valid('param').id, { to: 'delivered', ...c.req.valid('json') }, c.var.actor, handlerContext(c))),
   )
   .post('/orders/:id/resend-receipt', validate('param', AdminOrderParam), validate('json', NoArguments), async (c) =>
     c.json(await resendReceipt(c.req.valid('param').id, c.var.actor, handlerContext(c)), 202),

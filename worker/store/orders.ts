@@ -31,6 +31,8 @@ export interface Order {
   revokedAt: number | null;
   /** What came back to the buyer, from the refunds Stripe signed (only grows). */
   amountRefunded: number;
+  /** What the buyer paid for shipping (Stripe's `shipping_cost.amount_total`); null: nothing shipped or not charged. */
+  amountShipping: number | null;
   /** Set by the seller's "mark shipped" (physical goods). */
   shippingCarrier: string | null;
   trackingNumber: string | null;
@@ -59,6 +61,7 @@ interface OrderRow {
   fulfilled_at: number | null;
   revoked_at: number | null;
   amount_refunded: number;
+  amount_shipping: number | null;
   shipping_carrier: string | null;
   tracking_number: string | null;
   shipped_at: number | null;
@@ -110,11 +113,11 @@ export function saveOrderTransition(db: D1Database, order: Order): D1PreparedSta
     .prepare(
       `INSERT INTO orders (id, status, client_reference_id, payment_link, product_id, amount_total, currency,
          customer_email, mode, livemode, delivery_token, fulfilled_at, created_at, updated_at,
-         payment_intent, subscription, revoked_at, amount_discount, promotion_code, coupon, amount_refunded)
+         payment_intent, subscription, revoked_at, amount_discount, promotion_code, coupon, amount_refunded, amount_shipping)
        SELECT ?1, coalesce(r.status, ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
               CASE WHEN coalesce(r.status, ?2) IN (${ACCESS}) THEN ?11 END, CASE WHEN coalesce(r.status, ?2) IN (${ACCESS}) THEN ?12 END,
               ?13, ?14, ?16, ?17, CASE WHEN r.status IN (${REVOKES}) THEN ?14 ELSE ?18 END, ?19, ?20, ?21,
-              coalesce(refunds.amount_refunded, 0)
+              coalesce(refunds.amount_refunded, 0), ?22
        FROM (SELECT ?16 AS payment_intent) AS paid
        LEFT JOIN payment_revocations refunds ON refunds.payment_intent = paid.payment_intent
        LEFT JOIN payment_revocations r ON r.payment_intent = paid.payment_intent AND ?2 IN (SELECT value FROM json_each(?15, '$.' || r.status))
@@ -136,6 +139,7 @@ export function saveOrderTransition(db: D1Database, order: Order): D1PreparedSta
          subscription = coalesce(excluded.subscription, orders.subscription),
          revoked_at = coalesce(orders.revoked_at, excluded.revoked_at),
          amount_refunded = max(orders.amount_refunded, excluded.amount_refunded),
+         amount_shipping = coalesce(excluded.amount_shipping, orders.amount_shipping),
          updated_at = excluded.updated_at
        WHERE orders.status IN (SELECT value FROM json_each(?15, '$.' || excluded.status))`,
     )
@@ -161,6 +165,7 @@ export function saveOrderTransition(db: D1Database, order: Order): D1PreparedSta
       order.amountDiscount,
       order.promotionCode,
       order.coupon,
+      order.amountShipping,
     );
 }
 
@@ -207,15 +212,22 @@ export function moveByPaymentIntent(db: D1Database, paymentIntent: string, statu
 }
 
 /** The seller's move of one order (revoke, restore, ship, deliver), only where the state table allows it from `from`. */
-export function moveBySeller(db: D1Database, orderId: string, from: string, to: 'revoked' | 'restored' | 'shipped' | 'delivered', now: number, shipment?: { carrier: string; trackingNumber: string }): D1PreparedStatement {
+export function moveBySeller(
+  db: D1Database,
+  orderId: string,
+  from: string,
+  to: 'revoked' | 'restored' | 'shipped' | 'delivered',
+  now: number,
+  shipment?: { carrier: string; trackingNumber: string; shippedAt: number },
+): D1PreparedStatement {
   return db
     .prepare(
       `UPDATE orders SET status = ?3, updated_at = ?4,
          shipping_carrier = coalesce(?5, shipping_carrier), tracking_number = coalesce(?6, tracking_number),
-         shipped_at = CASE WHEN ?3 = 'shipped' THEN ?4 ELSE shipped_at END
+         shipped_at = coalesce(?8, shipped_at)
        WHERE id = ?1 AND status = ?2 AND ?2 IN (SELECT value FROM json_each(?7, '$.' || ?3))`,
     )
-    .bind(orderId, from, to, now, shipment?.carrier ?? null, shipment?.trackingNumber ?? null, MOVES);
+    .bind(orderId, from, to, now, shipment?.carrier ?? null, shipment?.trackingNumber ?? null, MOVES, shipment?.shippedAt ?? null);
 }
 
 function fromRow(row: OrderRow): Order {
@@ -239,6 +251,7 @@ function fromRow(row: OrderRow): Order {
     fulfilledAt: row.fulfilled_at,
     revokedAt: row.revoked_at,
     amountRefunded: row.amount_refunded,
+    amountShipping: row.amount_shipping,
     shippingCarrier: row.shipping_carrier,
     trackingNumber: row.tracking_number,
     shippedAt: row.shipped_at,
@@ -391,12 +404,12 @@ export async function anyOrder(db: D1Database): Promise<boolean> {
   return (await db.prepare('SELECT 1 AS one FROM orders LIMIT 1').first()) !== null;
 }
 
-/** The seller's approval of an order held for review: fulfilled now, only if still in review. */
-export function approveReviewedOrder(db: D1Database, orderId: string, deliveryToken: string | null, now: number): D1PreparedStatement {
+/** The seller's approval of an order held for review: fulfilled (or awaiting shipment) now, only if still in review. */
+export function approveReviewedOrder(db: D1Database, orderId: string, to: 'fulfilled' | 'awaiting_shipment', deliveryToken: string | null, now: number): D1PreparedStatement {
   return db
     .prepare(
-      `UPDATE orders SET status = 'fulfilled', delivery_token = coalesce(delivery_token, ?2), fulfilled_at = coalesce(fulfilled_at, ?3), updated_at = ?3
+      `UPDATE orders SET status = ?5, delivery_token = coalesce(delivery_token, ?2), fulfilled_at = coalesce(fulfilled_at, ?3), updated_at = ?3
        WHERE id = ?1 AND status = ?4`,
     )
-    .bind(orderId, deliveryToken, now, SELLER_APPROVAL.from);
+    .bind(orderId, deliveryToken, now, SELLER_APPROVAL.from, to);
 }

@@ -54,6 +54,8 @@ function summary(order: OrderResponse): string {
   if (lines.length > 0) rows.push([lines.length > 1 ? 'Items' : 'Product', lines.map((line) => e(line)).join('<br>')]);
   const discount = order.amountDiscount ? money(order.amountDiscount, order.currency) : null;
   if (discount) rows.push(['Discount', `<span data-discount="">−${e(discount)}</span>`]);
+  const shippingCost = order.shipment?.amount != null ? money(order.shipment.amount, order.currency) : null;
+  if (shippingCost) rows.push(['Shipping', `<span data-shipping-amount="">${e(shippingCost)}</span>`]);
   const total = money(order.amountTotal, order.currency);
   if (total) rows.push(['Amount', e(total)]);
   rows.push(['Order reference', `<code class="reference">${e(order.id)}</code>`]);
@@ -100,6 +102,26 @@ function delivery(order: OrderResponse): string {
   ].join('');
 }
 
+/** Goods on their way: carrier and tracking number (a link to the carrier's page when the shop knows it), or that they will come. */
+function shipment(order: OrderResponse): string {
+  const shipping = order.shipment;
+  if (!shipping) return '';
+  const rows: [string, string][] = [];
+  if (shipping.carrier) rows.push(['Carrier', e(shipping.carrier)]);
+  if (shipping.trackingNumber) {
+    const number = `<code id="tracking-number">${e(shipping.trackingNumber)}</code>`;
+    // Only an https link the worker built for a known carrier.
+    rows.push(['Tracking number', shipping.trackingUrl?.startsWith('https://') ? `<a id="tracking-link" href="${e(shipping.trackingUrl)}" rel="noopener noreferrer">${number}</a>` : number]);
+  }
+  if (shipping.shippedAt) rows.push(['Shipped on', e(formatDate(shipping.shippedAt))]);
+  return [
+    '<section class="shipment" id="shipment" aria-labelledby="shipment-heading">',
+    `<h2 id="shipment-heading" class="delivery__heading">${e(ORDER_PAGE_TEXT.shipmentHeading)}</h2>`,
+    rows.length > 0 ? `<dl class="order-summary">${rows.map(([term, value]) => `<dt>${e(term)}</dt><dd>${value}</dd>`).join('')}</dl>` : paragraph(ORDER_PAGE_TEXT.shipmentPending, 'delivery__hint'),
+    '</section>',
+  ].join('');
+}
+
 function retryHref(order: OrderResponse): string {
   const product = order.product && findProduct(order.product.id);
   return product ? productPath(product.id) : '/';
@@ -113,6 +135,10 @@ function orderView(order: OrderResponse): SuccessPageView {
     case 'fulfilled':
     case 'partially_refunded':
       return view(order.status, false, title('success', order.status === 'partially_refunded' ? ORDER_PAGE_TEXT.partiallyRefunded : ORDER_PAGE_TEXT.fulfilled), summary(order), delivery(order), action('/', 'Continue shopping'));
+    case 'awaiting_shipment':
+    case 'shipped':
+    case 'delivered':
+      return view(order.status, false, title('success', ORDER_PAGE_TEXT.shipping[order.status]!), summary(order), shipment(order), delivery(order), action('/', 'Continue shopping'));
     case 'payment_failed':
       return view('payment_failed', false, title('error', ORDER_PAGE_TEXT.paymentFailed), action(retryHref(order), 'Try again'));
     case 'expired':

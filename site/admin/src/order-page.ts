@@ -29,7 +29,8 @@ function summary(detail: AdminOrderDetail): HTMLElement {
       ...row('Status', h('span', { id: 'order-status' }, statusBadge(o.status))),
       ...row(o.amountRefunded > 0 ? 'Paid' : 'Total', h('span', { id: 'order-paid' }, money(o.amountTotal, o.currency))),
       ...(o.amountRefunded > 0 ? [...row('Refunded', h('span', { id: 'order-refunded' }, money(o.amountRefunded, o.currency))), ...row('Net', h('span', { id: 'order-net' }, money(o.amountNet, o.currency)))] : []),
-      ...(detail.shipment ? row('Shipped', h('span', { id: 'order-shipment' }, `${detail.shipment.carrier ?? ''} ${detail.shipment.trackingNumber ?? ''} · ${when(detail.shipment.shippedAt)}`)) : []),
+      ...(detail.amountShipping !== null ? row('Shipping paid', h('span', { id: 'order-shipping-amount' }, money(detail.amountShipping, o.currency))) : []),
+      ...(detail.shipment ? row('Shipped', shipmentFacts(detail.shipment)) : []),
       ...(detail.discount ? row('Discount', h('span', { id: 'order-discount' }, `−${money(detail.discount.amount, o.currency)}`, ' ', discountSource(detail.discount))) : []),
       ...row('Email', o.customerEmail ? h('span', {}, buyerLink(o.customerEmail), ' ', h('a', { href: `/admin/customer?${new URLSearchParams({ email: o.customerEmail })}`, id: 'customer-view' }, '(every order of this buyer)')) : '—'),
       ...(detail.phone ? row('Phone', h('span', { id: 'order-phone' }, detail.phone)) : []),
@@ -64,6 +65,13 @@ function orderLink(detail: AdminOrderDetail): HTMLElement {
     });
   });
   return h('section', { class: 'card', 'aria-labelledby': 'order-link-title' }, h('h2', { id: 'order-link-title' }, "Buyer's order link"), h('label', { for: 'order-link' }, 'Order page'), field, button, hint);
+}
+
+/** Carrier, tracking number (a link to the carrier's page when the shop knows it) and the ship date. */
+function shipmentFacts(shipment: NonNullable<AdminOrderDetail['shipment']>): HTMLElement {
+  const number = h('code', {}, shipment.trackingNumber ?? '');
+  const tracked = shipment.trackingUrl?.startsWith('https://') ? h('a', { href: shipment.trackingUrl, rel: 'noopener noreferrer', target: '_blank' }, number) : number;
+  return h('span', { id: 'order-shipment' }, `${shipment.carrier ?? ''} `, tracked, ` · ${when(shipment.shippedAt)}`);
 }
 
 function discountSource(discount: NonNullable<AdminOrderDetail['discount']>): HTMLElement | string {
@@ -212,6 +220,7 @@ function actions(detail: AdminOrderDetail): HTMLElement | null {
   }
   if (detail.can.revokeAccess || detail.can.restoreAccess) parts.push(accessForm(detail.can.revokeAccess ? 'revoke' : 'restore'));
   if (detail.can.markShipped) parts.push(shipForm());
+  if (detail.can.markDelivered) parts.push(deliverForm());
   if (detail.can.resendReceipt) {
     const button = h('button', { type: 'button', id: 'resend-receipt' }, 'Resend receipt');
     button.addEventListener('click', () => void resend(button));
@@ -245,23 +254,45 @@ function accessForm(move: 'revoke' | 'restore'): HTMLElement {
   return form;
 }
 
-/** A physical order leaves: carrier and tracking number, shown on the buyer's page. */
+/** A physical order leaves: carrier, tracking number and the day it left, shown on the buyer's page. */
 function shipForm(): HTMLElement {
-  const carrier = h('input', { id: 'ship-carrier', name: 'carrier', required: true, maxlength: 100, autocomplete: 'off' });
+  const carrier = h('input', { id: 'ship-carrier', name: 'carrier', required: true, maxlength: 100, autocomplete: 'off', list: 'known-carriers' });
+  const carriers = h('datalist', { id: 'known-carriers' }, ...['USPS', 'UPS', 'FedEx', 'DHL', 'Royal Mail', 'Canada Post', 'Australia Post'].map((name) => h('option', { value: name })));
   const tracking = h('input', { id: 'ship-tracking', name: 'trackingNumber', required: true, maxlength: 100, autocomplete: 'off' });
+  const today = new Date().toISOString().slice(0, 10);
+  const shippedOn = h('input', { id: 'ship-date', name: 'shippedOn', type: 'date', value: today, max: today });
   const form = h(
     'form',
     { id: 'ship', class: 'action' },
     h('h3', {}, 'Shipping'),
     h('label', { for: 'ship-carrier' }, 'Carrier'),
     carrier,
+    carriers,
     h('label', { for: 'ship-tracking' }, 'Tracking number'),
     tracking,
+    h('label', { for: 'ship-date' }, 'Shipped on'),
+    shippedOn,
     h('button', { type: 'submit', id: 'mark-shipped' }, 'Mark shipped'),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    void send(form, () => order['mark-shipped'].$post({ param, json: { carrier: carrier.value, trackingNumber: tracking.value } }));
+    void send(form, () => order['mark-shipped'].$post({ param, json: { carrier: carrier.value, trackingNumber: tracking.value, ...(shippedOn.value ? { shippedOn: shippedOn.value } : {}) } }));
+  });
+  return form;
+}
+
+/** A shipped order arrived (the carrier or the buyer said so): logged, shown on the buyer's page. */
+function deliverForm(): HTMLElement {
+  const form = h(
+    'form',
+    { id: 'deliver', class: 'action' },
+    h('h3', {}, 'Delivery'),
+    h('p', {}, 'When the carrier or the buyer confirms it arrived. No money moves.'),
+    h('button', { type: 'submit', id: 'mark-delivered' }, 'Mark delivered'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void send(form, () => order['mark-delivered'].$post({ param, json: {} }));
   });
   return form;
 }

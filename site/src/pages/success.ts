@@ -61,6 +61,8 @@ function summary(order: Order): HTMLDListElement {
   // The total is what was paid; a promotion code's discount is shown as already taken off it.
   const discount = order.amountDiscount ? money(order.amountDiscount, order.currency) : null;
   if (discount) rows.push(['Discount', h('span', { 'data-discount': '' }, `−${discount}`)]);
+  const shippingCost = order.shipment?.amount != null ? money(order.shipment.amount, order.currency) : null;
+  if (shippingCost) rows.push(['Shipping', h('span', { 'data-shipping-amount': '' }, shippingCost)]);
   const total = money(order.amountTotal, order.currency);
   if (total) rows.push(['Amount', total]);
   rows.push(['Order reference', h('code', { class: 'reference' }, order.id)]);
@@ -127,6 +129,27 @@ function delivery(order: Order): HTMLElement | null {
   );
 }
 
+/** Goods on their way: carrier and tracking number (linked to a known carrier's page), or that they will come. */
+function shipment(order: Order): HTMLElement | null {
+  const shipping = order.shipment;
+  if (!shipping) return null;
+  const rows: [string, Node | string][] = [];
+  if (shipping.carrier) rows.push(['Carrier', shipping.carrier]);
+  if (shipping.trackingNumber) {
+    const number = h('code', { id: 'tracking-number' }, shipping.trackingNumber);
+    rows.push(['Tracking number', shipping.trackingUrl ? h('a', { id: 'tracking-link', href: shipping.trackingUrl, rel: 'noopener noreferrer' }, number) : number]);
+  }
+  if (shipping.shippedAt) rows.push(['Shipped on', formatDate(shipping.shippedAt)]);
+  return h(
+    'section',
+    { class: 'shipment', id: 'shipment', 'aria-labelledby': 'shipment-heading' },
+    h('h2', { id: 'shipment-heading', class: 'delivery__heading' }, ORDER_PAGE_TEXT.shipmentHeading),
+    rows.length > 0
+      ? h('dl', { class: 'order-summary' }, ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]))
+      : h('p', { class: 'delivery__hint' }, ORDER_PAGE_TEXT.shipmentPending),
+  );
+}
+
 /** For a subscription: Manage subscription opens Stripe's customer portal for this buyer. */
 function manageSubscription(order: Order): HTMLElement | null {
   if (!order.subscription) return null;
@@ -162,6 +185,14 @@ function renderTerminal(order: Order): void {
         manageSubscription(order),
         actions('/', 'Continue shopping'),
       );
+      return;
+    case 'awaiting_shipment':
+    case 'shipped':
+    case 'delivered':
+      // Paid: the cart's goods are bought, whatever the carrier does next.
+      clearCart();
+      updateCartBadge([]);
+      show(order.status, statusTitle('success', ORDER_PAGE_TEXT.shipping[order.status]!), summary(order), shipment(order), delivery(order), actions('/', 'Continue shopping'));
       return;
     case 'payment_failed':
       show(

@@ -25,3 +25,28 @@ describe('checkCatalog: maxQuantity', () => {
     expect(() => checkCatalog(withMug({ maxQuantity }))).not.toThrow();
   });
 });
+
+describe('checkCatalog: shipping', () => {
+  it('a physical product with no shipping countries → refused, naming the product and the fix', () => {
+    const { shipping: _dropped, ...withoutShipping } = shipped;
+    expect(() => checkCatalog(withoutShipping)).toThrow(
+      /^catalog\/catalog\.json products\[2\] \("enamel-mug"\) is shipped \("digital": false\) but the catalog names no countries to ship to: add "shipping": \{ "countries": \["US", "CA"\]/,
+    );
+    expect(() => checkCatalog({ ...shipped, shipping: { countries: [] } })).toThrow(/\("enamel-mug"\) is shipped/);
+  });
+
+  it('a digital-only catalog needs no shipping', () => {
+    const { shipping: _dropped, ...withoutShipping } = shipped;
+    expect(() => checkCatalog({ ...withoutShipping, products: shipped.products.filter((product) => product.digital) })).not.toThrow();
+  });
+
+  it.each([
+    [{ countries: ['usa'] }, /shipping\.countries must be two-letter ISO codes/],
+    [{ countries: ['US'], rates: [{ name: 'Standard', amount: 4.5, currency: 'usd' }] }, /shipping\.rates\[0\]: amount must be a whole number of minor units/],
+    [{ countries: ['US'], rates: [{ name: 'Standard', amount: 500, currency: 'eur' }] }, /shipping\.rates\[0\]: currency eur is not the physical products' \(usd\)/],
+    [{ countries: ['US'], rates: [{ name: '', amount: 500, currency: 'usd' }] }, /shipping\.rates\[0\]: name must be 1–100 characters/],
+    [{ countries: ['US'], rates: [{ name: 'Slow', amount: 0, currency: 'usd', minDays: 9, maxDays: 3 }] }, /shipping\.rates\[0\]: minDays must not be more than maxDays/],
+  ])('shipping %j → refused: %s', (shipping, message) => {
+    expect(() => checkCatalog({ ...shipped, shipping })).toThrow(message);
+  });
+});

@@ -36,7 +36,7 @@ const run = (mode: 'test' | 'live', dryRun = false) =>
     mode,
     shopUrl: 'https://shop.example',
     reseed: false,
-    linkOptions: (entry: { digital?: boolean; promotionCodes?: boolean }) => paymentLinkOptions(entry, { CHECKOUT_SHIPPING_COUNTRIES: 'US' }),
+    linkOptions: (entry: { digital?: boolean; promotionCodes?: boolean }, catalog: { shipping?: { countries: string[] } }) => paymentLinkOptions(entry, {}, catalog.shipping),
     log: () => {},
     dryRun,
   });
@@ -49,7 +49,9 @@ describe('putCatalogInStripe', () => {
 
   it('a dry run creates nothing in Stripe and leaves the catalog as it was, counting what it would create', async () => {
     const result = await run('test', true);
-    expect(result.counts.created).toBe(12);
+    // A product, price and link for each of the 4, and the catalog's 2 shipping rates.
+    expect(result.counts.created).toBe(14);
+    expect(local.all('shipping_rate')).toEqual([]);
     expect(local.all('product')).toEqual([]);
     expect(await readFile(catalogPath, 'utf8')).toBe(original);
   });
@@ -60,10 +62,31 @@ describe('putCatalogInStripe', () => {
     expect(catalog.products.every((p) => p.paymentLinks.test.id?.startsWith('plink_') && p.paymentLinks.live.id === null)).toBe(true);
   });
 
-  it('paymentLinkOptions: an address only for a shipped product, promotion codes by the product first, then the shop', () => {
-    const vars = { CHECKOUT_SHIPPING_COUNTRIES: ' us, ca ', CHECKOUT_PROMOTION_CODES: 'true' };
-    expect(paymentLinkOptions({ digital: false }, vars)).toEqual({ promotionCodes: true, shippingCountries: ['US', 'CA'] });
-    expect(paymentLinkOptions({ digital: true, promotionCodes: false }, vars)).toEqual({ promotionCodes: false, shippingCountries: null });
-    expect(paymentLinkOptions({ digital: false }, {})).toEqual({ promotionCodes: false, shippingCountries: null });
+  it('paymentLinkOptions: the catalog’s shipping only for a shipped product, promotion codes by the product first, then the shop', () => {
+    const vars = { CHECKOUT_PROMOTION_CODES: 'true' };
+    const shipping = { countries: ['US', 'CA'], rates: [{ name: 'Standard', amount: 500, currency: 'usd' }] };
+    expect(paymentLinkOptions({ digital: false }, vars, shipping)).toEqual({ promotionCodes: true, shipping: { countries: ['US', 'CA'], rates: shipping.rates } });
+    expect(paymentLinkOptions({ digital: true, promotionCodes: false }, vars, shipping)).toEqual({ promotionCodes: false, shipping: null });
+    expect(paymentLinkOptions({ digital: false }, {}, undefined)).toEqual({ promotionCodes: false, shipping: null });
+    expect(paymentLinkOptions({ digital: false }, {}, { countries: ['GB'] })).toEqual({ promotionCodes: false, shipping: { countries: ['GB'], rates: [] } });
+  });
+
+  it('the mug’s link asks an address in the catalog’s countries and offers its rates as Shipping Rates, made once: a second run reuses them', async () => {
+    await run('test');
+    const rates = local.all<{ id: string; display_name: string; fixed_amount: { amount: number }; metadata: Record<string, string> }>('shipping_rate');
+    expect(rates.map((rate) => [rate.display_name, rate.fixed_amount.amount, rate.metadata.catalog_shipping_rate])).toEqual([
+      ['Standard', 500, 'Standard|500|usd|3|7'],
+      ['Express', 1500, 'Express|1500|usd|1|2'],
+    ]);
+    const catalog = JSON.parse(await readFile(catalogPath, 'utf8')) as { products: { id: string; paymentLinks: { test: { id: string } } }[] };
+    const linkOf = (slug: string) => local.get<{ shipping_address_collection: unknown; shipping_options: unknown }>(catalog.products.find((p) => p.id === slug)!.paymentLinks.test.id)!;
+    expect(linkOf('enamel-mug')).toMatchObject({
+      shipping_address_collection: { allowed_countries: ['US', 'CA', 'GB'] },
+      shipping_options: [{ shipping_amount: 500, shipping_rate: rates[0]!.id }, { shipping_amount: 1500, shipping_rate: rates[1]!.id }],
+    });
+    expect(linkOf('field-notes')).toMatchObject({ shipping_address_collection: null, shipping_options: [] });
+    const again = await run('test');
+    expect(again.counts).toMatchObject({ created: 0, skipped: 0 });
+    expect(local.all('shipping_rate')).toHaveLength(2);
   });
 });

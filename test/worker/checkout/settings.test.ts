@@ -7,7 +7,7 @@ import { checkoutSettings, type CheckoutSettings } from '../../../worker/checkou
 import type { SellablePrice } from '../../../worker/store/catalog';
 import { testEnv } from '../support/app';
 
-const defaults: CheckoutSettings = { mode: 'payment-link', promotionCodes: false, shippingCountries: [], automaticTax: false, phoneNumber: false, publishableKey: null };
+const defaults: CheckoutSettings = { mode: 'payment-link', promotionCodes: false, automaticTax: false, phoneNumber: false, publishableKey: null };
 const settingsOf = (vars: Record<string, string>) => checkoutSettings(testEnv({ STRIPE_MODE: 'test', ...vars }));
 
 describe('checkoutSettings', () => {
@@ -25,13 +25,12 @@ describe('checkoutSettings', () => {
         CHECKOUT_MODE: 'embedded',
         STRIPE_PUBLISHABLE_KEY: 'pk_test_51Example',
         CHECKOUT_PROMOTION_CODES: 'true',
-        CHECKOUT_SHIPPING_COUNTRIES: ' US, CA ,US',
         CHECKOUT_AUTOMATIC_TAX: 'true',
         CHECKOUT_PHONE_NUMBER: 'true',
       }),
     ).toEqual({
       ok: true,
-      settings: { mode: 'embedded', promotionCodes: true, shippingCountries: ['US', 'CA'], automaticTax: true, phoneNumber: true, publishableKey: 'pk_test_51Example' },
+      settings: { mode: 'embedded', promotionCodes: true, automaticTax: true, phoneNumber: true, publishableKey: 'pk_test_51Example' },
     });
   });
 
@@ -39,7 +38,6 @@ describe('checkoutSettings', () => {
     [{ CHECKOUT_MODE: 'iframe' }, /^CHECKOUT_MODE must be one of payment-link, hosted, embedded/],
     [{ CHECKOUT_MODE: 'embedded' }, /^CHECKOUT_MODE=embedded needs STRIPE_PUBLISHABLE_KEY/],
     [{ CHECKOUT_PROMOTION_CODES: 'yes' }, /^CHECKOUT_PROMOTION_CODES must be "true" or "false"/],
-    [{ CHECKOUT_SHIPPING_COUNTRIES: 'us' }, /^CHECKOUT_SHIPPING_COUNTRIES must be two-letter ISO codes/],
     [{ STRIPE_PUBLISHABLE_KEY: 'sk_test_secret' }, /^STRIPE_PUBLISHABLE_KEY must be a publishable key/],
     [{ STRIPE_PUBLISHABLE_KEY: 'pk_live_51Example' }, /^STRIPE_PUBLISHABLE_KEY is a live key but this shop serves test mode/],
     [{ STRIPE_MODE: 'live', STRIPE_PUBLISHABLE_KEY: 'pk_test_51Example' }, /^STRIPE_PUBLISHABLE_KEY is a test key but this shop serves live mode/],
@@ -69,14 +67,41 @@ describe('sessionParams', () => {
     }
   });
 
-  it('asks for a shipping address only when the cart holds a physical product and countries are set', () => {
-    const shipping = { ...defaults, shippingCountries: ['US', 'CA'] };
-    const mug = sessionParams(request([{ price: 'price_m', quantity: 1 }]), [price('price_m', 'enamel-mug')], shipping, 'https://shop.example');
-    expect(mug.shipping_address_collection).toEqual({ allowed_countries: ['US', 'CA'] } satisfies Stripe.Checkout.SessionCreateParams.ShippingAddressCollection);
-    const notes = sessionParams(request([{ price: 'price_n', quantity: 1 }]), [price('price_n', 'field-notes')], shipping, 'https://shop.example');
+  const shop = { countries: ['US', 'CA'], rates: [{ name: 'Standard', amount: 500, currency: 'usd', minDays: 3, maxDays: 7 }, { name: 'Pickup', amount: 0, currency: 'usd' }] };
+
+  it('a cart with a physical product asks an address in the catalog’s countries and offers its rates (shipping_rate_data); a digital cart neither', () => {
+    const mixed = sessionParams(request([{ price: 'price_n', quantity: 1 }, { price: 'price_m', quantity: 2 }]), [price('price_n', 'field-notes'), price('price_m', 'enamel-mug')], defaults, 'https://shop.example', shop);
+    expect(mixed.shipping_address_collection).toEqual({ allowed_countries: ['US', 'CA'] } satisfies Stripe.Checkout.SessionCreateParams.ShippingAddressCollection);
+    expect(mixed.shipping_options).toEqual([
+      {
+        shipping_rate_data: {
+          display_name: 'Standard',
+          type: 'fixed_amount',
+          fixed_amount: { amount: 500, currency: 'usd' },
+          delivery_estimate: { minimum: { unit: 'business_day', value: 3 }, maximum: { unit: 'business_day', value: 7 } },
+          metadata: { catalog_shipping_rate: 'Standard|500|usd|3|7' },
+        },
+      },
+      { shipping_rate_data: { display_name: 'Pickup', type: 'fixed_amount', fixed_amount: { amount: 0, currency: 'usd' }, metadata: { catalog_shipping_rate: 'Pickup|0|usd||' } } },
+    ] satisfies Stripe.Checkout.SessionCreateParams.ShippingOption[]);
+    const notes = sessionParams(request([{ price: 'price_n', quantity: 1 }]), [price('price_n', 'field-notes')], defaults, 'https://shop.example', shop);
     expect(notes).not.toHaveProperty('shipping_address_collection');
-    const noCountries = sessionParams(request([{ price: 'price_m', quantity: 1 }]), [price('price_m', 'enamel-mug')], defaults, 'https://shop.example');
-    expect(noCountries).not.toHaveProperty('shipping_address_collection');
+    expect(notes).not.toHaveProperty('shipping_options');
+  });
+
+  it('countries without rates: an address is asked and no shipping is charged; no countries: nothing is asked', () => {
+    const mug = [price('price_m', 'enamel-mug')];
+    const free = sessionParams(request([{ price: 'price_m', quantity: 1 }]), mug, defaults, 'https://shop.example', { countries: ['GB'] });
+    expect(free.shipping_address_collection).toEqual({ allowed_countries: ['GB'] });
+    expect(free).not.toHaveProperty('shipping_options');
+    const none = sessionParams(request([{ price: 'price_m', quantity: 1 }]), mug, defaults, 'https://shop.example', null);
+    expect(none).not.toHaveProperty('shipping_address_collection');
+  });
+
+  it('the shipped catalog’s settings are the default: the mug asks an address in US, CA, GB', () => {
+    const mug = sessionParams(request([{ price: 'price_m', quantity: 1 }]), [price('price_m', 'enamel-mug')], defaults, 'https://shop.example');
+    expect(mug.shipping_address_collection).toEqual({ allowed_countries: ['US', 'CA', 'GB'] });
+    expect(mug.shipping_options?.map((option) => option.shipping_rate_data?.display_name)).toEqual(['Standard', 'Express']);
   });
 
   it('each switch adds its parameter, and nothing when off', () => {

@@ -127,6 +127,7 @@ const order = (subscription: string | null): Order => ({
   fulfilledAt: FULFILLED,
   revokedAt: null,
     amountRefunded: 0,
+    amountShipping: null,
     shippingCarrier: null,
     trackingNumber: null,
     shippedAt: null,

@@ -40,6 +40,25 @@ function sessionFor(email: string, overrides: Partial<Stripe.Checkout.Session> =
 }
 
 describe('the receipt', () => {
+  it('a paid mug (physical) awaiting shipment gets its receipt, naming the shipping cost and the address it ships to', async () => {
+    const app = testApp();
+    const to = buyer();
+    const base = sessionFor(to, { metadata: { product_id: 'enamel-mug' }, amount_subtotal: 1800, amount_total: 2300 });
+    const session = {
+      ...base,
+      shipping_cost: { amount_subtotal: 500, amount_tax: 0, amount_total: 500, shipping_rate: 'shr_1Pgc7AB7WZ01zgkWVPt4WhMx' },
+      total_details: { amount_discount: 0, amount_shipping: 500, amount_tax: 0 },
+      collected_information: { business_name: null, individual_name: null, shipping_details: { name: 'Ada Lovelace', address: { line1: '12 Harbour Lane', line2: null, city: 'Portsmouth', state: 'NH', postal_code: '03801', country: 'US' } } },
+    } as Stripe.Checkout.Session;
+    await app.send(await delivery(event('checkout.session.completed', session)), mailEnv());
+    const mail = await mailTo(to);
+    expect(mail).toHaveLength(1);
+    expect(mail[0]!.text).toContain('Shipping  $5.00');
+    expect(mail[0]!.text).toContain('Total  $23.00');
+    expect(mail[0]!.text).toContain('We will ship your order to:\nAda Lovelace\n12 Harbour Lane\nPortsmouth NH 03801\nUS');
+  });
+
+
   it('duplicated and shuffled session events send exactly one receipt, with the order page link, lines, total and licence key', async () => {
     const app = testApp();
     const to = buyer();

@@ -20,7 +20,9 @@ const rendered: [string, Rendered][] = [
       orderId: 'cs_test_1',
       lines: [{ description: hostile, quantity: 1, amount: '$12.00' }],
       discount: '$1.00',
-      total: '$11.00',
+      shipping: '$4.00',
+      shipTo: [hostile, '12 Harbour Lane'],
+      total: '$15.00',
       licenceKeys: [{ product: hostile, key: hostile }],
       hasDownloads: true,
       orderUrl,
@@ -41,5 +43,26 @@ describe('every template escapes a product named <script>', () => {
     expect(message.html).not.toContain('alert("x")');
     expect(message.html).not.toContain('x="');
     expect(message.text).toContain(hostile);
+  });
+});
+
+describe('the receipt of goods to ship', () => {
+  const base = { shop, orderId: 'cs_test_1', lines: [{ description: 'Camp Enamel Mug', quantity: 1, amount: '$18.00' }], discount: null, total: '$22.00', licenceKeys: [], hasDownloads: false, orderUrl, libraryUrl: 'https://shop.example/library' };
+
+  it('names the shipping cost and the address the buyer gave, in both parts', () => {
+    const message = receipt({ ...base, shipping: '$4.00', shipTo: ['Ada Lovelace', '12 Harbour Lane', 'Portsmouth NH 03801', 'US'] });
+    for (const part of [message.text, message.html]) {
+      expect(part).toContain('Shipping');
+      expect(part).toContain('$4.00');
+      expect(part).toContain('12 Harbour Lane');
+      expect(part).toContain('Portsmouth NH 03801');
+    }
+    expect(message.text).toContain('We will ship your order to:');
+  });
+
+  it('a digital order’s receipt says nothing of shipping', () => {
+    const message = receipt({ ...base, shipping: null, shipTo: null });
+    expect(message.text).not.toMatch(/ship/i);
+    expect(message.html).not.toMatch(/ship/i);
   });
 });

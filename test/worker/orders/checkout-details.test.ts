@@ -32,7 +32,8 @@ describe('checkout.session.completed records the checkout options’ outcome', (
     const app = testApp();
     const session = discountedShippedSession();
     expect((await app.send(await delivery(event('checkout.session.completed', session)))).status).toBe(200);
-    expect(await orderRow(session.id)).toMatchObject({ status: 'fulfilled', amount_total: 1440, amount_discount: 360, promotion_code: 'promo_1Pgc79B7WZ01zgkWNy4mn5NX', coupon: 'Z4OV52SU' });
+    // The mug is physical: paid, it awaits shipment.
+    expect(await orderRow(session.id)).toMatchObject({ status: 'awaiting_shipment', amount_total: 1440, amount_discount: 360, promotion_code: 'promo_1Pgc79B7WZ01zgkWNy4mn5NX', coupon: 'Z4OV52SU' });
   });
 
   it('collected_information.shipping_details and customer_details.phone land in order_buyer_details', async () => {

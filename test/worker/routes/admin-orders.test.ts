@@ -154,7 +154,7 @@ describe('GET /api/admin/orders/:id', () => {
     expect(detail.events.map((e) => [e.id, e.type, e.status])).toEqual([[paid.id, 'checkout.session.completed', 'processed']]);
     expect(detail.outbox).toEqual([expect.objectContaining({ kind: 'delivered', status: 'done' })]);
     expect(detail.lineItems.length).toBeGreaterThan(0);
-    expect(detail.can).toEqual({ refund: true, rerunFulfilment: false, revokeAccess: true, restoreAccess: false, markShipped: false, resendReceipt: true });
+    expect(detail.can).toEqual({ refund: true, rerunFulfilment: false, revokeAccess: true, restoreAccess: false, markShipped: false, markDelivered: false, resendReceipt: true });
   });
 
   it('the buyer’s email is in the back office only: the buyer-facing order API never returns it', async () => {

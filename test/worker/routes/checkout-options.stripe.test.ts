@@ -79,21 +79,29 @@ describe('POST /api/checkout options reach Stripe from the config alone', () => 
     expect(session).toMatchObject({ allow_promotion_codes: true, automatic_tax: { enabled: true }, phone_number_collection: { enabled: true } });
   });
 
-  it('a physical product (catalog digital: false) gets shipping_address_collection with the configured countries; a digital one does not', async () => {
+  it('a physical product (catalog digital: false) gets shipping_address_collection in the catalog’s countries and its shipping rates; a digital one neither', async () => {
     const app = testApp();
     const { price: mug } = await onSale(app, { catalogId: 'enamel-mug', amount: 1800 });
     const { price: notes } = await onSale(app, { catalogId: 'field-notes' });
-    const vars = withOptions({ CHECKOUT_SHIPPING_COUNTRIES: 'US,CA' });
+    const vars = withStripe();
     const physical = buyerId('physical');
     const digital = buyerId('digital');
     const shipped = await app.send(post('/api/checkout', { items: [{ price: mug.id, quantity: 1 }], clientReferenceId: physical }), vars);
     expect(shipped.status).toBe(200);
     // Stripe (the fake validates the countries as Stripe does) kept them on the session.
     const session = await stripe.checkout.sessions.retrieve(((await shipped.json()) as { url: string }).url.split('/').pop()!);
-    expect(session.shipping_address_collection).toEqual({ allowed_countries: ['US', 'CA'] });
+    expect(session.shipping_address_collection).toEqual({ allowed_countries: ['US', 'CA', 'GB'] });
+    // Stripe made a Shipping Rate of each shipping_rate_data and lists them on the session.
+    expect(session.shipping_options).toEqual([
+      { shipping_amount: 500, shipping_rate: expect.stringMatching(/^shr_/) },
+      { shipping_amount: 1500, shipping_rate: expect.stringMatching(/^shr_/) },
+    ]);
+    const standard = await stripe.shippingRates.retrieve(session.shipping_options[0]!.shipping_rate as string);
+    expect(standard).toMatchObject({ object: 'shipping_rate', display_name: 'Standard', fixed_amount: { amount: 500, currency: 'usd' }, type: 'fixed_amount' });
     expect((await app.send(post('/api/checkout', { items: [{ price: notes.id, quantity: 1 }], clientReferenceId: digital }), vars)).status).toBe(200);
-    expect((await creationsFor(physical))[0]).toMatchObject({ shipping_address_collection: { allowed_countries: ['US', 'CA'] } });
+    expect((await creationsFor(physical))[0]).toMatchObject({ shipping_address_collection: { allowed_countries: ['US', 'CA', 'GB'] }, shipping_options: [{ shipping_rate_data: { display_name: 'Standard' } }, { shipping_rate_data: { display_name: 'Express' } }] });
     expect((await creationsFor(digital))[0]).not.toHaveProperty('shipping_address_collection');
+    expect((await creationsFor(digital))[0]).not.toHaveProperty('shipping_options');
   });
 
   it('options and ui_mode in the request body are ignored: a hosted shop with every option off sends none of them', async () => {

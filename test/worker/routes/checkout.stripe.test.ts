@@ -143,10 +143,14 @@ describe('success-page landing fulfils when the webhook has not arrived', () => 
       withStripe(),
     );
     const sessionId = ((await created.json()) as { url: string }).url.split('/').pop()!;
-    await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    // The mug ships: the checkout asks its address.
+    const shipping = { name: 'Ada Lovelace', line1: '12 Harbour Lane', city: 'Portsmouth', postal_code: '03801', country: 'US' };
+    const completed = await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ shipping }) });
+    expect(completed.status).toBe(200);
 
     const order = (await (await app.send(new Request(`https://shop.example/api/orders/${sessionId}`), withStripe())).json()) as Record<string, unknown>;
-    expect(order).toMatchObject({ status: 'fulfilled', deliveryToken: expect.stringMatching(DELIVERY_TOKEN) });
+    // Paid, the mug awaits shipment; the pattern pack is delivered at once (its download code).
+    expect(order).toMatchObject({ status: 'awaiting_shipment', deliveryToken: expect.stringMatching(DELIVERY_TOKEN) });
     const held = (await (await app.send(new Request(`https://shop.example/api/entitlements/${buyer.id}`, { headers: buyer.headers }), withStripe())).json()) as {
       products: { orderId: string; product: { id: string } | null }[];
     };

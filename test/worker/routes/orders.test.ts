@@ -36,7 +36,7 @@ describe('GET /api/orders/:sessionId', () => {
     // The buyer's email and the payment link stay server-side.
     expect(JSON.stringify(body)).not.toContain('example@example.com');
     expect(Object.keys(body).sort()).toEqual(
-      ['amountDiscount', 'amountTotal', 'clientReferenceId', 'createdAt', 'currency', 'deliveryToken', 'downloads', 'fulfilledAt', 'id', 'licenceKeys', 'lineItems', 'livemode', 'product', 'status', 'subscription', 'subscriptionAccess', 'updatedAt'],
+      ['amountDiscount', 'amountTotal', 'clientReferenceId', 'createdAt', 'currency', 'deliveryToken', 'downloads', 'fulfilledAt', 'id', 'licenceKeys', 'lineItems', 'livemode', 'product', 'shipment', 'status', 'subscription', 'subscriptionAccess', 'updatedAt'],
     );
     // A one-time purchase: nothing of it follows a subscription.
     expect(body.subscriptionAccess).toBeNull();

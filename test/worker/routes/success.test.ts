@@ -150,7 +150,7 @@ describe('successPageView', () => {
   const order = (overrides: Partial<OrderResponse>): OrderResponse => ({
     id: 'cs_test_a1', status: 'fulfilled', clientReferenceId: null, amountTotal: 1200, amountDiscount: null, currency: 'usd',
     product: { id: 'field-notes', name: 'Field Notes Pattern Pack' }, subscription: false, fulfilledAt: null, deliveryToken: null,
-    livemode: false, createdAt: '', updatedAt: '', lineItems: [], downloads: [], licenceKeys: [], subscriptionAccess: null, ...overrides,
+    livemode: false, createdAt: '', updatedAt: '', lineItems: [], downloads: [], licenceKeys: [], subscriptionAccess: null, shipment: null, ...overrides,
   });
   const ATTACK = '</p><script>alert(1)</script><img src=x onerror=alert(1)>';
 
@@ -167,6 +167,14 @@ describe('successPageView', () => {
     });
     expect(view.html).not.toMatch(/<script|<img/);
     expect(view.html).toContain('&#60;script&#62;');
+  });
+
+  it('a shipment: the carrier and tracking number are escaped, and only an https tracking link is a link', () => {
+    const shipped = (trackingUrl: string) =>
+      successPageView({ kind: 'order', order: order({ status: 'shipped', shipment: { amount: 500, carrier: ATTACK, trackingNumber: ATTACK, trackingUrl, shippedAt: '2026-01-05T00:00:00.000Z' } }) }).html;
+    expect(shipped('javascript:alert(1)')).not.toMatch(/<script|<img|javascript:|<a id="tracking-link"/);
+    expect(shipped('javascript:alert(1)')).toContain('Shipped — your order is on its way');
+    expect(shipped('https://www.ups.com/track?tracknum=1')).toContain('<a id="tracking-link" href="https://www.ups.com/track?tracknum=1"');
   });
 
   it('links only to the worker’s own /downloads/', () => {

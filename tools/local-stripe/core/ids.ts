@@ -17,6 +17,7 @@ export const OBJECT_KINDS = [
   'coupon',
   'promotion_code',
   'webhook_endpoint',
+  'shipping_rate',
 ] as const;
 
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
@@ -56,6 +57,7 @@ export const newId = {
   coupon: () => randomAlnum(8),
   promotionCode: () => `promo_1${randomAlnum(23)}`,
   webhookEndpoint: () => `we_1${randomAlnum(23)}`,
+  shippingRate: () => `shr_1${randomAlnum(23)}`,
   webhookSecret: () => `whsec_${randomAlnum(32)}`,
   lineItem: () => `li_1${randomAlnum(23)}`,
   request: () => `req_${randomAlnum(14)}`,
@@ -76,6 +78,7 @@ const ID_PREFIXES: [string, ObjectKind][] = [
   ['evt_', 'event'],
   ['promo_', 'promotion_code'],
   ['we_', 'webhook_endpoint'],
+  ['shr_', 'shipping_rate'],
 ];
 
 export const kindOfId = (id: string): ObjectKind | undefined => ID_PREFIXES.find(([prefix]) => id.startsWith(prefix))?.[1];

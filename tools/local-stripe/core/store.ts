@@ -57,6 +57,7 @@ const LIST_URLS: Record<ObjectKind, string> = {
   coupon: '/v1/coupons',
   promotion_code: '/v1/promotion_codes',
   webhook_endpoint: '/v1/webhook_endpoints',
+  shipping_rate: '/v1/shipping_rates',
 };
 
 export function defaultFixturesPath(): string {

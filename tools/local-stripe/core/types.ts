@@ -182,6 +182,8 @@ export interface CheckoutForm {
   promotionCode?: string;
   shipping?: { name?: string; line1?: string; line2?: string; city?: string; state?: string; postal_code?: string; country?: string };
   phone?: string;
+  /** The shipping rate picked (`shr_…`, one of the session's `shipping_options`); default: the first. */
+  shippingRate?: string;
 }
 
 /** Who asked: stamped on the events a call records (`request.id`, `request.idempotency_key`). */

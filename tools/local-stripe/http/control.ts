@@ -81,7 +81,7 @@ export async function handleControl(server: Controllable, req: http.IncomingMess
     const checkout = /^POST \/__fake\/checkout\/([^/]+)\/(complete|expire)$/.exec(route);
     if (checkout) {
       const id = decodeURIComponent(checkout[1]!);
-      const form = { promotionCode: body.promotionCode, shipping: body.shipping, phone: body.phone } as CheckoutForm;
+      const form = { promotionCode: body.promotionCode, shipping: body.shipping, phone: body.phone, shippingRate: body.shippingRate } as CheckoutForm;
       const session = checkout[2] === 'complete' ? completeSession(store, id, body.email ? String(body.email) : undefined, ctx, form) : expireSession(store, id, ctx);
       await store.webhooks.flush();
       return sendJson(res, 200, session);

@@ -9,6 +9,7 @@ import { createCoupon, createPromotionCode, listPromotionCodes } from '../resour
 import { listLineItems } from '../resources/line-items';
 import { createPaymentLink, listPaymentLinks, updatePaymentLink } from '../resources/payment-links';
 import { createPrice, listPrices, updatePrice } from '../resources/prices';
+import { createShippingRate, listShippingRates, updateShippingRate } from '../resources/shipping-rates';
 import { createProduct, deleteProduct, listProducts, updateProduct } from '../resources/products';
 import { cancelSubscription, createSubscription, listSubscriptions, updateSubscription } from '../resources/subscriptions';
 import { createWebhookEndpoint, deleteWebhookEndpoint, listWebhookEndpoints, updateWebhookEndpoint } from '../resources/webhook-endpoints';
@@ -76,6 +77,11 @@ export const ROUTES: Route[] = [
   { method: 'POST', path: '/v1/promotion_codes', handler: (s, ctx, p) => createPromotionCode(s, p, ctx) },
   { method: 'GET', path: '/v1/promotion_codes', handler: (s, _ctx, p) => listPromotionCodes(s, p) },
   { method: 'GET', path: '/v1/promotion_codes/{promotion_code}', handler: (s, _ctx, _p, [id]) => s.must('promotion_code', id!) },
+  // shipping rates (stripe:seed makes the catalog's, for its Payment Links)
+  { method: 'POST', path: '/v1/shipping_rates', handler: (s, ctx, p) => createShippingRate(s, p, ctx) },
+  { method: 'GET', path: '/v1/shipping_rates', handler: (s, _ctx, p) => listShippingRates(s, p) },
+  { method: 'GET', path: '/v1/shipping_rates/{shipping_rate_token}', handler: (s, _ctx, _p, [id]) => s.must('shipping_rate', id!, 'shipping_rate_token') },
+  { method: 'POST', path: '/v1/shipping_rates/{shipping_rate_token}', handler: (s, _ctx, p, [id]) => updateShippingRate(s, id!, p) },
   // webhook endpoints (npm run launch and npm start make the shop's)
   { method: 'POST', path: '/v1/webhook_endpoints', handler: (s, ctx, p) => createWebhookEndpoint(s, p, ctx) },
   { method: 'GET', path: '/v1/webhook_endpoints', handler: (s, _ctx, p) => listWebhookEndpoints(s, p) },

@@ -3,7 +3,7 @@
 import type http from 'node:http';
 import { StripeApiError } from '../core/errors';
 import { readBody, redirect, sendHtml } from '../core/respond';
-import { completeSession, settleDelayedPayment } from '../resources/checkout-sessions';
+import { chooseShippingRate, completeSession, settleDelayedPayment } from '../resources/checkout-sessions';
 import { applyPromotionCode } from '../resources/promotion-codes';
 import { lineItemObject } from '../resources/line-items';
 import { sessionFromPaymentLink } from '../resources/payment-links';
@@ -41,15 +41,20 @@ export async function checkoutPages(store: Store, req: http.IncomingMessage, res
     if (session.cancel_url) return redirect(res, session.cancel_url);
     return sendHtml(res, 200, page('Checkout canceled', '<p>You canceled this checkout. Nothing was charged.</p>'));
   }
-  if (action !== 'pay' && action !== 'pay_later' && action !== 'fail' && action !== 'apply') return sendHtml(res, 400, page('Bad request', '<p>Unknown action.</p>'));
+  if (action !== 'pay' && action !== 'pay_later' && action !== 'fail' && action !== 'apply' && action !== 'shipping') return sendHtml(res, 400, page('Bad request', '<p>Unknown action.</p>'));
   const typed: CheckoutForm = {
     promotionCode: form.get('promotion_code') ?? undefined,
     shipping: Object.fromEntries(['name', 'line1', 'line2', 'city', 'state', 'postal_code', 'country'].map((field) => [field, form.get(`shipping_${field}`) ?? undefined])),
     phone: form.get('phone') ?? undefined,
+    shippingRate: form.get('shipping_rate') ?? undefined,
   };
   const delayed = (action === 'pay_later' || action === 'fail') && session.mode === 'payment';
   let completed: StripeObject;
   try {
+    if (action === 'shipping') {
+      chooseShippingRate(session, typed.shippingRate ?? '');
+      return sendHtml(res, 200, checkoutPage(store, session, form));
+    }
     if (action === 'apply') {
       applyPromotionCode(store, session, typed.promotionCode ?? '');
       return sendHtml(res, 200, checkoutPage(store, session, form));
@@ -78,7 +83,7 @@ export async function checkoutPages(store: Store, req: http.IncomingMessage, res
 }
 
 /** The fields for what the session collects: a promotion code, a shipping address, a phone. */
-function optionFields(session: StripeObject, typed: URLSearchParams): string {
+function optionFields(store: Store, session: StripeObject, typed: URLSearchParams): string {
   const value = (name: string) => escapeHtml(typed.get(name) ?? '');
   const parts: string[] = [];
   if (session.allow_promotion_codes) {
@@ -96,8 +101,30 @@ function optionFields(session: StripeObject, typed: URLSearchParams): string {
 ${field('name', 'Name')} ${field('line1', 'Address line 1')} ${field('line2', 'Address line 2')} ${field('city', 'City')} ${field('state', 'State')} ${field('postal_code', 'Postal code')}
 <label>Country <select name="shipping_country">${options}</select></label></fieldset>`);
   }
+  const options = (session.shipping_options ?? []) as { shipping_amount: number; shipping_rate: string }[];
+  if (options.length > 0) {
+    const chosen = typed.get('shipping_rate') ?? session.shipping_cost?.shipping_rate;
+    const choice = (option: { shipping_amount: number; shipping_rate: string }) => {
+      const rate = store.find('shipping_rate', option.shipping_rate);
+      const days = deliveryEstimate(rate?.delivery_estimate);
+      const label = `${rate?.display_name ?? option.shipping_rate} — ${formatMoney(option.shipping_amount, session.currency)}${days ? ` (${days})` : ''}`;
+      return `<label><input type="radio" name="shipping_rate" value="${escapeHtml(option.shipping_rate)}"${option.shipping_rate === chosen ? ' checked' : ''}> <span data-testid="shipping-rate">${escapeHtml(label)}</span></label>`;
+    };
+    parts.push(`<fieldset data-testid="shipping-options"><legend>Shipping method</legend>
+${options.map(choice).join('<br>\n')}
+<button type="submit" name="action" value="shipping">Update total</button></fieldset>`);
+  }
   if (session.phone_number_collection?.enabled) parts.push(`<label>Phone <input type="tel" name="phone" value="${value('phone')}"></label>`);
   return parts.join('\n');
+}
+
+/** `3–7 business days`, as the checkout shows a rate's delivery estimate. */
+function deliveryEstimate(estimate: { minimum?: { unit: string; value: number } | null; maximum?: { unit: string; value: number } | null } | null | undefined): string {
+  const { minimum, maximum } = estimate ?? {};
+  const unit = (bound: { unit: string; value: number }) => `${bound.unit.replace('_', ' ')}${bound.value === 1 ? '' : 's'}`;
+  if (minimum && maximum) return `${minimum.value}–${maximum.value} ${unit(maximum)}`;
+  const only = minimum ?? maximum;
+  return only ? `${maximum ? 'up to ' : 'from '}${only.value} ${unit(only)}` : '';
 }
 
 function checkoutPage(store: Store, session: StripeObject, typed = new URLSearchParams(), error?: string): string {
@@ -105,7 +132,8 @@ function checkoutPage(store: Store, session: StripeObject, typed = new URLSearch
   const rows = items
     .map((item) => `<tr><td>${escapeHtml(item.description)}</td><td>× ${item.quantity}</td><td>${escapeHtml(formatMoney(item.amount_total, item.currency))}${item.price?.recurring ? ` / ${escapeHtml(item.price.recurring.interval)}` : ''}</td></tr>`)
     .join('');
-  const total = `<p class="total">Total: <strong data-testid="total">${escapeHtml(formatMoney(session.amount_total, session.currency))}</strong></p>`;
+  const shippingCost = session.shipping_cost ? `<p>Shipping: <span data-testid="shipping-cost">${escapeHtml(formatMoney(session.shipping_cost.amount_total, session.currency))}</span></p>` : '';
+  const total = `${shippingCost}<p class="total">Total: <strong data-testid="total">${escapeHtml(formatMoney(session.amount_total, session.currency))}</strong></p>`;
   if (session.status !== 'open') {
     return page('Local Stripe Checkout — test only', `<p data-testid="status">This checkout session is ${escapeHtml(session.status)}.</p><table>${rows}</table>${total}`);
   }
@@ -117,7 +145,7 @@ function checkoutPage(store: Store, session: StripeObject, typed = new URLSearch
 ${total}
 <form method="post" action="/pay/${escapeHtml(session.id)}">
 <label>Email <input type="email" name="email" value="${escapeHtml(typed.get('email') ?? email)}" placeholder="buyer@example.com"></label>
-${optionFields(session, typed)}
+${optionFields(store, session, typed)}
 ${error ? `<p role="alert" data-testid="error">${escapeHtml(error)}</p>` : ''}
 <button type="submit" name="action" value="pay"${session.ui_mode === 'embedded_page' ? ' formtarget="_top"' : ''}>Pay</button>
 ${session.mode === 'payment' ? `<button type="submit" name="action" value="pay_later"${session.ui_mode === 'embedded_page' ? ' formtarget="_top"' : ''}>Pay later (bank debit: pending, then succeeds)</button>\n<button type="submit" name="action" value="fail"${session.ui_mode === 'embedded_page' ? ' formtarget="_top"' : ''}>Pay and fail (bank debit: pending, then fails)</button>` : ''}

@@ -10,6 +10,7 @@ import { createCustomer } from './customers';
 import { payInvoice } from './invoices';
 import { applyPromotionCode, redeemDiscount } from './promotion-codes';
 import { resolveLineItems } from './line-items';
+import { shippingOptionRates } from './shipping-rates';
 import { createSubscription } from './subscriptions';
 
 export function createCheckoutSession(store: Store, params: StripeObject, ctx: RequestContext, from: { paymentLink?: StripeObject } = {}): StripeObject {
@@ -63,6 +64,10 @@ export function createCheckoutSession(store: Store, params: StripeObject, ctx: R
   const paymentIntentData = obj(params, 'payment_intent_data');
   const subscriptionData = obj(params, 'subscription_data');
   const amount = items.reduce((sum, item, index) => sum + (prices[index]!.unit_amount ?? 0) * item.quantity, 0);
+  const currency = prices[0]?.currency ?? (mode === 'setup' ? (str(params, 'currency') ?? null) : null);
+  if (params.shipping_options !== undefined && mode !== 'payment') throw invalid('`shipping_options` can only be used in `payment` mode.', 'shipping_options');
+  // Last of the checks: `shipping_rate_data` makes a Shipping Rate, as Stripe does.
+  const rates = shippingOptionRates(store, params, currency, ctx, { inlineData: true }).map((rateId) => store.must('shipping_rate', rateId));
   const created = ctx.created ?? now();
   const id = newId.session();
   const expiresAt = int(params, 'expires_at') ?? created + 24 * 60 * 60;
@@ -84,7 +89,7 @@ export function createCheckoutSession(store: Store, params: StripeObject, ctx: R
     consent: null,
     consent_collection: null,
     created,
-    currency: prices[0]?.currency ?? (mode === 'setup' ? (str(params, 'currency') ?? null) : null),
+    currency,
     currency_conversion: null,
     custom_fields: [],
     custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
@@ -116,7 +121,7 @@ export function createCheckoutSession(store: Store, params: StripeObject, ctx: R
     return_url: returnUrl ?? null,
     shipping_address_collection: allowedCountries ? { allowed_countries: allowedCountries } : null,
     shipping_cost: null,
-    shipping_options: [],
+    shipping_options: rates.map((rate) => ({ shipping_amount: rate.fixed_amount.amount, shipping_rate: rate.id })),
     status: 'open',
     submit_type: str(params, 'submit_type') ?? null,
     subscription: null,
@@ -126,6 +131,8 @@ export function createCheckoutSession(store: Store, params: StripeObject, ctx: R
     url: uiMode === 'embedded_page' ? null : `${store.baseUrl}/pay/${id}`,
     wallet_options: null,
   };
+  // Stripe preselects the first shipping option: the total shows it from the start.
+  if (rates[0]) chooseShippingRate(session, rates[0].id);
   store.put('checkout.session', session);
   store.lineItems.set(id, items);
   store.sessionExtras.set(id, {
@@ -134,6 +141,17 @@ export function createCheckoutSession(store: Store, params: StripeObject, ctx: R
     customerCreation: customerCreation ?? null,
   });
   return session;
+}
+
+/** The buyer's pick among the session's shipping options: `shipping_cost` and the total follow (after any discount). */
+export function chooseShippingRate(session: StripeObject, rateId: string): void {
+  const option = (session.shipping_options as { shipping_amount: number; shipping_rate: string }[]).find((o) => o.shipping_rate === rateId);
+  if (!option) throw invalid(`${rateId} is not one of this checkout's shipping options.`, 'shipping_rate');
+  const amount = option.shipping_amount;
+  session.shipping_cost = { amount_subtotal: amount, amount_tax: 0, amount_total: amount, shipping_rate: rateId };
+  const discount = session.total_details?.amount_discount ?? 0;
+  session.total_details = { ...session.total_details, amount_shipping: amount };
+  session.amount_total = (session.amount_subtotal ?? 0) - discount + amount;
 }
 
 /**
@@ -166,8 +184,11 @@ function collectForm(store: Store, session: StripeObject, form: CheckoutForm): {
   const phone = filled(form.phone);
   if (session.phone_number_collection?.enabled && !phone) throw invalid('This checkout needs a phone number.', 'phone');
   if (phone !== null && !/^\+?[0-9 ()-]{6,20}$/.test(phone)) throw invalid('That is not a phone number.', 'phone');
+  const rate = filled(form.shippingRate);
+  if (rate && !(session.shipping_options as { shipping_rate: string }[]).some((option) => option.shipping_rate === rate)) throw invalid(`${rate} is not one of this checkout's shipping options.`, 'shipping_rate');
   const code = filled(form.promotionCode);
   if (code) applyPromotionCode(store, session, code);
+  if (rate) chooseShippingRate(session, rate);
   return { shippingDetails, phone: session.phone_number_collection?.enabled ? phone : null };
 }
 

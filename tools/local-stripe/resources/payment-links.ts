@@ -7,6 +7,7 @@ import { clone, now, type Store } from '../core/store';
 import type { RequestContext, StripeObject } from '../core/types';
 import { createCheckoutSession } from './checkout-sessions';
 import { resolveLineItems } from './line-items';
+import { shippingOptionRates } from './shipping-rates';
 
 export function createPaymentLink(store: Store, params: StripeObject, ctx: RequestContext): StripeObject {
   const rawItems = array(params, 'line_items');
@@ -18,6 +19,7 @@ export function createPaymentLink(store: Store, params: StripeObject, ctx: Reque
   const afterCompletion = obj(params, 'after_completion');
   let after: StripeObject = { hosted_confirmation: { custom_message: null }, type: 'hosted_confirmation' };
   if (afterCompletion) after = parseAfterCompletion(afterCompletion);
+  const shippingOptions = linkShippingOptions(store, params, prices[0]!.currency, ctx);
   const created = ctx.created ?? now();
   const id = newId.paymentLink();
   const link: StripeObject = {
@@ -43,6 +45,7 @@ export function createPaymentLink(store: Store, params: StripeObject, ctx: Reque
     payment_method_options: null,
     restrictions: null,
     shipping_address_collection: shippingCollection(params),
+    shipping_options: shippingOptions,
     submit_type: str(params, 'submit_type') ?? 'auto',
     subscription_data: null,
     transfer_data: null,
@@ -67,6 +70,12 @@ function shippingCollection(params: StripeObject): StripeObject | null {
   return { allowed_countries: countries };
 }
 
+/** `shipping_options[][shipping_rate]`: existing rates in the link's currency (a link takes no `shipping_rate_data`); '' (on update) removes them. */
+function linkShippingOptions(store: Store, params: StripeObject, currency: string, ctx: RequestContext): StripeObject[] {
+  if (params.shipping_options === '' || params.shipping_options === undefined) return [];
+  return shippingOptionRates(store, params, currency, ctx, { inlineData: false }).map((id) => ({ shipping_amount: store.must('shipping_rate', id).fixed_amount.amount, shipping_rate: id }));
+}
+
 function parseAfterCompletion(params: StripeObject): StripeObject {
   const type = oneOf(requiredStr(params, 'type', 'after_completion[type]'), ['redirect', 'hosted_confirmation'] as const, 'after_completion[type]');
   if (type === 'redirect') {
@@ -89,6 +98,7 @@ export function updatePaymentLink(store: Store, id: string, params: StripeObject
   const promotionCodes = bool(params, 'allow_promotion_codes');
   if (promotionCodes !== undefined) link.allow_promotion_codes = promotionCodes;
   if (params.shipping_address_collection !== undefined) link.shipping_address_collection = shippingCollection(params);
+  if (params.shipping_options !== undefined) link.shipping_options = linkShippingOptions(store, params, link.currency, ctx);
   const inactiveMessage = str(params, 'inactive_message');
   if (inactiveMessage !== undefined) link.inactive_message = nullable(inactiveMessage);
   link.metadata = applyMetadata(link.metadata ?? {}, params);
@@ -120,5 +130,6 @@ export function sessionFromPaymentLink(store: Store, id: string, query: URLSearc
   if (mode === 'payment') params.customer_creation = link.customer_creation ?? 'if_required';
   if (link.allow_promotion_codes) params.allow_promotion_codes = 'true';
   if (link.shipping_address_collection) params.shipping_address_collection = { allowed_countries: link.shipping_address_collection.allowed_countries };
+  if (mode === 'payment' && link.shipping_options?.length) params.shipping_options = link.shipping_options.map((option: StripeObject) => ({ shipping_rate: option.shipping_rate }));
   return createCheckoutSession(store, params, ctx, { paymentLink: link });
 }

@@ -94,7 +94,8 @@ export function applyPromotionCode(store: Store, session: StripeObject, code: st
   const discount = coupon.percent_off !== null ? Math.round((subtotal * coupon.percent_off) / 100) : Math.min(coupon.amount_off, subtotal);
   session.discounts = [{ coupon: coupon.id, promotion_code: promotionCode.id }];
   session.total_details = { ...session.total_details, amount_discount: discount };
-  session.amount_total = subtotal - discount;
+  // Shipping is charged on top of the discounted goods.
+  session.amount_total = subtotal - discount + (session.total_details?.amount_shipping ?? 0);
 }
 
 /** Stripe counts a redemption when the session completes. */

@@ -1,4 +1,4 @@
-// The receipt, sent once when an order is fulfilled: every line, the discount, the total, the
+// The receipt, sent once when an order is fulfilled (or paid and awaiting shipment: then it says where the goods go): every line, the discount, the total, the
 // licence keys, and the order page (which always signs fresh download links) — never a bare file link.
 import { html, link, page, textFooter, type Rendered, type Shop } from './layout';
 
@@ -7,6 +7,10 @@ export interface ReceiptData {
   orderId: string;
   lines: { description: string; quantity: number; amount: string | null }[];
   discount: string | null;
+  /** What shipping cost (null: no shipping charged). */
+  shipping: string | null;
+  /** Where the goods ship to, as lines (null: nothing to ship). */
+  shipTo: string[] | null;
   total: string | null;
   licenceKeys: { product: string; key: string | null }[];
   hasDownloads: boolean;
@@ -24,7 +28,9 @@ export function receipt(data: ReceiptData): Rendered {
     '',
     ...lines,
     ...(data.discount ? [`Discount  −${data.discount}`] : []),
+    ...(data.shipping ? [`Shipping  ${data.shipping}`] : []),
     ...(data.total ? [`Total  ${data.total}`] : []),
+    ...(data.shipTo ? ['', 'We will ship your order to:', ...data.shipTo, 'Your order page shows the tracking number once it is on its way.'] : []),
     ...(keys.length > 0 ? ['', 'Licence keys:', ...keys] : []),
     '',
     `${open}: ${data.orderUrl}`,
@@ -38,8 +44,14 @@ export function receipt(data: ReceiptData): Rendered {
 <table style="width:100%;border-collapse:collapse">
 ${rows}
 ${data.discount ? `<tr><td>Discount</td><td style="text-align:right">−${html(data.discount)}</td></tr>` : ''}
+${data.shipping ? `<tr><td>Shipping</td><td style="text-align:right">${html(data.shipping)}</td></tr>` : ''}
 ${data.total ? `<tr><td><strong>Total</strong></td><td style="text-align:right"><strong>${html(data.total)}</strong></td></tr>` : ''}
 </table>
+${
+  data.shipTo
+    ? `<h2 style="font-size:1.1em">Shipping to</h2><p>${data.shipTo.map(html).join('<br>')}</p><p style="font-size:0.9em">Your order page shows the tracking number once it is on its way.</p>`
+    : ''
+}
 ${
   data.licenceKeys.length > 0
     ? `<h2 style="font-size:1.1em">Licence keys</h2><ul>${data.licenceKeys
