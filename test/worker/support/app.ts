@@ -1,6 +1,8 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { createApp, defaultDependencies } from '../../../worker/app';
+import { hc } from 'hono/client';
+import { createApp, defaultDependencies, type AppType } from '../../../worker/app';
+import type { ErrorResponse } from '../../../contract/api';
 import type { Env, OutboxMessage } from '../../../worker/platform/env';
 import type { Dependencies } from '../../../worker/http/app-env';
 import { consumeOutbox } from '../../../worker/outbox/consumer';
@@ -94,6 +96,18 @@ export function testApp(overrides: Partial<Dependencies> = {}, options: { webhoo
     retrying.push(...bodies.filter((_, i) => result.retryMessages.some((retry: { msgId: string }) => retry.msgId === `m${i}`)));
   }
 
+  async function send(request: Request, environment: Env = testEnv()): Promise<Response> {
+    const ctx = createExecutionContext();
+    const withQueue = { ...environment, OUTBOX: environment.OUTBOX ?? outbox, ...(options.webhooks === 'queue' && !environment.EVENTS ? { EVENTS: events } : {}) };
+    const response = await app.fetch(request, withQueue, ctx);
+    await waitOnExecutionContext(ctx);
+    await consumeHeldEvents(withQueue);
+    const due = queued;
+    queued = [];
+    await consume(due, withQueue);
+    return response;
+  }
+
   return {
     app,
     deps,
@@ -105,16 +119,14 @@ export function testApp(overrides: Partial<Dependencies> = {}, options: { webhoo
     failNextWith(error: Error | null) {
       failure = error;
     },
-    async send(request: Request, environment: Env = testEnv()): Promise<Response> {
-      const ctx = createExecutionContext();
-      const withQueue = { ...environment, OUTBOX: environment.OUTBOX ?? outbox, ...(options.webhooks === 'queue' && !environment.EVENTS ? { EVENTS: events } : {}) };
-      const response = await app.fetch(request, withQueue, ctx);
-      await waitOnExecutionContext(ctx);
-      await consumeHeldEvents(withQueue);
-      const due = queued;
-      queued = [];
-      await consume(due, withQueue);
-      return response;
+    send,
+    /**
+     * The app as a typed client: `hc<AppType>`, as hono/testing's `testClient` builds it, but each
+     * call goes through `send` (its waitUntil work and queued messages done before it answers).
+     * Paths, parameters and bodies are the routes' own types: a test restates none of them.
+     */
+    client(environment: Env = testEnv()) {
+      return hc<AppType>('https://shop.example', { fetch: (input: RequestInfo | URL, init?: RequestInit) => send(new Request(input, init), environment) });
     },
     /**
      * Delivers again the messages the consumer asked to retry (or that were not due yet:
@@ -151,4 +163,18 @@ export async function outboxRow(subject: string, kind: 'delivered' | 'revoked' |
   return env.DB.prepare('SELECT status, attempts, last_error FROM outbox WHERE subject = ? AND kind = ?')
     .bind(subject, kind)
     .first<{ status: string; attempts: number; last_error: string | null }>();
+}
+
+/**
+ * The message of a refusal. Every refusal's body is the contract's `ErrorResponse` (app.onError);
+ * a body of another shape fails the test.
+ */
+export async function refusalOf(response: { json(): Promise<unknown> }): Promise<string> {
+  const body: unknown = await response.json();
+  if (!isErrorResponse(body)) throw new Error(`not an ErrorResponse: ${JSON.stringify(body)}`);
+  return body.error;
+}
+
+function isErrorResponse(body: unknown): body is ErrorResponse {
+  return typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'string';
 }

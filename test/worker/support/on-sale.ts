@@ -2,6 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { testEnv, type testApp } from './app';
 import { fakeStripe } from './stripe';
+import type { CheckoutResponse } from '../../../contract/api';
 
 export const stripe = fakeStripe(env.FAKE_STRIPE_URL);
 
@@ -20,18 +21,21 @@ export async function onSale(app: ReturnType<typeof testApp>, options: { recurri
     unit_amount: options.amount ?? 1200,
     ...(options.recurring ? { recurring: { interval: 'month' as const } } : {}),
   });
-  for (const resource of ['products', 'prices']) {
+  for (const resource of ['products', 'prices'] as const) {
     let next: string | null = null;
     do {
-      const response = await app.send(
-        post('/api/admin/sync', { resource, ...(next ? { startingAfter: next } : {}) }, { authorization: 'Bearer sync-token-for-tests' }),
-        withStripe(),
-      );
-      const page = (await response.json()) as { hasMore: boolean; next: string | null };
+      const response = await app.client(withStripe()).api.admin.sync.$post({ json: { resource, ...(next ? { startingAfter: next } : {}) } }, { headers: { authorization: 'Bearer sync-token-for-tests' } });
+      const page = await response.json();
       next = page.hasMore ? page.next : null;
     } while (next);
   }
   return { product, price };
+}
+
+/** The Checkout Session behind POST /api/checkout's answer: the id at the end of its hosted page's url. */
+export function sessionIdOf(answer: CheckoutResponse): string {
+  if (!('url' in answer)) throw new Error(`expected a hosted checkout's url, got ${JSON.stringify(answer)}`);
+  return answer.url.split('/').pop()!;
 }
 
 /** Stripe API calls the fake received for `path` (the fake keeps the latest 1,000). */
