@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { parseResponse } from 'hono/client';
 import { describe, expect, it } from 'vitest';
-import { refusalOf, snapshot, testApp, testEnv } from '../support/app';
+import { refusalOf, snapshot, testApp } from '../support/app';
 import { fulfil } from '../../../worker/seller-hooks';
 import { newBuyer } from '../support/buyer';
 import { onSale, post, sessionIdOf, stripe, withStripe } from '../support/on-sale';

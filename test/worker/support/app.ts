@@ -1,6 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { hc } from 'hono/client';
+import { hc, parseResponse, type ClientResponse } from 'hono/client';
+import { expect } from 'vitest';
 import { createApp, defaultDependencies, type AppType } from '../../../worker/app';
 import type { ErrorResponse } from '../../../contract/api';
 import type { Env, OutboxMessage } from '../../../worker/platform/env';
@@ -31,6 +32,8 @@ export function testEnv(overrides: Partial<Env> = {}): Env {
  * (`consumeOutbox`) when a request is done, as the queue would moments later;
  * messages the consumer asked to retry wait for `redeliverRetries()`.
  */
+export type TestApp = ReturnType<typeof testApp>;
+
 export function testApp(overrides: Partial<Dependencies> = {}, options: { webhooks?: 'sync' | 'queue' } = {}) {
   /** Calls of the pure `fulfil` hook: one per delivery that reached the handler, duplicates included. */
   const calls: FulfilmentRequest[] = [];
@@ -125,8 +128,8 @@ export function testApp(overrides: Partial<Dependencies> = {}, options: { webhoo
      * call goes through `send` (its waitUntil work and queued messages done before it answers).
      * Paths, parameters and bodies are the routes' own types: a test restates none of them.
      */
-    client(environment: Env = testEnv()) {
-      return hc<AppType>('https://shop.example', { fetch: (input: RequestInfo | URL, init?: RequestInit) => send(new Request(input, init), environment) });
+    client(environment: Env = testEnv(), headers: Record<string, string> = {}) {
+      return hc<AppType>('https://shop.example', { headers, fetch: (input: RequestInfo | URL, init?: RequestInit) => send(new Request(input, init), environment) });
     },
     /**
      * Delivers again the messages the consumer asked to retry (or that were not due yet:
@@ -163,6 +166,25 @@ export async function outboxRow(subject: string, kind: 'delivered' | 'revoked' |
   return env.DB.prepare('SELECT status, attempts, last_error FROM outbox WHERE subject = ? AND kind = ?')
     .bind(subject, kind)
     .first<{ status: string; attempts: number; last_error: string | null }>();
+}
+
+/**
+ * The body of a typed client's answer (the route's own type), after checking its status; a
+ * wrong status fails with the body as the message.
+ */
+export async function bodyOf<R extends ClientResponse<unknown>>(pending: R | Promise<R>, status = 200) {
+  const response = await pending;
+  expect(response.status, await response.clone().text()).toBe(status);
+  return parseResponse(response);
+}
+
+/** A refusal with `status`: its body, the contract's `ErrorResponse`. */
+type Answer = { status: number; clone(): { text(): Promise<string> }; json(): Promise<unknown> };
+
+export async function refused(pending: Answer | Promise<Answer>, status: number): Promise<ErrorResponse> {
+  const response = await pending;
+  expect(response.status, await response.clone().text()).toBe(status);
+  return { error: await refusalOf(response) };
 }
 
 /**

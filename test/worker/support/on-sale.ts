@@ -1,6 +1,7 @@
 // A seller's Stripe account in the suite's fake Stripe API, mirrored into D1 through the worker's own sync.
 import { env } from 'cloudflare:workers';
-import { testEnv, type testApp } from './app';
+import type { InferRequestType } from 'hono/client';
+import { bodyOf, testEnv, type TestApp, type testApp } from './app';
 import { fakeStripe } from './stripe';
 import type { CheckoutResponse } from '../../../contract/api';
 
@@ -42,4 +43,11 @@ export function sessionIdOf(answer: CheckoutResponse): string {
 export async function stripeCallsTo(path: string): Promise<number> {
   const { requests } = (await (await fetch(`${env.FAKE_STRIPE_URL}/__fake/requests`)).json()) as { requests: { path: string }[] };
   return requests.filter((request) => request.path === path).length;
+}
+
+type CheckoutInput = InferRequestType<ReturnType<TestApp['client']>['api']['checkout']['$post']>['json'];
+
+/** POST /api/checkout through the typed client, answered 200 with a hosted page: the new session's id. */
+export async function startCheckout(app: TestApp, request: CheckoutInput, headers: Record<string, string> = {}, environment = withStripe()): Promise<string> {
+  return sessionIdOf(await bodyOf(app.client(environment).api.checkout.$post({ json: request }, { headers })));
 }
