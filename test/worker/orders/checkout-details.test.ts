@@ -3,10 +3,11 @@
 // office shows them, the buyer-facing order API never does).
 import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
+import { parseResponse } from 'hono/client';
 import { describe, expect, it } from 'vitest';
-import type { AdminOrderDetail, OrderResponse } from '../../../contract/api';
-import { adminEnv, adminGet } from '../support/back-office';
-import { orderRow, testApp } from '../support/app';
+import type { OrderResponse } from '../../../contract/api';
+import { adminApi } from '../support/back-office';
+import { bodyOf, orderRow, testApp } from '../support/app';
 import { checkoutSession, delivery, event } from '../support/stripe';
 
 const ADDRESS = { line1: '12 Harbour Lane', line2: 'Flat 3', city: 'Portsmouth', state: 'NH', postal_code: '03801', country: 'US' };
@@ -95,9 +96,9 @@ describe('who sees them', () => {
     const app = testApp();
     const session = discountedShippedSession();
     await app.send(await delivery(event('checkout.session.completed', session)));
-    const response = await app.send(adminGet(`orders/${session.id}`), adminEnv());
+    const response = await adminApi(app).orders[':id'].$get({ param: { id: session.id } });
     expect(response.status).toBe(200);
-    const detail = (await response.json()) as AdminOrderDetail;
+    const detail = await parseResponse(response);
     expect(detail.discount).toEqual({ amount: 360, promotionCode: 'promo_1Pgc79B7WZ01zgkWNy4mn5NX', coupon: 'Z4OV52SU' });
     expect(detail.shipping).toEqual({ name: 'Ada Lovelace', line1: '12 Harbour Lane', line2: 'Flat 3', city: 'Portsmouth', state: 'NH', postalCode: '03801', country: 'US' });
     expect(detail.phone).toBe(PHONE);
@@ -108,7 +109,7 @@ describe('who sees them', () => {
     const base = checkoutSession();
     const session = { ...base, collected_information: null, discounts: [], total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 }, customer_details: { ...base.customer_details!, phone: null } };
     await app.send(await delivery(event('checkout.session.completed', session)));
-    const detail = (await (await app.send(adminGet(`orders/${session.id}`), adminEnv())).json()) as AdminOrderDetail;
+    const detail = await bodyOf(adminApi(app).orders[':id'].$get({ param: { id: session.id } }));
     expect(detail).toMatchObject({ discount: null, shipping: null, phone: null });
   });
 });

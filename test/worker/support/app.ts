@@ -128,8 +128,8 @@ export function testApp(overrides: Partial<Dependencies> = {}, options: { webhoo
      * call goes through `send` (its waitUntil work and queued messages done before it answers).
      * Paths, parameters and bodies are the routes' own types: a test restates none of them.
      */
-    client(environment: Env = testEnv(), headers: Record<string, string> = {}) {
-      return hc<AppType>('https://shop.example', { headers, fetch: (input: RequestInfo | URL, init?: RequestInit) => send(new Request(input, init), environment) });
+    client(environment: Env = testEnv(), { headers = {}, origin = 'https://shop.example' }: { headers?: Record<string, string>; origin?: string } = {}) {
+      return hc<AppType>(origin, { headers, fetch: (input: RequestInfo | URL, init?: RequestInit) => send(new Request(input, init), environment) });
     },
     /**
      * Delivers again the messages the consumer asked to retry (or that were not due yet:

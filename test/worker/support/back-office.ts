@@ -12,7 +12,7 @@ const auth = { authorization: `Bearer ${SYNC_TOKEN}` };
 export const adminGet = (path: string, headers: Record<string, string> = auth) => new Request(`https://shop.example/api/admin/${path}`, { headers });
 
 /** The back office's API as a typed client (the admin routes' own types), signed in with the sync token. */
-export const adminApi = (app: TestApp, environment = adminEnv(), headers: Record<string, string> = { ...auth, origin: 'https://shop.example' }) => app.client(environment, headers).api.admin;
+export const adminApi = (app: TestApp, environment = adminEnv(), headers: Record<string, string> = { ...auth, origin: 'https://shop.example' }) => app.client(environment, { headers }).api.admin;
 
 export const adminPost = (path: string, body: object = {}, headers: Record<string, string> = auth) =>
   new Request(`https://shop.example/api/admin/${path}`, {
