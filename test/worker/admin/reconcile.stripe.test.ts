@@ -12,7 +12,7 @@ import { stripeClient } from '../../../worker/stripe/client';
 import { bodyOf, orderRow, refusalOf, testApp } from '../support/app';
 import { adminApi, adminEnv, adminPost } from '../support/back-office';
 import { newBuyer } from '../support/buyer';
-import { onSale, post, startCheckout, stripe, stripeCallsTo, withStripe } from '../support/on-sale';
+import { onSale, startCheckout, stripe, stripeCallsTo, withStripe } from '../support/on-sale';
 import { delivery, event } from '../support/stripe';
 
 const mirrored = (table: string, id: string) => env.DB.prepare(`SELECT * FROM ${table} WHERE id = ?`).bind(id).first<Record<string, unknown>>();

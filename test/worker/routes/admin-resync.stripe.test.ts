@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { orderRow, refusalOf, snapshot, testApp } from '../support/app';
 import { adminApi, adminEnv, adminPost } from '../support/back-office';
 import { newBuyer } from '../support/buyer';
-import { onSale, post, startCheckout, stripe } from '../support/on-sale';
+import { onSale, startCheckout, stripe } from '../support/on-sale';
 
 const productName = (id: string) => env.DB.prepare('SELECT name FROM stripe_products WHERE id = ?').bind(id).first<string>('name');
 const actions = (subject: string) => env.DB.prepare("SELECT actor, detail FROM admin_actions WHERE action = 'object_resynced' AND subject = ?").bind(subject).all();

@@ -1,13 +1,13 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { MAX_WEBHOOK_BYTES } from '../../../worker/routes/webhooks';
-import { ledgerRow, orderRow, snapshot, testApp, testEnv } from '../support/app';
+import { ledgerRow, orderRow, refusalOf, snapshot, testApp, testEnv } from '../support/app';
 import { checkoutSession, delivery, event, fixture, signatureHeader, WEBHOOK_SECRET } from '../support/stripe';
 
 const completedEvent = (overrides: Parameters<typeof checkoutSession>[0] = {}) => event('checkout.session.completed', checkoutSession(overrides));
 
 async function errorOf(response: Response): Promise<string> {
-  return ((await response.json()) as { error: string }).error;
+  return refusalOf(response);
 }
 
 /** A D1 binding whose batches fail: the event's one batch (claim, writes, outbox) dies. */
