@@ -272,8 +272,8 @@ describe('POST /webhooks/stripe: redelivery and races', () => {
     const statuses = responses.map((response) => response.status);
     expect(statuses).toEqual(Array(100).fill(200));
     expect(deliveries).toHaveLength(1);
-    const outcomes = await Promise.all(responses.map(async (response) => ((await response.json()) as { outcome: string }).outcome));
-    expect(outcomes.filter((outcome) => outcome === 'processed')).toHaveLength(1);
+    const bodies = await Promise.all(responses.map((response) => response.json()));
+    expect(bodies.filter((body) => expect.objectContaining({ outcome: 'processed' }).asymmetricMatch(body))).toHaveLength(1);
     const { results } = await env.DB.prepare('SELECT status, attempts FROM stripe_events WHERE id = ?').bind(completed.id).all();
     expect(results).toEqual([{ status: 'processed', attempts: 1 }]);
   });
