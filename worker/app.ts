@@ -8,7 +8,7 @@ import { RecentEvents } from './platform/recent-events';
 import { Refusal } from './platform/refusal';
 import { deliver, fulfil, revoke } from './seller-hooks';
 import { api } from './routes/api';
-import { admin } from './routes/admin';
+import { adminRoutes } from './routes/admin';
 import { downloads } from './routes/downloads';
 import { library } from './routes/library';
 import { pageSecurityHeaders } from './routes/page-headers';
@@ -51,11 +51,8 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   });
 
-  app.route('/webhooks', webhooks);
-  app.route('/api', api);
-  app.route('/downloads', downloads);
-  app.route('/library', library);
-  app.route('/api/admin', admin);
+  // Chained (the same app): its type, `AppType`, carries the JSON routes for typed clients (tests).
+  const routed = app.route('/webhooks', webhooks).route('/api', api).route('/downloads', downloads).route('/library', library).route('/api/admin', adminRoutes);
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError((thrown, c) => {
@@ -74,5 +71,8 @@ export function createApp(overrides: Partial<Dependencies> = {}) {
     return c.json({ error: 'internal error' }, 500);
   });
 
-  return app;
+  return routed;
 }
+
+/** The whole app's routes: what `hc<AppType>` (the worker tests' client) can call. */
+export type AppType = ReturnType<typeof createApp>;

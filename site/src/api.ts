@@ -1,7 +1,7 @@
 // The worker's API as a typed client: paths, parameters and response bodies come from the
 // worker's own routes (`Api`, worker/routes/api.ts), so the compiler checks every call the site makes.
 import { hc, type InferResponseType } from 'hono/client';
-import type { Api } from '../../.api-types/worker/routes/api';
+import type { Api } from '../../worker/routes/api';
 
 export type ApiClient = ReturnType<typeof hc<Api>>;
 

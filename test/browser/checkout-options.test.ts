@@ -6,7 +6,9 @@ import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import type { AdminOrderDetail } from '../../contract/api';
 import { useBrowser } from './support/browser';
+import { parseResponse } from 'hono/client';
 import { newBuyer, SYNC_TEST_TOKEN, useLiveShop } from './support/live-shop';
+import { shopClient } from './support/shop';
 
 const shop = useLiveShop({
   vars: { CHECKOUT_PROMOTION_CODES: 'true', CHECKOUT_PHONE_NUMBER: 'true' },
@@ -28,9 +30,9 @@ async function checkoutWith(page: Page, slug: string): Promise<string> {
 }
 
 async function adminOrder(sessionId: string): Promise<AdminOrderDetail> {
-  const response = await fetch(`${shop.baseUrl}/api/admin/orders/${sessionId}`, { headers: { authorization: `Bearer ${SYNC_TEST_TOKEN}` } });
+  const response = await shopClient(shop.baseUrl, { authorization: `Bearer ${SYNC_TEST_TOKEN}` }).api.admin.orders[':id'].$get({ param: { id: sessionId } });
   expect(response.status).toBe(200);
-  return (await response.json()) as AdminOrderDetail;
+  return parseResponse(response);
 }
 
 describe('checkout options', () => {
@@ -125,13 +127,9 @@ describe('Manage subscription', () => {
     }, buyer);
     await page.waitForSelector('#product-grid[data-catalog="live"]');
     const clientReferenceId = buyer.id;
-    const started = await fetch(`${shop.baseUrl}/api/checkout`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ items: [{ price: price.id, quantity: 1 }], clientReferenceId, email: 'club@example.com' }),
-    });
-    expect(started.status).toBe(200);
-    const sessionId = ((await started.json()) as { url: string }).url.split('/').pop()!;
+    const started = await parseResponse(shopClient(shop.baseUrl).api.checkout.$post({ json: { items: [{ price: price.id, quantity: 1 }], clientReferenceId, email: 'club@example.com' } }));
+    if (!('url' in started)) throw new Error(`expected a hosted checkout, got ${JSON.stringify(started)}`);
+    const sessionId = started.url.split('/').pop()!;
     const paid = await fake.completeCheckoutSession(sessionId, { phone: '+1 603 555 0147' });
     await shop.settle();
 

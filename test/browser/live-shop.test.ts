@@ -18,6 +18,8 @@ import { runCli } from '../tools/run-cli';
 import { WEBHOOK_SECRET } from './support/constants';
 import { newBuyer, SYNC_TEST_TOKEN, useLiveShop, type ApiCatalog, type ApiPrice } from './support/live-shop';
 import { CHECKOUT_SESSION_ID } from '../../contract/ids';
+import { parseResponse } from 'hono/client';
+import { shopClient } from './support/shop';
 
 /** Where the storefront keeps the cart and the buyer's client reference id (localStorage). */
 const CART_KEY = 'storefront.cart';
@@ -329,13 +331,9 @@ describe('subscriptions in /api/entitlements', () => {
     const buyer = newBuyer();
     expect(await shop.entitlements(buyer)).toEqual({ clientReferenceId: buyer.id, products: [], subscriptions: [] });
 
-    const response = await fetch(`${shop.baseUrl}/api/checkout`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ items: [{ price: price.id, quantity: 1 }], clientReferenceId: buyer.id, email: 'subscriber@example.com' }),
-    });
-    expect(response.status).toBe(200);
-    const { url } = (await response.json()) as { url: string };
+    const answer = await parseResponse(shopClient(shop.baseUrl).api.checkout.$post({ json: { items: [{ price: price.id, quantity: 1 }], clientReferenceId: buyer.id, email: 'subscriber@example.com' } }));
+    if (!('url' in answer)) throw new Error(`expected a hosted checkout, got ${JSON.stringify(answer)}`);
+    const { url } = answer;
     expect(url.startsWith(`${fake.url}/pay/`)).toBe(true);
     const sessionId = url.slice(`${fake.url}/pay/`.length);
     expect(fake.get(sessionId)).toMatchObject({ mode: 'subscription', status: 'open', client_reference_id: buyer.id, customer_email: 'subscriber@example.com' });
@@ -378,13 +376,9 @@ describe("a subscription's downloads follow it", () => {
     await shop.settle();
     await shop.waitForCatalog("the club's monthly price in /api/catalog", (catalog) => catalog.products.some((p) => p.id === club.id && p.prices.some((pr) => pr.id === price.id)));
     const buyer = newBuyer();
-    const response = await fetch(`${shop.baseUrl}/api/checkout`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ items: [{ price: price.id, quantity: 1 }], clientReferenceId: buyer.id }),
-    });
-    expect(response.status).toBe(200);
-    const sessionId = ((await response.json()) as { url: string }).url.slice(`${fake.url}/pay/`.length);
+    const answer = await parseResponse(shopClient(shop.baseUrl).api.checkout.$post({ json: { items: [{ price: price.id, quantity: 1 }], clientReferenceId: buyer.id } }));
+    if (!('url' in answer)) throw new Error(`expected a hosted checkout, got ${JSON.stringify(answer)}`);
+    const sessionId = answer.url.slice(`${fake.url}/pay/`.length);
     const completion = await fetch(`${fake.url}/__fake/checkout/${sessionId}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(completion.status).toBe(200);
     const { subscription } = (await completion.json()) as { subscription: string };

@@ -92,4 +92,14 @@ describe('layers', () => {
       'worker/store/orders.ts → worker/orders/order.ts (store → use cases)',
     ]);
   });
+
+  it("the site's typed client may take the API's type from the worker's routes (import type, erased), and nothing else of the worker", () => {
+    const api = "export const api = 1;\nexport type Api = typeof api;\n";
+    const typeOnly = tree({ 'worker/routes/api.ts': api, 'site/src/api.ts': "import type { Api } from '../../worker/routes/api';\nexport type Client = Api;\n" });
+    expect(layerViolations(typeOnly)).toEqual([]);
+    const value = tree({ 'worker/routes/api.ts': api, 'site/src/api.ts': "import { api } from '../../worker/routes/api';\nexport const client = api;\n" });
+    expect(layerViolations(value)).toEqual(['site/src/api.ts → worker/routes/api.ts (site → http)']);
+    const elsewhere = tree({ 'worker/routes/api.ts': api, 'site/src/cart.ts': "import type { Api } from '../../worker/routes/api';\nexport type Client = Api;\n" });
+    expect(layerViolations(elsewhere)).toEqual(['site/src/cart.ts → worker/routes/api.ts (site → http)']);
+  });
 });

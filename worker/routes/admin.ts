@@ -57,7 +57,7 @@ import { handlerContext } from '../http/context';
 import { requireJson } from '../http/require-json';
 import { validate } from '../http/validate';
 
-export const admin = new Hono<AdminEnv>();
+const admin = new Hono<AdminEnv>();
 
 // Who may enter first (a stranger learns nothing, not even what a body should be), then
 // where a state-changing call comes from, then its body.
@@ -68,7 +68,8 @@ admin.use('*', requireJson());
 /** An empty JSON object: the body of actions that take no arguments. */
 const NoArguments = v.object({}, 'body must be a JSON object');
 
-const routes = admin
+/** The back office's routes, chained so that their type (`AdminRoutes`) carries every path and body. */
+export const adminRoutes = admin
   .post('/sync', validate('json', SyncRequest), async (c) => {
     const { resource, startingAfter } = c.req.valid('json');
     const context = handlerContext(c);
@@ -185,7 +186,7 @@ const routes = admin
     const result = await addPoolKeys(c.env.DB, product.id, [...new Set(keys)], c.var.deps.now());
     return c.json(result satisfies LicenceKeysResponse);
   });
-export type AdminRoutes = typeof routes;
+export type AdminRoutes = typeof adminRoutes;
 
 /** Stripe's rate limit becomes a 429 with Retry-After, which the CLI backs off on; other Stripe errors a 502. */
 async function withStripe<T>(env: AppEnv['Bindings'], work: (stripe: Stripe) => Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 // The storefront's API: the routes the site calls, chained so that their type carries every
 // path, parameter and response body. The site's client is `hc<Api>` (site/src/api.ts), so a
-// renamed field here fails the site's typecheck. `tsc -p worker/tsconfig.api.json` writes the
-// declarations the site reads (the site cannot compile the worker: it has no workers-types).
+// renamed field here fails the site's typecheck. The site takes this type by project reference
+// (worker/tsconfig.api.json): an editor reads it from source, `tsc -b site` from its declarations.
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/app-env';
 import { catalogRoute } from './catalog';

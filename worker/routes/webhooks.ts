@@ -10,23 +10,21 @@ import { handlerContext } from '../http/context';
 /** Stripe's own events stay far below this; anything larger is not from Stripe. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
-export const webhooks = new Hono<AppEnv>();
-
-webhooks.post(
-  '/stripe',
-  bodyLimit({
-    maxSize: MAX_WEBHOOK_BYTES,
-    onError: () => {
-      throw new HTTPException(413, { message: `payload larger than ${MAX_WEBHOOK_BYTES} bytes` });
+export const webhooks = new Hono<AppEnv>()
+  .post(
+    '/stripe',
+    bodyLimit({
+      maxSize: MAX_WEBHOOK_BYTES,
+      onError: () => {
+        throw new HTTPException(413, { message: `payload larger than ${MAX_WEBHOOK_BYTES} bytes` });
+      },
+    }),
+    async (c) => {
+      const payload = new Uint8Array(await c.req.arrayBuffer());
+      const outcome = await receiveWebhook(payload, c.req.header('stripe-signature'), handlerContext(c));
+      return c.json(outcome.body, outcome.status);
     },
-  }),
-  async (c) => {
-    const payload = new Uint8Array(await c.req.arrayBuffer());
-    const outcome = await receiveWebhook(payload, c.req.header('stripe-signature'), handlerContext(c));
-    return c.json(outcome.body, outcome.status);
-  },
-);
-
-webhooks.all('/stripe', () => {
-  throw new HTTPException(405, { message: 'method not allowed: Stripe sends webhooks with POST', res: new Response(null, { headers: { Allow: 'POST' } }) });
-});
+  )
+  .all('/stripe', () => {
+    throw new HTTPException(405, { message: 'method not allowed: Stripe sends webhooks with POST', res: new Response(null, { headers: { Allow: 'POST' } }) });
+  });

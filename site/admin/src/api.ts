@@ -3,7 +3,7 @@
 // Behind Cloudflare Access the browser's Access cookie is enough; otherwise the seller enters
 // SYNC_TOKEN once, kept in this tab's sessionStorage (gone when the tab closes) and sent as a bearer.
 import { hc, type ClientResponse } from 'hono/client';
-import type { AdminRoutes } from '../../../.api-types/worker/routes/admin';
+import type { AdminRoutes } from '../../../worker/routes/admin';
 import { byId, h } from '../../src/dom';
 
 const TOKEN_KEY = 'backOfficeToken';

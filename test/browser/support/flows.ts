@@ -6,16 +6,13 @@ import type Stripe from 'stripe';
 import { expect, inject } from 'vitest';
 import { CHECKOUT_SESSION_ID, DERIVED_BUYER_ID } from '../../../contract/ids';
 import { STRIPE_TEST_KEY } from './constants';
+import type { OrderResponse as ApiOrder } from '../../../contract/api';
+import { parseResponse } from 'hono/client';
+import { apiClient } from '../../../site/src/api';
 
 export type CheckoutAction = 'pay' | 'pay_later' | 'fail' | 'cancel';
 
-/** What `GET /api/orders/:sessionId` answers (only the fields the tests look at). */
-export interface ApiOrder {
-  id: string;
-  status: string;
-  product: { id: string; name: string } | null;
-  deliveryToken: string | null;
-}
+export type { OrderResponse as ApiOrder } from '../../../contract/api';
 
 /** Loads the product grid and waits until the product cards are rendered. */
 export async function openGrid(page: Page): Promise<void> {
@@ -102,7 +99,7 @@ export async function statusHistory(page: Page): Promise<string[]> {
 
 /** The worker's view of the order, fetched directly (not through the page). */
 export async function apiOrder(baseUrl: string, sessionId: string): Promise<ApiOrder> {
-  const response = await fetch(`${baseUrl}/api/orders/${encodeURIComponent(sessionId)}`, { headers: { accept: 'application/json' } });
+  const response = await apiClient(baseUrl).orders[':sessionId'].$get({ param: { sessionId } }, { headers: { accept: 'application/json' } });
   expect(response.status).toBe(200);
-  return (await response.json()) as ApiOrder;
+  return parseResponse(response);
 }

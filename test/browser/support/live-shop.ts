@@ -6,7 +6,10 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { LocalStripe, SeededCatalogProduct, StripeObject, WebhookDelivery } from '../../../tools/local-stripe/index';
 import { STRIPE_TEST_KEY } from './constants';
-import { getJson, pollUntil, startShop, type ApiCatalog, type ShopOptions, type StartedShop } from './shop';
+import { parseResponse } from 'hono/client';
+import { apiClient } from '../../../site/src/api';
+import { pollUntil, startShop, type ApiCatalog, type ShopOptions, type StartedShop } from './shop';
+import type { EntitlementsResponse as ApiEntitlements, OrderResponse as ApiOrderWithItems } from '../../../contract/api';
 
 export { pollUntil, SYNC_TEST_TOKEN, type ApiCatalog, type ApiPrice, type ApiProduct } from './shop';
 
@@ -22,34 +25,7 @@ export function newBuyer(): Buyer {
   return { id: `b_${createHash('sha256').update(secret).digest('base64url')}`, secret };
 }
 
-/** What `GET /api/entitlements/:clientReferenceId` answers. */
-export interface ApiEntitlements {
-  clientReferenceId: string;
-  products: { orderId: string; product: { id: string; name: string } | null; fulfilledAt: string | null }[];
-  subscriptions: { subscriptionId: string; status: string | null; cancelAtPeriodEnd: boolean; products: { id: string; name: string | null }[] }[];
-}
-
-/** A line of `GET /api/orders/:id`'s `lineItems`. */
-export interface ApiLineItem {
-  price: string | null;
-  product: string | null;
-  description: string | null;
-  quantity: number;
-  amountTotal: number | null;
-  currency: string | null;
-}
-
-/** What `GET /api/orders/:id` answers (the fields these tests read). */
-export interface ApiOrderWithItems {
-  id: string;
-  status: string;
-  clientReferenceId: string | null;
-  amountTotal: number | null;
-  currency: string | null;
-  product: { id: string; name: string } | null;
-  deliveryToken: string | null;
-  lineItems: ApiLineItem[];
-}
+export type { EntitlementsResponse as ApiEntitlements, LineItemView as ApiLineItem, OrderResponse as ApiOrderWithItems } from '../../../contract/api';
 
 export interface LiveShop {
   /** The worker under test, e.g. `http://127.0.0.1:24567`. */
@@ -122,11 +98,12 @@ export function useLiveShop(options: LiveShopOptions = {}): LiveShop {
       const failed = target.deliveries.filter((delivery) => !delivery.ok);
       expect(failed, 'webhook deliveries the worker did not accept').toEqual([]);
     },
-    catalog: () => getJson<ApiCatalog>(`${shop.baseUrl}/api/catalog`),
+    // Through the site's own typed client: bodies are the worker's route types, never restated.
+    catalog: () => parseResponse(apiClient(shop.baseUrl).catalog.$get()),
     waitForCatalog: (description, ready) => pollUntil(description, () => shop.catalog(), ready),
-    entitlements: (buyer) => getJson<ApiEntitlements>(`${shop.baseUrl}/api/entitlements/${encodeURIComponent(buyer.id)}`, { 'x-buyer-secret': buyer.secret }),
+    entitlements: (buyer) => parseResponse(apiClient(shop.baseUrl).entitlements[':clientReferenceId'].$get({ param: { clientReferenceId: buyer.id } }, { headers: { 'x-buyer-secret': buyer.secret } })),
     waitForEntitlements: (buyer, description, ready) => pollUntil(description, () => shop.entitlements(buyer), ready),
-    order: (sessionId) => getJson<ApiOrderWithItems>(`${shop.baseUrl}/api/orders/${encodeURIComponent(sessionId)}`),
+    order: (sessionId) => parseResponse(apiClient(shop.baseUrl).orders[':sessionId'].$get({ param: { sessionId } })),
     deliveryFor(type, objectId) {
       const target = fake();
       const event = target.events().find((e: StripeObject) => e.type === type && e.data?.object?.id === objectId);

@@ -7,33 +7,18 @@ import catalog from '../../../catalog/catalog.json';
 import { startLocalStripe, type LocalStripe, type LocalStripeOptions, type SeededCatalogProduct } from '../../../tools/local-stripe/index';
 import { DOWNLOAD_SECRET, STRIPE_TEST_KEY, WEBHOOK_SECRET } from './constants';
 import { startWorker, type RunningWorker } from './worker';
+import type { CatalogResponse as ApiCatalog } from '../../../contract/api';
+import { hc, parseResponse } from 'hono/client';
+import type { AppType } from '../../../worker/app';
 
 /** Bearer token for the worker's /api/admin/* (npm run stripe:sync). */
 export const SYNC_TEST_TOKEN = 'sync-token-for-e2e';
 
-/** One active price as `GET /api/catalog` lists it. */
-export interface ApiPrice {
-  id: string;
-  currency: string;
-  unitAmount: number | null;
-  type: 'one_time' | 'recurring';
-  interval: string | null;
-}
+// The API's shapes are the contract's (contract/api.ts), named here as these tests know them.
+export type { LivePrice as ApiPrice, LiveProduct as ApiProduct, CatalogResponse as ApiCatalog } from '../../../contract/api';
 
-/** One active product as `GET /api/catalog` lists it. */
-export interface ApiProduct {
-  id: string;
-  name: string;
-  description: string | null;
-  catalogId: string | null;
-  prices: ApiPrice[];
-}
-
-/** What `GET /api/catalog` answers. */
-export interface ApiCatalog {
-  checkout: boolean;
-  products: ApiProduct[];
-}
+/** The worker's routes as a typed client (`hc<AppType>`, worker/app.ts): bodies are the routes' own types. */
+export const shopClient = (baseUrl: string, headers: Record<string, string> = {}) => hc<AppType>(baseUrl, { headers });
 
 const POLL_TIMEOUT_MS = 20_000;
 const POLL_INTERVAL_MS = 100;
@@ -128,7 +113,7 @@ export async function startShop(options: ShopOptions = {}): Promise<StartedShop>
       logName: options.logName ?? 'live-worker.log',
       // The worker must reach the local Stripe (an empty catalog, not a 500) and offer checkout.
       probe: async (baseUrl) => {
-        const live = await getJson<ApiCatalog>(`${baseUrl}/api/catalog`);
+        const live = await parseResponse(shopClient(baseUrl).api.catalog.$get());
         if (live.checkout !== true || live.products.length !== 0) throw new Error(`expected an empty catalog with checkout, got ${JSON.stringify(live)}`);
       },
     });
@@ -136,7 +121,7 @@ export async function startShop(options: ShopOptions = {}): Promise<StartedShop>
     fake.setWebhook({ url: `${baseUrl}/webhooks/stripe`, secret: WEBHOOK_SECRET });
     const seeded = fake.seedCatalog(catalogSeed(), { shopUrl: baseUrl });
     await settleWebhooks(fake);
-    await pollUntil('the seeded catalog in /api/catalog', () => getJson<ApiCatalog>(`${baseUrl}/api/catalog`), (live) => lists(seeded, live));
+    await pollUntil('the seeded catalog in /api/catalog', () => parseResponse(shopClient(baseUrl).api.catalog.$get()), (live) => lists(seeded, live));
     // A seller's dashboard change comes well after the seeding. The mirror orders two events
     // about one object by their `created` second, ties broken by event id, which is random:
     // an update in the same second as the seeding could lose to it (worker/store/mirror.ts).

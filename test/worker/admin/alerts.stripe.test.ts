@@ -2,13 +2,13 @@
 // because nobody is buying.
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AdminHealthResponse, ReconcileResponse } from '../../../contract/api';
+import type { ReconcileResponse } from '../../../contract/api';
 import { watchAlerts } from '../../../worker/admin/alerts';
 import { defaultDependencies } from '../../../worker/app';
 import { recordFailed } from '../../../worker/store/ledger';
 import { stripeClient } from '../../../worker/stripe/client';
-import { testApp } from '../support/app';
-import { adminEnv, adminGet } from '../support/back-office';
+import { bodyOf, testApp } from '../support/app';
+import { adminApi, adminEnv } from '../support/back-office';
 import { stripe } from '../support/on-sale';
 import { event } from '../support/stripe';
 
@@ -32,7 +32,7 @@ describe('alerts', () => {
     expect(alertLines(errors)).toHaveLength(1);
     expect(alertLines(errors)[0]).toMatch(/Retry failed/);
 
-    const health = (await (await testApp().send(adminGet('health'), adminEnv())).json()) as AdminHealthResponse;
+    const health = await bodyOf(adminApi(testApp()).health.$get());
     expect(health.alerts.map((alert) => alert.incident)).toContain('events_failing:checkout');
 
     await env.DB.prepare("UPDATE stripe_events SET status = 'processed' WHERE id IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(failures.map((f) => f.id))).run();
@@ -70,7 +70,7 @@ describe('alerts', () => {
       expect(opened[0]?.whatToDo).toMatch(/Enable it again/);
       expect(disabledAlerts(await watchAlerts(contextAt(now + 60_000), client, finished(now + 60_000)))).toEqual([]);
       expect(alertLines(errors).filter((line) => line.includes('endpoint_disabled'))).toHaveLength(1);
-      const health = async () => ((await (await testApp().send(adminGet('health'), adminEnv())).json()) as AdminHealthResponse).alerts.map((alert) => alert.incident);
+      const health = async () => (await bodyOf(adminApi(testApp()).health.$get())).alerts.map((alert) => alert.incident);
       expect(await health()).toContain(`endpoint_disabled:${endpoint.id}`);
 
       await stripe.webhookEndpoints.update(endpoint.id, { disabled: false });

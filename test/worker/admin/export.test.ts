@@ -3,8 +3,8 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { csvCell } from '../../../worker/admin/export';
-import { adminEnv, adminGet, seedOrder, uniqueRef } from '../support/back-office';
-import { testApp } from '../support/app';
+import { adminApi, adminEnv, adminGet, seedOrder, uniqueRef } from '../support/back-office';
+import { refusalOf, testApp } from '../support/app';
 
 describe('csvCell', () => {
   it.each([
@@ -33,7 +33,7 @@ describe('GET /api/admin/orders.csv', () => {
     await env.DB.prepare("INSERT INTO order_line_items (order_id, position, price, product, description, quantity, amount_total, currency) VALUES (?, 0, 'price_1', 'field-notes', 'Field Notes Pattern Pack', 2, 2400, 'usd')").bind(inside).run();
     const before = await seedOrder({ createdAt: day - 1 });
     const after = await seedOrder({ createdAt: day + 86_400_000 });
-    const response = await app.send(adminGet('orders.csv?from=2031-01-10&to=2031-01-10'), adminEnv());
+    const response = await adminApi(app)['orders.csv'].$get({ query: { from: '2031-01-10', to: '2031-01-10' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(response.headers.get('x-next-cursor')).toBeNull();
@@ -55,6 +55,6 @@ describe('GET /api/admin/orders.csv', () => {
   ])('%s → 400 saying why', async (_name, query, message) => {
     const response = await testApp().send(adminGet(`orders.csv?${query}`), adminEnv());
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: string }).error).toMatch(message);
+    expect(await refusalOf(response)).toMatch(message);
   });
 });

@@ -3,15 +3,16 @@
 // refund); a run finds and repairs each, and a second run finds nothing at one page a resource.
 import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
+import { parseResponse } from 'hono/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ReconcileResponse } from '../../../contract/api';
 import { defaultDependencies } from '../../../worker/app';
 import { reconcile, reconcileIfDue } from '../../../worker/admin/reconcile';
 import { stripeClient } from '../../../worker/stripe/client';
-import { orderRow, testApp } from '../support/app';
-import { adminEnv, adminGet, adminPost } from '../support/back-office';
+import { bodyOf, orderRow, refusalOf, testApp } from '../support/app';
+import { adminApi, adminEnv, adminPost } from '../support/back-office';
 import { newBuyer } from '../support/buyer';
-import { onSale, post, stripe, stripeCallsTo, withStripe } from '../support/on-sale';
+import { onSale, startCheckout, stripe, stripeCallsTo, withStripe } from '../support/on-sale';
 import { delivery, event } from '../support/stripe';
 
 const mirrored = (table: string, id: string) => env.DB.prepare(`SELECT * FROM ${table} WHERE id = ?`).bind(id).first<Record<string, unknown>>();
@@ -19,9 +20,9 @@ const mirrored = (table: string, id: string) => env.DB.prepare(`SELECT * FROM ${
 /** Calls POST /api/admin/reconcile until its run finishes; the last answer. */
 async function reconcileToTheEnd(app: ReturnType<typeof testApp>): Promise<ReconcileResponse> {
   for (let call = 0; call < 20; call++) {
-    const response = await app.send(adminPost('reconcile'), adminEnv());
+    const response = await adminApi(app).reconcile.$post({ json: {} });
     expect(response.status).toBe(200);
-    const report = (await response.json()) as ReconcileResponse;
+    const report = await parseResponse(response);
     if (report.run?.finishedAt) return report;
   }
   throw new Error('the reconciliation did not finish in 20 calls');
@@ -30,8 +31,7 @@ async function reconcileToTheEnd(app: ReturnType<typeof testApp>): Promise<Recon
 /** A one-time order paid on the local Stripe, its checkout.session.completed delivered. */
 async function paidOrder(app: ReturnType<typeof testApp>, price: Stripe.Price) {
   const buyer = await newBuyer();
-  const response = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId: buyer.id }), withStripe());
-  const sessionId = ((await response.json()) as { url: string }).url.split('/').pop()!;
+  const sessionId = await startCheckout(app, { items: [{ price: price.id, quantity: 1 }], clientReferenceId: buyer.id });
   const completion = await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   const session = (await completion.json()) as Stripe.Checkout.Session;
   expect((await app.send(await delivery(event('checkout.session.completed', session)), withStripe())).status).toBe(200);
@@ -80,7 +80,7 @@ describe('reconciliation with Stripe', () => {
     expect((await orderRow(session.id))?.status).toBe('refunded');
 
     const listCallsBefore = await Promise.all(['/v1/products', '/v1/prices', '/v1/customers', '/v1/subscriptions', '/v1/payment_links', '/v1/events'].map(stripeCallsTo));
-    const second = (await (await app.send(adminPost('reconcile'), adminEnv())).json()) as ReconcileResponse;
+    const second = await bodyOf(adminApi(app).reconcile.$post({ json: {} }));
     expect(second.run?.finishedAt).not.toBeNull();
     expect(second.drift).toEqual([]);
     expect(second.pagesThisCall).toBe(6);
@@ -88,7 +88,7 @@ describe('reconciliation with Stripe', () => {
     expect(listCallsAfter.map((after, i) => after - listCallsBefore[i]!)).toEqual([1, 1, 1, 1, 1, 1]);
 
     // The back office reads the latest run's report.
-    const latest = (await (await app.send(adminGet('reconcile'), adminEnv())).json()) as ReconcileResponse;
+    const latest = await bodyOf(adminApi(app).reconcile.$get());
     expect(latest.run?.id).toBe(second.run?.id);
   });
 
@@ -122,7 +122,7 @@ describe('reconciliation with Stripe', () => {
     const before = await env.DB.prepare('SELECT count(*) AS n FROM reconcile_runs').first<number>('n');
     const response = await app.send(adminPost('reconcile', { everything: true }), adminEnv());
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: string }).error).toMatch(/no arguments/);
+    expect(await refusalOf(response)).toMatch(/no arguments/);
     expect(await env.DB.prepare('SELECT count(*) AS n FROM reconcile_runs').first<number>('n')).toBe(before);
   });
 });

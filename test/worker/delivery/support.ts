@@ -2,8 +2,7 @@
 import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { findProduct } from '../../../catalog';
-import type { OrderResponse } from '../../../contract/api';
-import type { testApp } from '../support/app';
+import { bodyOf, type testApp } from '../support/app';
 import { checkoutSession, delivery, event } from '../support/stripe';
 
 export type TestApp = ReturnType<typeof testApp>;
@@ -38,10 +37,8 @@ export async function buy(app: TestApp, productId = 'field-notes', overrides: Pa
 
 export const get = (path: string, headers: HeadersInit = {}, method = 'GET') => new Request(`https://shop.example${path}`, { headers, method });
 
-export async function orderOf(app: TestApp, sessionId: string, environment?: Parameters<TestApp['send']>[1]): Promise<OrderResponse> {
-  const response = await app.send(get(`/api/orders/${sessionId}`), environment);
-  if (response.status !== 200) throw new Error(`order API answered ${response.status}: ${await response.text()}`);
-  return response.json();
+export async function orderOf(app: TestApp, sessionId: string, environment?: Parameters<TestApp['send']>[1]) {
+  return bodyOf(app.client(environment).api.orders[':sessionId'].$get({ param: { sessionId } }));
 }
 
 export async function downloadCount(orderId: string, key: string): Promise<number> {

@@ -5,9 +5,8 @@ import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { STRIPE_API_VERSION } from '../../../contract/stripe-events';
-import type { AdminHealthResponse } from '../../../contract/api';
-import { adminEnv, adminGet } from '../support/back-office';
-import { ledgerRow, testApp, testEnv } from '../support/app';
+import { adminApi } from '../support/back-office';
+import { bodyOf, ledgerRow, testApp, testEnv } from '../support/app';
 import { stripe, stripeCallsTo, withStripe } from '../support/on-sale';
 import { delivery, event } from '../support/stripe';
 
@@ -63,7 +62,7 @@ describe('an event rendered at another API version', () => {
     const ledger = await ledgerRow(older.id);
     expect(ledger?.status).toBe('failed');
     expect(ledger?.last_error).toMatch(/rendered at API version 2020-08-27.*STRIPE_SECRET_KEY/);
-    const health = (await (await app.send(adminGet('health'), adminEnv())).json()) as AdminHealthResponse;
+    const health = await bodyOf(adminApi(app).health.$get());
     expect(health.apiVersion.pinned).toBe(STRIPE_API_VERSION);
     expect(health.apiVersion.heldEvents).toBeGreaterThan(0);
     expect(health.warnings.join(' ')).toMatch(/another Stripe API version/);

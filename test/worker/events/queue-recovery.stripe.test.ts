@@ -5,16 +5,17 @@ import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecu
 import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
+import type { ReplayResponse } from '../../../contract/api';
 import { consumeEvents } from '../../../worker/events/consume';
 import type { EventMessage } from '../../../worker/platform/env';
-import { ledgerRow, orderRow, testApp } from '../support/app';
-import { onSale, post, stripe, withStripe } from '../support/on-sale';
+import { bodyOf, ledgerRow, orderRow, testApp } from '../support/app';
+import { onSale, stripe, withStripe, startCheckout } from '../support/on-sale';
 import { delivery } from '../support/stripe';
+import { adminApi } from '../support/back-office';
 
 async function paidSession(app: ReturnType<typeof testApp>): Promise<{ sessionId: string; completed: Stripe.Event }> {
   const { price } = await onSale(app);
-  const created = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId: 'buyer_queue' }), withStripe());
-  const sessionId = ((await created.json()) as { url: string }).url.split('/').pop()!;
+  const sessionId = await startCheckout(app, { items: [{ price: price.id, quantity: 1 }], clientReferenceId: 'buyer_queue' });
   await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' } });
   const events = await stripe.events.list({ type: 'checkout.session.completed', limit: 100 });
   const completed = events.data.find((candidate) => (candidate.data.object as { id?: string }).id === sessionId);
@@ -70,11 +71,7 @@ describe('queue mode: the buyer never waits for the batch', () => {
     let next: string | null = null;
     let pages = 0;
     do {
-      const response = await app.send(
-        post('/api/admin/replay', next ? { startingAfter: next } : {}, { authorization: 'Bearer sync-token-for-tests' }),
-        withStripe(),
-      );
-      const page = (await response.json()) as { hasMore: boolean; next: string | null };
+      const page: ReplayResponse = await bodyOf(adminApi(app, withStripe()).replay.$post({ json: next ? { startingAfter: next } : {} }));
       next = page.hasMore ? page.next : null;
       pages++;
     } while (next && pages < 50);

@@ -4,11 +4,10 @@
 import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import type { OrderResponse } from '../../../contract/api';
-import { orderRow, testApp } from '../support/app';
+import { bodyOf, orderRow, testApp } from '../support/app';
 import { newBuyer } from '../support/buyer';
 import { fileBytes, get, PDF_KEY, putFile } from '../delivery/support';
-import { onSale, post, stripe, withStripe } from '../support/on-sale';
+import { onSale, stripe, withStripe, startCheckout } from '../support/on-sale';
 import { delivery, event } from '../support/stripe';
 
 /** A cart of a subscription and a one-time product, checked out and paid on the local Stripe's hosted page; no webhook sent yet. */
@@ -16,12 +15,7 @@ async function subscriptionCartPaidOnStripe(app: ReturnType<typeof testApp>) {
   const { price: monthly } = await onSale(app, { recurring: true, amount: 500, catalogId: 'field-notes' });
   const { price: once } = await onSale(app, { amount: 2400, catalogId: 'trail-map-print' });
   const buyer = await newBuyer();
-  const response = await app.send(
-    post('/api/checkout', { items: [{ price: monthly.id, quantity: 1 }, { price: once.id, quantity: 1 }], clientReferenceId: buyer.id }),
-    withStripe(),
-  );
-  expect(response.status).toBe(200);
-  const sessionId = ((await response.json()) as { url: string }).url.split('/').pop()!;
+  const sessionId = await startCheckout(app, { items: [{ price: monthly.id, quantity: 1 }, { price: once.id, quantity: 1 }], clientReferenceId: buyer.id });
   const completion = await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   const session = (await completion.json()) as Stripe.Checkout.Session;
   expect(session).toMatchObject({ mode: 'subscription', payment_status: 'paid', payment_intent: null });
@@ -76,9 +70,7 @@ describe('a subscription-mode order, paid through its first invoice', () => {
     const app = testApp();
     const session = await subscriptionCartPaidOnStripe(app);
     // The buyer's success page asks before Stripe's webhook arrives: the order is recorded from Stripe.
-    const landing = await app.send(get(`/api/orders/${session.id}`, { 'cf-connecting-ip': '198.51.100.21' }), withStripe());
-    expect(landing.status).toBe(200);
-    const landed = (await landing.json()) as OrderResponse;
+    const landed = await bodyOf(app.client(withStripe()).api.orders[':sessionId'].$get({ param: { sessionId: session.id } }, { headers: { 'cf-connecting-ip': '198.51.100.21' } }));
     expect(landed.status).toBe('fulfilled');
     const file = landed.downloads.find((link) => link.url.includes(PDF_KEY));
     expect((await app.send(get(file!.url), withStripe())).status).toBe(200);

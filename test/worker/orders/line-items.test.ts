@@ -2,18 +2,19 @@
 // (10 per page unless asked): on the webhook path and on the success-page landing.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import type { SyncResponse } from '../../../contract/api';
 import type { FulfilmentRequest } from '../../../worker/seller-hooks';
-import { testApp } from '../support/app';
-import { post, stripe, withStripe } from '../support/on-sale';
+import { bodyOf, testApp } from '../support/app';
+import { stripe, withStripe } from '../support/on-sale';
 import { delivery, event } from '../support/stripe';
+import { adminApi } from '../support/back-office';
 
 /** The fake's products and prices, mirrored through the worker's own sync: the shop sells them. */
 async function syncMirror(app: ReturnType<typeof testApp>) {
-  for (const resource of ['products', 'prices']) {
+  for (const resource of ['products', 'prices'] as const) {
     let next: string | null = null;
     do {
-      const response = await app.send(post('/api/admin/sync', { resource, ...(next ? { startingAfter: next } : {}) }, { authorization: 'Bearer sync-token-for-tests' }), withStripe());
-      const page = (await response.json()) as { hasMore: boolean; next: string | null };
+      const page: SyncResponse = await bodyOf(adminApi(app, withStripe()).sync.$post({ json: { resource, ...(next ? { startingAfter: next } : {}) } }));
       next = page.hasMore ? page.next : null;
     } while (next);
   }

@@ -4,12 +4,11 @@
 import fc from 'fast-check';
 import type Stripe from 'stripe';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AdminAccessResponse, AdminOrderDetail, SalesTotals } from '../../../contract/api';
 import { downloadPath } from '../../../worker/delivery/links';
 import { signLink } from '../../../worker/delivery/signature';
 import { fileBytes, get, PDF_KEY, putFile } from '../delivery/support';
-import { DOWNLOAD_SECRET, ledgerRow, orderRow, snapshot, testApp } from '../support/app';
-import { adminEnv, adminGet, adminPost, seedOrder } from '../support/back-office';
+import { bodyOf, DOWNLOAD_SECRET, ledgerRow, orderRow, refused, snapshot, testApp } from '../support/app';
+import { adminApi, seedOrder } from '../support/back-office';
 import { checkoutSession, delivery, event, fixture, type TestEvent } from '../support/stripe';
 
 type App = ReturnType<typeof testApp>;
@@ -34,15 +33,10 @@ async function download(app: App, token: string): Promise<Response> {
   return app.send(get(downloadPath(token, PDF_KEY, expires, signature)));
 }
 
-async function json<T>(response: Response | Promise<Response>, status = 200): Promise<T> {
-  const r = await response;
-  expect(r.status, await r.clone().text()).toBe(status);
-  return (await r.json()) as T;
-}
 
 /** Today's sales in dollars: orders and net amount. */
 async function usdToday(app: App) {
-  const totals = await json<SalesTotals>(app.send(adminGet('totals'), adminEnv()));
+  const totals = await bodyOf(adminApi(app).totals.$get());
   return totals.today.find((t) => t.currency === 'usd') ?? { currency: 'usd', orders: 0, amount: 0 };
 }
 
@@ -55,7 +49,7 @@ describe('partial refunds: amounts kept net', () => {
     const { session, paymentIntent } = await fulfilledOrder(app);
     await send(app, event('charge.refunded', charge({ payment_intent: paymentIntent, refunded: false, amount_refunded: 500 })));
 
-    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${session.id}`), adminEnv()));
+    const detail = await bodyOf(adminApi(app).orders[':id'].$get({ param: { id: session.id } }));
     expect(detail.order).toMatchObject({ status: 'partially_refunded', amountTotal: 1200, amountRefunded: 500, amountNet: 700 });
     expect(detail.can.refund).toBe(true);
     expect(await usdToday(app)).toEqual({ currency: 'usd', orders: before.orders + 1, amount: before.amount + 700 });
@@ -76,7 +70,7 @@ describe('partial refunds: amounts kept net', () => {
     const { session, paymentIntent } = await fulfilledOrder(app);
     await send(app, event('charge.refunded', charge({ payment_intent: paymentIntent, refunded: false, amount_refunded: 500 })));
     const before = await snapshot();
-    const body = await json<{ error: string }>(app.send(adminPost(`orders/${session.id}/refund`, { amount: 701, requestId: 'req_more_than_remains_01' }), adminEnv()), 400);
+    const body = await refused(adminApi(app).orders[':id'].refund.$post({ param: { id: session.id }, json: { amount: 701, requestId: 'req_more_than_remains_01' } }), 400);
     expect(body.error).toMatch(/more than what remains to refund, 700/);
     expect(await snapshot()).toEqual(before);
   });
@@ -129,16 +123,16 @@ describe('the seller’s revoke and restore (no money moves)', () => {
   it('revoke stops the download, runs the revoke hook once and logs who and why; restore brings the download back and logs it', async () => {
     const app = testApp();
     const { session, token } = await fulfilledOrder(app);
-    const revoked = await json<AdminAccessResponse>(app.send(adminPost(`orders/${session.id}/revoke-access`, { reason: 'shared the link publicly' }), adminEnv()));
+    const revoked = await bodyOf(adminApi(app).orders[':id']['revoke-access'].$post({ param: { id: session.id }, json: { reason: 'shared the link publicly' } }));
     expect(revoked.orderStatus).toBe('revoked');
     expect((await download(app, token)).status).toBe(410);
     expect(app.revocations.map((r) => r.reason)).toEqual(['revoked']);
 
-    await json(app.send(adminPost(`orders/${session.id}/restore-access`, { reason: 'buyer apologised' }), adminEnv()));
+    await bodyOf(adminApi(app).orders[':id']['restore-access'].$post({ param: { id: session.id }, json: { reason: 'buyer apologised' } }));
     expect(await orderRow(session.id)).toMatchObject({ status: 'restored', amount_refunded: 0 });
     expect((await download(app, token)).status).toBe(200);
 
-    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${session.id}`), adminEnv()));
+    const detail = await bodyOf(adminApi(app).orders[':id'].$get({ param: { id: session.id } }));
     expect(detail.actions.map((a) => [a.action, a.actor, a.detail])).toEqual([
       ['access_revoked', 'SYNC_TOKEN', { from: 'fulfilled', reason: 'shared the link publicly' }],
       ['access_restored', 'SYNC_TOKEN', { from: 'revoked', reason: 'buyer apologised' }],
@@ -149,7 +143,7 @@ describe('the seller’s revoke and restore (no money moves)', () => {
     const app = testApp();
     const { session } = await fulfilledOrder(app);
     const before = await snapshot();
-    const body = await json<{ error: string }>(app.send(adminPost(`orders/${session.id}/restore-access`, { reason: 'why not' }), adminEnv()), 409);
+    const body = await refused(adminApi(app).orders[':id']['restore-access'].$post({ param: { id: session.id }, json: { reason: 'why not' } }), 409);
     expect(body.error).toBe('an order that is fulfilled cannot become restored by the seller');
     expect(await snapshot()).toEqual(before);
   });
@@ -158,7 +152,7 @@ describe('the seller’s revoke and restore (no money moves)', () => {
     const app = testApp();
     const { session } = await fulfilledOrder(app);
     const before = await snapshot();
-    const body = await json<{ error: string }>(app.send(adminPost(`orders/${session.id}/revoke-access`, { reason: '  ' }), adminEnv()), 400);
+    const body = await refused(adminApi(app).orders[':id']['revoke-access'].$post({ param: { id: session.id }, json: { reason: '  ' } }), 400);
     expect(body.error).toMatch(/^reason must say why/);
     expect(await snapshot()).toEqual(before);
   });
@@ -167,7 +161,7 @@ describe('the seller’s revoke and restore (no money moves)', () => {
     const app = testApp();
     const { session, paymentIntent } = await fulfilledOrder(app);
     await send(app, event('charge.refunded', charge({ payment_intent: paymentIntent, refunded: true })));
-    await json(app.send(adminPost(`orders/${session.id}/revoke-access`, { reason: 'x' }), adminEnv()), 409);
+    await refused(adminApi(app).orders[':id']['revoke-access'].$post({ param: { id: session.id }, json: { reason: 'x' } }), 409);
   });
 });
 
@@ -233,20 +227,20 @@ describe('the seller’s mark shipped', () => {
   it('an order awaiting shipment becomes shipped with its carrier and tracking number, logged with who; a second mark → 409', async () => {
     const app = testApp();
     const id = await seedOrder({ createdAt: Date.now(), status: 'awaiting_shipment' });
-    const shipped = await json<AdminAccessResponse>(app.send(adminPost(`orders/${id}/mark-shipped`, { carrier: 'La Poste', trackingNumber: 'LP 0042-17' }), adminEnv()));
+    const shipped = await bodyOf(adminApi(app).orders[':id']['mark-shipped'].$post({ param: { id }, json: { carrier: 'La Poste', trackingNumber: 'LP 0042-17' } }));
     expect(shipped.orderStatus).toBe('shipped');
     expect(await orderRow(id)).toMatchObject({ status: 'shipped', shipping_carrier: 'La Poste', tracking_number: 'LP 0042-17', shipped_at: expect.any(Number) });
-    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${id}`), adminEnv()));
+    const detail = await bodyOf(adminApi(app).orders[':id'].$get({ param: { id } }));
     expect(detail.shipment).toMatchObject({ carrier: 'La Poste', trackingNumber: 'LP 0042-17' });
     expect(detail.actions.map((a) => [a.action, a.actor])).toEqual([['marked_shipped', 'SYNC_TOKEN']]);
-    await json(app.send(adminPost(`orders/${id}/mark-shipped`, { carrier: 'La Poste', trackingNumber: 'LP 0042-18' }), adminEnv()), 409);
+    await refused(adminApi(app).orders[':id']['mark-shipped'].$post({ param: { id }, json: { carrier: 'La Poste', trackingNumber: 'LP 0042-18' } }), 409);
   });
 
   it('a fulfilled digital order cannot be marked shipped → 409, nothing changed', async () => {
     const app = testApp();
     const { session } = await fulfilledOrder(app);
     const before = await snapshot();
-    await json(app.send(adminPost(`orders/${session.id}/mark-shipped`, { carrier: 'x', trackingNumber: '1' }), adminEnv()), 409);
+    await refused(adminApi(app).orders[':id']['mark-shipped'].$post({ param: { id: session.id }, json: { carrier: 'x', trackingNumber: '1' } }), 409);
     expect(await snapshot()).toEqual(before);
   });
 });

@@ -1,8 +1,9 @@
 // GET /api/admin/health's wiring checks against the suite's local Stripe and the real local
 // R2: the lines `npm run doctor` prints, each red one with its fix, never a secret's value.
 import { env } from 'cloudflare:workers';
+import { parseResponse } from 'hono/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AdminHealthResponse, HealthCheck } from '../../../contract/api';
+import type { HealthCheck } from '../../../contract/api';
 import { HANDLED_EVENT_TYPES, STRIPE_API_VERSION } from '../../../contract/stripe-events';
 import { DOWNLOAD_SECRET, testApp } from '../support/app';
 import { adminEnv, SYNC_TOKEN } from '../support/back-office';
@@ -14,11 +15,11 @@ const bucket = () => env.FILES!;
 const FILES = ['field-notes/field-notes-pattern-pack.pdf', 'trail-map-print/trail-map-print.png'];
 
 async function checks(overrides = {}): Promise<Map<string, HealthCheck>> {
-  const response = await testApp().send(new Request(`${SHOP}/api/admin/health`, { headers: { authorization: `Bearer ${SYNC_TOKEN}` } }), adminEnv(overrides));
+  const response = await testApp().client(adminEnv(overrides), { origin: SHOP, headers: { authorization: `Bearer ${SYNC_TOKEN}` } }).api.admin.health.$get();
   expect(response.status).toBe(200);
   const text = await response.clone().text();
   for (const secret of [WEBHOOK_SECRET, SYNC_TOKEN, DOWNLOAD_SECRET, 'sk_test_worker_suite']) expect(text).not.toContain(secret);
-  const health = (await response.json()) as AdminHealthResponse;
+  const health = await parseResponse(response);
   return new Map(health.checks.map((check) => [check.id, check]));
 }
 

@@ -2,27 +2,21 @@
 // Stripe (the order changes only on the webhook), and re-running a fulfilment.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { AdminOrderDetail, AdminOrdersResponse, AdminRefundResponse, SalesTotals } from '../../../contract/api';
-import { adminEnv, adminGet, adminPost, seedOrder, uniqueRef } from '../support/back-office';
-import { orderRow, outboxRow, snapshot, testApp, testEnv } from '../support/app';
-import { onSale, post, withStripe } from '../support/on-sale';
+import type { SalesTotals } from '../../../contract/api';
+import { adminApi, adminEnv, adminGet, adminPost, seedOrder, uniqueRef } from '../support/back-office';
+import { bodyOf, orderRow, outboxRow, refused, snapshot, testApp, testEnv } from '../support/app';
+import { onSale, startCheckout, withStripe } from '../support/on-sale';
 import { checkoutSession, delivery, event } from '../support/stripe';
 
 type App = ReturnType<typeof testApp>;
 
-async function json<T>(response: Response | Promise<Response>, status = 200): Promise<T> {
-  const r = await response;
-  expect(r.status, await r.clone().text()).toBe(status);
-  return (await r.json()) as T;
-}
 
 /** A session paid in the fake Stripe, recorded by the shop (through the success page's lookup). */
 async function paidOrder(app: App, clientReferenceId = uniqueRef('buyer')): Promise<string> {
   const { price } = await onSale(app);
-  const created = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId }), withStripe());
-  const sessionId = ((await created.json()) as { url: string }).url.split('/').pop()!;
+  const sessionId = await startCheckout(app, { items: [{ price: price.id, quantity: 1 }], clientReferenceId });
   await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' } });
-  expect((await app.send(new Request(`https://shop.example/api/orders/${sessionId}`), withStripe())).status).toBe(200);
+  expect((await app.client(withStripe()).api.orders[':sessionId'].$get({ param: { sessionId } })).status).toBe(200);
   return sessionId;
 }
 
@@ -48,12 +42,12 @@ describe('GET /api/admin/orders', () => {
     const createdAt = (id: string) => (ids.indexOf(id) === 12 ? base + 110 : base + ids.indexOf(id) * 10);
     const newestFirst = [...ids].sort((a, b) => createdAt(b) - createdAt(a) || (a < b ? 1 : -1));
     const start = `${base + 1000}~z`;
-    const first = await json<AdminOrdersResponse>(app.send(adminGet(`orders?limit=5&cursor=${encodeURIComponent(start)}`), adminEnv()));
+    const first = await bodyOf(adminApi(app).orders.$get({ query: { limit: '5', cursor: start } }));
     await seedOrder({ createdAt: base + 500 }); // a newer order arrives
     const seen = first.orders.map((o) => o.id);
     let next = first.next;
     while (next && seen.length < 13) {
-      const page = await json<AdminOrdersResponse>(app.send(adminGet(`orders?limit=5&cursor=${encodeURIComponent(next)}`), adminEnv()));
+      const page = await bodyOf(adminApi(app).orders.$get({ query: { limit: '5', cursor: next } }));
       seen.push(...page.orders.map((o) => o.id));
       next = page.next;
     }
@@ -66,7 +60,7 @@ describe('GET /api/admin/orders', () => {
     const base = 4_100_000_000_000 + Math.floor(Math.random() * 1e9);
     const review = await seedOrder({ createdAt: base, status: 'review' });
     await seedOrder({ createdAt: base + 1, status: 'fulfilled' });
-    const page = await json<AdminOrdersResponse>(app.send(adminGet(`orders?status=review&limit=1&cursor=${base + 10}~z`), adminEnv()));
+    const page = await bodyOf(adminApi(app).orders.$get({ query: { status: 'review', limit: '1', cursor: `${base + 10}~z` } }));
     expect(page.orders.map((o) => [o.id, o.status])).toEqual([[review, 'review']]);
   });
 
@@ -80,7 +74,7 @@ describe('GET /api/admin/orders', () => {
     const seeded = { paymentIntent: `pi_${uniqueRef('Search')}`, email: `${uniqueRef('ada')}@example.com`, clientReferenceId: uniqueRef('buyer') };
     const id = await seedOrder({ createdAt: Date.now(), ...seeded });
     await seedOrder({ createdAt: Date.now() }); // another order
-    const page = await json<AdminOrdersResponse>(app.send(adminGet(`orders?q=${encodeURIComponent(term({ id, ...seeded }))}`), adminEnv()));
+    const page = await bodyOf(adminApi(app).orders.$get({ query: { q: term({ id, ...seeded }) } }));
     expect(page.orders.map((o) => o.id)).toEqual([id]);
     expect(page.orders[0]).toMatchObject({ customerEmail: seeded.email, paymentIntent: seeded.paymentIntent, clientReferenceId: seeded.clientReferenceId });
   });
@@ -92,7 +86,7 @@ describe('GET /api/admin/orders', () => {
     ['a page of 1000', 'limit=1000', /^limit must be a whole number from 1 to 100/],
   ])('%s → 400 naming the field', async (_name, query, message) => {
     const app = testApp();
-    const body = await json<{ error: string }>(app.send(adminGet(`orders?${query}`), adminEnv()), 400);
+    const body = await refused(app.send(adminGet(`orders?${query}`), adminEnv()), 400);
     expect(body.error).toMatch(message);
   });
 
@@ -103,22 +97,22 @@ describe('GET /api/admin/orders', () => {
     const line = (position: number, description: string | null, product: string | null, quantity: number) =>
       env.DB.prepare('INSERT INTO order_line_items (order_id, position, price, product, description, quantity, amount_total, currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').bind(id, position, `price_${position}`, product, description, quantity, 1000, 'usd');
     await env.DB.batch([line(0, 'Field Notes Pattern Pack', 'prod_a', 1), line(1, null, 'trail-map-print', 2), line(2, 'Field Notes Club', 'prod_c', 1)]);
-    const page = await json<AdminOrdersResponse>(app.send(adminGet(`orders?q=${id}`), adminEnv()));
+    const page = await bodyOf(adminApi(app).orders.$get({ query: { q: id } }));
     const expected = [
       { name: 'Field Notes Pattern Pack', quantity: 1 },
       { name: 'Trail Map Print', quantity: 2 },
       { name: 'Field Notes Club', quantity: 1 },
     ];
     expect(page.orders[0]!.lines).toEqual(expected);
-    const listed = await json<AdminOrdersResponse>(app.send(adminGet(`orders?limit=100&cursor=${Date.now() + 1000}~z`), adminEnv()));
+    const listed = await bodyOf(adminApi(app).orders.$get({ query: { limit: '100', cursor: `${Date.now() + 1000}~z` } }));
     expect(listed.orders.find((o) => o.id === id)?.lines).toEqual(expected);
-    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${id}`), adminEnv()));
+    const detail = await bodyOf(adminApi(app).orders[':id'].$get({ param: { id } }));
     expect(detail.order.lines).toEqual(expected);
   });
 
   it('answers with Cache-Control: no-store', async () => {
     const app = testApp();
-    const response = await app.send(adminGet('orders?limit=1'), adminEnv());
+    const response = await adminApi(app).orders.$get({ query: { limit: '1' } });
     expect(response.headers.get('cache-control')).toBe('no-store');
   });
 });
@@ -135,7 +129,7 @@ describe('GET /api/admin/totals', () => {
     await seedOrder({ createdAt: now - 3 * day, currency, amountTotal: 1500, status: 'paid' });
     await seedOrder({ createdAt: now - 20 * day, currency, amountTotal: 700, status: 'review' });
     await seedOrder({ createdAt: now - 40 * day, currency, amountTotal: 9000 });
-    const totals = await json<SalesTotals>(app.send(adminGet('totals'), adminEnv()));
+    const totals = await bodyOf(adminApi(app).totals.$get());
     const of = (list: SalesTotals['today']) => list.find((t) => t.currency === currency);
     expect(of(totals.today)).toEqual({ currency, orders: 1, amount: 1000 });
     expect(of(totals.last7Days)).toEqual({ currency, orders: 2, amount: 2500 });
@@ -149,7 +143,7 @@ describe('GET /api/admin/orders/:id', () => {
     const session = checkoutSession({ payment_intent: `pi_${uniqueRef('Detail')}`, customer_details: { email: 'detail@example.com' } as never });
     const paid = event('checkout.session.completed', session);
     await app.send(await delivery(paid));
-    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${session.id}`), adminEnv()));
+    const detail = await bodyOf(adminApi(app).orders[':id'].$get({ param: { id: session.id } }));
     expect(detail.order).toMatchObject({ id: session.id, status: 'fulfilled', customerEmail: 'detail@example.com' });
     expect(detail.events.map((e) => [e.id, e.type, e.status])).toEqual([[paid.id, 'checkout.session.completed', 'processed']]);
     expect(detail.outbox).toEqual([expect.objectContaining({ kind: 'delivered', status: 'done' })]);
@@ -163,7 +157,7 @@ describe('GET /api/admin/orders/:id', () => {
     await app.send(await delivery(event('checkout.session.completed', session)));
     const buyerView = await (await app.send(new Request(`https://shop.example/api/orders/${session.id}`))).text();
     expect(buyerView).not.toContain('private@example.com');
-    const adminView = await app.send(adminGet(`orders/${session.id}`), adminEnv());
+    const adminView = await adminApi(app).orders[':id'].$get({ param: { id: session.id } });
     expect(await adminView.text()).toContain('private@example.com');
   });
 
@@ -184,7 +178,7 @@ describe('GET /api/admin/orders/:id', () => {
       env.DB.prepare("INSERT INTO licence_keys (product_id, key, source, order_id, unit, added_at, assigned_at) VALUES ('field-notes', ?, 'generated', ?, 0, 1, 1)").bind(`K1-${id}`, id),
       env.DB.prepare("INSERT INTO download_counts (order_id, file_key, count, last_at) VALUES (?, 'field-notes/field-notes-pattern-pack.pdf', 3, 5000)").bind(id),
     ]);
-    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${id}`), adminEnv()));
+    const detail = await bodyOf(adminApi(app).orders[':id'].$get({ param: { id } }));
     expect(detail.licenceKeys).toEqual([
       { product: 'field-notes', unit: 0, key: `K1-${id}` },
       { product: 'field-notes', unit: 1, key: `K2-${id}` },
@@ -194,8 +188,8 @@ describe('GET /api/admin/orders/:id', () => {
 
   it('an unknown order → 404; a malformed id → 400', async () => {
     const app = testApp();
-    expect((await app.send(adminGet(`orders/cs_test_a1Unknown${crypto.randomUUID().replaceAll('-', '')}`), adminEnv())).status).toBe(404);
-    expect((await app.send(adminGet('orders/not-a-session'), adminEnv())).status).toBe(400);
+    expect((await adminApi(app).orders[':id'].$get({ param: { id: `cs_test_a1Unknown${crypto.randomUUID().replaceAll('-', '')}` } })).status).toBe(404);
+    expect((await adminApi(app).orders[':id'].$get({ param: { id: 'not-a-session' } })).status).toBe(400);
   });
 });
 
@@ -206,7 +200,7 @@ describe('POST /api/admin/orders/:id/refund', () => {
     const { payment_intent: paymentIntent } = (await orderRow(sessionId)) as { payment_intent: string };
     const before = await orderRow(sessionId);
     const requestId = uniqueRef('refund').slice(0, 40);
-    const result = await json<AdminRefundResponse>(app.send(adminPost(`orders/${sessionId}/refund`, { requestId }), adminEnv()), 202);
+    const result = await bodyOf(adminApi(app).orders[':id'].refund.$post({ param: { id: sessionId }, json: { requestId } }), 202);
     expect(result).toMatchObject({ refund: { status: 'succeeded', amount: 1200, currency: 'usd' }, orderStatus: 'fulfilled' });
     const call = (await fakeRequests()).filter((r) => r.path === '/v1/refunds').at(-1);
     expect(call).toMatchObject({ params: { payment_intent: paymentIntent }, idempotencyKey: `admin-refund:${sessionId}:${requestId}` });
@@ -217,7 +211,7 @@ describe('POST /api/admin/orders/:id/refund', () => {
     expect(refunded).toBeDefined();
     expect((await app.send(await delivery(refunded!), adminEnv())).status).toBe(200);
     expect(await orderRow(sessionId)).toMatchObject({ status: 'refunded' });
-    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${sessionId}`), adminEnv()));
+    const detail = await bodyOf(adminApi(app).orders[':id'].$get({ param: { id: sessionId } }));
     expect(detail.actions).toEqual([expect.objectContaining({ action: 'refund_requested', actor: 'SYNC_TOKEN' })]);
     expect(detail.events.map((e) => e.type)).toContain('charge.refunded');
   });
@@ -226,8 +220,8 @@ describe('POST /api/admin/orders/:id/refund', () => {
     const app = testApp();
     const sessionId = await paidOrder(app);
     const requestId = uniqueRef('twice').slice(0, 40);
-    const first = await json<AdminRefundResponse>(app.send(adminPost(`orders/${sessionId}/refund`, { requestId, amount: 500 }), adminEnv()), 202);
-    const second = await json<AdminRefundResponse>(app.send(adminPost(`orders/${sessionId}/refund`, { requestId, amount: 500 }), adminEnv()), 202);
+    const first = await bodyOf(adminApi(app).orders[':id'].refund.$post({ param: { id: sessionId }, json: { requestId, amount: 500 } }), 202);
+    const second = await bodyOf(adminApi(app).orders[':id'].refund.$post({ param: { id: sessionId }, json: { requestId, amount: 500 } }), 202);
     expect(second.refund.id).toBe(first.refund.id);
   });
 
@@ -241,6 +235,7 @@ describe('POST /api/admin/orders/:id/refund', () => {
     const sessionId = await paidOrder(app);
     const before = await snapshot();
     const refundsBefore = (await fakeRequests()).filter((r) => r.path === '/v1/refunds').length;
+    // Malformed bodies: sent raw, past the typed client.
     const response = await app.send(adminPost(`orders/${sessionId}/refund`, 'amount' in body ? { requestId: uniqueRef('bad').slice(0, 40), ...body } : body), adminEnv());
     expect(response.status).toBe(status);
     expect((await fakeRequests()).filter((r) => r.path === '/v1/refunds').length).toBe(refundsBefore);
@@ -250,7 +245,7 @@ describe('POST /api/admin/orders/:id/refund', () => {
   it('an order that was never paid → 409, Stripe not asked', async () => {
     const app = testApp();
     const id = await seedOrder({ createdAt: Date.now(), status: 'pending', paymentIntent: `pi_${uniqueRef('Pending')}` });
-    const response = await app.send(adminPost(`orders/${id}/refund`, { requestId: uniqueRef('pending').slice(0, 40) }), adminEnv());
+    const response = await adminApi(app).orders[':id'].refund.$post({ param: { id }, json: { requestId: uniqueRef('pending').slice(0, 40) } });
     expect(response.status).toBe(409);
     expect(await response.json()).toEqual({ error: 'an order in status pending cannot be refunded' });
   });
@@ -258,7 +253,7 @@ describe('POST /api/admin/orders/:id/refund', () => {
   it('without a Stripe key → 503 saying so', async () => {
     const app = testApp();
     const id = await seedOrder({ createdAt: Date.now(), paymentIntent: `pi_${uniqueRef('NoKey')}` });
-    const response = await app.send(adminPost(`orders/${id}/refund`, { requestId: uniqueRef('nokey').slice(0, 40) }), adminEnv({ STRIPE_SECRET_KEY: undefined }));
+    const response = await adminApi(app, adminEnv({ STRIPE_SECRET_KEY: undefined })).orders[':id'].refund.$post({ param: { id }, json: { requestId: uniqueRef('nokey').slice(0, 40) } });
     expect(response.status).toBe(503);
   });
 
@@ -279,13 +274,13 @@ describe('POST /api/admin/orders/:id/rerun-fulfilment', () => {
     const session = checkoutSession({ metadata: { product_id: 'trail-map-print' }, currency: 'jpy', amount_subtotal: 1, amount_total: 1 });
     await app.send(await delivery(event('checkout.session.completed', session)));
     expect(await orderRow(session.id)).toMatchObject({ status: 'review' });
-    const result = await json<{ orderStatus: string }>(app.send(adminPost(`orders/${session.id}/rerun-fulfilment`), adminEnv()));
+    const result = await bodyOf(adminApi(app).orders[':id']['rerun-fulfilment'].$post({ param: { id: session.id }, json: {} }));
     expect(result.orderStatus).toBe('fulfilled');
     expect(await orderRow(session.id)).toMatchObject({ status: 'fulfilled', fulfilled_at: expect.any(Number) });
     expect(app.deliveries.map((d) => d.order.id)).toEqual([session.id]);
     const actions = await env.DB.prepare('SELECT actor, action FROM admin_actions WHERE subject = ?').bind(session.id).all();
     expect(actions.results).toEqual([{ actor: 'SYNC_TOKEN', action: 'fulfilment_rerun' }]);
-    expect((await app.send(adminPost(`orders/${session.id}/rerun-fulfilment`), adminEnv())).status).toBe(409);
+    expect((await adminApi(app).orders[':id']['rerun-fulfilment'].$post({ param: { id: session.id }, json: {} })).status).toBe(409);
     expect(app.deliveries).toHaveLength(1);
   });
 
@@ -294,7 +289,7 @@ describe('POST /api/admin/orders/:id/rerun-fulfilment', () => {
     const session = checkoutSession({ metadata: { product_id: 'field-notes' }, currency: 'jpy', amount_subtotal: 1, amount_total: 1 });
     await app.send(await delivery(event('checkout.session.completed', session)));
     expect(await orderRow(session.id)).toMatchObject({ status: 'review' });
-    expect((await app.send(adminPost(`orders/${session.id}/rerun-fulfilment`), adminEnv())).status).toBe(200);
+    expect((await adminApi(app).orders[':id']['rerun-fulfilment'].$post({ param: { id: session.id }, json: {} })).status).toBe(200);
     const keys = await env.DB.prepare('SELECT product_id AS product, source FROM licence_keys WHERE order_id = ?').bind(session.id).all();
     expect(keys.results).toEqual([{ product: 'field-notes', source: 'generated' }]);
   });
@@ -305,7 +300,7 @@ describe('POST /api/admin/orders/:id/rerun-fulfilment', () => {
     await app.send(await delivery(event('checkout.session.completed', session)));
     await env.DB.prepare(`UPDATE outbox SET status = 'dead', attempts = 8, last_error = 'mail server refused' WHERE subject = ? AND kind = 'delivered'`).bind(session.id).run();
     const deliveredBefore = app.deliveries.length;
-    expect((await app.send(adminPost(`orders/${session.id}/rerun-fulfilment`), adminEnv())).status).toBe(200);
+    expect((await adminApi(app).orders[':id']['rerun-fulfilment'].$post({ param: { id: session.id }, json: {} })).status).toBe(200);
     expect(await outboxRow(session.id, 'delivered')).toMatchObject({ status: 'done', attempts: 1 });
     expect(app.deliveries.length).toBe(deliveredBefore + 1);
   });
@@ -315,7 +310,7 @@ describe('POST /api/admin/orders/:id/rerun-fulfilment', () => {
     const session = checkoutSession();
     await app.send(await delivery(event('checkout.session.completed', session)));
     const before = await snapshot();
-    expect((await app.send(adminPost(`orders/${session.id}/rerun-fulfilment`), adminEnv())).status).toBe(409);
+    expect((await adminApi(app).orders[':id']['rerun-fulfilment'].$post({ param: { id: session.id }, json: {} })).status).toBe(409);
     expect(await snapshot()).toEqual(before);
   });
 });
@@ -333,12 +328,12 @@ describe('POST /api/admin/orders/:id/resend-receipt, and the emails an order sho
     const to = `${uniqueRef('resend')}@example.com`.toLowerCase();
     const session = checkoutSession({ customer_email: to, customer_details: { email: to } as never });
     await app.send(await delivery(event('checkout.session.completed', session)), testEnv(mail()));
-    const before = await json<AdminOrderDetail>(app.send(adminGet(`orders/${session.id}`), adminEnv(mail())));
+    const before = await bodyOf(adminApi(app, adminEnv(mail())).orders[':id'].$get({ param: { id: session.id } }));
     expect(before.emails).toEqual([expect.objectContaining({ template: 'receipt', to, status: 'done', sentAt: expect.any(String) })]);
     expect(before.can.resendReceipt).toBe(true);
-    await json(app.send(adminPost(`orders/${session.id}/resend-receipt`), adminEnv(mail())), 202);
+    await bodyOf(adminApi(app, adminEnv(mail())).orders[':id']['resend-receipt'].$post({ param: { id: session.id }, json: {} }), 202);
     expect(await receiptsTo(to)).toHaveLength(2);
-    const after = await json<AdminOrderDetail>(app.send(adminGet(`orders/${session.id}`), adminEnv(mail())));
+    const after = await bodyOf(adminApi(app, adminEnv(mail())).orders[':id'].$get({ param: { id: session.id } }));
     expect(after.emails.map((e) => [e.template, e.status])).toEqual([
       ['receipt', 'done'],
       ['receipt', 'done'],
@@ -351,7 +346,7 @@ describe('POST /api/admin/orders/:id/resend-receipt, and the emails an order sho
     const to = `${uniqueRef('pending')}@example.com`.toLowerCase();
     const session = checkoutSession({ payment_status: 'unpaid', customer_email: to, customer_details: { email: to } as never });
     await app.send(await delivery(event('checkout.session.completed', session)), testEnv(mail()));
-    expect((await app.send(adminPost(`orders/${session.id}/resend-receipt`), adminEnv(mail()))).status).toBe(409);
+    expect((await adminApi(app, adminEnv(mail())).orders[':id']['resend-receipt'].$post({ param: { id: session.id }, json: {} })).status).toBe(409);
     expect(await receiptsTo(to)).toHaveLength(0);
   });
 });

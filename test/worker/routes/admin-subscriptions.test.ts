@@ -2,15 +2,8 @@
 // subscription as Stripe last reported it (status, current period, cancel at period end).
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { AdminSubscriptionsResponse } from '../../../contract/api';
-import { adminEnv, adminGet, seedOrder, uniqueRef } from '../support/back-office';
-import { testApp } from '../support/app';
-
-async function json<T>(response: Response | Promise<Response>, status = 200): Promise<T> {
-  const r = await response;
-  expect(r.status, await r.clone().text()).toBe(status);
-  return (await r.json()) as T;
-}
+import { adminApi, adminEnv, adminGet, seedOrder, uniqueRef } from '../support/back-office';
+import { bodyOf, refused, testApp } from '../support/app';
 
 /** An order that started `subscription`, and (unless `mirrored` is null) the subscription as the mirror holds it. */
 async function subscriptionOrder(createdAt: number, mirrored: { status: string; cancelAtPeriodEnd: boolean; periodStart: number; periodEnd: number } | null) {
@@ -37,8 +30,8 @@ describe('GET /api/admin/subscriptions', () => {
     await seedOrder({ createdAt: base + 20 }); // a one-off order: not a subscription
     const canceled = await subscriptionOrder(base + 10, { status: 'canceled', cancelAtPeriodEnd: false, ...period });
     const unreported = await subscriptionOrder(base, null);
-    const start = encodeURIComponent(`${base + 100}~z`);
-    const first = await json<AdminSubscriptionsResponse>(app.send(adminGet(`subscriptions?limit=2&cursor=${start}`), adminEnv()));
+    const start = `${base + 100}~z`;
+    const first = await bodyOf(adminApi(app).subscriptions.$get({ query: { limit: '2', cursor: start } }));
     expect(first.subscriptions.map((s) => s.id)).toEqual([active.subscription, canceled.subscription]);
     expect(first.subscriptions[0]).toMatchObject({
       orderId: active.id,
@@ -50,12 +43,12 @@ describe('GET /api/admin/subscriptions', () => {
     });
     expect(first.subscriptions[0]!.customerEmail).toMatch(/@example\.com$/);
     expect(first.next).not.toBeNull();
-    const second = await json<AdminSubscriptionsResponse>(app.send(adminGet(`subscriptions?limit=2&cursor=${encodeURIComponent(first.next!)}`), adminEnv()));
+    const second = await bodyOf(adminApi(app).subscriptions.$get({ query: { limit: '2', cursor: first.next! } }));
     expect(second.subscriptions[0]).toMatchObject({ id: unreported.subscription, orderId: unreported.id, status: null, cancelAtPeriodEnd: null, currentPeriodEnd: null, customer: null });
   });
 
   it('a forged cursor → 400 naming the field', async () => {
-    const body = await json<{ error: string }>(testApp().send(adminGet('subscriptions?cursor=1%20OR%201'), adminEnv()), 400);
+    const body = await refused(testApp().send(adminGet('subscriptions?cursor=1%20OR%201'), adminEnv()), 400);
     expect(body.error).toMatch(/^cursor must be a cursor/);
   });
 

@@ -1,6 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { testApp, testEnv } from '../support/app';
+import type { ReplayResponse, SyncResponse } from '../../../contract/api';
+import { bodyOf, testApp, testEnv } from '../support/app';
+import { adminApi } from '../support/back-office';
 import { fakeStripe } from '../support/stripe';
 
 const stripe = fakeStripe(env.FAKE_STRIPE_URL);
@@ -63,16 +65,14 @@ describe('/api/admin', () => {
   });
 
   it('syncs products page by page into the mirror', async () => {
-    const { send } = testApp();
+    const app = testApp();
     const made = [];
     for (const name of ['Sync A', 'Sync B', 'Sync C']) made.push(await stripe.products.create({ name, metadata: { catalog_id: `sync-${name}` } }));
     let next: string | null = null;
     let synced = 0;
     let pages = 0;
     do {
-      const response = await send(call('sync', { resource: 'products', ...(next ? { startingAfter: next } : {}) }), withStripe());
-      expect(response.status).toBe(200);
-      const page = (await response.json()) as { synced: number; hasMore: boolean; next: string | null };
+      const page: SyncResponse = await bodyOf(adminApi(app, withStripe()).sync.$post({ json: { resource: 'products', ...(next ? { startingAfter: next } : {}) } }));
       synced += page.synced;
       next = page.hasMore ? page.next : null;
       pages++;
@@ -99,7 +99,7 @@ describe('/api/admin', () => {
   });
 
   it('replays missed events through the webhook path; a second replay skips them all', async () => {
-    const { send } = testApp();
+    const app = testApp();
     const product = await stripe.products.create({ name: 'Replayed product' });
     const replayAll = async () => {
       let next: string | null = null;
@@ -107,12 +107,7 @@ describe('/api/admin', () => {
       let skipped = 0;
       let pages = 0;
       do {
-        const page = (await (await send(call('replay', next ? { startingAfter: next } : {}), withStripe())).json()) as {
-          replayed: number;
-          skipped: number;
-          hasMore: boolean;
-          next: string | null;
-        };
+        const page: ReplayResponse = await bodyOf(adminApi(app, withStripe()).replay.$post({ json: next ? { startingAfter: next } : {} }));
         replayed += page.replayed;
         skipped += page.skipped;
         next = page.hasMore ? page.next : null;

@@ -3,10 +3,9 @@ import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { CATALOG_REBUILD_WINDOW_MS } from '../../../worker/mirror/sync';
 import { CATALOG_CACHE_CONTROL } from '../../../worker/routes/catalog';
-import { testApp, testEnv } from '../support/app';
+import { bodyOf, testApp, testEnv } from '../support/app';
 import { delivery, event, fixture } from '../support/stripe';
 
-type Catalog = { checkout: boolean; products: { id: string; name: string; catalogId: string | null; prices: { id: string; unitAmount: number | null }[] }[] };
 
 const product = (id: string, overrides: Partial<Stripe.Product> = {}) => ({ ...fixture<Stripe.Product>('product'), id, metadata: { catalog_id: 'field-notes' }, ...overrides });
 const price = (id: string, productId: string, overrides: Partial<Stripe.Price> = {}) => ({
@@ -33,7 +32,7 @@ describe('GET /api/catalog', () => {
     const read = async () => {
       clock += 2 * CATALOG_REBUILD_WINDOW_MS;
       await app.redeliverRetries(environment);
-      return (await (await app.send(new Request('https://shop.example/api/catalog'), environment)).json()) as Catalog;
+      return bodyOf(app.client(environment).api.catalog.$get());
     };
     const id = `prod_${crypto.randomUUID().slice(0, 8)}`;
 
@@ -71,14 +70,13 @@ describe('GET /api/catalog', () => {
     await app.send(await delivery(event('product.created', product(id, { default_price: `price_${id}_default` }), { created: 100 })), environment);
     clock += 2 * CATALOG_REBUILD_WINDOW_MS;
     await app.redeliverRetries(environment);
-    const catalog = (await (await app.send(new Request('https://shop.example/api/catalog'), environment)).json()) as Catalog;
+    const catalog = await bodyOf(app.client(environment).api.catalog.$get());
     expect(catalog.products.find((entry) => entry.id === id)?.prices.map((entry) => entry.id)).toEqual([`price_${id}_default`, `price_${id}_cheap`]);
   });
 
   it('says checkout is available when the worker has a Stripe key', async () => {
     const app = testApp();
-    const response = await app.send(new Request('https://shop.example/api/catalog'), testEnv({ STRIPE_SECRET_KEY: 'sk_test_x' }));
-    expect(((await response.json()) as Catalog).checkout).toBe(true);
+    expect((await bodyOf(app.client(testEnv({ STRIPE_SECRET_KEY: 'sk_test_x' })).api.catalog.$get())).checkout).toBe(true);
   });
 });
 

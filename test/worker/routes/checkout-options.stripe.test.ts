@@ -2,9 +2,8 @@
 // what reaches Stripe is what the config says, whatever the request carries.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { CheckoutResponse } from '../../../contract/api';
-import { snapshot, testApp } from '../support/app';
-import { onSale, post, stripe, withStripe } from '../support/on-sale';
+import { bodyOf, refusalOf, snapshot, testApp } from '../support/app';
+import { onSale, post, startCheckout, stripe, withStripe } from '../support/on-sale';
 import type { Env } from '../../../worker/platform/env';
 
 const EMBEDDED: Partial<Env> = { CHECKOUT_MODE: 'embedded', STRIPE_PUBLISHABLE_KEY: 'pk_test_51EmbeddedForTests' };
@@ -19,19 +18,18 @@ async function creationsFor(clientReferenceId: string): Promise<Record<string, u
   return requests.filter((r) => r.method === 'POST' && r.path === '/v1/checkout/sessions' && r.params.client_reference_id === clientReferenceId).map((r) => r.params);
 }
 
-const sessionIdOf = (clientSecret: string) => clientSecret.split('_secret_')[0]!;
+const sessionOfSecret = (clientSecret: string) => clientSecret.split('_secret_')[0]!;
 
 describe('POST /api/checkout in embedded mode', () => {
   it('creates an embedded_page session returning to the success page; answers its client_secret and the publishable key, no url', async () => {
     const app = testApp();
     const { price } = await onSale(app);
     const before = await snapshot();
-    const response = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId: buyerId('embedded') }), withOptions(EMBEDDED));
-    expect(response.status).toBe(200);
-    const body = (await response.json()) as Extract<CheckoutResponse, { clientSecret: string }>;
+    const body = await bodyOf(app.client(withOptions(EMBEDDED)).api.checkout.$post({ json: { items: [{ price: price.id, quantity: 1 }], clientReferenceId: buyerId('embedded') } }));
     expect(Object.keys(body).sort()).toEqual(['clientSecret', 'publishableKey']);
+    if (!('clientSecret' in body)) throw new Error('expected an embedded checkout');
     expect(body.publishableKey).toBe('pk_test_51EmbeddedForTests');
-    const session = await stripe.checkout.sessions.retrieve(sessionIdOf(body.clientSecret));
+    const session = await stripe.checkout.sessions.retrieve(sessionOfSecret(body.clientSecret));
     expect(session).toMatchObject({
       ui_mode: 'embedded_page',
       client_secret: body.clientSecret,
@@ -49,7 +47,7 @@ describe('POST /api/checkout in embedded mode', () => {
     const buyer = buyerId('misconfigured');
     const response = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId: buyer }), withOptions({ CHECKOUT_MODE: 'embedded' }));
     expect(response.status).toBe(503);
-    expect(((await response.json()) as { error: string }).error).toMatch(/STRIPE_PUBLISHABLE_KEY/);
+    expect(await refusalOf(response)).toMatch(/STRIPE_PUBLISHABLE_KEY/);
     expect(await creationsFor(buyer)).toEqual([]);
   });
 
@@ -68,14 +66,10 @@ describe('POST /api/checkout options reach Stripe from the config alone', () => 
     const app = testApp();
     const { price } = await onSale(app);
     const buyer = buyerId('switches');
-    const response = await app.send(
-      post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId: buyer }),
-      withOptions({ CHECKOUT_PROMOTION_CODES: 'true', CHECKOUT_AUTOMATIC_TAX: 'true', CHECKOUT_PHONE_NUMBER: 'true' }),
-    );
-    expect(response.status).toBe(200);
+    const sessionId = await startCheckout(app, { items: [{ price: price.id, quantity: 1 }], clientReferenceId: buyer }, {}, withOptions({ CHECKOUT_PROMOTION_CODES: 'true', CHECKOUT_AUTOMATIC_TAX: 'true', CHECKOUT_PHONE_NUMBER: 'true' }));
     const [params] = await creationsFor(buyer);
     expect(params).toMatchObject({ allow_promotion_codes: 'true', automatic_tax: { enabled: 'true' }, phone_number_collection: { enabled: 'true' } });
-    const session = await stripe.checkout.sessions.retrieve(((await response.json()) as { url: string }).url.split('/').pop()!);
+    const session = await stripe.checkout.sessions.retrieve(sessionId);
     expect(session).toMatchObject({ allow_promotion_codes: true, automatic_tax: { enabled: true }, phone_number_collection: { enabled: true } });
   });
 
@@ -86,10 +80,9 @@ describe('POST /api/checkout options reach Stripe from the config alone', () => 
     const vars = withStripe();
     const physical = buyerId('physical');
     const digital = buyerId('digital');
-    const shipped = await app.send(post('/api/checkout', { items: [{ price: mug.id, quantity: 1 }], clientReferenceId: physical }), vars);
-    expect(shipped.status).toBe(200);
+    const shipped = await startCheckout(app, { items: [{ price: mug.id, quantity: 1 }], clientReferenceId: physical }, {}, vars);
     // Stripe (the fake validates the countries as Stripe does) kept them on the session.
-    const session = await stripe.checkout.sessions.retrieve(((await shipped.json()) as { url: string }).url.split('/').pop()!);
+    const session = await stripe.checkout.sessions.retrieve(shipped);
     expect(session.shipping_address_collection).toEqual({ allowed_countries: ['US', 'CA', 'GB'] });
     // Stripe made a Shipping Rate of each shipping_rate_data and lists them on the session.
     expect(session.shipping_options).toEqual([

@@ -1,10 +1,11 @@
 // POST /api/checkout and the success-page landing, against the suite's fake Stripe API.
 import { env } from 'cloudflare:workers';
+import { parseResponse } from 'hono/client';
 import { describe, expect, it } from 'vitest';
-import { snapshot, testApp, testEnv } from '../support/app';
+import { refusalOf, snapshot, testApp } from '../support/app';
 import { fulfil } from '../../../worker/seller-hooks';
 import { newBuyer } from '../support/buyer';
-import { onSale, post, stripe, withStripe } from '../support/on-sale';
+import { onSale, post, sessionIdOf, stripe, withStripe } from '../support/on-sale';
 import { delivery, event } from '../support/stripe';
 import { DELIVERY_TOKEN } from '../../../contract/ids';
 
@@ -14,12 +15,12 @@ describe('POST /api/checkout with a Stripe key', () => {
     const { price } = await onSale(app);
     const before = await snapshot();
 
-    const response = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 2 }], clientReferenceId: 'buyer_cart_1', email: 'ada@example.com' }), withStripe());
+    const response = await app.client(withStripe()).api.checkout.$post({ json: { items: [{ price: price.id, quantity: 2 }], clientReferenceId: 'buyer_cart_1', email: 'ada@example.com' } });
 
     expect(response.status).toBe(200);
-    const { url } = (await response.json()) as { url: string };
-    expect(url).toMatch(new RegExp(`^${env.FAKE_STRIPE_URL}/pay/cs_test_`));
-    const session = await stripe.checkout.sessions.retrieve(url.split('/').pop()!, { expand: ['line_items'] });
+    const answer = await response.json();
+    expect(answer).toEqual({ url: expect.stringMatching(new RegExp(`^${env.FAKE_STRIPE_URL}/pay/cs_test_`)) });
+    const session = await stripe.checkout.sessions.retrieve(sessionIdOf(answer), { expand: ['line_items'] });
     expect(session).toMatchObject({
       mode: 'payment',
       client_reference_id: 'buyer_cart_1',
@@ -35,16 +36,16 @@ describe('POST /api/checkout with a Stripe key', () => {
   it('sends the buyer back to an allowed Pages origin', async () => {
     const app = testApp();
     const { price } = await onSale(app);
-    const response = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId: 'buyer_cart_2' }, { origin: 'https://shop.pages.dev' }), withStripe());
-    const session = await stripe.checkout.sessions.retrieve(((await response.json()) as { url: string }).url.split('/').pop()!);
+    const response = await app.client(withStripe()).api.checkout.$post({ json: { items: [{ price: price.id, quantity: 1 }], clientReferenceId: 'buyer_cart_2' } }, { headers: { origin: 'https://shop.pages.dev' } });
+    const session = await stripe.checkout.sessions.retrieve(sessionIdOf(await response.json()));
     expect(session.success_url).toBe('https://shop.pages.dev/success?session_id={CHECKOUT_SESSION_ID}');
   });
 
   it('uses subscription mode for a recurring price', async () => {
     const app = testApp();
     const { price } = await onSale(app, { recurring: true });
-    const response = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId: 'buyer_sub_1' }), withStripe());
-    const session = await stripe.checkout.sessions.retrieve(((await response.json()) as { url: string }).url.split('/').pop()!);
+    const response = await app.client(withStripe()).api.checkout.$post({ json: { items: [{ price: price.id, quantity: 1 }], clientReferenceId: 'buyer_sub_1' } });
+    const session = await stripe.checkout.sessions.retrieve(sessionIdOf(await response.json()));
     expect(session.mode).toBe('subscription');
   });
 
@@ -54,9 +55,9 @@ describe('POST /api/checkout with a Stripe key', () => {
     // Archived in Stripe after the mirror last heard of it.
     await stripe.prices.update(price.id, { active: false });
     const before = await snapshot();
-    const response = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId: 'buyer_cart_3' }), withStripe());
+    const response = await app.client(withStripe()).api.checkout.$post({ json: { items: [{ price: price.id, quantity: 1 }], clientReferenceId: 'buyer_cart_3' } });
     expect(response.status).toBe(502);
-    expect(((await response.json()) as { error: string }).error).toMatch(/^Stripe: .*inactive/);
+    expect(await refusalOf(response)).toMatch(/^Stripe: .*inactive/);
     expect(await snapshot()).toEqual(before);
   });
 });
@@ -118,15 +119,15 @@ describe('success-page landing fulfils when the webhook has not arrived', () => 
   it('retrieves the paid session from Stripe, fulfils it once, and records its line items', async () => {
     const app = testApp();
     const { price, product } = await onSale(app);
-    const created = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 3 }], clientReferenceId: 'buyer_landing' }), withStripe());
-    const sessionId = ((await created.json()) as { url: string }).url.split('/').pop()!;
+    const api = app.client(withStripe()).api;
+    const sessionId = sessionIdOf(await (await api.checkout.$post({ json: { items: [{ price: price.id, quantity: 3 }], clientReferenceId: 'buyer_landing' } })).json());
     await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' } });
 
-    const first = await app.send(new Request(`https://shop.example/api/orders/${sessionId}`), withStripe());
-    const second = await app.send(new Request(`https://shop.example/api/orders/${sessionId}`), withStripe());
+    const first = await api.orders[':sessionId'].$get({ param: { sessionId } });
+    const second = await api.orders[':sessionId'].$get({ param: { sessionId } });
 
     expect(first.status).toBe(200);
-    const order = (await first.json()) as Record<string, unknown>;
+    const order = await parseResponse(first);
     expect(order).toMatchObject({ status: 'fulfilled', clientReferenceId: 'buyer_landing', amountTotal: 3600 });
     expect(order.lineItems).toEqual([{ price: price.id, product: product.id, description: expect.any(String), quantity: 3, amountTotal: 3600, currency: 'usd' }]);
     expect(await second.json()).toEqual(order);
@@ -138,31 +139,27 @@ describe('success-page landing fulfils when the webhook has not arrived', () => 
     const buyer = await newBuyer();
     const mug = await onSale(app, { catalogId: 'enamel-mug', amount: 1800 });
     const notes = await onSale(app, { catalogId: 'field-notes' });
-    const created = await app.send(
-      post('/api/checkout', { items: [{ price: mug.price.id, quantity: 1 }, { price: notes.price.id, quantity: 1 }], clientReferenceId: buyer.id }),
-      withStripe(),
-    );
-    const sessionId = ((await created.json()) as { url: string }).url.split('/').pop()!;
+    const api = app.client(withStripe()).api;
+    const created = await api.checkout.$post({ json: { items: [{ price: mug.price.id, quantity: 1 }, { price: notes.price.id, quantity: 1 }], clientReferenceId: buyer.id } });
+    const sessionId = sessionIdOf(await created.json());
     // The mug ships: the checkout asks its address.
     const shipping = { name: 'Ada Lovelace', line1: '12 Harbour Lane', city: 'Portsmouth', postal_code: '03801', country: 'US' };
     const completed = await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ shipping }) });
     expect(completed.status).toBe(200);
 
-    const order = (await (await app.send(new Request(`https://shop.example/api/orders/${sessionId}`), withStripe())).json()) as Record<string, unknown>;
+    const order = await parseResponse(api.orders[':sessionId'].$get({ param: { sessionId } }));
     // Paid, the mug awaits shipment; the pattern pack is delivered at once (its download code).
     expect(order).toMatchObject({ status: 'awaiting_shipment', deliveryToken: expect.stringMatching(DELIVERY_TOKEN) });
-    const held = (await (await app.send(new Request(`https://shop.example/api/entitlements/${buyer.id}`, { headers: buyer.headers }), withStripe())).json()) as {
-      products: { orderId: string; product: { id: string } | null }[];
-    };
+    const held = await parseResponse(api.entitlements[':clientReferenceId'].$get({ param: { clientReferenceId: buyer.id } }, { headers: buyer.headers }));
     expect(held.products.map((entry) => entry.product?.id)).toEqual(['enamel-mug', 'field-notes']);
   });
 
   it('an open (unpaid) session stays unknown: 404', async () => {
     const app = testApp();
     const { price } = await onSale(app);
-    const created = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId: 'buyer_open' }), withStripe());
-    const sessionId = ((await created.json()) as { url: string }).url.split('/').pop()!;
-    const response = await app.send(new Request(`https://shop.example/api/orders/${sessionId}`), withStripe());
+    const api = app.client(withStripe()).api;
+    const sessionId = sessionIdOf(await (await api.checkout.$post({ json: { items: [{ price: price.id, quantity: 1 }], clientReferenceId: 'buyer_open' } })).json());
+    const response = await api.orders[':sessionId'].$get({ param: { sessionId } });
     expect(response.status).toBe(404);
   });
 

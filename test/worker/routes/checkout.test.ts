@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { snapshot, testApp, testEnv } from '../support/app';
+import { refusalOf, snapshot, testApp, testEnv } from '../support/app';
 
 const post = (body: unknown) =>
   new Request('https://shop.example/api/checkout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -37,6 +37,6 @@ describe('POST /api/checkout: bad input gets a reason and changes nothing', () =
     const { send } = testApp();
     const response = await send(post(valid));
     expect(response.status).toBe(503);
-    expect(((await response.json()) as { error: string }).error).toMatch(/Payment Links/);
+    expect(await refusalOf(response)).toMatch(/Payment Links/);
   });
 });

@@ -1,18 +1,15 @@
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { signBuyerToken } from '../../../worker/http/buyer-proof';
-import { testApp, testEnv } from '../support/app';
+import { bodyOf, testApp, testEnv } from '../support/app';
 import { newBuyer } from '../support/buyer';
 import { checkoutSession, delivery, event, fixture } from '../support/stripe';
 
 const get = (app: ReturnType<typeof testApp>, reference: string, headers: Record<string, string> = {}, environment = testEnv()) =>
   app.send(new Request(`https://shop.example/api/entitlements/${reference}`, { headers }), environment);
 
-const entitlementsOf = async (app: ReturnType<typeof testApp>, reference: string, headers: Record<string, string>) =>
-  (await get(app, reference, headers)).json() as Promise<{
-    products: { orderId: string; product: { id: string } | null }[];
-    subscriptions: { subscriptionId: string; status: string; products: { id: string; name: string | null }[] }[];
-  }>;
+const entitlementsOf = (app: ReturnType<typeof testApp>, reference: string, headers: Record<string, string>) =>
+  bodyOf(app.client().api.entitlements[':clientReferenceId'].$get({ param: { clientReferenceId: reference } }, { headers }));
 
 describe('GET /api/entitlements/:clientReferenceId', () => {
   it('lists fulfilled one-off orders and subscriptions in force; a cancellation removes the subscription', async () => {
@@ -61,10 +58,10 @@ describe('GET /api/entitlements: one session id must not open the buyer’s othe
     for (const session of [first, second]) await app.send(await delivery(event('checkout.session.completed', session)));
 
     // The attacker holds the first session id: the order API gives them the client reference id.
-    const order = (await (await app.send(new Request(`https://shop.example/api/orders/${first.id}`))).json()) as { clientReferenceId: string };
+    const order = await bodyOf(app.client().api.orders[':sessionId'].$get({ param: { sessionId: first.id } }));
     expect(order.clientReferenceId).toBe(buyer.id);
 
-    const response = await get(app, order.clientReferenceId);
+    const response = await get(app, order.clientReferenceId!);
     expect(response.status).toBe(401);
     const body = await response.text();
     expect(body).toMatch(/X-Buyer-Secret/);
@@ -93,9 +90,8 @@ describe('GET /api/entitlements: one session id must not open the buyer’s othe
     expect((await get(app, 'user_42', await bearer('user_43', now + 600), environment)).status).toBe(401);
     expect((await get(app, 'user_42', await bearer('user_42', now + 600, 'another-secret'), environment)).status).toBe(401);
 
-    const proven = await get(app, 'user_42', await bearer('user_42', now + 600), environment);
-    expect(proven.status).toBe(200);
-    expect(((await proven.json()) as { products: unknown[] }).products.length).toBeGreaterThan(0);
+    const proven = await bodyOf(app.client(environment).api.entitlements[':clientReferenceId'].$get({ param: { clientReferenceId: 'user_42' } }, { headers: await bearer('user_42', now + 600) }));
+    expect(proven.products.length).toBeGreaterThan(0);
   });
 
   it('a well-signed token that expires centuries away → 401 naming BUYER_TOKEN_MAX_LIFETIME_SECONDS, no orders', async () => {
@@ -107,7 +103,6 @@ describe('GET /api/entitlements: one session id must not open the buyer’s othe
 
     const response = await get(app, 'user_44', { authorization: `Bearer ${expiry}.${await signBuyerToken(secret, 'user_44', expiry)}` }, environment);
     expect(response.status).toBe(401);
-    const body = (await response.json()) as Record<string, unknown>;
-    expect(body).toEqual({ error: expect.stringMatching(/^not proven to be this buyer: .*BUYER_TOKEN_MAX_LIFETIME_SECONDS.*30 days/) });
+    expect(await response.json()).toEqual({ error: expect.stringMatching(/^not proven to be this buyer: .*BUYER_TOKEN_MAX_LIFETIME_SECONDS.*30 days/) });
   });
 });

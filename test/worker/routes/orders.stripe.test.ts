@@ -4,15 +4,14 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { LOOKUPS_PER_CLIENT_PER_MINUTE } from '../../../worker/orders/landing';
 import { testApp } from '../support/app';
-import { onSale, post, stripeCallsTo, withStripe } from '../support/on-sale';
+import { onSale, stripeCallsTo, withStripe, startCheckout } from '../support/on-sale';
 
 const order = (app: ReturnType<typeof testApp>, id: string, ip = '198.51.100.1') =>
   app.send(new Request(`https://shop.example/api/orders/${id}`, { headers: { 'cf-connecting-ip': ip } }), withStripe());
 
 async function paidSessionUnknownToTheShop(app: ReturnType<typeof testApp>) {
   const { price } = await onSale(app);
-  const created = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId: 'buyer_lookup' }), withStripe());
-  const sessionId = ((await created.json()) as { url: string }).url.split('/').pop()!;
+  const sessionId = await startCheckout(app, { items: [{ price: price.id, quantity: 1 }], clientReferenceId: 'buyer_lookup' });
   await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' } });
   return sessionId;
 }

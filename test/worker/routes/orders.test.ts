@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { findProduct } from '../../../catalog';
-import { testApp, testEnv } from '../support/app';
+import { bodyOf, testApp, testEnv } from '../support/app';
 import { countingDb } from '../support/counting-db';
 import { checkoutSession, delivery, event } from '../support/stripe';
 
@@ -9,7 +9,7 @@ const get = (path: string, headers: HeadersInit = {}) => new Request(`https://sh
 
 describe('GET /api/orders/:sessionId', () => {
   it('answers what the worker recorded for a fulfilled session', async () => {
-    const { send, tokens } = testApp();
+    const { send, client, tokens } = testApp();
     const session = checkoutSession();
     await send(await delivery(event('checkout.session.completed', session)));
 
@@ -19,7 +19,7 @@ describe('GET /api/orders/:sessionId', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
-    const body = (await response.json()) as Record<string, unknown>;
+    const body = await bodyOf(client().api.orders[':sessionId'].$get({ param: { sessionId: session.id } }));
     expect(body).toMatchObject({
       id: session.id,
       status: 'fulfilled',
@@ -32,7 +32,7 @@ describe('GET /api/orders/:sessionId', () => {
       // No Stripe key here: the line is the catalog product the session sold.
       lineItems: [{ price: null, product: 'field-notes', description: 'Field Notes Pattern Pack', quantity: 1, amountTotal: 1200, currency: 'usd' }],
     });
-    expect(new Date(body.fulfilledAt as string).getTime()).not.toBeNaN();
+    expect(new Date(body.fulfilledAt!).getTime()).not.toBeNaN();
     // The buyer's email and the payment link stay server-side.
     expect(JSON.stringify(body)).not.toContain('example@example.com');
     expect(Object.keys(body).sort()).toEqual(
@@ -43,16 +43,14 @@ describe('GET /api/orders/:sessionId', () => {
   });
 
   it('a fulfilled order with a download and a licence key is answered from one D1 round trip', async () => {
-    const { send } = testApp();
+    const { send, client } = testApp();
     const { key } = findProduct('field-notes')!.files![0]!;
     await env.FILES!.put(key, new Uint8Array(16));
     const session = checkoutSession();
     await send(await delivery(event('checkout.session.completed', session)));
     const { db, counts } = countingDb(env.DB);
-    const response = await send(get(`/api/orders/${session.id}`), testEnv({ DB: db }));
-    expect(response.status).toBe(200);
+    const body = await bodyOf(client(testEnv({ DB: db })).api.orders[':sessionId'].$get({ param: { sessionId: session.id } }));
     expect(counts.roundTrips).toBe(1);
-    const body = (await response.json()) as { downloads: unknown[]; licenceKeys: { key: string | null }[]; lineItems: unknown[] };
     expect(body.downloads).toHaveLength(1);
     expect(body.licenceKeys).toEqual([expect.objectContaining({ key: expect.any(String) })]);
     expect(body.lineItems).toHaveLength(1);

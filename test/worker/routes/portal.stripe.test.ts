@@ -3,7 +3,7 @@
 import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { snapshot, testApp } from '../support/app';
+import { bodyOf, refusalOf, snapshot, testApp } from '../support/app';
 import { newBuyer } from '../support/buyer';
 import { post, stripe, withStripe } from '../support/on-sale';
 import { checkoutSession, delivery, event, fixture } from '../support/stripe';
@@ -37,9 +37,7 @@ describe('POST /api/portal', () => {
   it('a proven subscriber gets a portal session for their own customer, returning to the shop', async () => {
     const app = testApp();
     const { buyer, customer } = await subscriber(app);
-    const response = await app.send(post('/api/portal', { clientReferenceId: buyer.id }, buyer.headers), withStripe());
-    expect(response.status).toBe(200);
-    const { url } = (await response.json()) as { url: string };
+    const { url } = await bodyOf(app.client(withStripe()).api.portal.$post({ json: { clientReferenceId: buyer.id } }, { headers: buyer.headers }));
     expect(url).toMatch(new RegExp(`^${env.FAKE_STRIPE_URL}/portal/bps_`));
     const page = await (await fetch(url)).text();
     expect(page).toContain(customer.id);
@@ -52,7 +50,7 @@ describe('POST /api/portal', () => {
     const before = (await portalCreations()).length;
     const response = await app.send(post('/api/portal', { clientReferenceId: buyer.id }), withStripe());
     expect(response.status).toBe(401);
-    expect(((await response.json()) as { error: string }).error).toMatch(/X-Buyer-Secret/);
+    expect(await refusalOf(response)).toMatch(/X-Buyer-Secret/);
     expect((await portalCreations()).length).toBe(before);
   });
 

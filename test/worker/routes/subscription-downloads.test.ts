@@ -7,10 +7,9 @@ import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { findProduct } from '../../../catalog';
-import type { EntitlementsResponse } from '../../../contract/api';
 import { downloadPath } from '../../../worker/delivery/links';
 import { signLink } from '../../../worker/delivery/signature';
-import { DOWNLOAD_SECRET, testApp, testEnv } from '../support/app';
+import { bodyOf, DOWNLOAD_SECRET, testApp, testEnv } from '../support/app';
 import { newBuyer } from '../support/buyer';
 import { checkoutSession, delivery, event, fixture } from '../support/stripe';
 import { buy, downloadCount, fileBytes, get, orderOf, PDF_KEY, PNG_KEY, putFile, type TestApp } from '../delivery/support';
@@ -284,7 +283,7 @@ describe('one-time purchases are untouched', () => {
 
 describe('/api/entitlements agrees with the links', () => {
   const entitlements = async (app: TestApp, buyer: Awaited<ReturnType<typeof newBuyer>>) =>
-    (await app.send(new Request(`https://shop.example/api/entitlements/${buyer.id}`, { headers: buyer.headers }))).json() as Promise<EntitlementsResponse>;
+    bodyOf(app.client().api.entitlements[':clientReferenceId'].$get({ param: { clientReferenceId: buyer.id } }, { headers: buyer.headers }));
 
   it.each([
     { state: 'active', type: 'customer.subscription.updated', subscriptionStatus: 'active', periodDaysAgo: 1, expected: 200 },

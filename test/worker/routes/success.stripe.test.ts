@@ -4,7 +4,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { builtAssets } from '../support/assets';
 import { testApp } from '../support/app';
-import { onSale, post, stripeCallsTo, withStripe } from '../support/on-sale';
+import { onSale, stripeCallsTo, withStripe, startCheckout } from '../support/on-sale';
 
 const pageEnv = () => ({ ...withStripe(), ASSETS: builtAssets() });
 const successPage = (app: ReturnType<typeof testApp>, sessionId: string) =>
@@ -31,8 +31,7 @@ describe('GET /success with a Stripe key', () => {
   it('a paid session the webhook has not brought yet is fulfilled by the page itself (the same landing as the API), once', async () => {
     const app = testApp();
     const { price } = await onSale(app);
-    const created = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId: 'buyer_page' }), withStripe());
-    const sessionId = ((await created.json()) as { url: string }).url.split('/').pop()!;
+    const sessionId = await startCheckout(app, { items: [{ price: price.id, quantity: 1 }], clientReferenceId: 'buyer_page' });
     await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' } });
 
     const response = await successPage(app, sessionId);

@@ -7,7 +7,7 @@ import type { OrderResponse } from '../../../contract/api';
 import type { Env } from '../../../worker/platform/env';
 import { successPageView } from '../../../worker/storefront/success-page';
 import { builtAssets } from '../support/assets';
-import { testApp, testEnv } from '../support/app';
+import { bodyOf, testApp, testEnv } from '../support/app';
 import { countingDb } from '../support/counting-db';
 import { decodeEntities } from '../support/html';
 import { checkoutSession, delivery, event } from '../support/stripe';
@@ -66,7 +66,7 @@ describe('GET /success (rendered by the worker)', () => {
     const app = testApp();
     const session = await fulfilledFieldNotes(app);
     const page = await readSuccessPage(await successPage(app, `?session_id=${session.id}`));
-    const order = (await (await app.send(new Request(`https://shop.example/api/orders/${session.id}`))).json()) as OrderResponse;
+    const order = await bodyOf(app.client().api.orders[':sessionId'].$get({ param: { sessionId: session.id } }));
     expect(page.licenceKey).toBe(order.licenceKeys[0]!.key);
     expect(page.deliveryToken).toBe(order.deliveryToken);
   });

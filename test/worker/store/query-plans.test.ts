@@ -5,9 +5,10 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../../worker/app';
+import { hc } from 'hono/client';
+import { createApp, type AppType } from '../../../worker/app';
 import { carryOut } from '../../../worker/outbox/carry-out';
-import { testApp, testEnv } from '../support/app';
+import { bodyOf, testApp, testEnv } from '../support/app';
 import { newBuyer } from '../support/buyer';
 import { countingDb, type RanStatement } from '../support/counting-db';
 import { SEARCH_WINDOW } from '../../../worker/store/orders';
@@ -48,6 +49,19 @@ async function run(request: Request | Promise<Request>) {
   const response = await createApp().fetch(await request, testEnv({ DB: db }), ctx);
   await waitOnExecutionContext(ctx);
   return { response, statements, db };
+}
+
+/** The app as a typed client whose every call goes through `run`: `ran()` is the last call's statements. */
+function runClient() {
+  let last: RanStatement[] = [];
+  const client = hc<AppType>('https://shop.example', {
+    fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+      const { response, statements } = await run(new Request(input, init));
+      last = statements;
+      return response;
+    },
+  });
+  return { api: client.api, ran: () => last };
 }
 
 async function expectIndexed(statements: RanStatement[]) {
@@ -105,9 +119,9 @@ describe('hot-path queries use indexes (EXPLAIN QUERY PLAN)', () => {
     const buyer = await newBuyer();
     await run(delivery(event('checkout.session.completed', checkoutSession({ client_reference_id: buyer.id }))));
     const { db, counts } = countingDb(env.DB);
-    const response = await createApp().fetch(new Request(`https://shop.example/api/entitlements/${buyer.id}`, { headers: buyer.headers }), testEnv({ DB: db }), createExecutionContext());
-    expect(response.status).toBe(200);
-    expect((await response.json<{ products: unknown[] }>()).products).toHaveLength(1);
+    const client = hc<AppType>('https://shop.example', { fetch: (input: RequestInfo | URL, init?: RequestInit) => createApp().fetch(new Request(input, init), testEnv({ DB: db }), createExecutionContext()) });
+    const held = await bodyOf(client.api.entitlements[':clientReferenceId'].$get({ param: { clientReferenceId: buyer.id } }, { headers: buyer.headers }));
+    expect(held.products).toHaveLength(1);
     expect(counts.rowsRead).toBeLessThan(others / 10);
   });
 
@@ -135,7 +149,7 @@ describe('hot-path queries use indexes (EXPLAIN QUERY PLAN)', () => {
     const { findProduct } = await import('../../../catalog');
     const key = findProduct('field-notes')!.files![0]!.key;
     await env.FILES!.put(key, new Uint8Array(64));
-    const order = (await (await run(new Request(`https://shop.example/api/orders/${session.id}`))).response.json()) as { downloads: { url: string }[] };
+    const order = await bodyOf(runClient().api.orders[':sessionId'].$get({ param: { sessionId: session.id } }));
     const { response, statements } = await run(new Request(`https://shop.example${order.downloads[0]!.url}`));
     expect(response.status).toBe(200);
     expect(statements.some((ran) => /INSERT INTO download_counts/.test(ran.statement))).toBe(true);
@@ -153,22 +167,20 @@ describe('hot-path queries use indexes (EXPLAIN QUERY PLAN)', () => {
     const items = { ...base.items, data: base.items.data.map((item) => ({ ...item, id: `si_${subscriptionId}` })) };
     expect((await run(delivery(event('customer.subscription.created', { ...base, id: subscriptionId, status: 'active', items })))).response.status).toBe(200);
 
-    const lookup = await run(new Request(`https://shop.example/api/orders/${subscribed.id}`));
-    expect(lookup.response.status).toBe(200);
-    await expectIndexed(lookup.statements);
-    expect(await planOfStatement(lookup.statements, /FROM stripe_subscriptions s WHERE s\.id IN/)).toContain('SEARCH s USING INDEX sqlite_autoindex_stripe_subscriptions_1 (id=?)');
-    const order = (await lookup.response.json()) as { downloads: { url: string }[] };
+    const planned = runClient();
+    const order = await bodyOf(planned.api.orders[':sessionId'].$get({ param: { sessionId: subscribed.id } }));
+    await expectIndexed(planned.ran());
+    expect(await planOfStatement(planned.ran(), /FROM stripe_subscriptions s WHERE s\.id IN/)).toContain('SEARCH s USING INDEX sqlite_autoindex_stripe_subscriptions_1 (id=?)');
 
     const download = await run(new Request(`https://shop.example${order.downloads[0]!.url}`));
     expect(download.response.status).toBe(200);
     await expectIndexed(download.statements);
     expect(await planOfStatement(download.statements, /FROM stripe_subscriptions s WHERE s\.id = \?/)).toContain('SEARCH s USING INDEX sqlite_autoindex_stripe_subscriptions_1 (id=?)');
 
-    const held = await run(new Request(`https://shop.example/api/entitlements/${buyer.id}`, { headers: buyer.headers }));
-    expect(held.response.status).toBe(200);
-    expect(((await held.response.json()) as { subscriptions: unknown[] }).subscriptions).toHaveLength(1);
-    await expectIndexed(held.statements);
-    expect(await planOfStatement(held.statements, /LEFT JOIN stripe_subscriptions s/)).toContain('SEARCH o USING INDEX orders_by_client_reference (client_reference_id=?)');
+    const held = await bodyOf(planned.api.entitlements[':clientReferenceId'].$get({ param: { clientReferenceId: buyer.id } }, { headers: buyer.headers }));
+    expect(held.subscriptions).toHaveLength(1);
+    await expectIndexed(planned.ran());
+    expect(await planOfStatement(planned.ran(), /LEFT JOIN stripe_subscriptions s/)).toContain('SEARCH o USING INDEX orders_by_client_reference (client_reference_id=?)');
   });
 
   it('a paid order of a pool-licensed product takes a pool key', async () => {

@@ -1,6 +1,9 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { createApp, defaultDependencies } from '../../../worker/app';
+import { hc, parseResponse, type ClientResponse } from 'hono/client';
+import { expect } from 'vitest';
+import { createApp, defaultDependencies, type AppType } from '../../../worker/app';
+import type { ErrorResponse } from '../../../contract/api';
 import type { Env, OutboxMessage } from '../../../worker/platform/env';
 import type { Dependencies } from '../../../worker/http/app-env';
 import { consumeOutbox } from '../../../worker/outbox/consumer';
@@ -29,6 +32,8 @@ export function testEnv(overrides: Partial<Env> = {}): Env {
  * (`consumeOutbox`) when a request is done, as the queue would moments later;
  * messages the consumer asked to retry wait for `redeliverRetries()`.
  */
+export type TestApp = ReturnType<typeof testApp>;
+
 export function testApp(overrides: Partial<Dependencies> = {}, options: { webhooks?: 'sync' | 'queue' } = {}) {
   /** Calls of the pure `fulfil` hook: one per delivery that reached the handler, duplicates included. */
   const calls: FulfilmentRequest[] = [];
@@ -94,6 +99,18 @@ export function testApp(overrides: Partial<Dependencies> = {}, options: { webhoo
     retrying.push(...bodies.filter((_, i) => result.retryMessages.some((retry: { msgId: string }) => retry.msgId === `m${i}`)));
   }
 
+  async function send(request: Request, environment: Env = testEnv()): Promise<Response> {
+    const ctx = createExecutionContext();
+    const withQueue = { ...environment, OUTBOX: environment.OUTBOX ?? outbox, ...(options.webhooks === 'queue' && !environment.EVENTS ? { EVENTS: events } : {}) };
+    const response = await app.fetch(request, withQueue, ctx);
+    await waitOnExecutionContext(ctx);
+    await consumeHeldEvents(withQueue);
+    const due = queued;
+    queued = [];
+    await consume(due, withQueue);
+    return response;
+  }
+
   return {
     app,
     deps,
@@ -105,16 +122,14 @@ export function testApp(overrides: Partial<Dependencies> = {}, options: { webhoo
     failNextWith(error: Error | null) {
       failure = error;
     },
-    async send(request: Request, environment: Env = testEnv()): Promise<Response> {
-      const ctx = createExecutionContext();
-      const withQueue = { ...environment, OUTBOX: environment.OUTBOX ?? outbox, ...(options.webhooks === 'queue' && !environment.EVENTS ? { EVENTS: events } : {}) };
-      const response = await app.fetch(request, withQueue, ctx);
-      await waitOnExecutionContext(ctx);
-      await consumeHeldEvents(withQueue);
-      const due = queued;
-      queued = [];
-      await consume(due, withQueue);
-      return response;
+    send,
+    /**
+     * The app as a typed client: `hc<AppType>`, as hono/testing's `testClient` builds it, but each
+     * call goes through `send` (its waitUntil work and queued messages done before it answers).
+     * Paths, parameters and bodies are the routes' own types: a test restates none of them.
+     */
+    client(environment: Env = testEnv(), { headers = {}, origin = 'https://shop.example' }: { headers?: Record<string, string>; origin?: string } = {}) {
+      return hc<AppType>(origin, { headers, fetch: (input: RequestInfo | URL, init?: RequestInit) => send(new Request(input, init), environment) });
     },
     /**
      * Delivers again the messages the consumer asked to retry (or that were not due yet:
@@ -151,4 +166,37 @@ export async function outboxRow(subject: string, kind: 'delivered' | 'revoked' |
   return env.DB.prepare('SELECT status, attempts, last_error FROM outbox WHERE subject = ? AND kind = ?')
     .bind(subject, kind)
     .first<{ status: string; attempts: number; last_error: string | null }>();
+}
+
+/**
+ * The body of a typed client's answer (the route's own type), after checking its status; a
+ * wrong status fails with the body as the message.
+ */
+export async function bodyOf<R extends ClientResponse<unknown>>(pending: R | Promise<R>, status = 200) {
+  const response = await pending;
+  expect(response.status, await response.clone().text()).toBe(status);
+  return parseResponse(response);
+}
+
+/** A refusal with `status`: its body, the contract's `ErrorResponse`. */
+type Answer = { status: number; clone(): { text(): Promise<string> }; json(): Promise<unknown> };
+
+export async function refused(pending: Answer | Promise<Answer>, status: number): Promise<ErrorResponse> {
+  const response = await pending;
+  expect(response.status, await response.clone().text()).toBe(status);
+  return { error: await refusalOf(response) };
+}
+
+/**
+ * The message of a refusal. Every refusal's body is the contract's `ErrorResponse` (app.onError);
+ * a body of another shape fails the test.
+ */
+export async function refusalOf(response: { json(): Promise<unknown> }): Promise<string> {
+  const body: unknown = await response.json();
+  if (!isErrorResponse(body)) throw new Error(`not an ErrorResponse: ${JSON.stringify(body)}`);
+  return body.error;
+}
+
+function isErrorResponse(body: unknown): body is ErrorResponse {
+  return typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'string';
 }
