@@ -8,6 +8,7 @@ import { keysOfOrder } from '../store/licences';
 import { eventsOfOrder } from '../store/ledger';
 import { findLineItems, findOrder, lineItemsOfOrders, listOrders, salesSince, searchOrders, type Order } from '../store/orders';
 import { emailsOfOrder, outboxOfOrder } from '../store/outbox';
+import { periodsOfSubscription } from '../store/subscription-periods';
 import { Refusal } from '../platform/refusal';
 import { canTransition, servesAccess } from '../../contract/order-states';
 import { REFUNDABLE } from './refund';
@@ -40,7 +41,7 @@ export async function salesTotals(db: D1Database, now: number): Promise<SalesTot
 export async function orderDetail(db: D1Database, id: string): Promise<AdminOrderDetail> {
   const row = await findOrder(db, id);
   if (!row) throw new Refusal(404, 'order not found');
-  const [lineItems, events, actions, outbox, buyer, licenceKeys, downloadCounts, emails] = await Promise.all([
+  const [lineItems, events, actions, outbox, buyer, licenceKeys, downloadCounts, emails, periods] = await Promise.all([
     findLineItems(db, id),
     eventsOfOrder(db, id, row.paymentIntent),
     actionsOn(db, id),
@@ -49,6 +50,7 @@ export async function orderDetail(db: D1Database, id: string): Promise<AdminOrde
     keysOfOrder(db, id),
     downloadCountsOf(db, id),
     emailsOfOrder(db, id),
+    row.subscription ? periodsOfSubscription(db, row.subscription) : [],
   ]);
   const deliveryDead = outbox.some((o) => o.kind === 'delivered' && o.status === 'dead');
   return {
@@ -80,5 +82,6 @@ export async function orderDetail(db: D1Database, id: string): Promise<AdminOrde
       resendReceipt: servesAccess(row.status) && row.customerEmail !== null,
       rerunFulfilment: row.status === 'review' || (row.status === 'fulfilled' && deliveryDead),
     },
+    periods,
   };
 }

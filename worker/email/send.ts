@@ -2,6 +2,7 @@
 // with the row's subject as the provider's idempotency key, so a retry never doubles a message.
 import type { Deliverable } from '../delivery/order-delivery';
 import { orderDelivery } from '../delivery/order-delivery';
+import { renewalPeriod } from '../delivery/renewals';
 import type { Env } from '../platform/env';
 import type { OrderRecord } from '../store/order-records';
 import type { EmailPayload, OutboxRow } from '../store/outbox';
@@ -28,7 +29,8 @@ export async function sendEmailRow(
   } else {
     if (!record) throw new Error(`order ${payload.order} not found`);
     const delivery = await orderDelivery(record, served, env, now);
-    message = orderEmail(payload, { order: record.order, lineItems: record.lineItems, licenceKeys: delivery.licenceKeys, hasDownloads: delivery.downloads.length > 0 }, settings);
+    const renewal = payload.period ? renewalPeriod(record, payload.period) : null;
+    message = orderEmail(payload, { order: record.order, lineItems: record.lineItems, licenceKeys: delivery.licenceKeys, hasDownloads: delivery.downloads.length > 0, renewal }, settings);
   }
   if (message) await sendEmail(settings, message, row.subject);
 }

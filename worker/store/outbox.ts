@@ -21,10 +21,10 @@ export interface OutboxRow {
 }
 
 /** The messages the shop sends (worker/email/templates/). */
-export type EmailTemplate = 'receipt' | 'payment_pending' | 'payment_failed' | 'access_ended' | 'library_link';
+export type EmailTemplate = 'receipt' | 'payment_pending' | 'payment_failed' | 'access_ended' | 'renewal' | 'library_link';
 
-/** What an email row says: a message about an order, or a library link to an address. */
-export type EmailPayload = { template: Exclude<EmailTemplate, 'library_link'>; order: string } | { template: 'library_link'; to: string };
+/** What an email row says: a message about an order (`period`: the invoice of a renewal it is about), or a library link to an address. */
+export type EmailPayload = { template: Exclude<EmailTemplate, 'library_link'>; order: string; period?: string } | { template: 'library_link'; to: string };
 
 /**
  * An email about each order matched that the batch left in one of `statuses` and that has an
@@ -33,12 +33,12 @@ export type EmailPayload = { template: Exclude<EmailTemplate, 'library_link'>; o
  */
 export function outboxEmailIf(
   db: D1Database,
-  template: Exclude<EmailTemplate, 'library_link'>,
-  match: { orderId: string } | { paymentIntent: string },
+  template: Exclude<EmailTemplate, 'library_link' | 'renewal'>,
+  match: { orderId: string } | { paymentIntent: string } | { subscription: string },
   statuses: readonly string[],
   now: number,
 ): D1PreparedStatement {
-  const [column, value] = 'orderId' in match ? ['id', match.orderId] : ['payment_intent', match.paymentIntent];
+  const [column, value] = 'orderId' in match ? ['id', match.orderId] : 'paymentIntent' in match ? ['payment_intent', match.paymentIntent] : ['subscription', match.subscription];
   return db
     .prepare(
       `INSERT INTO outbox (subject, kind, payload, created_at, next_attempt_at)
@@ -47,6 +47,34 @@ export function outboxEmailIf(
        ON CONFLICT (subject, kind) DO NOTHING RETURNING id, next_attempt_at AS dueAt`,
     )
     .bind(value, now, template, JSON.stringify(statuses));
+}
+
+/**
+ * A paid renewal's side effects, once per order and period, only if the batch left the period paid
+ * and its order serving access: the delivery (subject `<order id>:<invoice id>`, its idempotency key
+ * towards the deliver hook) and the renewal email (`renewal:<order id>:<invoice id>`). The
+ * subscription's first invoice is the order's own delivery and receipt, not a renewal.
+ */
+export function outboxRenewalIfPaid(db: D1Database, invoiceId: string, now: number): D1PreparedStatement[] {
+  const paidRenewal = `FROM subscription_periods p JOIN orders o ON o.subscription = p.subscription
+       WHERE p.invoice_id = ?1 AND p.status = 'paid' AND p.billing_reason IS NOT 'subscription_create' AND o.status IN (${ACCESS})`;
+  return [
+    db
+      .prepare(
+        `INSERT INTO outbox (subject, kind, payload, created_at, next_attempt_at)
+         SELECT o.id || ':' || p.invoice_id, 'delivered', json_object('order', o.id, 'period', p.invoice_id), ?2, ?2 ${paidRenewal}
+         ON CONFLICT (subject, kind) DO NOTHING RETURNING id, next_attempt_at AS dueAt`,
+      )
+      .bind(invoiceId, now),
+    db
+      .prepare(
+        `INSERT INTO outbox (subject, kind, payload, created_at, next_attempt_at)
+         SELECT 'renewal:' || o.id || ':' || p.invoice_id, 'email', json_object('template', 'renewal', 'order', o.id, 'period', p.invoice_id), ?2, ?2 ${paidRenewal}
+           AND o.customer_email IS NOT NULL
+         ON CONFLICT (subject, kind) DO NOTHING RETURNING id, next_attempt_at AS dueAt`,
+      )
+      .bind(invoiceId, now),
+  ];
 }
 
 /** One more email under its own subject (a resent receipt, a library link): queued as is. */
