@@ -9,7 +9,7 @@ import { readBody, redirect, sendHtml } from '../core/respond';
 import { createRefund, openDispute } from '../resources/charges';
 import { createPrice, updatePrice } from '../resources/prices';
 import { updateProduct } from '../resources/products';
-import { cancelSubscription, updateSubscription } from '../resources/subscriptions';
+import { cancelSubscription, renewSubscription, updateSubscription } from '../resources/subscriptions';
 import type { Store } from '../core/store';
 import type { RequestContext, StripeObject } from '../core/types';
 import { escapeHtml, formatMoney } from './layout';
@@ -61,12 +61,19 @@ const ACTIONS: Record<string, Action> = {
   'cancel-at-period-end': (store, form, ctx) => `${updateSubscription(store, field(form, 'subscription'), { cancel_at_period_end: 'true' }, ctx).id} cancels at the period's end.`,
   pause: (store, form, ctx) => `Paused ${updateSubscription(store, field(form, 'subscription'), { pause_collection: { behavior: 'void' } }, ctx).id}.`,
   resume: (store, form, ctx) => `Resumed ${updateSubscription(store, field(form, 'subscription'), { pause_collection: '' }, ctx).id}.`,
+  renew: (store, form, ctx) => renewed(renewSubscription(store, field(form, 'subscription'), 'pay', ctx)),
+  'fail-renewal': (store, form, ctx) => renewed(renewSubscription(store, field(form, 'subscription'), 'fail', ctx)),
   resend: (store, form) => {
     const event = store.must('event', field(form, 'event'));
     store.webhooks.send(event, store.deliveryTargets(event.type));
     return `Sent ${event.type} ${event.id} again.`;
   },
 };
+
+function renewed({ subscription, invoice }: { subscription: StripeObject; invoice: StripeObject }): string {
+  const paid = invoice.status === 'paid';
+  return `${subscription.id} ${paid ? 'renewed' : 'failed to renew'}: invoice ${invoice.id} ${paid ? `paid ${formatMoney(invoice.amount_paid, invoice.currency)}` : 'open, payment failed'}; the subscription is ${subscription.status}.`;
+}
 
 /** GET / shows the dashboard; POST /dashboard/<action> acts, then 303 back with what happened. */
 export async function dashboard(store: Store, req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string): Promise<void> {
@@ -133,11 +140,14 @@ function subscriptionsSection(store: Store): string {
     const buttons = live
       ? form('cancel', { subscription: sub.id }, '<button>Cancel now</button>') +
         (sub.cancel_at_period_end ? '' : form('cancel-at-period-end', { subscription: sub.id }, '<button>Cancel at period end</button>')) +
-        form(sub.pause_collection ? 'resume' : 'pause', { subscription: sub.id }, `<button>${sub.pause_collection ? 'Resume' : 'Pause payments'}</button>`)
+        form(sub.pause_collection ? 'resume' : 'pause', { subscription: sub.id }, `<button>${sub.pause_collection ? 'Resume' : 'Pause payments'}</button>`) +
+        (sub.pause_collection ? '' : form('renew', { subscription: sub.id }, '<button>Renew one period</button>') + form('fail-renewal', { subscription: sub.id }, '<button>Fail the renewal</button>'))
       : '';
-    return `<tr data-subscription="${escapeHtml(sub.id)}"><td>${escapeHtml(names)}</td><td>${escapeHtml(customer?.email ?? sub.customer)}</td><td data-state>${escapeHtml(status)}</td><td>${buttons}</td></tr>`;
+    const period = (sub.items.data as StripeObject[])[0];
+    const invoices = store.all('invoice').filter((invoice) => invoice.parent?.subscription_details?.subscription === sub.id);
+    return `<tr data-subscription="${escapeHtml(sub.id)}"><td>${escapeHtml(names)}</td><td>${escapeHtml(customer?.email ?? sub.customer)}</td><td data-state>${escapeHtml(status)}</td><td>${when(period?.current_period_start)} – ${when(period?.current_period_end)}<br><span data-invoices>${invoices.length} invoice${invoices.length === 1 ? '' : 's'} (${invoices.filter((invoice) => invoice.status === 'paid').length} paid)</span></td><td>${buttons}</td></tr>`;
   });
-  return `<section id="subscriptions"><h2>Subscriptions</h2><table><thead><tr><th>Products</th><th>Customer</th><th>Status</th><th></th></tr></thead><tbody>${rows.join('') || '<tr><td colspan="4">None yet.</td></tr>'}</tbody></table></section>`;
+  return `<section id="subscriptions"><h2>Subscriptions</h2><table><thead><tr><th>Products</th><th>Customer</th><th>Status</th><th>Current period</th><th></th></tr></thead><tbody>${rows.join('') || '<tr><td colspan="5">None yet.</td></tr>'}</tbody></table></section>`;
 }
 
 function eventsSection(store: Store): string {
