@@ -99,14 +99,17 @@ function putObject(where, key, file, contentType) {
   if (result.status !== 0) throw new Error(`wrangler r2 object put ${where.bucket}/${key} failed: ${result.stderr.trim()}`);
 }
 
+/** Every file a product delivers: its files, and a subscription's per-period files. */
+const productFiles = (product) => [...(product.files ?? []), ...(product.periodFiles ?? [])];
+
 function findFile(product, source) {
-  const files = product.files ?? [];
+  const files = productFiles(product);
   const name = path.basename(source);
   const named = files.find((file) => file.key.split('/').pop() === name);
   if (named) return named;
   if (files.length === 1) return files[0];
   const keys = files.map((file) => file.key).join(', ') || 'none';
-  throw new UsageError(`catalog.json names no file called ${name} for ${product.id} (its files: ${keys}); add it to the product's "files" first`);
+  throw new UsageError(`catalog.json names no file called ${name} for ${product.id} (its files: ${keys}); add it to the product's "files" (or "periodFiles") first`);
 }
 
 /** `verify`: read the object back and compare (put does; seed trusts wrangler, to keep npm start quick). */
@@ -130,7 +133,7 @@ function put(where, catalog, productId, source, verify = true) {
 function check(where, catalog) {
   let missing = 0;
   for (const product of catalog.products.filter((candidate) => candidate.digital)) {
-    const files = product.files ?? [];
+    const files = productFiles(product);
     if (files.length === 0) {
       missing++;
       console.log(`MISSING  ${product.id}: catalog.json names no files for this digital product`);
@@ -151,7 +154,7 @@ function check(where, catalog) {
 function seed(where, catalog) {
   if (where.remote) throw new UsageError('seed fills the local bucket only; upload real files with put --remote');
   for (const product of catalog.products.filter((candidate) => candidate.digital)) {
-    for (const file of product.files ?? []) {
+    for (const file of productFiles(product)) {
       const sample = path.join(SAMPLES, file.key.split('/').pop());
       if (existsSync(sample)) put(where, catalog, product.id, sample, false);
       else console.log(`no sample for ${file.key} in catalog/files/: skipped`);

@@ -15,9 +15,9 @@ export function downloadPath(token: string, key: string, expires: number, signat
   return `/downloads/${encodeURIComponent(token)}/${path}?expires=${expires}&signature=${signature}`;
 }
 
-/** `counts`: downloads so far by file key, read with the order (store/order-records.ts). */
-export async function downloadLinks(order: Order, products: Product[], counts: ReadonlyMap<string, number>, env: Env, nowMs: number): Promise<DownloadLink[]> {
-  const files = orderFiles(products);
+/** `counts`: downloads so far by file key, read with the order (store/order-records.ts); `periodsPaid`: see orderFiles. */
+export async function downloadLinks(order: Order, products: Product[], counts: ReadonlyMap<string, number>, env: Env, nowMs: number, periodsPaid = 1): Promise<DownloadLink[]> {
+  const files = orderFiles(products, periodsPaid);
   if (!servesAccess(order.status) || !order.deliveryToken || files.length === 0) return [];
   const configured = downloadSettings(env);
   if (!configured.ok) {

@@ -131,13 +131,13 @@ export async function periodsOfSubscription(db: D1Database, subscription: string
   return results.map(periodView);
 }
 
-/** One period by its invoice, with the order it belongs to (null while that order is not recorded). */
-export async function findPeriod(db: D1Database, invoiceId: string): Promise<(SubscriptionPeriodView & { orderId: string | null }) | null> {
+/** How many renewals of a subscription are paid (through subscription_periods_by_subscription). */
+export async function paidRenewalCount(db: D1Database, subscription: string): Promise<number> {
   const row = await db
-    .prepare(`SELECT ${PERIOD_COLUMNS}, (SELECT id FROM orders WHERE subscription = p.subscription LIMIT 1) AS orderId FROM subscription_periods p WHERE invoice_id = ?1`)
-    .bind(invoiceId)
-    .first<PeriodRow & { orderId: string | null }>();
-  return row ? { ...periodView(row), orderId: row.orderId } : null;
+    .prepare(`SELECT count(*) AS n FROM subscription_periods WHERE subscription = ?1 AND status = 'paid' AND billing_reason IS NOT '${FIRST_PERIOD_REASON}'`)
+    .bind(subscription)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
 }
 
 function periodView(row: PeriodRow): SubscriptionPeriodView {

@@ -10,8 +10,11 @@ import { findProduct } from '../../../catalog';
 import type { AdminOrderDetail, AdminOrdersResponse, SalesTotals } from '../../../contract/api';
 import { adminEnv, adminGet } from '../support/back-office';
 import type { Env } from '../../../worker/platform/env';
-import { ledgerRow, orderRow, testApp, testEnv } from '../support/app';
+import { DOWNLOAD_SECRET, ledgerRow, orderRow, testApp, testEnv } from '../support/app';
+import { downloadPath } from '../../../worker/delivery/links';
+import { signLink } from '../../../worker/delivery/signature';
 import { checkoutSession, delivery, event, fixture } from '../support/stripe';
+import { fileBytes, get, orderOf, putFile } from '../delivery/support';
 
 type App = ReturnType<typeof testApp>;
 
@@ -329,5 +332,36 @@ describe('renewal and access-ended emails', () => {
     await send(app, 'customer.subscription.deleted', ended);
     const notices = (await outboxRows(session.id)).filter((row) => row.kind === 'email' && row.subject.startsWith('access_ended:'));
     expect(notices.map((row) => row.subject)).toEqual([`access_ended:${session.id}`]);
+  });
+});
+
+describe('per-period files (catalog periodFiles)', () => {
+  const [month2, month3] = CLUB.periodFiles!;
+
+  it('a paid renewal delivers its period’s file: the deliver hook and the order page list it, its link downloads; the next period’s file is not served yet', async () => {
+    await putFile(CLUB.files![0]!.key, fileBytes(300), 'application/pdf');
+    await putFile(month2!.key, fileBytes(200, 2), 'application/pdf');
+    await putFile(month3!.key, fileBytes(100, 3), 'application/pdf');
+    const app = testApp();
+    const { session, subscription } = await subscribe(app);
+    await send(app, 'customer.subscription.updated', subscriptionObject(subscription, 'active', Math.floor(Date.now() / 1000)));
+    const names = async () => (await orderOf(app, session.id)).downloads.map((link) => link.name);
+    expect(await names()).toEqual([CLUB.files![0]!.name]);
+
+    await send(app, 'invoice.paid', invoice({ subscription }));
+    const delivered = app.deliveries.find((request) => request.period);
+    expect(delivered?.downloads.map((link) => link.name)).toEqual([CLUB.files![0]!.name, month2!.name]);
+    expect(await names()).toEqual([CLUB.files![0]!.name, month2!.name]);
+
+    const links = (await orderOf(app, session.id)).downloads;
+    const download = await app.send(get(links[1]!.url));
+    expect(download.status).toBe(200);
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(fileBytes(200, 2));
+    // The third month's file, through a link validly signed for this order: not served before its period is paid.
+    const token = (await orderRow(session.id))!.delivery_token as string;
+    const expires = Math.floor(Date.now() / 1000) + 3600;
+    const early = await app.send(get(downloadPath(token, month3!.key, expires, await signLink(DOWNLOAD_SECRET, { token, key: month3!.key, expires }))));
+    expect(early.status).toBe(404);
+    expect(await early.json()).toEqual({ error: 'this order has no such file' });
   });
 });
