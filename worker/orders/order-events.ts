@@ -14,9 +14,9 @@ import type { FulfilmentRequest, SellerHooks } from '../seller-hooks';
 import type { Effects } from '../store/commit';
 import { saveBuyerDetails } from '../store/buyer-details';
 import { noteWhenMoveRefused, noteWhenNoOrderForSubscription, noteWhenNoOrderPaidBy, noteWhenRenewalPaidBy } from '../store/ledger';
-import { approveReviewedOrder, moveByPaymentIntent, saveLineItems, saveOrderTransition, saveRevocation, type LineItem, type Order, type PaymentNews } from '../store/orders';
+import { approveReviewedOrder, linkFirstPaymentIntent, moveByPaymentIntent, saveLineItems, saveOrderTransition, saveRevocation, type LineItem, type Order, type PaymentNews } from '../store/orders';
 import { outboxDeliveredIfFulfilled, outboxEmailIf, outboxRenewalIfPaid, outboxRevokedIfRevoked } from '../store/outbox';
-import { movePeriodByPaymentIntent, savePeriod } from '../store/subscription-periods';
+import { FIRST_PERIOD_REASON, movePeriodByPaymentIntent, savePeriod } from '../store/subscription-periods';
 import { SERVES_ACCESS } from '../../contract/order-states';
 import { idOf } from '../stripe/expandable';
 import { buyerDetailsOf } from './buyer-details';
@@ -95,6 +95,7 @@ export async function invoiceEvent(event: Extract<Stripe.Event, { type: InvoiceN
     writes: [
       savePeriod(db, period, now),
       noteWhenNoOrderForSubscription(db, event.id, period.subscription, `no order for ${period.subscription} yet: invoice ${period.invoiceId} is kept and belongs to it when it arrives`),
+      ...(period.billingReason === FIRST_PERIOD_REASON && period.paymentIntent ? [linkFirstPaymentIntent(db, period.subscription, period.paymentIntent, now)] : []),
     ],
     outbox: paid ? outboxRenewalIfPaid(db, period.invoiceId, now) : [],
     ...(paid ? {} : { note: `invoice ${period.invoiceId} of ${period.subscription}: payment ${period.status === 'failed' ? 'failed (Stripe retries it; the subscription is past due)' : 'needs the buyer to act'}` }),

@@ -206,6 +206,14 @@ export function moveByPaymentIntent(db: D1Database, paymentIntent: string, statu
     .bind(paymentIntent, status, MOVES, now, amountRefunded);
 }
 
+/**
+ * A subscription order recorded without the PaymentIntent of its first invoice (no Stripe key when
+ * the session was read) learns it from that invoice's event, so a refund or dispute of it finds the order.
+ */
+export function linkFirstPaymentIntent(db: D1Database, subscription: string, paymentIntent: string, now: number): D1PreparedStatement {
+  return db.prepare(`UPDATE orders SET payment_intent = ?2, updated_at = ?3 WHERE subscription = ?1 AND payment_intent IS NULL`).bind(subscription, paymentIntent, now);
+}
+
 /** The seller's move of one order (revoke, restore, ship, deliver), only where the state table allows it from `from`. */
 export function moveBySeller(db: D1Database, orderId: string, from: string, to: 'revoked' | 'restored' | 'shipped' | 'delivered', now: number, shipment?: { carrier: string; trackingNumber: string }): D1PreparedStatement {
   return db

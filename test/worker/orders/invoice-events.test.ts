@@ -235,6 +235,23 @@ describe('failed renewals', () => {
   });
 });
 
+describe('the first invoice', () => {
+  it('a subscription order recorded without its PaymentIntent learns it from its first invoice, and a full refund of that charge then revokes the order', async () => {
+    const app = testApp();
+    const subscription = `sub_${alnum()}`;
+    const session = checkoutSession({ mode: 'subscription', subscription, payment_intent: null, metadata: { product_id: CLUB.id }, amount_subtotal: 500, amount_total: 500 });
+    await send(app, 'checkout.session.completed', session);
+    expect(await orderRow(session.id)).toMatchObject({ status: 'fulfilled', payment_intent: null });
+    const first = invoice({ subscription, billingReason: 'subscription_create' });
+    const paymentIntent = first.payments.data[0]!.payment.payment_intent;
+    await send(app, 'invoice.paid', first);
+    expect(await orderRow(session.id)).toMatchObject({ payment_intent: paymentIntent });
+    await send(app, 'charge.refunded', { ...fixture<Stripe.Charge>('charge'), payment_intent: paymentIntent, amount: 500, refunded: true, amount_refunded: 500 });
+    expect(await orderRow(session.id)).toMatchObject({ status: 'refunded', amount_refunded: 500 });
+    expect(app.revocations).toHaveLength(1);
+  });
+});
+
 describe('totals and refunds of renewals', () => {
   it('the sales totals count each paid renewal once, by currency, net of its refunds', async () => {
     const now = Date.now();
