@@ -23,6 +23,16 @@ export interface ProductFile {
   size?: number;
 }
 
+/**
+ * A file a subscription delivers from one paid period on: `period` 1 is the first (bought at
+ * checkout), 2 the first renewal, and so on ("this month's pack"). A subscriber keeps the files of
+ * every period paid for while the subscription serves access; a renewal's delivery brings the new one.
+ */
+export interface PeriodFile extends ProductFile {
+  /** The paid period (a whole number from 1) from which the file is served. */
+  period: number;
+}
+
 /** Where a product's licence keys come from: made at fulfilment, or taken from the seller's pool in D1. */
 export const LICENCE_SOURCES = ['generated', 'pool'] as const;
 export type LicenceSource = (typeof LICENCE_SOURCES)[number];
@@ -56,6 +66,8 @@ export interface Product {
   maxQuantity?: number;
   /** What a digital product delivers; a digital product without files fulfils with a warning to the seller. */
   files?: ProductFile[];
+  /** A subscription's files of later periods (only with `price.interval`); see PeriodFile. */
+  periodFiles?: PeriodFile[];
   /** Downloads of each file per order; default DEFAULT_DOWNLOAD_LIMIT (contract/limits.ts). */
   downloadLimit?: number;
   /**
@@ -139,7 +151,12 @@ export function findProductByPaymentLink(paymentLinkId: string): Product | undef
   );
 }
 
-/** The files of a product, [] for one that has none. */
+/** Every file a product may deliver (its per-period files included), [] for one that has none. */
 export function filesOf(product: Product): ProductFile[] {
-  return product.files ?? [];
+  return [...(product.files ?? []), ...(product.periodFiles ?? [])];
+}
+
+/** The files a product delivers once `periodsPaid` periods are paid (1 for anything bought once). */
+export function filesForPeriods(product: Product, periodsPaid: number): ProductFile[] {
+  return [...(product.files ?? []), ...(product.periodFiles ?? []).filter((file) => file.period <= periodsPaid)];
 }

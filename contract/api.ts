@@ -531,7 +531,9 @@ export interface AdminDownloadsResetResponse {
 export interface SalesTotal {
   currency: string;
   orders: number;
-  /** Net: paid minus refunded. */
+  /** Renewals of subscription orders paid in the window (a subscription's first period is its order's). */
+  renewals: number;
+  /** Net: paid minus refunded, orders and renewals. */
   amount: number;
 }
 
@@ -599,6 +601,26 @@ export interface AdminOrderDetail {
   /** What was emailed to the buyer about it, oldest first: sent (done, with when), pending, or given up (dead, with why). */
   emails: AdminOrderEmail[];
   can: { refund: boolean; rerunFulfilment: boolean; revokeAccess: boolean; restoreAccess: boolean; markShipped: boolean; markDelivered: boolean; resendReceipt: boolean };
+  /** A subscription order's billing periods, oldest first (the first is the order's own); [] for other orders. */
+  periods: SubscriptionPeriodView[];
+}
+
+/** One billing period of a subscription order: an invoice Stripe signed, paid or not, and what came back of its charge. */
+export interface SubscriptionPeriodView {
+  invoice: string;
+  /** The subscription's first invoice: its money is the order's own amount. */
+  first: boolean;
+  start: string | null;
+  end: string | null;
+  status: 'paid' | 'failed' | 'action_required';
+  amountDue: number;
+  amountPaid: number;
+  amountRefunded: number;
+  currency: string | null;
+  paymentIntent: string | null;
+  /** A refund or dispute of the period's charge; null when none. */
+  moneyStatus: 'partially_refunded' | 'refunded' | 'disputed' | 'dispute_won' | 'dispute_lost' | null;
+  paidAt: string | null;
 }
 
 /** `POST /api/admin/orders/:id/revoke-access` and `/restore-access`: the seller's hand on access; no money moves. */
@@ -638,7 +660,7 @@ export interface AdminResendReceiptResponse {
 }
 
 export interface AdminOrderEmail {
-  template: 'receipt' | 'payment_pending' | 'payment_failed' | 'access_ended' | 'library_link' | 'file_updated';
+  template: 'receipt' | 'payment_pending' | 'payment_failed' | 'access_ended' | 'renewal' | 'library_link' | 'file_updated';
   to: string | null;
   status: 'pending' | 'done' | 'dead';
   attempts: number;

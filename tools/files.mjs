@@ -108,23 +108,26 @@ function putObject(where, key, file, contentType) {
   if (result.status !== 0) throw new Error(`wrangler r2 object put ${where.bucket}/${key} failed: ${result.stderr.trim()}`);
 }
 
+/** Every file a product delivers: its files, and a subscription's per-period files. */
+const productFiles = (product) => [...(product.files ?? []), ...(product.periodFiles ?? [])];
+
 /** A catalog file named by its key: the file and the first digital product that delivers it; undefined if none. */
 function findByKey(catalog, key) {
   for (const product of catalog.products.filter((candidate) => candidate.digital)) {
-    const file = (product.files ?? []).find((candidate) => candidate.key === key);
+    const file = productFiles(product).find((candidate) => candidate.key === key);
     if (file) return { product, file };
   }
   return undefined;
 }
 
 function findFile(product, source) {
-  const files = product.files ?? [];
+  const files = productFiles(product);
   const name = path.basename(source);
   const named = files.find((file) => file.key.split('/').pop() === name);
   if (named) return named;
   if (files.length === 1) return files[0];
   const keys = files.map((file) => file.key).join(', ') || 'none';
-  throw new UsageError(`catalog.json names no file called ${name} for ${product.id} (its files: ${keys}); add it to the product's "files" first`);
+  throw new UsageError(`catalog.json names no file called ${name} for ${product.id} (its files: ${keys}); add it to the product's "files" (or "periodFiles") first`);
 }
 
 /** The product and catalog file `target` names: a catalog file key, or a product id (its file named like `source`). */
@@ -203,7 +206,7 @@ function publishVersion(where, catalog, target, source, rawNote) {
 function check(where, catalog) {
   let missing = 0;
   for (const product of catalog.products.filter((candidate) => candidate.digital)) {
-    const files = product.files ?? [];
+    const files = productFiles(product);
     if (files.length === 0) {
       missing++;
       console.log(`MISSING  ${product.id}: catalog.json names no files for this digital product`);
@@ -224,7 +227,7 @@ function check(where, catalog) {
 function seed(where, catalog) {
   if (where.remote) throw new UsageError('seed fills the local bucket only; upload real files with put --remote');
   for (const product of catalog.products.filter((candidate) => candidate.digital)) {
-    for (const file of product.files ?? []) {
+    for (const file of productFiles(product)) {
       const sample = path.join(SAMPLES, file.key.split('/').pop());
       if (existsSync(sample)) put(where, catalog, product.id, sample, false);
       else console.log(`no sample for ${file.key} in catalog/files/: skipped`);

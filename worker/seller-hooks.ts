@@ -17,6 +17,7 @@ import type { REVOKES_ACCESS } from '../contract/order-states';
 import { randomId } from './platform/ids';
 import type { Env } from './platform/env';
 import type { LineItem, Order } from './store/orders';
+import type { RenewalPeriod } from './store/subscription-periods';
 
 // ─── the defaults ───────────────────────────────────────────────────────────
 
@@ -25,9 +26,9 @@ export const fulfil: FulfilHook = ({ products }) => ({
 });
 
 /** The default sends nothing: the success page shows the order. Log it for the seller. */
-export const deliver: DeliverHook = async ({ order, products, downloads, licenceKeys }) => {
+export const deliver: DeliverHook = async ({ order, products, downloads, licenceKeys, period }) => {
   console.log(
-    JSON.stringify({ msg: 'order delivered', order: order.id, products: products.map((product) => product.id), files: downloads.length, licenceKeys: licenceKeys.length }),
+    JSON.stringify({ msg: 'order delivered', order: order.id, ...(period ? { period: period.invoice } : {}), products: products.map((product) => product.id), files: downloads.length, licenceKeys: licenceKeys.length }),
   );
 };
 
@@ -75,6 +76,12 @@ export interface DeliveryRequest extends FulfilmentRequest {
    */
   downloads: DownloadLink[];
   licenceKeys: LicenceKeyView[];
+  /**
+   * Set for a subscription's renewal: the period just paid (`number` 2 is the first renewal).
+   * `deliver` then runs once per order and period; pass `${order.id}:${period.invoice}` as the
+   * idempotency key. `downloads` holds every file the order serves now, this period's included.
+   */
+  period?: RenewalPeriod;
 }
 
 /** Side effects of a fulfilled order, after the commit; `order` is as committed. */

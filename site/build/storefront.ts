@@ -6,7 +6,7 @@
 // with HTMLRewriter.
 import { readFileSync } from 'node:fs';
 import type { Plugin } from 'vite';
-import { PRODUCT_SLUG, productPath, type Catalog, type Product, type StripeMode } from '../../catalog';
+import { filesOf, PRODUCT_SLUG, productPath, type Catalog, type Product, type StripeMode } from '../../catalog';
 import { buyHtml, escapeHtml, productPageBuyHtml, productPageFields, type ProductPageFields, type SiteInfo } from '../../catalog/product-page';
 import { shippingProblems } from '../../catalog/shipping';
 import { robotsTxt, sitemapXml } from '../../catalog/sitemap';
@@ -124,6 +124,13 @@ export function checkCatalog(catalog: Catalog): void {
     // The worker refuses a cart line over maxQuantity; a limit the cart could never reach, or below one, is a typo.
     if (product.maxQuantity !== undefined && (!Number.isInteger(product.maxQuantity) || product.maxQuantity < MIN_QUANTITY || product.maxQuantity > MAX_QUANTITY)) {
       throw new Error(`${where}: maxQuantity must be a whole number from ${MIN_QUANTITY} to ${MAX_QUANTITY}`);
+    }
+    for (const [at, file] of (product.periodFiles ?? []).entries()) {
+      // A renewal is what delivers a later period's file: a one-time product has none.
+      if (!product.price.interval) throw new Error(`${where}: periodFiles need a subscription (price.interval): a one-time product has no later periods`);
+      if (!Number.isInteger(file.period) || file.period < 1) throw new Error(`${where}: periodFiles[${at}].period must be a whole number from 1 (1: the period bought at checkout)`);
+      if (typeof file.key !== 'string' || !file.key || typeof file.name !== 'string' || !file.name) throw new Error(`${where}: periodFiles[${at}] needs a key and a name, as files do`);
+      if (filesOf(product).filter((other) => other.key === file.key).length > 1) throw new Error(`${where}: periodFiles[${at}].key ${file.key} is named twice`);
     }
     if (product.shareImage !== undefined && !/\.(png|jpe?g|webp|gif)$/i.test(product.shareImage)) {
       throw new Error(`${where}: shareImage must be a raster image (PNG, JPEG, WebP or GIF): link previews do not show SVG`);

@@ -60,8 +60,9 @@ describe('npm run files', () => {
     const result = await files('check');
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('MISSING  field-notes: field-notes/field-notes-pattern-pack.pdf');
-    // The subscription delivers the same pattern pack as field-notes: the catalog names three files.
-    expect(result.stdout).toContain('3 file(s) the catalog names are not in the bucket');
+    // The subscription delivers the same pattern pack as field-notes, then a pack per renewal (two periodFiles): five files.
+    expect(result.stdout).toContain('5 file(s) the catalog names are not in the bucket');
+    expect(result.stdout).toContain('MISSING  field-notes-club: field-notes/field-notes-club-month-2.pdf');
   }, SLOW);
 
   it('put uploads a file as its catalog key, byte for byte', async () => {

@@ -115,7 +115,7 @@ describe('npm run launch, from a fresh copy of the repository', () => {
   });
 
   it('runs wrangler in order: whoami; find or create D1, KV, the queues and their dead-letter queues, R2; migrations; files; secrets; deploy', () => {
-    const files = ['field-notes/field-notes-pattern-pack.pdf', 'trail-map-print/trail-map-print.png'];
+    const files = ['field-notes/field-notes-pattern-pack.pdf', 'trail-map-print/trail-map-print.png', 'field-notes/field-notes-club-month-2.pdf', 'field-notes/field-notes-club-month-3.pdf'];
     expect(callsOfFirst).toEqual([
       'whoami --json',
       'd1 list --json',

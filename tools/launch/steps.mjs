@@ -239,7 +239,7 @@ async function files(ctx) {
   /** @type {Map<string, { product: string, name: string, contentType?: string, entries: any[] }>} */
   const byKey = new Map();
   for (const product of catalog.products.filter((p) => p.digital)) {
-    for (const file of product.files ?? []) {
+    for (const file of [...(product.files ?? []), ...(product.periodFiles ?? [])]) {
       const known = byKey.get(file.key);
       if (known) known.entries.push(file);
       else byKey.set(file.key, { product: product.id, name: file.key.split('/').pop(), contentType: file.contentType, entries: [file] });

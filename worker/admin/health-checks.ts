@@ -5,7 +5,7 @@ import type Stripe from 'stripe';
 import type { HealthCheck } from '../../contract/api';
 import { MIN_DOWNLOAD_SECRET_LENGTH, QUIET_WEBHOOK_DAYS } from '../../contract/limits';
 import { HANDLED_EVENT_TYPES, STRIPE_API_VERSION } from '../../contract/stripe-events';
-import type { Product, StripeMode } from '../../catalog';
+import { filesOf, type Product, type StripeMode } from '../../catalog';
 
 const DAY_S = 24 * 60 * 60;
 
@@ -178,7 +178,7 @@ export function fileChecks(files: readonly StoredFile[]): HealthCheck[] {
     const title = `File ${key}`;
     const name = key.split('/').pop() ?? key;
     const put = `npm run launch -- --from files (uploads catalog/files/${name}), or npm run files -- put ${product.id} <path> (--remote for the deployed shop)`;
-    const expected = product.files?.find((file) => file.key === key)?.size;
+    const expected = filesOf(product).find((file) => file.key === key)?.size;
     if (typeof stored === 'string') return red(id, title, `R2 failed: ${stored}`, 'check the FILES binding (wrangler.toml [[r2_buckets]])');
     if (!stored) return red(id, title, `not in R2: ${product.id}'s buyers get no download`, put);
     if (expected !== undefined && stored.size !== expected) return red(id, title, `R2 holds ${stored.size} bytes, catalog.json expects ${expected}`, put);

@@ -11,6 +11,7 @@ import { stripeProductsOfCatalogIds } from '../store/catalog';
 import { findMirroredCustomer } from '../store/mirror';
 import { findLineItems, findOrder, lineItemsOfOrders, listOrders, ordersOfBuyer, salesSince, SEARCH_WINDOW, searchOrders, type Order, type OrderSearch } from '../store/orders';
 import { emailsOfOrder, outboxOfOrder } from '../store/outbox';
+import { periodsOfSubscription } from '../store/subscription-periods';
 import { Refusal } from '../platform/refusal';
 import { canTransition, HAS_RECEIPT } from '../../contract/order-states';
 import { trackingUrl } from '../../catalog/shipping';
@@ -64,7 +65,7 @@ export async function salesTotals(db: D1Database, now: number): Promise<SalesTot
 export async function orderDetail(db: D1Database, id: string): Promise<AdminOrderDetail> {
   const row = await findOrder(db, id);
   if (!row) throw new Refusal(404, 'order not found');
-  const [lineItems, events, actions, outbox, buyer, licenceKeys, downloadCounts, emails] = await Promise.all([
+  const [lineItems, events, actions, outbox, buyer, licenceKeys, downloadCounts, emails, periods] = await Promise.all([
     findLineItems(db, id),
     eventsOfOrder(db, id, row.paymentIntent),
     actionsOn(db, id),
@@ -73,6 +74,7 @@ export async function orderDetail(db: D1Database, id: string): Promise<AdminOrde
     keysOfOrder(db, id),
     downloadCountsOf(db, id),
     emailsOfOrder(db, id),
+    row.subscription ? periodsOfSubscription(db, row.subscription) : [],
   ]);
   const deliveryDead = outbox.some((o) => o.kind === 'delivered' && o.status === 'dead');
   return {
@@ -106,5 +108,6 @@ export async function orderDetail(db: D1Database, id: string): Promise<AdminOrde
       resendReceipt: (HAS_RECEIPT as readonly string[]).includes(row.status) && row.customerEmail !== null,
       rerunFulfilment: row.status === 'review' || (row.status === 'fulfilled' && deliveryDead),
     },
+    periods,
   };
 }

@@ -12,6 +12,7 @@ import { claimDownload, orderStatusOf } from '../store/downloads';
 import { findLineItems, findOrderByDeliveryToken } from '../store/orders';
 import { findSubscriptionState } from '../store/subscriptions';
 import { newestFileVersions } from '../store/file-versions';
+import { paidRenewalCount } from '../store/subscription-periods';
 import { orderFiles, type OrderFile } from './files';
 import { downloadSettings, type DownloadSettings } from './settings';
 import { verifyLink, type LinkClaims } from './signature';
@@ -50,19 +51,22 @@ export async function authorizeDownload(env: Env, nowMs: number, claims: LinkCla
   // A test-mode order in a live shop (or the reverse) does not exist here.
   if (!order || order.livemode !== (shopMode(env) === 'live')) return { refused: 404, reason: 'no such order' };
   if (!servesAccess(order.status)) return refusalFor(order.status);
-  const [lineItems, subscription, versions] = await Promise.all([
+  const [lineItems, subscription, versions, renewals] = await Promise.all([
     findLineItems(env.DB, order.id),
     order.subscription ? findSubscriptionState(env.DB, order.subscription) : null,
     newestFileVersions(env.DB, [claims.key]),
+    order.subscription ? paidRenewalCount(env.DB, order.subscription) : 0,
   ]);
   const { products } = await contentsOfStored(order, lineItems, env.DB);
   const access = orderSubscriptionAccess(order, subscription, env, nowMs);
   const isThisFile = (candidate: OrderFile) => candidate.file.key === claims.key;
   // Another product of the order may deliver the same file: a one-time purchase keeps it.
-  const file = orderFiles(servedProducts(order, products, access)).find(isThisFile);
+  // A subscription's later files are served from the period that brings them (its own is 1).
+  const periods = 1 + renewals;
+  const file = orderFiles(servedProducts(order, products, access), periods).find(isThisFile);
   // Resolved now, not when the link was signed: a link from before a new version serves the new one.
   if (file) return { order, file, r2Key: versions.get(claims.key)?.r2Key ?? claims.key, settings };
-  if (access && !access.allowed && orderFiles(products).some(isThisFile)) return { refused: 410, reason: access.reason };
+  if (access && !access.allowed && orderFiles(products, periods).some(isThisFile)) return { refused: 410, reason: access.reason };
   return { refused: 404, reason: 'this order has no such file' };
 }
 

@@ -1,6 +1,6 @@
 // Which files an order delivers: those of the digital products it bought, each with its
 // per-order download limit.
-import { filesOf, type Product, type ProductFile } from '../../catalog';
+import { filesForPeriods, filesOf, type Product, type ProductFile } from '../../catalog';
 import { DEFAULT_DOWNLOAD_LIMIT } from '../../contract/limits';
 
 export interface OrderFile {
@@ -9,10 +9,11 @@ export interface OrderFile {
   limit: number;
 }
 
-export function orderFiles(products: Product[]): OrderFile[] {
+/** `periodsPaid`: a subscription order's paid periods (its own and each renewal), which decide its per-period files. */
+export function orderFiles(products: Product[], periodsPaid = 1): OrderFile[] {
   return products
     .filter((product) => product.digital)
-    .flatMap((product) => filesOf(product).map((file) => ({ product, file, limit: product.downloadLimit ?? DEFAULT_DOWNLOAD_LIMIT })));
+    .flatMap((product) => filesForPeriods(product, periodsPaid).map((file) => ({ product, file, limit: product.downloadLimit ?? DEFAULT_DOWNLOAD_LIMIT })));
 }
 
 /** The name a file is saved as: the last segment of its key. */

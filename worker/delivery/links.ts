@@ -20,7 +20,7 @@ function fileUpdateOf(version: FileVersion | undefined): FileUpdate | null {
   return version ? { version: version.version, note: version.note, publishedAt: new Date(version.publishedAt).toISOString() } : null;
 }
 
-/** `counts`: downloads so far by file key, and `versions`: the files' newest versions, both read with the order (store/order-records.ts). */
+/** `counts`: downloads so far by file key, and `versions`: the files' newest versions, both read with the order (store/order-records.ts); `periodsPaid`: see orderFiles. */
 export async function downloadLinks(
   order: Order,
   products: Product[],
@@ -28,8 +28,9 @@ export async function downloadLinks(
   versions: ReadonlyMap<string, FileVersion>,
   env: Env,
   nowMs: number,
+  periodsPaid = 1,
 ): Promise<DownloadLink[]> {
-  const files = orderFiles(products);
+  const files = orderFiles(products, periodsPaid);
   if (!servesAccess(order.status) || !order.deliveryToken || files.length === 0) return [];
   const configured = downloadSettings(env);
   if (!configured.ok) {

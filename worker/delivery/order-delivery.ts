@@ -8,6 +8,7 @@ import type { OrderRecord } from '../store/order-records';
 import type { StoredContents } from './order-products';
 import { licenceKeyViews } from './licences';
 import { downloadLinks } from './links';
+import { periodsPaid } from './renewals';
 import { orderSubscriptionAccess, servedProducts, subscriptionAccessView, type SubscriptionAccess } from './subscription-access';
 
 export interface OrderDelivery {
@@ -37,6 +38,6 @@ export async function orderDelivery(record: OrderRecord, served: Deliverable, en
   const { order } = record;
   const subscriptionAccess = subscriptionAccessView(served.access);
   if (!servesAccess(order.status)) return { downloads: [], licenceKeys: [], subscriptionAccess };
-  const downloads = await downloadLinks(order, served.products, record.downloadCounts, record.fileVersions, env, nowMs);
+  const downloads = await downloadLinks(order, served.products, record.downloadCounts, record.fileVersions, env, nowMs, periodsPaid(record));
   return { downloads, licenceKeys: licenceKeyViews(order, served.products, served.units, record.licenceKeys), subscriptionAccess };
 }

@@ -2,6 +2,7 @@
 // licence keys (read in the outbox's one batch), the shop's name and support address from the catalog.
 import { catalog } from '../../catalog';
 import { formatMoney } from '../../catalog/money';
+import { servesAccess } from '../../contract/order-states';
 import type { LicenceKeyView, ShippingAddressView } from '../../contract/api';
 import { LIBRARY_PATH } from '../../contract/limits';
 import { HAS_RECEIPT } from '../../contract/order-states';
@@ -14,6 +15,8 @@ import { fileUpdated } from './templates/file-updated';
 import type { Shop } from './templates/layout';
 import { paymentFailed, paymentPending } from './templates/payment-status';
 import { receipt } from './templates/receipt';
+import { renewal } from './templates/renewal';
+import type { RenewalPeriod } from '../store/subscription-periods';
 
 /** The buyer's order page: the success page's URL, whose session id is the buyer's capability (docs/security.md). */
 export const orderUrl = (siteUrl: string, orderId: string) => `${siteUrl}/success?session_id=${encodeURIComponent(orderId)}`;
@@ -32,6 +35,8 @@ export interface OrderEmailInput {
   servedFileKeys: string[];
   /** Where the goods go, for a receipt of an order that ships (null otherwise). */
   shipTo?: ShippingAddressView | null;
+  /** For a renewal email: the period it is about, when recorded as paid. */
+  renewal?: RenewalPeriod | null;
 }
 
 
@@ -78,9 +83,28 @@ export function orderEmail(payload: Extract<EmailPayload, { order: string }>, in
       return { to, ...paymentFailed({ shop, orderId: order.id, items, total: money(order.amountTotal, order.currency), orderUrl: url }) };
     case 'file_updated': {
       if (!input.servedFileKeys.includes(payload.file)) return null;
-      const named = catalog.products.flatMap((product) => (product.files ?? []).map((file) => ({ product, file }))).find(({ file }) => file.key === payload.file);
+      const named = catalog.products.flatMap((product) => [...(product.files ?? []), ...(product.periodFiles ?? [])].map((file) => ({ product, file }))).find(({ file }) => file.key === payload.file);
       if (!named) return null;
       return { to, ...fileUpdated({ shop, orderId: order.id, fileName: named.file.name, productName: named.product.name, note: payload.note, orderUrl: url }) };
+    }
+    case 'renewal': {
+      // Owed only while the order serves access and the period is recorded paid.
+      if (!servesAccess(order.status) || !input.renewal) return null;
+      const day = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }) : null);
+      const [start, end] = [day(input.renewal.start), day(input.renewal.end)];
+      return {
+        to,
+        ...renewal({
+          shop,
+          orderId: order.id,
+          items,
+          periodNumber: input.renewal.number,
+          period: start && end ? `${start} – ${end}` : null,
+          amount: money(input.renewal.amountPaid, input.renewal.currency ?? order.currency),
+          hasDownloads: input.hasDownloads,
+          orderUrl: url,
+        }),
+      };
     }
     case 'access_ended': {
       const reason: AccessEndedReason = order.status === 'refunded' || order.status === 'disputed' ? order.status : 'subscription_ended';

@@ -3,6 +3,7 @@
 import type { Deliverable } from '../delivery/order-delivery';
 import { orderDelivery } from '../delivery/order-delivery';
 import { orderFiles } from '../delivery/files';
+import { periodsPaid, renewalPeriod } from '../delivery/renewals';
 import type { Env } from '../platform/env';
 import { findBuyerDetails } from '../store/buyer-details';
 import type { OrderRecord } from '../store/order-records';
@@ -30,10 +31,11 @@ export async function sendEmailRow(
   } else {
     if (!record) throw new Error(`order ${payload.order} not found`);
     const delivery = await orderDelivery(record, served, env, now);
-    const servedFileKeys = orderFiles(served.products).map(({ file }) => file.key);
+    const servedFileKeys = orderFiles(served.products, periodsPaid(record)).map(({ file }) => file.key);
     // Only a receipt of goods to ship names the address (one read, for those alone).
     const shipTo = payload.template === 'receipt' && shipsGoods(record.order.status) ? ((await findBuyerDetails(env.DB, record.order.id))?.shipping ?? null) : null;
-    message = orderEmail(payload, { order: record.order, lineItems: record.lineItems, licenceKeys: delivery.licenceKeys, hasDownloads: delivery.downloads.length > 0, servedFileKeys, shipTo }, settings);
+    const renewal = 'period' in payload && payload.period ? renewalPeriod(record, payload.period) : null;
+    message = orderEmail(payload, { order: record.order, lineItems: record.lineItems, licenceKeys: delivery.licenceKeys, hasDownloads: delivery.downloads.length > 0, servedFileKeys, shipTo, renewal }, settings);
   }
   if (message) await sendEmail(settings, message, row.subject);
 }

@@ -9,7 +9,7 @@ import type Stripe from 'stripe';
 import { MIRROR } from '../mirror/resources';
 import { atPinnedVersion } from './api-version';
 import { mirrorEvent } from '../mirror/sync';
-import { chargeRefunded, disputeClosed, disputeCreated, sessionEvent } from '../orders/order-events';
+import { chargeRefunded, disputeClosed, disputeCreated, invoiceEvent, sessionEvent, subscriptionEnded } from '../orders/order-events';
 import { commaSeparated, shopMode, webhookProcessing } from '../platform/config';
 import type { EventMessage } from '../platform/env';
 import type { Context } from '../platform/context';
@@ -132,6 +132,10 @@ function effectsOf(event: Stripe.Event, context: Context & SellerHooks): Promise
       return disputeCreated(event, context);
     case 'charge.dispute.closed':
       return disputeClosed(event, context);
+    case 'invoice.paid':
+    case 'invoice.payment_failed':
+    case 'invoice.payment_action_required':
+      return invoiceEvent(event, context);
     case 'product.created':
     case 'product.updated':
       return mirrorEvent(MIRROR.products, event, context);
@@ -153,13 +157,20 @@ function effectsOf(event: Stripe.Event, context: Context & SellerHooks): Promise
     case 'customer.subscription.resumed':
       return mirrorEvent(MIRROR.subscriptions, event, context);
     case 'customer.subscription.deleted':
-      return mirrorEvent(MIRROR.subscriptions, event, context, { deleted: true });
+      return both(mirrorEvent(MIRROR.subscriptions, event, context, { deleted: true }), subscriptionEnded(event, context));
     case 'payment_link.created':
     case 'payment_link.updated':
       return mirrorEvent(MIRROR.payment_links, event, context);
     default:
       return null;
   }
+}
+
+/** Two handlers' effects for one event, committed together. */
+async function both(first: Promise<Effects> | Effects, second: Promise<Effects> | Effects): Promise<Effects> {
+  const [a, b] = await Promise.all([first, second]);
+  const note = [a.note, b.note].filter(Boolean).join('; ');
+  return { writes: [...a.writes, ...b.writes], outbox: [...(a.outbox ?? []), ...(b.outbox ?? [])], ...(note ? { note } : {}) };
 }
 
 /** Recorded with its error for Stripe's retry (or the seller's); 5xx, unless the event was processed meanwhile. */

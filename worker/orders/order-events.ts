@@ -13,13 +13,16 @@ import type { Context } from '../platform/context';
 import type { FulfilmentRequest, SellerHooks } from '../seller-hooks';
 import type { Effects } from '../store/commit';
 import { saveBuyerDetails } from '../store/buyer-details';
-import { noteWhenMoveRefused, noteWhenNoOrderPaidBy } from '../store/ledger';
-import { approveReviewedOrder, moveByPaymentIntent, saveLineItems, saveOrderTransition, saveRevocation, type LineItem, type Order, type PaymentNews } from '../store/orders';
-import { outboxDeliveredIfFulfilled, outboxEmailIf, outboxRevokedIfRevoked } from '../store/outbox';
+import { noteWhenMoveRefused, noteWhenNoOrderForSubscription, noteWhenNoOrderPaidBy, noteWhenRenewalPaidBy } from '../store/ledger';
+import { approveReviewedOrder, linkFirstPaymentIntent, moveByPaymentIntent, saveLineItems, saveOrderTransition, saveRevocation, type LineItem, type Order, type PaymentNews } from '../store/orders';
+import { outboxDeliveredIfFulfilled, outboxEmailIf, outboxRenewalIfPaid, outboxRevokedIfRevoked } from '../store/outbox';
+import { FIRST_PERIOD_REASON, movePeriodByPaymentIntent, savePeriod } from '../store/subscription-periods';
+import { SERVES_ACCESS } from '../../contract/order-states';
 import { idOf } from '../stripe/expandable';
 import { buyerDetailsOf } from './buyer-details';
 import { contentsOf, lineItemsOf } from './line-items';
 import { orderFromSession, productOf } from './order';
+import { INVOICE_NEWS, invoicePaymentIntent, paymentIntentIn, periodOf, type InvoiceNews } from './invoice-period';
 import { paymentIntentOf } from './payment-intent';
 import { reviewReason } from './review';
 
@@ -72,6 +75,38 @@ export function chargeEffects(charge: Stripe.Charge, source: string, context: Co
   if (charge.disputed) return paymentNews(paymentIntent, 'disputed', 0, source, context);
   if (charge.amount_refunded > 0) return paymentNews(paymentIntent, 'partially_refunded', charge.amount_refunded, source, context);
   return { writes: [] };
+}
+
+// ─── a subscription's later periods ─────────────────────────────────────────
+
+/**
+ * An invoice of a subscription: a billing period of the order that started it, recorded once per
+ * invoice (paid is final). A paid renewal is delivered and emailed once, from the outbox; the first
+ * invoice (`subscription_create`) is the order's own period, delivered with the order.
+ */
+export async function invoiceEvent(event: Extract<Stripe.Event, { type: InvoiceNews }>, context: Context): Promise<Effects> {
+  const invoice = event.data.object;
+  const paid = INVOICE_NEWS[event.type] === 'paid';
+  const period = periodOf(invoice, event.type, paid ? await invoicePaymentIntent(invoice, context) : paymentIntentIn(invoice));
+  if (!period) return { writes: [], note: `invoice ${invoice.id} bills no subscription: nothing to record` };
+  const { db } = context;
+  const now = context.now();
+  return {
+    writes: [
+      savePeriod(db, period, now),
+      noteWhenNoOrderForSubscription(db, event.id, period.subscription, `no order for ${period.subscription} yet: invoice ${period.invoiceId} is kept and belongs to it when it arrives`),
+      ...(period.billingReason === FIRST_PERIOD_REASON && period.paymentIntent ? [linkFirstPaymentIntent(db, period.subscription, period.paymentIntent, now)] : []),
+    ],
+    outbox: paid ? outboxRenewalIfPaid(db, period.invoiceId, now) : [],
+    ...(paid ? {} : { note: `invoice ${period.invoiceId} of ${period.subscription}: payment ${period.status === 'failed' ? 'failed (Stripe retries it; the subscription is past due)' : 'needs the buyer to act'}` }),
+  };
+}
+
+/** A subscription that ended (`customer.subscription.deleted`): its order's buyer is told once that access ended. */
+export function subscriptionEnded(event: Stripe.CustomerSubscriptionDeletedEvent, { db, now }: Context): Effects {
+  const subscription = event.data.object.id;
+  if (typeof subscription !== 'string') return { writes: [] };
+  return { writes: [], outbox: [outboxEmailIf(db, 'access_ended', { subscription }, SERVES_ACCESS, now())] };
 }
 
 // ─── what a session means ───────────────────────────────────────────────────
@@ -245,6 +280,9 @@ function paymentNews(paymentIntent: string, status: PaymentNews, amountRefunded:
       moveByPaymentIntent(db, paymentIntent, status, amountRefunded, at),
       noteWhenNoOrderPaidBy(db, eventId, paymentIntent, `no order for ${paymentIntent} yet: the ${what} is kept and applied when it arrives`),
       noteWhenMoveRefused(db, eventId, paymentIntent, status),
+      // A renewal's charge: recorded against its period; the subscription order itself is not moved.
+      movePeriodByPaymentIntent(db, paymentIntent, status, amountRefunded, at),
+      noteWhenRenewalPaidBy(db, eventId, paymentIntent, status.startsWith('dispute_') ? `disputed (${status.slice('dispute_'.length)})` : what),
     ],
     outbox: [outboxRevokedIfRevoked(db, { paymentIntent }, at), outboxEmailIf(db, 'access_ended', { paymentIntent }, ['refunded', 'disputed'], at)],
   };

@@ -9,6 +9,8 @@ import { REVOKES_ACCESS, servesAccess } from '../../contract/order-states';
 import { refreshCatalog } from '../storefront/live-catalog';
 import type { Env } from '../platform/env';
 import type { SellerHooks } from '../seller-hooks';
+import { renewalPeriod } from '../delivery/renewals';
+import type { RenewalPeriod } from '../store/subscription-periods';
 import { assignWaitingPoolKeys } from '../delivery/licences';
 import { deliverable, orderDelivery, type Deliverable } from '../delivery/order-delivery';
 import { storedContents } from '../delivery/order-products';
@@ -62,11 +64,20 @@ export async function carryOutAll(outboxIds: number[], env: Env, deps: OutboxDep
   return attempts;
 }
 
-/** The order a row is about: its subject, or for an email the order its payload names. */
+/** The order a row is about: its subject, or for an email (and a renewal's delivery) the order its payload names. */
 function orderIdOf(row: OutboxRow): string {
-  if (row.kind !== 'email') return row.subject;
+  if (row.kind !== 'email' && row.payload === null) return row.subject;
   const payload = JSON.parse(row.payload ?? '{}') as { order?: string };
   return payload.order ?? '';
+}
+
+/** The renewal a delivery row is about: its payload's `period` (the invoice), among the order's paid renewals. */
+function renewalOf(row: OutboxRow, record: OrderRecord): RenewalPeriod | undefined {
+  if (row.payload === null) return undefined;
+  const invoice = (JSON.parse(row.payload) as { period?: string }).period ?? '';
+  const period = renewalPeriod(record, invoice);
+  if (!period) throw new Error(`period ${invoice || '(none)'} of order ${record.order.id} is not recorded as paid`);
+  return period;
 }
 
 /** `products`: what the order bought; `served`: what it delivers now (a subscription's only while in force). */
@@ -133,8 +144,9 @@ async function perform(
   }
   // A delivery queued before a refund landed is no longer owed.
   if (!servesAccess(order.status)) return;
+  const period = renewalOf(row, record);
   const { downloads, licenceKeys } = await orderDelivery(record, served, env, deps.now());
-  await deps.deliver({ order, product, products, lineItems, env, downloads, licenceKeys });
+  await deps.deliver({ order, product, products, lineItems, env, downloads, licenceKeys, ...(period ? { period } : {}) });
 }
 
 function isRevocationReason(status: string): status is (typeof REVOKES_ACCESS)[number] {

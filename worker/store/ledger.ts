@@ -110,8 +110,32 @@ export async function doneAmong(db: D1Database, ids: string[]): Promise<Set<stri
 /** A note decided in SQL: written after the claim, in the same batch, only when `condition` held. */
 export function noteWhenNoOrderPaidBy(db: D1Database, eventId: string, paymentIntent: string, note: string): D1PreparedStatement {
   return db
-    .prepare(`UPDATE stripe_events SET note = ?3 WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM orders WHERE payment_intent = ?2)`)
+    .prepare(
+      `UPDATE stripe_events SET note = ?3 WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM orders WHERE payment_intent = ?2)
+       AND NOT EXISTS (SELECT 1 FROM subscription_periods WHERE payment_intent = ?2)`,
+    )
     .bind(eventId, paymentIntent, note);
+}
+
+/** Tells the seller that an invoice's subscription has no order here (yet): its period is kept and belongs to the order once it is recorded. */
+export function noteWhenNoOrderForSubscription(db: D1Database, eventId: string, subscription: string, note: string): D1PreparedStatement {
+  return db.prepare(`UPDATE stripe_events SET note = ?3 WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM orders WHERE subscription = ?2)`).bind(eventId, subscription, note);
+}
+
+/**
+ * Tells the seller that a refund or dispute was of a renewal's charge (a later period of a
+ * subscription order, not the order's own payment): recorded against that period, the order kept.
+ */
+export function noteWhenRenewalPaidBy(db: D1Database, eventId: string, paymentIntent: string, what: string): D1PreparedStatement {
+  const renewal = `FROM subscription_periods p JOIN orders o ON o.subscription = p.subscription
+     WHERE p.payment_intent = ?2 AND p.billing_reason IS NOT 'subscription_create' AND o.payment_intent IS NOT ?2`;
+  return db
+    .prepare(
+      `UPDATE stripe_events SET note = (SELECT 'the charge of renewal ' || p.invoice_id || ' of order ' || o.id || ' is ' || ?3
+                                        || ': recorded against that period; the order keeps its access (cancel the subscription in Stripe to end it)' ${renewal} LIMIT 1)
+       WHERE id = ?1 AND EXISTS (SELECT 1 ${renewal})`,
+    )
+    .bind(eventId, paymentIntent, what);
 }
 
 /**

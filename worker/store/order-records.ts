@@ -23,6 +23,17 @@ export interface OrderRecord {
   subscription: SubscriptionState | null;
   /** The newest version of each catalog file replaced since its first (the same map for every order read together). */
   fileVersions: ReadonlyMap<string, FileVersion>;
+  /** A subscription order's paid renewals, oldest first (its first period is the order's own, not among them); [] for other orders. */
+  paidRenewals: PaidPeriod[];
+}
+
+/** A paid renewal of a subscription order (its dates in unix seconds). */
+export interface PaidPeriod {
+  invoice: string;
+  start: number | null;
+  end: number | null;
+  amountPaid: number;
+  currency: string | null;
 }
 
 export interface OrderRecords {
@@ -35,7 +46,8 @@ export interface OrderRecords {
 function selectedIds(selection: OrderSelection): { ids: string; bound: string } {
   if ('orderIds' in selection) return { ids: 'SELECT value FROM json_each(?1)', bound: JSON.stringify(selection.orderIds) };
   return {
-    ids: `SELECT CASE kind WHEN 'email' THEN json_extract(payload, '$.order') ELSE subject END FROM outbox
+    // An email, or a renewal's delivery, names its order in its payload.
+    ids: `SELECT CASE WHEN kind = 'email' OR payload IS NOT NULL THEN json_extract(payload, '$.order') ELSE subject END FROM outbox
           WHERE id IN (SELECT value FROM json_each(?1)) AND kind IN ('delivered', 'revoked', 'email')`,
     bound: JSON.stringify(selection.outboxIds),
   };
@@ -57,6 +69,12 @@ export function selectOrderRecords(db: D1Database, selection: OrderSelection): D
     db.prepare(`SELECT order_id AS orderId, file_key AS key, count FROM download_counts WHERE order_id IN (${ids})`),
     selectLicenceKeys(db, ids),
     db.prepare(`SELECT s.id, ${SUBSCRIPTION_STATE_COLUMNS} FROM stripe_subscriptions s WHERE s.id IN (SELECT subscription FROM orders WHERE id IN (${ids}))`),
+    db.prepare(
+      `SELECT o.id AS orderId, p.invoice_id AS invoice, p.period_start AS start, p.period_end AS end, p.amount_paid AS amountPaid, p.currency FROM orders o
+       JOIN subscription_periods p ON p.subscription = o.subscription
+       WHERE o.id IN (${ids}) AND p.status = 'paid' AND p.billing_reason IS NOT 'subscription_create'
+       ORDER BY o.id, p.period_start, p.created_at, p.invoice_id`,
+    ),
   ]
     .map((statement) => statement.bind(bound))
     .concat(selectNewestFileVersions(db, CATALOG_FILE_KEYS));
@@ -75,18 +93,19 @@ type KeyRow = { orderId: string; product: string; unit: number; key: string };
 
 /** Reads the results of `selectOrderRecords`' statements, in their order. */
 export function orderRecordsIn(results: D1Result[]): OrderRecords {
-  const [orders, lines, slugs, counts, keys, subscriptions, versions] = results;
+  const [orders, lines, slugs, counts, keys, subscriptions, periods, versions] = results;
   const fileVersions = fileVersionsIn(versions);
   const states = new Map(((subscriptions?.results ?? []) as (SubscriptionStateRow & { id: string })[]).map((row) => [row.id, subscriptionStateOf(row)]));
   const records = new Map<string, OrderRecord>(
     ordersIn(orders).map((order) => [
       order.id,
-      { order, lineItems: [], downloadCounts: new Map(), licenceKeys: new Map(), subscription: order.subscription ? (states.get(order.subscription) ?? null) : null, fileVersions },
+      { order, lineItems: [], downloadCounts: new Map(), licenceKeys: new Map(), subscription: order.subscription ? (states.get(order.subscription) ?? null) : null, paidRenewals: [], fileVersions },
     ]),
   );
   for (const { orderId, ...line } of (lines?.results ?? []) as (LineItem & { orderId: string })[]) records.get(orderId)?.lineItems.push(line);
   for (const { orderId, key, count } of (counts?.results ?? []) as { orderId: string; key: string; count: number }[]) records.get(orderId)?.downloadCounts.set(key, count);
   setLicenceKeys(records, keys);
+  for (const { orderId, ...period } of (periods?.results ?? []) as (PaidPeriod & { orderId: string })[]) records.get(orderId)?.paidRenewals.push(period);
   return {
     orders: records,
     slugs: new Map(((slugs?.results ?? []) as { id: string; catalogId: string }[]).map((row) => [row.id, row.catalogId])),

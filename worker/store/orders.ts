@@ -211,6 +211,14 @@ export function moveByPaymentIntent(db: D1Database, paymentIntent: string, statu
     .bind(paymentIntent, status, MOVES, now, amountRefunded);
 }
 
+/**
+ * A subscription order recorded without the PaymentIntent of its first invoice (no Stripe key when
+ * the session was read) learns it from that invoice's event, so a refund or dispute of it finds the order.
+ */
+export function linkFirstPaymentIntent(db: D1Database, subscription: string, paymentIntent: string, now: number): D1PreparedStatement {
+  return db.prepare(`UPDATE orders SET payment_intent = ?2, updated_at = ?3 WHERE subscription = ?1 AND payment_intent IS NULL`).bind(subscription, paymentIntent, now);
+}
+
 /** The seller's move of one order (revoke, restore, ship, deliver), only where the state table allows it from `from`. */
 export function moveBySeller(
   db: D1Database,
@@ -373,7 +381,12 @@ export async function searchOrders(db: D1Database, search: OrderSearch, limit: n
         .all(),
     );
   }
-  const where = { id: 'id = ?1', payment_intent: 'payment_intent = ?1', client_reference_id: 'client_reference_id = ?1' }[search.by];
+  const where = {
+    id: 'id = ?1',
+    // A renewal's payment finds the subscription order it paid.
+    payment_intent: 'payment_intent = ?1 OR subscription IN (SELECT subscription FROM subscription_periods WHERE payment_intent = ?1)',
+    client_reference_id: 'client_reference_id = ?1',
+  }[search.by];
   return ordersIn(await db.prepare(`SELECT * FROM orders WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT ?2`).bind(search.value, limit).all());
 }
 
@@ -387,17 +400,34 @@ export async function ordersOfBuyer(db: D1Database, email: string, after: Keyset
   );
 }
 
-/** Money taken and kept (KEEPS_MONEY), net of refunds, since `since`, by currency. */
+/**
+ * Money taken and kept (KEEPS_MONEY), net of refunds, since `since`, by currency: orders, and the
+ * renewals of subscription orders paid since then (a subscription's first invoice is its order's
+ * own amount; a renewal whose charge is disputed is held from the seller, so not counted).
+ */
 export async function salesSince(db: D1Database, since: number): Promise<SalesTotal[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT currency, count(*) AS orders, coalesce(sum(amount_total - amount_refunded), 0) AS amount FROM orders
-       WHERE created_at >= ?1 AND status IN (${sqlStatusList(KEEPS_MONEY)}) AND currency IS NOT NULL
-       GROUP BY currency ORDER BY currency`,
-    )
-    .bind(since)
-    .all<SalesTotal>();
-  return results;
+  const [orders, renewals] = await db.batch<{ currency: string; count: number; amount: number }>([
+    db
+      .prepare(
+        `SELECT currency, count(*) AS count, coalesce(sum(amount_total - amount_refunded), 0) AS amount FROM orders
+         WHERE created_at >= ?1 AND status IN (${sqlStatusList(KEEPS_MONEY)}) AND currency IS NOT NULL
+         GROUP BY currency`,
+      )
+      .bind(since),
+    db
+      .prepare(
+        `SELECT currency, count(*) AS count, coalesce(sum(amount_paid - amount_refunded), 0) AS amount FROM subscription_periods
+         WHERE paid_at >= ?1 AND status = 'paid' AND billing_reason IS NOT 'subscription_create' AND currency IS NOT NULL
+           AND money_status IS NOT 'disputed' AND money_status IS NOT 'dispute_lost'
+         GROUP BY currency`,
+      )
+      .bind(since),
+  ]);
+  const totals = new Map<string, SalesTotal>();
+  const totalOf = (currency: string) => totals.get(currency) ?? totals.set(currency, { currency, orders: 0, renewals: 0, amount: 0 }).get(currency)!;
+  for (const row of orders?.results ?? []) Object.assign(totalOf(row.currency), { orders: row.count, amount: totalOf(row.currency).amount + row.amount });
+  for (const row of renewals?.results ?? []) Object.assign(totalOf(row.currency), { renewals: row.count, amount: totalOf(row.currency).amount + row.amount });
+  return [...totals.values()].sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
 }
 
 export async function anyOrder(db: D1Database): Promise<boolean> {

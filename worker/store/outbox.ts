@@ -21,17 +21,18 @@ export interface OutboxRow {
 }
 
 /** The messages the shop sends (worker/email/templates/). */
-export type EmailTemplate = 'receipt' | 'payment_pending' | 'payment_failed' | 'access_ended' | 'library_link' | 'file_updated';
+export type EmailTemplate = 'receipt' | 'payment_pending' | 'payment_failed' | 'access_ended' | 'renewal' | 'library_link' | 'file_updated';
 
-/** The messages about an order's state (one per template and order). */
+/** The messages about an order's state (one per template and order; a renewal's, one per period). */
 export type OrderStateTemplate = Exclude<EmailTemplate, 'library_link' | 'file_updated'>;
 
 /**
- * What an email row says: a message about an order, a library link to an address, or a file's new
- * version to a past buyer (`order`: the buyer's newest order that delivers it; the note as published).
+ * What an email row says: a message about an order (`period`: the invoice of a renewal it is
+ * about), a library link to an address, or a file's new version to a past buyer (`order`: the
+ * buyer's newest order that delivers it; the note as published).
  */
 export type EmailPayload =
-  | { template: OrderStateTemplate; order: string }
+  | { template: OrderStateTemplate; order: string; period?: string }
   | { template: 'library_link'; to: string }
   | { template: 'file_updated'; order: string; file: string; version: number; note: string };
 
@@ -42,12 +43,12 @@ export type EmailPayload =
  */
 export function outboxEmailIf(
   db: D1Database,
-  template: OrderStateTemplate,
-  match: { orderId: string } | { paymentIntent: string },
+  template: Exclude<OrderStateTemplate, 'renewal'>,
+  match: { orderId: string } | { paymentIntent: string } | { subscription: string },
   statuses: readonly string[],
   now: number,
 ): D1PreparedStatement {
-  const [column, value] = 'orderId' in match ? ['id', match.orderId] : ['payment_intent', match.paymentIntent];
+  const [column, value] = 'orderId' in match ? ['id', match.orderId] : 'paymentIntent' in match ? ['payment_intent', match.paymentIntent] : ['subscription', match.subscription];
   return db
     .prepare(
       `INSERT INTO outbox (subject, kind, payload, created_at, next_attempt_at)
@@ -56,6 +57,34 @@ export function outboxEmailIf(
        ON CONFLICT (subject, kind) DO NOTHING RETURNING id, next_attempt_at AS dueAt`,
     )
     .bind(value, now, template, JSON.stringify(statuses));
+}
+
+/**
+ * A paid renewal's side effects, once per order and period, only if the batch left the period paid
+ * and its order serving access: the delivery (subject `<order id>:<invoice id>`, its idempotency key
+ * towards the deliver hook) and the renewal email (`renewal:<order id>:<invoice id>`). The
+ * subscription's first invoice is the order's own delivery and receipt, not a renewal.
+ */
+export function outboxRenewalIfPaid(db: D1Database, invoiceId: string, now: number): D1PreparedStatement[] {
+  const paidRenewal = `FROM subscription_periods p JOIN orders o ON o.subscription = p.subscription
+       WHERE p.invoice_id = ?1 AND p.status = 'paid' AND p.billing_reason IS NOT 'subscription_create' AND o.status IN (${ACCESS})`;
+  return [
+    db
+      .prepare(
+        `INSERT INTO outbox (subject, kind, payload, created_at, next_attempt_at)
+         SELECT o.id || ':' || p.invoice_id, 'delivered', json_object('order', o.id, 'period', p.invoice_id), ?2, ?2 ${paidRenewal}
+         ON CONFLICT (subject, kind) DO NOTHING RETURNING id, next_attempt_at AS dueAt`,
+      )
+      .bind(invoiceId, now),
+    db
+      .prepare(
+        `INSERT INTO outbox (subject, kind, payload, created_at, next_attempt_at)
+         SELECT 'renewal:' || o.id || ':' || p.invoice_id, 'email', json_object('template', 'renewal', 'order', o.id, 'period', p.invoice_id), ?2, ?2 ${paidRenewal}
+           AND o.customer_email IS NOT NULL
+         ON CONFLICT (subject, kind) DO NOTHING RETURNING id, next_attempt_at AS dueAt`,
+      )
+      .bind(invoiceId, now),
+  ];
 }
 
 /** One more email under its own subject (a resent receipt, a library link): queued as is. */

@@ -117,6 +117,26 @@ function lineItems(detail: AdminOrderDetail): HTMLElement {
   );
 }
 
+/** A subscription order's billing periods: the first is the order's own, each later one a renewal Stripe charged (or failed to). */
+function periods(detail: AdminOrderDetail): HTMLElement | null {
+  if (detail.periods.length === 0) return null;
+  const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
+  const paid = (p: AdminOrderDetail['periods'][number]) =>
+    p.status === 'paid' ? `${money(p.amountPaid, p.currency)} paid${p.amountRefunded ? `, ${money(p.amountRefunded, p.currency)} refunded` : ''}` : p.status === 'failed' ? 'payment failed' : 'waiting for the buyer';
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'periods-title' },
+    h('h2', { id: 'periods-title' }, 'Billing periods'),
+    h(
+      'ol',
+      { class: 'plain', id: 'periods' },
+      ...detail.periods.map((p) =>
+        h('li', { 'data-period': p.invoice, 'data-status': p.status }, `${day(p.start)} – ${day(p.end)}: ${paid(p)}`, p.moneyStatus ? ` (${p.moneyStatus.replace('_', ' ')})` : '', p.first ? ' · the order’s own' : ' · renewal', ' ', h('code', {}, p.invoice)),
+      ),
+    ),
+  );
+}
+
 function delivery(detail: AdminOrderDetail): HTMLElement | null {
   if (detail.licenceKeys.length === 0 && detail.downloadCounts.length === 0) return null;
   return h(
@@ -376,7 +396,7 @@ async function resend(button: HTMLButtonElement): Promise<void> {
 
 function render(detail: AdminOrderDetail): void {
   document.title = `${detail.order.id.slice(0, 20)}… — Back office`;
-  byId('content').replaceChildren(summary(detail), orderLink(detail), actions(detail) ?? '', shipping(detail) ?? '', lineItems(detail), delivery(detail) ?? '', history(detail));
+  byId('content').replaceChildren(summary(detail), orderLink(detail), actions(detail) ?? '', shipping(detail) ?? '', lineItems(detail), periods(detail) ?? '', delivery(detail) ?? '', history(detail));
 }
 
 async function reload(): Promise<void> {

@@ -38,7 +38,7 @@ function filtersForm(initial: Filters): HTMLFormElement {
 
 function totalsCard(totals: SalesTotals): HTMLElement {
   const line = (label: string, list: SalesTotals['today']) =>
-    h('div', { class: 'total' }, h('h3', {}, label), list.length === 0 ? h('p', {}, 'No sales') : h('ul', {}, ...list.map((t) => h('li', {}, `${money(t.amount, t.currency)} net · ${t.orders} order${t.orders === 1 ? '' : 's'}`))));
+    h('div', { class: 'total' }, h('h3', {}, label), list.length === 0 ? h('p', {}, 'No sales') : h('ul', {}, ...list.map((t) => h('li', {}, `${money(t.amount, t.currency)} net · ${t.orders} order${t.orders === 1 ? '' : 's'}${t.renewals ? ` · ${t.renewals} renewal${t.renewals === 1 ? '' : 's'}` : ''}`))));
   return h('section', { class: 'totals', id: 'totals', 'aria-label': 'Sales, net of refunds' }, line('Today', totals.today), line('7 days', totals.last7Days), line('30 days', totals.last30Days));
 }
 

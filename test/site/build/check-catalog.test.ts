@@ -50,3 +50,29 @@ describe('checkCatalog: shipping', () => {
     expect(() => checkCatalog({ ...shipped, shipping })).toThrow(message);
   });
 });
+
+describe('checkCatalog: periodFiles', () => {
+  const withClub = (change: Partial<Product>): Catalog => ({
+    ...shipped,
+    products: shipped.products.map((product) => (product.id === 'field-notes-club' ? { ...product, ...change } : product)),
+  });
+  const pack = (period: number, key = `field-notes/pack-${period}.pdf`) => ({ period, key, name: `Pack ${period}` });
+
+  it('the shipped catalog’s Field Notes Club names a file for its second and third periods', () => {
+    const club = shipped.products.find((product) => product.id === 'field-notes-club')!;
+    expect(club.periodFiles?.map((file) => file.period)).toEqual([2, 3]);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])('period %s → refused, naming the product', (period) => {
+    expect(() => checkCatalog(withClub({ periodFiles: [pack(period)] }))).toThrow(/products\[\d+\] \("field-notes-club"\): periodFiles\[0\]\.period must be a whole number from 1/);
+  });
+
+  it('a one-time product with periodFiles → refused: it has no later periods', () => {
+    expect(() => checkCatalog(withMug({ periodFiles: [pack(2)] }))).toThrow('("enamel-mug"): periodFiles need a subscription (price.interval)');
+  });
+
+  it('a period file without a key, or with a key the product names twice → refused', () => {
+    expect(() => checkCatalog(withClub({ periodFiles: [{ period: 2, key: '', name: 'x' }] }))).toThrow('periodFiles[0] needs a key and a name');
+    expect(() => checkCatalog(withClub({ periodFiles: [pack(2, 'same.pdf'), pack(3, 'same.pdf')] }))).toThrow('periodFiles[0].key same.pdf is named twice');
+  });
+});

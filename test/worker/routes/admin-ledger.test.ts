@@ -40,10 +40,10 @@ describe('GET /api/admin/events', () => {
   it('counts ignored events by type', async () => {
     const app = testApp();
     const before = await bodyOf(adminApi(app).events.$get({ query: { limit: '1' } }));
-    const was = before.ignoredByType.find((t) => t.type === 'invoice.paid')?.count ?? 0;
-    for (let i = 0; i < 3; i++) await app.send(await delivery(event('invoice.paid', { id: `in_${i}`, object: 'invoice' })));
+    const was = before.ignoredByType.find((t) => t.type === 'invoice.voided')?.count ?? 0;
+    for (let i = 0; i < 3; i++) await app.send(await delivery(event('invoice.voided', { id: `in_${i}`, object: 'invoice' })));
     const after = await bodyOf(adminApi(app).events.$get({ query: { limit: '1' } }));
-    expect(after.ignoredByType.find((t) => t.type === 'invoice.paid')?.count).toBe(was + 3);
+    expect(after.ignoredByType.find((t) => t.type === 'invoice.voided')?.count).toBe(was + 3);
   });
 
   it('pages by keyset: two pages of 2 hold four distinct events, newest first', async () => {

@@ -131,9 +131,9 @@ describe('GET /api/admin/totals', () => {
     await seedOrder({ createdAt: now - 40 * day, currency, amountTotal: 9000 });
     const totals = await bodyOf(adminApi(app).totals.$get());
     const of = (list: SalesTotals['today']) => list.find((t) => t.currency === currency);
-    expect(of(totals.today)).toEqual({ currency, orders: 1, amount: 1000 });
-    expect(of(totals.last7Days)).toEqual({ currency, orders: 2, amount: 2500 });
-    expect(of(totals.last30Days)).toEqual({ currency, orders: 3, amount: 3200 });
+    expect(of(totals.today)).toEqual({ currency, orders: 1, renewals: 0, amount: 1000 });
+    expect(of(totals.last7Days)).toEqual({ currency, orders: 2, renewals: 0, amount: 2500 });
+    expect(of(totals.last30Days)).toEqual({ currency, orders: 3, renewals: 0, amount: 3200 });
   });
 });
 

@@ -4,6 +4,7 @@ import type http from 'node:http';
 import { StripeApiError } from '../core/errors';
 import { closeDispute, openDispute } from '../resources/charges';
 import { completeSession, expireSession } from '../resources/checkout-sessions';
+import { renewSubscription } from '../resources/subscriptions';
 import type { Store } from '../core/store';
 import type { MailCatcher } from '../resources/mail';
 import type { CheckoutForm, RecordedRequest, RequestContext, StripeObject } from '../core/types';
@@ -98,6 +99,14 @@ export async function handleControl(server: Controllable, req: http.IncomingMess
       const opened = openDispute(store, decodeURIComponent(dispute[1]!), body.reason ? String(body.reason) : 'fraudulent', ctx);
       await store.webhooks.flush();
       return sendJson(res, 200, opened);
+    }
+    const renewal = /^POST \/__fake\/subscriptions\/([^/]+)\/renew$/.exec(route);
+    if (renewal) {
+      const outcome = body.outcome ?? 'pay';
+      if (outcome !== 'pay' && outcome !== 'fail') return sendJson(res, 400, badRequest('outcome must be "pay" or "fail"'));
+      const renewed = renewSubscription(store, decodeURIComponent(renewal[1]!), outcome, ctx);
+      await store.webhooks.flush();
+      return sendJson(res, 200, renewed);
     }
   } catch (error) {
     if (error instanceof StripeApiError) return sendJson(res, error.status, error.body());

@@ -9,7 +9,7 @@ import { readBody, redirect, sendHtml } from '../core/respond';
 import { closeDispute, createRefund, openDispute } from '../resources/charges';
 import { createPrice, updatePrice } from '../resources/prices';
 import { updateProduct } from '../resources/products';
-import { cancelSubscription, updateSubscription } from '../resources/subscriptions';
+import { cancelSubscription, renewSubscription, updateSubscription } from '../resources/subscriptions';
 import { updateWebhookEndpoint } from '../resources/webhook-endpoints';
 import type { Store } from '../core/store';
 import type { MailCatcher } from '../resources/mail';
@@ -68,12 +68,19 @@ const ACTIONS: Record<string, Action> = {
   // As Stripe does after days of failed deliveries: a disabled endpoint is sent nothing until enabled again.
   'disable-endpoint': (store, form) => `Disabled ${updateWebhookEndpoint(store, field(form, 'endpoint'), { disabled: 'true' }).id}: it receives no events.`,
   'enable-endpoint': (store, form) => `Enabled ${updateWebhookEndpoint(store, field(form, 'endpoint'), { disabled: 'false' }).id}.`,
+  renew: (store, form, ctx) => renewed(renewSubscription(store, field(form, 'subscription'), 'pay', ctx)),
+  'fail-renewal': (store, form, ctx) => renewed(renewSubscription(store, field(form, 'subscription'), 'fail', ctx)),
   resend: (store, form) => {
     const event = store.must('event', field(form, 'event'));
     store.webhooks.send(event, store.deliveryTargets(event.type));
     return `Sent ${event.type} ${event.id} again.`;
   },
 };
+
+function renewed({ subscription, invoice }: { subscription: StripeObject; invoice: StripeObject }): string {
+  const paid = invoice.status === 'paid';
+  return `${subscription.id} ${paid ? 'renewed' : 'failed to renew'}: invoice ${invoice.id} ${paid ? `paid ${formatMoney(invoice.amount_paid, invoice.currency)}` : 'open, payment failed'}; the subscription is ${subscription.status}.`;
+}
 
 /** GET / shows the dashboard; POST /dashboard/<action> acts, then 303 back with what happened. */
 export async function dashboard(store: Store, req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string, mail: MailCatcher): Promise<void> {
@@ -148,11 +155,14 @@ function subscriptionsSection(store: Store): string {
     const buttons = live
       ? form('cancel', { subscription: sub.id }, '<button>Cancel now</button>') +
         (sub.cancel_at_period_end ? '' : form('cancel-at-period-end', { subscription: sub.id }, '<button>Cancel at period end</button>')) +
-        form(sub.pause_collection ? 'resume' : 'pause', { subscription: sub.id }, `<button>${sub.pause_collection ? 'Resume' : 'Pause payments'}</button>`)
+        form(sub.pause_collection ? 'resume' : 'pause', { subscription: sub.id }, `<button>${sub.pause_collection ? 'Resume' : 'Pause payments'}</button>`) +
+        (sub.pause_collection ? '' : form('renew', { subscription: sub.id }, '<button>Renew one period</button>') + form('fail-renewal', { subscription: sub.id }, '<button>Fail the renewal</button>'))
       : '';
-    return `<tr data-subscription="${escapeHtml(sub.id)}"><td>${escapeHtml(names)}</td><td>${escapeHtml(customer?.email ?? sub.customer)}</td><td data-state>${escapeHtml(status)}</td><td>${buttons}</td></tr>`;
+    const period = (sub.items.data as StripeObject[])[0];
+    const invoices = store.all('invoice').filter((invoice) => invoice.parent?.subscription_details?.subscription === sub.id);
+    return `<tr data-subscription="${escapeHtml(sub.id)}"><td>${escapeHtml(names)}</td><td>${escapeHtml(customer?.email ?? sub.customer)}</td><td data-state>${escapeHtml(status)}</td><td>${when(period?.current_period_start)} – ${when(period?.current_period_end)}<br><span data-invoices>${invoices.length} invoice${invoices.length === 1 ? '' : 's'} (${invoices.filter((invoice) => invoice.status === 'paid').length} paid)</span></td><td>${buttons}</td></tr>`;
   });
-  return `<section id="subscriptions"><h2>Subscriptions</h2><table><thead><tr><th>Products</th><th>Customer</th><th>Status</th><th></th></tr></thead><tbody>${rows.join('') || '<tr><td colspan="4">None yet.</td></tr>'}</tbody></table></section>`;
+  return `<section id="subscriptions"><h2>Subscriptions</h2><table><thead><tr><th>Products</th><th>Customer</th><th>Status</th><th>Current period</th><th></th></tr></thead><tbody>${rows.join('') || '<tr><td colspan="5">None yet.</td></tr>'}</tbody></table></section>`;
 }
 
 function endpointsSection(store: Store): string {

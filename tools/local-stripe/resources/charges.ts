@@ -89,6 +89,16 @@ export function capturePayment(store: Store, input: PaymentInput, ctx: RequestCo
   return succeed(store, newIntent(store, input, ctx.created ?? now()), ctx);
 }
 
+/** A card declined (a renewal's failed attempt): the PaymentIntent needs another method, `payment_intent.payment_failed`. */
+export function failPayment(store: Store, input: PaymentInput, ctx: RequestContext): StripeObject {
+  const intent = newIntent(store, input, ctx.created ?? now());
+  intent.status = 'requires_payment_method';
+  intent.last_payment_error = { type: 'card_error', code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds (local test).' };
+  store.put('payment_intent', intent);
+  store.recordEvent('payment_intent.payment_failed', intent, ctx);
+  return intent;
+}
+
 /** A bank debit as Checkout starts it: the PaymentIntent is `processing`, no charge yet. */
 export function startDelayedPayment(store: Store, input: PaymentInput, ctx: RequestContext): StripeObject {
   const intent = { ...newIntent(store, input, ctx.created ?? now()), payment_method_types: ['us_bank_account'] };

@@ -4,6 +4,7 @@ import { newId } from '../core/ids';
 import { applyMetadata, array, bool, int, nullable, obj, oneOf, previousAttributes, requiredStr, str } from '../core/params';
 import { clone, now, type Store } from '../core/store';
 import type { RequestContext, StripeObject } from '../core/types';
+import { openInvoice, settleInvoice } from './invoices';
 
 function addInterval(seconds: number, interval: string, count: number): number {
   const date = new Date(seconds * 1000);
@@ -212,4 +213,48 @@ export function listSubscriptions(store: Store, params: StripeObject) {
       status === 'all' ? true : status === 'ended' ? s.status === 'canceled' || s.status === 'incomplete_expired' : status ? s.status === status : s.status !== 'canceled' && s.status !== 'incomplete_expired';
     return statusOk && (customer === undefined || s.customer === customer) && (price === undefined || (s.items.data as StripeObject[]).some((i) => i.price.id === price));
   });
+}
+
+/**
+ * The subscription's next billing cycle, as Stripe runs it when a period ends: the period advances
+ * (customer.subscription.updated), a `subscription_cycle` invoice for it is made and charged —
+ * `pay`: invoice.paid, the subscription active; `fail`: invoice.payment_failed, the subscription
+ * past_due. A past_due subscription whose latest invoice is still open is retried instead: `pay`
+ * settles that invoice and makes it active again, without advancing another period.
+ */
+export function renewSubscription(store: Store, id: string, outcome: 'pay' | 'fail', ctx: RequestContext): { subscription: StripeObject; invoice: StripeObject } {
+  const subscription = store.must('subscription', id);
+  if (!['active', 'past_due', 'trialing'].includes(subscription.status)) throw invalid(`This subscription is ${subscription.status}: only an active or past_due subscription renews.`);
+  if (subscription.pause_collection) throw invalid('This subscription\'s payment collection is paused: resume it to renew.');
+  const recordChange = (before: StripeObject) => {
+    const previous = previousAttributes(before, subscription);
+    if (Object.keys(previous).length) store.recordEvent('customer.subscription.updated', subscription, ctx, previous);
+  };
+  const open = subscription.latest_invoice ? store.find('invoice', subscription.latest_invoice) : undefined;
+  let invoice: StripeObject;
+  if (subscription.status === 'past_due' && open?.status === 'open') {
+    invoice = settleInvoice(store, open, outcome, ctx);
+  } else {
+    // As on Stripe, the period advances first; the cycle's invoice bills the new period.
+    const before = clone(subscription);
+    for (const item of subscription.items.data as StripeObject[]) {
+      const interval = item.price.recurring as StripeObject;
+      item.current_period_start = item.current_period_end;
+      item.current_period_end = addInterval(item.current_period_end as number, interval.interval, interval.interval_count ?? 1);
+    }
+    recordChange(before);
+    invoice = openInvoice(
+      store,
+      subscription,
+      (subscription.items.data as StripeObject[]).map((item) => ({ price: item.price, quantity: item.quantity as number, subscriptionItem: item.id as string })),
+      'subscription_cycle',
+      ctx,
+    );
+    subscription.latest_invoice = invoice.id;
+    invoice = settleInvoice(store, invoice, outcome, ctx);
+  }
+  const before = clone(subscription);
+  subscription.status = outcome === 'pay' ? 'active' : 'past_due';
+  recordChange(before);
+  return { subscription, invoice };
 }
