@@ -10,6 +10,8 @@ import { applyMigrations, oursOptions, percentile, post, startMiniflare } from '
 import { drainOutbox, meterOf } from './meter.mjs';
 
 const SEED_TIME_MS = 1_700_000_000_000;
+/** The UTC day every seeded order falls on (2023-11-14). */
+const SEED_DAY = new Date(SEED_TIME_MS).toISOString().slice(0, 10);
 
 /** Products `from`..`to` (1-based), each with one active one-time price; slug `bench-<i>`. */
 const SEED_PRODUCTS = `
@@ -34,8 +36,10 @@ const SEED_ORDERS = `
 WITH RECURSIVE n(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
 INSERT INTO orders (id, status, client_reference_id, payment_link, product_id, amount_total, currency, customer_email, mode, livemode,
                     delivery_token, fulfilled_at, created_at, updated_at, payment_intent, subscription, revoked_at)
-SELECT printf('cs_test_seed%08d', i), 'fulfilled', printf('seed_buyer_%d', i / 3), NULL, 'field-notes', 1200, 'usd', NULL, 'payment', 0,
-       printf('dl_seed%08d', i), ${SEED_TIME_MS} + i, ${SEED_TIME_MS} + i, ${SEED_TIME_MS} + i, printf('pi_seed%08d', i), NULL, NULL
+SELECT printf('cs_test_seed%08d', i), 'fulfilled', printf('seed_buyer_%d', i / 3), NULL, 'field-notes', 1200, 'usd', NULL,
+       CASE WHEN i % 10 = 0 THEN 'subscription' ELSE 'payment' END, 0,
+       printf('dl_seed%08d', i), ${SEED_TIME_MS} + i, ${SEED_TIME_MS} + i, ${SEED_TIME_MS} + i, printf('pi_seed%08d', i),
+       CASE WHEN i % 10 = 0 THEN printf('sub_seed%08d', i) END, NULL
 FROM n`;
 
 /** One line item per seeded order, as a Payment Link order has. */
@@ -177,7 +181,9 @@ export async function growthCurves(bundle, { catalogSizes, orderSizes, requests 
       };
       orders.push({ size, seedMs, ops });
       // The back office's orders page: what it asks on load (a page and the totals), an older
-      // page from a cursor in the middle of the table, a status filter and both kinds of search.
+      // page from a cursor in the middle of the table, a status filter, every kind of search, a
+      // buyer's orders, the subscriptions view (one order in ten is a subscription's) and a CSV
+      // page (the seeded orders all fall on one UTC day, so it is a full page of 1,000).
       const cursor = encodeURIComponent(`${SEED_TIME_MS + Math.ceil(size / 2)}~cs_test_seed${middle}`);
       backOffice.push({
         size,
@@ -188,6 +194,11 @@ export async function growthCurves(bundle, { catalogSizes, orderSizes, requests 
           'orders by status (fulfilled)': await measure(worker.url, meter, requests, admin('orders?status=fulfilled')),
           'search by session id': await measure(worker.url, meter, requests, admin(`orders?q=cs_test_seed${middle}`)),
           'search by email': await measure(worker.url, meter, requests, admin(`orders?q=${encodeURIComponent(PROBE_EMAIL)}`)),
+          'search by email prefix': await measure(worker.url, meter, requests, admin(`orders?q=${encodeURIComponent(PROBE_EMAIL.slice(0, 8))}`)),
+          'search by product name (newest 2,000)': await measure(worker.url, meter, requests, admin('orders?q=pattern')),
+          'customer view /api/admin/customers': await measure(worker.url, meter, requests, admin(`customers?email=${encodeURIComponent(PROBE_EMAIL)}`)),
+          'subscriptions view /api/admin/subscriptions': await measure(worker.url, meter, requests, admin('subscriptions')),
+          'CSV export, a page of 1,000': await measure(worker.url, meter, requests, admin(`orders.csv?from=${SEED_DAY}&to=${SEED_DAY}`)),
           'sales totals /api/admin/totals': await measure(worker.url, meter, requests, admin('totals')),
         },
       });
