@@ -85,7 +85,7 @@ describe('npm start: the seller sees the whole life of an order', () => {
     await admin.waitForSelector(`tr[data-order="${sessionId}"]`);
     expect(await text(admin, `tr[data-order="${sessionId}"] td[data-label="Total"]`)).toBe(`${money(PRICE)} paid · ${money(500)} refunded · ${money(PRICE - 500)} net`);
     const totals = await getJson<SalesTotals>(`${shopUrl}/api/admin/totals`, backOffice());
-    expect(totals.today).toEqual([{ currency: 'usd', orders: 1, amount: PRICE - 500 }]);
+    expect(totals.today).toEqual([{ currency: 'usd', orders: 1, renewals: 0, amount: PRICE - 500 }]);
     expect(await text(admin, '#totals')).toContain(`${money(PRICE - 500)} net · 1 order`);
   });
 

@@ -53,21 +53,27 @@ describe('pay', () => {
     expect(order.deliveryToken).toBe(token);
   });
 
-  test('a physical product bought from its product page: fulfilled, without a delivery token', async () => {
+  test('a physical product bought from its product page: the checkout asks where to ship it; paid, it awaits shipment, without a delivery token', async () => {
     const mug = product('enamel-mug');
     expect(mug.digital).toBe(false);
     const { page } = await browser.newPage();
 
     await openProduct(page, mug.id);
     await clickBuy(page, mug.id);
+    await page.waitForSelector('[data-testid=shipping]');
+    await page.fill('input[name=shipping_name]', 'Ada Lovelace');
+    await page.fill('input[name=shipping_line1]', '12 Harbour Lane');
+    await page.fill('input[name=shipping_city]', 'Portsmouth');
+    await page.fill('input[name=shipping_postal_code]', '03801');
+    await page.selectOption('select[name=shipping_country]', 'US');
     const sessionId = sessionIdOf(await checkout(page, 'pay'));
 
-    await waitForStatus(page, 'fulfilled');
+    await waitForStatus(page, 'awaiting_shipment');
     expect(await page.locator('#order-status').textContent()).toContain(mug.name);
     expect(await page.locator('#delivery-token').count()).toBe(0);
 
     const order = await apiOrder(browser.baseUrl, sessionId);
-    expect(order).toMatchObject({ id: sessionId, status: 'fulfilled', product: { id: mug.id }, deliveryToken: null });
+    expect(order).toMatchObject({ id: sessionId, status: 'awaiting_shipment', product: { id: mug.id }, deliveryToken: null });
   });
 
   test('the success page shows what the worker says, not what the URL says: an unknown session is not found, never fulfilled', async () => {
