@@ -67,6 +67,10 @@ async function stopServed() {
       await sleep(100);
     }
     process.kill(group, 'SIGKILL');
+    for (let waited = 0; waited < 5_000; waited += 100) {
+      process.kill(group, 0);
+      await sleep(100);
+    }
   } catch {
     // gone
   }
@@ -79,6 +83,16 @@ async function serve() {
   const port = process.env.WRANGLER_STAND_IN_PORT;
   if (!port) return;
   await stopServed();
+  // The old worker may answer a moment after its group is told to stop (a loaded machine): wait
+  // until the port is free, or the readiness check below would see the old one and return.
+  for (let waited = 0; waited < 15_000; waited += 200) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
+      await sleep(200);
+    } catch {
+      break;
+    }
+  }
   const vars = { ...state.secrets, ...JSON.parse(process.env.WRANGLER_STAND_IN_VARS ?? '{}') };
   const log = openSync(path.join(dir, 'worker.log'), 'a');
   const child = spawn(process.execPath, [real, 'dev', '--ip', '127.0.0.1', '--port', port, ...Object.entries(vars).flatMap(([key, value]) => ['--var', `${key}:${value}`])], {
