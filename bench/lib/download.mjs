@@ -44,7 +44,9 @@ export async function bigDownload(bundle, { sizeMiB, downloads }) {
   const { kvNamespaces, queueProducers, queueConsumers, r2Buckets } = workerOptions;
   const worker = await startMiniflare(
     bundle,
-    { ...workerOptions.bindings, STRIPE_MODE: 'test', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, DOWNLOAD_SIGNING_SECRET: SIGNING_SECRET, ALLOWED_ORIGINS: '' },
+    { ...workerOptions.bindings, STRIPE_MODE: 'test', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, DOWNLOAD_SIGNING_SECRET: SIGNING_SECRET, ALLOWED_ORIGINS: '',
+      // The order this step downloads from is committed on its webhook's request (queued, the step would race the consumer).
+      WEBHOOK_PROCESSING: 'sync' },
     {},
     { base: { kvNamespaces, queueProducers, queueConsumers, r2Buckets } },
   );
