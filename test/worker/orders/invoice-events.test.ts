@@ -7,10 +7,9 @@ import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { findProduct } from '../../../catalog';
-import type { AdminOrderDetail, AdminOrdersResponse, SalesTotals } from '../../../contract/api';
-import { adminEnv, adminGet } from '../support/back-office';
+import { adminApi } from '../support/back-office';
 import type { Env } from '../../../worker/platform/env';
-import { DOWNLOAD_SECRET, ledgerRow, orderRow, testApp, testEnv } from '../support/app';
+import { bodyOf, DOWNLOAD_SECRET, ledgerRow, orderRow, testApp, testEnv } from '../support/app';
 import { downloadPath } from '../../../worker/delivery/links';
 import { signLink } from '../../../worker/delivery/signature';
 import { checkoutSession, delivery, event, fixture } from '../support/stripe';
@@ -24,12 +23,6 @@ const alnum = () => crypto.randomUUID().replaceAll('-', '').slice(0, 14);
 // Each event of a test is newer than the one before, as Stripe's `created` would be.
 let eventClock = Math.floor(Date.now() / 1000) - 100_000;
 const nextCreated = () => ++eventClock;
-
-async function json<T>(response: Response | Promise<Response>): Promise<T> {
-  const r = await response;
-  expect(r.status, await r.clone().text()).toBe(200);
-  return (await r.json()) as T;
-}
 
 /** A paid subscription-mode Checkout Session for the Field Notes Club, recorded through the webhook. */
 async function subscribe(app: App, currency = 'usd') {
@@ -161,9 +154,9 @@ describe.each(['sync', 'queue'] as const)('webhooks processed %s', (webhooks) =>
 
     expect(await periodRows(subscription)).toEqual([expect.objectContaining({ billing_reason: 'subscription_create', status: 'paid' })]);
     expect(app.deliveries.length).toBe(before);
-    const totals = await json<SalesTotals>(app.send(adminGet('totals'), adminEnv()));
+    const totals = await bodyOf(adminApi(app).totals.$get());
     expect(totals.today.find((total) => total.currency === currency)).toEqual({ currency, orders: 1, renewals: 0, amount: CLUB.price.amount });
-    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${session.id}`), adminEnv()));
+    const detail = await bodyOf(adminApi(app).orders[':id'].$get({ param: { id: session.id } }));
     expect(detail.periods).toEqual([expect.objectContaining({ first: true, status: 'paid', paymentIntent: firstPaymentIntent })]);
   });
 });
@@ -197,7 +190,7 @@ describe('renewals and the mirror', () => {
     await send(app, 'invoice.paid', renewal);
     const session = checkoutSession({ mode: 'subscription', subscription, payment_intent: renewal.payments.data[0]!.payment.payment_intent, metadata: { product_id: CLUB.id }, amount_subtotal: 500, amount_total: 500 });
     await send(app, 'checkout.session.completed', session);
-    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${session.id}`), adminEnv()));
+    const detail = await bodyOf(adminApi(app).orders[':id'].$get({ param: { id: session.id } }));
     expect(detail.periods.map((period) => period.invoice)).toEqual([renewal.id]);
   });
 });
@@ -212,9 +205,9 @@ describe('failed renewals', () => {
     await send(app, 'customer.subscription.updated', subscriptionObject(subscription, 'past_due', periodStart));
     expect(await periodRows(subscription)).toEqual([expect.objectContaining({ invoice_id: open.id, status: 'failed', amount_paid: 0 })]);
     expect(await ledgerRow(failed.id)).toMatchObject({ status: 'processed' });
-    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${session.id}`), adminEnv()));
+    const detail = await bodyOf(adminApi(app).orders[':id'].$get({ param: { id: session.id } }));
     expect(detail.periods).toEqual([expect.objectContaining({ invoice: open.id, status: 'failed' })]);
-    const buyerView = await json<{ subscriptionAccess: { status: string | null } | null }>(app.send(new Request(`https://shop.example/api/orders/${session.id}`)));
+    const buyerView = await bodyOf(app.client().api.orders[':sessionId'].$get({ param: { sessionId: session.id } }));
     expect(buyerView.subscriptionAccess?.status).toBe('past_due');
     expect(app.deliveries.filter((request) => request.period)).toHaveLength(0);
 
@@ -267,7 +260,7 @@ describe('totals and refunds of renewals', () => {
     const refundedPaymentIntent = third.payments.data[0]!.payment.payment_intent;
     await send(app, 'charge.refunded', { ...fixture<Stripe.Charge>('charge'), payment_intent: refundedPaymentIntent, amount: 500, refunded: false, amount_refunded: 200 });
 
-    const totals = await json<SalesTotals>(app.send(adminGet('totals'), adminEnv()));
+    const totals = await bodyOf(adminApi(app).totals.$get());
     expect(totals.today.find((total) => total.currency === currency)).toEqual({ currency, orders: 1, renewals: 2, amount: 500 + 500 + 300 });
   });
 
@@ -283,7 +276,7 @@ describe('totals and refunds of renewals', () => {
     expect(await orderRow(session.id)).toMatchObject({ status: 'fulfilled', amount_refunded: 0 });
     expect(app.revocations).toHaveLength(0);
     expect((await ledgerRow(refund.id))?.note).toBe(`the charge of renewal ${renewal.id} of order ${session.id} is refunded: recorded against that period; the order keeps its access (cancel the subscription in Stripe to end it)`);
-    const found = await json<AdminOrdersResponse>(app.send(adminGet(`orders?q=${paymentIntent}`), adminEnv()));
+    const found = await bodyOf(adminApi(app).orders.$get({ query: { q: paymentIntent } }));
     expect(found.orders.map((order) => order.id)).toEqual([session.id]);
   });
 
