@@ -6,89 +6,16 @@
 import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { findProduct } from '../../../catalog';
 import { adminApi } from '../support/back-office';
 import type { Env } from '../../../worker/platform/env';
 import { bodyOf, DOWNLOAD_SECRET, ledgerRow, orderRow, testApp, testEnv } from '../support/app';
 import { downloadPath } from '../../../worker/delivery/links';
 import { signLink } from '../../../worker/delivery/signature';
 import { checkoutSession, delivery, event, fixture } from '../support/stripe';
+import { alnum, CLUB, DAY_S, invoice, nextCreated, periodRows, subscribe } from './support';
 import { fileBytes, get, orderOf, putFile } from '../delivery/support';
 
 type App = ReturnType<typeof testApp>;
-
-const CLUB = findProduct('field-notes-club')!;
-const DAY_S = 24 * 60 * 60;
-const alnum = () => crypto.randomUUID().replaceAll('-', '').slice(0, 14);
-// Each event of a test is newer than the one before, as Stripe's `created` would be.
-let eventClock = Math.floor(Date.now() / 1000) - 100_000;
-const nextCreated = () => ++eventClock;
-
-/** A paid subscription-mode Checkout Session for the Field Notes Club, recorded through the webhook. */
-async function subscribe(app: App, currency = 'usd') {
-  const subscription = `sub_${alnum()}`;
-  const firstPaymentIntent = `pi_${alnum()}`;
-  const email = `club-${alnum()}@example.com`;
-  const session = checkoutSession({
-    mode: 'subscription',
-    subscription,
-    payment_intent: firstPaymentIntent,
-    metadata: { product_id: CLUB.id },
-    amount_subtotal: CLUB.price.amount,
-    amount_total: CLUB.price.amount,
-    currency,
-    customer_email: email,
-    customer_details: { ...fixture<Stripe.Checkout.Session>('checkout.session').customer_details!, email },
-  });
-  expect((await app.send(await delivery(event('checkout.session.completed', session, { created: nextCreated() })))).status).toBe(200);
-  return { session, subscription, firstPaymentIntent, email };
-}
-
-interface InvoiceOptions {
-  subscription: string;
-  billingReason?: 'subscription_create' | 'subscription_cycle';
-  paymentIntent?: string | null;
-  periodStart?: number;
-  amount?: number;
-  currency?: string;
-  status?: 'paid' | 'open';
-}
-
-/** An invoice as Stripe's `invoice.*` events carry it (API 2026-10-28: the subscription under `parent`), its payments expanded. */
-function invoice({ subscription, billingReason = 'subscription_cycle', paymentIntent = `pi_${alnum()}`, periodStart = Math.floor(Date.now() / 1000), amount = CLUB.price.amount, currency = 'usd', status = 'paid' }: InvoiceOptions) {
-  const base = fixture<Record<string, unknown>>('invoice');
-  const id = `in_${alnum()}`;
-  const paid = status === 'paid';
-  const line = {
-    ...((base.lines as { data: Record<string, unknown>[] }).data[0] ?? {}),
-    id: `il_${alnum()}`,
-    invoice: id,
-    amount,
-    currency,
-    parent: { type: 'subscription_item_details', invoice_item_details: null, subscription_item_details: { invoice_item: null, proration: false, proration_details: { credited_items: null }, subscription, subscription_item: `si_${alnum()}` } },
-    period: { start: periodStart, end: periodStart + 30 * DAY_S },
-  };
-  return {
-    ...base,
-    id,
-    object: 'invoice',
-    billing_reason: billingReason,
-    status,
-    currency,
-    amount_due: amount,
-    amount_paid: paid ? amount : 0,
-    amount_remaining: paid ? 0 : amount,
-    parent: { type: 'subscription_details', quote_details: null, subscription_details: { metadata: {}, subscription } },
-    lines: { object: 'list', data: [line], has_more: false, url: `/v1/invoices/${id}/lines` },
-    status_transitions: { finalized_at: periodStart, marked_uncollectible_at: null, paid_at: paid ? periodStart : null, voided_at: null },
-    payments: {
-      object: 'list',
-      has_more: false,
-      url: `/v1/invoice_payments?invoice=${id}`,
-      data: paymentIntent ? [{ id: `inpay_${alnum()}`, object: 'invoice_payment', invoice: id, is_default: true, amount_paid: paid ? amount : 0, payment: { type: 'payment_intent', payment_intent: paymentIntent }, status: paid ? 'paid' : 'open' }] : [],
-    },
-  };
-}
 
 const mailEnv = (): Env =>
   testEnv({ EMAIL_API_KEY: 're_test_local', EMAIL_FROM: 'Fieldwork Supply <orders@shop.example>', EMAIL_API_BASE: env.FAKE_STRIPE_URL, SITE_URL: 'https://shop.example' });
@@ -104,12 +31,6 @@ async function send(app: App, type: string, object: object, environment?: Env) {
   expect(response.status, await response.clone().text()).toBe(200);
   return sent;
 }
-
-const periodRows = (subscription: string) =>
-  env.DB.prepare('SELECT invoice_id, status, billing_reason, amount_paid, amount_refunded, money_status, payment_intent FROM subscription_periods WHERE subscription = ? ORDER BY period_start')
-    .bind(subscription)
-    .all<{ invoice_id: string; status: string; billing_reason: string; amount_paid: number; amount_refunded: number; money_status: string | null; payment_intent: string | null }>()
-    .then((result) => result.results);
 
 const outboxRows = (orderId: string) =>
   env.DB.prepare(`SELECT subject, kind, status FROM outbox WHERE subject LIKE '%' || ? || '%' ORDER BY id`).bind(orderId).all<{ subject: string; kind: string; status: string }>().then((result) => result.results);
