@@ -1,13 +1,16 @@
 // The seller resets one file's download count: the buyer at the limit downloads again; the
 // reset is logged with who, why and the count it took away; nothing else changes.
 import { env } from 'cloudflare:workers';
+import type { InferRequestType } from 'hono/client';
 import { describe, expect, it } from 'vitest';
 import type { AdminDownloadsResetResponse } from '../../../contract/api';
 import { bodyOf, refused, testApp } from '../support/app';
 import { adminApi, adminEnv, adminPost, seedOrder, SYNC_TOKEN } from '../support/back-office';
 import { buy, downloadCount, fileBytes, get, orderOf, PNG_KEY, putFile } from '../delivery/support';
 
-const reset = (orderId: string, body: { file: string; reason: string }, headers?: Record<string, string>) =>
+type ResetRequest = InferRequestType<ReturnType<typeof adminApi>['orders'][':id']['downloads-reset']['$post']>['json'];
+
+const reset = (orderId: string, body: ResetRequest, headers?: Record<string, string>) =>
   adminApi(testApp(), adminEnv(), headers).orders[':id']['downloads-reset'].$post({ param: { id: orderId }, json: body });
 
 describe('POST /api/admin/orders/:id/downloads-reset', () => {
