@@ -6,14 +6,14 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { AdminOrderDetail } from '../../contract/api';
+import { parseResponse } from 'hono/client';
 import { screenshot, useBrowser } from './support/browser';
 import { pollUntil } from './support/live-shop';
 import { useNpmStart } from './support/npm-start';
 
 const KEY = 'field-notes/field-notes-pattern-pack.pdf';
 const shop = useNpmStart({ name: 'file-versions' });
-const { getJson, backOffice } = shop;
+const { getJson, backOffice, admin } = shop;
 const browser = useBrowser({ baseUrl: () => shop.shopUrl() });
 let shopUrl = '';
 let stripeUrl = '';
@@ -36,7 +36,7 @@ describe('npm start: a catalog file replaced by a new version reaches its past b
     await page.waitForSelector('#order-status[data-status="fulfilled"]', { timeout: 30_000 });
     bought.link = (await page.getAttribute('a[data-download]', 'href'))!;
     expect(await page.locator('[data-file-update]').count()).toBe(0);
-    bought.email = (await getJson<AdminOrderDetail>(`${shopUrl}/api/admin/orders/${bought.sessionId}`, backOffice())).order.customerEmail!;
+    bought.email = (await parseResponse(admin().orders[':id'].$get({ param: { id: bought.sessionId } }))).order.customerEmail!;
     expect(bought.email).toContain('@');
   });
 

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
+import { parseResponse } from 'hono/client';
 import { beforeAll, describe, expect, test } from 'vitest';
 import catalog from '../../catalog/catalog.json';
 import { screenshot, useBrowser } from './support/browser';
@@ -119,7 +120,7 @@ describe("npm start: the buyer's receipt and library, offline", () => {
 
     // Only the subscription order has Manage subscription; it opens the portal of that order's customer.
     expect(await page.locator('article.library-order form[action="/library/portal"]').count()).toBe(1);
-    await pollUntil('Stripe to report the subscription', () => shop.getJson<{ subscriptionAccess: { status: string | null } | null }>(`${shopUrl}/api/orders/${subscribed}`), (o) => o.subscriptionAccess?.status === 'active');
+    await pollUntil('Stripe to report the subscription', () => parseResponse(shop.api().orders[':sessionId'].$get({ param: { sessionId: subscribed } })), (o) => o.subscriptionAccess?.status === 'active');
     await Promise.all([
       page.waitForURL((url) => url.origin === stripeUrl && url.pathname.startsWith('/portal/')),
       page.locator(`article[data-order="${subscribed}"] button`, { hasText: 'Manage subscription' }).click(),

@@ -5,13 +5,14 @@
 // Health page repairs every one, shows the drift report, and alerts the seller once.
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { AdminHealthResponse, ReconcileResponse } from '../../contract/api';
+import { parseResponse } from 'hono/client';
+import type { ReconcileResponse } from '../../contract/api';
 import { screenshot, useBrowser } from './support/browser';
 import { pollUntil } from './support/live-shop';
 import { useNpmStart } from './support/npm-start';
 
 const shop = useNpmStart({ name: 'reconcile' });
-const { getJson, backOffice } = shop;
+const { api, admin, backOffice } = shop;
 const browser = useBrowser({ baseUrl: () => shop.shopUrl() });
 let shopUrl = '';
 let stripeUrl = '';
@@ -21,8 +22,8 @@ async function act(page: Page, row: string, button: string): Promise<void> {
   await Promise.all([page.waitForURL((url) => url.searchParams.has('done')), page.locator(row).locator('button', { hasText: button }).first().click()]);
 }
 
-const reconcileReport = () => getJson<ReconcileResponse>(`${shopUrl}/api/admin/reconcile`, backOffice());
-const openAlerts = async () => (await getJson<AdminHealthResponse>(`${shopUrl}/api/admin/health`, backOffice())).alerts;
+const reconcileReport = () => parseResponse(admin().reconcile.$get());
+const openAlerts = async () => (await parseResponse(admin().health.$get())).alerts;
 
 describe('npm start: webhooks off for a while, the dashboard changed meanwhile, then Reconcile now', () => {
   const seen: { sessionId: string; fieldNotes: string; mug: string; subscription: string } = { sessionId: '', fieldNotes: '', mug: '', subscription: '' };
@@ -65,7 +66,7 @@ describe('npm start: webhooks off for a while, the dashboard changed meanwhile, 
     await act(page, 'tr[data-catalog-id="enamel-mug"]', 'Archive');
 
     // Nothing was delivered: the shop still has the order fulfilled.
-    expect((await getJson<{ status: string }>(`${shopUrl}/api/orders/${seen.sessionId}`)).status).toBe('fulfilled');
+    expect((await parseResponse(api().orders[':sessionId'].$get({ param: { sessionId: seen.sessionId } }))).status).toBe('fulfilled');
     await act(page, 'tr[data-endpoint]', 'Enable');
   });
 
@@ -87,7 +88,7 @@ describe('npm start: webhooks off for a while, the dashboard changed meanwhile, 
     expect(report.drift.some((d) => d.resource === 'prices' && d.kind === 'missing' && d.outcome === 'repaired')).toBe(true);
     expect(report.drift.some((d) => d.kind === 'missed_event' && d.outcome === 'repaired')).toBe(true);
     // The missed charge.refunded, applied through the webhook's path: the order is refunded now.
-    expect((await getJson<{ status: string }>(`${shopUrl}/api/orders/${seen.sessionId}`)).status).toBe('refunded');
+    expect((await parseResponse(api().orders[':sessionId'].$get({ param: { sessionId: seen.sessionId } }))).status).toBe('refunded');
 
     expect(await page.locator('#drift li').count()).toBe(report.drift.length);
     expect(await page.textContent('#drift')).toContain(seen.fieldNotes);
@@ -98,9 +99,9 @@ describe('npm start: webhooks off for a while, the dashboard changed meanwhile, 
 
     let second: ReconcileResponse;
     do {
-      const response = await fetch(`${shopUrl}/api/admin/reconcile`, { method: 'POST', headers: { ...backOffice(), 'content-type': 'application/json', origin: shopUrl }, body: '{}' });
+      const response = await admin().reconcile.$post({ json: {} });
       expect(response.status).toBe(200);
-      second = (await response.json()) as ReconcileResponse;
+      second = await parseResponse(response);
     } while (!second.run?.finishedAt);
     expect(second.drift).toEqual([]);
     expect(await openAlerts()).toEqual([]);

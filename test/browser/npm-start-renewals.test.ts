@@ -4,13 +4,13 @@
 // (the order's own and two renewals) on the back office's order page, the sales totals count the
 // renewals, and the buyer's order page serves the second period's pack.
 import { describe, expect, test } from 'vitest';
-import type { AdminOrderDetail, SalesTotals } from '../../contract/api';
+import { parseResponse } from 'hono/client';
 import { screenshot, useBrowser } from './support/browser';
 import { pollUntil } from './support/live-shop';
 import { useNpmStart } from './support/npm-start';
 
 const shop = useNpmStart({ name: 'renewals' });
-const { getJson, backOffice } = shop;
+const { getJson, backOffice, admin } = shop;
 const browser = useBrowser({ baseUrl: () => shop.shopUrl() });
 
 describe('npm start: a subscription renewed twice', () => {
@@ -45,7 +45,7 @@ describe('npm start: a subscription renewed twice', () => {
     // The back office: three periods on the order, the totals count the two renewals.
     const detail = await pollUntil(
       'three paid periods on the order',
-      () => getJson<AdminOrderDetail>(`${shopUrl}/api/admin/orders/${sessionId}`, backOffice()),
+      () => parseResponse(admin().orders[':id'].$get({ param: { id: sessionId } })),
       (d) => d.periods.filter((period) => period.status === 'paid').length === 3,
     );
     expect(detail.periods.map((period) => [period.first, period.status, period.amountPaid])).toEqual([
@@ -53,7 +53,7 @@ describe('npm start: a subscription renewed twice', () => {
       [false, 'paid', 500],
       [false, 'paid', 500],
     ]);
-    const totals = await getJson<SalesTotals>(`${shopUrl}/api/admin/totals`, backOffice());
+    const totals = await parseResponse(admin().totals.$get());
     expect(totals.today.find((total) => total.currency === 'usd')).toEqual({ currency: 'usd', orders: 1, renewals: 2, amount: 1500 });
 
     await page.goto(`${shopUrl}/admin/order?id=${encodeURIComponent(sessionId)}`);

@@ -5,7 +5,7 @@
 // count, finds the order by the beginning of the buyer's email, and opens the buyer's customer view.
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { AdminOrderDetail, SalesTotals } from '../../contract/api';
+import { parseResponse } from 'hono/client';
 import { findProduct } from '../../catalog';
 import { screenshot, useBrowser } from './support/browser';
 import { pollUntil } from './support/live-shop';
@@ -13,7 +13,7 @@ import { useNpmStart } from './support/npm-start';
 
 const shop = useNpmStart({ name: 'seller' });
 const browser = useBrowser({ baseUrl: () => shop.shopUrl() });
-const { getJson, backOffice } = shop;
+const { backOffice } = shop;
 
 const BUYER = `ada.lovelace.${Date.now()}`;
 const EMAIL = `${BUYER}@example.com`;
@@ -25,7 +25,7 @@ let sessionId = '';
 let download = '';
 
 const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').trim();
-const orderDetail = () => getJson<AdminOrderDetail>(`${shopUrl}/api/admin/orders/${sessionId}`, backOffice());
+const orderDetail = () => parseResponse(shop.admin().orders[':id'].$get({ param: { id: sessionId } }));
 const waitForStatus = (status: string) => pollUntil(`the order to be ${status}`, orderDetail, (d) => d.order.status === status);
 const downloadStatus = async () => (await fetch(new URL(download, shopUrl))).status;
 
@@ -84,7 +84,7 @@ describe('npm start: the seller sees the whole life of an order', () => {
     await admin.goto('/admin/');
     await admin.waitForSelector(`tr[data-order="${sessionId}"]`);
     expect(await text(admin, `tr[data-order="${sessionId}"] td[data-label="Total"]`)).toBe(`${money(PRICE)} paid · ${money(500)} refunded · ${money(PRICE - 500)} net`);
-    const totals = await getJson<SalesTotals>(`${shopUrl}/api/admin/totals`, backOffice());
+    const totals = await parseResponse(shop.admin().totals.$get());
     expect(totals.today).toEqual([{ currency: 'usd', orders: 1, renewals: 0, amount: PRICE - 500 }]);
     expect(await text(admin, '#totals')).toContain(`${money(PRICE - 500)} net · 1 order`);
   });

@@ -3,7 +3,7 @@
 // buyer's page says it awaits shipment; the seller marks it shipped with a tracking number in the
 // back office; the buyer's page then shows the carrier and the tracking number.
 import { describe, expect, test } from 'vitest';
-import type { AdminOrderDetail, OrderResponse } from '../../contract/api';
+import { parseResponse } from 'hono/client';
 import { screenshot, useBrowser } from './support/browser';
 import { useNpmStart } from './support/npm-start';
 
@@ -43,7 +43,7 @@ describe('npm start: a physical product ships', () => {
     expect(await page.textContent('[data-shipping-amount]')).toBe('$15.00');
     expect(await page.textContent('#shipment')).toContain('The tracking number appears here once the seller ships your order.');
     await screenshot(page, 'npm-start-shipping-awaiting');
-    const order = await shop.getJson<OrderResponse>(`${shop.shopUrl()}/api/orders/${sessionId}`);
+    const order = await parseResponse(shop.api().orders[':sessionId'].$get({ param: { sessionId } }));
     expect(order).toMatchObject({ status: 'awaiting_shipment', amountTotal: 3300, shipment: { amount: 1500, trackingNumber: null } });
   });
 
@@ -65,7 +65,7 @@ describe('npm start: a physical product ships', () => {
     expect(await admin.textContent('#order-shipment')).toContain(TRACKING);
     await admin.waitForSelector('#mark-delivered');
     await screenshot(admin, 'npm-start-shipping-back-office');
-    const detail = await shop.getJson<AdminOrderDetail>(`${shop.shopUrl()}/api/admin/orders/${sessionId}`, shop.backOffice());
+    const detail = await parseResponse(shop.admin().orders[':id'].$get({ param: { id: sessionId } }));
     expect(detail.actions.map((action) => action.action)).toEqual(['marked_shipped']);
 
     const { page } = await browser.newPage();

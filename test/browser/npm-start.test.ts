@@ -5,10 +5,10 @@
 // follows. Its local D1 holds what a crash left: a delivery committed whose queue message died
 // with the runtime; npm start carries it out. Then one Ctrl-C stops it all.
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { AdminOrderDetail } from '../../contract/api';
+import { parseResponse } from 'hono/client';
 import { CHECKOUT_SESSION_ID } from '../../contract/ids';
 import { screenshot, useBrowser } from './support/browser';
-import { pollUntil, type ApiCatalog, type ApiEntitlements } from './support/live-shop';
+import { pollUntil } from './support/live-shop';
 import { answers, useNpmStart } from './support/npm-start';
 
 /** A paid (physical) order whose delivery was committed, and whose queue message was lost when the runtime died. */
@@ -30,7 +30,7 @@ function crashedBeforeDelivery(wrangler: (...args: string[]) => void): void {
 }
 
 const shop = useNpmStart({ name: 'defaults', before: crashedBeforeDelivery });
-const { log, getJson, backOffice } = shop;
+const { log, api, admin, backOffice } = shop;
 let shopUrl = '';
 let stripeUrl = '';
 const browser = useBrowser({ baseUrl: () => shop.shopUrl() });
@@ -45,7 +45,7 @@ describe('npm start, with its defaults', () => {
     expect(log()).toContain(`The shop:            ${shopUrl}`);
     expect(log()).toContain(`The local Stripe:    ${stripeUrl}`);
     expect(log()).toContain(`The back office:     ${shopUrl}/admin/   (its token: local_back_office_only_not_a_secret)`);
-    const catalog = await getJson<ApiCatalog>(`${shopUrl}/api/catalog`);
+    const catalog = await parseResponse(api().catalog.$get());
     expect(catalog.checkout).toBe(true);
     expect(catalog.products.map((p) => p.catalogId).sort()).toEqual(['enamel-mug', 'field-notes', 'field-notes-club', 'trail-map-print']);
     expect(catalog.products.find((p) => p.catalogId === 'field-notes-club')?.prices).toMatchObject([{ type: 'recurring', interval: 'month', unitAmount: 500 }]);
@@ -100,7 +100,7 @@ describe('npm start, with its defaults', () => {
     const buyer = await page.evaluate(() => ({ id: localStorage.getItem('storefront.clientReferenceId')!, secret: localStorage.getItem('storefront.buyerSecret')! }));
     const entitlements = await pollUntil(
       'the subscription in the buyer’s entitlements',
-      () => getJson<ApiEntitlements>(`${shopUrl}/api/entitlements/${buyer.id}`, { 'x-buyer-secret': buyer.secret }),
+      () => parseResponse(api({ 'x-buyer-secret': buyer.secret }).entitlements[':clientReferenceId'].$get({ param: { clientReferenceId: buyer.id } })),
       // Listed at once (served while Stripe's subscription events are on their way, status null), then active.
       (e) => e.subscriptions.some((subscription) => subscription.status === 'active'),
     );
@@ -113,7 +113,7 @@ describe('npm start, with its defaults', () => {
     await Promise.all([page.waitForURL((url) => url.searchParams.has('done')), row.locator('button[name=full]').click()]);
     expect(await row.locator('[data-state]').textContent()).toContain('refunded');
     await screenshot(page, 'npm-start-dashboard-refunded');
-    const order = await pollUntil('the order to be refunded', () => getJson<{ status: string }>(`${shopUrl}/api/orders/${sessionId}`), (o) => o.status === 'refunded');
+    const order = await pollUntil('the order to be refunded', () => parseResponse(api().orders[':sessionId'].$get({ param: { sessionId } })), (o) => o.status === 'refunded');
     expect(order.status).toBe('refunded');
     expect((await fetch(new URL(download!, shopUrl))).status).toBe(410);
   });
@@ -122,7 +122,7 @@ describe('npm start, with its defaults', () => {
     const { page } = await browser.newPage();
     await page.goto(stripeUrl);
     await Promise.all([page.waitForURL((url) => url.searchParams.has('done')), page.locator('tr[data-catalog-id="enamel-mug"] button', { hasText: 'Archive' }).click()]);
-    await pollUntil('the archived mug to leave /api/catalog', () => getJson<ApiCatalog>(`${shopUrl}/api/catalog`), (c) => !c.products.some((p) => p.catalogId === 'enamel-mug'));
+    await pollUntil('the archived mug to leave /api/catalog', () => parseResponse(api().catalog.$get()), (c) => !c.products.some((p) => p.catalogId === 'enamel-mug'));
     await page.goto(`${shopUrl}/`);
     await page.waitForSelector('#product-grid[data-catalog="live"]');
     expect(await page.locator('#product-grid [data-product-id="enamel-mug"]').count()).toBe(0);
@@ -135,7 +135,7 @@ describe('npm start, with its defaults', () => {
       // The sweep takes rows overdue by its grace (60 s), on start and every 30 s.
       const detail = await pollUntil(
         'the crashed order’s delivery to be done',
-        () => getJson<AdminOrderDetail>(`${shopUrl}/api/admin/orders/${CRASHED_ORDER}`, backOffice()),
+        () => parseResponse(admin().orders[':id'].$get({ param: { id: CRASHED_ORDER } })),
         (d) => d.outbox.some((o) => o.kind === 'delivered' && o.status === 'done'),
         150_000,
       );

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { ARTIFACTS_DIR } from './constants';
+import { shopClient } from './shop';
 import { freePort, snapshotProject } from './worker';
 
 export const STARTED = 'Ctrl-C stops everything.';
@@ -27,7 +28,11 @@ export interface NpmStart {
   child(): ChildProcess;
   /** The fresh project npm start runs in: where a seller's own commands (npm run files, …) run. */
   project(): string;
-  /** JSON from a URL, throwing on a non-2xx with the status. */
+  /** The shop's API as a typed client (`hc<AppType>`): read a body with hono's `parseResponse`, which throws on a non-2xx. */
+  api(headers?: Record<string, string>): ReturnType<typeof shopClient>['api'];
+  /** The back office's API as a typed client, signed in with the SYNC_TOKEN. */
+  admin(): ReturnType<typeof shopClient>['api']['admin'];
+  /** JSON from the local Stripe (its API, its mail catcher), throwing on a non-2xx with the status. */
   getJson<T>(url: string, headers?: Record<string, string>): Promise<T>;
 }
 
@@ -106,11 +111,15 @@ export function useNpmStart(options: NpmStartOptions): NpmStart {
     if (project) rmSync(path.dirname(project), { recursive: true, force: true });
   }, 30_000);
 
+  const backOffice = () => ({ authorization: `Bearer ${/^SYNC_TOKEN=(.+)$/m.exec(readFileSync(path.join(project, '.dev.vars'), 'utf8'))![1]}` });
+
   return {
     shopUrl: () => shopUrl,
     stripeUrl: () => stripeUrl,
     log,
-    backOffice: () => ({ authorization: `Bearer ${/^SYNC_TOKEN=(.+)$/m.exec(readFileSync(path.join(project, '.dev.vars'), 'utf8'))![1]}` }),
+    backOffice,
+    api: (headers = {}) => shopClient(shopUrl, headers).api,
+    admin: () => shopClient(shopUrl, { ...backOffice(), origin: shopUrl }).api.admin,
     child: () => child!,
     project: () => project,
     async getJson<T>(url: string, headers: Record<string, string> = {}): Promise<T> {

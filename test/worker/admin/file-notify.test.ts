@@ -2,11 +2,10 @@
 // outbox's email step, at most FILE_NOTICES_PER_CALL queued per call, each call logged.
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AdminFileNotifyResponse, AdminFilesResponse } from '../../../contract/api';
 import { FILE_NOTICES_PER_CALL } from '../../../contract/limits';
 import { carryOut } from '../../../worker/outbox/carry-out';
-import { testApp } from '../support/app';
-import { adminEnv, adminGet, adminPost } from '../support/back-office';
+import { bodyOf, refused, testApp } from '../support/app';
+import { adminApi, adminEnv } from '../support/back-office';
 import { fileBytes, PDF_KEY, putFile } from '../delivery/support';
 
 const mailEnv = () => adminEnv({ EMAIL_API_KEY: 're_test_local', EMAIL_FROM: 'Fieldwork Supply <orders@shop.example>', EMAIL_API_BASE: env.FAKE_STRIPE_URL, SITE_URL: 'https://shop.example' });
@@ -50,12 +49,10 @@ beforeAll(async () => {
 
 describe('notify past buyers of a new file version', () => {
   it('refuses a file with no new version (409, nothing queued), a key not in the catalog (404) and a malformed key (400)', async () => {
-    const shop = testApp();
-    const none = await shop.send(adminPost('files/notify', { key: PDF_KEY }), mailEnv());
-    expect(none.status).toBe(409);
-    expect(((await none.json()) as { error: string }).error).toMatch(/npm run files -- put/);
-    expect((await shop.send(adminPost('files/notify', { key: 'nope/missing.pdf' }), mailEnv())).status).toBe(404);
-    expect((await shop.send(adminPost('files/notify', { key: '../etc/passwd' }), mailEnv())).status).toBe(400);
+    const files = adminApi(testApp(), mailEnv()).files;
+    expect((await refused(files.notify.$post({ json: { key: PDF_KEY } }), 409)).error).toMatch(/npm run files -- put/);
+    expect((await files.notify.$post({ json: { key: 'nope/missing.pdf' } })).status).toBe(404);
+    expect((await files.notify.$post({ json: { key: '../etc/passwd' } })).status).toBe(400);
     expect(await noticeRows(2)).toEqual([]);
   });
 
@@ -65,11 +62,7 @@ describe('notify past buyers of a new file version', () => {
       .bind(PDF_KEY, 'c'.repeat(64), Date.UTC(2026, 11, 6))
       .run();
     const shop = testApp();
-    const notify = async () => {
-      const response = await shop.send(adminPost('files/notify', { key: PDF_KEY }), mailEnv());
-      expect(response.status).toBe(202);
-      return (await response.json()) as AdminFileNotifyResponse;
-    };
+    const notify = () => bodyOf(adminApi(shop, mailEnv()).files.notify.$post({ json: { key: PDF_KEY } }), 202);
 
     expect(await notify()).toMatchObject({ version: 2, queued: FILE_NOTICES_PER_CALL, untold: BUYERS - FILE_NOTICES_PER_CALL });
     expect(await noticeRows(2)).toHaveLength(FILE_NOTICES_PER_CALL);
@@ -95,7 +88,7 @@ describe('notify past buyers of a new file version', () => {
       [PDF_KEY, { version: 2, queued: 0, untold: 0 }],
     ]);
 
-    const files = (await (await shop.send(adminGet('files'), mailEnv())).json()) as AdminFilesResponse;
+    const files = await bodyOf(adminApi(shop, mailEnv()).files.$get());
     expect(files.files.find((file) => file.key === PDF_KEY)).toMatchObject({ version: 2, update: { note: 'fixed page 3' }, told: BUYERS, untold: 0 });
     expect(files.files.find((file) => file.key !== PDF_KEY)).toMatchObject({ version: 1, update: null, told: 0, untold: 0 });
   });
@@ -110,7 +103,7 @@ describe('notify past buyers of a new file version', () => {
     const shop = testApp();
     // Queued, not carried out yet: a queue that holds the messages.
     const held = { send: async () => {}, sendBatch: async () => {} } as unknown as Queue<never>;
-    await shop.send(adminPost('files/notify', { key: PDF_KEY }), { ...mailEnv(), OUTBOX: held });
+    await bodyOf(adminApi(shop, { ...mailEnv(), OUTBOX: held }).files.notify.$post({ json: { key: PDF_KEY } }), 202);
     const row = (await noticeRows(3)).find((candidate) => candidate.orderId === orderId);
     expect(row).toBeDefined();
     await env.DB.prepare("UPDATE orders SET status = 'refunded' WHERE id = ?1").bind(orderId).run();

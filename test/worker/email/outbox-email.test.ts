@@ -6,7 +6,7 @@ import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { MAX_OUTBOX_ATTEMPTS } from '../../../worker/outbox/carry-out';
 import type { Env } from '../../../worker/platform/env';
-import { testApp, testEnv } from '../support/app';
+import { bodyOf, testApp, testEnv } from '../support/app';
 import { checkoutSession, delivery, event, fixture } from '../support/stripe';
 
 interface Caught {
@@ -133,8 +133,7 @@ describe('the receipt', () => {
     const session = sessionFor(buyer());
     await app.send(await delivery(event('checkout.session.completed', session)), mailEnv({ EMAIL_API_KEY: undefined }));
     expect(await emailRow(`receipt:${session.id}`)).toMatchObject({ status: 'dead' });
-    const response = await app.send(new Request('https://shop.example/api/admin/health', { headers: { authorization: 'Bearer health-token' } }), mailEnv({ SYNC_TOKEN: 'health-token' }));
-    const health = (await response.json()) as { deadOutboxRows: number; warnings: string[]; checks: { id: string; ok: boolean; fix: string | null }[] };
+    const health = await bodyOf(app.client(mailEnv({ SYNC_TOKEN: 'health-token' }), { headers: { authorization: 'Bearer health-token' } }).api.admin.health.$get());
     expect(health.deadOutboxRows).toBeGreaterThan(0);
     expect(health.warnings).toContainEqual(expect.stringMatching(/side effect\(s\) \(deliveries, revocations, emails\) gave up after their retries/));
     expect(health.checks.find((check) => check.id === 'outbox:dead')).toMatchObject({ ok: false, fix: expect.stringContaining('Resend receipt') });

@@ -4,20 +4,13 @@
 import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import type { AdminOrderDetail, AdminOrdersResponse } from '../../../contract/api';
-import { adminEnv, adminGet } from '../support/back-office';
-import { orderRow, testApp } from '../support/app';
+import { adminApi } from '../support/back-office';
+import { bodyOf, orderRow, testApp } from '../support/app';
 import { newBuyer } from '../support/buyer';
-import { onSale, post, stripe, withStripe } from '../support/on-sale';
+import { onSale, startCheckout, stripe, withStripe } from '../support/on-sale';
 import { delivery } from '../support/stripe';
 
 type App = ReturnType<typeof testApp>;
-
-async function json<T>(response: Response | Promise<Response>): Promise<T> {
-  const r = await response;
-  expect(r.status, await r.clone().text()).toBe(200);
-  return (await r.json()) as T;
-}
 
 /** The local Stripe's newest event of `type` whose object `matches`, as it would deliver it. */
 async function eventOf(type: string, matches: (object: Record<string, unknown>) => boolean) {
@@ -30,8 +23,7 @@ async function eventOf(type: string, matches: (object: Record<string, unknown>) 
 async function subscribed(app: App) {
   const { price } = await onSale(app, { recurring: true, amount: 500, catalogId: 'field-notes-club' });
   const buyer = await newBuyer();
-  const created = await app.send(post('/api/checkout', { items: [{ price: price.id, quantity: 1 }], clientReferenceId: buyer.id }), withStripe());
-  const sessionId = ((await created.json()) as { url: string }).url.split('/').pop()!;
+  const sessionId = await startCheckout(app, { items: [{ price: price.id, quantity: 1 }], clientReferenceId: buyer.id });
   const completion = await fetch(`${env.FAKE_STRIPE_URL}/__fake/checkout/${sessionId}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   const session = (await completion.json()) as Stripe.Checkout.Session;
   const completed = await eventOf('checkout.session.completed', (object) => object.id === session.id);
@@ -51,7 +43,7 @@ describe('a renewal made by the local Stripe', () => {
 
     const read = await stripe.invoices.retrieve(invoice.id, { expand: ['payments'] });
     const paymentIntent = String(read.payments?.data[0]?.payment.payment_intent);
-    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${session.id}`), adminEnv()));
+    const detail = await bodyOf(adminApi(app).orders[':id'].$get({ param: { id: session.id } }));
     expect(detail.periods).toEqual([expect.objectContaining({ invoice: invoice.id, first: false, status: 'paid', amountPaid: 500, paymentIntent })]);
 
     const intent = await stripe.paymentIntents.retrieve(paymentIntent);
@@ -59,10 +51,10 @@ describe('a renewal made by the local Stripe', () => {
     const refunded = await eventOf('charge.refunded', (object) => object.payment_intent === paymentIntent);
     expect((await app.send(await delivery(refunded), withStripe())).status).toBe(200);
 
-    const after = await json<AdminOrderDetail>(app.send(adminGet(`orders/${session.id}`), adminEnv()));
+    const after = await bodyOf(adminApi(app).orders[':id'].$get({ param: { id: session.id } }));
     expect(after.periods).toEqual([expect.objectContaining({ invoice: invoice.id, moneyStatus: 'refunded', amountRefunded: 500 })]);
     expect(await orderRow(session.id)).toMatchObject({ status: 'fulfilled', amount_refunded: 0 });
-    const found = await json<AdminOrdersResponse>(app.send(adminGet(`orders?q=${paymentIntent}`), adminEnv()));
+    const found = await bodyOf(adminApi(app).orders.$get({ query: { q: paymentIntent } }));
     expect(found.orders.map((order) => order.id)).toEqual([session.id]);
   });
 });

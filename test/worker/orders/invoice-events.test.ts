@@ -6,96 +6,16 @@
 import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { findProduct } from '../../../catalog';
-import type { AdminOrderDetail, AdminOrdersResponse, SalesTotals } from '../../../contract/api';
-import { adminEnv, adminGet } from '../support/back-office';
+import { adminApi } from '../support/back-office';
 import type { Env } from '../../../worker/platform/env';
-import { DOWNLOAD_SECRET, ledgerRow, orderRow, testApp, testEnv } from '../support/app';
+import { bodyOf, DOWNLOAD_SECRET, ledgerRow, orderRow, testApp, testEnv } from '../support/app';
 import { downloadPath } from '../../../worker/delivery/links';
 import { signLink } from '../../../worker/delivery/signature';
 import { checkoutSession, delivery, event, fixture } from '../support/stripe';
+import { alnum, CLUB, DAY_S, invoice, nextCreated, periodRows, subscribe } from './support';
 import { fileBytes, get, orderOf, putFile } from '../delivery/support';
 
 type App = ReturnType<typeof testApp>;
-
-const CLUB = findProduct('field-notes-club')!;
-const DAY_S = 24 * 60 * 60;
-const alnum = () => crypto.randomUUID().replaceAll('-', '').slice(0, 14);
-// Each event of a test is newer than the one before, as Stripe's `created` would be.
-let eventClock = Math.floor(Date.now() / 1000) - 100_000;
-const nextCreated = () => ++eventClock;
-
-async function json<T>(response: Response | Promise<Response>): Promise<T> {
-  const r = await response;
-  expect(r.status, await r.clone().text()).toBe(200);
-  return (await r.json()) as T;
-}
-
-/** A paid subscription-mode Checkout Session for the Field Notes Club, recorded through the webhook. */
-async function subscribe(app: App, currency = 'usd') {
-  const subscription = `sub_${alnum()}`;
-  const firstPaymentIntent = `pi_${alnum()}`;
-  const email = `club-${alnum()}@example.com`;
-  const session = checkoutSession({
-    mode: 'subscription',
-    subscription,
-    payment_intent: firstPaymentIntent,
-    metadata: { product_id: CLUB.id },
-    amount_subtotal: CLUB.price.amount,
-    amount_total: CLUB.price.amount,
-    currency,
-    customer_email: email,
-    customer_details: { ...fixture<Stripe.Checkout.Session>('checkout.session').customer_details!, email },
-  });
-  expect((await app.send(await delivery(event('checkout.session.completed', session, { created: nextCreated() })))).status).toBe(200);
-  return { session, subscription, firstPaymentIntent, email };
-}
-
-interface InvoiceOptions {
-  subscription: string;
-  billingReason?: 'subscription_create' | 'subscription_cycle';
-  paymentIntent?: string | null;
-  periodStart?: number;
-  amount?: number;
-  currency?: string;
-  status?: 'paid' | 'open';
-}
-
-/** An invoice as Stripe's `invoice.*` events carry it (API 2026-10-28: the subscription under `parent`), its payments expanded. */
-function invoice({ subscription, billingReason = 'subscription_cycle', paymentIntent = `pi_${alnum()}`, periodStart = Math.floor(Date.now() / 1000), amount = CLUB.price.amount, currency = 'usd', status = 'paid' }: InvoiceOptions) {
-  const base = fixture<Record<string, unknown>>('invoice');
-  const id = `in_${alnum()}`;
-  const paid = status === 'paid';
-  const line = {
-    ...((base.lines as { data: Record<string, unknown>[] }).data[0] ?? {}),
-    id: `il_${alnum()}`,
-    invoice: id,
-    amount,
-    currency,
-    parent: { type: 'subscription_item_details', invoice_item_details: null, subscription_item_details: { invoice_item: null, proration: false, proration_details: { credited_items: null }, subscription, subscription_item: `si_${alnum()}` } },
-    period: { start: periodStart, end: periodStart + 30 * DAY_S },
-  };
-  return {
-    ...base,
-    id,
-    object: 'invoice',
-    billing_reason: billingReason,
-    status,
-    currency,
-    amount_due: amount,
-    amount_paid: paid ? amount : 0,
-    amount_remaining: paid ? 0 : amount,
-    parent: { type: 'subscription_details', quote_details: null, subscription_details: { metadata: {}, subscription } },
-    lines: { object: 'list', data: [line], has_more: false, url: `/v1/invoices/${id}/lines` },
-    status_transitions: { finalized_at: periodStart, marked_uncollectible_at: null, paid_at: paid ? periodStart : null, voided_at: null },
-    payments: {
-      object: 'list',
-      has_more: false,
-      url: `/v1/invoice_payments?invoice=${id}`,
-      data: paymentIntent ? [{ id: `inpay_${alnum()}`, object: 'invoice_payment', invoice: id, is_default: true, amount_paid: paid ? amount : 0, payment: { type: 'payment_intent', payment_intent: paymentIntent }, status: paid ? 'paid' : 'open' }] : [],
-    },
-  };
-}
 
 const mailEnv = (): Env =>
   testEnv({ EMAIL_API_KEY: 're_test_local', EMAIL_FROM: 'Fieldwork Supply <orders@shop.example>', EMAIL_API_BASE: env.FAKE_STRIPE_URL, SITE_URL: 'https://shop.example' });
@@ -111,12 +31,6 @@ async function send(app: App, type: string, object: object, environment?: Env) {
   expect(response.status, await response.clone().text()).toBe(200);
   return sent;
 }
-
-const periodRows = (subscription: string) =>
-  env.DB.prepare('SELECT invoice_id, status, billing_reason, amount_paid, amount_refunded, money_status, payment_intent FROM subscription_periods WHERE subscription = ? ORDER BY period_start')
-    .bind(subscription)
-    .all<{ invoice_id: string; status: string; billing_reason: string; amount_paid: number; amount_refunded: number; money_status: string | null; payment_intent: string | null }>()
-    .then((result) => result.results);
 
 const outboxRows = (orderId: string) =>
   env.DB.prepare(`SELECT subject, kind, status FROM outbox WHERE subject LIKE '%' || ? || '%' ORDER BY id`).bind(orderId).all<{ subject: string; kind: string; status: string }>().then((result) => result.results);
@@ -161,9 +75,9 @@ describe.each(['sync', 'queue'] as const)('webhooks processed %s', (webhooks) =>
 
     expect(await periodRows(subscription)).toEqual([expect.objectContaining({ billing_reason: 'subscription_create', status: 'paid' })]);
     expect(app.deliveries.length).toBe(before);
-    const totals = await json<SalesTotals>(app.send(adminGet('totals'), adminEnv()));
+    const totals = await bodyOf(adminApi(app).totals.$get());
     expect(totals.today.find((total) => total.currency === currency)).toEqual({ currency, orders: 1, renewals: 0, amount: CLUB.price.amount });
-    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${session.id}`), adminEnv()));
+    const detail = await bodyOf(adminApi(app).orders[':id'].$get({ param: { id: session.id } }));
     expect(detail.periods).toEqual([expect.objectContaining({ first: true, status: 'paid', paymentIntent: firstPaymentIntent })]);
   });
 });
@@ -197,7 +111,7 @@ describe('renewals and the mirror', () => {
     await send(app, 'invoice.paid', renewal);
     const session = checkoutSession({ mode: 'subscription', subscription, payment_intent: renewal.payments.data[0]!.payment.payment_intent, metadata: { product_id: CLUB.id }, amount_subtotal: 500, amount_total: 500 });
     await send(app, 'checkout.session.completed', session);
-    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${session.id}`), adminEnv()));
+    const detail = await bodyOf(adminApi(app).orders[':id'].$get({ param: { id: session.id } }));
     expect(detail.periods.map((period) => period.invoice)).toEqual([renewal.id]);
   });
 });
@@ -212,9 +126,9 @@ describe('failed renewals', () => {
     await send(app, 'customer.subscription.updated', subscriptionObject(subscription, 'past_due', periodStart));
     expect(await periodRows(subscription)).toEqual([expect.objectContaining({ invoice_id: open.id, status: 'failed', amount_paid: 0 })]);
     expect(await ledgerRow(failed.id)).toMatchObject({ status: 'processed' });
-    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${session.id}`), adminEnv()));
+    const detail = await bodyOf(adminApi(app).orders[':id'].$get({ param: { id: session.id } }));
     expect(detail.periods).toEqual([expect.objectContaining({ invoice: open.id, status: 'failed' })]);
-    const buyerView = await json<{ subscriptionAccess: { status: string | null } | null }>(app.send(new Request(`https://shop.example/api/orders/${session.id}`)));
+    const buyerView = await bodyOf(app.client().api.orders[':sessionId'].$get({ param: { sessionId: session.id } }));
     expect(buyerView.subscriptionAccess?.status).toBe('past_due');
     expect(app.deliveries.filter((request) => request.period)).toHaveLength(0);
 
@@ -267,7 +181,7 @@ describe('totals and refunds of renewals', () => {
     const refundedPaymentIntent = third.payments.data[0]!.payment.payment_intent;
     await send(app, 'charge.refunded', { ...fixture<Stripe.Charge>('charge'), payment_intent: refundedPaymentIntent, amount: 500, refunded: false, amount_refunded: 200 });
 
-    const totals = await json<SalesTotals>(app.send(adminGet('totals'), adminEnv()));
+    const totals = await bodyOf(adminApi(app).totals.$get());
     expect(totals.today.find((total) => total.currency === currency)).toEqual({ currency, orders: 1, renewals: 2, amount: 500 + 500 + 300 });
   });
 
@@ -283,7 +197,7 @@ describe('totals and refunds of renewals', () => {
     expect(await orderRow(session.id)).toMatchObject({ status: 'fulfilled', amount_refunded: 0 });
     expect(app.revocations).toHaveLength(0);
     expect((await ledgerRow(refund.id))?.note).toBe(`the charge of renewal ${renewal.id} of order ${session.id} is refunded: recorded against that period; the order keeps its access (cancel the subscription in Stripe to end it)`);
-    const found = await json<AdminOrdersResponse>(app.send(adminGet(`orders?q=${paymentIntent}`), adminEnv()));
+    const found = await bodyOf(adminApi(app).orders.$get({ query: { q: paymentIntent } }));
     expect(found.orders.map((order) => order.id)).toEqual([session.id]);
   });
 

@@ -1,6 +1,7 @@
 // The order state machine on the real spine (webhook → D1): partial refunds and net amounts,
 // a dispute's outcome, the seller's revoke and restore, moves the table refuses, and shuffled,
-// duplicated histories that end where the latest facts say.
+// duplicated histories (of a one-time order; of a subscription order with its renewals, a renewal's
+// refund and the seller's revoke and restore) that end where the latest facts say.
 import fc from 'fast-check';
 import type Stripe from 'stripe';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +11,9 @@ import { fileBytes, get, PDF_KEY, putFile } from '../delivery/support';
 import { bodyOf, DOWNLOAD_SECRET, ledgerRow, orderRow, refused, snapshot, testApp } from '../support/app';
 import { adminApi, seedOrder } from '../support/back-office';
 import { checkoutSession, delivery, event, fixture, type TestEvent } from '../support/stripe';
+import { KEEPS_MONEY, type OrderStatus } from '../../../contract/order-states';
+import type { SalesTotal } from '../../../contract/api';
+import { CLUB, DAY_S, invoice, periodRows, subscriptionSession } from './support';
 
 type App = ReturnType<typeof testApp>;
 
@@ -170,21 +174,21 @@ describe('the seller’s revoke and restore (no money moves)', () => {
 type Fact = { kind: 'partial'; amount: number } | { kind: 'refund' } | { kind: 'opened' } | { kind: 'won' } | { kind: 'lost' };
 
 /** What the facts imply, whatever order they came in: a full refund, then a dispute's outcome, its opening, a partial refund. */
-function implied(facts: Fact[]): { status: string; refunded: number } {
+function implied(facts: Fact[], amount = 1200): { status: OrderStatus; refunded: number } {
   const partial = Math.max(0, ...facts.map((f) => (f.kind === 'partial' ? f.amount : 0)));
-  if (facts.some((f) => f.kind === 'refund')) return { status: 'refunded', refunded: 1200 };
+  if (facts.some((f) => f.kind === 'refund')) return { status: 'refunded', refunded: amount };
   const outcome = facts.find((f) => f.kind === 'won' || f.kind === 'lost');
   if (outcome) return { status: outcome.kind === 'won' ? 'dispute_won' : 'dispute_lost', refunded: partial };
   if (facts.some((f) => f.kind === 'opened')) return { status: 'disputed', refunded: partial };
   return { status: partial > 0 ? 'partially_refunded' : 'fulfilled', refunded: partial };
 }
 
-const factEvent = (fact: Fact, paymentIntent: string): TestEvent => {
+const factEvent = (fact: Fact, paymentIntent: string, amount = 1200): TestEvent => {
   switch (fact.kind) {
     case 'partial':
-      return event('charge.refunded', charge({ payment_intent: paymentIntent, refunded: false, amount_refunded: fact.amount }));
+      return event('charge.refunded', charge({ payment_intent: paymentIntent, amount, refunded: false, amount_refunded: fact.amount }));
     case 'refund':
-      return event('charge.refunded', charge({ payment_intent: paymentIntent, refunded: true, amount_refunded: 1200 }));
+      return event('charge.refunded', charge({ payment_intent: paymentIntent, amount, refunded: true, amount_refunded: amount }));
     case 'opened':
       return event('charge.dispute.created', dispute({ payment_intent: paymentIntent, status: 'needs_response' }));
     case 'won':
@@ -193,19 +197,25 @@ const factEvent = (fact: Fact, paymentIntent: string): TestEvent => {
   }
 };
 
-describe('shuffled, duplicated histories', () => {
-  it('end in the state and amounts the latest facts imply, whatever the delivery order (the payment itself anywhere in it)', async () => {
-    const factArb = fc.oneof(
-      fc.integer({ min: 1, max: 1100 }).map((amount): Fact => ({ kind: 'partial', amount })),
-      fc.constant<Fact>({ kind: 'refund' }),
-      fc.constant<Fact>({ kind: 'opened' }),
-    );
-    const historyArb = fc
+/** What may happen to one charge of `amount`: partial refunds, a full refund, a dispute opened, won or lost. */
+const chargeHistoryArb = (amount: number) => {
+  const factArb = fc.oneof(
+    fc.integer({ min: 1, max: amount - 100 }).map((refunded): Fact => ({ kind: 'partial', amount: refunded })),
+    fc.constant<Fact>({ kind: 'refund' }),
+    fc.constant<Fact>({ kind: 'opened' }),
+  );
+  return (
+    fc
       .tuple(fc.array(factArb, { maxLength: 4 }), fc.constantFrom<Fact[]>([], [{ kind: 'opened' }, { kind: 'won' }], [{ kind: 'opened' }, { kind: 'lost' }]))
       // Stripe refuses to refund a disputed charge, so a lost dispute and a full refund never both happen.
-      .map(([facts, dispute]) => [...(dispute.some((f) => f.kind === 'lost') ? facts.filter((f) => f.kind !== 'refund') : facts), ...dispute]);
+      .map(([facts, dispute]) => [...(dispute.some((f) => f.kind === 'lost') ? facts.filter((f) => f.kind !== 'refund') : facts), ...dispute])
+  );
+};
+
+describe('shuffled, duplicated histories', () => {
+  it('end in the state and amounts the latest facts imply, whatever the delivery order (the payment itself anywhere in it)', async () => {
     await fc.assert(
-      fc.asyncProperty(historyArb, fc.array(fc.nat(), { minLength: 6, maxLength: 6 }), fc.nat(), fc.array(fc.nat(), { maxLength: 3 }), async (facts, sortKeys, paymentAt, duplicates) => {
+      fc.asyncProperty(chargeHistoryArb(1200), fc.array(fc.nat(), { minLength: 6, maxLength: 6 }), fc.nat(), fc.array(fc.nat(), { maxLength: 3 }), async (facts, sortKeys, paymentAt, duplicates) => {
         const app = testApp();
         const paymentIntent = `pi_${crypto.randomUUID().replaceAll('-', '')}`;
         const session = checkoutSession({ payment_intent: paymentIntent });
@@ -219,6 +229,135 @@ describe('shuffled, duplicated histories', () => {
         expect(await orderRow(session.id)).toMatchObject({ status: expected.status, amount_refunded: expected.refunded });
       }),
       { numRuns: 30 },
+    );
+  }, 120_000);
+});
+
+// ─── shuffled histories of a subscription order ─────────────────────────────
+
+/** One step of a history: an event Stripe delivers, or the seller's hand in the back office. */
+type Step = { event: TestEvent } | { seller: 'revoke' | 'restore' };
+
+/** What happened to a subscription order besides its first charge: renewals paid, maybe one of them refunded. */
+const renewalsArb = fc.record({
+  firstInvoice: fc.boolean(),
+  renewals: fc.integer({ min: 0, max: 3 }),
+  refund: fc.option(fc.record({ renewal: fc.nat(), amount: fc.integer({ min: 1, max: CLUB.price.amount }) }), { nil: null }),
+});
+
+/**
+ * A subscription order's events (its checkout, its invoices, refunds of a renewal and `firstFacts`
+ * about its first charge), in the order `sortKeys` shuffle them, the checkout at `checkoutAt`, then
+ * `duplicates` redelivered; the seller's `actions`, in their order, at points after the checkout.
+ */
+function subscriptionHistory(
+  history: { firstInvoice: boolean; renewals: number; refund: { renewal: number; amount: number } | null },
+  firstFacts: Fact[],
+  shuffle: { sortKeys: number[]; checkoutAt: number; duplicates: number[]; actions: ('revoke' | 'restore')[]; actionAt: number[] },
+) {
+  const price = CLUB.price.amount;
+  // In the shop's currency (another one would hold the order for review), so the totals are read as a difference.
+  const currency = 'usd';
+  const { session, subscription, firstPaymentIntent } = subscriptionSession(currency);
+  const start = Math.floor(Date.now() / 1000);
+  const first = history.firstInvoice ? [invoice({ subscription, billingReason: 'subscription_create', paymentIntent: firstPaymentIntent, currency, periodStart: start })] : [];
+  const renewals = Array.from({ length: history.renewals }, (_, i) => invoice({ subscription, currency, periodStart: start + (i + 1) * 30 * DAY_S }));
+  const refunded = history.refund && renewals.length > 0 ? { invoice: renewals[history.refund.renewal % renewals.length]!, amount: history.refund.amount } : null;
+  const events = [
+    ...firstFacts.map((fact) => factEvent(fact, firstPaymentIntent, price)),
+    ...[...first, ...renewals].map((paid) => event('invoice.paid', paid)),
+    ...(refunded
+      ? [event('charge.refunded', charge({ payment_intent: refunded.invoice.payments.data[0]!.payment.payment_intent, amount: price, refunded: refunded.amount === price, amount_refunded: refunded.amount }))]
+      : []),
+  ];
+  const delivered = events.map((e, i) => [shuffle.sortKeys[i % shuffle.sortKeys.length]!, i, e] as const).sort(([a, i], [b, j]) => a - b || i - j).map(([, , e]) => e);
+  const checkoutAt = shuffle.checkoutAt % (delivered.length + 1);
+  delivered.splice(checkoutAt, 0, event('checkout.session.completed', session));
+  // Stripe redelivers: the same event (same id) again, anywhere later.
+  for (const d of shuffle.duplicates) delivered.push(delivered[d % delivered.length]!);
+  const steps: Step[] = delivered.map((e) => ({ event: e }));
+  const slots = shuffle.actions.map((_, j) => checkoutAt + 1 + (shuffle.actionAt[j % shuffle.actionAt.length]! % (steps.length - checkoutAt))).sort((a, b) => a - b);
+  for (let j = shuffle.actions.length - 1; j >= 0; j--) steps.splice(slots[j]!, 0, { seller: shuffle.actions[j]! });
+  return { session, subscription, currency, steps, first, renewals, refunded };
+}
+
+async function play(app: App, orderId: string, steps: Step[]) {
+  for (const step of steps) {
+    if ('event' in step) await send(app, step.event);
+    else await bodyOf(adminApi(app).orders[':id'][`${step.seller}-access`].$post({ param: { id: orderId }, json: { reason: 'the seller’s call' } }));
+  }
+}
+
+/**
+ * The periods table and the sales totals after the history: one row per distinct invoice (the
+ * first one's money state the first charge's), and each paid renewal counted once, net of its refund.
+ */
+async function expectPeriodsAndTotals(app: App, history: ReturnType<typeof subscriptionHistory>, order: { status: OrderStatus; refunded: number }, before: SalesTotal) {
+  const price = CLUB.price.amount;
+  const { subscription, currency, first, renewals, refunded } = history;
+  expect(await periodRows(subscription)).toEqual([
+    ...first.map((paid) =>
+      expect.objectContaining({ invoice_id: paid.id, status: 'paid', billing_reason: 'subscription_create', money_status: ['fulfilled', 'revoked', 'restored'].includes(order.status) ? null : order.status, amount_refunded: order.refunded }),
+    ),
+    ...renewals.map((paid) =>
+      expect.objectContaining({
+        invoice_id: paid.id,
+        status: 'paid',
+        amount_paid: price,
+        money_status: refunded?.invoice === paid ? (refunded.amount === price ? 'refunded' : 'partially_refunded') : null,
+        amount_refunded: refunded?.invoice === paid ? refunded.amount : 0,
+      }),
+    ),
+  ]);
+  const keeps = (KEEPS_MONEY as readonly string[]).includes(order.status);
+  expect(await usdToday(app)).toEqual({
+    currency,
+    orders: before.orders + (keeps ? 1 : 0),
+    renewals: before.renewals + renewals.length,
+    amount: before.amount + (keeps ? price - order.refunded : 0) + renewals.length * price - (refunded?.amount ?? 0),
+  });
+}
+
+const shuffleArb = fc.record({
+  sortKeys: fc.array(fc.nat(), { minLength: 12, maxLength: 12 }),
+  checkoutAt: fc.nat(),
+  duplicates: fc.array(fc.nat(), { maxLength: 4 }),
+});
+
+describe('shuffled, duplicated histories of a subscription order', () => {
+  it('end in the status its first charge’s facts imply (a renewal and its refund never move the order), with one period per distinct invoice and each paid renewal counted once in the totals', async () => {
+    await fc.assert(
+      fc.asyncProperty(renewalsArb, chargeHistoryArb(CLUB.price.amount), shuffleArb, async (renewals, firstFacts, shuffle) => {
+        const app = testApp();
+        const history = subscriptionHistory(renewals, firstFacts, { ...shuffle, actions: [], actionAt: [] });
+        const before = await usdToday(app);
+        await play(app, history.session.id, history.steps);
+        const expected = implied(firstFacts, CLUB.price.amount);
+        expect(await orderRow(history.session.id)).toMatchObject({ status: expected.status, amount_refunded: expected.refunded });
+        await expectPeriodsAndTotals(app, history, expected, before);
+      }),
+      { numRuns: 25 },
+    );
+  }, 120_000);
+
+  it('the seller’s revoke and restore, at any point after the checkout among shuffled renewals, leave the order as the seller last left it', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        renewalsArb,
+        shuffleArb,
+        fc.constantFrom<('revoke' | 'restore')[]>(['revoke'], ['revoke', 'restore'], ['revoke', 'restore', 'revoke']),
+        fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
+        async (renewals, shuffle, actions, actionAt) => {
+          const app = testApp();
+          const history = subscriptionHistory(renewals, [], { ...shuffle, actions, actionAt });
+          const before = await usdToday(app);
+          await play(app, history.session.id, history.steps);
+          const expected = { status: actions.at(-1) === 'revoke' ? ('revoked' as const) : ('restored' as const), refunded: 0 };
+          expect(await orderRow(history.session.id)).toMatchObject({ status: expected.status, amount_refunded: 0 });
+          await expectPeriodsAndTotals(app, history, expected, before);
+        },
+      ),
+      { numRuns: 20 },
     );
   }, 120_000);
 });

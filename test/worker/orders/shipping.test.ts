@@ -4,14 +4,14 @@
 // the buyer's order API and page then show; mark delivered follows. Refused moves say why and
 // change nothing. Sessions are made and paid in the suite's local Stripe, as a buyer pays.
 import { env } from 'cloudflare:workers';
+import type { InferRequestType } from 'hono/client';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import type { AdminAccessResponse, AdminOrderDetail, OrderResponse } from '../../../contract/api';
 import { fulfil } from '../../../worker/seller-hooks';
 import { builtAssets } from '../support/assets';
-import { adminEnv, adminGet, adminPost, seedOrder } from '../support/back-office';
+import { adminApi, seedOrder } from '../support/back-office';
 import { fileBytes, PDF_KEY, putFile } from '../delivery/support';
-import { orderRow, snapshot, testApp } from '../support/app';
+import { bodyOf, orderRow, refused, snapshot, testApp } from '../support/app';
 import { onSale, stripe, withStripe } from '../support/on-sale';
 import { checkoutSession, delivery, event } from '../support/stripe';
 
@@ -22,13 +22,6 @@ const RATES = [
   { shipping_rate_data: { display_name: 'Standard', type: 'fixed_amount', fixed_amount: { amount: 500, currency: 'usd' } } },
   { shipping_rate_data: { display_name: 'Express', type: 'fixed_amount', fixed_amount: { amount: 1500, currency: 'usd' } } },
 ] satisfies Stripe.Checkout.SessionCreateParams.ShippingOption[];
-
-async function json<T>(response: Promise<Response>, status = 200): Promise<T> {
-  const answer = await response;
-  const text = await answer.text();
-  expect(answer.status, text).toBe(status);
-  return JSON.parse(text) as T;
-}
 
 /** A cart of `lines` (catalog ids) paid in the local Stripe with an address and the Express rate, as its webhook carries it. */
 async function paidCart(app: App, lines: { catalogId: string; amount: number }[]): Promise<Stripe.Checkout.Session> {
@@ -55,9 +48,10 @@ async function paidCart(app: App, lines: { catalogId: string; amount: number }[]
 const mug = { catalogId: 'enamel-mug', amount: 1800 };
 const notes = { catalogId: 'field-notes', amount: 1200 };
 const send = async (app: App, session: Stripe.Checkout.Session) => expect((await app.send(await delivery(event('checkout.session.completed', session)), withStripe())).status).toBe(200);
-const buyerOrder = (app: App, id: string) => json<OrderResponse>(app.send(new Request(`https://shop.example/api/orders/${id}`), withStripe()));
+const buyerOrder = (app: App, id: string) => bodyOf(app.client(withStripe()).api.orders[':sessionId'].$get({ param: { sessionId: id } }));
 const orderPage = async (app: App, id: string) => (await app.send(new Request(`https://shop.example/success?session_id=${id}`), { ...withStripe(), ASSETS: builtAssets() })).text();
-const markShipped = (app: App, id: string, body: object) => app.send(adminPost(`orders/${id}/mark-shipped`, body), adminEnv());
+type Shipment = InferRequestType<ReturnType<typeof adminApi>['orders'][':id']['mark-shipped']['$post']>['json'];
+const markShipped = (app: App, id: string, shipment: Shipment) => adminApi(app).orders[':id']['mark-shipped'].$post({ param: { id }, json: shipment });
 
 describe('a paid session with a physical line', () => {
   it('awaits shipment, not fulfilled, with the shipping cost recorded (session.shipping_cost.amount_total)', async () => {
@@ -85,7 +79,7 @@ describe('a paid session with a physical line', () => {
     const app = testApp();
     const session = await paidCart(app, [mug]);
     await send(app, session);
-    await json(markShipped(app, session.id, { carrier: 'USPS', trackingNumber: '9400 1000 0000 0000 0000 00' }));
+    await bodyOf(markShipped(app, session.id, { carrier: 'USPS', trackingNumber: '9400 1000 0000 0000 0000 00' }));
     await send(app, session);
     expect(await orderRow(session.id)).toMatchObject({ status: 'shipped', tracking_number: '9400 1000 0000 0000 0000 00' });
   });
@@ -122,7 +116,7 @@ describe('the seller’s approval of a physical order held for review', () => {
     const session = checkoutSession({ metadata: { product_id: 'enamel-mug' }, amount_subtotal: 1000, amount_total: 1000 });
     expect((await app.send(await delivery(event('checkout.session.completed', session)))).status).toBe(200);
     expect(await orderRow(session.id)).toMatchObject({ status: 'review' });
-    const approved = await json<{ orderStatus: string; message: string }>(app.send(adminPost(`orders/${session.id}/rerun-fulfilment`, {}), adminEnv()));
+    const approved = await bodyOf(adminApi(app).orders[':id']['rerun-fulfilment'].$post({ param: { id: session.id }, json: {} }));
     expect(approved).toEqual({ orderStatus: 'awaiting_shipment', message: 'Approved: the order awaits shipment (mark it shipped when it leaves); its digital lines are delivered.' });
     expect(await orderRow(session.id)).toMatchObject({ status: 'awaiting_shipment' });
   });
@@ -138,7 +132,7 @@ describe('the seller ships it; the buyer sees it', () => {
     expect(awaiting).toContain('The tracking number appears here once the seller ships your order.');
     expect(awaiting).toContain('$15.00');
 
-    const moved = await json<AdminAccessResponse>(markShipped(app, session.id, { carrier: 'UPS', trackingNumber: '1Z999AA10123456784', shippedOn: '2026-01-05' }));
+    const moved = await bodyOf(markShipped(app, session.id, { carrier: 'UPS', trackingNumber: '1Z999AA10123456784', shippedOn: '2026-01-05' }));
     expect(moved.orderStatus).toBe('shipped');
 
     const order = await buyerOrder(app, session.id);
@@ -151,7 +145,7 @@ describe('the seller ships it; the buyer sees it', () => {
     expect(page).toContain('<a id="tracking-link" href="https://www.ups.com/track?tracknum=1Z999AA10123456784"');
     expect(page).toContain('1Z999AA10123456784');
 
-    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${session.id}`), adminEnv()));
+    const detail = await bodyOf(adminApi(app).orders[':id'].$get({ param: { id: session.id } }));
     expect(detail.amountShipping).toBe(1500);
     expect(detail.shipment).toMatchObject({ carrier: 'UPS', trackingNumber: '1Z999AA10123456784', trackingUrl: expect.stringContaining('ups.com') });
     expect(detail.can).toMatchObject({ markShipped: false, markDelivered: true });
@@ -163,29 +157,29 @@ describe('the seller ships it; the buyer sees it', () => {
   it('the seller may resend a shipped order’s receipt (the back office offers it)', async () => {
     const app = testApp();
     const id = await seedOrder({ createdAt: Date.now(), status: 'awaiting_shipment', email: 'ada@example.com' });
-    await json(markShipped(app, id, { carrier: 'USPS', trackingNumber: '9400' }));
-    expect((await json<AdminOrderDetail>(app.send(adminGet(`orders/${id}`), adminEnv()))).can.resendReceipt).toBe(true);
-    expect((await app.send(adminPost(`orders/${id}/resend-receipt`, {}), adminEnv())).status).toBe(202);
+    await bodyOf(markShipped(app, id, { carrier: 'USPS', trackingNumber: '9400' }));
+    expect((await bodyOf(adminApi(app).orders[':id'].$get({ param: { id: id } }))).can.resendReceipt).toBe(true);
+    expect((await adminApi(app).orders[':id']['resend-receipt'].$post({ param: { id }, json: {} })).status).toBe(202);
   });
 
   it('a carrier the shop does not know: the number is shown without a link', async () => {
     const app = testApp();
     const id = await seedOrder({ createdAt: Date.now(), status: 'awaiting_shipment' });
-    await json(markShipped(app, id, { carrier: 'Bob’s Bikes', trackingNumber: 'BB-7' }));
+    await bodyOf(markShipped(app, id, { carrier: 'Bob’s Bikes', trackingNumber: 'BB-7' }));
     expect((await buyerOrder(app, id)).shipment).toMatchObject({ carrier: 'Bob’s Bikes', trackingNumber: 'BB-7', trackingUrl: null });
   });
 
   it('mark delivered after shipped → delivered, logged; the buyer’s page says so and keeps the tracking number', async () => {
     const app = testApp();
     const id = await seedOrder({ createdAt: Date.now(), status: 'awaiting_shipment' });
-    await json(markShipped(app, id, { carrier: 'DHL', trackingNumber: 'JD0146' }));
-    const delivered = await json<AdminAccessResponse>(app.send(adminPost(`orders/${id}/mark-delivered`, { note: 'buyer confirmed' }), adminEnv()));
+    await bodyOf(markShipped(app, id, { carrier: 'DHL', trackingNumber: 'JD0146' }));
+    const delivered = await bodyOf(adminApi(app).orders[':id']['mark-delivered'].$post({ param: { id }, json: { note: 'buyer confirmed' } }));
     expect(delivered.orderStatus).toBe('delivered');
     expect(await orderRow(id)).toMatchObject({ status: 'delivered', tracking_number: 'JD0146' });
     const page = await orderPage(app, id);
     expect(page).toContain('Delivered — thank you!');
     expect(page).toContain('JD0146');
-    const detail = await json<AdminOrderDetail>(app.send(adminGet(`orders/${id}`), adminEnv()));
+    const detail = await bodyOf(adminApi(app).orders[':id'].$get({ param: { id: id } }));
     expect(detail.actions.map((a) => a.action)).toEqual(['marked_shipped', 'marked_delivered']);
   });
 });
@@ -195,7 +189,7 @@ describe('refused moves say why and change nothing', () => {
     const app = testApp();
     const id = await seedOrder({ createdAt: Date.now(), status: 'pending' });
     const before = await snapshot();
-    const body = await json<{ error: string }>(markShipped(app, id, { carrier: 'UPS', trackingNumber: '1Z1' }), 409);
+    const body = await refused(markShipped(app, id, { carrier: 'UPS', trackingNumber: '1Z1' }), 409);
     expect(body.error).toBe('an order that is pending cannot become shipped');
     expect(await snapshot()).toEqual(before);
   });
@@ -203,9 +197,9 @@ describe('refused moves say why and change nothing', () => {
   it('shipping twice → 409; the first carrier and tracking number stay', async () => {
     const app = testApp();
     const id = await seedOrder({ createdAt: Date.now(), status: 'awaiting_shipment' });
-    await json(markShipped(app, id, { carrier: 'UPS', trackingNumber: '1Z1' }));
+    await bodyOf(markShipped(app, id, { carrier: 'UPS', trackingNumber: '1Z1' }));
     const before = await snapshot();
-    const body = await json<{ error: string }>(markShipped(app, id, { carrier: 'FedEx', trackingNumber: '999' }), 409);
+    const body = await refused(markShipped(app, id, { carrier: 'FedEx', trackingNumber: '999' }), 409);
     expect(body.error).toBe('an order that is shipped cannot become shipped');
     expect(await snapshot()).toEqual(before);
     expect(await orderRow(id)).toMatchObject({ shipping_carrier: 'UPS', tracking_number: '1Z1' });
@@ -215,7 +209,7 @@ describe('refused moves say why and change nothing', () => {
     const app = testApp();
     const id = await seedOrder({ createdAt: Date.now(), status: 'awaiting_shipment' });
     const before = await snapshot();
-    const body = await json<{ error: string }>(app.send(adminPost(`orders/${id}/mark-delivered`, {}), adminEnv()), 409);
+    const body = await refused(adminApi(app).orders[':id']['mark-delivered'].$post({ param: { id }, json: {} }), 409);
     expect(body.error).toBe('an order that is awaiting shipment cannot become delivered');
     expect(await snapshot()).toEqual(before);
   });
@@ -229,7 +223,7 @@ describe('refused moves say why and change nothing', () => {
     const app = testApp();
     const id = await seedOrder({ createdAt: Date.now(), status: 'awaiting_shipment' });
     const before = await snapshot();
-    expect((await json<{ error: string }>(markShipped(app, id, body), status)).error).toMatch(message);
+    expect((await refused(markShipped(app, id, body), status)).error).toMatch(message);
     expect(await snapshot()).toEqual(before);
   });
 });

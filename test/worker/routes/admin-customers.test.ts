@@ -1,17 +1,16 @@
 // The back office's customer view: every order of one buyer, by email or by Stripe customer.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { AdminCustomerResponse } from '../../../contract/api';
-import { testApp } from '../support/app';
-import { adminEnv, adminGet, seedOrder } from '../support/back-office';
+import type { InferRequestType } from 'hono/client';
+import { bodyOf, refused, testApp } from '../support/app';
+import { adminApi, seedOrder } from '../support/back-office';
 
 const alnum = () => crypto.randomUUID().replaceAll('-', '').slice(0, 12);
 
-async function customer(query: string, status = 200): Promise<AdminCustomerResponse & { error?: string }> {
-  const response = await testApp().send(adminGet(`customers?${query}`), adminEnv());
-  expect(response.status, await response.clone().text()).toBe(status);
-  return (await response.json()) as AdminCustomerResponse & { error?: string };
-}
+type CustomerQuery = InferRequestType<ReturnType<typeof adminApi>['customers']['$get']>['query'];
+
+const customers = (query: CustomerQuery) => adminApi(testApp()).customers.$get({ query });
+const customer = (query: CustomerQuery) => bodyOf(customers(query));
 
 async function mirrorCustomer(id: string, email: string | null, name: string | null) {
   await env.DB.prepare('INSERT INTO stripe_customers (id, email, name, deleted, raw, synced_created, synced_event, updated_at) VALUES (?1, ?2, ?3, 0, ?4, 1, ?5, 1)')
@@ -28,7 +27,7 @@ describe('GET /api/admin/customers', () => {
     const second = await seedOrder({ createdAt: now - 2000, email: email.toUpperCase(), amountTotal: 1200, currency: 'eur' });
     const unpaid = await seedOrder({ createdAt: now - 1000, email, status: 'expired', amountTotal: 900 });
     await seedOrder({ createdAt: now, email: `other${email}` });
-    const page = await customer(`email=${encodeURIComponent(email.toUpperCase())}`);
+    const page = await customer({ email: email.toUpperCase() });
     expect(page.email).toBe(email.toUpperCase());
     expect(page.orders.map((o) => o.id)).toEqual([unpaid, second, first]);
     expect(page.totals).toEqual([
@@ -42,9 +41,9 @@ describe('GET /api/admin/customers', () => {
     const now = Date.now();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await seedOrder({ createdAt: now - i * 10, email }));
-    const first = await customer(`email=${encodeURIComponent(email)}&limit=3`);
+    const first = await customer({ email, limit: '3' });
     expect(first.next).not.toBeNull();
-    const second = await customer(`email=${encodeURIComponent(email)}&limit=3&cursor=${encodeURIComponent(first.next!)}`);
+    const second = await customer({ email, limit: '3', cursor: first.next! });
     expect([...first.orders, ...second.orders].map((o) => o.id)).toEqual(ids);
     expect(second.next).toBeNull();
   });
@@ -54,7 +53,7 @@ describe('GET /api/admin/customers', () => {
     const id = `cus_${alnum()}`;
     await mirrorCustomer(id, email, 'Grace Hopper');
     const order = await seedOrder({ createdAt: Date.now(), email });
-    const page = await customer(`customer=${id}`);
+    const page = await customer({ customer: id });
     expect(page.customer).toEqual({ id, name: 'Grace Hopper', email, deleted: false });
     expect(page.orders.map((o) => o.id)).toEqual([order]);
   });
@@ -62,16 +61,16 @@ describe('GET /api/admin/customers', () => {
   it('a Stripe customer without an email: the customer, and no orders', async () => {
     const id = `cus_${alnum()}`;
     await mirrorCustomer(id, null, null);
-    expect(await customer(`customer=${id}`)).toMatchObject({ email: null, orders: [], totals: [], next: null });
+    expect(await customer({ customer: id })).toMatchObject({ email: null, orders: [], totals: [], next: null });
   });
 
   it.each([
-    ['a customer not in the mirror', () => `customer=cus_${alnum()}`, 404, /not in the mirror: resync it from Stripe/],
-    ['neither email nor customer', () => '', 400, /give email or customer/],
-    ['both', () => `email=a%40b.example&customer=cus_${alnum()}`, 400, /give email or customer/],
-    ['an email that is not one', () => 'email=ada', 400, /must be an email address/],
-    ['a customer id that is not one', () => 'customer=prod_123', 400, /must be a Stripe customer id/],
+    ['a customer not in the mirror', (): CustomerQuery => ({ customer: `cus_${alnum()}` }), 404, /not in the mirror: resync it from Stripe/],
+    ['neither email nor customer', (): CustomerQuery => ({}), 400, /give email or customer/],
+    ['both', (): CustomerQuery => ({ email: 'a@b.example', customer: `cus_${alnum()}` }), 400, /give email or customer/],
+    ['an email that is not one', (): CustomerQuery => ({ email: 'ada' }), 400, /must be an email address/],
+    ['a customer id that is not one', (): CustomerQuery => ({ customer: 'prod_123' }), 400, /must be a Stripe customer id/],
   ])('%s → %s naming why', async (_name, query, status, message) => {
-    expect((await customer(query(), status)).error).toMatch(message);
+    expect((await refused(customers(query()), status)).error).toMatch(message);
   });
 });

@@ -4,18 +4,11 @@
 import { createExecutionContext, createMessageBatch, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { AdminEventsResponse, AdminRetryResponse } from '../../../contract/api';
 import { consumeEvents, recordDeadLettered } from '../../../worker/events/consume';
 import type { EventMessage } from '../../../worker/platform/env';
-import { adminEnv, adminGet, adminPost } from '../support/back-office';
-import { orderRow, testApp, testEnv } from '../support/app';
+import { adminApi, adminEnv, adminGet } from '../support/back-office';
+import { bodyOf, orderRow, refused, testApp, testEnv } from '../support/app';
 import { checkoutSession, event } from '../support/stripe';
-
-async function json<T>(response: Response | Promise<Response>, status = 200): Promise<T> {
-  const r = await response;
-  expect(r.status, await r.clone().text()).toBe(status);
-  return (await r.json()) as T;
-}
 
 /** A paid session's event whose handler throws on every delivery the queue makes, then dead-lettered. */
 async function deadLetteredEvent(app: ReturnType<typeof testApp>) {
@@ -52,7 +45,7 @@ describe('dead-lettered events in the back office', () => {
     await waitOnExecutionContext(ctx);
     app.failNextWith(null);
 
-    const page = await json<AdminEventsResponse>(app.send(adminGet('events?deadLettered=1&limit=100'), adminEnv()));
+    const page = await bodyOf(adminApi(app).events.$get({ query: { deadLettered: '1', limit: '100' } }));
     expect(page.events.map((e) => e.id)).toContain(dead.paid.id);
     expect(page.events.map((e) => e.id)).not.toContain(stillRetried.id);
     expect(page.events.find((e) => e.id === dead.paid.id)).toMatchObject({
@@ -62,7 +55,7 @@ describe('dead-lettered events in the back office', () => {
     });
     expect(page.deadLettered).toBeGreaterThanOrEqual(1);
     expect(page.counts.failed).toBeGreaterThanOrEqual(page.deadLettered + 1);
-    const failed = await json<AdminEventsResponse>(app.send(adminGet('events?status=failed&limit=100'), adminEnv()));
+    const failed = await bodyOf(adminApi(app).events.$get({ query: { status: 'failed', limit: '100' } }));
     expect(failed.events.find((e) => e.id === stillRetried.id)).toMatchObject({ status: 'failed', deadLetteredAt: null });
   });
 
@@ -71,23 +64,24 @@ describe('dead-lettered events in the back office', () => {
     const dead = await deadLetteredEvent(app);
     expect(await orderRow(dead.session.id)).toBeNull();
     // The shop these events were sent to has no Stripe key (the event carries what it needs).
-    const result = await json<AdminRetryResponse>(app.send(adminPost(`events/${dead.paid.id}/retry`), adminEnv({ STRIPE_SECRET_KEY: undefined })));
+    const result = await bodyOf(adminApi(app, adminEnv({ STRIPE_SECRET_KEY: undefined })).events[':id'].retry.$post({ param: { id: dead.paid.id }, json: {} }));
     expect(result.results).toEqual([{ id: dead.paid.id, outcome: 'processed' }]);
     expect(await orderRow(dead.session.id)).toMatchObject({ status: 'fulfilled' });
-    const page = await json<AdminEventsResponse>(app.send(adminGet('events?deadLettered=1&limit=100'), adminEnv()));
+    const page = await bodyOf(adminApi(app).events.$get({ query: { deadLettered: '1', limit: '100' } }));
     expect(page.events.map((e) => e.id)).not.toContain(dead.paid.id);
   });
 
   it('says where accepted events wait: queue with the EVENTS queue bound, sync without', async () => {
     const app = testApp();
-    const queued = await json<AdminEventsResponse>(app.send(adminGet('events?limit=1'), adminEnv({ EVENTS: {} as Queue })));
+    const queued = await bodyOf(adminApi(app, adminEnv({ EVENTS: {} as Queue })).events.$get({ query: { limit: '1' } }));
     expect(queued.processing).toBe('queue');
-    const sync = await json<AdminEventsResponse>(app.send(adminGet('events?limit=1'), adminEnv({ EVENTS: undefined })));
+    const sync = await bodyOf(adminApi(app, adminEnv({ EVENTS: undefined })).events.$get({ query: { limit: '1' } }));
     expect(sync.processing).toBe('sync');
   });
 
   it('?deadLettered= anything but 1 is refused 400', async () => {
     const app = testApp();
-    expect(await json<{ error: string }>(app.send(adminGet('events?deadLettered=yes'), adminEnv()), 400)).toEqual({ error: 'deadLettered must be 1' });
+    // A value the query's type does not allow: sent as a raw request.
+    expect(await refused(app.send(adminGet('events?deadLettered=yes'), adminEnv()), 400)).toEqual({ error: 'deadLettered must be 1' });
   });
 });

@@ -2,7 +2,7 @@
 // subscription as Stripe last reported it (status, current period, cancel at period end).
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { adminApi, adminEnv, adminGet, seedOrder, uniqueRef } from '../support/back-office';
+import { adminApi, adminEnv, seedOrder, uniqueRef } from '../support/back-office';
 import { bodyOf, refused, testApp } from '../support/app';
 
 /** An order that started `subscription`, and (unless `mirrored` is null) the subscription as the mirror holds it. */
@@ -48,12 +48,12 @@ describe('GET /api/admin/subscriptions', () => {
   });
 
   it('a forged cursor → 400 naming the field', async () => {
-    const body = await refused(testApp().send(adminGet('subscriptions?cursor=1%20OR%201'), adminEnv()), 400);
+    const body = await refused(adminApi(testApp()).subscriptions.$get({ query: { cursor: '1 OR 1' } }), 400);
     expect(body.error).toMatch(/^cursor must be a cursor/);
   });
 
   it('needs the back office bearer', async () => {
-    const response = await testApp().send(adminGet('subscriptions', { authorization: 'Bearer wrong' }), adminEnv());
+    const response = await adminApi(testApp(), adminEnv(), { authorization: 'Bearer wrong', origin: 'https://shop.example' }).subscriptions.$get({ query: {} });
     expect(response.status).toBe(401);
   });
 });
