@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import type { AdminOrderDetail } from '../../contract/api';
 import { useBrowser } from './support/browser';
+import { fillShippingAddress } from './support/shipping-address';
 import { parseResponse } from 'hono/client';
 import { newBuyer, SYNC_TEST_TOKEN, useLiveShop } from './support/live-shop';
 import { shopClient } from './support/shop';
@@ -78,12 +79,7 @@ describe('checkout options', () => {
     expect(await text(page, '[data-testid=error]')).toMatch(/shipping address needs name/);
     expect(shop.fake.get(sessionId)).toMatchObject({ status: 'open' });
 
-    await page.fill('input[name=shipping_name]', 'Ada Lovelace');
-    await page.fill('input[name=shipping_line1]', '12 Harbour Lane');
-    await page.fill('input[name=shipping_city]', 'Portsmouth');
-    await page.fill('input[name=shipping_state]', 'NH');
-    await page.fill('input[name=shipping_postal_code]', '03801');
-    await page.selectOption('select[name=shipping_country]', 'US');
+    await fillShippingAddress(page);
     await page.fill('input[name=phone]', '+1 603 555 0147');
     await Promise.all([page.waitForURL((url) => url.pathname === '/success'), page.click('button[name=action][value=pay]')]);
     // The mug is physical: paid, it awaits the seller's shipment.

@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { parseResponse } from 'hono/client';
 import { screenshot, useBrowser } from './support/browser';
 import { useNpmStart } from './support/npm-start';
+import { fillShippingAddress } from './support/shipping-address';
 
 const shop = useNpmStart({ name: 'shipping' });
 const browser = useBrowser({ baseUrl: () => shop.shopUrl() });
@@ -29,12 +30,7 @@ describe('npm start: a physical product ships', () => {
     await page.click('button[name=action][value=shipping]');
     await page.waitForFunction(() => document.querySelector('[data-testid=total]')?.textContent === '$33.00');
     await page.fill('input[name=email]', 'ada@example.com');
-    await page.fill('input[name=shipping_name]', 'Ada Lovelace');
-    await page.fill('input[name=shipping_line1]', '12 Harbour Lane');
-    await page.fill('input[name=shipping_city]', 'Portsmouth');
-    await page.fill('input[name=shipping_state]', 'NH');
-    await page.fill('input[name=shipping_postal_code]', '03801');
-    await page.selectOption('select[name=shipping_country]', 'US');
+    await fillShippingAddress(page);
     await Promise.all([page.waitForURL((url) => url.origin === shop.shopUrl() && url.pathname === '/success'), page.click('button[name=action][value=pay]')]);
 
     // Paid: the buyer's page says it awaits shipment, with what shipping cost.

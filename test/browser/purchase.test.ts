@@ -4,6 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import catalog from '../../catalog/catalog.json';
 import { screenshot, useBrowser } from './support/browser';
+import { fillShippingAddress } from './support/shipping-address';
 import {
   apiOrder,
   checkout,
@@ -61,11 +62,7 @@ describe('pay', () => {
     await openProduct(page, mug.id);
     await clickBuy(page, mug.id);
     await page.waitForSelector('[data-testid=shipping]');
-    await page.fill('input[name=shipping_name]', 'Ada Lovelace');
-    await page.fill('input[name=shipping_line1]', '12 Harbour Lane');
-    await page.fill('input[name=shipping_city]', 'Portsmouth');
-    await page.fill('input[name=shipping_postal_code]', '03801');
-    await page.selectOption('select[name=shipping_country]', 'US');
+    await fillShippingAddress(page);
     const sessionId = sessionIdOf(await checkout(page, 'pay'));
 
     await waitForStatus(page, 'awaiting_shipment');
