@@ -343,6 +343,19 @@ export const SEARCH_WINDOW = 2000;
 /** `%` and `_` of a typed term matched literally by LIKE … ESCAPE '\\'. */
 const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** Orders among the newest SEARCH_WINDOW (`recent`) for which `condition` holds with ?2 = `value`, newest first, at most `limit`. */
+async function newestMatching(db: D1Database, condition: string, value: string, limit: number): Promise<Order[]> {
+  return ordersIn(
+    await db
+      .prepare(
+        `SELECT * FROM (SELECT * FROM orders ORDER BY created_at DESC, id DESC LIMIT ?1) AS recent
+         WHERE ${condition} ORDER BY created_at DESC, id DESC LIMIT ?3`,
+      )
+      .bind(SEARCH_WINDOW, value, limit)
+      .all(),
+  );
+}
+
 /**
  * Orders matching one lookup, at most `limit`, each through an index or a fixed window: an
  * identifier exactly, an email by its prefix (in the index's order, so a short prefix reads
@@ -358,28 +371,10 @@ export async function searchOrders(db: D1Database, search: OrderSearch, limit: n
         .all(),
     );
   }
-  if (search.by === 'email_domain') {
-    return ordersIn(
-      await db
-        .prepare(
-          `SELECT * FROM (SELECT * FROM orders ORDER BY created_at DESC, id DESC LIMIT ?1) AS recent
-           WHERE lower(customer_email) LIKE ?2 ESCAPE '\\' ORDER BY created_at DESC, id DESC LIMIT ?3`,
-        )
-        .bind(SEARCH_WINDOW, `%@${likeLiteral(search.value)}`, limit)
-        .all(),
-    );
-  }
+  if (search.by === 'email_domain') return newestMatching(db, `lower(customer_email) LIKE ?2 ESCAPE '\\'`, `%@${likeLiteral(search.value)}`, limit);
   if (search.by === 'product') {
-    return ordersIn(
-      await db
-        .prepare(
-          `SELECT * FROM (SELECT * FROM orders ORDER BY created_at DESC, id DESC LIMIT ?1) AS recent
-           WHERE EXISTS (SELECT 1 FROM order_line_items WHERE order_id = recent.id AND product IN (SELECT value FROM json_each(?2)))
-           ORDER BY created_at DESC, id DESC LIMIT ?3`,
-        )
-        .bind(SEARCH_WINDOW, JSON.stringify(search.products), limit)
-        .all(),
-    );
+    const hasProduct = 'EXISTS (SELECT 1 FROM order_line_items WHERE order_id = recent.id AND product IN (SELECT value FROM json_each(?2)))';
+    return newestMatching(db, hasProduct, JSON.stringify(search.products), limit);
   }
   const where = {
     id: 'id = ?1',
