@@ -97,7 +97,10 @@ export function priceRow(price: Stripe.Price, deleted: boolean): MirrorRow<'stri
 
 export function customerRow(customer: Stripe.Customer | Stripe.DeletedCustomer, deleted: boolean): MirrorRow<'stripe_customers'> {
   const live = 'email' in customer ? customer : undefined;
-  return { id: customer.id, email: live?.email ?? null, name: live?.name ?? null, deleted, raw: customer };
+  const email = live?.email ?? null;
+  const name = live?.name ?? null;
+  // Nothing reads more of a customer than this: the rest (address, phone, payment settings) stays in Stripe.
+  return { id: customer.id, email, name, deleted, raw: { id: customer.id, object: 'customer', email, name } };
 }
 
 export function subscriptionRow(subscription: Stripe.Subscription, deleted: boolean): MirrorRow<'stripe_subscriptions'> {

@@ -25,7 +25,7 @@ export async function entitlementsFor(db: D1Database, clientReferenceId: string)
   const [orders, subscriptions] = await db.batch([
     db
       // One row per product bought: a cart's lines (mapped to the storefront's slugs), else the order's product.
-      // `+o.status` keeps SQLite on the buyer's index: by status (orders_by_status_created) it would read every fulfilled order.
+      // `+o.status` keeps SQLite on the buyer's index, whatever index of status there is.
       .prepare(
         `SELECT DISTINCT o.id, coalesce(json_extract(sp.raw, '$.metadata.catalog_id'), li.product, o.product_id) AS product_id, o.fulfilled_at, o.subscription
          FROM orders o

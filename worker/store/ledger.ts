@@ -156,8 +156,8 @@ export function noteWhenMoveRefused(db: D1Database, eventId: string, paymentInte
 
 /**
  * Clears the payload of at most `limit` processed events received before `cutoff` (failed ones
- * keep theirs, for Retry; ignored ones have none), reading the status index in order from the
- * previous run's mark: a run reads about `limit` rows, however long the ledger. Returns how many
+ * keep theirs, for Retry; ignored ones have none), reading the ledger in order of arrival from the
+ * previous run's mark: a run reads about `limit` rows (most events are processed), however long the ledger. Returns how many
  * were cleared. Two round trips.
  */
 export async function clearExpiredPayloads(db: D1Database, cutoff: number, limit: number): Promise<number> {
@@ -166,8 +166,8 @@ export async function clearExpiredPayloads(db: D1Database, cutoff: number, limit
   if (from >= cutoff) return 0;
   const { results } = await db
     .prepare(
-      `SELECT id, received_at AS receivedAt FROM stripe_events INDEXED BY stripe_events_by_status_received
-       WHERE status = 'processed' AND received_at >= ?1 AND received_at < ?2 AND payload IS NOT NULL
+      `SELECT id, received_at AS receivedAt FROM stripe_events INDEXED BY stripe_events_by_received
+       WHERE received_at >= ?1 AND received_at < ?2 AND status = 'processed' AND payload IS NOT NULL
        ORDER BY received_at, id LIMIT ?3`,
     )
     .bind(from, cutoff, limit)
@@ -188,6 +188,12 @@ export async function clearExpiredPayloads(db: D1Database, cutoff: number, limit
 
 // ─── the back office's reads ────────────────────────────────────────────────
 
+/**
+ * The condition of the index of events not processed (migrations/0022): SQLite reads a partial
+ * index only for a WHERE that states its condition, which `status = 'failed'` alone does not.
+ */
+const UNSETTLED = "status <> 'processed'";
+
 export interface LedgerRow {
   id: string;
   type: string;
@@ -205,13 +211,17 @@ export interface LedgerRow {
 const LEDGER_COLUMNS = `id, type, status, attempts, last_error AS lastError, note, livemode, created, received_at AS receivedAt, processed_at AS processedAt,
   dead_lettered_at AS deadLetteredAt`;
 
-/** One page of the ledger older than `after`: all, by status, the dead-lettered (failed ones, by the status index), or by type. */
+/**
+ * One page of the ledger older than `after`: all, by status, the dead-lettered (failed ones), or by
+ * type. Processed events (most of them) are read in order of arrival; the others through the index
+ * of unsettled events, which SQLite takes only when the WHERE says `status <> 'processed'`.
+ */
 export async function listEvents(db: D1Database, options: { status?: LedgerStatus; deadLettered?: boolean; type?: string; after?: Keyset; limit: number }): Promise<LedgerRow[]> {
   const after = options.after ?? { at: Number.MAX_SAFE_INTEGER, id: '' };
   const [filter, value] = options.deadLettered
-    ? ["status = ?4 AND dead_lettered_at IS NOT NULL AND", 'failed']
+    ? [`status = ?4 AND ${UNSETTLED} AND dead_lettered_at IS NOT NULL AND`, 'failed']
     : options.status
-      ? ['status = ?4 AND', options.status]
+      ? [options.status === 'processed' ? 'status = ?4 AND' : `status = ?4 AND ${UNSETTLED} AND`, options.status]
       : options.type
         ? ['type = ?4 AND', options.type]
         : ['', null];
@@ -243,7 +253,7 @@ export async function failedEventPayload(db: D1Database, id: string): Promise<st
 /** The oldest failed events first: the ones Stripe has been retrying longest. */
 export async function failedEventIds(db: D1Database, limit: number): Promise<string[]> {
   const { results } = await db
-    .prepare(`SELECT id FROM stripe_events WHERE status = 'failed' ORDER BY received_at, id LIMIT ?`)
+    .prepare(`SELECT id FROM stripe_events WHERE status = 'failed' AND ${UNSETTLED} ORDER BY received_at, id LIMIT ?`)
     .bind(limit)
     .all<{ id: string }>();
   return results.map((row) => row.id);
@@ -251,23 +261,28 @@ export async function failedEventIds(db: D1Database, limit: number): Promise<str
 
 export type LedgerCounts = Record<LedgerStatus, number>;
 
-/** Events by status: one indexed count each. */
+/** Events by status: the unsettled ones counted by their index, the processed ones as all events but those. */
 export async function ledgerCounts(db: D1Database): Promise<LedgerCounts> {
-  const statuses = LEDGER_STATUSES;
-  const results = await db.batch<{ n: number }>(statuses.map((status) => db.prepare('SELECT count(*) AS n FROM stripe_events WHERE status = ?').bind(status)));
-  return Object.fromEntries(statuses.map((status, i) => [status, results[i]?.results[0]?.n ?? 0])) as LedgerCounts;
+  const unsettled = LEDGER_STATUSES.filter((status) => status !== 'processed');
+  const [all, ...counted] = await db.batch<{ n: number }>([
+    db.prepare('SELECT count(*) AS n FROM stripe_events'),
+    ...unsettled.map((status) => db.prepare(`SELECT count(*) AS n FROM stripe_events WHERE status = ? AND ${UNSETTLED}`).bind(status)),
+  ]);
+  const counts = Object.fromEntries(unsettled.map((status, i) => [status, counted[i]?.results[0]?.n ?? 0])) as LedgerCounts;
+  counts.processed = (all?.results[0]?.n ?? 0) - unsettled.reduce((sum, status) => sum + counts[status], 0);
+  return counts;
 }
 
 /** Failed events the events queue dead-lettered: failed rows are few, read through the status index. */
 export async function deadLetteredCount(db: D1Database): Promise<number> {
-  const row = await db.prepare("SELECT count(*) AS n FROM stripe_events WHERE status = 'failed' AND dead_lettered_at IS NOT NULL").first<{ n: number }>();
+  const row = await db.prepare(`SELECT count(*) AS n FROM stripe_events WHERE status = 'failed' AND ${UNSETTLED} AND dead_lettered_at IS NOT NULL`).first<{ n: number }>();
   return row?.n ?? 0;
 }
 
 /** Ignored events by type: a dashboard endpoint that sends more than the shop handles shows here. */
 export async function ignoredByType(db: D1Database): Promise<{ type: string; count: number }[]> {
   const { results } = await db
-    .prepare(`SELECT type, count(*) AS count FROM stripe_events WHERE status = 'ignored' GROUP BY type ORDER BY count DESC, type LIMIT 100`)
+    .prepare(`SELECT type, count(*) AS count FROM stripe_events WHERE status = 'ignored' AND ${UNSETTLED} GROUP BY type ORDER BY count DESC, type LIMIT 100`)
     .all<{ type: string; count: number }>();
   return results;
 }
@@ -279,7 +294,7 @@ export async function lastEvent(db: D1Database): Promise<{ id: string; type: str
 /** Failed events whose error starts with `prefix` (held events): failed rows are few, found by the status index. */
 export async function failedCountWithError(db: D1Database, prefix: string): Promise<number> {
   const row = await db
-    .prepare("SELECT count(*) AS n FROM stripe_events WHERE status = 'failed' AND substr(last_error, 1, length(?1)) = ?1")
+    .prepare(`SELECT count(*) AS n FROM stripe_events WHERE status = 'failed' AND ${UNSETTLED} AND substr(last_error, 1, length(?1)) = ?1`)
     .bind(prefix)
     .first<{ n: number }>();
   return row?.n ?? 0;

@@ -317,7 +317,9 @@ export async function listOrders(db: D1Database, options: { status?: OrderStatus
         .bind(after.at, after.id, options.since, options.limit)
     : options.status
     ? db
-        .prepare(`SELECT * FROM orders WHERE status = ?1 AND (created_at, id) < (?2, ?3) ORDER BY created_at DESC, id DESC LIMIT ?4`)
+        // Fulfilled orders, most of them, are read newest first off orders_by_created; the others
+        // through orders_unfulfilled, which SQLite takes only when the WHERE states its condition.
+        .prepare(`SELECT * FROM orders WHERE status = ?1 ${options.status === 'fulfilled' ? '' : "AND status <> 'fulfilled'"} AND (created_at, id) < (?2, ?3) ORDER BY created_at DESC, id DESC LIMIT ?4`)
         .bind(options.status, after.at, after.id, options.limit)
     : db
         .prepare(`SELECT * FROM orders WHERE (created_at, id) < (?1, ?2) ORDER BY created_at DESC, id DESC LIMIT ?3`)

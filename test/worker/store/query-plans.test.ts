@@ -64,11 +64,19 @@ function runClient() {
   return { api: client.api, ran: () => last };
 }
 
+const LEDGER_TOTAL = 'SELECT count(*) AS n FROM stripe_events';
+
 async function expectIndexed(statements: RanStatement[]) {
   expect(statements.length).toBeGreaterThan(0);
   for (const ran of statements) {
     // The assertion insert goes through a view's trigger: nothing to plan.
     if (/ledger_claim_won/.test(ran.statement)) continue;
+    // The ledger's counts: the processed ones are all events but the unsettled, and a count of all
+    // reads one entry of the smallest index per event — as counting them by a status index did.
+    if (ran.statement === LEDGER_TOTAL) {
+      expect(await planOf(ran)).toEqual([expect.stringMatching(/^SCAN stripe_events USING COVERING INDEX /)]);
+      continue;
+    }
     expect(await tableScans(ran), ran.statement.replace(/\s+/g, ' ')).toEqual([]);
   }
 }
@@ -101,7 +109,7 @@ describe('hot-path queries use indexes (EXPLAIN QUERY PLAN)', () => {
     const { response, statements } = await run(new Request(`https://shop.example/api/entitlements/${buyer.id}`, { headers: buyer.headers }));
     expect(response.status).toBe(200);
     await expectIndexed(statements);
-    // By the buyer's index, not by status (orders_by_status_created would read every fulfilled order).
+    // By the buyer's index, not by status (an index of status would read every fulfilled order).
     expect(await planOfStatement(statements, /LEFT JOIN order_line_items li/)).toContain('SEARCH o USING INDEX orders_by_client_reference (client_reference_id=?)');
   });
 
@@ -231,6 +239,7 @@ describe('back-office queries use indexes (EXPLAIN QUERY PLAN): a page costs the
     ['the first page of orders', 'orders'],
     ['a later page of orders', `orders?cursor=${encodeURIComponent(`${Date.now()}~cs_test_a1zzz`)}`],
     ['a page of orders of one status', 'orders?status=fulfilled'],
+    ['a page of orders not fulfilled', 'orders?status=refunded'],
     ['a later page of one status', `orders?status=refunded&cursor=${encodeURIComponent(`${Date.now()}~cs_test_a1zzz`)}`],
     ['a search by session id', () => `orders?q=${session.id}`],
     ['a search by payment intent', `orders?q=${paymentIntent}`],
@@ -249,6 +258,8 @@ describe('back-office queries use indexes (EXPLAIN QUERY PLAN): a page costs the
     ['the ledger', 'events'],
     ['a later page of the ledger', `events?cursor=${encodeURIComponent(`${Date.now()}~evt_zzz`)}`],
     ['the ledger by status', 'events?status=failed'],
+    ['the processed events', 'events?status=processed'],
+    ['the ignored events', 'events?status=ignored'],
     ['the ledger by type', 'events?type=charge.refunded'],
     ['the dead-lettered events', 'events?deadLettered=1'],
   ])('%s', async (_name, path) => {
@@ -369,7 +380,7 @@ describe("the buyer's receipt and library use indexes (EXPLAIN QUERY PLAN)", () 
     await subscriptionCustomerOfEmailOrder(db, buyerEmail(), 'cs_test_plan_library_portal');
     await expectIndexed(statements);
     expect(await planOfStatement(statements, /JOIN stripe_subscriptions s/)).toEqual([
-      expect.stringMatching(/^SEARCH o USING INDEX sqlite_autoindex_orders_1 \(id=\?\)$/),
+      expect.stringMatching(/^SEARCH o USING PRIMARY KEY \(id=\?\)$/),
       expect.stringMatching(/^SEARCH s USING INDEX sqlite_autoindex_stripe_subscriptions_1 \(id=\?\)$/),
     ]);
   });
