@@ -694,6 +694,12 @@ export interface AdminEventsResponse {
   deadLettered: number;
   /** Where an accepted event waits before its commit: `queue` (the EVENTS queue) or `sync` (none: committed on its request). */
   processing: 'queue' | 'sync';
+  /**
+   * Events accepted (Stripe was answered 200) that wait on the events queue for their commit, so
+   * are not listed yet: how many, and since when the oldest (ISO). Null in sync mode, or when the
+   * queue does not say.
+   */
+  queued: { count: number; oldestAt: string | null } | null;
   ignoredByType: { type: string; count: number }[];
 }
 

@@ -2,7 +2,8 @@
 // part of it in the local Stripe's dashboard and sees paid, refunded and net in the back office and
 // the sales totals; the bank opens a dispute (the download stops) and the seller wins it (the
 // download works again); the seller revokes and restores access by hand, resets the download
-// count, finds the order by the beginning of the buyer's email, and opens the buyer's customer view.
+// count, finds the order by the beginning of the buyer's email, and opens the buyer's customer view;
+// the ledger says how many accepted events still wait on the events queue.
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { parseResponse } from 'hono/client';
@@ -63,6 +64,16 @@ describe('npm start: the seller sees the whole life of an order', () => {
     await page.waitForSelector('#order-status[data-status="fulfilled"]', { timeout: 30_000 });
     download = (await page.getAttribute('a[data-download]', 'href'))!;
     expect(await downloadStatus()).toBe(200);
+  });
+
+  test('the ledger lists the purchase as processed by the events queue, and says how many accepted events still wait on it (none, once committed)', async () => {
+    const admin = await backOfficePage('/admin/ledger?type=checkout.session.completed');
+    await pollUntil('the purchase in the ledger', () => parseResponse(shop.admin().events.$get({ query: { type: 'checkout.session.completed' } })), (page) => page.queued?.count === 0);
+    await admin.reload();
+    await admin.waitForSelector('#queued-note');
+    expect(await text(admin, '#queued-count')).toBe('0');
+    expect(await text(admin, '#queued-note')).toMatch(/^queued, not committed yet 0\. Webhooks are answered once their event is on the events queue/);
+    expect(await admin.locator('ol#events li .badge').first().textContent()).toBe('processed');
   });
 
   test("a $5 refund in the dashboard: the order page shows paid, refunded and net; the list and today's sales are net", async () => {

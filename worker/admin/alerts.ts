@@ -1,11 +1,12 @@
 // Alerts the seller hears of once per incident: events failing again and again, webhooks
-// silent while buyers check out, events the reconciliation found missed, the Stripe endpoint
-// disabled. Each shows on the health page (in red) while open, and is logged once when it
+// silent while buyers check out, accepted events stuck on the queue, events the reconciliation
+// found missed, the Stripe endpoint disabled. Each shows on the health page (in red) while open, and is logged once when it
 // opens as a line an alerting pipe can match: {"msg":"ALERT",…}.
 import type Stripe from 'stripe';
 import type { Context } from '../platform/context';
 import { openAlert, failedByFamily, resolveAlerts, type Alert, type AlertKind } from '../store/alerts';
 import { lastEvent } from '../store/ledger';
+import { backlogStalled, eventsBacklog, type EventsBacklog } from '../events/backlog';
 import type { ReconcileResponse } from '../../contract/api';
 
 /** Failed events of one family that make an incident. */
@@ -38,6 +39,8 @@ export async function watchAlerts(context: Context, stripe: Stripe | null, recon
   findings.set('events_failing', await failing(context.db));
   const quiet = await silence(context, stripe);
   if (quiet) findings.set('events_quiet', quiet);
+  const backlog = await eventsBacklog(context.env);
+  if (backlog) findings.set('events_backlog', stalled(backlog, context.now()));
   if (reconciled?.run?.finishedAt) findings.set('missed_events', missed(reconciled));
   if (stripe && reconciled?.run?.finishedAt) {
     const disabled = await disabledEndpoints(stripe);
@@ -85,6 +88,21 @@ async function silence(context: Context, stripe: Stripe | null): Promise<Finding
       kind: 'events_quiet',
       message: `No Stripe event arrived for more than ${hours} h while buyers created Checkout Sessions.`,
       whatToDo: "In Stripe's dashboard check the webhook endpoint (its URL, that it is enabled, its signing secret = STRIPE_WEBHOOK_SECRET); then Reconcile now on the health page.",
+    },
+  ];
+}
+
+/** Accepted events that wait on the queue past BACKLOG_ALERT_MS: their orders wait with them. */
+export function stalled(backlog: EventsBacklog, now: number): Finding[] {
+  if (!backlogStalled(backlog, now)) return [];
+  const minutes = Math.floor((now - backlog.oldestAt!) / 60_000);
+  return [
+    {
+      incident: 'events_backlog',
+      kind: 'events_backlog',
+      message: `${backlog.count} webhook event(s) were accepted and have waited up to ${minutes} min on the events queue without their commit: the orders they pay for are not fulfilled yet.`,
+      whatToDo:
+        "The events consumer is failing or not attached: read the worker's log (npx wrangler tail) for 'event batch failed', and check in Cloudflare's dashboard (Queues → edge-storefront-events) that this worker consumes it. Nothing is lost while they wait (the queue keeps them for days); WEBHOOK_PROCESSING = \"sync\" commits new webhooks on their request meanwhile.",
     },
   ];
 }

@@ -44,13 +44,14 @@ import { requestRefund } from '../admin/refund';
 import { moveOrder } from '../admin/seller-moves';
 import { exportOrders } from '../admin/export';
 import { subscriptionsPage } from '../admin/subscriptions';
-import { decodeCursor, ledgerEventView, nextCursor } from '../admin/views';
+import { decodeCursor, isoOrNull, ledgerEventView, nextCursor } from '../admin/views';
 import { logAction } from '../store/admin-actions';
 import { deadLetteredCount, ignoredByType, ledgerCounts, listEvents } from '../store/ledger';
 import { webhookProcessing } from '../platform/config';
 import { findProduct } from '../../catalog';
 import { addPoolKeys } from '../store/licences';
 import { sweepOutbox } from '../outbox/consumer';
+import { eventsBacklog } from '../events/backlog';
 import { replayPage } from '../events/replay';
 import { syncPage } from '../mirror/sync';
 import { handlerContext } from '../http/context';
@@ -146,11 +147,12 @@ export const adminRoutes = admin
     const limit = query.limit ?? ADMIN_PAGE_SIZE;
     const db = c.env.DB;
     const filter = query.deadLettered ? { deadLettered: true } : query.status ? { status: query.status } : query.type ? { type: query.type } : {};
-    const [rows, counts, deadLettered, ignored] = await Promise.all([
+    const [rows, counts, deadLettered, ignored, backlog] = await Promise.all([
       listEvents(db, { ...filter, after: decodeCursor(query.cursor), limit }),
       ledgerCounts(db),
       deadLetteredCount(db),
       ignoredByType(db),
+      eventsBacklog(c.env),
     ]);
     return c.json({
       events: rows.map(ledgerEventView),
@@ -158,6 +160,7 @@ export const adminRoutes = admin
       counts,
       deadLettered,
       processing: webhookProcessing(c.env),
+      queued: backlog && { count: backlog.count, oldestAt: isoOrNull(backlog.oldestAt) },
       ignoredByType: ignored,
     } satisfies AdminEventsResponse);
   })

@@ -1,7 +1,9 @@
-// SQL of the seller's alerts (migrations/0016_reconcile_and_recover.sql): one row per
+// SQL of the seller's alerts (migrations/0016_reconcile_and_recover.sql, 0023): one row per
 // incident, opened once and resolved when its condition clears.
 
-export type AlertKind = 'events_failing' | 'events_quiet' | 'missed_events' | 'endpoint_disabled';
+/** The kinds of incident (the alerts table's CHECK holds exactly these: migrations/0023). */
+export const ALERT_KINDS = ['events_failing', 'events_quiet', 'events_backlog', 'missed_events', 'endpoint_disabled'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export interface Alert {
   incident: string;

@@ -22,13 +22,21 @@ function queueSummary(page: AdminEventsResponse): HTMLElement {
       h('span', { class: 'count' }, 'failed, retried automatically ', h('strong', { id: 'retrying-count' }, String(waiting))),
       waiting ? ` — by ${retriedBy}; Retry runs them now.` : '',
     ),
-    page.processing === 'queue'
-      ? h(
-          'p',
-          { class: 'note', id: 'queued-note' },
-          'Queued: webhooks are answered once their event is on the events queue, and appear here when their group commits (within about a second). Events still on the queue are not in the database yet: a backlog shows in Cloudflare’s dashboard (Queues, edge-storefront-events).',
-        )
-      : null,
+    page.processing === 'queue' ? queuedNote(page.queued) : null,
+  );
+}
+
+/** Accepted events not in the ledger yet: they wait on the events queue for their group commit. */
+function queuedNote(queued: AdminEventsResponse['queued']): HTMLElement {
+  const how = 'Webhooks are answered once their event is on the events queue, and appear below when their group commits (within about a second).';
+  if (!queued) return h('p', { class: 'note', id: 'queued-note' }, how, ' The queue did not report its backlog: Cloudflare’s dashboard shows it (Queues, edge-storefront-events).');
+  return h(
+    'p',
+    { class: 'note', id: 'queued-note' },
+    h('span', { class: 'count' }, 'queued, not committed yet ', h('strong', { id: 'queued-count' }, String(queued.count))),
+    queued.count > 0 && queued.oldestAt ? h('span', {}, ' — the oldest accepted ', h('time', { datetime: queued.oldestAt }, when(queued.oldestAt))) : null,
+    '. ',
+    how,
   );
 }
 

@@ -5,6 +5,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { ORDER_STATUSES } from '../../../contract/api';
 import { ADMIN_ACTIONS } from '../../../worker/store/admin-actions';
+import { ALERT_KINDS } from '../../../worker/store/alerts';
 
 const insertOrder = (db: D1Database, id: string, status: string, mode = 'payment') =>
   db
@@ -23,6 +24,13 @@ describe('CHECK constraints on enumerated columns', () => {
     const insert = (action: string) =>
       env.DB.prepare(`INSERT INTO admin_actions (at, actor, action, subject) VALUES (1, 'check', ?, 'subject_check')`).bind(action).run();
     for (const action of ADMIN_ACTIONS) await insert(action);
+    await expect(insert('teleported')).rejects.toThrow(/CHECK constraint failed/);
+  });
+
+  it('alerts.kind takes exactly the kinds of incident the worker opens', async () => {
+    const insert = (kind: string) =>
+      env.DB.prepare(`INSERT INTO alerts (incident, kind, opened_at, resolved_at, message, what_to_do) VALUES (?1, ?2, 1, 2, 'm', 'w')`).bind(`check:${kind}:${crypto.randomUUID()}`, kind).run();
+    for (const kind of ALERT_KINDS) await insert(kind);
     await expect(insert('teleported')).rejects.toThrow(/CHECK constraint failed/);
   });
 
