@@ -11,7 +11,7 @@ import type { SellerHooks } from '../seller-hooks';
 import { commit, commitMany, type Commitment } from '../store/commit';
 import { doneAmong, failedMark, isAlreadyClaimed, markDeadLettered, recordFailed } from '../store/ledger';
 import { decodeEvent } from '../stripe/event';
-import { handlingOf } from './receive';
+import { handlingOf, type Handling } from './receive';
 
 interface Queued {
   event: Stripe.Event;
@@ -45,7 +45,7 @@ export async function consumeEvents(batch: MessageBatch<EventMessage>, context: 
   // Oldest facts first; the SQL guards make any order end in the same state, this one is simply Stripe's.
   todo.sort((a, b) => a.event.created - b.event.created || (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0));
 
-  const handlings = await Promise.all(todo.map((item) => handlingOf(item.event, item.payload, context)));
+  const handlings = await decideInTurns(todo, context);
   const units: Commitment[] = [];
   const failures: { item: Queued; error: string }[] = [];
   todo.forEach((item, i) => {
@@ -78,6 +78,23 @@ export async function consumeEvents(batch: MessageBatch<EventMessage>, context: 
     return;
   }
   settle(todo, failures, [], context);
+}
+
+/**
+ * Events decided between two yields to the event loop. Deciding is CPU without I/O, so a whole
+ * group at once would hold the isolate for tens of milliseconds, and a webhook arriving on the
+ * same isolate would wait for all of it; in turns, it waits for at most one turn.
+ */
+export const DECIDED_PER_TURN = 10;
+
+async function decideInTurns(todo: Queued[], context: Context & SellerHooks): Promise<Handling[]> {
+  const handlings: Handling[] = [];
+  for (let start = 0; start < todo.length; start += DECIDED_PER_TURN) {
+    if (start > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    const turn = todo.slice(start, start + DECIDED_PER_TURN);
+    handlings.push(...(await Promise.all(turn.map((item) => handlingOf(item.event, item.payload, context)))));
+  }
+  return handlings;
 }
 
 /**
