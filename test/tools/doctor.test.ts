@@ -3,11 +3,12 @@
 // the Stripe side checked with its own key where the worker's could not).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { HealthCheck } from '../../contract/api';
 import { HANDLED_EVENT_TYPES, STRIPE_API_VERSION } from '../../contract/stripe-events';
 import { startLocalStripe, type LocalStripe } from '../../tools/local-stripe/index';
+import { localStripeClient } from './support/local-stripe';
 import { closedPort, runCli } from './run-cli';
 
 const DOCTOR = 'tools/doctor.mjs';
@@ -38,8 +39,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   shop = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   local = await startLocalStripe({ log: false, webhookRetryDelaysMs: [] });
-  const url = new URL(local.url);
-  stripe = new Stripe('sk_test_doctor', { host: url.hostname, port: Number(url.port), protocol: 'http', httpClient: Stripe.createFetchHttpClient() });
+  stripe = localStripeClient(local.url, 'sk_test_doctor');
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));

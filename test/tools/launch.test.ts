@@ -5,10 +5,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANDLED_EVENT_TYPES, STRIPE_API_VERSION } from '../../contract/stripe-events';
 import { startLocalStripe, type LocalStripe } from '../../tools/local-stripe/index';
+import { localStripeClient } from './support/local-stripe';
 import { closedPort, ROOT, runCli, type CliResult } from './run-cli';
 
 const LAUNCH_TIMEOUT = 240_000;
@@ -74,8 +75,7 @@ beforeAll(async () => {
   chmodSync(path.join(bin, 'wrangler'), 0o755);
   pristine = { toml: read('wrangler.toml'), catalog: read('catalog/catalog.json') };
   local = await startLocalStripe({ log: false, webhookRetryDelaysMs: [] });
-  const url = new URL(local.url);
-  stripe = new Stripe('sk_test_seller', { host: url.hostname, port: Number(url.port), protocol: 'http', httpClient: Stripe.createFetchHttpClient() });
+  stripe = localStripeClient(local.url, 'sk_test_seller');
   port = await closedPort();
   siteUrl = `http://127.0.0.1:${port}`;
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseBracketParams, startLocalStripe, type LocalStripe } from '../../tools/local-stripe/index';
+import { localStripeClient } from './support/local-stripe';
 
 const WEBHOOK_SECRET = 'whsec_test_fake_stripe_0123456789';
 
@@ -11,14 +12,7 @@ let fake: LocalStripe;
 let stripe: Stripe;
 
 function client(key = 'sk_test_fake', options: Partial<Stripe.StripeConfig> = {}): Stripe {
-  const url = new URL(fake.url);
-  return new Stripe(key, {
-    host: url.hostname,
-    port: Number(url.port),
-    protocol: 'http',
-    httpClient: Stripe.createFetchHttpClient(),
-    ...options,
-  });
+  return localStripeClient(fake.url, key, options);
 }
 
 /** A local webhook receiver that keeps every (raw body, signature) pair. */

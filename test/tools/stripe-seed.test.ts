@@ -2,9 +2,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalStripe, type LocalStripe } from '../../tools/local-stripe/index';
+import { localStripeClient } from './support/local-stripe';
 import { closedPort, ROOT, runCli } from './run-cli';
 
 const SEED = 'tools/stripe-seed.mjs';
@@ -34,8 +35,7 @@ const activePrices = (productId: string) => fake.all('price').filter((p) => p.pr
 
 /** The seller's Stripe client: what the dashboard does, through the API. */
 function sellerStripe(): Stripe {
-  const url = new URL(fake.url);
-  return new Stripe('sk_test_seller', { host: url.hostname, port: Number(url.port), protocol: 'http', httpClient: Stripe.createFetchHttpClient() });
+  return localStripeClient(fake.url, 'sk_test_seller');
 }
 
 /** The seller renames a seeded product and gives it a new price, as Stripe's dashboard does (new default price, old one archived). */

@@ -9,13 +9,13 @@ import path from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalStripe, type LocalStripe } from '../../../tools/local-stripe/index';
+import { localStripeClient } from '../support/local-stripe';
 
 let local: LocalStripe;
 let stripe: Stripe;
 
 function client(base: string): Stripe {
-  const url = new URL(base);
-  return new Stripe('sk_test_endpoints', { host: url.hostname, port: Number(url.port), protocol: 'http', httpClient: Stripe.createFetchHttpClient(), maxNetworkRetries: 0 });
+  return localStripeClient(base, 'sk_test_endpoints', { maxNetworkRetries: 0 });
 }
 
 /** A receiver that keeps each delivery's event and whether it verifies with `secret`. */
