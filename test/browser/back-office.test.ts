@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { screenshot, useBrowser } from './support/browser';
 import { SYNC_TEST_TOKEN, useLiveShop } from './support/live-shop';
+import { signIn } from './support/back-office';
 
 // The local Stripe retries a failed delivery within seconds; Stripe's next retry comes much later,
 // and the seller's Retry now is what is tested here, so this shop's local Stripe does not retry.
@@ -21,14 +22,6 @@ const text = async (page: Page, selector: string) => ((await page.textContent(se
 /** Console errors other than the 401 that makes the page ask for the token (Chromium logs every failed load). */
 const unexpected = (errors: string[]) => errors.filter((error) => !/\/api\/admin\/.*status of 401 \(Unauthorized\)$/.test(error));
 
-/** Opens a back-office page and signs in with the SYNC_TOKEN bearer, as a seller without Cloudflare Access does. */
-async function signIn(page: Page, path: string): Promise<void> {
-  await page.goto(path);
-  await page.waitForSelector('form.login input#token');
-  await page.fill('input#token', SYNC_TEST_TOKEN);
-  await page.click('form.login button[type=submit]');
-  await page.waitForSelector('form.login', { state: 'detached' });
-}
 
 describe('the order page in a shop with a Stripe key', () => {
   test('with JavaScript, a mistyped session id says the order was not found at once: one 404 from the worker, no ten-minute spinner', async () => {
@@ -86,7 +79,7 @@ describe('refund from the back office', () => {
 
     // The seller: signs in, searches, opens the order.
     const { page, errors } = await browser.newPage({ permissions: ['clipboard-read', 'clipboard-write'] });
-    await signIn(page, '/admin/');
+    await signIn(page, '/admin/', SYNC_TEST_TOKEN);
     await page.waitForSelector('table#orders');
     await page.fill('input#q', sessionId);
     await Promise.all([page.waitForURL((url) => url.searchParams.get('q') === sessionId), page.click('form.filters button[type=submit]')]);
@@ -153,7 +146,7 @@ describe('retry from the ledger', () => {
     const eventId = completed!.eventId;
 
     const { page, errors } = await browser.newPage();
-    await signIn(page, '/admin/ledger?status=failed');
+    await signIn(page, '/admin/ledger?status=failed', SYNC_TEST_TOKEN);
     const failed = page.locator(`li[data-event="${eventId}"]`);
     await failed.waitFor();
     expect(await failed.locator('.badge').textContent()).toBe('failed');
@@ -182,7 +175,7 @@ describe('retry from the ledger', () => {
 describe('health', () => {
   test('the Health page lists the wiring checks the doctor prints, a red one with its fix (this shop’s local Stripe has no webhook endpoint: the tests deliver through setWebhook)', async () => {
     const { page, errors } = await browser.newPage();
-    await signIn(page, '/admin/health');
+    await signIn(page, '/admin/health', SYNC_TEST_TOKEN);
     await page.waitForSelector('ul#checks li[data-check]');
     expect(await page.locator('ul#checks li[data-check]').count()).toBeGreaterThan(10);
     const db = page.locator('li[data-check="binding:DB"]');

@@ -10,6 +10,7 @@ import { fillShippingAddress } from './support/shipping-address';
 import { parseResponse } from 'hono/client';
 import { newBuyer, SYNC_TEST_TOKEN, useLiveShop } from './support/live-shop';
 import { shopClient } from './support/shop';
+import { signIn } from './support/back-office';
 
 const shop = useLiveShop({
   vars: { CHECKOUT_PROMOTION_CODES: 'true', CHECKOUT_PHONE_NUMBER: 'true' },
@@ -94,10 +95,7 @@ describe('checkout options', () => {
 
     // The back office's order page shows the address.
     const { page: admin } = await browser.newPage();
-    await admin.goto(`/admin/order?id=${sessionId}`);
-    await admin.waitForSelector('form.login input#token');
-    await admin.fill('input#token', SYNC_TEST_TOKEN);
-    await admin.click('form.login button[type=submit]');
+    await signIn(admin, `/admin/order?id=${sessionId}`, SYNC_TEST_TOKEN);
     await admin.waitForSelector('#shipping-address');
     expect(await admin.locator('#shipping-address').innerText()).toBe('Ada Lovelace\n12 Harbour Lane\n03801 Portsmouth\nNH\nUS');
     expect(await text(admin, '#order-phone')).toBe('+1 603 555 0147');

@@ -10,6 +10,7 @@ import { parseResponse } from 'hono/client';
 import { screenshot, useBrowser } from './support/browser';
 import { pollUntil } from './support/live-shop';
 import { useNpmStart } from './support/npm-start';
+import { signIn } from './support/back-office';
 
 const KEY = 'field-notes/field-notes-pattern-pack.pdf';
 const shop = useNpmStart({ name: 'file-versions' });
@@ -60,10 +61,7 @@ describe('npm start: a catalog file replaced by a new version reaches its past b
 
   test('Notify past buyers on the Health page emails the buyer once, with the note and the order link; the button is then gone', async () => {
     const { page } = await browser.newPage();
-    await page.goto('/admin/health');
-    await page.waitForSelector('form.login input#token');
-    await page.fill('input#token', backOffice().authorization.replace(/^Bearer /, ''));
-    await page.click('form.login button[type=submit]');
+    await signIn(page, '/admin/health', backOffice().authorization);
     await page.waitForSelector(`li[data-file="${KEY}"] button[data-notify]`);
     expect(await page.textContent(`li[data-file="${KEY}"]`)).toContain('version 2');
     await page.click(`li[data-file="${KEY}"] button[data-notify]`);

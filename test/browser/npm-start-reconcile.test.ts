@@ -10,6 +10,7 @@ import type { ReconcileResponse } from '../../contract/api';
 import { screenshot, useBrowser } from './support/browser';
 import { pollUntil } from './support/live-shop';
 import { useNpmStart } from './support/npm-start';
+import { signIn } from './support/back-office';
 
 const shop = useNpmStart({ name: 'reconcile' });
 const { api, admin, backOffice } = shop;
@@ -72,10 +73,7 @@ describe('npm start: webhooks off for a while, the dashboard changed meanwhile, 
 
   test('Reconcile now repairs every change, the Health page shows the drift report and one alert; a second run finds no drift and the alert resolves', async () => {
     const { page } = await browser.newPage();
-    await page.goto('/admin/health');
-    await page.waitForSelector('form.login input#token');
-    await page.fill('input#token', backOffice().authorization.replace(/^Bearer /, ''));
-    await page.click('form.login button[type=submit]');
+    await signIn(page, '/admin/health', backOffice().authorization);
     await page.waitForSelector('button#reconcile');
     await page.click('button#reconcile');
     await page.waitForFunction(() => document.querySelector('#notice')?.textContent?.startsWith('Reconciled'), undefined, { timeout: 120_000 });

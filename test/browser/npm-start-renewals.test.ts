@@ -8,6 +8,7 @@ import { parseResponse } from 'hono/client';
 import { screenshot, useBrowser } from './support/browser';
 import { pollUntil } from './support/live-shop';
 import { useNpmStart } from './support/npm-start';
+import { signIn } from './support/back-office';
 
 const shop = useNpmStart({ name: 'renewals' });
 const { getJson, backOffice, admin } = shop;
@@ -56,10 +57,7 @@ describe('npm start: a subscription renewed twice', () => {
     const totals = await parseResponse(admin().totals.$get());
     expect(totals.today.find((total) => total.currency === 'usd')).toEqual({ currency: 'usd', orders: 1, renewals: 2, amount: 1500 });
 
-    await page.goto(`${shopUrl}/admin/order?id=${encodeURIComponent(sessionId)}`);
-    await page.waitForSelector('form.login input#token');
-    await page.fill('input#token', backOffice().authorization.replace(/^Bearer /, ''));
-    await page.click('form.login button[type=submit]');
+    await signIn(page, `${shopUrl}/admin/order?id=${encodeURIComponent(sessionId)}`, backOffice().authorization);
     await page.waitForSelector('#periods');
     expect(await page.locator('#periods li[data-status="paid"]').count()).toBe(3);
     await screenshot(page, 'npm-start-renewals-back-office');

@@ -11,6 +11,7 @@ import { findProduct } from '../../catalog';
 import { screenshot, useBrowser } from './support/browser';
 import { pollUntil } from './support/live-shop';
 import { useNpmStart } from './support/npm-start';
+import { signIn } from './support/back-office';
 
 const shop = useNpmStart({ name: 'seller' });
 const browser = useBrowser({ baseUrl: () => shop.shopUrl() });
@@ -33,11 +34,7 @@ const downloadStatus = async () => (await fetch(new URL(download, shopUrl))).sta
 /** The back office in a page signed in with the SYNC_TOKEN npm start wrote. */
 async function backOfficePage(path: string): Promise<Page> {
   const { page } = await browser.newPage();
-  await page.goto(path);
-  await page.waitForSelector('form.login input#token');
-  await page.fill('input#token', backOffice().authorization.replace(/^Bearer /, ''));
-  await page.click('form.login button[type=submit]');
-  await page.waitForSelector('form.login', { state: 'detached' });
+  await signIn(page, path, backOffice().authorization);
   return page;
 }
 

@@ -7,6 +7,7 @@ import { parseResponse } from 'hono/client';
 import { screenshot, useBrowser } from './support/browser';
 import { useNpmStart } from './support/npm-start';
 import { fillShippingAddress } from './support/shipping-address';
+import { signIn } from './support/back-office';
 
 const shop = useNpmStart({ name: 'shipping' });
 const browser = useBrowser({ baseUrl: () => shop.shopUrl() });
@@ -45,12 +46,8 @@ describe('npm start: a physical product ships', () => {
 
   test('the seller marks it shipped in the back office with a tracking number; the buyer’s page shows the carrier, the number and the carrier’s tracking link', async () => {
     expect(sessionId).not.toBe('');
-    const token = shop.backOffice().authorization.replace(/^Bearer /, '');
     const { page: admin } = await browser.newPage();
-    await admin.goto(`/admin/order?id=${sessionId}`);
-    await admin.waitForSelector('form.login input#token');
-    await admin.fill('input#token', token);
-    await admin.click('form.login button[type=submit]');
+    await signIn(admin, `/admin/order?id=${sessionId}`, shop.backOffice().authorization);
     await admin.waitForSelector('#shipping-address');
     expect(await admin.textContent('#order-shipping-amount')).toBe('$15.00');
     await admin.fill('#ship-carrier', 'UPS');
