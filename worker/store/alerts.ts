@@ -1,5 +1,6 @@
 // SQL of the seller's alerts (migrations/0016_reconcile_and_recover.sql, 0023): one row per
 // incident, opened once and resolved when its condition clears.
+import { UNSETTLED } from './ledger';
 
 /** The kinds of incident (the alerts table's CHECK holds exactly these: migrations/0023). */
 export const ALERT_KINDS = ['events_failing', 'events_quiet', 'events_backlog', 'missed_events', 'endpoint_disabled'] as const;
@@ -42,13 +43,13 @@ export async function openAlerts(db: D1Database): Promise<Alert[]> {
 
 /**
  * Failed events per family (the type's first word: checkout, charge, product, …). Failed rows are
- * few, read through the index of unsettled events (`status <> 'processed'` is its condition).
+ * few, read through the index of unsettled events (UNSETTLED states its condition).
  */
 export async function failedByFamily(db: D1Database): Promise<{ family: string; failed: number }[]> {
   const { results } = await db
     .prepare(
       `SELECT substr(type, 1, instr(type || '.', '.') - 1) AS family, count(*) AS failed
-       FROM stripe_events WHERE status = 'failed' AND status <> 'processed' GROUP BY family`,
+       FROM stripe_events WHERE status = 'failed' AND ${UNSETTLED} GROUP BY family`,
     )
     .all<{ family: string; failed: number }>();
   return results;

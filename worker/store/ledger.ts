@@ -192,7 +192,7 @@ export async function clearExpiredPayloads(db: D1Database, cutoff: number, limit
  * The condition of the index of events not processed (migrations/0022): SQLite reads a partial
  * index only for a WHERE that states its condition, which `status = 'failed'` alone does not.
  */
-const UNSETTLED = "status <> 'processed'";
+export const UNSETTLED = "status <> 'processed'";
 
 export interface LedgerRow {
   id: string;
