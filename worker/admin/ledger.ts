@@ -7,7 +7,7 @@ import type { Context } from '../platform/context';
 import type { SellerHooks } from '../seller-hooks';
 import { receiveEvent } from '../events/receive';
 import { logAction } from '../store/admin-actions';
-import { failedEventIds, failedEventPayload, ledgerCounts } from '../store/ledger';
+import { failedCount, failedEventIds, failedEventPayload } from '../store/ledger';
 import { decodeEvent } from '../stripe/event';
 
 type RetryResult = AdminRetryResponse['results'][number];
@@ -33,5 +33,5 @@ export async function retryFailed(actor: string, context: Context & SellerHooks)
   const ids = await failedEventIds(context.db, MAX_RETRIES_PER_CALL);
   const results: RetryResult[] = [];
   for (const id of ids) results.push(await retryEvent(id, actor, context));
-  return { results, remainingFailed: (await ledgerCounts(context.db)).failed };
+  return { results, remainingFailed: await failedCount(context.db) };
 }

@@ -46,7 +46,7 @@ import { exportOrders } from '../admin/export';
 import { subscriptionsPage } from '../admin/subscriptions';
 import { decodeCursor, isoOrNull, ledgerEventView, nextCursor } from '../admin/views';
 import { logAction } from '../store/admin-actions';
-import { deadLetteredCount, ignoredByType, ledgerCounts, listEvents } from '../store/ledger';
+import { deadLetteredCount, failedCount, ignoredByType, ledgerCounts, listEvents } from '../store/ledger';
 import { webhookProcessing } from '../platform/config';
 import { findProduct } from '../../catalog';
 import { addPoolKeys } from '../store/licences';
@@ -169,7 +169,7 @@ export const adminRoutes = admin
     const context = handlerContext(c);
     const result = await retryEvent(c.req.valid('param').id, c.var.actor, context);
     if (result.outcome === 'not_failed') throw new HTTPException(409, { message: 'only a failed event can be retried' });
-    return c.json({ results: [result], remainingFailed: (await ledgerCounts(c.env.DB)).failed });
+    return c.json({ results: [result], remainingFailed: await failedCount(c.env.DB) });
   })
   // The webhook URL as this request reached the shop: the endpoint the doctor and this page look for.
   .get('/files', async (c) => c.json(await filesOverview(handlerContext(c))))

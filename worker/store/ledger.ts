@@ -273,6 +273,12 @@ export async function ledgerCounts(db: D1Database): Promise<LedgerCounts> {
   return counts;
 }
 
+/** Failed events: few, counted through the index of unsettled events (what a retry leaves). */
+export async function failedCount(db: D1Database): Promise<number> {
+  const row = await db.prepare(`SELECT count(*) AS n FROM stripe_events WHERE status = 'failed' AND ${UNSETTLED}`).first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
 /** Failed events the events queue dead-lettered: failed rows are few, read through the status index. */
 export async function deadLetteredCount(db: D1Database): Promise<number> {
   const row = await db.prepare(`SELECT count(*) AS n FROM stripe_events WHERE status = 'failed' AND ${UNSETTLED} AND dead_lettered_at IS NOT NULL`).first<{ n: number }>();
